@@ -1,0 +1,300 @@
+"""Plain, serialisable data shared by every stage.
+
+Offsets (`start`, `end`) always point into `Article.raw`, the text as ingested, so any UI can
+highlight the original. Stages add fields; they never reach into each other's internals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def to_dict(obj: Any) -> Any:
+    """Recursively turn dataclasses (and lists/dicts of them) into JSON-ready data."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+@dataclass
+class Segment:
+    """A piece of the raw text that cleaning removed, with why (so a user can see and undo it)."""
+
+    text: str
+    reason: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class Article:
+    """One outlet's report. `raw` is the text as ingested; `text` is what cleaning kept."""
+
+    id: str
+    source: str = ""
+    raw: str = ""
+    text: str = ""
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    published: str | None = None  # ISO date (YYYY-MM-DD) or datetime
+    published_inferred: bool = False
+    stance: str | None = None  # outlet leaning (left / center / right) when known
+    removed: list[Segment] = field(default_factory=list)
+    # kept[i] = (start, end) in `raw` of the i-th kept block; `text` is the blocks joined by "\n"
+    kept_spans: list[tuple[int, int]] = field(default_factory=list)
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
+    story: str | None = None
+    content_hash: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def raw_offset(self, text_offset: int) -> int:
+        """Map an offset in the kept `text` back to an offset in `raw`."""
+        if not self.kept_spans:
+            return text_offset
+        pos = 0
+        for start, end in self.kept_spans:
+            length = end - start
+            if text_offset <= pos + length:
+                return start + (text_offset - pos)
+            pos += length + 1  # the "\n" joining blocks
+        last_start, last_end = self.kept_spans[-1]
+        return last_end
+
+
+@dataclass
+class Mention:
+    """A span of article text naming an entity."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity:
+    """A canonical person, organisation or place with every alias and mention seen."""
+
+    id: str
+    name: str
+    type: str  # PERSON | ORG | GPE | LOC | NORP | ...
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def articles(self) -> list[str]:
+        return sorted({m.article for m in self.mentions})
+
+
+@dataclass
+class Speaker:
+    """Who said a quote: the canonical entity and the mention that named (or pronoun-pointed to) it."""
+
+    name: str
+    entity: str | None = None
+    start: int = -1
+    end: int = -1
+    mention: str = ""
+
+
+@dataclass
+class Quote:
+    """A direct or indirect quote in one article; offsets into `Article.raw`."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    direct: bool = True
+    speaker: Speaker | None = None
+    cue: str = ""
+    sentence: str = ""
+
+
+@dataclass
+class Quantity:
+    """A normalised number: value in `unit` (pint base/canonical unit), with its qualifier."""
+
+    value: float
+    unit: str = ""  # "" for counts; e.g. "kilometer", "USD", "square_kilometer", "ordinal"
+    qualifier: str = ""  # "", "around", "more than", "up to", "less than", ...
+    text: str = ""  # surface form, e.g. "2,500 km"
+    start: int = -1
+    end: int = -1
+    original_value: float | None = None
+    original_unit: str = ""
+
+
+@dataclass
+class DateRef:
+    """A date expression resolved to the calendar."""
+
+    expression: str
+    date: str  # ISO YYYY-MM-DD (or YYYY-MM / range start)
+    end_date: str | None = None  # for ranges ("within two weeks", "next month")
+    granularity: str = "day"  # day | week | month | year | range
+    inferred: bool = False  # True when the anchor (publication date) itself was inferred
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class Claim:
+    """A sentence-level statement with its numbers and dates, offsets into `Article.raw`."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    quantities: list[Quantity] = field(default_factory=list)
+    measures: str = ""  # what the number counts, e.g. "range", "visit to Washington"
+    subject: str = ""  # entity or phrase the claim is about
+    dates: list[DateRef] = field(default_factory=list)
+
+
+@dataclass
+class Sentence:
+    """A kept sentence of an article (the unit align and summary work on)."""
+
+    article: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Analysis:
+    """Everything the per-article stages learned about one article."""
+
+    article: str
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)  # article-local entities
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    """A group of articles about one event."""
+
+    id: str
+    articles: list[str] = field(default_factory=list)
+    title: str = ""
+    updated_at: str | None = None
+    keys: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Variant:
+    """One article's wording of a fact or quote."""
+
+    article: str
+    text: str
+    start: int = -1
+    end: int = -1
+    direct: bool | None = None
+
+
+@dataclass
+class Fact:
+    """A statement several outlets make; `support` counts independent outlets (wire copies once)."""
+
+    id: str
+    text: str
+    articles: list[str] = field(default_factory=list)
+    support: int = 0
+    variants: list[Variant] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    stances: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SingleSource:
+    """A newsworthy statement only one outlet reports."""
+
+    article: str
+    text: str
+    start: int = -1
+    end: int = -1
+    why: str = ""
+
+
+@dataclass
+class QuoteGroup:
+    """The same statement by the same speaker, however each outlet worded it."""
+
+    id: str
+    speaker: str | None
+    text: str
+    articles: list[str] = field(default_factory=list)
+    variants: list[Variant] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    stances: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConflictClaim:
+    article: str
+    text: str
+    value: float | None = None
+    unit: str = ""
+    published: str | None = None
+
+
+@dataclass
+class Conflict:
+    """Claims about the same thing that disagree, classified and explained in one sentence."""
+
+    id: str
+    topic: str
+    kind: str  # contradiction | rounding | different-measure | soft | update
+    severity: str  # high | medium | low | none
+    explanation: str
+    claims: list[ConflictClaim] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    stances: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEvent:
+    date: str
+    text: str
+    articles: list[str] = field(default_factory=list)
+    expression: str = ""
+    inferred: bool = False
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    articles: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Brief:
+    """The fused, cross-checked account of one story; serialised as `newsfuse/brief-v1`."""
+
+    story: Story
+    title: str = ""
+    summary: list[SummarySentence] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    single_source: list[SingleSource] = field(default_factory=list)
+    quotes: list[QuoteGroup] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    coverage: dict[str, Any] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)

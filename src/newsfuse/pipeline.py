@@ -1,0 +1,91 @@
+"""Pipeline: the only module that knows the order of the stages.
+
+ingest -> clean -> nlp -> (entities, quotes, claims, dates) -> dedupe -> cluster -> brief.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from . import brief as brief_stage
+from . import claims, clean, cluster, dates, dedupe, entities, ingest, nlp, quotes
+from .model import Analysis, Article, Brief, Story
+
+log = logging.getLogger("newsfuse")
+
+Progress = Callable[[int], None]
+
+
+def clean_all(articles: Iterable[Article]) -> list[Article]:
+    """Run the clean stage over every article."""
+    return [clean.clean(a) for a in articles]
+
+
+def analyze(articles: list[Article], progress: Progress | None = None) -> dict[str, Analysis]:
+    """Per-article understanding: sentences, entities, quotes, claims and dates (spaCy batched)."""
+    out: dict[str, Analysis] = {}
+    texts = []
+    for a in articles:
+        if len(a.text) > nlp.MAX_CHARS:
+            log.warning("%s: article text is %d characters; only the first %d are analysed", a.id, len(a.text), nlp.MAX_CHARS)
+        texts.append(a.text)
+    nlp_ = nlp.load()
+    nlp_.max_length = max(nlp_.max_length, nlp.MAX_CHARS + 1)
+    docs = nlp_.pipe((t[: nlp.MAX_CHARS] for t in texts), batch_size=nlp.BATCH_SIZE)
+    for a, doc in zip(articles, docs):
+        an = Analysis(article=a.id)
+        try:
+            an.sentences = nlp.sentences(a.id, doc, a.raw_offset)
+            an.entities = entities.extract(a, doc)
+            an.quotes = quotes.extract(a, doc, an.entities)
+            an.claims = claims.extract(a, doc)
+            an.dates = dates.resolve(a, doc)
+            if not an.sentences:
+                an.warnings.append("no sentences found")
+        except Exception as exc:  # one bad article must not sink the batch
+            log.warning("%s: analysis failed (%s: %s)", a.id, type(exc).__name__, exc)
+            an.warnings.append(f"analysis failed: {type(exc).__name__}: {exc}")
+        out[a.id] = an
+        if progress:
+            progress(1)
+    return out
+
+
+def fuse_articles(
+    articles: list[Article], *, published: str | None = None, progress: Progress | None = None, **options
+) -> list[Brief]:
+    """Clean, understand, dedupe, cluster and brief already-ingested articles; one Brief per story."""
+    if published:
+        for a in articles:
+            if not a.published:
+                a.published = published
+    clean_all(articles)
+    articles = [a for a in articles if a.text.strip()]
+    analyses = analyze(articles, progress)
+    dates.infer_published(articles, analyses)
+    # dates resolved against an inferred anchor must be redone now that the anchor exists
+    dedupe.mark_duplicates(articles)
+    stories: list[Story] = cluster.cluster(articles)
+    by_id = {a.id: a for a in articles}
+    briefs = []
+    for story in stories:
+        arts = [by_id[i] for i in story.articles if i in by_id]
+        briefs.append(brief_stage.build(story, arts, {i: analyses[i] for i in story.articles if i in analyses}, **options))
+    return briefs
+
+
+def fuse_many(paths: Iterable[str], problems: list[ingest.Problem] | None = None, **options) -> list[Brief]:
+    """Ingest `paths` and return one Brief per story found."""
+    articles = ingest.ingest(paths, problems)
+    return fuse_articles(articles, **options)
+
+
+def fuse(paths: Iterable[str] | str, **options) -> Brief:
+    """Fuse the articles at `paths` into one Brief (the largest story when there are several)."""
+    if isinstance(paths, str):
+        paths = [paths]
+    briefs = fuse_many(paths, **options)
+    if not briefs:
+        raise ValueError("no readable articles in the given paths")
+    return max(briefs, key=lambda b: len(b.story.articles))
