@@ -5,7 +5,7 @@ PLACEHOLDER: to be replaced by the real implementation (issue 4).
 
 from __future__ import annotations
 
-from .model import Analysis, Article, Brief, Story
+from ..model import Analysis, Article, Brief, Story
 
 
 def build(story: Story, articles: list[Article], analyses: dict[str, Analysis], **options) -> Brief:
