@@ -241,6 +241,124 @@ def run(
         raise typer.Exit(1)
 
 
+_DB_HELP = "Database URL (default: $NEWSFUSE_DB, else sqlite:///newsfuse.db here); postgresql://… works too."
+
+
+def _open_store(db: Optional[str]):
+    """Open the store or exit 1 with the one-line reason."""
+    from .store import StoreError, open_store
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, directories, URLs or - for stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Add articles to the store: clean, analyse, store, dedupe, cluster and refresh affected briefs."""
+    from .store import StoreError
+    from .store.update import ingest_articles
+
+    articles, problems = _read(paths)
+    st = _open_store(db)
+    try:
+        with _progress() as prog:
+            task = prog.add_task("ingesting", total=len(articles))
+            report = ingest_articles(st, articles, progress=lambda n: prog.advance(task, n))
+    except StoreError as exc:
+        _report(problems)
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        st.close()
+    problems = problems + report.problems
+    _report(problems)
+    out.print(report.summary(), highlight=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stories(db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP)) -> None:
+    """List stored stories: id, title, outlets, article count and last update."""
+    from rich.table import Table
+
+    from .store import StoreError
+
+    st = _open_store(db)
+    try:
+        rows = st.stories()
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        st.close()
+    if not rows:
+        err.print("no stories yet: run `newsfuse ingest PATH…` first", markup=False, highlight=False)
+        return
+    table = Table("story", "title", "outlets", "articles", "last update")
+    for r in rows:
+        table.add_row(r.id, r.title, ", ".join(r.outlets), str(len(r.articles)), r.updated_at or "")
+    out.print(table, markup=False, highlight=False)
+
+
+@app.command()
+def show(
+    story: str = typer.Argument(..., help="A story id (see `newsfuse stories`)."),
+    fmt: str = typer.Option("md", "--format", help="md | html | json"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Print a stored story's brief as Markdown, HTML or brief-v1 JSON."""
+    from .store import StoreError
+
+    if fmt not in ("md", "html", "json"):
+        err.print(f"error: unknown format {fmt!r} (md, html or json)", markup=False, highlight=False)
+        raise typer.Exit(2)
+    st = _open_store(db)
+    try:
+        doc = st.brief(story)
+        text = st.rendered(story, fmt) if doc is not None and fmt != "json" else None
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        st.close()
+    if doc is None:
+        err.print(f"error: no such story: {story} (see `newsfuse stories`)", markup=False, highlight=False)
+        raise typer.Exit(1)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "md" and text and out.is_terminal:
+        from rich.markdown import Markdown
+
+        out.print(Markdown(text))
+    else:
+        sys.stdout.write((text or "").rstrip("\n") + "\n")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Serve the web UI (stories, briefs, articles) over the store."""
+    import uvicorn
+
+    from .web import create_app
+
+    st = _open_store(db)
+    from .store import shown_url
+
+    err.print(f"serving {shown_url(st.url)} on http://{host}:{port}/", markup=False, highlight=False)
+    uvicorn.run(create_app(st), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point of the `newsfuse` console script."""
     app()

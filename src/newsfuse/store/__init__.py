@@ -77,7 +77,7 @@ def resolve_url(url: str | None = None) -> str:
     return url
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     """The URL with any password masked, for messages."""
     return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
 
@@ -116,7 +116,7 @@ class Store:
         try:
             self.engine = self._make_engine()
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
-            raise StoreError(f"bad database URL {_shown(self.url)!r}: {_one_line(exc)}") from None
+            raise StoreError(f"bad database URL {shown_url(self.url)!r}: {_one_line(exc)}") from None
         self._migrate(S.LATEST if migrate_to is None else migrate_to)
 
     # ------------------------------------------------------------------ plumbing
@@ -155,10 +155,10 @@ class Store:
         except sa.exc.OperationalError as exc:
             msg = _one_line(exc)
             if "locked" in msg or "busy" in msg:
-                raise StoreError(f"database {_shown(self.url)} is busy (locked by another process); try again") from None
-            raise StoreError(f"cannot use database {_shown(self.url)}: {msg}") from None
+                raise StoreError(f"database {shown_url(self.url)} is busy (locked by another process); try again") from None
+            raise StoreError(f"cannot use database {shown_url(self.url)}: {msg}") from None
         except sa.exc.InterfaceError as exc:
-            raise StoreError(f"cannot use database {_shown(self.url)}: {_one_line(exc)}") from None
+            raise StoreError(f"cannot use database {shown_url(self.url)}: {_one_line(exc)}") from None
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -199,7 +199,7 @@ class Store:
         current = self.schema_version()
         if current > S.LATEST:
             raise StoreError(
-                f"database {_shown(self.url)} has schema version {current}, newer than this newsfuse knows "
+                f"database {shown_url(self.url)} has schema version {current}, newer than this newsfuse knows "
                 f"({S.LATEST}); upgrade newsfuse"
             )
         for version, _desc, step in S.MIGRATIONS:
@@ -332,7 +332,7 @@ class Store:
     def brief_keys(self) -> dict[str, str]:
         """The membership key each stored brief was built for, by story id."""
         with self._read() as conn:
-            return dict(conn.execute(sa.select(S.briefs.c.story_id, S.briefs.c.articles_key)).tuples().all())
+            return dict(conn.execute(sa.select(S.briefs.c.story_id, S.briefs.c.articles_key)).all())
 
     def write_story(
         self,
@@ -437,8 +437,8 @@ class Store:
             analysed = set(conn.execute(sa.select(S.analyses.c.article_id)).scalars())
             sids = set(conn.execute(sa.select(S.stories.c.id)).scalars())
             links = conn.execute(sa.select(S.story_articles).order_by(S.story_articles.c.position)).all()
-            keys = dict(conn.execute(sa.select(S.briefs.c.story_id, S.briefs.c.articles_key)).tuples().all())
-            datas = dict(conn.execute(sa.select(S.briefs.c.story_id, S.briefs.c.data)).tuples().all())
+            keys = dict(conn.execute(sa.select(S.briefs.c.story_id, S.briefs.c.articles_key)).all())
+            datas = dict(conn.execute(sa.select(S.briefs.c.story_id, S.briefs.c.data)).all())
         for aid, r in arts.items():
             if not r.raw:
                 problems.append(f"article {aid}: no raw text")

@@ -1,0 +1,299 @@
+"""The store keeps articles, analyses, stories and briefs safely on SQLite and PostgreSQL.
+
+Every test runs on a fresh SQLite file and, when `NEWSFUSE_TEST_PG` is set (as `.ci/run` does), on a
+fresh PostgreSQL schema that is dropped afterwards. The articles below are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from newsfuse import ingest
+from newsfuse.model import (
+    Analysis, Article, Claim, DateRef, Entity, Mention, Quantity, Quote, Segment, Sentence, Speaker, Story, to_dict,
+)
+from newsfuse.store import ArticleRejected, StoreError, open_store, resolve_url
+from newsfuse.store import schema as S
+from newsfuse.store.codec import from_dict
+from newsfuse.store.update import ingest_articles
+
+# Short invented reports of two invented events (a bridge closure and a library fire).
+ARTICLES = {
+    "denmere-gazette.txt": (
+        "Denmere closes Harlow Bridge after inspectors find cracks\n"
+        "Menu: News | Sport | Weather\n"
+        "The town of Denmere closed the Harlow Bridge on Monday after inspectors found cracks in two of its piers.\n"
+        "\"We cannot take any risk with a structure this old,\" said council engineer Ruth Okafor.\n"
+        "About 12,000 vehicles cross the bridge every day, according to the council.\n"
+        "Copyright 2024 Denmere Gazette. All rights reserved.\n"
+    ),
+    "valley-post.txt": (
+        "Harlow Bridge shut as cracks spread\n"
+        "Denmere council shut the Harlow Bridge on Monday. Inspectors found cracks in two piers.\n"
+        "Ruth Okafor, the council engineer, said the town could not take any risk with the bridge.\n"
+        "Roughly 11,500 vehicles use the crossing daily.\n"
+        "Related: Denmere budget vote delayed\n"
+    ),
+    "wire-a.txt": (
+        "Bridge closed in Denmere\n"
+        "DENMERE - Officials closed the Harlow Bridge on Monday after cracks were found in two piers, the council said.\n"
+        "Repairs could take up to six weeks.\n"
+    ),
+    "wire-b.txt": (
+        "Bridge closed in Denmere\n"
+        "DENMERE - Officials closed the Harlow Bridge on Monday after cracks were found in two piers, the council said.\n"
+        "Repairs could take up to six weeks.\n"
+    ),
+    "north-herald.txt": (
+        "Detour adds 20 minutes for Denmere commuters\n"
+        "Drivers faced a 20-minute detour on Tuesday, a day after the Harlow Bridge was closed.\n"
+        "Bus operator Lintway said it would add two extra services during the closure.\n"
+    ),
+    "castleford-times.txt": (
+        "Fire damages Castleford library\n"
+        "A fire broke out at the Castleford public library late on Saturday, destroying about 3,000 books.\n"
+        "Fire chief Tomas Berg said the blaze started in a storage room.\n"
+    ),
+    "castleford-echo.txt": (
+        "Library fire: thousands of books lost\n"
+        "Around 3,000 books were lost when fire swept through Castleford library on Saturday night.\n"
+        "\"The reading room was saved,\" said librarian Anna Lind.\n"
+        "3 hours ago\n"
+    ),
+    "regional-news.txt": (
+        "Castleford library to reopen in spring\n"
+        "The Castleford library, damaged by a fire on Saturday, will reopen in the spring, the town said.\n"
+        "Insurers estimate the damage at 1.2 million euros.\n"
+    ),
+}
+
+PG_ENV = "NEWSFUSE_TEST_PG"
+
+
+def write_corpus(directory: Path, names: list[str] | None = None) -> Path:
+    """Write (some of) the invented articles into `directory`; return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in names or list(ARTICLES):
+        (directory / name).write_text(ARTICLES[name], encoding="utf-8")
+    return directory
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh database URL: a SQLite temp file, or a throwaway schema in the PostgreSQL of $NEWSFUSE_TEST_PG."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    pg = os.environ.get(PG_ENV)
+    if not pg:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV}=postgresql://user:pass@host/db (.ci/run does)")
+    schema = f"nf_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(resolve_url(pg))
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {str(exc.orig).splitlines()[0]}")
+    url = sa.engine.make_url(resolve_url(pg)).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str):
+    st = open_store(db_url)
+    yield st
+    st.close()
+
+
+def _article(aid: str = "a1", raw: str = "Line one.\nRelated: junk\nLine two.") -> Article:
+    a = Article(id=aid, source=f"/in/{aid}.txt", raw=raw, title="T", outlet="Denmere Gazette", published="2024-03-04",
+                content_hash=ingest.content_hash(raw), meta={"format": "text"})
+    a.kept_spans = [(0, 9), (24, 33)]
+    a.removed = [Segment("Related: junk", "earlier-link", 10, 23)]
+    a.text = "Line one.\nLine two."
+    return a
+
+
+def _analysis(aid: str = "a1") -> Analysis:
+    ent = Entity(f"{aid}#e0", "Ruth Okafor", "PERSON", ["Okafor"], [Mention(aid, 0, 4, "Ruth")])
+    return Analysis(
+        article=aid,
+        sentences=[Sentence(aid, 0, 0, 9, "Line one.")],
+        entities=[ent],
+        quotes=[Quote(aid, 1, 5, "ine", True, Speaker("Ruth Okafor", ent.id, 0, 4, "Ruth"), "said")],
+        claims=[Claim(aid, 0, 9, "Line one.", [Quantity(12000.0, "", "about", "12,000", 1, 7)], "vehicles", "",
+                      [DateRef("Monday", "2024-03-04")])],
+        dates=[DateRef("Monday", "2024-03-04", granularity="day")],
+        warnings=["w"],
+    )
+
+
+def test_resolve_url_defaults_and_maps_postgres(monkeypatch):
+    monkeypatch.delenv("NEWSFUSE_DB", raising=False)
+    assert resolve_url() == "sqlite:///newsfuse.db"
+    assert resolve_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert resolve_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert resolve_url("some/file.db") == "sqlite:///some/file.db"
+    monkeypatch.setenv("NEWSFUSE_DB", "postgresql://x@y/z")
+    assert resolve_url() == "postgresql+psycopg://x@y/z"
+
+
+def test_codec_round_trips_nested_analysis():
+    an = _analysis()
+    back = from_dict(Analysis, json.loads(json.dumps(to_dict(an))))
+    assert back == an
+    assert isinstance(back.quotes[0].speaker, Speaker) and isinstance(back.claims[0].quantities[0], Quantity)
+
+
+def test_article_and_analysis_round_trip(store):
+    a, an = _article(), _analysis()
+    assert store.put_article(a, an) is True
+    got = store.article("a1")
+    assert got is not None
+    for f in ("raw", "text", "title", "outlet", "published", "content_hash", "source"):
+        assert getattr(got, f) == getattr(a, f)
+    assert got.removed == a.removed and got.kept_spans == a.kept_spans
+    assert got.meta["base_id"] == "a1" and got.meta["format"] == "text"
+    assert store.analysis("a1") == an
+    assert store.counts() == {"articles": 1, "analyses": 1, "stories": 0, "briefs": 0}
+
+
+def test_same_text_is_a_noop_and_new_text_becomes_a_new_version(store):
+    a = _article()
+    store.put_article(a, _analysis())
+    assert store.plan(_article()) is None  # same id, same text
+    assert store.put_article(_article(), _analysis()) is False
+    changed = _article(raw="Line one.\nRelated: junk\nLine two, corrected.")
+    assert store.plan(changed) == "a1~2"
+    changed.meta["base_id"], changed.id = "a1", "a1~2"
+    assert store.put_article(changed, _analysis("a1~2")) is True
+    assert [x.id for x in store.articles()] == ["a1", "a1~2"]
+    assert store.article("a1").raw == a.raw  # the original is never overwritten
+    assert store.plan(_article(raw="third text")) == "a1~3"
+
+
+def test_id_clash_is_rejected_with_one_line(store):
+    store.put_article(_article(), _analysis())
+    clash = _article(raw="other text")
+    clash.meta["base_id"] = "other"  # a different base id that asks for an id already taken
+    with pytest.raises(ArticleRejected, match="^a1: cannot store"):
+        store.put_article(clash, _analysis())
+    assert store.counts()["articles"] == 1
+
+
+def test_story_write_is_atomic(store):
+    store.put_article(_article(), _analysis())
+    with pytest.raises(sa.exc.IntegrityError):  # a member that does not exist: FK violation mid-transaction
+        store.write_story(Story("s1", title="x"), [("a1", None, None), ("ghost", None, None)], {"schema": "x"})
+    assert store.counts()["stories"] == 0 and store.counts()["briefs"] == 0
+    assert store.article("a1").story is None
+    store.write_story(Story("s1", title="x"), [("a1", None, None)], {"schema": "x"}, "# x", "<h1>x</h1>")
+    assert store.memberships() == {"s1": ["a1"]} and store.rendered("s1", "md") == "# x"
+    assert store.check() == []
+
+
+def test_ingest_builds_stories_and_reingest_is_noop(store, tmp_path):
+    corpus = write_corpus(tmp_path / "in")
+    report = ingest_articles(store, ingest.ingest([str(corpus)]))
+    assert len(report.added) == len(ARTICLES) and not report.problems
+    counts = store.counts()
+    assert counts["articles"] == counts["analyses"] == len(ARTICLES)
+    assert counts["stories"] >= 1 and counts["briefs"] == counts["stories"]
+    members = store.memberships()
+    assert sorted(a for ids in members.values() for a in ids) == sorted(a.id for a in store.articles())
+    assert store.check() == []
+    wire_b = store.article("wire-b")
+    assert wire_b.duplicate_of == "wire-a"  # an exact wire copy is marked
+    art = store.article("denmere-gazette")
+    assert any(s.reason for s in art.removed) and "Menu:" not in art.text and "Menu:" in art.raw
+    brief = store.brief(next(iter(members)))
+    assert brief["schema"] == "newsfuse/brief-v1"
+
+    again = ingest_articles(store, ingest.ingest([str(corpus)]))
+    assert again.added == [] and len(again.unchanged) == len(ARTICLES) and again.stories_updated == []
+    assert store.counts() == counts and store.memberships() == members
+
+
+def test_story_ids_stay_stable_as_articles_arrive(store, tmp_path):
+    first = write_corpus(tmp_path / "one", ["denmere-gazette.txt", "valley-post.txt"])
+    ingest_articles(store, ingest.ingest([str(first)]))
+    before = store.memberships()
+    owner = {a: s for s, ids in before.items() for a in ids}
+    more = write_corpus(tmp_path / "two", ["wire-a.txt", "north-herald.txt"])
+    ingest_articles(store, ingest.ingest([str(more)]))
+    after = store.memberships()
+    owner_after = {a: s for s, ids in after.items() for a in ids}
+    assert owner_after["denmere-gazette"] == owner["denmere-gazette"]
+    assert store.check() == []
+
+
+def test_older_schema_is_upgraded_at_open(db_url):
+    old = open_store(db_url, migrate_to=1)
+    assert old.schema_version() == 1
+    with old.engine.begin() as conn:  # a row written by a version-1 newsfuse
+        assert "articles_key" not in {c["name"] for c in sa.inspect(conn).get_columns("briefs")}
+        conn.execute(sa.text(
+            "INSERT INTO articles (id, base_id, content_hash, version, source, outlet, title, author, url,"
+            " published_inferred, raw, text, removed, kept_spans, meta, ingested_at)"
+            " VALUES ('old', 'old', 'h', 1, '', '', 'Old', '', '', false, 'Old raw.', 'Old raw.', '[]', '[]', '{}',"
+            " '2024-01-01T00:00:00+00:00')"))
+        conn.execute(sa.text("INSERT INTO analyses (article_id, data) VALUES ('old', '{\"article\": \"old\"}')"))
+    old.close()
+    st = open_store(db_url)
+    try:
+        assert st.schema_version() == S.LATEST == 2
+        assert st.article("old").raw == "Old raw."  # data survives the upgrade
+        with st.engine.connect() as conn:
+            insp = sa.inspect(conn)
+            assert "state" in insp.get_table_names()
+            assert "articles_key" in {c["name"] for c in insp.get_columns("briefs")}
+        st.write_story(Story("s-old"), [("old", None, None)], {"schema": "x"})
+        assert st.check() == []
+    finally:
+        st.close()
+    assert open_store(db_url).schema_version() == 2  # reopening is a no-op
+
+
+def test_newer_schema_is_refused(db_url):
+    st = open_store(db_url)
+    with st.engine.begin() as conn:
+        conn.execute(S.schema_version.update().values(version=99))
+    st.close()
+    with pytest.raises(StoreError, match="schema version 99, newer than"):
+        open_store(db_url)
+
+
+def test_locked_sqlite_gives_one_line_error(tmp_path):
+    path = tmp_path / "locked.db"
+    st = open_store(f"sqlite:///{path}", timeout=0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError) as info:
+            st.put_article(_article(), _analysis())
+        msg = str(info.value)
+        assert "busy" in msg and "\n" not in msg
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert st.put_article(_article(), _analysis()) is True  # works once the lock is gone
+    st.close()
+
+
+def test_unreachable_database_gives_one_line_error():
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://nobody:secret@127.0.0.1:1/none", timeout=1)
+    msg = str(info.value)
+    assert msg.startswith("cannot use database postgresql+psycopg://nobody:***@127.0.0.1:1/none")
+    assert "secret" not in msg and "\n" not in msg
