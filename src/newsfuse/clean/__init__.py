@@ -1,0 +1,198 @@
+"""Clean: drop page furniture from an article's raw text, recording every removal with a reason.
+
+Works on plain text and on text extracted from HTML alike: the raw text is cut into units
+(lines), a learned classifier scores each as body or furniture, the body is decoded as a mostly
+contiguous span, and a few precise rules drop in-body junk (links, bylines, credits, pitches).
+Sets `Article.text` (kept units joined by "\\n"), `kept_spans` (their offsets in `raw`) and
+`removed` (each dropped run of units with its reason).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..model import Article, Segment
+from . import classifier
+from .features import (
+    _BYLINE,
+    _CREDIT,
+    _FEED,
+    _LEGAL,
+    _LINK_PREFIX,
+    _NEWSLETTER,
+    _SENT_END,
+    _TIMESTAMP,
+    STOPWORDS,
+    Unit,
+    features,
+    tokens,
+    units,
+)
+
+__all__ = ["clean"]
+
+_NAV = re.compile(r"^\s*(categories|category|tags|filed under|topics|sections?|home|menu|posted in)\s*[:|»>]", re.I)
+_SHARE = re.compile(r"^\s*(share|share this|tweet|email|print|facebook|twitter|whatsapp|linkedin|comments?|reply|"
+                    r"advertisement|sponsored|skip to (main )?content|loading\.*|like this:?)\s*:?\s*$", re.I)
+_PITCH = re.compile(r"\b(subscribe|sign up|sign-up|register|newsletter)\b.{0,80}\b(here|now|today|newsletter|free|inbox)\b"
+                    r"|\b(newsletter|subscribe)\b.{0,40}$", re.I)
+
+
+def _hard_reason(text: str) -> str | None:
+    """Furniture so unambiguous it is dropped wherever it stands, even inside the body."""
+    w = len(tokens(text))
+    if _FEED.search(text):
+        return "feed-disclaimer"
+    if _TIMESTAMP.search(text) and w <= 8:
+        return "timestamp"
+    if re.search(r"(legal warning|all rights (are )?reserved|rights of the published)", text, re.I):
+        return "legal-notice"
+    if _LINK_PREFIX.search(text) and not _SENT_END.search(text) and w <= 25:
+        return "link"
+    if _NAV.search(text) and w <= 15:
+        return "navigation"
+    if _BYLINE.search(text) and w <= 8 and not _SENT_END.search(text):
+        return "byline"
+    if _CREDIT.search(text) and w <= 12 and not _SENT_END.search(text):
+        return "photo-credit"
+    if _SHARE.search(text):
+        return "share-buttons"
+    if _PITCH.search(text) and w <= 60:
+        return "newsletter"
+    return None
+
+
+_RELATED_HEAD = re.compile(r"^\s*(recent|related|popular|trending|latest|most read|most popular|more)( \w+){0,3}\s*:?\s*$", re.I)
+_BIO = re.compile(r"^\s*[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s*[–—,|-]?\s*.{0,160}\b(reporter|correspondent|editor|writer|"
+                  r"columnist|journalist|contributor|author|staff)\b", re.I)
+_NAME = re.compile(r"^\s*[A-Z][a-z'’-]+( [A-Z]\.?)?( [A-Z][a-z'’-]+){1,2}\s*$")
+_BREAKS = {"legal-notice", "feed-disclaimer", "newsletter", "related-list", "author-bio", "timestamp"}
+
+
+def _content_words(text: str) -> set[str]:
+    return {t.lower() for t in tokens(text) if len(t) > 2 and not t.isdigit() and t.lower() not in STOPWORDS}
+
+
+def _coherence(unit_words: set[str], body_words: set[str]) -> float:
+    """Share of a unit's content words that the body (or title) also uses."""
+    return len(unit_words & body_words) / len(unit_words) if unit_words else 1.0
+
+
+def _reason(text: str, where: str) -> str:
+    """Why a unit the classifier dropped is furniture (before/after/inside the body)."""
+    hard = _hard_reason(text)
+    if hard:
+        return hard
+    if _RELATED_HEAD.search(text):
+        return "related-list"
+    if where != "before" and len(tokens(text)) <= 40 and (_BIO.search(text) or _NAME.search(text)):
+        return "author-bio"
+    if _LEGAL.search(text):
+        return "legal-notice"
+    if _NEWSLETTER.search(text):
+        return "newsletter"
+    w = len(tokens(text))
+    sentence = w >= 10 and bool(_SENT_END.search(text))
+    if where == "before":
+        return "navigation" if w <= 6 else ("headline" if not sentence else "page-header")
+    if where == "after":
+        if sentence:
+            return "unrelated-story"
+        if text.rstrip().endswith(("…", "...")) or w <= 20:
+            return "related-list"
+        return "page-footer"
+    return "in-body-furniture"
+
+
+def _segments(raw: str, us: list[Unit], reasons: list[str | None]) -> list[Segment]:
+    """Consecutive dropped units with one reason become one Segment (offsets into raw)."""
+    segs: list[Segment] = []
+    for u, r in zip(us, reasons):
+        if r is None:
+            continue
+        if segs and segs[-1].reason == r and not raw[segs[-1].end : u.start].strip():
+            segs[-1].end = u.end
+            segs[-1].text = raw[segs[-1].start : u.end]
+        else:
+            segs.append(Segment(raw[u.start : u.end], r, u.start, u.end))
+    return segs
+
+
+def keep_mask(us: list[Unit], title: str = "") -> np.ndarray:
+    """Which units are body: classifier + contiguous decoding + hard furniture rules."""
+    if not us:
+        return np.zeros(0, dtype=bool)
+    model = classifier.load()
+    z = model.logits(features(us, title))
+    weights = np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
+    keep = classifier.decode(z, weights, **model.decode)
+    for i, u in enumerate(us):
+        if keep[i] and _hard_reason(u.text):
+            keep[i] = False
+    return keep
+
+
+def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) -> None:
+    """After a break in the body (legal notice, pitch, related list), kept units that share little
+    vocabulary with the body before the break are other stories appended to the page: drop them."""
+    words = [_content_words(u.text) for u in us]
+    for b, r in enumerate(reasons):
+        if r not in _BREAKS:
+            continue
+        before = [i for i in range(b) if reasons[i] is None]
+        after = [i for i in range(b + 1, len(us)) if reasons[i] is None]
+        if not before or not after:
+            continue
+        body_words = set(_content_words(title)).union(*(words[i] for i in before))
+        score = float(np.mean([_coherence(words[i], body_words) for i in after]))
+        if score < 0.22:
+            for i in after:
+                reasons[i] = "unrelated-story"
+            return
+
+
+def clean(article: Article) -> Article:
+    """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned)."""
+    raw = article.raw or ""
+    us = units(raw)
+    keep = keep_mask(us, article.title)
+    kept_idx = [i for i, k in enumerate(keep) if k]
+    forced: dict[int, str] = {}
+    # a leading short line that is not a sentence, followed by prose, is the headline
+    if kept_idx and len(kept_idx) > 1:
+        h, nxt = us[kept_idx[0]].text, us[kept_idx[1]].text
+        tw = _content_words(article.title)
+        is_title = bool(tw) and _coherence(_content_words(h), tw) >= 0.8 and _coherence(tw, _content_words(h)) >= 0.8
+        only_furniture_before = all(_hard_reason(us[i].text) for i in range(kept_idx[0]))
+        if (is_title or only_furniture_before) and 2 <= len(tokens(h)) <= 25 and not _SENT_END.search(h) \
+                and len(tokens(nxt)) >= 12:
+            forced[kept_idx[0]] = "headline"
+    first, last = (kept_idx[0], kept_idx[-1]) if kept_idx else (len(us), -1)
+    reasons: list[str | None] = []
+    for i, u in enumerate(us):
+        if i in forced:
+            reasons.append(forced[i])
+        elif keep[i]:
+            reasons.append(None)
+        else:
+            where = "before" if i < first else ("after" if i > last else "inside")
+            reasons.append(_reason(u.text, where))
+    _drop_unrelated_tail(us, reasons, article.title)
+    # once a related-links list starts after the body, everything below it is that list
+    body = [i for i, r in enumerate(reasons) if r is None]
+    if body:
+        tail = [i for i in range(body[-1] + 1, len(us)) if reasons[i] in ("related-list", "timestamp")]
+        for i in range(tail[0] if tail else len(us), len(us)):
+            if reasons[i] in ("unrelated-story", "page-footer", "author-bio", "headline"):
+                reasons[i] = "related-list"
+    if not article.title:
+        heads = [u.text for u, r in zip(us, reasons) if r == "headline"]
+        if heads:
+            article.title = heads[0]
+    kept_idx = [i for i, r in enumerate(reasons) if r is None]
+    article.kept_spans = [(us[i].start, us[i].end) for i in kept_idx]
+    article.removed = _segments(raw, us, reasons)
+    article.text = "\n".join(raw[s:e] for s, e in article.kept_spans)
+    return article

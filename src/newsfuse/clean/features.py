@@ -1,0 +1,254 @@
+"""Line units and their features for the furniture classifier.
+
+A page is cut into units (lines, or blank-line paragraphs when the text is hard-wrapped); each
+unit gets numeric features about itself, its neighbours, its place relative to the page's densest
+run of sentence-like units, and its topical overlap with the title and the article's lead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+WORD = re.compile(r"\w+")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you your
+    yours yourself said says also would could has been its it's one two new""".split()
+)
+# words typical of page furniture (menus, sharing, sign-up, legal, comments)
+JUNK_WORDS = frozenset(
+    """share shares tweet facebook twitter whatsapp linkedin pinterest email print subscribe subscription
+    subscribers newsletter newsletters sign login log register account menu home search advertisement
+    advertisements advertise sponsored cookie cookies privacy policy terms copyright rights reserved
+    comments comment reply follow click tap download app apps rss feed related recommended trending popular
+    sections skip content loading video videos photo photos gallery image images credit getty shutterstock
+    reuters afp ap ago minutes minute hours hour read more watch listen podcast contact us about careers
+    inbox unsubscribe topics tags categories category posted updated published author staff""".split()
+)
+_SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+_SENT_PUNCT = re.compile(r"[.!?](?=\s|$|[\"'”’])")
+_TIMESTAMP = re.compile(
+    r"^\s*(\d+\s+(sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago|just now|"
+    r"(updated|posted|published)?\s*:?\s*(\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"([\s,|at]+\d{1,2}[:.]\d\d\s*([ap]\.?m\.?)?\s*\w{0,4})?)\s*$",
+    re.I,
+)
+_BYLINE = re.compile(r"^\s*(by|written by|reporting by|words by|story by)\s+[A-Z][\w.'’-]+", re.I)
+_CREDIT = re.compile(
+    r"(^\s*(photo|image|picture|credit|photograph|illustration|file photo)s?\b\s*(:|by|credit)?|"
+    r"\b(getty images|shutterstock|ap photo|afp via|reuters/|/reuters|/ap|/afp|epa-efe|xinhua)\b|"
+    r"^\s*(reuters|ap|afp|getty|epa|pa|pa media|bloomberg|xinhua|anadolu)\s*$)",
+    re.I,
+)
+_LINK_PREFIX = re.compile(
+    r"^\s*(earlier|read more|read also|also read|see also|related|more|watch|listen|recommended|"
+    r"read next|next|previous|up next|latest|opinion|analysis|explainer|live|more on this story)\s*[:|»>-]\s*\S",
+    re.I,
+)
+_LEGAL = re.compile(
+    r"(all rights (are )?reserved|©|copyright|legal warning|terms of (use|service)|privacy policy|"
+    r"cookie policy|may not be (re)?published|without (a )?written (permission|contract)|reproduction)",
+    re.I,
+)
+_NEWSLETTER = re.compile(
+    r"(newsletter|subscribe|sign up|signup|inbox|unsubscribe|register here|free trial|support (our|us)|"
+    r"donate|become a (member|subscriber))",
+    re.I,
+)
+_FEED = re.compile(
+    r"(automated (news )?(agency )?feed|auto-generated from a syndicated feed|not been edited by|"
+    r"published from a syndicated feed|without modifications to text)",
+    re.I,
+)
+
+
+@dataclass
+class Unit:
+    """One unit of a page: its span in the raw text and the text itself."""
+
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> list[str]:
+    """`\\w+` tokens, the benchmark's notion of a word."""
+    return WORD.findall(text)
+
+
+def _soft_wrapped(paragraph_lines: list[str]) -> bool:
+    """True when a paragraph's line breaks look like hard wrapping inside running prose."""
+    if len(paragraph_lines) < 3:
+        return False
+    soft = 0
+    for a, b in zip(paragraph_lines, paragraph_lines[1:]):
+        a, b = a.strip(), b.strip()
+        if a and b and (b[0].islower() or not _SENT_END.search(a)) and 30 <= len(a) <= 100:
+            soft += 1
+    return soft >= 0.6 * (len(paragraph_lines) - 1)
+
+
+def units(raw: str) -> list[Unit]:
+    """Non-blank lines of `raw`, with hard-wrapped paragraphs joined into one unit each."""
+    out: list[Unit] = []
+    for para in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", raw):
+        block = para.group()
+        lines = [(m.start() + para.start(), m.end() + para.start()) for m in re.finditer(r"[^\n]+", block)]
+        lines = [(s, e) for s, e in lines if raw[s:e].strip()]
+        if not lines:
+            continue
+        if _soft_wrapped([raw[s:e] for s, e in lines]):
+            s, e = lines[0][0], lines[-1][1]
+            out.append(Unit(s, e, " ".join(raw[a:b].strip() for a, b in lines)))
+        else:
+            out.extend(Unit(s, e, raw[s:e].strip()) for s, e in lines)
+    return out
+
+
+def _content(toks: list[str]) -> list[str]:
+    return [t.lower() for t in toks if len(t) > 2 and t.lower() not in STOPWORDS and not t.isdigit()]
+
+
+def _sentlike(toks: list[str], text: str) -> bool:
+    return len(toks) >= 10 and bool(_SENT_PUNCT.search(text))
+
+
+def dense_run(values: list[float]) -> tuple[int, int]:
+    """(first, last) index of the maximum-sum contiguous run (Kadane); (0, -1) when all negative."""
+    best, best_span = 0.0, (0, -1)
+    cur, cur_start = 0.0, 0
+    for i, v in enumerate(values):
+        if cur <= 0:
+            cur, cur_start = v, i
+        else:
+            cur += v
+        if cur > best:
+            best, best_span = cur, (cur_start, i)
+    return best_span
+
+
+FEATURE_NAMES: list[str] = []
+
+
+def features(us: list[Unit], title: str = "") -> np.ndarray:
+    """Feature matrix (one row per unit); column names in `FEATURE_NAMES`."""
+    n = len(us)
+    toks = [tokens(u.text) for u in us]
+    nw = np.array([len(t) for t in toks], dtype=float)
+    sent = np.array([_sentlike(t, u.text) for t, u in zip(toks, us)], dtype=float)
+    title_toks = set(_content(tokens(title))) if title else set()
+    if not title_toks and n:
+        # no known title: the first short line is most often the page's headline
+        for t in toks[:5]:
+            if 3 <= len(t) <= 25:
+                title_toks = set(_content(t))
+                break
+    counts = Counter(u.text.lower() for u in us)
+    # the densest run of sentence-like units: the article body's likely core
+    vals = [min(w, 60.0) if s else -max(4.0, 0.5 * w) for w, s in zip(nw, sent)]
+    r0, r1 = dense_run(vals)
+    content = [_content(t) for t in toks]
+    core = Counter()
+    for i in range(r0, r1 + 1):
+        if sent[i]:
+            core.update(set(content[i]))
+    lead = Counter()
+    k = 0
+    for i in range(r0, r1 + 1):
+        if sent[i]:
+            lead.update(set(content[i]))
+            k += 1
+            if k >= 3:
+                break
+    run_len = max(1, r1 - r0 + 1)
+    rows = []
+    for i, (u, t) in enumerate(zip(us, toks)):
+        text = u.text
+        w = len(t)
+        c = content[i]
+        cs = set(c)
+        low = [x.lower() for x in t]
+        own_core = 1 if (r0 <= i <= r1 and sent[i]) else 0
+        core_hits = sum(1 for x in cs if core[x] - own_core > 0)
+        own_lead = 1 if (lead and cs and all(lead[x] > 0 for x in cs) and r0 <= i <= r1) else 0
+        lead_hits = sum(1 for x in cs if lead[x] - own_lead > 0)
+        caps = sum(1 for x in t if x[:1].isupper())
+        rows.append([
+            math.log1p(w),
+            math.log1p(len(text)),
+            sent[i],
+            1.0 if _SENT_END.search(text) else 0.0,
+            1.0 if text.rstrip().endswith(("…", "...")) else 0.0,
+            math.log1p(len(_SENT_PUNCT.findall(text))),
+            sum(1 for x in low if x in STOPWORDS) / max(1, w),
+            caps / max(1, w),
+            sum(1 for x in t if x.isdigit()) / max(1, w),
+            sum(1 for x in low if x in JUNK_WORDS) / max(1, w),
+            1.0 if _TIMESTAMP.search(text) else 0.0,
+            1.0 if _BYLINE.search(text) and w <= 12 else 0.0,
+            1.0 if _CREDIT.search(text) and w <= 25 else 0.0,
+            1.0 if _LINK_PREFIX.search(text) and not _SENT_END.search(text) else 0.0,
+            1.0 if _LEGAL.search(text) else 0.0,
+            1.0 if _NEWSLETTER.search(text) else 0.0,
+            1.0 if _FEED.search(text) else 0.0,
+            1.0 if text[:1] in "\"“‘'" else 0.0,
+            text.count(",") / max(1, w),
+            sum(1 for ch in text if ch in "|»›•·/<>") / max(1, len(text)) * 10,
+            1.0 if counts[text.lower()] > 1 else 0.0,
+            len(cs & title_toks) / max(1, len(title_toks)) if title_toks else 0.0,
+            len(cs & title_toks) / max(1, len(cs)) if cs else 0.0,
+            i / max(1, n - 1),
+            1.0 if r0 <= i <= r1 else 0.0,
+            math.log1p(max(0, r0 - i)),
+            math.log1p(max(0, i - r1)),
+            (i - r0) / run_len if r0 <= i <= r1 else (-0.5 if i < r0 else 1.5),
+            core_hits / max(1, len(cs)) if cs else 0.0,
+            lead_hits / max(1, len(cs)) if cs else 0.0,
+            math.log1p(run_len),
+            math.log1p(n),
+        ])
+    x = np.array(rows, dtype=float) if rows else np.zeros((0, len(_BASE)), dtype=float)
+    # neighbourhood means: what surrounds a unit says as much as the unit itself
+    extra = []
+    for col in (0, 2, 6, 9, 28):
+        for win in (1, 3):
+            extra.append(_window_mean(x[:, col], win) if n else np.zeros(0))
+    if n:
+        x = np.column_stack([x] + extra)
+    else:
+        x = np.zeros((0, len(_BASE) + len(extra)))
+    return x
+
+
+_BASE = [
+    "log_words", "log_chars", "sentlike", "ends_sentence", "ends_ellipsis", "log_sentences", "stopword_ratio",
+    "caps_ratio", "digit_ratio", "junk_word_ratio", "timestamp", "byline", "credit", "link_prefix", "legal",
+    "newsletter", "feed_disclaimer", "starts_quote", "comma_ratio", "separator_ratio", "duplicate",
+    "title_recall", "title_precision", "rel_pos", "in_run", "log_before_run", "log_after_run", "run_pos",
+    "core_overlap", "lead_overlap", "log_run_len", "log_units",
+]
+FEATURE_NAMES.extend(_BASE)
+for _c in ("log_words", "sentlike", "stopword_ratio", "junk_word_ratio", "core_overlap"):
+    for _w in (1, 3):
+        FEATURE_NAMES.append(f"{_c}_mean{_w}")
+
+
+def _window_mean(col: np.ndarray, win: int) -> np.ndarray:
+    """Mean of `col` over the units within `win` on either side (the unit itself excluded)."""
+    n = len(col)
+    c = np.concatenate([[0.0], np.cumsum(col)])
+    out = np.empty(n)
+    for i in range(n):
+        a, b = max(0, i - win), min(n, i + win + 1)
+        k = b - a - 1
+        out[i] = (c[b] - c[a] - col[i]) / k if k > 0 else 0.0
+    return out

@@ -1,0 +1,149 @@
+"""Clean removes page furniture (with reasons and raw offsets) and keeps every paragraph of reporting."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsfuse.clean import clean
+from newsfuse.model import Article
+
+# --------------------------------------------------------------------------- seeds (real scraped pages)
+
+# markers of furniture, each a short fragment: everything from the marked line on is not the story
+_TAIL_MARKERS = ("Recent Posts", "LEGAL WARNING")
+_LINE_FURNITURE = re.compile(
+    r"(minutes? ago|automated news agency feed|^Earlier:|^Categories:|newsletter|Local News Reporter|^Reuters$)"
+)
+
+
+def _lines(path: Path) -> list[str]:
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def _furniture_and_story(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split a seed's lines, computed here from markers: furniture lines vs sentences of the story."""
+    cut = next((i for i, ln in enumerate(lines) if any(ln.startswith(m) for m in _TAIL_MARKERS)), len(lines))
+    furniture = lines[cut:] + [ln for ln in lines[:cut] if _LINE_FURNITURE.search(ln)]
+    # the author's name alone on a line before the bio
+    furniture += [ln for ln in lines[:cut] if any(o.startswith(ln + " ") and "Reporter" in o for o in lines)]
+    story = [
+        ln for ln in lines[:cut]
+        if ln not in furniture and len(ln.split()) >= 12 and re.search(r"[.!?”\"]\W*$", ln)
+    ]
+    return furniture, story
+
+
+def test_seeds_furniture_removed_and_reporting_kept(seeds_dir):
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    assert len(seeds) >= 5
+    for path in seeds:
+        raw = path.read_text(encoding="utf-8")
+        art = clean(Article(id=path.stem, raw=raw))
+        kept = set(art.text.splitlines())
+        furniture, story = _furniture_and_story(_lines(path))
+        for ln in furniture:
+            assert ln not in kept, f"{path.name}: furniture kept: {ln[:40]!r}"
+        for ln in story:
+            assert ln in kept, f"{path.name}: reporting lost: {ln[:40]!r}"
+        # every removal is recorded with a reason and exact offsets into raw
+        for seg in art.removed:
+            assert seg.reason and raw[seg.start : seg.end] == seg.text
+        for s, e in art.kept_spans:
+            assert raw[s:e] in art.text
+
+
+def test_seed_reasons_name_the_furniture(seeds_dir):
+    reasons: dict[str, set[str]] = {}
+    for path in sorted(seeds_dir.glob("*.txt")):
+        art = clean(Article(id=path.stem, raw=path.read_text(encoding="utf-8")))
+        for seg in art.removed:
+            reasons.setdefault(seg.reason, set()).add(path.name[:3])
+    for needed in ("related-list", "timestamp", "legal-notice", "unrelated-story", "feed-disclaimer", "link",
+                   "navigation", "newsletter", "author-bio"):
+        assert needed in reasons, f"no removal with reason {needed!r}: {sorted(reasons)}"
+
+
+def test_seed_earlier_sentence_is_not_a_link_line(seeds_dir):
+    """A sentence that merely starts with "Earlier," is reporting, not an "Earlier:" link."""
+    for path in sorted(seeds_dir.glob("*.txt")):
+        art = clean(Article(id=path.stem, raw=path.read_text(encoding="utf-8")))
+        for ln in _lines(path):
+            if ln.startswith("Earlier,"):
+                assert ln in art.text.splitlines()
+
+
+# --------------------------------------------------------------------------- realistic text written here
+
+BODY = [
+    "The Harbour Authority of Port Elsby closed the northern dock on Tuesday after a crane collapsed onto a cargo ship during high winds.",
+    "No one was hurt, the authority's director Mara Quill told reporters at a briefing on the quay, but the ship's hull was badly dented.",
+    "Quill said engineers would inspect the remaining four cranes before any of them is used again, a process she expected to take a week.",
+    "Shipping companies were told to divert vessels to the southern terminal, where the authority said capacity was sufficient for now.",
+    "The crane, installed in 2009, had passed its last safety inspection in March, according to records published by the authority.",
+    "The dock workers' union called for an independent inquiry and said its members had raised concerns about wind limits last year.",
+]
+PAGE = "\n".join([
+    "Home | News | Business | Sport",
+    "Crane collapse closes Port Elsby's northern dock",
+    "By Tom Ferris",
+    *BODY[:3],
+    "Read more: Port Elsby approves harbour expansion plan",
+    *BODY[3:],
+    "Sign up for our free morning newsletter and get the news in your inbox.",
+    "© 2024 Elsby Courier. All rights reserved.",
+    "Most Popular",
+    "Council votes to rename the old market square",
+    "3 hours ago",
+    "Local bakery wins national award for sourdough",
+    "5 hours ago",
+])
+
+
+def test_realistic_page_body_kept_furniture_removed():
+    art = clean(Article(id="dock", raw=PAGE))
+    kept = art.text.splitlines()
+    assert kept == BODY
+    by_reason = {s.reason for s in art.removed}
+    assert {"link", "newsletter", "legal-notice", "byline", "timestamp"} <= by_reason
+    assert art.title.startswith("Crane collapse")
+
+
+def test_offsets_and_raw_offset_contract():
+    art = clean(Article(id="dock", raw=PAGE))
+    assert art.text == "\n".join(PAGE[s:e] for s, e in art.kept_spans)
+    for seg in art.removed:
+        assert PAGE[seg.start : seg.end] == seg.text
+    # every kept character maps back to the same character in raw
+    for off in range(0, len(art.text), 37):
+        if art.text[off] != "\n":
+            assert PAGE[art.raw_offset(off)] == art.text[off]
+    # kept and removed cover all non-blank text exactly once
+    covered = sorted(art.kept_spans + [(s.start, s.end) for s in art.removed])
+    for (a, b), (c, d) in zip(covered, covered[1:]):
+        assert b <= c
+
+
+def test_clean_article_without_furniture_is_unchanged():
+    raw = "\n\n".join(BODY)
+    art = clean(Article(id="plain", raw=raw))
+    assert art.text.splitlines() == BODY and art.removed == []
+
+
+def test_hard_wrapped_plain_text_is_one_unit_per_paragraph():
+    para = " ".join(BODY[:3])
+    wrapped = "\n".join(para[i : i + 70] for i in range(0, len(para), 70))
+    raw = wrapped + "\n\n" + " ".join(BODY[3:]) + "\n\nShare this:\n"
+    art = clean(Article(id="wrapped", raw=raw))
+    assert "crane collapsed" in art.text and "independent inquiry" in art.text
+    assert "Share this" not in art.text
+
+
+@pytest.mark.parametrize("raw", ["", "   \n\n", "Breaking"])
+def test_degenerate_inputs(raw):
+    art = clean(Article(id="x", raw=raw))
+    assert isinstance(art.text, str)
+    for seg in art.removed:
+        assert raw[seg.start : seg.end] == seg.text
