@@ -1,13 +1,505 @@
 """Quotes: direct, partial and indirect quotes with their speakers.
 
-PLACEHOLDER: to be replaced by the real implementation (issue 3).
+Direct quotes come from one linear scan of quote marks per paragraph (an unclosed quote ends at
+the paragraph end); indirect ones from the dependency parse (the clause a speech verb reports,
+"according to X", "…, X said" parentheticals). Speakers are the subject of the cue verb (appositives
+followed, he/she resolved to the latest compatible named person); an unattributed quote inherits
+the speaker of the quote before it in the paragraph (or the previous one, when it opens a paragraph).
 """
 
 from __future__ import annotations
 
-from .model import Article, Entity, Quote
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from .entities import gender_hints, offset_maps
+from .model import Article, Entity, Quote, Speaker
+
+SPEECH_VERBS = frozenset(
+    """
+    say tell add claim state explain argue warn note insist suggest acknowledge admit announce
+    confirm deny report write reply respond retort caution predict promise vow assert contend stress
+    emphasize emphasise maintain allege concede complain recall reveal testify tweet post joke quip
+    ask shout chant conclude advise comment mention echo wonder scold sniff crow boast declare
+    observe remark disclose estimate answer counter continue recount lament urge
+    point add describe muse plead pledge threaten concur grumble exclaim whisper yell cry
+    """.split()
+)
+"""Lemmas of verbs that introduce speech (a quote's cue)."""
+
+INDIRECT_VERBS = SPEECH_VERBS - {"ask", "describe", "urge", "continue", "chant", "shout", "answer", "wonder", "cry"}
+"""Speech verbs whose reported clause (ccomp) counts as an indirect quote."""
+
+OPENERS = "“„«\""
+CLOSERS = "”»\""
+_QUOTE_CHARS = re.compile(r"[“”„«»\"]")
+_WORD = re.compile(r"[^\W_]+")
+PRONOUNS = {"he": "m", "she": "f"}
+SUBJ = ("nsubj", "nsubjpass")
+MIN_DIRECT_WORDS = 4
+TAIL_TOKENS = 8  # how far after a quote its "…," X said cue may sit
+HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
+
+
+@dataclass
+class _Span:
+    start: int  # char offsets in article.text
+    end: int
+    para: int
+    direct: bool
+    speaker: Speaker | None = None
+    cue: str = ""
+    attributed: bool = False
+    tail: bool = False  # attributed by a cue right after it ("…," X said)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs = newline-separated blocks (clean joins kept blocks with "\\n")."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
+    """Quote-mark spans, one linear pass; an unclosed quote ends at its paragraph's end."""
+    out: list[_Span] = []
+    marks = [(m.start(), m.group()) for m in _QUOTE_CHARS.finditer(text)]
+    k = 0
+    for pi, (ps, pe) in enumerate(paras):
+        open_at, opener = -1, ""
+        while k < len(marks) and marks[k][0] < pe:
+            i, ch = marks[k]
+            k += 1
+            if i < ps:
+                continue
+            if open_at < 0:
+                if ch in OPENERS:
+                    open_at, opener = i, ch
+            elif ch in CLOSERS or (ch == "“" and opener == '"'):
+                if i > open_at + 1:
+                    out.append(_Span(open_at, i + 1, pi, True))
+                open_at = -1
+        if open_at >= 0:
+            end = len(text[open_at:pe].rstrip())
+            if end > 1:
+                out.append(_Span(open_at, open_at + end, pi, True))
+    return out
+
+
+class _Doc:
+    """Token lookups by character offset and quote masks, built once per article (all O(n))."""
+
+    def __init__(self, doc, direct: list[_Span]) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.sent = [0] * len(doc)
+        self.sent_bounds: list[tuple[int, int]] = []
+        for si, s in enumerate(doc.sents):
+            self.sent_bounds.append((s.start, s.end))
+            for i in range(s.start, s.end):
+                self.sent[i] = si
+        self.in_quote = [False] * len(doc)
+        for q in direct:
+            for i in range(self.tok_at(q.start), self.tok_at(q.end - 1) + 1):
+                self.in_quote[i] = True
+
+    def clip(self, i: int) -> tuple[int, int]:
+        """Token bounds of token i's sentence, cut at paragraph breaks (the parser may run across them)."""
+        lo, hi = self.sent_bounds[self.sent[i]]
+        doc = self.doc
+        for j in range(i - 1, lo - 1, -1):
+            if "\n" in doc[j].text:
+                lo = j + 1
+                break
+        for j in range(i + 1, hi):
+            if "\n" in doc[j].text:
+                hi = j
+                break
+        return lo, hi
+
+    def tok_at(self, char: int) -> int:
+        """Index of the token covering (or right before) `char`."""
+        return max(0, min(len(self.starts) - 1, bisect_right(self.starts, char) - 1))
+
+    def tok_from(self, char: int) -> int:
+        """Index of the first token starting at or after `char`."""
+        return bisect_left(self.starts, char)
+
+
+class _Speakers:
+    """Maps tokens to entity mentions and resolves he/she subjects to named people."""
+
+    def __init__(self, article: Article, d: _Doc, entities: list[Entity]) -> None:
+        self.d = d
+        to_raw, to_text = offset_maps(article)
+        self.to_raw = to_raw
+        self.ents = {e.id: e for e in entities}
+        self.tok_ent: dict[int, tuple[Entity, int, int]] = {}  # token -> (entity, text start, text end)
+        for e in entities:
+            for m in e.mentions:
+                if m.article != article.id:
+                    continue
+                s, t = to_text(m.start), to_text(m.end)
+                for i in range(d.tok_at(s), d.tok_from(t)):
+                    if 0 <= i < len(d.starts):
+                        self.tok_ent[i] = (e, s, t)
+        self.gender = gender_hints(d.doc, entities, to_raw)
+        self.pronoun: dict[int, str] = {}
+        self._resolve_pronouns()
+
+    def _resolve_pronouns(self) -> None:
+        """One pass: each he/she subject -> the latest compatible person, subjects preferred.
+
+        Within the pronoun's own sentence the nearest earlier subject wins ("if Trump would …, he
+        replied"); from earlier sentences the main-clause subject of the latest one does.
+        """
+        doc, d = self.d.doc, self.d
+        subjects: list[tuple[str, int, bool]] = []  # (entity id, sentence, main clause?) in text order
+        anyrole: list[tuple[str, int, bool]] = []
+        for tok in doc:
+            if d.in_quote[tok.i]:
+                continue
+            hit = self.tok_ent.get(tok.i)
+            if hit and hit[0].type == "PERSON":
+                e = hit[0]
+                # only the mention's syntactic head counts (one event per mention)
+                if tok.head.i in self.tok_ent and self.tok_ent[tok.head.i][0] is e and tok.head is not tok:
+                    continue
+                ev = (e.id, d.sent[tok.i], _is_main_subject(tok))
+                anyrole.append(ev)
+                if tok.dep_ in SUBJ or (tok.dep_ == "appos" and tok.head.dep_ in SUBJ):
+                    subjects.append(ev)
+                continue
+            g = PRONOUNS.get(tok.lower_)
+            if g and tok.dep_ in SUBJ:
+                si = d.sent[tok.i]
+                eid = self._pick(subjects, g, si) or self._pick(anyrole, g, si)
+                if eid:
+                    self.pronoun[tok.i] = eid
+                    self.gender.setdefault(eid, g)
+                    subjects.append((eid, si, _is_main_subject(tok)))
+            if len(subjects) > 64:
+                del subjects[:32]
+            if len(anyrole) > 64:
+                del anyrole[:32]
+
+    def _pick(self, events: list[tuple[str, int, bool]], g: str, sent: int) -> str | None:
+        recent = [ev for ev in events[-16:] if sent - ev[1] <= 12 and self.gender.get(ev[0], g) == g]
+        if not recent:
+            return None
+        same = [ev for ev in recent if ev[1] == sent]
+        if same:
+            return same[-1][0]
+        last = recent[-1][1]
+        in_last = [ev for ev in recent if ev[1] == last]
+        main = [ev for ev in in_last if ev[2]]
+        return (main[0] if main else in_last[-1])[0]
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_raw(start), self.to_raw(end)
+
+    def from_token(self, tok) -> Speaker | None:
+        """Speaker named by the subject (or `according to` object) token `tok`."""
+        for t in [tok, *[c for c in tok.children if c.dep_ in ("appos", "compound")]]:
+            hit = self.tok_ent.get(t.i)
+            if hit and (t is tok or hit[0].type == "PERSON"):
+                e, s, end = hit
+                rs, re_ = self._span(s, end)
+                return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+        if tok.lower_ in PRONOUNS:
+            eid = self.pronoun.get(tok.i)
+            s, end = tok.idx, tok.idx + len(tok.text)
+            rs, re_ = self._span(s, end)
+            if eid:
+                e = self.ents[eid]
+                return Speaker(e.name, e.id, rs, re_, tok.text)
+            return Speaker(tok.text, None, rs, re_, tok.text)
+        # "a spokesperson for X", "people familiar with the talks": a named person in an appositive
+        for c in tok.subtree:
+            if c.dep_ == "appos" or (c.head.dep_ == "appos"):
+                hit = self.tok_ent.get(c.i)
+                if hit and hit[0].type == "PERSON":
+                    e, s, end = hit
+                    rs, re_ = self._span(s, end)
+                    return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+        if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
+            return None
+        # a described speaker ("a senior official", "the agency"): its noun phrase
+        left = tok.left_edge
+        right = tok.right_edge if tok.right_edge.i - left.i < 8 else tok
+        toks = [t for t in self.d.doc[left.i : right.i + 1]]
+        while toks and (toks[-1].is_punct or toks[-1].is_space):
+            toks.pop()
+        while toks and (toks[0].is_punct or toks[0].is_space):
+            toks.pop(0)
+        if not toks:
+            return None
+        s, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        rs, re_ = self._span(s, end)
+        text = self.d.doc.text[s:end]
+        return Speaker(text, None, rs, re_, text)
+
+
+def _is_main_subject(tok) -> bool:
+    """A subject (or its appositive) of the sentence's root verb."""
+    t = tok.head if tok.dep_ == "appos" else tok
+    return t.dep_ in SUBJ and t.head.dep_ == "ROOT"
+
+
+def _subject(verb):
+    """The subject of a cue verb, climbing from participles/conjuncts ("…, adding", "and told")."""
+    v = verb
+    for _ in range(4):
+        for c in v.children:
+            if c.dep_ in SUBJ:
+                return c
+        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head is not v:
+            v = v.head
+            continue
+        if v.pos_ == "ADP" and v.dep_ == "prep" and v.head is not v:
+            v = v.head
+            continue
+        break
+    return None
+
+
+def _according(tok):
+    """`according to X` -> the X token, else None."""
+    if tok.lower_ != "according":
+        return None
+    for c in tok.children:
+        if c.lower_ == "to":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def _cue(tok) -> tuple[object, str] | None:
+    """(speaker token, cue text) if `tok` is a speech cue with a findable speaker."""
+    p = _according(tok)
+    if p is not None:
+        return p, "according to"
+    if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
+        if any(c.dep_ == "mark" and c.lower_ != "that" for c in tok.children):
+            return None  # "as the meeting concluded", "when asked": not an attribution
+        s = _subject(tok)
+        if s is not None:
+            return s, tok.text
+    return None
+
+
+def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int, next_start: int, para_start: int) -> bool:
+    """Find a direct quote's cue: "…," X said / X said: "…" / X told reporters, "…". Sets q.speaker."""
+    doc = d.doc
+    # tail: right after the closing mark, before the sentence (or the next quote) ends
+    i = d.tok_from(q.end)
+    n = 0
+    while i < len(doc) and n < TAIL_TOKENS and doc[i].idx < next_start:
+        t = doc[i]
+        if d.in_quote[i]:
+            break
+        if t.text in (".", "?", "!", ";"):
+            break
+        if t.is_space and "\n" in t.text:
+            break
+        c = _cue(t)
+        if c is not None:
+            q.speaker, q.cue, q.attributed, q.tail = sp.from_token(c[0]), c[1], True, True
+            return True
+        i += 1
+        n += 0 if t.is_punct or t.is_space else 1
+    # "X expressed hope …: “…”": the subject of the clause the colon ends
+    first = d.tok_at(q.start)
+    before = text[max(para_start, prev_end, q.start - 3) : q.start].strip()
+    if before.endswith(":") and first > 0:
+        lo = max(d.clip(first - 1)[0], d.tok_from(max(prev_end, para_start)))
+        # the clause's own root: a verb before the colon whose head is itself or inside the quote
+        for j in range(first - 1, lo - 1, -1):
+            root = doc[j]
+            if root.pos_ in ("VERB", "AUX") and (root.head is root or d.in_quote[root.head.i] or root.head.i >= first):
+                s = _subject(root)
+                if s is not None:
+                    q.speaker, q.cue, q.attributed = sp.from_token(s), root.text, True
+                    return True
+    # head: before the opening mark, back to the previous quote, the sentence start or the paragraph
+    si = d.sent[first]
+    if si > 0 and d.sent_bounds[si][0] == first and text[max(0, q.start - 2) : q.start].strip() in (":", ","):
+        si -= 1  # the parser started a sentence at the opening mark of "he said: “…”"
+    bound = max(prev_end, para_start, doc[d.sent_bounds[si][0]].idx)
+    i, n = first - 1, 0
+    while i >= 0 and n < HEAD_TOKENS and doc[i].idx >= bound and not d.in_quote[i]:
+        c = _cue(doc[i])
+        if c is not None:
+            q.speaker, q.cue, q.attributed = sp.from_token(c[0]), c[1], True
+            return True
+        i -= 1
+        n += 1
+    return False
+
+
+def _trim(doc, lo: int, hi: int, text: str) -> tuple[int, int] | None:
+    """Token range [lo, hi] -> char span without a leading "that", edge punctuation or spaces."""
+    while lo <= hi and (doc[lo].is_space or (doc[lo].is_punct and doc[lo].text not in OPENERS) or (
+        doc[lo].lower_ == "that" and doc[lo].dep_ == "mark")):
+        lo += 1
+    while hi >= lo and (doc[hi].is_space or (doc[hi].is_punct and doc[hi].text not in CLOSERS) or doc[hi].dep_ == "cc"):
+        hi -= 1
+    if hi - lo < 2:
+        return None
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
+    """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
+    doc = d.doc
+    out: list[_Span] = []
+    for tok in doc:
+        if d.in_quote[tok.i]:
+            continue
+        acc = _according(tok)
+        if acc is not None:
+            sent_lo, sent_hi = d.clip(tok.i)
+            lo, hi = tok.left_edge.i, tok.right_edge.i
+            before = _trim(doc, sent_lo, lo - 1, text)
+            after = _trim(doc, hi + 1, sent_hi - 1, text)
+            span = max((s for s in (before, after) if s), key=lambda s: s[1] - s[0], default=None)
+            if span:
+                q = _Span(span[0], span[1], para_of(span[0]), False, sp.from_token(acc), "according to", True)
+                out.append(q)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_VERBS:
+            continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue
+        sent_lo, sent_hi = d.clip(tok.i)
+        if doc[sent_hi - 1].text == "?" or (sent_hi > 1 and doc[max(sent_lo, sent_hi - 2)].text == "?"):
+            continue
+        comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        span = None
+        if comps:
+            c = comps[0] if len(comps) == 1 or comps[0].i > tok.i else next((x for x in comps if x.i > tok.i), comps[0])
+            lo, hi = max(c.left_edge.i, sent_lo), min(c.right_edge.i, sent_hi - 1)
+            span = _trim(doc, lo, hi, text)
+        elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
+            lo, hi = sent_lo, tok.left_edge.i - 1
+            span = _trim(doc, lo, hi, text)
+        if not span:
+            continue
+        subj = _subject(tok)
+        speaker = sp.from_token(subj) if subj is not None else None
+        if subj is not None and span[0] <= subj.idx < span[1]:
+            continue
+        out.append(_Span(span[0], span[1], para_of(span[0]), False, speaker, tok.text, subj is not None))
+    return out
+
+
+def _overlap(a: _Span, b: _Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
 def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:
     """Quotes in `article` (offsets into `article.raw`), speakers resolved to `entities`."""
-    return []
+    text = doc.text
+    if not text.strip() or len(doc) == 0:
+        return []
+    paras = _paragraphs(text)
+    para_starts = [s for s, _ in paras]
+
+    def para_of(char: int) -> int:
+        return max(0, bisect_right(para_starts, char) - 1)
+
+    direct = _direct_spans(text, paras)
+    d = _Doc(doc, direct)
+    sp = _Speakers(article, d, entities)
+    indirect = _indirect(d, sp, text, para_of)
+
+    # a reported clause that is mostly a direct quote's own content is that quote, not a second one
+    kept_ind = []
+    di = 0
+    for q in sorted(indirect, key=lambda q: q.start):
+        while di < len(direct) and direct[di].end <= q.start:
+            di += 1
+        inside = 0
+        j = di
+        while j < len(direct) and direct[j].start < q.end:
+            inside += _overlap(q, direct[j])
+            j += 1
+        if inside < 0.6 * (q.end - q.start):
+            kept_ind.append(q)
+    indirect = _drop_nested(kept_ind)
+
+    # a partial quote the clause stops just short of ("is “the most important thing.”"): extend to it
+    di = 0
+    for q in indirect:
+        while di < len(direct) and direct[di].end <= q.start:
+            di += 1
+        j = di
+        while j < len(direct) and direct[j].start < q.end:
+            if direct[j].start >= q.start and q.end < direct[j].end <= q.end + 3:
+                q.end = direct[j].end
+            j += 1
+    # direct quotes inside a reported clause are partial quotes: the clause covers them
+    ii = 0
+    spans: list[_Span] = []
+    for q in direct:
+        while ii < len(indirect) and indirect[ii].end <= q.start:
+            ii += 1
+        covered = any(_overlap(q, indirect[j]) >= 0.8 * (q.end - q.start) for j in range(ii, min(ii + 3, len(indirect))))
+        if not covered:
+            spans.append(q)
+
+    # attribute direct quotes in text order (previous quote end bounds the head search)
+    all_spans = sorted(spans + indirect, key=lambda q: q.start)
+    last_speaker: dict[int, Speaker | None] = {}
+    prev_end = 0
+    for k, q in enumerate(all_spans):
+        if q.direct:
+            nxt = all_spans[k + 1].start if k + 1 < len(all_spans) else len(text)
+            if not _attribute_direct(q, d, sp, text, prev_end, nxt, paras[q.para][0]):
+                q.speaker = _inherit(q, last_speaker, paras, text)
+        if q.speaker is not None:
+            last_speaker[q.para] = q.speaker
+        prev_end = max(prev_end, q.end)
+
+    out = []
+    for q in all_spans:
+        qtext = text[q.start : q.end]
+        if q.direct and not q.tail and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS:
+            continue  # a scare-quoted phrase or title, not speech
+        rs, re_ = sp.to_raw(q.start), sp.to_raw(q.end)
+        si = d.sent[d.tok_at(q.start)]
+        lo, hi = d.sent_bounds[si] if d.sent_bounds else (0, len(doc))
+        sentence = doc[lo:hi].text.strip()
+        out.append(Quote(article.id, rs, re_, qtext, q.direct, q.speaker, q.cue, sentence))
+    return out
+
+
+def _drop_nested(spans: list[_Span]) -> list[_Span]:
+    """Keep the outer of two reported clauses where one lies (mostly) inside the other."""
+    spans = sorted(spans, key=lambda q: (q.start, -(q.end - q.start)))
+    out: list[_Span] = []
+    for q in spans:
+        if out and _overlap(out[-1], q) >= 0.8 * (q.end - q.start):
+            continue
+        out.append(q)
+    return out
+
+
+def _inherit(q: _Span, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str) -> Speaker | None:
+    """An unattributed quote continues the speaker before it: same paragraph, or the last one above."""
+    if q.para in last:
+        return last[q.para]
+    if text[paras[q.para][0] : q.start].strip(" \t.") == "":
+        p = q.para - 1
+        seen = 0
+        while p >= 0 and seen < 2:
+            if p in last:
+                return last[p]
+            if any(ch.isalpha() for ch in text[paras[p][0] : paras[p][1]]):
+                seen += 1
+            p -= 1
+    return None
