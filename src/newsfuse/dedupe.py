@@ -1,18 +1,188 @@
-"""Dedupe: near-duplicate (wire copy) detection with MinHash-LSH.
+"""Dedupe: near-duplicate (wire copy) detection with MinHash-LSH plus a containment check.
 
-PLACEHOLDER: to be replaced by the real implementation (issue 5).
+Exact copies, syndicated copies under a new headline or with a trimmed ending, and lightly edited
+rewrites are marked `duplicate_of` the earliest copy. LSH gives sub-linear candidate lookup; each
+candidate is verified on its MinHash Jaccard and on containment estimated from Jaccard and sizes
+(|A∩B| = J·(|A|+|B|)/(1+J)), so a shorter copy mostly contained in a longer one is caught too.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
 from .model import Article
 
+_WORD = re.compile(r"\w+", re.UNICODE)
 
-def mark_duplicates(articles: list[Article]) -> None:
-    """Set `duplicate_of` (earliest copy) and `duplicate_similarity` on near-duplicate articles."""
-    seen: dict[str, str] = {}
-    for a in articles:
-        if a.content_hash in seen:
-            a.duplicate_of, a.duplicate_similarity = seen[a.content_hash], 1.0
-        else:
-            seen[a.content_hash] = a.id
+
+@dataclass
+class DedupeConfig:
+    """Knobs of near-duplicate detection."""
+
+    shingle: int = 3  # words per shingle
+    num_perm: int = 128
+    lsh_threshold: float = 0.3  # Jaccard at which LSH starts proposing candidates (low: trimmed copies)
+    jaccard: float = 0.6  # verified Jaccard at or above which two texts are copies
+    containment: float = 0.8  # or: share of the shorter text's shingles found in the longer one
+    min_shingles: int = 20  # texts shorter than this are only matched on exact Jaccard
+    window_days: float | None = 30.0  # streaming: forget copies this much older than the newest seen
+
+
+def shingles(text: str, k: int = 3) -> set[str]:
+    """Lower-cased word k-shingles of a text (the whole text as one shingle when it is shorter)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < k:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+def _day(published: str | None) -> float | None:
+    from .cluster.features import day_of
+
+    return day_of(published)
+
+
+class DuplicateIndex:
+    """Streaming near-duplicate index: `add(article)` returns (id of the earliest copy or None, similarity).
+
+    The matched id is always a canonical article (one that is not itself a duplicate). When an
+    article arrives that was published before the canonical copy it matches, it becomes the new
+    canonical and `repointed` records {old canonical id: new canonical id} for the caller to apply.
+    """
+
+    def __init__(self, config: DedupeConfig | None = None) -> None:
+        self.config = config or DedupeConfig()
+        c = self.config
+        self.lsh = MinHashLSH(threshold=c.lsh_threshold, num_perm=c.num_perm)
+        self._perm = MinHash(num_perm=c.num_perm, seed=1)  # the shared permutations
+        self.sigs: dict[str, np.ndarray] = {}
+        self.size: dict[str, int] = {}
+        self.when: dict[str, tuple[float, int]] = {}  # (day or +inf, arrival) for "earliest"
+        self.canonical: dict[str, str] = {}
+        self.repointed: dict[str, str] = {}
+        self.seq = 0
+        self.max_day: float | None = None
+
+    def signature(self, text: str) -> tuple[MinHash, int]:
+        """MinHash of a text's shingles and the number of distinct shingles."""
+        sh = shingles(text, self.config.shingle)
+        m = MinHash(num_perm=self.config.num_perm, seed=1, permutations=self._perm.permutations, scheme=self._perm.scheme)
+        if sh:
+            m.update_batch([s.encode("utf-8") for s in sh])
+        return m, len(sh)
+
+    def _score(self, sig: np.ndarray, n: int, other: str) -> tuple[float, float]:
+        j = float(np.mean(sig == self.sigs[other]))
+        m = self.size[other]
+        inter = j * (n + m) / (1.0 + j)
+        cont = inter / max(1, min(n, m))
+        return j, min(1.0, cont)
+
+    def query(self, article: Article) -> tuple[str | None, float, MinHash, int]:
+        """Best verified copy already indexed (canonical id), its similarity, and the article's MinHash."""
+        c = self.config
+        m, n = self.signature(article.text or article.raw or "")
+        best, best_sim = None, 0.0
+        if n:
+            for other in self.lsh.query(m):
+                if other == article.id or other not in self.sigs:
+                    continue
+                j, cont = self._score(m.hashvalues, n, other)
+                is_dup = j >= c.jaccard or (min(n, self.size[other]) >= c.min_shingles and cont >= c.containment)
+                if is_dup:
+                    sim = max(j, cont)
+                    if sim > best_sim:
+                        best, best_sim = self.canonical.get(other, other), sim
+        return best, best_sim, m, n
+
+    def add(self, article: Article) -> tuple[str | None, float]:
+        """Index one article; return (canonical earlier copy or None, similarity) and set its fields."""
+        day = _day(article.published)
+        self.seq += 1
+        key = (day if day is not None else float("inf"), self.seq)
+        dup, sim, m, n = self.query(article)
+        self.sigs[article.id] = m.hashvalues.copy()
+        self.size[article.id] = n
+        self.when[article.id] = key
+        if n:
+            self.lsh.insert(article.id, m)
+        if dup is not None and self.when.get(dup, key) > key:
+            # the newcomer is older than the copy it matches: it becomes the canonical one
+            self.repointed[dup] = article.id
+            for k, v in list(self.canonical.items()):
+                if v == dup:
+                    self.canonical[k] = article.id
+            self.canonical[dup] = article.id
+            self.canonical[article.id] = article.id
+            dup = None
+        self.canonical.setdefault(article.id, dup or article.id)
+        article.duplicate_of, article.duplicate_similarity = (dup, round(sim, 3)) if dup else (None, None)
+        if day is not None and (self.max_day is None or day > self.max_day):
+            self.max_day = day
+            if self.seq % 256 == 0:
+                self.prune()
+        return (dup, sim) if dup else (None, 0.0)
+
+    def prune(self) -> int:
+        """Forget copies older than the window (stream time); returns how many were dropped."""
+        w = self.config.window_days
+        if w is None or self.max_day is None:
+            return 0
+        old = [a for a, (d, _) in self.when.items() if d != float("inf") and d < self.max_day - w]
+        for a in old:
+            self.lsh.remove(a)
+            for table in (self.sigs, self.size, self.when):
+                table.pop(a, None)
+        dead = set(old)
+        for a in [a for a, c in self.canonical.items() if a in dead or c in dead]:
+            del self.canonical[a]
+        return len(old)
+
+    def __len__(self) -> int:
+        return len(self.sigs)
+
+    def state(self) -> dict[str, Any]:
+        """JSON-able state: per article its MinHash (as ints), shingle count, arrival key and canonical."""
+        return {
+            "version": 1,
+            "config": self.config.__dict__.copy(),
+            "seq": self.seq,
+            "max_day": self.max_day,
+            "articles": [
+                [a, self.sigs[a].tolist(), self.size[a], list(self.when[a]), self.canonical.get(a, a)] for a in self.sigs
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> DuplicateIndex:
+        """Rebuild an index from `state()` output (the LSH tables are rebuilt from the signatures)."""
+        self = cls(DedupeConfig(**state["config"]))
+        self.seq, self.max_day = state["seq"], state["max_day"]
+        for a, sig, n, when, canon in state["articles"]:
+            hv = np.asarray(sig, dtype=np.uint64)
+            self.sigs[a], self.size[a], self.when[a], self.canonical[a] = hv, n, (when[0], when[1]), canon
+            if n:
+                self.lsh.insert(a, MinHash(num_perm=self.config.num_perm, hashvalues=hv, scheme=self._perm.scheme))
+        return self
+
+
+def mark_duplicates(articles: Iterable[Article], config: DedupeConfig | None = None) -> dict[str, str]:
+    """Batch: set `duplicate_of` (earliest copy by date, then input order) and `duplicate_similarity`.
+
+    Returns {duplicate id: canonical id}.
+    """
+    articles = list(articles)
+    order = sorted(range(len(articles)), key=lambda i: (_day(articles[i].published) is None, _day(articles[i].published) or 0.0, i))
+    index = DuplicateIndex(DedupeConfig(**{**(config or DedupeConfig()).__dict__, "window_days": None}))
+    out = {}
+    for i in order:
+        dup, _ = index.add(articles[i])
+        if dup:
+            out[articles[i].id] = dup
+    return out

@@ -1,0 +1,365 @@
+"""Online story clustering: each arriving article joins the most similar active story or opens one.
+
+Follows news-stream clustering practice (Miranda et al. 2018; Staykovski et al. 2019): TF-IDF over
+word 1-2-grams with incrementally maintained document frequencies, a separate entity space, a small
+weight of MiniLM embeddings, story centroids, candidate lookup through an inverted index over
+top terms, and a time window that bounds the active set.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..model import Article
+from . import features as F
+
+Embedder = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass
+class Config:
+    """Every knob of the clusterer, one configuration for all corpora (tuned on dev splits only)."""
+
+    w_words: float = 0.45  # weight of the word/bigram TF-IDF cosine
+    w_entities: float = 0.30  # weight of the capitalised-phrase entity cosine
+    w_embedding: float = 0.25  # weight of the MiniLM cosine (topic-level signal, kept small)
+    threshold: float = 0.25  # absolute floor a story's similarity must reach
+    relative: float = 0.0  # adaptive part: also beat `relative` x the doc's background similarity
+    margin: float = 0.0  # best story must beat the second best by this much when below `confident`
+    confident: float = 1.0  # above this similarity, join without the margin test
+    time_scale_days: float = 7.0  # similarity is divided by (1 + gap / time_scale_days)
+    window_days: float = 60.0  # stories idle this long (in stream time) leave the active set
+    max_active: int = 50_000  # cap on active stories for undated streams (least recently updated go)
+    doc_terms: int = 200  # kept word terms per document vector
+    doc_entities: int = 60  # kept entity terms per document vector
+    query_terms: int = 25  # top terms of a new document used to look up candidate stories
+    index_terms: int = 12  # top terms of each member document posted to the story index
+    max_candidates: int = 40  # stories scored per new document
+    refine_passes: int = 2  # batch mode: reassignment passes after the first online pass
+
+
+@dataclass
+class _Doc:
+    """A document as the clusterer keeps it: normalised sparse vectors, embedding, day."""
+
+    id: str
+    words: dict[int, float]
+    entities: dict[int, float]
+    emb: np.ndarray | None
+    day: float | None
+    keys: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Story:
+    id: str
+    articles: list[str] = field(default_factory=list)
+    words: dict[int, float] = field(default_factory=dict)
+    entities: dict[int, float] = field(default_factory=dict)
+    words_n2: float = 0.0
+    entities_n2: float = 0.0
+    emb: np.ndarray | None = None
+    first_day: float | None = None
+    last_day: float | None = None
+    keys: Counter = field(default_factory=Counter)
+    title: str = ""
+    seq: int = 0  # arrival counter of the last update (for LRU eviction of undated stories)
+    preset: bool = False
+
+
+def _dot(a: dict[int, float], b: dict[int, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+def _add_into(target: dict[int, float], vec: dict[int, float], sign: float = 1.0) -> float:
+    """Add `vec` into `target` in place; return 2*target.vec (before) + |vec|^2 (the change of |target|^2)."""
+    dot = 0.0
+    n2 = 0.0
+    for k, v in vec.items():
+        old = target.get(k, 0.0)
+        dot += old * v
+        n2 += v * v
+        new = old + sign * v
+        if abs(new) < 1e-9:
+            target.pop(k, None)
+        else:
+            target[k] = new
+    return sign * 2.0 * dot + n2
+
+
+def _top_norm(vec: dict[int, float], k: int) -> dict[int, float]:
+    if len(vec) > k:
+        vec = dict(heapq.nlargest(k, vec.items(), key=lambda kv: kv[1]))
+    n = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / n for t, v in vec.items()}
+
+
+class StoryClusterer:
+    """Streaming story clustering with serialisable state.
+
+    `add(article)` returns the story id the article joins (a preset `article.story` is kept as is).
+    `state()` / `from_state()` round-trip everything as JSON-able data so a store can persist it.
+    """
+
+    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None, id_prefix: str = "story-") -> None:
+        self.config = config or Config()
+        self.embedder = embedder
+        self.id_prefix = id_prefix
+        self.df = np.zeros(F.HASH_SIZE, dtype=np.int32)
+        self.n_docs = 0
+        self.frozen_df = False  # batch mode: DF fitted on the corpus up front
+        self.next_id = 1
+        self.seq = 0
+        self.max_day: float | None = None
+        self.stories: dict[str, _Story] = {}
+        self.story_of: dict[str, str] = {}
+        self.index: dict[int, set[str]] = {}
+        self.evicted = 0
+
+    # ---- document side -------------------------------------------------------------------------
+    def observe(self, feats: F.Features) -> None:
+        """Count a document's terms into the document frequencies (streaming IDF)."""
+        keys = np.fromiter(set(feats.words) | set(feats.entities), dtype=np.int64)
+        self.df[keys] += 1
+        self.n_docs += 1
+
+    def _idf(self, keys: np.ndarray) -> np.ndarray:
+        return np.log((self.n_docs + 1.0) / (self.df[keys] + 1.0)) + 1.0
+
+    def _weigh(self, tf: dict[int, float], k: int) -> dict[int, float]:
+        if not tf:
+            return {}
+        keys = np.fromiter(tf.keys(), dtype=np.int64, count=len(tf))
+        idf = self._idf(keys)
+        return _top_norm({int(t): w * float(i) for t, w, i in zip(keys, tf.values(), idf)}, k)
+
+    def vectorise(self, article: Article, feats: F.Features | None = None, emb: np.ndarray | None = None) -> _Doc:
+        """Turn an article into the clusterer's document (TF-IDF with the current frequencies)."""
+        feats = feats or F.extract(article)
+        if emb is None:
+            emb = article.meta.get("embedding") if article.meta else None
+            if emb is None and self.embedder is not None and self.config.w_embedding > 0:
+                emb = self.embedder([F.article_text(article, 1000)])[0]
+        if emb is not None:
+            emb = np.asarray(emb, dtype=np.float32)
+        words = self._weigh(feats.words, self.config.doc_terms)
+        ents = self._weigh(feats.entities, self.config.doc_entities)
+        both = heapq.nlargest(self.config.query_terms, list(words.items()) + list(ents.items()), key=lambda kv: kv[1])
+        return _Doc(article.id, words, ents, emb, feats.day, [t for t, _ in both])
+
+    # ---- story side ----------------------------------------------------------------------------
+    def similarity(self, doc: _Doc, story: _Story) -> float:
+        """Weighted cosine of the document with the story centroid, damped by the time gap."""
+        c = self.config
+        s = 0.0
+        if story.words_n2 > 0:
+            s += c.w_words * _dot(doc.words, story.words) / math.sqrt(story.words_n2)
+        if story.entities_n2 > 0:
+            s += c.w_entities * _dot(doc.entities, story.entities) / math.sqrt(story.entities_n2)
+        if doc.emb is not None and story.emb is not None:
+            n = float(np.linalg.norm(story.emb))
+            if n > 0:
+                s += c.w_embedding * float(doc.emb @ story.emb) / n
+        gap = self._gap(doc.day, story)
+        if gap > 0:
+            s /= 1.0 + gap / c.time_scale_days
+        return s
+
+    @staticmethod
+    def _gap(day: float | None, story: _Story) -> float:
+        if day is None or story.first_day is None or story.last_day is None:
+            return 0.0
+        return max(0.0, day - story.last_day, story.first_day - day)
+
+    def candidates(self, doc: _Doc) -> list[str]:
+        """Active stories sharing top terms with the document, most shared first (bounded)."""
+        hits: Counter = Counter()
+        for t in doc.keys:
+            for sid in self.index.get(t, ()):
+                hits[sid] += 1
+        return [sid for sid, _ in hits.most_common(self.config.max_candidates)]
+
+    def scores(self, doc: _Doc, exclude: str | None = None) -> list[tuple[float, str]]:
+        """(similarity, story id) for the candidate stories, best first."""
+        out = []
+        for sid in self.candidates(doc):
+            st = self.stories[sid]
+            if sid == exclude:
+                continue
+            out.append((self.similarity(doc, st), sid))
+        out.sort(reverse=True)
+        return out
+
+    def decide(self, scored: list[tuple[float, str]]) -> str | None:
+        """The story to join, or None to open a new one (absolute floor + margin over the runner-up)."""
+        if not scored:
+            return None
+        c = self.config
+        best, sid = scored[0]
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        if best < c.threshold:
+            return None
+        if best < c.confident and best - second < c.margin:
+            return None
+        return sid
+
+    def _new_story(self, sid: str | None = None) -> _Story:
+        if sid is None:
+            sid = f"{self.id_prefix}{self.next_id}"
+            self.next_id += 1
+            while sid in self.stories:
+                sid = f"{self.id_prefix}{self.next_id}"
+                self.next_id += 1
+        st = _Story(sid)
+        self.stories[sid] = st
+        return st
+
+    def attach(self, doc: _Doc, st: _Story, title: str = "") -> None:
+        """Add a document to a story: centroids, time span, index postings."""
+        st.articles.append(doc.id)
+        st.words_n2 += _add_into(st.words, doc.words)
+        st.entities_n2 += _add_into(st.entities, doc.entities)
+        if doc.emb is not None:
+            st.emb = doc.emb.copy() if st.emb is None else st.emb + doc.emb
+        if doc.day is not None:
+            st.first_day = doc.day if st.first_day is None else min(st.first_day, doc.day)
+            st.last_day = doc.day if st.last_day is None else max(st.last_day, doc.day)
+        for t in doc.keys[: self.config.index_terms]:
+            if st.keys[t] == 0:
+                self.index.setdefault(t, set()).add(st.id)
+            st.keys[t] += 1
+        if title and not st.title:
+            st.title = title
+        self.seq += 1
+        st.seq = self.seq
+        self.story_of[doc.id] = st.id
+
+    def detach(self, doc: _Doc, st: _Story) -> None:
+        """Remove a document from a story (batch refinement); drops the story when it empties."""
+        st.articles.remove(doc.id)
+        st.words_n2 = max(0.0, st.words_n2 + _add_into(st.words, doc.words, -1.0))
+        st.entities_n2 = max(0.0, st.entities_n2 + _add_into(st.entities, doc.entities, -1.0))
+        if doc.emb is not None and st.emb is not None:
+            st.emb = st.emb - doc.emb
+        for t in doc.keys[: self.config.index_terms]:
+            st.keys[t] -= 1
+            if st.keys[t] <= 0:
+                del st.keys[t]
+                self.index.get(t, set()).discard(st.id)
+        self.story_of.pop(doc.id, None)
+        if not st.articles:
+            self._drop(st)
+
+    def _drop(self, st: _Story) -> None:
+        for t in st.keys:
+            posting = self.index.get(t)
+            if posting is not None:
+                posting.discard(st.id)
+                if not posting:
+                    del self.index[t]
+        for a in st.articles:
+            self.story_of.pop(a, None)
+        del self.stories[st.id]
+
+    def _evict(self) -> None:
+        c = self.config
+        if self.max_day is not None:
+            old = [st for st in self.stories.values() if st.last_day is not None and st.last_day < self.max_day - c.window_days]
+            for st in old:
+                self._drop(st)
+                self.evicted += 1
+        if len(self.stories) > c.max_active:
+            for st in sorted(self.stories.values(), key=lambda s: s.seq)[: len(self.stories) - c.max_active]:
+                self._drop(st)
+                self.evicted += 1
+
+    # ---- public streaming API -------------------------------------------------------------------
+    def add(self, article: Article, *, embedding: np.ndarray | None = None) -> str:
+        """Place one article: its preset story, its duplicate's story, the best active story, or a new one."""
+        feats = F.extract(article)
+        if not self.frozen_df:
+            self.observe(feats)
+        if feats.day is not None and (self.max_day is None or feats.day > self.max_day):
+            self.max_day = feats.day
+            if self.seq % 64 == 0 or len(self.stories) > self.config.max_active:
+                self._evict()
+        elif len(self.stories) > self.config.max_active:
+            self._evict()
+        doc = self.vectorise(article, feats, embedding)
+        return self.place(article, doc)
+
+    def place(self, article: Article, doc: _Doc) -> str:
+        """Attach an already vectorised article to its story (see `add`); returns the story id."""
+        if article.story:
+            st = self.stories.get(article.story) or self._new_story(article.story)
+            st.preset = True
+        elif article.duplicate_of and article.duplicate_of in self.story_of:
+            st = self.stories[self.story_of[article.duplicate_of]]
+        else:
+            sid = self.decide(self.scores(doc))
+            st = self.stories[sid] if sid else self._new_story()
+        self.attach(doc, st, article.title)
+        return st.id
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    # ---- persistence ----------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """Everything needed to resume, as JSON-able data (lists, dicts, numbers, strings)."""
+        nz = np.flatnonzero(self.df)
+        return {
+            "version": 1,
+            "config": asdict(self.config),
+            "id_prefix": self.id_prefix,
+            "n_docs": self.n_docs,
+            "frozen_df": self.frozen_df,
+            "df_keys": nz.tolist(),
+            "df_counts": self.df[nz].tolist(),
+            "next_id": self.next_id,
+            "seq": self.seq,
+            "max_day": self.max_day,
+            "evicted": self.evicted,
+            "stories": [
+                {
+                    "id": st.id, "articles": st.articles, "title": st.title, "seq": st.seq, "preset": st.preset,
+                    "words": [[k, v] for k, v in st.words.items()], "words_n2": st.words_n2,
+                    "entities": [[k, v] for k, v in st.entities.items()], "entities_n2": st.entities_n2,
+                    "emb": None if st.emb is None else st.emb.tolist(),
+                    "first_day": st.first_day, "last_day": st.last_day,
+                    "keys": [[k, v] for k, v in st.keys.items()],
+                }
+                for st in self.stories.values()
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], *, embedder: Embedder | None = None) -> StoryClusterer:
+        """Rebuild a clusterer from `state()` output."""
+        self = cls(Config(**state["config"]), embedder=embedder, id_prefix=state.get("id_prefix", "story-"))
+        self.n_docs = state["n_docs"]
+        self.frozen_df = state.get("frozen_df", False)
+        self.df[np.asarray(state["df_keys"], dtype=np.int64)] = np.asarray(state["df_counts"], dtype=np.int32)
+        self.next_id, self.seq, self.max_day = state["next_id"], state["seq"], state["max_day"]
+        self.evicted = state.get("evicted", 0)
+        for s in state["stories"]:
+            st = _Story(
+                s["id"], list(s["articles"]), {int(k): v for k, v in s["words"]}, {int(k): v for k, v in s["entities"]},
+                s["words_n2"], s["entities_n2"], None if s["emb"] is None else np.asarray(s["emb"], dtype=np.float32),
+                s["first_day"], s["last_day"], Counter({int(k): v for k, v in s["keys"]}), s["title"], s["seq"], s["preset"],
+            )
+            self.stories[st.id] = st
+            for a in st.articles:
+                self.story_of[a] = st.id
+            for t in st.keys:
+                self.index.setdefault(t, set()).add(st.id)
+        return self
