@@ -467,6 +467,14 @@ class Store:
         return problems
 
 
-def open_store(url: str | None = None, *, timeout: float = 10.0, migrate_to: int | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at `url`; `StoreError` when it cannot be used."""
+def open_store(url: str | None = None, *, timeout: float | None = None, migrate_to: int | None = None) -> Store:
+    """Open (creating and migrating as needed) the store at `url`; `StoreError` when it cannot be used.
+
+    `timeout` (seconds to wait for a busy database or a connection) defaults to $NEWSFUSE_DB_TIMEOUT, else 10.
+    """
+    if timeout is None:
+        try:
+            timeout = float(os.environ.get("NEWSFUSE_DB_TIMEOUT") or 10.0)
+        except ValueError:
+            raise StoreError("NEWSFUSE_DB_TIMEOUT must be a number of seconds") from None
     return Store(url, timeout=timeout, migrate_to=migrate_to)
