@@ -191,6 +191,16 @@ class Store:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
 
     def _migrate(self, target: int) -> None:
+        with self._read() as conn:  # the common case (already current) takes no write lock
+            if sa.inspect(conn).has_table("schema_version"):
+                current = conn.execute(sa.select(S.schema_version.c.version)).scalar()
+                if current is not None and current >= target:
+                    if current > S.LATEST:
+                        raise StoreError(
+                            f"database {shown_url(self.url)} has schema version {current}, newer than this "
+                            f"newsfuse knows ({S.LATEST}); upgrade newsfuse"
+                        )
+                    return
         with self._write() as conn:
             self._lock(conn)
             S.schema_version.create(conn, checkfirst=True)
