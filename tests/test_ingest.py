@@ -110,3 +110,149 @@ def test_dead_url_reports_problem():
     problems: list = []
     assert ingest.ingest(["http://127.0.0.1:9/nothing"], problems) == []
     assert problems and problems[0].source == "http://127.0.0.1:9/nothing"
+
+
+# --------------------------------------------------------------------------- more hostile and odd inputs
+
+import http.server
+import socket
+import threading
+
+import pytest
+
+
+def test_gzip_bomb_and_big_gz_refused(tmp_path):
+    p = tmp_path / "bomb.txt.gz"
+    with gzip.open(p, "wb") as fh:
+        chunk = b"a" * (1 << 20)
+        for _ in range(ingest.MAX_BYTES // len(chunk) + 2):
+            fh.write(chunk)
+    problems: list = []
+    assert ingest.ingest([str(p)], problems) == []
+    assert "bomb.txt.gz" in str(problems[0]) and "too large" in problems[0].message
+
+
+def test_html_full_of_scripts_and_hostile_markup(tmp_path):
+    scripts = ("<script>var x = '" + "y" * 5000 + "'; document.write('<p>injected</p>');</script>") * 200
+    (tmp_path / "scripts.html").write_text(f"<html><head>{scripts}</head><body>{scripts}</body></html>")
+    nested = "<div>" * 3000 + "<p>" + STORY + "</p>" + "</div>" * 3000
+    hostile = (
+        '<html><body><img src=x onerror="alert(1)"><iframe src="javascript:alert(2)"></iframe>'
+        f"<article><p>{STORY}</p><p onclick='steal()'>Repairs will take three weeks, she said.</p></article>"
+        f"{nested}<style>body{{display:none}}</style></body></html>"
+    )
+    (tmp_path / "hostile.html").write_text(hostile)
+    problems: list = []
+    arts = ingest.ingest([str(tmp_path / "scripts.html"), str(tmp_path / "hostile.html")], problems)
+    assert len(problems) == 1 and "scripts.html" in str(problems[0]) and "no article text" in problems[0].message
+    [art] = arts
+    assert "crane collapsed" in art.raw
+    assert "alert" not in art.raw and "steal" not in art.raw and "display:none" not in art.raw
+
+
+def test_feed_that_is_not_xml_and_external_entity(tmp_path):
+    (tmp_path / "notxml.rss").write_text("this is { not xml at all\n\x0b", encoding="utf-8")
+    (tmp_path / "xxe.rss").write_text(
+        '<?xml version="1.0"?>\n' + "<!-- pad -->\n" * 3000
+        + '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        "<rss><channel><item><title>t</title><description>&xxe;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    problems: list = []
+    assert ingest.ingest([str(tmp_path / "notxml.rss"), str(tmp_path / "xxe.rss")], problems) == []
+    text = "\n".join(map(str, problems))
+    assert "notxml.rss: not a readable RSS/Atom feed" in text
+    assert "xxe.rss" in text and "entit" in text and "root:" not in text
+
+
+def test_atom_feed_and_news_please_json(tmp_path):
+    atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+    <title>Elsby Courier</title><entry><title>Dock closed</title><link href="https://example.org/1"/>
+    <id>urn:1</id><updated>2024-03-05T10:00:00Z</updated>
+    <content type="html">&lt;p&gt;The northern dock closed after a crane fell on Tuesday.&lt;/p&gt;</content></entry></feed>"""
+    (tmp_path / "news.atom").write_text(atom, encoding="utf-8")
+    rec = {"title": "Dock closed", "maintext": STORY, "url": "https://example.org/x",
+           "date_publish": "2024-03-05", "source_domain": "www.example.org"}
+    (tmp_path / "rec.json").write_text(json.dumps(rec), encoding="utf-8")
+    problems: list = []
+    arts = {a.meta["format"]: a for a in ingest.ingest([str(tmp_path)], problems)}
+    assert problems == []
+    assert arts["feed"].title == "Dock closed" and "crane fell" in arts["feed"].raw
+    assert arts["feed"].published == "2024-03-05" and arts["feed"].url == "https://example.org/1"
+    j = arts["json"]
+    assert (j.id, j.outlet, j.published, j.url) == ("rec", "example.org", "2024-03-05", "https://example.org/x")
+
+
+def test_non_utf8_html_with_declared_charset(tmp_path):
+    page = ("<html><head><meta charset='windows-1252'><title>Réforme</title></head><body><article><p>"
+            + "Le ministre a déclaré que la réforme entrera en vigueur en août, après un long débat. " * 4
+            + "</p></article></body></html>")
+    (tmp_path / "fr.html").write_bytes(page.encode("cp1252"))
+    [art] = ingest.ingest([str(tmp_path / "fr.html")])
+    assert "déclaré" in art.raw
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        if self.path == "/fail":
+            self.send_response(500)
+            self.end_headers()
+            return
+        body = f"<html><head><title>Dock</title></head><body><article><p>{STORY}</p></article></body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def local_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_urls_good_500_and_nothing_listening(local_server):
+    dead = f"http://127.0.0.1:{_free_port()}/story"
+    problems: list = []
+    arts = ingest.ingest([f"{local_server}/story", f"{local_server}/fail", dead], problems)
+    assert len(arts) == 1 and "crane collapsed" in arts[0].raw
+    assert arts[0].url == f"{local_server}/story" and arts[0].outlet == "127.0.0.1"
+    msgs = {p.source: p.message for p in problems}
+    assert msgs[f"{local_server}/fail"] == "HTTP 500"
+    assert "could not fetch" in msgs[dead]
+
+
+def test_cli_clean_json_stdin_and_exit_code(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsfuse.cli import app
+
+    page = "Home | News | Sport\n" + STORY + "Sign up for our free newsletter here.\n"
+    (tmp_path / "a.txt").write_text(page, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["clean", "--json", str(tmp_path / "a.txt"), "-"], input=STORY)
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(ln) for ln in res.stdout.splitlines() if ln.strip()]
+    assert len(rows) == 2
+    for row in rows:
+        assert {"id", "text", "removed", "title", "outlet", "published", "url"} <= set(row)
+        assert all(set(r) == {"text", "reason"} for r in row["removed"])
+    assert "crane collapsed" in rows[0]["text"] and "newsletter" not in rows[0]["text"]
+    bad = runner.invoke(app, ["clean", "--json", str(tmp_path / "a.txt"), str(tmp_path / "missing.txt")])
+    assert bad.exit_code == 1
+    assert "missing.txt" in bad.output and "no such file" in bad.output
+    assert len([ln for ln in bad.stdout.splitlines() if ln.startswith("{")]) == 1

@@ -68,7 +68,8 @@ _RELATED_HEAD = re.compile(r"^\s*(recent|related|popular|trending|latest|most re
 _BIO = re.compile(r"^\s*[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s*[–—,|-]?\s*.{0,160}\b(reporter|correspondent|editor|writer|"
                   r"columnist|journalist|contributor|author|staff)\b", re.I)
 _NAME = re.compile(r"^\s*[A-Z][a-z'’-]+( [A-Z]\.?)?( [A-Z][a-z'’-]+){1,2}\s*$")
-_BREAKS = {"legal-notice", "feed-disclaimer", "newsletter", "related-list", "author-bio", "timestamp"}
+# furniture that ends an article: what follows it is checked for being another story
+_BREAKS = {"legal-notice", "feed-disclaimer"}
 
 
 def _content_words(text: str) -> set[str]:
@@ -143,11 +144,11 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
             continue
         before = [i for i in range(b) if reasons[i] is None]
         after = [i for i in range(b + 1, len(us)) if reasons[i] is None]
-        if not before or not after:
+        if len(before) < 3 or not after:
             continue
         body_words = set(_content_words(title)).union(*(words[i] for i in before))
         score = float(np.mean([_coherence(words[i], body_words) for i in after]))
-        if score < 0.22:
+        if score < 0.18:
             for i in after:
                 reasons[i] = "unrelated-story"
             return
@@ -180,6 +181,18 @@ def clean(article: Article) -> Article:
             where = "before" if i < first else ("after" if i > last else "inside")
             reasons.append(_reason(u.text, where))
     _drop_unrelated_tail(us, reasons, article.title)
+    # the author's name or bio closing the article is furniture, however the classifier scored it
+    body = [i for i, r in enumerate(reasons) if r is None]
+    while len(body) > 1 and len(tokens(us[body[-1]].text)) <= 40 and (
+            _NAME.search(us[body[-1]].text) or _BIO.search(us[body[-1]].text)):
+        reasons[body.pop()] = "author-bio"
+    # only the first non-sentence line above the body is the headline
+    seen_head = False
+    for i, r in enumerate(reasons):
+        if r == "headline":
+            if seen_head:
+                reasons[i] = "page-header"
+            seen_head = True
     # once a related-links list starts after the body, everything below it is that list
     body = [i for i, r in enumerate(reasons) if r is None]
     if body:

@@ -1,7 +1,8 @@
-"""The learned line classifier (a logistic regression stored as JSON) and the body decoder.
+"""The learned line classifier (gradient-boosted trees, or a linear model, stored as JSON) and the body decoder.
 
-The model file `newsfuse/data/clean-lines.json` holds feature means/scales, weights and the
-decoder's thresholds; `python -m newsfuse.clean.train` rebuilds it from the benchmark's dev split.
+The model file `newsfuse/data/clean-lines.json` holds the trees (or weights) and the decoder's
+thresholds; `python -m newsfuse.clean.train` rebuilds it from the benchmark's dev split.
+JSON rather than pickle: nothing executable ships inside the package.
 """
 
 from __future__ import annotations
@@ -18,20 +19,42 @@ DEFAULT_DECODE = {"bias": 0.0, "inside": -2.0, "outside": 3.0}
 
 
 class LineModel:
-    """Standardise features, then a linear score: the log-odds that a unit belongs to the body."""
+    """The log-odds that a unit belongs to the body: boosted regression trees or a linear score."""
 
     def __init__(self, spec: dict) -> None:
         self.names: list[str] = spec["features"]
-        self.mean = np.array(spec["mean"], dtype=float)
-        self.scale = np.array(spec["scale"], dtype=float)
-        self.coef = np.array(spec["coef"], dtype=float)
         self.intercept = float(spec["intercept"])
         self.decode = {**DEFAULT_DECODE, **spec.get("decode", {})}
+        self.trees = [
+            tuple(np.array(t[k], dtype=float if k in ("threshold", "value") else int)
+                  for k in ("feature", "threshold", "left", "right", "value"))
+            for t in spec.get("trees", [])
+        ]
+        self.rate = float(spec.get("learning_rate", 1.0))
+        if not self.trees:
+            self.mean = np.array(spec["mean"], dtype=float)
+            self.scale = np.array(spec["scale"], dtype=float)
+            self.coef = np.array(spec["coef"], dtype=float)
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         if len(x) == 0:
             return np.zeros(0)
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        if not self.trees:
+            return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        x = x.astype(np.float32)  # sklearn's trees split on float32 features
+        rows = np.arange(len(x))
+        total = np.full(len(x), self.intercept)
+        for feature, threshold, left, right, value in self.trees:
+            node = np.zeros(len(x), dtype=int)
+            while True:
+                inner = left[node] >= 0
+                if not inner.any():
+                    break
+                f = np.where(inner, feature[node], 0)
+                go_left = x[rows, f] <= threshold[node]
+                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+            total += self.rate * value[node]
+        return total
 
 
 @lru_cache(maxsize=1)
