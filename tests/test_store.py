@@ -201,6 +201,9 @@ def test_story_write_is_atomic(store):
     store.write_story(Story("s1", title="x"), [("a1", None, None)], {"schema": "x"}, "# x", "<h1>x</h1>")
     assert store.memberships() == {"s1": ["a1"]} and store.rendered("s1", "md") == "# x"
     assert store.check() == []
+    store.delete_story("s1")
+    assert store.counts() == {"articles": 1, "analyses": 1, "stories": 0, "briefs": 0}
+    assert store.article("a1").story is None
 
 
 def test_ingest_builds_stories_and_reingest_is_noop(store, tmp_path):
@@ -236,6 +239,21 @@ def test_story_ids_stay_stable_as_articles_arrive(store, tmp_path):
     after = store.memberships()
     owner_after = {a: s for s, ids in after.items() for a in ids}
     assert owner_after["denmere-gazette"] == owner["denmere-gazette"]
+    assert store.check() == []
+
+
+def test_new_article_rebriefs_only_its_own_story(store, tmp_path):
+    first = write_corpus(tmp_path / "one", ["denmere-gazette.txt", "valley-post.txt", "castleford-times.txt"])
+    ingest_articles(store, ingest.ingest([str(first)]))
+    before = {s.id: s.updated_at for s in store.stories()}
+    assert store.get_state("cluster") and store.get_state("dedupe")  # streaming state persisted
+    more = write_corpus(tmp_path / "two", ["castleford-echo.txt"])
+    report = ingest_articles(store, ingest.ingest([str(more)]))
+    owner = store.article("castleford-echo").story
+    assert report.stories_updated == [owner]
+    for sid, stamp in before.items():
+        if sid != owner:
+            assert store.story(sid).updated_at == stamp
     assert store.check() == []
 
 

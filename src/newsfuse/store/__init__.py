@@ -426,6 +426,59 @@ class Store:
 
     # ------------------------------------------------------------------ state and checks
 
+    def unplaced(self) -> list[Article]:
+        """Stored articles not yet in any story (new, or left by a crash), in ingest order."""
+        q = sa.select(S.articles).where(S.articles.c.story.is_(None)).order_by(S.articles.c.pk)
+        with self._read() as conn:
+            return [self._article(r) for r in conn.execute(q)]
+
+    def marks(self) -> dict[str, tuple[str | None, str | None]]:
+        """Every stored article id with its (story, duplicate_of): the cheap view refreshes compare against."""
+        q = sa.select(S.articles.c.id, S.articles.c.story, S.articles.c.duplicate_of)
+        with self._read() as conn:
+            return {r.id: (r.story, r.duplicate_of) for r in conn.execute(q)}
+
+    def save_state(self, states: dict[str, Any], duplicates: Iterable[tuple[str, str | None, float | None]] = ()) -> None:
+        """Persist streaming-stage states (JSON) and the duplicate marks they produced, in one transaction."""
+        stamp = now()
+        with self._write() as conn:
+            for key, value in states.items():
+                data = json.dumps(value, default=_json_default)
+                if conn.execute(sa.select(S.state.c.key).where(S.state.c.key == key)).first():
+                    conn.execute(S.state.update().where(S.state.c.key == key).values(value=data, updated_at=stamp))
+                else:
+                    conn.execute(S.state.insert().values(key=key, value=data, updated_at=stamp))
+            for aid, dup, sim in duplicates:
+                conn.execute(
+                    S.articles.update().where(S.articles.c.id == aid).values(duplicate_of=dup, duplicate_similarity=sim)
+                )
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Serialise story refreshes across processes (PostgreSQL advisory lock; a lock file next to SQLite)."""
+        if self.engine.dialect.name == "postgresql":
+            with self._errors(), self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK + 1})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK + 1})
+                    conn.commit()
+            return
+        path = self.engine.url.database
+        if not self.is_sqlite or not path or path == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(path + ".lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def get_state(self, key: str) -> str | None:
         """Serialised state of a streaming stage (dedupe index, clusterer), or None."""
         with self._read() as conn:

@@ -1,14 +1,13 @@
 """Keep the store current: add new articles (clean, analyse, store each in its own transaction), then
-re-dedupe, re-cluster and re-brief the stories whose membership changed.
-
-Until dedupe/cluster offer a streaming index this re-runs the batch `dedupe.mark_duplicates` and
-`cluster.cluster` over all stored articles and keeps story ids stable by matching each new cluster to
-the stored story it overlaps most. `NEWSFUSE_TEST_CRASH_AFTER` (`N` articles or `stories:N`) makes
+place them with the streaming `dedupe.DuplicateIndex` and `cluster.StoryClusterer` (their state lives
+in the store) and re-brief only the stories whose membership changed. Story ids are the clusterer's
+and never change once given. `NEWSFUSE_TEST_CRASH_AFTER` (`N` articles or `stories:N`) makes
 the process die (`os._exit(137)`) at that point, for crash tests.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from . import ArticleRejected, Store, now
 
 log = logging.getLogger("newsfuse")
 CHUNK = 16  # articles analysed per spaCy batch before their (one-by-one) commits
+DEDUPE_KEY, CLUSTER_KEY = "dedupe", "cluster"  # rows of the `state` table
 
 
 @dataclass
@@ -34,7 +34,6 @@ class IngestReport:
     versions: list[tuple[str, str]] = field(default_factory=list)  # (id as ingested, id stored)
     problems: list[Problem] = field(default_factory=list)
     stories_updated: list[str] = field(default_factory=list)
-    stories_deleted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the user."""
@@ -42,8 +41,6 @@ class IngestReport:
         if self.versions:
             parts.append(f"{len(self.versions)} stored as new version(s)")
         parts.append(f"{len(self.stories_updated)} story brief(s) updated")
-        if self.stories_deleted:
-            parts.append(f"{len(self.stories_deleted)} story(ies) merged away")
         if self.problems:
             parts.append(f"{len(self.problems)} problem(s)")
         return ", ".join(parts)
@@ -103,76 +100,80 @@ def ingest_articles(
             advance(1)
             if crash_after is not None and len(report.added) >= crash_after:
                 os._exit(137)
-    updated, deleted, problems = refresh_stories(store, **options)
-    report.stories_updated, report.stories_deleted = updated, deleted
+    report.stories_updated, problems = refresh_stories(store, **options)
     report.problems.extend(problems)
     return report
 
 
-def _stable_ids(new: list[Story], old: dict[str, list[str]]) -> list[str]:
-    """An id per new cluster: the stored story it overlaps most (each used once), else its own or a fresh id."""
-    owner = {aid: sid for sid, aids in old.items() for aid in aids}
-    chosen: list[str | None] = [None] * len(new)
-    used: set[str] = set()
-    order = sorted(range(len(new)), key=lambda i: -len(new[i].articles))
-    for i in order:
-        overlap: dict[str, int] = {}
-        for aid in new[i].articles:
-            if aid in owner:
-                overlap[owner[aid]] = overlap.get(owner[aid], 0) + 1
-        for sid, _n in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0])):
-            if sid not in used:
-                chosen[i] = sid
-                used.add(sid)
-                break
-    n = len(old) + 1
-    for i in order:
-        if chosen[i] is None:
-            sid = new[i].id
-            if not sid or sid in used or sid in old:
-                while f"story-{n}" in used or f"story-{n}" in old:
-                    n += 1
-                sid = f"story-{n}"
-            chosen[i] = sid
-            used.add(sid)
-    return [c for c in chosen if c is not None]
+def _load_stages(store: Store) -> tuple[dedupe.DuplicateIndex, cluster.StoryClusterer]:
+    """The streaming dedupe index and story clusterer as of the last refresh (fresh ones for a new store)."""
+    raw_dup, raw_clu = store.get_state(DEDUPE_KEY), store.get_state(CLUSTER_KEY)
+    index = dedupe.DuplicateIndex.from_state(json.loads(raw_dup)) if raw_dup else dedupe.DuplicateIndex()
+    clusterer = (
+        cluster.StoryClusterer.from_state(json.loads(raw_clu)) if raw_clu else cluster.StoryClusterer(cluster.Config())
+    )
+    if clusterer.config.w_embedding > 0:
+        clusterer.embedder = cluster.default_embedder()
+    return index, clusterer
 
 
-def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[str], list[Problem]]:
-    """Re-dedupe and re-cluster stored articles; rewrite stories whose members or brief changed; drop emptied ones.
+def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Problem]]:
+    """Place unplaced stored articles with the streaming dedupe/cluster stages, then rewrite changed stories.
 
-    Returns (updated story ids, deleted story ids, problems). Each story is one transaction.
+    Order, so that a crash anywhere loses nothing: (1) place every unplaced article in memory;
+    (2) save both stages' state and the new duplicate marks in one transaction; (3) rewrite each
+    story whose members or duplicate marks differ from its stored brief, one transaction per story.
+    A crash after (2) is repaired by (3) on the next run. Returns (updated story ids, problems).
     """
     crash_after = _crash_point("stories")
-    arts = store.articles()
-    if not arts:
-        return [], [], []
-    for a in arts:  # recompute from scratch: bundles keep their story, everything else is re-clustered
-        a.story = (a.meta.get("bundle") or {}).get("id")
-        a.duplicate_of = a.duplicate_similarity = None
-    dedupe.mark_duplicates(arts)
-    new = [s for s in cluster.cluster(arts) if s.articles]
-    old = store.memberships()
-    keys = store.brief_keys()
-    by_id = {a.id: a for a in arts}
-    ids = _stable_ids(new, old)
-    updated: list[str] = []
-    problems: list[Problem] = []
+    with store.exclusive():
+        pending = store.unplaced()
+        index, clusterer = _load_stages(store)
+        marks: dict[str, tuple[str | None, float | None]] = {}
+        for a in pending:
+            if a.id in clusterer.story_of:  # placed before a crash; only its story write was lost
+                continue
+            a.story = (a.meta.get("bundle") or {}).get("id")
+            dup, sim = index.add(a)
+            marks[a.id] = (dup, round(sim, 3) if dup else None)
+            for old, new in index.repointed.items():  # an older copy arrived: it becomes the canonical one
+                marks[old] = (new, marks.get(old, (None, None))[1])
+            index.repointed.clear()
+            clusterer.add(a)
+        if marks:
+            store.save_state(
+                {DEDUPE_KEY: index.state(), CLUSTER_KEY: clusterer.state()},
+                [(aid, dup, sim) for aid, (dup, sim) in marks.items()],
+            )
+        return _write_changed(store, clusterer, crash_after, options)
+
+
+def _write_changed(
+    store: Store, clusterer: cluster.StoryClusterer, crash_after: int | None, options: dict[str, Any]
+) -> tuple[list[str], list[Problem]]:
+    """Rebuild and store the brief of every active story whose membership changed since its brief."""
     from . import members_key
 
-    for sid, story in zip(ids, new):
-        members = [aid for aid in story.articles if aid in by_id]
-        for aid in members:
-            by_id[aid].story = sid
-        key = members_key((aid, by_id[aid].duplicate_of) for aid in members)
-        if old.get(sid) == members and keys.get(sid) == key:
+    stored = store.memberships()
+    keys = store.brief_keys()
+    marks = store.marks()
+    updated: list[str] = []
+    problems: list[Problem] = []
+    for sid, st in list(clusterer.stories.items()):
+        members = list(st.articles)
+        if (
+            stored.get(sid) == members
+            and all(marks.get(a, (None, None))[0] == sid for a in members)
+            and keys.get(sid) == members_key((a, marks.get(a, (None, None))[1]) for a in members)
+        ):
+            continue  # members, their story column and duplicate marks all match the stored brief
+        arts = _ordered(store.articles(members), members)
+        if len(arts) != len(members):
+            problems.append(Problem(sid, "story refers to articles missing from the store; skipped"))
             continue
-        story.id = sid
-        story.articles = members
-        story.updated_at = now()
+        story = Story(id=sid, articles=members, title=st.title, updated_at=now(), keys={"size": len(members)})
         try:
-            group = [by_id[aid] for aid in members]
-            b = brief_stage.build(story, group, store.analyses(members), **options)
+            b = brief_stage.build(story, arts, store.analyses(members), **options)
             story.title = b.title or story.title
             doc = render.to_json([b])
             md, html = render.to_markdown(b), render.to_html(b)
@@ -180,13 +181,13 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[str],
             log.warning("story %s: brief failed (%s: %s)", sid, type(exc).__name__, exc)
             problems.append(Problem(sid, f"brief failed ({type(exc).__name__}: {exc})"))
             continue
-        store.write_story(
-            story, [(aid, by_id[aid].duplicate_of, by_id[aid].duplicate_similarity) for aid in members], doc, md, html
-        )
+        store.write_story(story, [(a.id, a.duplicate_of, a.duplicate_similarity) for a in arts], doc, md, html)
         updated.append(sid)
         if crash_after is not None and len(updated) >= crash_after:
             os._exit(137)
-    deleted = [sid for sid in old if sid not in set(ids)]
-    for sid in deleted:
-        store.delete_story(sid)
-    return updated, deleted, problems
+    return updated, problems
+
+
+def _ordered(arts: list[Article], ids: list[str]) -> list[Article]:
+    by_id = {a.id: a for a in arts}
+    return [by_id[i] for i in ids if i in by_id]
