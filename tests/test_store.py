@@ -10,6 +10,8 @@ import json
 import os
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,11 +87,14 @@ def write_corpus(directory: Path, names: list[str] | None = None) -> Path:
     return directory
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path):
-    """A fresh database URL: a SQLite temp file, or a throwaway schema in the PostgreSQL of $NEWSFUSE_TEST_PG."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def fresh_db(kind: str, directory: Path) -> Iterator[str]:
+    """A fresh database URL: a SQLite file in `directory`, or a throwaway schema in $NEWSFUSE_TEST_PG's server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'store.db'}"
         return
     pg = os.environ.get(PG_ENV)
     if not pg:
@@ -103,10 +108,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
         admin.dispose()
         pytest.fail(f"{PG_ENV} is set but PostgreSQL is unreachable: {str(exc.orig).splitlines()[0]}")
     url = sa.engine.make_url(resolve_url(pg)).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database per test, on each engine (PostgreSQL skipped with a reason when not configured)."""
+    with fresh_db(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

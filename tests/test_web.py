@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,7 +15,8 @@ from newsfuse import ingest
 from newsfuse.model import Analysis, Article, Segment
 from newsfuse.store.update import ingest_articles
 from newsfuse.web import create_app, pieces
-from test_store import db_url, store, write_corpus  # noqa: F401  # fixtures shared with the store tests
+from newsfuse.store import open_store
+from test_store import ENGINES, fresh_db, write_corpus
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -35,24 +34,34 @@ class _Tags(HTMLParser):
         self.tags.append((tag, attrs))
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One store per engine for this module, filled once (ingest is the slow part)."""
+    tmp = tmp_path_factory.mktemp("web")
+    with fresh_db(request.param, tmp) as url:
+        st = open_store(url)
+        corpus = write_corpus(tmp / "in", ["denmere-gazette.txt", "valley-post.txt", "wire-a.txt"])
+        record = {
+            "id": "evil",
+            "title": f"Harlow Bridge {SCRIPT}",
+            "maintext": (
+                f"Denmere closed the Harlow Bridge on Monday {SCRIPT} after cracks were found {IMG}.\n"
+                "Related: <script>alert(3)</script>\n"
+                "Council engineer Ruth Okafor said repairs would take six weeks.\n"
+            ),
+            "source_domain": f"evil.example {IMG}",
+            "url": "https://evil.example/x?a=<b>",
+            "date_publish": "2024-03-04",
+        }
+        (corpus / "evil.json").write_text(json.dumps(record), encoding="utf-8")
+        report = ingest_articles(st, ingest.ingest([str(corpus)]))
+        assert not report.problems
+        yield st
+        st.close()
+
+
 @pytest.fixture
-def client(store, tmp_path: Path):
-    corpus = write_corpus(tmp_path / "in", ["denmere-gazette.txt", "valley-post.txt", "wire-a.txt"])
-    record = {
-        "id": "evil",
-        "title": f"Harlow Bridge {SCRIPT}",
-        "maintext": (
-            f"Denmere closed the Harlow Bridge on Monday {SCRIPT} after cracks were found {IMG}.\n"
-            "Related: <script>alert(3)</script>\n"
-            "Council engineer Ruth Okafor said repairs would take six weeks.\n"
-        ),
-        "source_domain": f"evil.example {IMG}",
-        "url": "https://evil.example/x?a=<b>",
-        "date_publish": "2024-03-04",
-    }
-    (corpus / "evil.json").write_text(json.dumps(record), encoding="utf-8")
-    report = ingest_articles(store, ingest.ingest([str(corpus)]))
-    assert not report.problems
+def client(store):
     return TestClient(create_app(store))
 
 
