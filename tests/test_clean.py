@@ -147,3 +147,11 @@ def test_degenerate_inputs(raw):
     assert isinstance(art.text, str)
     for seg in art.removed:
         assert raw[seg.start : seg.end] == seg.text
+
+
+def test_extracted_html_text_is_cleaned_lightly():
+    """Text an extractor already reduced keeps every body unit; only sure junk goes."""
+    raw = "\n".join(BODY[:2] + ["Share this:"] + BODY[2:] + ["Earlier: Harbour expansion approved"])
+    art = clean(Article(id="h", raw=raw, meta={"format": "html"}))
+    assert art.text.splitlines() == BODY
+    assert {s.reason for s in art.removed} == {"share-buttons", "link"}

@@ -121,14 +121,24 @@ def _segments(raw: str, us: list[Unit], reasons: list[str | None]) -> list[Segme
     return segs
 
 
-def keep_mask(us: list[Unit], title: str = "") -> np.ndarray:
-    """Which units are body: classifier + contiguous decoding + hard furniture rules."""
+# text an extractor already reduced to the article (trafilatura on HTML, news-please records, feed
+# items): only units the classifier is sure are junk go; tuned on the benchmark's dev split
+EXTRACTED_FORMATS = ("html", "json", "feed")
+EXTRACTED_JUNK_LOGIT = -3.0
+
+
+def keep_mask(us: list[Unit], title: str = "", extracted: bool = False) -> np.ndarray:
+    """Which units are body: classifier + contiguous decoding (or, for already-extracted text,
+    only sure junk dropped) + hard furniture rules."""
     if not us:
         return np.zeros(0, dtype=bool)
     model = classifier.load()
     z = model.logits(features(us, title))
-    weights = np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
-    keep = classifier.decode(z, weights, **model.decode)
+    if extracted:
+        keep = z >= EXTRACTED_JUNK_LOGIT
+    else:
+        weights = np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
+        keep = classifier.decode(z, weights, **model.decode)
     for i, u in enumerate(us):
         if keep[i] and _hard_reason(u.text):
             keep[i] = False
@@ -158,7 +168,7 @@ def clean(article: Article) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned)."""
     raw = article.raw or ""
     us = units(raw)
-    keep = keep_mask(us, article.title)
+    keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS)
     kept_idx = [i for i, k in enumerate(keep) if k]
     forced: dict[int, str] = {}
     # a leading short line that is not a sentence, followed by prose, is the headline
