@@ -359,6 +359,69 @@ def serve(
     uvicorn.run(create_app(st), host=host, port=port, log_level="warning")
 
 
+@app.command("cluster")
+def cluster_cmd(
+    path: Path = typer.Argument(..., help="JSONL: one record a line with id and text (optional title, date_publish)."),
+    as_json: bool = typer.Option(False, "--json", help="Print {article_id: story_id} as JSON."),
+) -> None:
+    """Batch story clustering of a JSONL file (near-duplicates marked first; no store)."""
+    from . import cluster as cluster_stage
+    from . import dedupe
+    from .model import Article
+
+    _setup_logging()
+    articles, problems = [], []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            articles.append(Article(
+                id=str(rec["id"]), source=str(path), text=str(rec["text"]), raw=str(rec["text"]),
+                title=str(rec.get("title") or ""), published=rec.get("date_publish") or rec.get("published"),
+            ))
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{path}:{n}: bad record ({type(exc).__name__}: {exc})")
+    dedupe.mark_duplicates(articles)
+    stories = cluster_stage.cluster(articles)
+    mapping = {a.id: a.story for a in articles}
+    if as_json:
+        sys.stdout.write(json.dumps(mapping, ensure_ascii=False) + "\n")
+    else:
+        for st in stories:
+            out.print(f"[bold]{st.id}[/] ({len(st.articles)}) {st.title}", highlight=False)
+            for aid in st.articles:
+                out.print(f"  {aid}", highlight=False)
+    for p in problems:
+        err.print(f"[red]error:[/] {p}", markup=True, highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    parquet: Path = typer.Option(..., "--parquet", help="Folder for articles/facts/quotes/conflicts .parquet files."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Export the store's articles, facts, quotes and conflicts as Parquet tables for analysts."""
+    from .scale import export_parquet
+    from .store import StoreError
+
+    st = _open_store(db)
+    try:
+        written = export_parquet(st, parquet)
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"error: cannot write {parquet}: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        st.close()
+    for path, rows in written.values():
+        err.print(f"wrote {path} ({rows} rows)", markup=False, highlight=False)
+
+
 def main() -> None:
     """Entry point of the `newsfuse` console script."""
     app()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -43,9 +44,18 @@ def shingles(text: str, k: int = 3) -> set[str]:
 
 
 def _day(published: str | None) -> float | None:
-    from .cluster.features import day_of
+    """Publication time in days since the epoch (fractional when a time of day is given)."""
+    if not published:
+        return None
+    try:
+        dt = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=timezone.utc)
+        return dt.timestamp() / 86400.0
+    except ValueError:
+        from .cluster.features import day_of
 
-    return day_of(published)
+        return day_of(published)
 
 
 class DuplicateIndex:

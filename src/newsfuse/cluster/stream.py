@@ -30,12 +30,14 @@ class Config:
     w_words: float = 0.45  # weight of the word/bigram TF-IDF cosine
     w_entities: float = 0.30  # weight of the capitalised-phrase entity cosine
     w_embedding: float = 0.25  # weight of the MiniLM cosine (topic-level signal, kept small)
-    threshold: float = 0.25  # absolute floor a story's similarity must reach
+    threshold: float = 0.20  # absolute floor a story's similarity must reach (large stories)
+    threshold_single: float = 0.20  # floor against a one-article story (a single document's cosine runs lower)
     relative: float = 0.0  # adaptive part: also beat `relative` x the doc's background similarity
-    margin: float = 0.0  # best story must beat the second best by this much when below `confident`
-    confident: float = 1.0  # above this similarity, join without the margin test
-    time_scale_days: float = 7.0  # similarity is divided by (1 + gap / time_scale_days)
-    window_days: float = 60.0  # stories idle this long (in stream time) leave the active set
+    background: int = 5  # how many runner-up stories form a document's background similarity
+    margin: float = 0.05  # best story must beat the second best by this much when below `confident`
+    confident: float = 0.45  # above this similarity, join without the margin test
+    time_scale_days: float = 30.0  # similarity is divided by (1 + gap / time_scale_days)
+    window_days: float = 365.0  # stories idle this long (in stream time) leave the active set
     max_active: int = 50_000  # cap on active stories for undated streams (least recently updated go)
     doc_terms: int = 200  # kept word terms per document vector
     doc_entities: int = 60  # kept entity terms per document vector
@@ -206,7 +208,12 @@ class StoryClusterer:
         c = self.config
         best, sid = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
-        if best < c.threshold:
+        n = len(self.stories[sid].articles)
+        floor = c.threshold + (c.threshold_single - c.threshold) / max(1, n)
+        if c.relative:
+            rest = [x for x, _ in scored[1 : 1 + c.background]]
+            floor += c.relative * sum(rest) / c.background  # busy neighbourhood (same topic): demand more
+        if best < floor:
             return None
         if best < c.confident and best - second < c.margin:
             return None

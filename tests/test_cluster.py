@@ -1,0 +1,108 @@
+"""Story clustering on invented articles: same topic is not same story; streams; bundles; state; CLI."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from newsfuse.cli import app
+from newsfuse.cluster import Config, StoryClusterer, cluster
+from newsfuse.model import Article
+
+PERU = [
+    ("peru-1", "2031-03-04", "Strong earthquake shakes southern Peru",
+     "A magnitude 6.8 earthquake struck near Arequipa in southern Peru on Tuesday, killing at least 14 people "
+     "and collapsing adobe homes in the Colca Valley. Peru's civil defence institute INDECI said rescuers were "
+     "searching for survivors in Chivay and Cabanaconde. President Lucia Ramos flew to Arequipa and declared a "
+     "state of emergency for 60 days. The quake was felt as far away as Tacna and Cusco."),
+    ("peru-2", "2031-03-04", "Death toll rises after Arequipa quake",
+     "Rescue teams in Arequipa pulled survivors from collapsed adobe houses after a 6.8-magnitude earthquake hit "
+     "southern Peru. INDECI raised the death toll to 14 and said more than 300 homes in the Colca Valley were "
+     "destroyed. In Chivay, residents slept outdoors fearing aftershocks. Lucia Ramos declared a state of "
+     "emergency in Arequipa province."),
+    ("peru-3", "2031-03-05", "Peru sends aid to Colca Valley after deadly earthquake",
+     "The government of Peru sent tents, water and medical teams to the Colca Valley a day after the magnitude "
+     "6.8 earthquake near Arequipa left 14 dead. INDECI said roads to Cabanaconde were blocked by landslides. "
+     "President Lucia Ramos visited Chivay, where the church tower fell, and promised to rebuild adobe homes."),
+]
+TURKEY = [
+    ("tr-1", "2031-09-12", "Earthquake hits eastern Turkey near Van",
+     "A magnitude 5.9 earthquake struck Van province in eastern Turkey on Friday, killing three people and "
+     "damaging buildings in Ercis. Turkey's disaster agency AFAD said search teams were sent from Erzurum. "
+     "Interior Minister Kemal Aydin said schools in Van would stay closed while engineers checked them."),
+    ("tr-2", "2031-09-12", "Three dead as quake strikes Turkey's Van province",
+     "AFAD reported three deaths after a 5.9-magnitude earthquake shook Van and Ercis in eastern Turkey. "
+     "Kemal Aydin told reporters in Van that tents were being set up for families whose homes were damaged, "
+     "and that rescue teams from Erzurum had arrived in Ercis overnight."),
+]
+SUMMIT = [
+    ("eu-1", "2031-03-05", "EU leaders agree fishing quota deal in Brussels",
+     "European Union leaders meeting in Brussels agreed a new fishing quota deal for the North Sea after talks "
+     "that ran past midnight. Commission president Anna Lindqvist said the agreement would protect cod stocks. "
+     "Danish and Dutch fishermen criticised the cuts."),
+]
+
+
+def _articles(rows) -> list[Article]:
+    return [Article(id=i, published=d, title=t, text=x, raw=x) for i, d, t, x in rows]
+
+
+def _groups(articles: list[Article]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a in articles:
+        out.setdefault(a.story, set()).add(a.id)
+    return out
+
+
+def test_two_earthquakes_are_two_stories_and_three_outlets_are_one() -> None:
+    arts = _articles(PERU + TURKEY + SUMMIT)
+    stories = cluster(arts, embedder=None)
+    groups = sorted(map(sorted, _groups(arts).values()))
+    assert groups == [["eu-1"], ["peru-1", "peru-2", "peru-3"], ["tr-1", "tr-2"]]
+    assert sorted(len(s.articles) for s in stories) == [1, 2, 3]
+
+
+def test_stream_out_of_order_and_state_round_trip() -> None:
+    arts = _articles(PERU + TURKEY + SUMMIT)
+    by = {a.id: a for a in arts}
+    sc = StoryClusterer(Config())
+    # late article first, the Turkish quake in between, then the rest
+    first = [sc.add(by[i]) for i in ("peru-3", "tr-2", "peru-1")]
+    assert first[0] == first[2] != first[1]
+    sc2 = StoryClusterer.from_state(json.loads(json.dumps(sc.state())))
+    rest = {i: sc2.add(by[i]) for i in ("eu-1", "tr-1", "peru-2")}
+    assert rest["peru-2"] == first[0]
+    assert rest["tr-1"] == first[1]
+    assert rest["eu-1"] not in (first[0], first[1])
+    assert len(sc2) == 3
+
+
+def test_preset_bundle_stories_are_kept() -> None:
+    arts = _articles(PERU + TURKEY)
+    for a in arts:
+        a.story = "bundle-peru" if a.id == "peru-1" else None
+    arts[3].story = "bundle-x"  # a user put tr-1 in its own bundle: respected even though tr-2 is similar
+    cluster(arts, embedder=None)
+    assert arts[0].story == "bundle-peru"
+    assert arts[3].story == "bundle-x"
+    assert {arts[1].story, arts[2].story} == {"bundle-peru"}  # loose articles may join a bundle's story
+
+
+def test_duplicates_follow_their_original() -> None:
+    arts = _articles(PERU[:1] + TURKEY)
+    copy = Article(id="wire", published="2031-09-13", title="Other title", text=TURKEY[0][3], duplicate_of="tr-1")
+    cluster(arts + [copy], embedder=None)
+    assert copy.story == arts[1].story
+
+
+def test_cli_cluster_json(tmp_path) -> None:
+    f = tmp_path / "in.jsonl"
+    rows = PERU + TURKEY
+    f.write_text("\n".join(json.dumps({"id": i, "date_publish": d, "title": t, "text": x}) for i, d, t, x in rows) + "\n")
+    res = CliRunner().invoke(app, ["cluster", str(f), "--json"])
+    assert res.exit_code == 0, res.output
+    mapping = json.loads(res.stdout.strip().splitlines()[-1])
+    assert set(mapping) == {r[0] for r in rows}
+    assert len({mapping[i] for i in ("peru-1", "peru-2", "peru-3")}) == 1
+    assert mapping["tr-1"] == mapping["tr-2"] != mapping["peru-1"]
