@@ -256,3 +256,25 @@ def test_cli_clean_json_stdin_and_exit_code(tmp_path):
     assert bad.exit_code == 1
     assert "missing.txt" in bad.output and "no such file" in bad.output
     assert len([ln for ln in bad.stdout.splitlines() if ln.startswith("{")]) == 1
+
+
+def test_plain_text_outlet_only_from_evidence_in_the_text(tmp_path, examples_dir):
+    """A masthead line matching the file's slug, or a "Published by"/"Source:" line, names the outlet;
+    without such evidence the outlet stays empty (the brief falls back to the id)."""
+    arts = {a.id: a for a in ingest.ingest([str(p) for p in sorted(examples_dir.glob("*.txt"))])}
+    assert arts["01_continental-press-agency"].outlet == "Continental Press Agency"
+    assert arts["02_morning-ledger"].outlet == "The Morning Ledger"
+    assert arts["05_riverside-observer"].outlet == "Riverside Observer"  # "Name | Published ..." line
+    assert arts["04_eastern-review"].outlet == ""  # no masthead in the text: nothing invented
+    cases = {
+        "07_harbour-gazette.txt": ("Dock closed\nHarbour Gazette\n" + STORY, "Harbour Gazette"),
+        "08_harbour-gazette.txt": ("Dock closed\n" + STORY, ""),  # slug alone is no evidence
+        "09_other-name.txt": ("Dock closed\nHarbour Gazette\n" + STORY, ""),  # masthead does not match slug
+        "notes.txt": (STORY + "Published by the Elsby Courier\n", "Elsby Courier"),
+        "wire.txt": ("Source: Northern Wire\n" + STORY, "Northern Wire"),
+        "quote.txt": ("Source: officials said the dam had not been inspected.\n" + STORY, ""),
+    }
+    for name, (text, _) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    got = {a.id: a.outlet for a in ingest.ingest([str(tmp_path)])}
+    assert got == {ingest.article_id_for_path(n): want for n, (_, want) in cases.items()}

@@ -205,7 +205,53 @@ def _read_text(text: str, source: str, art_id: str) -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise IngestError("no text")
-    return Article(id=art_id, source=source, raw=text, content_hash=content_hash(text), meta={"format": "text"})
+    return Article(id=art_id, source=source, raw=text, outlet=infer_outlet(text, art_id),
+                   content_hash=content_hash(text), meta={"format": "text"})
+
+
+_CREDIT_LINE = re.compile(r"^\s*(?:published by|source)\s*:?\s+(?P<name>.+?)\s*\.?\s*$", re.I)
+_MASTHEAD_PARTS = re.compile(r"\s+[|·•]\s+|\s+[–—]\s+")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’&.-]*|&|of|the|and|de|du|la|le|el|der|die|des|for|on)$")
+
+
+def _slug_words(art_id: str) -> list[str]:
+    """The words of a file name's slug ("01_continental-press-agency" -> continental, press, agency)."""
+    slug = re.sub(r"^[\d_\-\s]+", "", art_id)
+    return [w for w in re.findall(r"[a-z0-9]+", slug.lower()) if w != "the"]
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", name.lower().replace("&", " and ")) if w != "the"]
+
+
+def _looks_like_name(name: str) -> bool:
+    """A short proper name (2-60 chars, at most 6 words, capitalised, not a sentence)."""
+    words = name.split()
+    return (2 <= len(name) <= 60 and 1 <= len(words) <= 6 and words[0][:1].isupper()
+            and not re.search(r"[.!?;:]\s*$|\d{3,}", name) and all(_NAME_WORD.match(w) for w in words))
+
+
+def infer_outlet(text: str, art_id: str = "", head_lines: int = 6) -> str:
+    """The outlet a plain-text file names itself, only with evidence in the text; "" when none.
+
+    Evidence: a short masthead line (or a ' | '-separated part of one) among the first `head_lines`
+    lines whose words equal the file name's slug, or a "Published by X" / "Source: X" line at the
+    top or bottom of the text. Nothing is guessed from the slug alone.
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    slug = _slug_words(art_id)
+    if slug:
+        for ln in lines[:head_lines]:
+            for part in _MASTHEAD_PARTS.split(ln):
+                part = part.strip()
+                if _looks_like_name(part) and _name_words(part) == slug:
+                    return part
+    for ln in lines[:head_lines] + lines[-head_lines:]:
+        m = _CREDIT_LINE.match(ln)
+        name = re.sub(r"^the\s+", "", m.group("name")) if m else ""
+        if name and _looks_like_name(name):
+            return name
+    return ""
 
 
 def _html_to_text(html: str) -> tuple[str, dict]:
