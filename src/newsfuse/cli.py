@@ -171,6 +171,9 @@ def claims(paths: list[str] = typer.Argument(...), as_json: bool = typer.Option(
     _exit(problems)
 
 
+_WORKERS_HELP = "Analyse articles on N Dask worker processes (N > 1; $NEWSFUSE_DASK_SCHEDULER for a cluster)."
+
+
 @app.command()
 def brief(
     paths: list[str] = typer.Argument(...),
@@ -179,6 +182,7 @@ def brief(
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for undated articles."),
     summary_words: Optional[int] = typer.Option(None, "--summary-words", help="Cap the summary at N words."),
     leanings: Optional[Path] = typer.Option(None, "--leanings", help="CSV mapping outlet -> leaning."),
+    workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
 ) -> None:
     """Ingest, clean, understand and fuse articles into one brief per story."""
     from . import render
@@ -194,7 +198,9 @@ def brief(
         options["leanings"] = str(leanings)
     with _progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
-        briefs = pipeline.fuse_articles(articles, published=published, progress=lambda n: prog.advance(task, n), **options)
+        briefs = pipeline.fuse_articles(
+            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers, **options
+        )
     if not briefs:
         _report(problems)
         err.print("error: no readable articles")
@@ -224,6 +230,7 @@ def run(
     paths: list[str] = typer.Argument(..., help="The corpus (files or directories)."),
     out_dir: Path = typer.Option(Path("out"), "--out"),
     published: Optional[str] = typer.Option(None, "--published"),
+    workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
 ) -> None:
     """The main job: brief every story in PATHS in JSON, Markdown and HTML under --out."""
     from . import render
@@ -231,7 +238,9 @@ def run(
     articles, problems = _read(paths)
     with _progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
-        briefs = pipeline.fuse_articles(articles, published=published, progress=lambda n: prog.advance(task, n))
+        briefs = pipeline.fuse_articles(
+            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers
+        )
     written = render.write(briefs, out_dir, formats=["json", "md", "html"])
     _report(problems)
     out.print(f"[bold green]{len(briefs)} brief(s) from {len(articles)} article(s)[/]; output:", highlight=False)

