@@ -1,37 +1,294 @@
-"""Render: briefs as JSON (`newsfuse/brief-v1`), Markdown and self-contained HTML.
+"""Render: briefs as JSON (`newsfuse/brief-v1`, see schema/brief-v1.json), Markdown and self-contained HTML.
 
-PLACEHOLDER: to be replaced by the real implementation (issue 4).
+The JSON carries every item's evidence (article ids, offsets into the raw text). The HTML report is
+one file (inline CSS, no external assets) rendered by Jinja2 with autoescape: article text is
+always escaped.
 """
 
 from __future__ import annotations
 
-import html as _html
+import json
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
-from .model import Brief, to_dict
+from .model import Article, Brief, Entity
 
-
-def to_json(briefs: list[Brief]) -> dict:
-    """The `newsfuse/brief-v1` document for one or more briefs."""
-    return {"schema": "newsfuse/brief-v1", "stories": [to_dict(b.story) for b in briefs]}
-
-
-def to_markdown(brief: Brief) -> str:
-    return f"# {brief.title}\n"
-
-
-def to_html(brief: Brief) -> str:
-    return f"<!doctype html><meta charset='utf-8'><h1>{_html.escape(brief.title)}</h1>"
+SCHEMA_ID = "newsfuse/brief-v1"
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "none": 3}
 
 
-def to_html_document(briefs: list[Brief]) -> str:
-    return "\n".join(to_html(b) for b in briefs)
+# ----------------------------------------------------------------------------------------------
+# JSON
+# ----------------------------------------------------------------------------------------------
 
 
-def write(briefs: list[Brief], out_dir, formats=("json", "md", "html")) -> list[str]:
+def schema() -> dict:
+    """The JSON Schema of `newsfuse/brief-v1` (shipped in the package)."""
+    return json.loads(resources.files("newsfuse").joinpath("schema/brief-v1.json").read_text(encoding="utf-8"))
+
+
+def _article(a: Article) -> dict:
+    return {
+        "id": a.id,
+        "source": a.source,
+        "outlet": a.outlet,
+        "title": a.title,
+        "url": a.url,
+        "author": a.author,
+        "published": a.published,
+        "published_inferred": a.published_inferred,
+        "stance": a.stance,
+        "duplicate_of": a.duplicate_of,
+        "duplicate_similarity": a.duplicate_similarity,
+        "story": a.story,
+        "text": a.text,
+        "removed": [{"text": s.text, "reason": s.reason, "start": s.start, "end": s.end} for s in a.removed],
+    }
+
+
+def _entity(e: Entity) -> dict:
+    return {
+        "id": e.id,
+        "name": e.name,
+        "type": e.type,
+        "aliases": list(e.aliases),
+        "articles": e.articles,
+        "mentions": [{"article": m.article, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions],
+    }
+
+
+def story_json(b: Brief) -> dict:
+    """One brief as the `stories[]` item of `newsfuse/brief-v1`."""
+    return {
+        "id": b.story.id,
+        "title": b.title,
+        "updated_at": b.story.updated_at,
+        "articles": [a.id for a in b.articles] or list(b.story.articles),
+        "outlets": sorted({a.outlet for a in b.articles if a.outlet}),
+        "summary": [{"text": s.text, "articles": list(s.articles), "outlets": list(s.outlets)} for s in b.summary],
+        "facts": [
+            {
+                "id": f.id, "text": f.text, "articles": list(f.articles), "support": f.support,
+                "outlets": list(f.outlets), "stances": list(f.stances),
+                "variants": [{"article": v.article, "text": v.text, "start": v.start, "end": v.end} for v in f.variants],
+            }
+            for f in b.facts
+        ],
+        "single_source": [
+            {"article": s.article, "text": s.text, "start": s.start, "end": s.end, "why": s.why} for s in b.single_source
+        ],
+        "quotes": [
+            {
+                "id": q.id, "speaker": q.speaker, "text": q.text, "articles": list(q.articles),
+                "outlets": list(q.outlets), "stances": list(q.stances),
+                "variants": [
+                    {"article": v.article, "text": v.text, "direct": bool(v.direct), "start": v.start, "end": v.end}
+                    for v in q.variants
+                ],
+            }
+            for q in b.quotes
+        ],
+        "conflicts": [
+            {
+                "id": c.id, "topic": c.topic, "kind": c.kind, "severity": c.severity, "explanation": c.explanation,
+                "outlets": list(c.outlets), "stances": list(c.stances),
+                "claims": [
+                    {"article": x.article, "text": x.text, "value": x.value, "unit": x.unit, "published": x.published}
+                    for x in c.claims
+                ],
+            }
+            for c in b.conflicts
+        ],
+        "timeline": [
+            {"date": t.date, "text": t.text, "articles": list(t.articles), "expression": t.expression, "inferred": t.inferred}
+            for t in b.timeline
+        ],
+        "entities": [_entity(e) for e in b.entities],
+        "coverage": _jsonable(b.coverage),
+    }
+
+
+def _jsonable(x: Any) -> Any:
+    """Coverage and other free-form parts made JSON-safe (dataclasses, sets, tuples)."""
+    from .model import to_dict
+
+    x = to_dict(x)
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (str, int, float, bool)) or x is None:
+        return x
+    return str(x)
+
+
+def to_json(briefs: Sequence[Brief]) -> dict:
+    """The `newsfuse/brief-v1` document for one or more briefs: every article once, then the stories."""
+    arts: dict[str, dict] = {}
+    for b in briefs:
+        for a in b.articles:
+            row = _article(a)
+            row["story"] = row["story"] or b.story.id
+            arts.setdefault(a.id, row)
+    return {"schema": SCHEMA_ID, "articles": list(arts.values()), "stories": [story_json(b) for b in briefs]}
+
+
+# ----------------------------------------------------------------------------------------------
+# Markdown
+# ----------------------------------------------------------------------------------------------
+
+
+def _labels(b: Brief) -> dict[str, str]:
+    """Short citation labels per article: outlet when known (numbered if repeated), else [n]."""
+    out, used = {}, {}
+    for n, a in enumerate(b.articles, 1):
+        base = a.outlet or f"{n}"
+        used[base] = used.get(base, 0) + 1
+        out[a.id] = base if used[base] == 1 else f"{base} {used[base]}"
+    return out
+
+
+def _md(text: str) -> str:
+    """Article text made inert for Markdown (no links, emphasis or HTML from the source)."""
+    text = " ".join(text.split())
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def to_markdown(b: Brief) -> str:
+    """A readable Markdown brief: summary with citations, facts, quotes, conflicts, single-source, timeline."""
+    lab = _labels(b)
+
+    def cite(ids: Sequence[str]) -> str:
+        return " ".join(f"[{_md(lab.get(i, i))}]" for i in ids)
+
+    lines = [f"# {_md(b.title or b.story.id)}", ""]
+    outlets = sorted({a.outlet for a in b.articles if a.outlet})
+    lines.append(f"*{len(b.articles)} articles" + (f" from {len(outlets)} outlets" if outlets else "") + "*")
+    lines.append("")
+    if b.summary:
+        lines += ["## Summary", ""]
+        lines += [f"- {_md(s.text)} {cite(s.articles)}" for s in b.summary]
+        lines.append("")
+    if b.facts:
+        lines += ["## Corroborated facts", ""]
+        lines += [f"- **{f.support} sources** — {_md(f.text)} {cite(f.articles)}" for f in b.facts]
+        lines.append("")
+    if b.conflicts:
+        lines += ["## Conflicts", ""]
+        for c in sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)):
+            lines.append(f"- **{c.kind}** ({c.severity}) — {_md(c.explanation)}")
+            for x in c.claims:
+                lines.append(f"  - {cite([x.article])} {_md(x.text)}")
+        lines.append("")
+    quotes = [q for q in b.quotes if len(q.articles) > 1] or b.quotes[:10]
+    if b.quotes:
+        lines += ["## Quotes", ""]
+        for q in quotes:
+            lines.append(f"- **{_md(q.speaker or 'Unattributed')}**: “{_md(q.text)}” {cite(q.articles)}")
+            for v in q.variants:
+                form = "direct" if v.direct else "reported"
+                lines.append(f"  - {cite([v.article])} ({form}) {_md(v.text)}")
+        rest = len(b.quotes) - len(quotes)
+        if rest > 0:
+            lines.append(f"- … and {rest} more quotes reported by one outlet each")
+        lines.append("")
+    if b.single_source:
+        lines += ["## Reported by one source only", ""]
+        lines += [f"- {_md(s.text)} {cite([s.article])} — *{_md(s.why)}*" for s in b.single_source]
+        lines.append("")
+    if b.timeline:
+        lines += ["## Timeline", ""]
+        lines += [f"- **{t.date}** {_md(t.text)} {cite(t.articles)}" for t in b.timeline]
+        lines.append("")
+    if b.entities:
+        lines += ["## Who and what", ""]
+        lines.append(", ".join(f"{_md(e.name)} ({e.type}, {len(e.articles)})" for e in b.entities[:30]))
+        lines.append("")
+    lines += ["## Sources", ""]
+    for a in b.articles:
+        dup = f" — copy of {a.duplicate_of}" if a.duplicate_of else ""
+        pub = f", {a.published}{' (inferred)' if a.published_inferred else ''}" if a.published else ""
+        lines.append(f"- [{_md(lab[a.id])}] {_md(a.title or a.id)}{pub}{dup}")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------
+# HTML
+# ----------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _env():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("newsfuse", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2", "html.j2"), default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def _view(b: Brief) -> dict:
+    """What the HTML template needs: the brief plus labels, the facts x outlets matrix, quotes by speaker."""
+    lab = _labels(b)
+    sources: list[str] = []
+    for f in b.facts:
+        for o in f.outlets:
+            if o not in sources:
+                sources.append(o)
+    art_source = {}
+    for f in b.facts:
+        for v in f.variants:
+            art_source.setdefault(v.article, None)
+    columns = []
+    for a in b.articles:
+        if a.duplicate_of:
+            continue
+        columns.append(a)
+    matrix = []
+    for f in b.facts:
+        arts = set(f.articles)
+        row = []
+        for a in columns:
+            variant = next((v for v in f.variants if v.article == a.id), None)
+            copy = any(x.duplicate_of == a.id and x.id in arts for x in b.articles)
+            row.append({"article": a.id, "variant": variant, "copy": copy and variant is None})
+        matrix.append({"fact": f, "cells": row})
+    speakers: dict[str, list] = {}
+    for q in b.quotes:
+        speakers.setdefault(q.speaker or "Unattributed", []).append(q)
+    by_speaker = sorted(speakers.items(), key=lambda kv: (-sum(len(q.articles) for q in kv[1]), kv[0]))
+    return {
+        "b": b,
+        "lab": lab,
+        "columns": columns,
+        "matrix": matrix,
+        "by_speaker": by_speaker,
+        "conflicts": sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)),
+        "articles_by_id": {a.id: a for a in b.articles},
+    }
+
+
+def to_html(b: Brief) -> str:
+    """One self-contained HTML report of a brief (inline CSS, no external assets, all text escaped)."""
+    return _env().get_template("brief_report.html.j2").render(briefs=[_view(b)], title=b.title or b.story.id)
+
+
+def to_html_document(briefs: Sequence[Brief]) -> str:
+    """One self-contained HTML page holding several briefs."""
+    title = briefs[0].title if len(briefs) == 1 else f"{len(briefs)} stories"
+    return _env().get_template("brief_report.html.j2").render(briefs=[_view(b) for b in briefs], title=title)
+
+
+def write(briefs: Sequence[Brief], out_dir, formats=("json", "md", "html")) -> list[str]:
     """Write `brief.json` (all stories) and one .md/.html per story into out_dir; return the paths."""
-    import json
-    import os
-
     os.makedirs(out_dir, exist_ok=True)
     paths = []
     if "json" in formats:
@@ -42,8 +299,12 @@ def write(briefs: list[Brief], out_dir, formats=("json", "md", "html")) -> list[
     for b in briefs:
         for fmt, fn in (("md", to_markdown), ("html", to_html)):
             if fmt in formats:
-                p = os.path.join(out_dir, f"{b.story.id}.{fmt}")
+                p = os.path.join(out_dir, f"{_safe(b.story.id)}.{fmt}")
                 with open(p, "w", encoding="utf-8") as fh:
                     fh.write(fn(b))
                 paths.append(p)
     return paths
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "story"

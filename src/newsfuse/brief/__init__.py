@@ -1,13 +1,110 @@
-"""Brief: corroboration, single-source claims, conflicts, timeline and the cited summary.
+"""Brief: the fused, cross-checked account of one story.
 
-PLACEHOLDER: to be replaced by the real implementation (issue 4).
+Align sentences into facts and quotes into groups (`newsfuse.align`), then: corroboration and
+single-source statements, conflicts, timeline, the cited summary (`brief.summary`), the story's
+canonical entities and coverage. Each step lives in its own module and sees only model types.
 """
 
 from __future__ import annotations
 
-from ..model import Analysis, Article, Brief, Story
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+
+from .. import align as align_stage
+from .. import entities as entities_stage
+from ..model import Analysis, Article, Brief, Entity, Fact, Story
+from . import conflicts as conflicts_step
+from . import corroboration, summary, timeline
+
+log = logging.getLogger("newsfuse")
 
 
 def build(story: Story, articles: list[Article], analyses: dict[str, Analysis], **options) -> Brief:
-    """The brief of one story from its articles and their analyses."""
-    return Brief(story=story, title=story.title or (articles[0].title if articles else ""), articles=articles)
+    """The brief of one story from its articles and their analyses.
+
+    Options: `entities` (story-wide canonical entities; linked here when absent), `summary_words`,
+    `summary_sentences`, `leanings` (passed to coverage), `memo` (an `align.Embeddings`).
+    """
+    memo = options.get("memo") or align_stage.EMBEDDINGS
+    ents: list[Entity] | None = options.get("entities")
+    if ents is None:
+        ents = _link(analyses)
+    sources = align_stage.source_keys(articles)
+    quotes = align_stage.group_quotes(articles, analyses, ents, memo=memo, sources=sources)
+    alignment = align_stage.align(articles, analyses, ents, memo=memo, quote_groups=quotes)
+    facts = alignment.facts
+    brief = Brief(story=story, articles=articles, facts=facts, entities=_story_entities(ents, articles))
+    brief.quotes = quotes
+    brief.single_source = corroboration.single_source(articles, analyses, alignment, ents)
+    brief.conflicts = conflicts_step.find(articles, analyses, alignment, sources)
+    brief.timeline = timeline.build(articles, analyses, alignment, sources)
+    try:
+        brief.summary = summary.summarize(
+            articles, analyses, facts=facts,
+            max_sentences=int(options.get("summary_sentences") or 10),
+            max_words=options.get("summary_words"),
+        )
+    except Exception as exc:  # the summary must not sink the brief
+        log.warning("%s: summary failed (%s: %s)", story.id, type(exc).__name__, exc)
+    brief.title = story.title or title(articles, facts, memo)
+    brief.coverage = _coverage(brief, articles, analyses, options)
+    for f in facts:
+        f.stances = sorted({a.stance for a in articles if a.id in f.articles and a.stance})
+    return brief
+
+
+def _link(analyses: dict[str, Analysis]) -> list[Entity]:
+    """Story-wide canonical entities (the entities stage's `link`)."""
+    try:
+        return entities_stage.link(list(analyses.values()))
+    except Exception as exc:  # entity linking failing must not sink the brief
+        log.warning("entity linking failed (%s: %s)", type(exc).__name__, exc)
+        return []
+
+
+def _story_entities(ents: Sequence[Entity], articles: Sequence[Article]) -> list[Entity]:
+    """The story's entities, most widely reported first."""
+    ids = {a.id for a in articles}
+    keep = [e for e in ents if any(m.article in ids for m in e.mentions) or not e.mentions]
+    return sorted(keep, key=lambda e: (-len(e.articles), -len(e.mentions), e.name))
+
+
+def title(articles: Sequence[Article], facts: Sequence[Fact], memo: align_stage.Embeddings | None = None) -> str:
+    """The story's title: the most central headline among the articles' titles, else the best fact."""
+    titles = list(dict.fromkeys(a.title.strip() for a in articles if a.title and a.title.strip()))
+    if len(titles) == 1:
+        return titles[0]
+    if titles:
+        memo = memo or align_stage.EMBEDDINGS
+        E = memo(titles)
+        centre = E.mean(0)
+        return titles[int(np.argmax(E @ centre))]
+    if facts:
+        return facts[0].text
+    return articles[0].text.strip().split("\n")[0][:120] if articles else ""
+
+
+def _coverage(brief: Brief, articles: Sequence[Article], analyses: dict[str, Analysis], options: dict) -> dict:
+    """Coverage by outlet/leaning from `brief.coverage` when that module is present; a basic tally otherwise."""
+    try:
+        from . import coverage as coverage_step  # owned by the coverage issue; optional until it lands
+    except ImportError:
+        coverage_step = None
+    if coverage_step is not None:
+        fn = getattr(coverage_step, "coverage", None) or getattr(coverage_step, "build", None)
+        if fn is not None:
+            try:
+                return fn(brief, articles, analyses, **{k: v for k, v in options.items() if k in ("leanings",)})
+            except TypeError:
+                try:
+                    return fn(brief, **{k: v for k, v in options.items() if k in ("leanings",)})
+                except Exception as exc:
+                    log.warning("coverage failed (%s: %s)", type(exc).__name__, exc)
+            except Exception as exc:
+                log.warning("coverage failed (%s: %s)", type(exc).__name__, exc)
+    outlets: dict[str, list[str]] = {}
+    for a in articles:
+        outlets.setdefault(a.outlet or a.id, []).append(a.id)
+    return {"outlets": outlets}

@@ -1,0 +1,126 @@
+"""Corroboration: which newsworthy statements only one independent source makes, and why they stand out."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from .. import align as align_stage
+from ..model import Analysis, Article, Entity, SingleSource
+
+NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
+_QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
+_NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|km|kilometers|miles))?")
+MAX_ITEMS = 20
+_DULL_UNITS = {"ordinal", "second", "minute", "hour", "day", "week", "month", "year"}
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+ON_TOPIC = 0.3  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
+ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
+
+
+def single_source(
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    alignment: align_stage.Alignment,
+    entities: Sequence[Entity] = (),
+) -> list[SingleSource]:
+    """Newsworthy sentences (a figure, a quoted name, a name no other source uses) that only one source reports."""
+    units, E = alignment.units, alignment.E
+    if not units:
+        return []
+    sources = alignment.sources
+    n_sources = len(set(sources.values()))
+    if n_sources < 2:
+        return []
+    centroid = E.mean(0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    on_topic = E @ centroid
+    # best pair score to any other source's sentence
+    best = np.full(len(units), -np.inf)
+    if alignment.pairs is not None:
+        I, J, S = alignment.pairs
+        for i, j, s in zip(I.tolist(), J.tolist(), S.tolist()):
+            if units[i].source != units[j].source:
+                best[i] = max(best[i], s)
+                best[j] = max(best[j], s)
+    # which sources state each quantity, use each entity, and write each quoted name
+    qty_sources: dict[tuple, set[str]] = defaultdict(set)
+    for u in units:
+        for k in u.quantities:
+            qty_sources[k].add(u.source)
+    ent_sources: dict[str, set[str]] = defaultdict(set)
+    ent_type = {e.id: e.type for e in entities}
+    ent_name = {e.id: e.name for e in entities}
+    for e in entities:
+        for m in e.mentions:
+            ent_sources[e.id].add(sources.get(m.article, m.article))
+    lowered = {}
+    for a in articles:
+        lowered.setdefault(sources.get(a.id, a.id), []).append(a.text.lower() or a.raw.lower())
+    number_sources: dict[float, set[str]] = defaultdict(set)
+    for u in units:
+        for _, value in _numbers(u.sentence.text):
+            number_sources[value].add(u.source)
+
+    items = []
+    for i, u in enumerate(units):
+        if (u.article, u.sentence.index) in alignment.fact_of or best[i] >= ELSEWHERE or on_topic[i] < ON_TOPIC:
+            continue
+        if u.direct:  # mostly a direct quote: quote groups show it
+            continue
+        text = u.sentence.text
+        reasons = []
+        names = [n for n in _QUOTED_NAME.findall(text) if len(n) > 3]
+        for name in names:
+            others = [s for s, texts in lowered.items() if s != u.source and any(name.lower() in t for t in texts)]
+            if not others:
+                reasons.append(f"only this source names “{name}”")
+        figs = [k for k in u.quantities if qty_sources[k] == {u.source} and k[1] not in _DULL_UNITS]
+        nums = [raw for raw, value in _numbers(text) if number_sources[value] == {u.source}]
+        if figs or nums:
+            shown = ", ".join(nums[:3]) if nums else ", ".join(f"{k[0]:g} {k[1]}".strip() for k in figs[:3])
+            reasons.append(f"figures no other source gives ({shown})")
+        solo = [
+            ent_name[e] for e in u.entities
+            if ent_type.get(e) in NEWS_TYPES - {"NORP", "GPE"} and ent_sources[e] == {u.source}
+        ]
+        if solo:
+            reasons.append("names no other source mentions: " + ", ".join(sorted(set(solo))[:3]))
+        if not reasons:
+            continue
+        score = sum(2.0 if r.startswith("only") else 1.5 if r.startswith("figures") else 1.0 for r in reasons)
+        score += float(on_topic[i]) - u.sentence.index / 200
+        items.append((score, u, "; ".join(reasons)))
+    items.sort(key=lambda x: -x[0])
+    out = []
+    for _, u, why in items[:MAX_ITEMS]:
+        out.append(
+            SingleSource(article=u.article, text=u.sentence.text, start=u.sentence.start, end=u.sentence.end,
+                         why=f"{u.source}: {why}")
+        )
+    return out
+
+
+def _numbers(text: str) -> list[tuple[str, float]]:
+    """Significant numbers in a sentence, normalised ("2,500" -> "2500"); years and small counts left out."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        before = text[max(0, m.start() - 11) : m.start()].strip().lower()
+        if before.endswith(_MONTHS):  # "August 15" is a date, not a figure
+            continue
+        raw = m.group(0).strip().rstrip(".,")
+        digits = re.sub(r"[^\d.]", "", raw).strip(".")
+        if not digits:
+            continue
+        try:
+            v = float(digits)
+        except ValueError:
+            continue
+        if v < 10 or (1900 <= v <= 2100 and "." not in digits and not raw.startswith(("$", "€", "£"))):
+            continue
+        out.append((raw, v))
+    return out

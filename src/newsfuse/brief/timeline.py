@@ -1,0 +1,85 @@
+"""Timeline: dated events from every outlet, merged when they tell the same thing on the same date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from .. import align as align_stage
+from ..model import Analysis, Article, TimelineEvent
+
+VAGUE_EXPRESSIONS = ("recent", "this week", "earlier this", "coming", "next few", "within", "soon", "lately", "the day before")
+MERGE_COS = 0.55  # sentences on one date at least this similar are one event
+MAX_EVENTS = 40
+
+
+def build(
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    alignment: align_stage.Alignment | None = None,
+    sources: dict[str, str] | None = None,
+) -> list[TimelineEvent]:
+    """Dated events sorted by date; one event per (date, statement), listing every article that dates it."""
+    sources = sources or align_stage.source_keys(articles)
+    by_date: dict[tuple[str, str], list[tuple[str, int, str, str, bool]]] = defaultdict(list)
+    for a in articles:
+        an = analyses.get(a.id)
+        if not an:
+            continue
+        sents = sorted(an.sentences, key=lambda s: s.start)
+        seen = set()
+        for d in an.dates:
+            if not d.date or d.granularity == "year":
+                continue  # a bare year dates nothing precisely enough for a timeline
+            if d.granularity in ("range", "week") and any(v in d.expression.lower() for v in VAGUE_EXPRESSIONS):
+                continue
+            s = align_stage.sentence_of(sents, d.start)
+            if s is None or (d.date, s.index) in seen:
+                continue
+            seen.add((d.date, s.index))
+            key = (d.date if d.granularity != "month" else d.date[:7], d.granularity)
+            by_date[key].append((a.id, s.index, s.text, d.expression, d.inferred))
+    events: list[TimelineEvent] = []
+    for (day, gran), items in by_date.items():
+        for group in _merge(items, alignment):
+            arts = sorted({i[0] for i in group})
+            lead = _lead(group, alignment)
+            events.append(
+                TimelineEvent(date=day, text=lead[2], articles=arts, expression=lead[3], inferred=all(i[4] for i in group))
+            )
+    # the most corroborated events survive a cap; then chronological
+    events.sort(key=lambda e: (-len({sources.get(x, x) for x in e.articles}), e.date))
+    events = events[:MAX_EVENTS]
+    events.sort(key=lambda e: (e.date, -len(e.articles)))
+    return events
+
+
+def _merge(items: list, alignment: align_stage.Alignment | None) -> list[list]:
+    """Greedy single pass: an item joins the first group whose lead it resembles (or shares a fact with)."""
+    groups: list[list] = []
+    for it in items:
+        for g in groups:
+            if any(x[0] == it[0] for x in g):
+                continue
+            if alignment is None:
+                if align_stage.tokens(g[0][2])[:6] == align_stage.tokens(it[2])[:6]:
+                    g.append(it)
+                    break
+                continue
+            ka, kb = (g[0][0], g[0][1]), (it[0], it[1])
+            fa = alignment.fact_of.get(ka)
+            if (fa and fa == alignment.fact_of.get(kb)) or alignment.similarity(ka, kb) >= MERGE_COS:
+                g.append(it)
+                break
+        else:
+            groups.append([it])
+    return groups
+
+
+def _lead(group: list, alignment: align_stage.Alignment | None):
+    """The event's wording: the most central sentence of the group, shorter on ties."""
+    if alignment is None or len(group) == 1:
+        return min(group, key=lambda i: len(i[2]))
+    def centrality(i):
+        return sum(alignment.similarity((i[0], i[1]), (j[0], j[1])) for j in group) - len(i[2]) / 2000
+    return max(group, key=centrality)

@@ -1,0 +1,92 @@
+"""Align: candidate pairs (exact and forest), facts and quote groups on invented mini-stories."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsfuse import align
+from newsfuse.model import Article
+from test_brief import Doc, story
+
+
+def test_source_keys_duplicates_and_outlets():
+    arts = [
+        Article(id="1", outlet="Wire"), Article(id="2", outlet="Other", duplicate_of="1"),
+        Article(id="3", outlet="Wire"), Article(id="4"), Article(id="5", outlet="Third"),
+    ]
+    keys = align.source_keys(arts)
+    assert keys["1"] == keys["2"] == keys["3"]
+    assert len({keys["1"], keys["4"], keys["5"]}) == 3
+
+
+def _clustered(n_centres: int, per: int, dim: int = 384, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((n_centres, dim))
+    X = np.repeat(centres, per, axis=0) + 0.35 * rng.standard_normal((n_centres * per, dim))
+    return (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_forest_finds_the_close_pairs_exact_search_finds():
+    E = _clustered(60, 8)  # 480 rows: above EXACT_MAX
+    groups = np.arange(len(E))
+    I1, J1, _ = align.neighbour_pairs(E, groups, exact_max=10**6, min_cos=0.5, k=5)
+    I2, J2, _ = align.neighbour_pairs(E, groups, exact_max=100, min_cos=0.5, k=5)
+    exact = set(zip(I1.tolist(), J1.tolist()))
+    approx = set(zip(I2.tolist(), J2.tolist()))
+    assert len(exact & approx) >= 0.9 * len(exact)
+
+
+def test_pairs_never_within_one_group():
+    E = _clustered(10, 4)
+    groups = np.repeat(np.arange(10), 4)  # each cluster is one article
+    I, J, _ = align.neighbour_pairs(E, groups, min_cos=-1.0)
+    assert not np.any(groups[I] == groups[J])
+
+
+def test_reworded_sentences_from_three_outlets_are_one_fact():
+    a = Doc("a", "Ledger").say("The central bank raised its main interest rate to 4.5 percent on Thursday.")
+    a.say("Analysts had expected the move after months of rising prices.")
+    b = Doc("b", "Times").say("On Thursday the central bank lifted its key interest rate to 4.5 percent.")
+    b.say("The city zoo welcomed twin panda cubs this spring.")
+    c = Doc("c", "Radio").say("The central bank increased the benchmark rate to 4.5% on Thursday.")
+    al = align.align(*story(a, b, c))
+    assert len(al.facts) == 1
+    f = al.facts[0]
+    assert f.support == 3 and f.articles == ["a", "b", "c"] and len(f.variants) == 3
+    assert "4.5" in f.text
+
+
+def test_unrelated_sentences_are_not_merged():
+    a = Doc("a", "Ledger").say("The central bank raised its main interest rate on Thursday.")
+    b = Doc("b", "Times").say("The football club signed a new goalkeeper on Thursday.")
+    assert align.align(*story(a, b)).facts == []
+
+
+def test_direct_and_indirect_quote_of_one_statement_group():
+    a = Doc("a", "Ledger").say("“We will not raise taxes this year,” the finance minister Maria Stone said.")
+    a.quote("“We will not raise taxes this year,”", "Maria Stone")
+    b = Doc("b", "Times").say("Stone promised that taxes would not go up this year.")
+    b.quote("taxes would not go up this year", "Stone", direct=False)
+    c = Doc("c", "Radio").say("“We will not raise taxes this year,” said opposition leader Tom Berg, mocking the government.")
+    c.quote("“We will not raise taxes this year,”", "Tom Berg")
+    groups = align.group_quotes(*story(a, b, c))
+    stone = [g for g in groups if g.speaker and "Stone" in g.speaker]
+    assert len(stone) == 1 and stone[0].articles == ["a", "b"]
+    assert {v.direct for v in stone[0].variants} == {True, False}
+    berg = [g for g in groups if g.speaker and "Berg" in g.speaker]
+    assert berg and berg[0].articles == ["c"]  # same words, different speaker: another group
+
+
+def test_one_article_quoting_twice_keeps_two_statements():
+    a = Doc("a", "Ledger").say("“The budget is balanced,” Stone said.").quote("“The budget is balanced,”", "Stone")
+    a.say("Later she added a remark about the weather.")
+    a.say("“The budget is fully balanced now,” Stone repeated.").quote("“The budget is fully balanced now,”", "Stone")
+    groups = align.group_quotes(*story(a))
+    assert len(groups) == 2
+
+
+def test_statement_joins_adjacent_quotes():
+    a = Doc("a", "Ledger").say("“We need more nurses,” Stone said.").quote("“We need more nurses,”", "Stone")
+    a.say("“Hospitals cannot wait.”").quote("“Hospitals cannot wait.”", "Stone")
+    stmts = align.statements(*story(a), align.SpeakerResolver())
+    assert len(stmts) == 1 and len(stmts[0].quotes) == 2

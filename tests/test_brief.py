@@ -1,0 +1,202 @@
+"""Helpers for brief tests: invented mini-stories as Article + Analysis with exact offsets."""
+
+from __future__ import annotations
+
+from newsfuse.model import Analysis, Article, Claim, DateRef, Quantity, Quote, Sentence, Speaker
+
+
+class Doc:
+    """Build one article sentence by sentence; every quote/claim/date gets offsets into `raw`."""
+
+    def __init__(self, aid: str, outlet: str = "", published: str | None = "2024-03-01", title: str = "", duplicate_of: str | None = None):
+        self.article = Article(id=aid, outlet=outlet, published=published, title=title, duplicate_of=duplicate_of)
+        self.analysis = Analysis(article=aid)
+        self.raw = ""
+
+    def say(self, text: str) -> "Doc":
+        """Append a sentence."""
+        start = len(self.raw) + (1 if self.raw else 0)
+        self.raw = (self.raw + " " if self.raw else "") + text
+        self.analysis.sentences.append(Sentence(self.article.id, len(self.analysis.sentences), start, start + len(text), text))
+        return self
+
+    def _span(self, fragment: str) -> tuple[int, int]:
+        s = self.analysis.sentences[-1]
+        i = self.raw.index(fragment, s.start)
+        return i, i + len(fragment)
+
+    def quote(self, fragment: str, speaker: str, entity: str | None = None, direct: bool = True) -> "Doc":
+        """Mark `fragment` of the last sentence as a quote by `speaker`."""
+        a, b = self._span(fragment)
+        self.analysis.quotes.append(Quote(self.article.id, a, b, fragment, direct, Speaker(speaker, entity)))
+        return self
+
+    def claim(self, measures: str, *quantities: tuple, subject: str = "") -> "Doc":
+        """Mark quantities (fragment, value, unit[, qualifier[, original_value, original_unit]]) of the last sentence."""
+        s = self.analysis.sentences[-1]
+        qs = []
+        for q in quantities:
+            frag, value, unit, *rest = q
+            a, b = self._span(frag)
+            qual = rest[0] if rest else ""
+            ov, ou = (rest[1], rest[2]) if len(rest) > 2 else (None, "")
+            qs.append(Quantity(value, unit, qual, frag, a, b, ov, ou))
+        self.analysis.claims.append(Claim(self.article.id, s.start, s.end, s.text, qs, measures, subject))
+        return self
+
+    def date(self, fragment: str, iso: str, end: str | None = None, granularity: str = "day") -> "Doc":
+        a, b = self._span(fragment)
+        self.analysis.dates.append(DateRef(fragment, iso, end, granularity, False, a, b))
+        return self
+
+    def done(self) -> tuple[Article, Analysis]:
+        self.article.raw = self.article.text = self.raw
+        return self.article, self.analysis
+
+
+def story(*docs: Doc) -> tuple[list[Article], dict[str, Analysis]]:
+    """Articles and analyses of a mini-story."""
+    pairs = [d.done() for d in docs]
+    return [a for a, _ in pairs], {a.id: an for a, an in pairs}
+
+
+# ------------------------------------------------------------------------------------------------
+# tests: conflicts, corroboration, timeline, build (invented mini-stories)
+# ------------------------------------------------------------------------------------------------
+
+import pytest  # noqa: E402
+
+from newsfuse import align, brief  # noqa: E402
+from newsfuse.brief import conflicts, corroboration, timeline  # noqa: E402
+from newsfuse.model import Story  # noqa: E402
+
+
+def _conflicts(arts, ans):
+    al = align.align(arts, ans)
+    return conflicts.find(arts, ans, al)
+
+
+def test_rounding_step_and_tolerance():
+    assert conflicts.rounding_step(1500) == 500
+    assert conflicts.rounding_step(1600) == 100
+    assert conflicts.rounding_step(7) == 1
+    assert conflicts.rounding_step(2.5) == 0.1
+    st = conflicts.stated(Quantity(1500.0, "mile", "", "1,500 miles"))
+    assert st.lo < 1553.4 * 1609.344 < st.hi  # 2,500 km is about 1,553 miles: 1,500 is a rounding of it
+
+
+def test_km_miles_rounding_is_not_a_contradiction():
+    a = Doc("a", "Daily Ledger").say("The new pipeline will run 800 km (500 miles) from the coast to the capital.")
+    a.claim("length", ("800 km", 800.0, "kilometer"), ("(500 miles)", 804.672, "kilometer", "", 500.0, "mile"))
+    b = Doc("b", "Harbor Times").say("The pipeline, 800 kilometres (about 497 miles) long, links the coast with the capital.")
+    b.claim("length", ("800 kilometres", 800.0, "kilometer"), ("(about 497 miles)", 799.84, "kilometer", "about", 497.0, "mile"))
+    out = _conflicts(*story(a, b))
+    assert [c.kind for c in out] == ["rounding"]
+    assert "497" in out[0].explanation and "500" in out[0].explanation and "mile" in out[0].explanation
+    assert out[0].severity == "none"
+
+
+def test_death_toll_update_by_publication_time():
+    docs = []
+    for aid, outlet, when, word, n in [
+        ("t1", "Morning Wire", "2024-05-02T06:00", "five", 5.0),
+        ("t2", "Evening Post", "2024-05-02T18:00", "seven", 7.0),
+        ("t3", "Valley Radio", "2024-05-02T02:00", "three", 3.0),
+    ]:
+        d = Doc(aid, outlet, when).say(f"At least {word} people were killed when the ferry capsized off the island, officials said.")
+        d.claim("people killed", (word, n, "", "at least"))
+        docs.append(d)
+    out = _conflicts(*story(*docs))
+    assert len(out) == 1 and out[0].kind == "update"
+    assert [c.value for c in out[0].claims] == [3.0, 5.0, 7.0]  # ordered by publication time
+    assert "latest is seven" in out[0].explanation
+
+
+def test_exact_figures_that_disagree_are_a_contradiction():
+    a = Doc("a", "Daily Ledger").say("The dam that failed on Tuesday was 120 metres high, engineers said.")
+    a.claim("height of dam", ("120 metres", 120.0, "meter"))
+    b = Doc("b", "Harbor Times").say("Engineers said the dam that failed on Tuesday was 80 metres high.")
+    b.claim("height of dam", ("80 metres", 80.0, "meter"))
+    out = _conflicts(*story(a, b))
+    assert [(c.kind, c.severity) for c in out] == [("contradiction", "high")]
+
+
+def test_agreeing_figures_are_no_conflict():
+    a = Doc("a", "Daily Ledger").say("The bridge is 1,200 metres long and opened in spring.")
+    a.claim("length of bridge", ("1,200 metres", 1200.0, "meter"))
+    b = Doc("b", "Harbor Times").say("The 1.2 km bridge opened to traffic this spring.")
+    b.claim("length of bridge", ("1.2 km", 1200.0, "meter", "", 1.2, "kilometer"))
+    assert _conflicts(*story(a, b)) == []
+
+
+def test_counts_of_different_things_are_different_measure():
+    a = Doc("a", "Daily Ledger").say("The minister is on her fourth visit to Paris since March.")
+    a.claim("visit to Paris", ("fourth", 4.0, "ordinal"), subject="minister")
+    b = Doc("b", "Harbor Times").say("The talks, their ninth meeting since the election, took place in Paris.")
+    b.claim("meeting", ("ninth", 9.0, "ordinal"))
+    out = _conflicts(*story(a, b))
+    assert all(c.kind != "contradiction" for c in out)
+
+
+def test_wire_copies_and_one_outlet_count_once():
+    text = "Heavy rain flooded the old town of Riverton overnight, forcing hundreds of residents to leave their homes."
+    a = Doc("w1", "Wire Agency").say(text)
+    b = Doc("w2", "Local Daily", duplicate_of="w1").say(text)
+    c = Doc("w3", "Wire Agency").say("Overnight heavy rain flooded Riverton's old town and forced hundreds of residents from their homes.")
+    arts, ans = story(a, b, c)
+    keys = align.source_keys(arts)
+    assert len(set(keys.values())) == 1
+    al = align.align(arts, ans, min_support=1)
+    assert al.facts and al.facts[0].support == 1
+    d = Doc("x", "Mountain News").say("Floods forced hundreds of Riverton residents to leave their homes overnight after heavy rain.")
+    arts, ans = story(Doc("w1", "Wire Agency").say(text), Doc("w2", "Local Daily", duplicate_of="w1").say(text), d)
+    al = align.align(arts, ans)
+    assert len(al.facts) == 1 and al.facts[0].support == 2 and set(al.facts[0].articles) == {"w1", "w2", "x"}
+
+
+def _mini_story():
+    a = Doc("a", "Daily Ledger", "2024-06-12", title="Storm floods Riverton").say(
+        "Heavy rain flooded the old town of Riverton on Tuesday, forcing hundreds of residents to leave their homes.")
+    a.date("Tuesday", "2024-06-11")
+    a.say("The city has approved a plan called “Project Dry Feet” to raise the river walls by 2027.")
+    a.say("Mayor Ana Lopez said the repairs would cost 40 million euros.")
+    a.claim("repair cost", ("40 million euros", 40e6, "EUR"))
+    b = Doc("b", "Harbor Times", "2024-06-12", title="Riverton under water after storm").say(
+        "On Tuesday heavy rains flooded Riverton's old town and hundreds of residents had to leave their homes.")
+    b.date("Tuesday", "2024-06-11")
+    b.say("“We will rebuild every street,” Mayor Ana Lopez told reporters.")
+    b.quote("“We will rebuild every street,”", "Ana Lopez")
+    c = Doc("c", "Valley Radio", "2024-06-12").say(
+        "Floods hit Riverton on Tuesday as heavy rain forced hundreds of residents out of their homes in the old town.")
+    c.date("Tuesday", "2024-06-11")
+    c.say("Lopez promised that the city would rebuild all of its streets.")
+    c.quote("the city would rebuild all of its streets", "Lopez", direct=False)
+    return story(a, b, c)
+
+
+def test_single_source_names_a_project_and_a_figure():
+    arts, ans = _mini_story()
+    al = align.align(arts, ans)
+    items = corroboration.single_source(arts, ans, al)
+    texts = " ".join(s.text for s in items)
+    assert "Project Dry Feet" in texts
+    assert "40 million" in texts
+    assert all(s.why for s in items)
+    assert not any("flooded" in s.text for s in items)  # corroborated: not single-source
+
+
+def test_timeline_merges_one_event_across_outlets():
+    arts, ans = _mini_story()
+    al = align.align(arts, ans)
+    events = timeline.build(arts, ans, al)
+    flood = [e for e in events if e.date == "2024-06-11"]
+    assert len(flood) == 1 and flood[0].articles == ["a", "b", "c"]
+
+
+def test_build_end_to_end():
+    arts, ans = _mini_story()
+    b = brief.build(Story("s1", [a.id for a in arts]), arts, ans, entities=[])
+    assert b.title in {"Storm floods Riverton", "Riverton under water after storm"}
+    assert b.facts[0].support == 3
+    assert any(len(q.articles) == 2 and q.speaker for q in b.quotes)  # direct + indirect: one group
+    assert b.timeline and b.single_source

@@ -1,0 +1,79 @@
+"""Render: JSON follows schema/brief-v1.json, Markdown and HTML escape article text, write() writes files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsfuse import brief, render
+from newsfuse.model import Segment, Story
+from test_brief import Doc, story
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = "<script>alert('x')</script>"
+
+
+@pytest.fixture(scope="module")
+def mini_brief():
+    a = Doc("a", "Daily Ledger", "2024-06-12", title="Storm floods Riverton " + HOSTILE).say(
+        "Heavy rain flooded the old town of Riverton on Tuesday, forcing hundreds of residents to leave their homes.")
+    a.date("Tuesday", "2024-06-11")
+    a.say("The repairs will cost 40 million euros, the mayor said " + HOSTILE + ".")
+    a.claim("repair cost", ("40 million euros", 40e6, "EUR"))
+    b = Doc("b", "Harbor Times", "2024-06-12").say(
+        "On Tuesday heavy rains flooded Riverton's old town and hundreds of residents had to leave their homes.")
+    b.date("Tuesday", "2024-06-11")
+    b.say("“We will rebuild every street,” Mayor Ana Lopez told reporters.").quote("“We will rebuild every street,”", "Ana Lopez")
+    arts, ans = story(a, b)
+    arts[1].removed.append(Segment("Subscribe now! " + HOSTILE, "boilerplate", 0, 10))
+    return brief.build(Story("s1", [x.id for x in arts]), arts, ans, entities=[])
+
+
+def test_json_validates_against_schema(mini_brief):
+    doc = render.to_json([mini_brief])
+    jsonschema.validate(doc, render.schema())
+    assert doc["schema"] == "newsfuse/brief-v1"
+    st = doc["stories"][0]
+    assert st["facts"][0]["support"] == 2 and st["facts"][0]["articles"] == ["a", "b"]
+    assert {a["id"] for a in doc["articles"]} == {"a", "b"}
+    assert doc["articles"][1]["removed"][0]["reason"] == "boilerplate"
+    json.dumps(doc)  # serialisable as is
+
+
+def test_schema_shipped_in_package_matches_repo_copy():
+    repo = json.loads((ROOT / "schema" / "brief-v1.json").read_text(encoding="utf-8"))
+    assert repo == render.schema()
+    jsonschema.Draft202012Validator.check_schema(repo)
+
+
+def test_schema_rejects_a_broken_document(mini_brief):
+    doc = render.to_json([mini_brief])
+    doc["stories"][0]["conflicts"] = [{"id": "c1", "topic": "x", "kind": "maybe", "severity": "low", "explanation": "e", "claims": []}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, render.schema())
+
+
+def test_html_is_self_contained_and_escaped(mini_brief):
+    html = render.to_html(mini_brief)
+    assert HOSTILE not in html and "&lt;script&gt;" in html
+    assert "<link" not in html and "src=" not in html and "http" not in html.split("</style>")[0]
+    for section in ("Summary", "Corroborated facts", "Quotes", "Reported by one source only", "Timeline", "Articles"):
+        assert section in html
+    assert "Subscribe now!" in html and 'class="removed"' in html  # removed junk shown, greyed
+    doc = render.to_html_document([mini_brief, mini_brief])
+    assert doc.count('class="story"') == 2
+
+
+def test_markdown_is_inert(mini_brief):
+    md = render.to_markdown(mini_brief)
+    assert "<script>" not in md
+    assert md.startswith("# ") and "## Corroborated facts" in md
+
+
+def test_write_all_formats(tmp_path, mini_brief):
+    paths = render.write([mini_brief], tmp_path, formats=("json", "md", "html"))
+    assert sorted(Path(p).name for p in paths) == ["brief.json", "s1.html", "s1.md"]
+    jsonschema.validate(json.loads((tmp_path / "brief.json").read_text()), render.schema())
