@@ -78,6 +78,7 @@ class DuplicateIndex:
         self.repointed: dict[str, str] = {}
         self.seq = 0
         self.max_day: float | None = None
+        self._pruned_at = float("-inf")
 
     def signature(self, text: str) -> tuple[MinHash, int]:
         """MinHash of a text's shingles and the number of distinct shingles."""
@@ -135,7 +136,8 @@ class DuplicateIndex:
         article.duplicate_of, article.duplicate_similarity = (dup, round(sim, 3)) if dup else (None, None)
         if day is not None and (self.max_day is None or day > self.max_day):
             self.max_day = day
-            if self.seq % 256 == 0:
+            if day >= self._pruned_at + 1.0:  # at most once per stream day
+                self._pruned_at = day
                 self.prune()
         return (dup, sim) if dup else (None, 0.0)
 

@@ -126,6 +126,7 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}
         self.index: dict[int, set[str]] = {}
         self.evicted = 0
+        self._evicted_at = float("-inf")
 
     # ---- document side -------------------------------------------------------------------------
     def observe(self, feats: F.Features) -> None:
@@ -297,7 +298,8 @@ class StoryClusterer:
             self.observe(feats)
         if feats.day is not None and (self.max_day is None or feats.day > self.max_day):
             self.max_day = feats.day
-            if self.seq % 64 == 0 or len(self.stories) > self.config.max_active:
+            if feats.day >= self._evicted_at + 1.0 or len(self.stories) > self.config.max_active:
+                self._evicted_at = feats.day  # at most once per stream day
                 self._evict()
         elif len(self.stories) > self.config.max_active:
             self._evict()
