@@ -1,11 +1,169 @@
 """Summary: a fused, cited, extractive summary of one story.
 
-PLACEHOLDER: to be replaced by the real implementation (issue 6).
+Every summary sentence is an article sentence, at most lightly trimmed (dateline, leading
+connective, trailing generic attribution). Sentences are scored by cross-outlet corroboration,
+lead position, embedding centrality, TF-IDF centrality, title similarity and a length prior,
+chosen by MMR with an embedding redundancy cut, cite every article that carries a similar
+sentence (or the same fact), and are ordered by position in their articles.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .. import nlp
 from ..model import Analysis, Article, Fact, SummarySentence
+
+
+@dataclass(frozen=True)
+class Params:
+    """Weights and thresholds (tuned on the Multi-News and AllSides dev splits only)."""
+
+    w_corr: float = 1.0  # mean over other articles of the best similarity to one of their sentences
+    w_pos: float = 1.0  # lead bias, exp(-position / pos_scale)
+    pos_scale: float = 4.0
+    w_cent: float = 1.0  # cosine to the story's embedding centroid
+    w_tfidf: float = 0.5  # cosine to the story's TF-IDF centroid
+    w_title: float = 0.5  # best cosine to an article or bundle title
+    w_len: float = 0.3  # length prior: short sentences say little
+    len_words: float = 12.0
+    mmr: float = 0.5  # penalty on the best similarity to an already chosen sentence
+    redundant: float = 0.72  # at or above this similarity to a chosen sentence: never both
+    cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence
+    trim_attribution: bool = False  # drop ", officials said." style endings
+    default_words: int = 200  # soft length when no max_words is given (5-10 sentences)
+
+
+PARAMS = Params()
+
+_MIN_WORDS, _MAX_WORDS = 6, 70
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z.'’\- ]+)?\s*)?"  # PLACE or PLACE, State
+    r"(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CNBC|NBC|ABC|CBS|The Hill|Xinhua)\)\s*)"
+    r"(?:[-–—]+\s*)?"
+    r"|^[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+)?\s*[-–—]+\s+"
+)
+_CONNECTIVE = re.compile(
+    r"^(?:But|However|Meanwhile|Still|Also|And|So|Yet|Moreover|Furthermore|Additionally|In addition|"
+    r"Instead|Nonetheless|Nevertheless|Indeed|Then|Now|Plus|Besides|Separately|Similarly|Likewise|"
+    r"In other words|Of course|After all|As a result|In fact|That said)\s*,?\s+(?=[A-Za-z\"“'‘0-9])"
+)
+_ATTRIBUTION = re.compile(
+    r",\s+(?:he|she|they|it|officials|police|authorities|the (?:agency|company|department|ministry|"
+    r"statement|report|official|spokesman|spokeswoman|spokesperson|group|police|government))\s+"
+    r"(?:said|says|added|noted|told reporters)(?:\s+on\s+\w+day|\s+in a statement)?\s*\.$"
+)
+_JUNK = re.compile(
+    r"click here|subscribe|sign up|newsletter|follow (?:us|him|her)|all rights reserved|cookies?\b|"
+    r"advertisement|read more|javascript|\bphoto:|\bimage:|getty images|ap photo|photo by|https?://|www\.|"
+    r"@\w|\bemail us\b|share this|comments? (?:below|section)|copyright|\bcaption\b|this story has been updated|"
+    r"contributed to this report|download the app|listen to",
+    re.I,
+)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOP = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that "
+    "these those he she they we you i his her their our your my him them us me not no so than then there here "
+    "who whom which what when where why how all any each some such more most other into over after before about "
+    "also just only very can could would should will may might must do does did has have had said says say".split()
+)
+
+
+@dataclass
+class _Cand:
+    article: int  # index into the story's articles
+    sent: int  # index of the Sentence in its analysis
+    piece: int  # index of the line piece inside that sentence
+    pos: int  # position among the article's candidates
+    text: str  # trimmed text (a substring of the article sentence, maybe re-capitalised)
+    words: int
+
+
+def trim(text: str, *, attribution: bool = False) -> str:
+    """Light, meaning-preserving trimming: dateline, leading connective, optional generic attribution."""
+    t = " ".join(text.split())
+    m = _DATELINE.match(t)
+    if m and len(t) - m.end() > 20:
+        t = t[m.end():]
+    m = _CONNECTIVE.match(t)
+    if m and len(t) - m.end() > 20:
+        t = t[m.end():]
+        t = t[0].upper() + t[1:]
+    if attribution and not re.search(r"[\"”’']\s*,", t):
+        m = _ATTRIBUTION.search(t)
+        if m and len(t[: m.start()].split()) >= 6:
+            t = t[: m.start()] + "."
+    return t
+
+
+def _is_junk(text: str) -> bool:
+    """Headings, questions to the reader, captions, calls to action and fragments."""
+    words = text.split()
+    if not (_MIN_WORDS <= len(words) <= _MAX_WORDS):
+        return True
+    if not re.search(r"[.!…][\"”’')\]]*$", text):
+        return True  # headings, captions without a full stop, questions
+    first = next((c for c in text if c.isalnum()), "")
+    if first.islower():
+        return True  # a fragment cut out of a longer sentence
+    if _JUNK.search(text):
+        return True
+    alpha = [w for w in words if w[:1].isalpha()]
+    lower = sum(1 for w in alpha if w[:1].islower())
+    return lower < max(2, 0.25 * len(alpha))  # Title Case Or ALL CAPS lines are headings
+
+
+def _tokens(text: str) -> list[str]:
+    return [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+def _tfidf_centrality(texts: list[str]) -> np.ndarray:
+    """Cosine of each text's TF-IDF vector (sentence-level IDF) to the story's TF-IDF centroid."""
+    vocab: dict[str, int] = {}
+    rows = []
+    for t in texts:
+        counts: dict[int, int] = {}
+        for w in _tokens(t):
+            j = vocab.setdefault(w, len(vocab))
+            counts[j] = counts.get(j, 0) + 1
+        rows.append(counts)
+    if not vocab:
+        return np.zeros(len(texts))
+    X = np.zeros((len(texts), len(vocab)), dtype=np.float32)
+    for i, counts in enumerate(rows):
+        for j, c in counts.items():
+            X[i, j] = 1.0 + np.log(c)
+    df = (X > 0).sum(0)
+    X *= np.log((1 + len(texts)) / (1 + df)) + 1.0
+    X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
+    c = X.mean(0)
+    c /= max(float(np.linalg.norm(c)), 1e-9)
+    return X @ c
+
+
+def _candidates(articles: list[Article], analyses: dict[str, Analysis], p: Params) -> list[_Cand]:
+    out: list[_Cand] = []
+    for ai, a in enumerate(articles):
+        an = analyses.get(a.id)
+        if an is None:
+            continue
+        pos = 0
+        for si, s in enumerate(an.sentences):
+            for pi, piece in enumerate(s.text.split("\n")):
+                t = trim(piece, attribution=p.trim_attribution)
+                if not t or _is_junk(t):
+                    continue
+                out.append(_Cand(ai, si, pi, pos, t, len(t.split())))
+                pos += 1
+    return out
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    sd = float(x.std())
+    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
 
 
 def summarize(
@@ -16,10 +174,134 @@ def summarize(
     max_sentences: int = 10,
     max_words: int | None = None,
 ) -> list[SummarySentence]:
-    """5-10 article sentences (lightly trimmed, never invented), each citing every supporting article."""
-    out = []
+    """5-10 article sentences (lightly trimmed, never invented), each citing every supporting article.
+
+    `max_words` caps the total length, cutting at sentence ends (a sentence that does not fit is
+    skipped for a shorter one that does).
+    """
+    p = PARAMS
+    if not articles:
+        return []
+    originals = [a for a in articles if not a.duplicate_of] or list(articles)
+    cands = _candidates(originals, analyses, p)
+    if not cands:  # nothing passes the filters: fall back to each article's first sentence
+        return _fallback(originals, analyses, max_sentences, max_words)
+    titles = list(dict.fromkeys(t for t in [*(a.title for a in originals),
+                                            *((a.meta.get("bundle") or {}).get("title") or "" for a in originals)] if t and t.strip()))
+    emb = nlp.embed([c.text for c in cands] + titles)
+    E, T = emb[: len(cands)], emb[len(cands):]
+    sim = E @ E.T
+    art_of = np.array([c.article for c in cands])
+    n_art = len(originals)
+
+    # corroboration: for each other article, the best similarity to one of its sentences
+    best = np.zeros((len(cands), n_art), dtype=np.float32)
+    for ai in range(n_art):
+        mask = art_of == ai
+        if mask.any():
+            best[:, ai] = sim[:, mask].max(1)
+    own = np.zeros_like(best, dtype=bool)
+    own[np.arange(len(cands)), art_of] = True
+    present = np.array([(art_of == ai).any() for ai in range(n_art)])
+    others = present[None, :] & ~own
+    n_others = others.sum(1)
+    corr = np.where(n_others > 0, (best * others).sum(1) / np.maximum(n_others, 1), 0.0)
+
+    centroid = E.mean(0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    cent = E @ centroid
+    tfidf = _tfidf_centrality([c.text for c in cands])
+    pos = np.exp(-np.array([c.pos for c in cands]) / p.pos_scale)
+    words = np.array([c.words for c in cands], dtype=np.float32)
+    length = np.minimum(1.0, words / p.len_words)
+    title = (E @ T.T).max(1) if len(titles) else np.zeros(len(cands))
+    score = (
+        p.w_corr * _z(corr) + p.w_pos * _z(pos) + p.w_cent * _z(cent) + p.w_tfidf * _z(tfidf)
+        + p.w_title * _z(title) + p.w_len * _z(length)
+    )
+
+    chosen = _select(score, sim, words, p, max_sentences, max_words)
+    chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
+                               cands[i].article, cands[i].pos))
+    return [_cite(cands[i], best[i], originals, articles, analyses, facts, p) for i in chosen]
+
+
+def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
+            max_words: int | None) -> list[int]:
+    """MMR: the best-scoring sentence not too similar to those chosen, until the length is reached."""
+    limit = max_words if max_words is not None else p.default_words
+    chosen: list[int] = []
+    used = 0
+    alive = np.ones(len(score), dtype=bool)
+    maxsim = np.zeros(len(score))
+    while len(chosen) < max_sentences and alive.any():
+        gain = score - p.mmr * maxsim * 4.0
+        gain[~alive] = -np.inf
+        i = int(np.argmax(gain))
+        alive[i] = False
+        if max_words is not None and used + words[i] > max_words:
+            continue  # does not fit: try a shorter one
+        chosen.append(i)
+        used += int(words[i])
+        maxsim = np.maximum(maxsim, sim[i])
+        alive &= maxsim < p.redundant
+        if max_words is None and used >= limit and len(chosen) >= 5:
+            break
+    return chosen
+
+
+def _count(cands: list[_Cand], article: int) -> int:
+    return sum(1 for c in cands if c.article == article)
+
+
+def _date_key(a: Article) -> str:
+    return (a.published or "")[:10]
+
+
+def _cite(c: _Cand, best_row: np.ndarray, originals: list[Article], articles: list[Article],
+          analyses: dict[str, Analysis], facts: list[Fact] | None, p: Params) -> SummarySentence:
+    """The sentence with every article that carries it: similar sentence, same fact, or a copy."""
+    own = originals[c.article]
+    ids = [own.id] + [a.id for ai, a in enumerate(originals) if ai != c.article and best_row[ai] >= p.cite]
+    if facts:
+        s = analyses[own.id].sentences[c.sent]
+        for f in facts:
+            if any(v.article == own.id and _overlaps(v, s.start, s.end, c.text) for v in f.variants):
+                ids.extend(f.articles)
+    cited = set(ids)
+    ids.extend(a.id for a in articles if a.duplicate_of in cited)  # wire copies carry it too
+    ids = list(dict.fromkeys(ids))
+    by_id = {a.id: a for a in articles}
+    outlets = list(dict.fromkeys(by_id[i].outlet for i in ids if i in by_id and by_id[i].outlet))
+    return SummarySentence(text=c.text, articles=ids, outlets=outlets)
+
+
+def _overlaps(v, start: int, end: int, text: str) -> bool:
+    if v.start >= 0 and start >= 0:
+        return v.start < end and start < v.end
+    a, b = " ".join(v.text.split()).lower(), text.lower()
+    return bool(a) and (a in b or b in a)
+
+
+def _fallback(articles: list[Article], analyses: dict[str, Analysis], max_sentences: int,
+              max_words: int | None) -> list[SummarySentence]:
+    out, used = [], 0
     for a in articles:
         an = analyses.get(a.id)
-        if an and an.sentences:
-            out.append(SummarySentence(text=an.sentences[0].text, articles=[a.id], outlets=[a.outlet]))
+        if not an or not an.sentences:
+            continue
+        t = trim(an.sentences[0].text)
+        n = len(t.split())
+        if max_words is not None and used + n > max_words:
+            continue
+        out.append(SummarySentence(text=t, articles=[a.id], outlets=[a.outlet] if a.outlet else []))
+        used += n
     return out[:max_sentences]
+
+
+def with_params(**changes) -> Params:
+    """Set module parameters (for tuning runs) and return the previous ones."""
+    global PARAMS
+    old = PARAMS
+    PARAMS = replace(PARAMS, **changes)
+    return old
