@@ -1,0 +1,153 @@
+"""Claims: numbers normalised with units, qualifiers, what they measure; dates are not quantities."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsfuse import claims, ingest, nlp
+from newsfuse.model import Article
+
+QUAKE = (
+    "A magnitude 6.4 earthquake struck the coastal province of Vell on Monday, killing at least 12 people "
+    "and injuring more than 300. The tremor damaged roughly 1,200 homes across an area of about 40 square miles, "
+    "officials said. The government approved a $3.5 million emergency fund and sent 45 rescue teams. "
+    "Nearly 30% of the province lost power, and about half of its schools stayed closed. "
+    "Engineers will inspect the main bridge next Tuesday; it is the second quake this year in the region. "
+    "The epicentre lay 18 km (11 miles) south of Port Anselm, at a depth of 10 kilometres. "
+    "Thousands of residents slept outdoors after more than three hours of aftershocks. The year 2019 saw a similar quake."
+)
+
+
+def _claims(text: str, published: str = "2025-10-17") -> list:
+    art = Article(id="t", raw=text, text=text, published=published)
+    [doc] = nlp.parse([text])
+    return claims.extract(art, doc)
+
+
+def _by_text(cs) -> dict[str, tuple]:
+    return {q.text: (q, c) for c in cs for q in c.quantities}
+
+
+@pytest.fixture(scope="module")
+def quake():
+    return _by_text(_claims(QUAKE))
+
+
+def test_counts_with_qualifiers_and_measures(quake):
+    q, c = quake["12"]
+    assert (q.value, q.unit, q.qualifier) == (12, "", "at least") and c.measures == "people killed"
+    q, c = quake["1,200"]
+    assert (q.value, q.qualifier, c.measures) == (1200, "around", "home")
+    q, c = quake["45"]
+    assert c.measures == "rescue team"
+
+
+def test_money_percent_fraction_magnitude(quake):
+    q, c = quake["$3.5 million"]
+    assert (q.value, q.unit, q.original_value) == (3_500_000, "USD", 3.5) and c.measures == "emergency fund"
+    q, _ = quake["30%"]
+    assert (q.value, q.unit, q.qualifier, q.original_unit) == (0.3, "share", "nearly", "percent")
+    q, _ = quake["half"]
+    assert (q.value, q.unit, q.qualifier) == (0.5, "share", "around")
+    q, _ = quake["magnitude 6.4"]
+    assert (q.value, q.unit) == (6.4, "magnitude")
+
+
+def test_units_are_normalised_and_conversions_linked(quake):
+    q, c = quake["40 square miles"]
+    assert q.unit == "square_kilometer" and q.value == pytest.approx(103.6, abs=0.1) and q.original_unit == "square_mile"
+    assert c.measures == "area" and q.qualifier == "around"
+    q, c = quake["18 km"]
+    assert [x.text for x in c.quantities] == ["18 km", "(11 miles)"]
+    assert c.quantities[1].unit == "kilometer" and c.quantities[1].original_value == 11
+    assert quake["10 kilometres"][1].measures == "depth"
+
+
+def test_durations_ordinals_vague_and_years(quake):
+    q, c = quake["three hours"]
+    assert (q.value, q.unit, q.qualifier, c.measures) == (3, "hour", "more than", "aftershock")
+    q, c = quake["second"]
+    assert (q.value, q.unit, c.measures) == (2, "ordinal", "quake")
+    q, c = quake["Thousands"]
+    assert (q.value, q.qualifier, c.measures) == (1000, "vague", "resident")
+    assert "2019" not in quake and "Monday" not in " ".join(quake)
+
+
+def test_claims_carry_their_sentence_dates():
+    cs = _claims(QUAKE)
+    c = next(c for c in cs if any(q.text == "12" for q in c.quantities))
+    assert [(d.expression, d.date) for d in c.dates] == [("Monday", "2025-10-13")]
+    assert QUAKE[c.start : c.end].startswith("A magnitude 6.4")
+
+
+def test_offsets_map_to_raw():
+    raw = "Menu: home\nOfficials counted 57 injured passengers.\n"
+    art = Article(id="r", raw=raw, text="Officials counted 57 injured passengers.", kept_spans=[(11, 51)])
+    [doc] = nlp.parse([art.text])
+    [c] = claims.extract(art, doc)
+    q = c.quantities[0]
+    assert raw[q.start : q.end] == "57" and raw[c.start : c.end] == art.text and c.measures == "passenger injured"
+
+
+def test_references_and_bare_numbers_are_not_claims():
+    cs = _claims("The two leaders met at 10:30 for talks. One of them said the F-16 deal was dead. It was 1990 again.")
+    assert cs == []
+
+
+def test_bad_input_no_crash_and_linear():
+    for text in ["", "   \n  ", "Le gouvernement a promis 200 millions d'euros mardi.", "1234567 ### %%% 99.9.9"]:
+        assert isinstance(_claims(text), list)
+    sent = "Crews repaired 14 power lines on Tuesday. "
+    text = sent * 10_000
+    art = Article(id="long", raw=text, text=text, published="2025-10-17")
+    nlp_ = nlp.load()
+    doc = nlp_.make_doc(text)  # tokenizer only: claims must cope with an unparsed Doc
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0 or doc[i - 1].text == "."
+    t = time.perf_counter()
+    out = claims.extract(art, doc)
+    assert time.perf_counter() - t < 20 and isinstance(out, list)
+
+
+# --- seeds (../shared/seeds, outside the repo) ---
+
+@pytest.fixture(scope="module")
+def seed_claims(seeds_dir):
+    arts = ingest.ingest([str(seeds_dir)])
+    for a in arts:
+        a.text, a.published = a.raw, "2025-10-17"
+    docs = nlp.parse([a.text for a in arts])
+    return {a.id[:3]: _by_text(claims.extract(a, d)) for a, d in zip(arts, docs)}
+
+
+def test_seed_ranges_and_conversions(seed_claims):
+    q, c = seed_claims["002"]["2,500 km"]
+    assert (q.value, q.unit, c.measures) == (2500, "kilometer", "range")
+    assert c.quantities[1].original_value == 1500 and c.quantities[1].original_unit == "mile"
+    q, c = seed_claims["004"]["2,500 kilometers"]
+    assert (q.value, q.qualifier, c.measures) == (2500, "up to", "range")
+    conv = c.quantities[1]
+    assert conv.original_value == 1600 and conv.qualifier == "up to" and conv.value == pytest.approx(2575, abs=1)
+
+
+def test_seed_money_counts_area_share(seed_claims):
+    q, c = seed_claims["004"]["$90 billion"]
+    assert (q.value, q.unit, q.qualifier, c.measures) == (9e10, "USD", "up to", "deal")
+    assert seed_claims["002"]["28"][1].measures == "missile" and seed_claims["002"]["320"][1].measures == "drone"
+    assert seed_claims["002"]["28"][1].subject == "Russia"
+    q, c = seed_claims["003"]["5,000 square kilometers"]
+    assert (q.value, q.unit, q.qualifier) == (5000, "square_kilometer", "around")
+    q, c = seed_claims["000"]["a half"]
+    assert (q.value, q.unit, q.qualifier, c.measures, c.subject) == (0.5, "share", "more than", "gas production", "Ukraine")
+    q, c = seed_claims["001"]["two hours"]
+    assert (q.unit, q.qualifier, c.measures) == ("hour", "more than", "talk")
+    assert seed_claims["001"]["thousands"][0].qualifier == "vague"
+
+
+def test_seed_ordinals(seed_claims):
+    q, c = seed_claims["002"]["third"]
+    assert (q.value, q.unit) == (3, "ordinal") and c.measures.startswith("visit") and c.subject == "Zelensky"
+    q, c = seed_claims["004"]["sixth"]
+    assert (q.value, c.measures) == (6, "meeting")

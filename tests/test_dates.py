@@ -1,0 +1,122 @@
+"""Dates: explicit and relative expressions resolve against the publication date; undated articles get one."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsfuse import dates, ingest, nlp, pipeline
+from newsfuse.model import Analysis, Article
+
+
+def _art(raw: str, published: str | None = None, id: str = "t") -> Article:
+    """An article whose kept text is its raw text (unit tests don't depend on the cleaner)."""
+    return Article(id=id, raw=raw, text=raw, published=published)
+
+
+def _refs(text: str, published: str | None = "2025-10-17") -> dict[str, object]:
+    art = _art(text, published)
+    [doc] = nlp.parse([art.text])
+    return {r.expression: r for r in dates.resolve(art, doc)}
+
+
+def test_weekdays_follow_tense_and_same_day_publication():
+    # 2025-10-17 is a Friday
+    r = _refs("The minister met union leaders on Friday. She spoke to reporters Thursday. "
+              "The board will vote on Tuesday, and the mayor will visit the port on Friday.")
+    assert r["Friday"].date == "2025-10-17"
+    assert r["Thursday"].date == "2025-10-16"
+    assert r["Tuesday"].date == "2025-10-21"
+
+
+def test_next_and_last_weekday_are_strict():
+    r = _refs("Talks resumed last Friday and will continue next Tuesday.")
+    assert r["last Friday"].date == "2025-10-10"
+    assert r["next Tuesday"].date == "2025-10-21"
+
+
+def test_explicit_dates_and_ranges():
+    r = _refs("The dam opened on August 15 and failed in February 2022. The report is dated 2025-10-03. "
+              "Work stopped in mid-August and resumes next month. Officials met earlier this week "
+              "and hope for a deal within two weeks. Rain fell yesterday.")
+    assert r["August 15"].date == "2025-08-15" and r["August 15"].granularity == "day"
+    assert (r["February 2022"].date, r["February 2022"].end_date, r["February 2022"].granularity) == ("2022-02-01", "2022-02-28", "month")
+    assert r["2025-10-03"].date == "2025-10-03"
+    assert (r["mid-August"].date, r["mid-August"].end_date) == ("2025-08-11", "2025-08-20")
+    assert (r["next month"].date, r["next month"].end_date) == ("2025-11-01", "2025-11-30")
+    assert (r["earlier this week"].date, r["earlier this week"].end_date) == ("2025-10-13", "2025-10-16")
+    assert (r["within two weeks"].date, r["within two weeks"].end_date) == ("2025-10-17", "2025-10-31")
+    assert r["yesterday"].date == "2025-10-16"
+
+
+def test_year_of_yearless_date_follows_tense():
+    r = _refs("The storm hit on December 28. The new bridge will open on January 9.", published="2026-01-05")
+    assert r["December 28"].date == "2025-12-28"
+    assert r["January 9"].date == "2026-01-09"
+
+
+def test_day_before_counts_from_the_date_just_mentioned():
+    r = _refs("Earlier Thursday, the ministry denied a claim made the day before by the governor.")
+    assert r["Earlier Thursday"].date == "2025-10-16"
+    assert r["the day before"].date == "2025-10-15"
+
+
+def test_offsets_point_into_raw_and_datetime_anchor():
+    raw = "Home: menu\nThe council met on Monday.\n"
+    art = Article(id="t", raw=raw, text="The council met on Monday.", kept_spans=[(11, 37)], published="2025-10-17T09:30:00Z")
+    [doc] = nlp.parse([art.text])
+    [ref] = [r for r in dates.resolve(art, doc) if r.expression == "Monday"]
+    assert raw[ref.start : ref.end] == "Monday" and ref.date == "2025-10-13"
+
+
+def test_undated_article_is_pending_then_inferred_from_batch():
+    a = _art("Rescuers reached the village on Friday after the quake, officials in Lima said.", "2025-03-14", "a")
+    b = _art("Rescuers in Lima said the quake hit the village on Friday; aid arrives next week.", None, "b")
+    an = pipeline.analyze([a, b])
+    assert {r.date for r in an["b"].dates} == {""}  # no anchor yet
+    dates.infer_published([a, b], an)
+    assert b.published == "2025-03-14" and b.published_inferred and not a.published_inferred
+    fri = next(r for r in an["b"].dates if r.expression == "Friday")
+    assert fri.date == "2025-03-14" and fri.inferred
+
+
+def test_bad_input_does_not_crash():
+    for text in ["", "   ", "Der Minister traf am Freitag die Gewerkschaften. Am Montag folgt die Abstimmung.", "%%% ### 12/34/5678"]:
+        art = _art(text, "2025-10-17")
+        [doc] = nlp.parse([art.text])
+        assert isinstance(dates.resolve(art, doc), list)
+    dates.infer_published([Article(id="y")], {"y": Analysis(article="y")})
+
+
+def test_long_article_is_linear():
+    sent = "The agency said on Tuesday that crews repaired 14 lines. "
+    art = _art(sent * 3000, "2025-10-17")
+    t = time.perf_counter()
+    refs = dates.resolve(art, None)
+    assert len(refs) == 3000 and time.perf_counter() - t < 5
+
+
+# --- seeds (../shared/seeds, outside the repo) ---
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir):
+    return {a.id[:3]: a for a in ingest.ingest([str(seeds_dir)])}
+
+
+def test_seed_friday_is_october_17(seeds):
+    for key in ("000", "002", "004"):
+        art = _art(seeds[key].raw, "2025-10-17", seeds[key].id)
+        [doc] = nlp.parse([art.text])
+        fridays = [r for r in dates.resolve(art, doc) if r.expression.endswith("Friday")]
+        assert fridays and all(r.date == "2025-10-17" for r in fridays), key
+
+
+def test_seed_publication_dates_are_inferred(seeds):
+    arts = [_art(a.raw, None, a.id) for a in seeds.values()]
+    an = pipeline.analyze(arts)
+    dates.infer_published(arts, an)
+    assert all(a.published == "2025-10-17" and a.published_inferred for a in arts)
+    by = {a.id[:3]: an[a.id] for a in arts}
+    assert any(r.expression == "October 17" and r.date == "2025-10-17" for r in by["001"].dates)
+    assert any(r.expression == "Friday" and r.date == "2025-10-17" and r.inferred for r in by["000"].dates)
