@@ -155,3 +155,29 @@ def test_extracted_html_text_is_cleaned_lightly():
     art = clean(Article(id="h", raw=raw, meta={"format": "html"}))
     assert art.text.splitlines() == BODY
     assert {s.reason for s in art.removed} == {"share-buttons", "link"}
+
+
+def test_viterbi_decoder_bridges_weak_gaps_and_drops_isolated_units():
+    """Switching into or out of the body costs a penalty: a weak negative inside the body stays,
+    a lone weakly positive unit among furniture goes."""
+    import numpy as np
+
+    from newsfuse.clean.classifier import viterbi
+
+    z = np.array([-5.0, -5.0, 1.0, -5.0, 4.0, 3.0, -0.5, 5.0, 4.0, -6.0, -6.0])
+    keep = viterbi(z, np.ones(len(z)), bias=0.0, enter=3.0, leave=1.0)
+    assert keep.tolist() == [False, False, False, False, True, True, True, True, True, False, False]
+    assert not viterbi(np.full(4, -1.0), np.ones(4), bias=0.0, enter=3.0, leave=1.0).any()
+    assert viterbi(np.zeros(0), np.zeros(0), bias=0.0, enter=1.0, leave=1.0).tolist() == []
+
+
+def test_shipped_model_is_two_stage_json():
+    from newsfuse.clean import classifier
+    from newsfuse.clean.features import CONTEXT_NAMES, context_features, features, units
+
+    m = classifier.load()
+    assert m.stage2 is not None and m.stage2.names == CONTEXT_NAMES and m.decode["method"] == "viterbi"
+    us = units(PAGE)
+    x = features(us)
+    assert context_features(m.logits(x), x, us).shape == (len(us), len(CONTEXT_NAMES))
+    assert m.scores(x, us).shape == (len(us),)

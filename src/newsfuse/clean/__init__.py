@@ -1,8 +1,8 @@
 """Clean: drop page furniture from an article's raw text, recording every removal with a reason.
 
 Works on plain text and on text extracted from HTML alike: the raw text is cut into units
-(lines), a learned classifier scores each as body or furniture, the body is decoded as a mostly
-contiguous span, and a few precise rules drop in-body junk (links, bylines, credits, pitches).
+(lines), a learned two-stage classifier scores each as body or furniture, the body is decoded as a
+body/furniture path with few switches, and a few precise rules drop in-body junk (links, bylines, credits, pitches).
 Sets `Article.text` (kept units joined by "\\n"), `kept_spans` (their offsets in `raw`) and
 `removed` (each dropped run of units with its reason).
 """
@@ -125,20 +125,26 @@ def _segments(raw: str, us: list[Unit], reasons: list[str | None]) -> list[Segme
 # items): only units the classifier is sure are junk go; tuned on the benchmark's dev split
 EXTRACTED_FORMATS = ("html", "json", "feed")
 EXTRACTED_JUNK_LOGIT = -3.0
+# span decoder over first-stage scores (tuned on dev out-of-fold), for pages the main decoder empties
+FALLBACK_SPAN = {"bias": 1.0, "inside": -1.5, "outside": 2.0}
 
 
-def keep_mask(us: list[Unit], title: str = "", extracted: bool = False) -> np.ndarray:
-    """Which units are body: classifier + contiguous decoding (or, for already-extracted text,
-    only sure junk dropped) + hard furniture rules."""
+def keep_mask(us: list[Unit], title: str = "", extracted: bool = False,
+              model: classifier.LineModel | None = None) -> np.ndarray:
+    """Which units are body: two-stage classifier + decoding (or, for already-extracted text, only
+    units the first stage is sure are junk dropped) + hard furniture rules."""
     if not us:
         return np.zeros(0, dtype=bool)
-    model = classifier.load()
-    z = model.logits(features(us, title))
+    model = model or classifier.load()
+    x = features(us, title)
     if extracted:
-        keep = z >= EXTRACTED_JUNK_LOGIT
+        keep = model.logits(x) >= EXTRACTED_JUNK_LOGIT
     else:
         weights = np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
-        keep = classifier.decode(z, weights, **model.decode)
+        keep = classifier.decode(model.scores(x, us), weights, **model.decode)
+        if not keep.any():
+            # short pages the switch penalties leave empty: the first stage's contiguous span instead
+            keep = classifier.span(model.logits(x), weights, **FALLBACK_SPAN)
     for i, u in enumerate(us):
         if keep[i] and _hard_reason(u.text):
             keep[i] = False
@@ -164,11 +170,12 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
             return
 
 
-def clean(article: Article) -> Article:
-    """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned)."""
+def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
+    """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
+    `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
     raw = article.raw or ""
     us = units(raw)
-    keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS)
+    keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS, model=model)
     kept_idx = [i for i, k in enumerate(keep) if k]
     forced: dict[int, str] = {}
     # a leading short line that is not a sentence, followed by prose, is the headline

@@ -1,7 +1,10 @@
 """The learned line classifier (gradient-boosted trees, or a linear model, stored as JSON) and the body decoder.
 
+Two stages: the first scores each unit from its own features; the optional second re-scores it from
+the first-stage scores of a wider neighbourhood (`features.context_features`). The decoder is either
+the best contiguous span or a 2-state (body/furniture) Viterbi path with learned switch penalties.
 The model file `newsfuse/data/clean-lines.json` holds the trees (or weights) and the decoder's
-thresholds; `python -m newsfuse.clean.train` rebuilds it from the benchmark's dev split.
+parameters; `python -m newsfuse.clean.train` rebuilds it from the benchmark's dev split.
 JSON rather than pickle: nothing executable ships inside the package.
 """
 
@@ -15,7 +18,7 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "clean-lines.json"
 
-DEFAULT_DECODE = {"bias": 0.0, "inside": -2.0, "outside": 3.0}
+DEFAULT_DECODE = {"method": "span", "bias": 0.0, "inside": -2.0, "outside": 3.0}
 
 
 class LineModel:
@@ -24,7 +27,9 @@ class LineModel:
     def __init__(self, spec: dict) -> None:
         self.names: list[str] = spec["features"]
         self.intercept = float(spec["intercept"])
-        self.decode = {**DEFAULT_DECODE, **spec.get("decode", {})}
+        dec = spec.get("decode", {})
+        self.decode = dict(dec) if dec.get("method") == "viterbi" else {**DEFAULT_DECODE, **dec}
+        self.stage2 = LineModel(spec["stage2"]) if spec.get("stage2") else None
         self.trees = [
             tuple(np.array(t[k], dtype=float if k in ("threshold", "value") else int)
                   for k in ("feature", "threshold", "left", "right", "value"))
@@ -36,7 +41,15 @@ class LineModel:
             self.scale = np.array(spec["scale"], dtype=float)
             self.coef = np.array(spec["coef"], dtype=float)
 
+    def scores(self, x: np.ndarray, us: list) -> np.ndarray:
+        """Final log-odds: first stage, then (when the model has one) the second stage over its context."""
+        from .features import context_features
+
+        z = self.logits(x)
+        return self.stage2.logits(context_features(z, x, us)) if self.stage2 is not None and len(z) else z
+
     def logits(self, x: np.ndarray) -> np.ndarray:
+        """First-stage log-odds, one per row of the feature matrix."""
         if len(x) == 0:
             return np.zeros(0)
         if not self.trees:
@@ -64,7 +77,35 @@ def load(path: str | None = None) -> LineModel:
         return LineModel(json.load(fh))
 
 
-def decode(z: np.ndarray, weights: np.ndarray, bias: float, inside: float, outside: float) -> np.ndarray:
+def decode(z: np.ndarray, weights: np.ndarray, method: str = "span", **params: float) -> np.ndarray:
+    """Keep-mask from log-odds with the named decoder ("span" or "viterbi") and its parameters."""
+    return viterbi(z, weights, **params) if method == "viterbi" else span(z, weights, **params)
+
+
+def viterbi(z: np.ndarray, weights: np.ndarray, bias: float, enter: float, leave: float) -> np.ndarray:
+    """Keep-mask: the best body/furniture labelling, each unit scoring weight*(log-odds+bias) as body,
+    with a penalty for each switch into the body (`enter`) and out of it (`leave`)."""
+    n = len(z)
+    keep = np.zeros(n, dtype=bool)
+    if n == 0:
+        return keep
+    e = weights * (z + bias)
+    body, junk = float(e[0]), 0.0
+    from_body_b = np.zeros(n, dtype=bool)  # best predecessor of (i, body) is body
+    from_body_j = np.zeros(n, dtype=bool)  # best predecessor of (i, junk) is body
+    for i in range(1, n):
+        bb, jb = body, junk - enter
+        bj, jj = body - leave, junk
+        from_body_b[i], from_body_j[i] = bb >= jb, bj > jj
+        body, junk = max(bb, jb) + float(e[i]), max(bj, jj)
+    state = body > junk
+    for i in range(n - 1, -1, -1):
+        keep[i] = state
+        state = bool(from_body_b[i]) if state else bool(from_body_j[i])
+    return keep
+
+
+def span(z: np.ndarray, weights: np.ndarray, bias: float, inside: float, outside: float) -> np.ndarray:
     """Keep-mask: the best contiguous span by weighted log-odds, minus strong junk inside it,
     plus units outside it that are very likely body."""
     n = len(z)

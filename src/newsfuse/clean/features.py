@@ -252,3 +252,60 @@ def _window_mean(col: np.ndarray, win: int) -> np.ndarray:
         k = b - a - 1
         out[i] = (c[b] - c[a] - col[i]) / k if k > 0 else 0.0
     return out
+
+
+# --------------------------------------------------------------------------- second stage: context of scores
+
+_CTX_BASE = ["log_words", "sentlike", "ends_sentence", "ends_ellipsis", "junk_word_ratio", "title_recall", "rel_pos",
+             "core_overlap", "link_prefix", "duplicate"]
+CONTEXT_NAMES: list[str] = (
+    ["z"] + [f"z_shift{k}" for k in (1, 2, 3, -1, -2, -3)]
+    + [f"z_mean_{a}_{b}" for a, b in ((-5, -1), (1, 5), (-12, -1), (1, 12), (-2, 2))]
+    + ["log_body_mass_before", "log_body_mass_after", "in_span", "log_before_span", "log_after_span",
+       "page_share_positive", "page_mean_z", "short_line_density"]
+    + _CTX_BASE
+)
+
+
+def _range_mean(col: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Mean of `col` over units i+a..i+b (clipped to the page); 0 where that range is empty."""
+    n = len(col)
+    c = np.concatenate([[0.0], np.cumsum(col)])
+    i = np.arange(n)
+    lo, hi = np.clip(i + a, 0, n), np.clip(i + b + 1, 0, n)
+    size = hi - lo
+    return np.where(size > 0, (c[hi] - c[lo]) / np.maximum(size, 1), 0.0)
+
+
+def context_features(z: np.ndarray, x: np.ndarray, us: list[Unit]) -> np.ndarray:
+    """Second-stage features: a unit's first-stage score beside its neighbours' (wider context), where the
+    page's body mass lies, and how densely short non-sentence (link-like) lines cluster around it."""
+    n = len(z)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    w = np.array([math.log1p(len(tokens(u.text))) + 0.5 for u in us])
+    zc = np.clip(z, -8.0, 8.0)
+    cols = [zc]
+    for k in (1, 2, 3, -1, -2, -3):
+        s = np.full(n, -8.0)
+        if 0 < k < n:
+            s[k:] = zc[:-k]
+        elif 0 < -k < n:
+            s[:k] = zc[-k:]
+        cols.append(s)
+    for a, b in ((-5, -1), (1, 5), (-12, -1), (1, 12), (-2, 2)):
+        cols.append(_range_mean(zc, a, b))
+    pos = (z > 0) * w
+    cpos = np.cumsum(pos)
+    cols += [np.log1p(cpos - pos), np.log1p(cpos[-1] - cpos)]
+    s0, s1 = dense_run(list(w * z))
+    if s1 < s0:
+        s0, s1 = n, -1
+    i = np.arange(n)
+    cols += [((i >= s0) & (i <= s1)).astype(float), np.log1p(np.maximum(0, s0 - i)), np.log1p(np.maximum(0, i - s1)),
+             np.full(n, float(np.mean(z > 0))), np.full(n, float(np.mean(zc)))]
+    col = {name: j for j, name in enumerate(FEATURE_NAMES)}
+    short = ((x[:, col["log_words"]] <= math.log1p(12)) & (x[:, col["sentlike"]] == 0)).astype(float)
+    cols.append(_range_mean(short, -3, 3))
+    cols += [x[:, col[f]] for f in _CTX_BASE]
+    return np.column_stack(cols)
