@@ -36,9 +36,26 @@ CLOSERS = "”»\""
 _QUOTE_CHARS = re.compile(r"[“”„«»\"]")
 _WORD = re.compile(r"[^\W_]+")
 PRONOUNS = {"he": "m", "she": "f"}
+POSSESSIVES = {"his": "m", "her": "f"}
+ORG_NOUNS = frozenset(
+    """
+    agency department company ministry government city union board association group organization
+    organisation firm league team office party club school university police service province bank
+    council committee commission court hospital network newspaper airline store retailer chain brand
+    charity foundation institute centre center corporation state country county municipality district
+    authority regulator watchdog body military army coalition campaign administration industry
+    """.split()
+)
+DOC_NOUNS = frozenset(
+    """
+    report statement study complaint lawsuit suit claim memo document letter release decision survey
+    data findings poll filing ruling order website post tweet email message note analysis review paper
+    book bill law policy plan budget research figures record records video footage documents sign
+    """.split()
+)
 SUBJ = ("nsubj", "nsubjpass")
 MIN_DIRECT_WORDS = 4
-TAIL_TOKENS = 8  # how far after a quote its "…," X said cue may sit
+TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
 HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
 
 
@@ -52,6 +69,7 @@ class _Span:
     cue: str = ""
     attributed: bool = False
     tail: bool = False  # attributed by a cue right after it ("…," X said)
+    unclosed: bool = False  # ran to its paragraph's end: continues in the next paragraph
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -85,7 +103,7 @@ def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
         if open_at >= 0:
             end = len(text[open_at:pe].rstrip())
             if end > 1:
-                out.append(_Span(open_at, open_at + end, pi, True))
+                out.append(_Span(open_at, open_at + end, pi, True, unclosed=True))
     return out
 
 
@@ -97,10 +115,23 @@ class _Doc:
         self.starts = [t.idx for t in doc]
         self.sent = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
-        for si, s in enumerate(doc.sents):
-            self.sent_bounds.append((s.start, s.end))
-            for i in range(s.start, s.end):
+        try:
+            bounds = [(s.start, s.end) for s in doc.sents]
+        except ValueError:  # a Doc without sentence boundaries (no parser): one sentence
+            bounds = [(0, len(doc))]
+        for si, (lo, hi) in enumerate(bounds):
+            self.sent_bounds.append((lo, hi))
+            for i in range(lo, hi):
                 self.sent[i] = si
+        self.para = [0] * len(doc)  # paragraph (newline-separated) index of each token
+        self.para_bounds: list[tuple[int, int]] = []
+        lo = 0
+        for t in doc:
+            self.para[t.i] = len(self.para_bounds)
+            if "\n" in t.text:
+                self.para_bounds.append((lo, t.i))
+                lo = t.i + 1
+        self.para_bounds.append((lo, len(doc)))
         self.in_quote = [False] * len(doc)
         for q in direct:
             for i in range(self.tok_at(q.start), self.tok_at(q.end - 1) + 1):
@@ -109,16 +140,8 @@ class _Doc:
     def clip(self, i: int) -> tuple[int, int]:
         """Token bounds of token i's sentence, cut at paragraph breaks (the parser may run across them)."""
         lo, hi = self.sent_bounds[self.sent[i]]
-        doc = self.doc
-        for j in range(i - 1, lo - 1, -1):
-            if "\n" in doc[j].text:
-                lo = j + 1
-                break
-        for j in range(i + 1, hi):
-            if "\n" in doc[j].text:
-                hi = j
-                break
-        return lo, hi
+        plo, phi = self.para_bounds[self.para[i]]
+        return max(lo, plo), min(hi, phi)
 
     def tok_at(self, char: int) -> int:
         """Index of the token covering (or right before) `char`."""
@@ -148,7 +171,41 @@ class _Speakers:
                         self.tok_ent[i] = (e, s, t)
         self.gender = gender_hints(d.doc, entities, to_raw)
         self.pronoun: dict[int, str] = {}
+        self.person_at: list[tuple[int, str]] = []  # (token, entity id) of person mentions, text order
+        self.org_at: list[tuple[int, str]] = []
+        self._learn_gender()
         self._resolve_pronouns()
+
+    def _learn_gender(self) -> None:
+        """he/him/his vs she/her in sentences naming exactly one person (and the next, if it names none)."""
+        d, doc = self.d, self.d.doc
+        votes: dict[str, list[int]] = {}
+        named: list[set[str]] = [set() for _ in d.sent_bounds]
+        counts = [[0, 0] for _ in d.sent_bounds]
+        for tok in doc:
+            if d.in_quote[tok.i]:
+                continue
+            si = d.sent[tok.i]
+            hit = self.tok_ent.get(tok.i)
+            if hit and hit[0].type == "PERSON":
+                named[si].add(hit[0].id)
+            w = tok.lower_
+            if w in ("he", "him", "his", "himself"):
+                counts[si][0] += 1
+            elif w in ("she", "her", "hers", "herself"):
+                counts[si][1] += 1
+        for si, people in enumerate(named):
+            if len(people) != 1:
+                continue
+            m, f = counts[si]
+            if si + 1 < len(named) and not named[si + 1]:
+                m, f = m + counts[si + 1][0], f + counts[si + 1][1]
+            v = votes.setdefault(next(iter(people)), [0, 0])
+            v[0] += m
+            v[1] += f
+        for eid, (m, f) in votes.items():
+            if eid not in self.gender and m != f:
+                self.gender[eid] = "m" if m > f else "f"
 
     def _resolve_pronouns(self) -> None:
         """One pass: each he/she subject -> the latest compatible person, subjects preferred.
@@ -163,6 +220,9 @@ class _Speakers:
             if d.in_quote[tok.i]:
                 continue
             hit = self.tok_ent.get(tok.i)
+            if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
+                self.org_at.append((tok.i, hit[0].id))
+                continue
             if hit and hit[0].type == "PERSON":
                 e = hit[0]
                 # only the mention's syntactic head counts (one event per mention)
@@ -170,11 +230,16 @@ class _Speakers:
                     continue
                 ev = (e.id, d.sent[tok.i], _is_main_subject(tok))
                 anyrole.append(ev)
+                (self.person_at if e.type == "PERSON" else self.org_at).append((tok.i, e.id))
                 if tok.dep_ in SUBJ or (tok.dep_ == "appos" and tok.head.dep_ in SUBJ):
                     subjects.append(ev)
                 continue
-            g = PRONOUNS.get(tok.lower_)
-            if g and tok.dep_ in SUBJ:
+            g = PRONOUNS.get(tok.lower_) or (POSSESSIVES.get(tok.lower_) if tok.dep_ == "poss" else None)
+            if g and tok.dep_ == "poss":
+                eid = self._pick(subjects, g, d.sent[tok.i]) or self._pick(anyrole, g, d.sent[tok.i])
+                if eid:
+                    self.pronoun[tok.i] = eid
+            elif g and tok.dep_ in SUBJ:
                 si = d.sent[tok.i]
                 eid = self._pick(subjects, g, si) or self._pick(anyrole, g, si)
                 if eid:
@@ -198,6 +263,32 @@ class _Speakers:
         main = [ev for ev in in_last if ev[2]]
         return (main[0] if main else in_last[-1])[0]
 
+    def _description(self, tok) -> Speaker | None:
+        """"her statement" -> her; "the mayor" -> the latest named person; "the agency" -> latest org."""
+        s, end = tok.left_edge.idx, tok.idx + len(tok.text)
+        for c in tok.children:
+            if c.dep_ == "poss" and tok.lemma_.lower() in DOC_NOUNS:
+                hit = self.tok_ent.get(c.i)
+                eid = hit[0].id if hit else self.pronoun.get(c.i)
+                if eid and eid in self.ents:
+                    e = self.ents[eid]
+                    rs, re_ = self._span(s, end)
+                    return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+        if tok.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return None
+        lemma = tok.lemma_.lower()
+        if lemma in DOC_NOUNS or tok.tag_ not in ("NN",):
+            return None
+        events = self.org_at if lemma in ORG_NOUNS else self.person_at
+        k = bisect_left(events, (tok.i, "")) - 1
+        if k < 0 or self.d.sent[tok.i] - self.d.sent[events[k][0]] > 8:
+            return None
+        e = self.ents[events[k][1]]
+        if lemma in ORG_NOUNS and lemma not in e.name.lower():
+            return None  # "the agency" names some body; only trust "the bank" -> "Bank of Canada"
+        rs, re_ = self._span(s, end)
+        return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)
 
@@ -218,7 +309,7 @@ class _Speakers:
                 return Speaker(e.name, e.id, rs, re_, tok.text)
             return Speaker(tok.text, None, rs, re_, tok.text)
         # "a spokesperson for X", "people familiar with the talks": a named person in an appositive
-        for c in tok.subtree:
+        for c in (tok.subtree if tok.right_edge.i - tok.left_edge.i < 40 else ()):
             if c.dep_ == "appos" or (c.head.dep_ == "appos"):
                 hit = self.tok_ent.get(c.i)
                 if hit and hit[0].type == "PERSON":
@@ -227,6 +318,9 @@ class _Speakers:
                     return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
         if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
             return None
+        described = self._description(tok)
+        if described is not None:
+            return described
         # a described speaker ("a senior official", "the agency"): its noun phrase
         left = tok.left_edge
         right = tok.right_edge if tok.right_edge.i - left.i < 8 else tok
@@ -307,8 +401,14 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
         if t.is_space and "\n" in t.text:
             break
         c = _cue(t)
+        if c is None and t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and n <= 6:
+            # the parser lost the subject ("DeBoer said" with DeBoer as aux): nearest name around the verb
+            near = [doc[j] for j in range(d.tok_from(q.end), min(len(doc), i + 6)) if j != i and (
+                j in sp.tok_ent or doc[j].lower_ in PRONOUNS) and not d.in_quote[j]]
+            if near:
+                c = (near[0], t.text)
         if c is not None:
-            q.speaker, q.cue, q.attributed, q.tail = sp.from_token(c[0]), c[1], True, True
+            q.speaker, q.cue, q.attributed, q.tail = sp.from_token(c[0]), c[1], True, n <= 6
             return True
         i += 1
         n += 0 if t.is_punct or t.is_space else 1
@@ -465,15 +565,21 @@ def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:
             last_speaker[q.para] = q.speaker
         prev_end = max(prev_end, q.end)
 
+    # a quote running on into the next paragraph shares the speaker named there ("…” Ortiz said.)
+    for k in range(len(all_spans) - 2, -1, -1):
+        q, nxt = all_spans[k], all_spans[k + 1]
+        if q.direct and q.unclosed and q.speaker is None and nxt.direct and nxt.para == q.para + 1 and nxt.speaker:
+            q.speaker = nxt.speaker
+
     out = []
     for q in all_spans:
         qtext = text[q.start : q.end]
         if q.direct and not q.tail and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS:
             continue  # a scare-quoted phrase or title, not speech
         rs, re_ = sp.to_raw(q.start), sp.to_raw(q.end)
-        si = d.sent[d.tok_at(q.start)]
-        lo, hi = d.sent_bounds[si] if d.sent_bounds else (0, len(doc))
-        sentence = doc[lo:hi].text.strip()
+        lo, hi = d.clip(d.tok_at(q.start))
+        last = doc[max(lo, hi - 1)]
+        sentence = text[doc[lo].idx : last.idx + len(last.text)].strip()
         out.append(Quote(article.id, rs, re_, qtext, q.direct, q.speaker, q.cue, sentence))
     return out
 
