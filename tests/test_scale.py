@@ -198,3 +198,11 @@ def test_export_empty_store_writes_typed_empty_tables(tmp_path: Path) -> None:
     assert {k: n for k, (_p, n) in written.items()} == {"articles": 0, "facts": 0, "quotes": 0, "conflicts": 0}
     assert "text_length" in pq.read_table(tmp_path / "out" / "articles.parquet").column_names
 
+
+
+def test_export_missing_sqlite_is_one_line_error(tmp_path: Path) -> None:
+    from newsfuse.cli import app
+
+    res = CliRunner().invoke(app, ["export", "--db", f"sqlite:///{tmp_path / 'nope.db'}", "--parquet", str(tmp_path / "o")])
+    assert res.exit_code == 1 and "no such database" in res.output
+    assert not (tmp_path / "nope.db").exists()

@@ -413,9 +413,16 @@ def export(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Export the store's articles, facts, quotes and conflicts as Parquet tables for analysts."""
-    from .scale import export_parquet
-    from .store import StoreError
+    from sqlalchemy.engine import make_url
 
+    from .scale import export_parquet
+    from .store import StoreError, resolve_url
+
+    url = resolve_url(db)
+    path = make_url(url).database if url.startswith("sqlite") else None
+    if path and path != ":memory:" and not Path(path).exists():  # exporting must not create an empty store
+        err.print(f"error: no such database: {path} (run `newsfuse ingest` first)", markup=False, highlight=False)
+        raise typer.Exit(1)
     st = _open_store(db)
     try:
         written = export_parquet(st, parquet)
