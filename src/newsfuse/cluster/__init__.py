@@ -12,9 +12,10 @@ import numpy as np
 
 from ..model import Article, Story
 from . import features
+from .batch import BatchConfig, average_link, similarity_graph
 from .stream import Config, Embedder, StoryClusterer
 
-__all__ = ["Config", "StoryClusterer", "cluster", "default_embedder"]
+__all__ = ["BatchConfig", "Config", "StoryClusterer", "cluster", "default_embedder"]
 
 log = logging.getLogger("newsfuse")
 
@@ -37,52 +38,57 @@ def cluster(
     config: Config | None = None,
     embedder: Embedder | None | str = "default",
     embeddings: Sequence[np.ndarray] | np.ndarray | None = None,
+    batch_config: BatchConfig | None = None,
 ) -> list[Story]:
     """Batch: re-cluster a corpus into stories; preset `article.story` (bundles) is kept.
 
-    IDF is fitted on the whole corpus, articles are placed in date order, then reassignment passes
-    move each article to its best story (the batch advantage over one online pass).
+    Average-link over neighbour-normalised TF-IDF (+ small MiniLM) similarity with one scale-free cut
+    (see `batch`); duplicates start in their original's story, two bundles never merge.
+    `config` is the streaming config: its `w_embedding == 0` turns embeddings off here too.
     """
     config = config or Config()
-    if embedder == "default":
-        embedder = default_embedder() if config.w_embedding > 0 and embeddings is None else None
-    sc = StoryClusterer(config, embedder=None)
-    feats = [features.extract(a) for a in articles]
-    for f in feats:
-        sc.observe(f)
-    sc.frozen_df = True
-    if embeddings is None and embedder is not None:
-        todo = [i for i, a in enumerate(articles) if not (a.meta and a.meta.get("embedding") is not None)]
-        embs: list = [None] * len(articles)
-        if todo:
-            got = embedder([features.article_text(articles[i], 1000) for i in todo])
+    bc = batch_config or BatchConfig()
+    if not articles:
+        return []
+    if embeddings is None:
+        stored = [a.meta.get("embedding") if a.meta else None for a in articles]
+        if all(e is not None for e in stored):
+            embeddings = stored
+        elif embedder == "default":
+            embedder = default_embedder() if config.w_embedding > 0 and bc.w_embedding > 0 else None
+        if embeddings is None and embedder is not None and not isinstance(embedder, str):
+            todo = [i for i, e in enumerate(stored) if e is None]
+            got = embedder([features.article_text(articles[i], 1000) for i in todo]) if todo else []
             for i, e in zip(todo, got):
-                embs[i] = e
-        embeddings = embs
-    docs = [sc.vectorise(a, f, None if embeddings is None else embeddings[i]) for i, (a, f) in enumerate(zip(articles, feats))]
-    order = sorted(range(len(articles)), key=lambda i: (feats[i].day is None, feats[i].day or 0.0, i))
-    for i in order:
-        sc.place(articles[i], docs[i])
-    for _ in range(config.refine_passes):
-        moved = 0
-        for i in order:
-            a = articles[i]
-            if a.story or (a.duplicate_of and a.duplicate_of in sc.story_of):
-                continue
-            cur = sc.story_of[a.id]
-            sc.detach(docs[i], sc.stories[cur])  # leave-one-out: score against the others
-            target = sc.decide(sc.scores(docs[i]))
-            st = sc.stories[target] if target else sc._new_story()
-            sc.attach(docs[i], st, a.title)
-            moved += st.id != cur
-        if not moved:
-            break
-    stories = []
-    for st in sc.stories.values():
-        stories.append(Story(id=st.id, articles=list(st.articles), title=st.title, keys={"size": len(st.articles)}))
-    by_id = {a.id: a for a in articles}
-    for s in stories:
-        for aid in s.articles:
-            if aid in by_id:
-                by_id[aid].story = s.id
+                stored[i] = e
+            embeddings = stored
+    if config.w_embedding <= 0:
+        embeddings = None
+    embs = None if embeddings is None else np.vstack([np.asarray(e, dtype=np.float32) for e in embeddings])
+    I, J, V = similarity_graph(articles, embs, bc)
+    pos = {a.id: i for i, a in enumerate(articles)}
+    groups = [[i, pos[a.duplicate_of]] for i, a in enumerate(articles) if a.duplicate_of in pos]
+    bundles: dict[str, list[int]] = {}
+    for i, a in enumerate(articles):
+        if a.story:
+            bundles.setdefault(a.story, []).append(i)
+    groups += [g for g in bundles.values() if len(g) > 1]
+    parts = average_link(len(articles), I, J, V, bc.cut, groups, [a.story for a in articles])
+    days = [features.day_of(a.published) for a in articles]
+    parts.sort(key=lambda p: min((days[i] is None, days[i] or 0.0, i) for i in p))
+    stories: list[Story] = []
+    used = set(bundles)
+    n = 0
+    for p in parts:
+        p.sort(key=lambda i: (days[i] is None, days[i] or 0.0, i))
+        sid = next((articles[i].story for i in p if articles[i].story), None)
+        if sid is None:
+            n += 1
+            while f"story-{n}" in used:
+                n += 1
+            sid = f"story-{n}"
+        title = next((articles[i].title for i in p if articles[i].title), "")
+        stories.append(Story(id=sid, articles=[articles[i].id for i in p], title=title, keys={"size": len(p)}))
+        for i in p:
+            articles[i].story = sid
     return stories

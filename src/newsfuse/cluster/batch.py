@@ -1,0 +1,163 @@
+"""Batch story clustering: average-link over neighbour-normalised TF-IDF (+ small MiniLM) similarity.
+
+Raw cosines live on a different scale in every corpus (short wire copy vs long features), so each pair's
+similarity is divided by the geometric mean of both documents' typical top-k neighbour similarity; one
+cut on that scale-free similarity then fits corpora whose best raw thresholds differ by 2x.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from ..model import Article
+
+
+@dataclass
+class BatchConfig:
+    """Knobs of the batch clusterer (one setting for all corpora, chosen on the dev splits only)."""
+
+    body_chars: int = 2000  # characters of body text read per article (headline counted twice)
+    w_embedding: float = 0.15  # weight of the MiniLM cosine; the rest is word 1-2-gram TF-IDF cosine
+    scale_k: int = 3  # neighbours whose mean similarity is a document's local scale
+    scale_floor: float = 0.05  # lowest local scale (isolated documents must not look close to everything)
+    cut: float = 0.53  # average-link stops when the best normalised cluster similarity falls below this
+    dense_max: int = 2000  # up to this many articles all pairs are scored; above, sparse top-k neighbours
+    top_k: int = 50  # neighbours kept per document in the sparse (large corpus) path
+    max_df: int = 1000  # sparse path: terms in more documents than this do not generate candidate pairs
+
+
+def _text(a: Article, n: int) -> str:
+    title = a.title or ""
+    return f"{title}\n{title}\n{(a.text or a.raw or '')[:n]}"
+
+
+def _tfidf(articles: list[Article], cfg: BatchConfig) -> sparse.csr_matrix:
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float32)
+    try:
+        return vec.fit_transform([_text(a, cfg.body_chars) for a in articles]).tocsr()
+    except ValueError:  # every document empty or only stop words
+        return sparse.csr_matrix((len(articles), 1), dtype=np.float32)
+
+
+def similarity_graph(
+    articles: list[Article], embeddings: np.ndarray | None, cfg: BatchConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (i, j, normalised similarity) with i < j: all pairs for small corpora, top-k neighbours for large."""
+    n = len(articles)
+    X = _tfidf(articles, cfg)
+    we = cfg.w_embedding if embeddings is not None else 0.0
+    E = normalize(np.asarray(embeddings, dtype=np.float32)) if embeddings is not None else None
+    if n <= cfg.dense_max:
+        S = (X @ X.T).toarray() * (1.0 - we)
+        if E is not None:
+            S += we * (E @ E.T)
+        np.fill_diagonal(S, -np.inf)
+        I, J = np.triu_indices(n, 1)
+        V = S[I, J]
+        k = min(cfg.scale_k, n - 1)
+        scale = np.sort(S, axis=1)[:, -k:].mean(axis=1) if k > 0 else np.ones(n)
+    else:
+        I, J, V = _sparse_topk(X, E, we, cfg)
+        # local scale from the kept neighbours (the top-k contain the top scale_k)
+        best: list[list[float]] = [[] for _ in range(n)]
+        for i, j, v in zip(I.tolist(), J.tolist(), V.tolist()):
+            best[i].append(v)
+            best[j].append(v)
+        scale = np.array([np.mean(sorted(b)[-cfg.scale_k :]) if b else 0.0 for b in best])
+    scale = np.maximum(scale, cfg.scale_floor)
+    V = V / np.sqrt(scale[I] * scale[J])
+    keep = V > 0
+    return I[keep], J[keep], V[keep]
+
+
+def _sparse_topk(
+    X: sparse.csr_matrix, E: np.ndarray | None, we: float, cfg: BatchConfig, block: int = 500
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Top-k neighbours per document via blocked sparse products over terms rarer than `max_df` (sub-quadratic)."""
+    n = X.shape[0]
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    rare = X @ sparse.diags((df <= cfg.max_df).astype(np.float32))
+    XT = rare.T.tocsr()
+    pairs: dict[tuple[int, int], float] = {}
+    for start in range(0, n, block):
+        C = (rare[start : start + block] @ XT).tocsr()
+        for r in range(C.shape[0]):
+            i = start + r
+            lo, hi = C.indptr[r], C.indptr[r + 1]
+            cols = C.indices[lo:hi]
+            cols = cols[cols != i]
+            if not len(cols):
+                continue
+            sims = (X[i] @ X[cols].T).toarray().ravel() * (1.0 - we)
+            if E is not None:
+                sims += we * (E[cols] @ E[i])
+            top = np.argsort(-sims)[: cfg.top_k]
+            for j, v in zip(cols[top].tolist(), sims[top].tolist()):
+                pairs[(min(i, j), max(i, j))] = v
+    if not pairs:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    keys = np.array(list(pairs.keys()))
+    return keys[:, 0], keys[:, 1], np.fromiter(pairs.values(), float, len(pairs))
+
+
+def average_link(
+    n: int, I: np.ndarray, J: np.ndarray, V: np.ndarray, cut: float,
+    groups: Sequence[Sequence[int]] = (), locked: Sequence[str | None] | None = None,
+) -> list[list[int]]:
+    """Average-link agglomeration over a sparse graph (missing pairs count as 0) until the best link < cut.
+
+    `groups` start merged (bundles, duplicates); clusters holding two different `locked` labels never merge.
+    """
+    root = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    label: dict[int, str | None] = {i: (locked[i] if locked else None) for i in range(n)}
+    for g in groups:
+        g = list(g)
+        for x in g[1:]:
+            a, b = root[g[0]], root[x]
+            if a != b:
+                members[a].extend(members.pop(b))
+                label[a] = label[a] or label.pop(b)
+                for m in members[a]:
+                    root[m] = a
+    link: dict[int, dict[int, float]] = {c: {} for c in members}
+    for i, j, v in zip(I.tolist(), J.tolist(), V.tolist()):
+        a, b = root[i], root[j]
+        if a != b:
+            link[a][b] = link[a].get(b, 0.0) + v
+            link[b][a] = link[b].get(a, 0.0) + v
+    heap = [(-s / (len(members[a]) * len(members[b])), a, b) for a in link for b, s in link[a].items() if a < b]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if -neg < cut:
+            break
+        if a not in members or b not in members or b not in link[a]:
+            continue
+        avg = link[a][b] / (len(members[a]) * len(members[b]))
+        if abs(avg + neg) > 1e-12:
+            continue  # stale entry: the pair's average changed since it was pushed
+        if label[a] and label[b] and label[a] != label[b]:
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        members[a].extend(members.pop(b))
+        label[a] = label[a] or label.pop(b)
+        lb = link.pop(b)
+        lb.pop(a, None)
+        link[a].pop(b, None)
+        for c, s in lb.items():
+            link[c].pop(b, None)
+            link[a][c] = link[a].get(c, 0.0) + s
+            link[c][a] = link[a][c]
+        na = len(members[a])
+        for c, s in link[a].items():
+            heapq.heappush(heap, (-s / (na * len(members[c])), min(a, c), max(a, c)))
+    return list(members.values())
