@@ -85,11 +85,14 @@ class _Span:
     gender: str = ""
 
 
-def clean_span(ent) -> tuple[int, int, str, str] | None:
+def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | None:
     """Strip titles, honorifics, leading determiners and possessives from an NER span.
 
     Returns (start_char, end_char, text, gender hint from an honorific) or None when nothing is left.
+    Pass `doc_text` (the Doc's text, computed once): `Doc.text` rebuilds the whole string per call.
     """
+    if doc_text is None:
+        doc_text = ent.doc.text
     toks = list(ent)
     gender = ""
     # a title right before the span ("Mr" outside the entity) still tells the gender
@@ -119,7 +122,7 @@ def clean_span(ent) -> tuple[int, int, str, str] | None:
     if not toks:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    text = ent.doc.text[start:end]
+    text = doc_text[start:end]
     m = _POSSESSIVE.search(text)
     if m and m.start() > 0:
         end -= len(m.group())
@@ -130,7 +133,7 @@ def clean_span(ent) -> tuple[int, int, str, str] | None:
     lead = text.find(stripped)
     start += lead
     end = start + len(stripped)
-    if _DOTTED.fullmatch(stripped) and ent.doc.text[end : end + 1] == ".":
+    if _DOTTED.fullmatch(stripped) and doc_text[end : end + 1] == ".":
         end += 1  # keep the last dot of "U.S."
         stripped += "."
     return start, end, stripped, gender
@@ -139,11 +142,12 @@ def clean_span(ent) -> tuple[int, int, str, str] | None:
 def _spans(doc) -> list[_Span]:
     """NER spans of the kept labels, cleaned, in text order."""
     out = []
+    doc_text = doc.text
     for ent in doc.ents:
         group = LABELS.get(ent.label_)
         if not group:
             continue
-        cleaned = clean_span(ent)
+        cleaned = clean_span(ent, doc_text)
         if not cleaned:
             continue
         start, end, text, gender = cleaned

@@ -112,6 +112,7 @@ class _Doc:
 
     def __init__(self, doc, direct: list[_Span]) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text rebuilds the string on every access: compute it once
         self.starts = [t.idx for t in doc]
         self.sent = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
@@ -273,7 +274,7 @@ class _Speakers:
                 if eid and eid in self.ents:
                     e = self.ents[eid]
                     rs, re_ = self._span(s, end)
-                    return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+                    return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
         if tok.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
             return None
         lemma = tok.lemma_.lower()
@@ -287,7 +288,7 @@ class _Speakers:
         if lemma in ORG_NOUNS and lemma not in e.name.lower():
             return None  # "the agency" names some body; only trust "the bank" -> "Bank of Canada"
         rs, re_ = self._span(s, end)
-        return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+        return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)
@@ -299,7 +300,7 @@ class _Speakers:
             if hit and (t is tok or hit[0].type == "PERSON"):
                 e, s, end = hit
                 rs, re_ = self._span(s, end)
-                return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+                return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
         if tok.lower_ in PRONOUNS:
             eid = self.pronoun.get(tok.i)
             s, end = tok.idx, tok.idx + len(tok.text)
@@ -315,7 +316,7 @@ class _Speakers:
                 if hit and hit[0].type == "PERSON":
                     e, s, end = hit
                     rs, re_ = self._span(s, end)
-                    return Speaker(e.name, e.id, rs, re_, self.d.doc.text[s:end])
+                    return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
         if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
             return None
         described = self._description(tok)
@@ -333,7 +334,7 @@ class _Speakers:
             return None
         s, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         rs, re_ = self._span(s, end)
-        text = self.d.doc.text[s:end]
+        text = self.d.text[s:end]
         return Speaker(text, None, rs, re_, text)
 
 
@@ -514,6 +515,7 @@ def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:
 
     direct = _direct_spans(text, paras)
     d = _Doc(doc, direct)
+    d.text = text
     sp = _Speakers(article, d, entities)
     indirect = _indirect(d, sp, text, para_of)
 
