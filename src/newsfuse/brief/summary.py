@@ -111,9 +111,21 @@ def _is_junk(text: str) -> bool:
         return True  # a fragment cut out of a longer sentence
     if _JUNK.search(text):
         return True
+    if _starts_mid_quote(text):
+        return True  # the tail of a quote torn apart by the sentence splitter
     alpha = [w for w in words if w[:1].isalpha()]
     lower = sum(1 for w in alpha if w[:1].islower())
     return lower < max(2, 0.25 * len(alpha))  # Title Case Or ALL CAPS lines are headings
+
+
+def _starts_mid_quote(text: str) -> bool:
+    """True when the first quote mark closes a quote that opened in an earlier sentence."""
+    m = re.search(r'["“”]', text)
+    if not m:
+        return False
+    if m.group() == "”":
+        return True
+    return m.group() == '"' and m.start() > 0 and text[m.start() - 1] in ",.!?;:" and text.count('"') % 2 == 1
 
 
 def _tokens(text: str) -> list[str]:
