@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsfuse import entities, nlp, quotes
-from newsfuse.model import Analysis, Article, Entity, Mention, Quote, Speaker
+from newsfuse.model import Analysis, Article, Entity, Mention, Quote, Sentence, Speaker
 
 STORY = {
     "a": "Prime Minister Halvard Moen met union leaders on Monday. Mr Moen's office said talks would resume. "
@@ -105,3 +105,19 @@ def test_seed_story_merges_variants(seeds_dir):
     kyiv = [e for e in canon if entities.skeleton(e.name) == entities.skeleton("Kyiv")]
     assert len(kyiv) == 1
     assert {"Kiev", "Kyiv"} <= {kyiv[0].name, *kyiv[0].aliases}
+
+
+def test_place_tagged_org_by_majority_stays_a_place_and_lowercase_mentions_join():
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "Kiev", "ORG"), _ent("x", "e1", "Lumina Bank", "ORG")]),
+        Analysis("y", entities=[_ent("y", "e0", "Kyiv", "ORG")]),
+        Analysis("z", entities=[_ent("z", "e0", "Kyiv", "GPE")]),
+    ]
+    # invented sentence: the place written in lower case, which NER does not tag
+    ans[1].sentences = [Sentence("y", 0, 10, 60, "Crowds gathered in central kyiv and in kyivan suburbs.")]
+    canon = entities.link(ans)
+    place = next(e for e in canon if entities.skeleton(e.name) == entities.skeleton("Kyiv"))
+    assert place.type == "GPE"
+    assert next(e for e in canon if e.name == "Lumina Bank").type == "ORG"
+    lower = [m for m in place.mentions if m.text == "kyiv"]
+    assert len(lower) == 1 and (lower[0].article, lower[0].start) == ("y", 10 + 27)  # word-bounded: not "kyivan"

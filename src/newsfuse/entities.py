@@ -239,9 +239,9 @@ def extract(article: Article, doc) -> list[Entity]:
         spans_ = sorted(c.spans, key=lambda s: s.start)
         name = c.full
         aliases = sorted({s.text for s in spans_} - {name})
-        etype = "PERSON" if c.group == "PERSON" else Counter(
-            "GPE" if s.label in ("GPE", "FAC") else s.label for s in spans_
-        ).most_common(1)[0][0]
+        etype = "PERSON" if c.group == "PERSON" else _majority_type(
+            Counter("GPE" if s.label in ("GPE", "FAC") else s.label for s in spans_)
+        )
         mentions = [Mention(article.id, to_raw(s.start), to_raw(s.end), s.text) for s in spans_]
         entities.append(Entity(f"{article.id}#e{n}", name, etype, aliases, mentions))
     return entities
@@ -382,10 +382,11 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         counts: Counter[str] = Counter()
         for _, e in members:
             counts[e.name] += max(1, len(e.mentions))
-        types = Counter(e.type for _, e in members)
+        types: Counter[str] = Counter()
+        for _, e in members:
+            types[e.type] += max(1, len(e.mentions))
         etype = "PERSON" if any(e.type == "PERSON" and len(e.name.split()) > 1 for _, e in members) else (
-            types.most_common(1)[0][0] if len(types) == 1 or types.most_common(1)[0][0] != "PERSON"
-            else next(t for t, _ in types.most_common() if t != "PERSON")
+            _majority_type(Counter({t: n for t, n in types.items() if t != "PERSON"}) or types)
         )
         name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
         base = f"{etype.lower()}:{_slug(name)}"
@@ -403,6 +404,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         name_map[cid] = name
         canon.append(Entity(cid, name, etype, sorted(aliases - {name}), sorted(mentions, key=lambda m: (m.article, m.start))))
 
+    _case_variant_mentions(analyses, canon)
     for an in analyses:
         for e in an.entities:
             new = id_map.get((an.article, e.id))
@@ -416,6 +418,45 @@ def link(analyses: list[Analysis]) -> list[Entity]:
                     sp.entity, sp.name = new, name_map[new]
     canon.sort(key=lambda e: (-len(e.mentions), e.name))
     return canon
+
+
+def _majority_type(counts: Counter) -> str:
+    """The most frequent type, except that a name NER also tagged GPE is a place, not an ORG."""
+    top = counts.most_common(1)[0][0]
+    return "GPE" if top == "ORG" and counts.get("GPE", 0) > 0 else top
+
+
+def _case_variant_mentions(analyses: list[Analysis], canon: list[Entity]) -> None:
+    """Add mentions of known places written in another case ("kyiv" for "Kyiv"), word-bounded.
+
+    NER misses a lower-cased place name; once the story names the place properly, a
+    case-insensitive match of that name (or an alias) in any article's sentences is a mention.
+    """
+    forms: dict[str, Entity] = {}
+    for e in canon:
+        if e.type not in ("GPE", "LOC", "FAC"):
+            continue
+        for n in (e.name, *e.aliases):
+            if len(n) >= 4 and any(c.isupper() for c in n):
+                forms.setdefault(n.lower(), e)
+    if not forms:
+        return
+    known = {n for e in forms.values() for n in (e.name, *e.aliases)}
+    pat = re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![^\W_])", re.I)
+    for an in analyses:
+        taken = sorted((m.start, m.end) for e in canon for m in e.mentions if m.article == an.article)
+        starts = [s for s, _ in taken]
+        for sent in an.sentences:
+            for m in pat.finditer(sent.text):
+                if m.group() in known:
+                    continue  # exact case: NER saw it (or chose not to tag it); only case variants join
+                s, t = sent.start + m.start(), sent.start + m.end()
+                k = bisect_right(starts, s) - 1
+                if (k >= 0 and taken[k][1] > s) or (k + 1 < len(taken) and taken[k + 1][0] < t):
+                    continue
+                e = forms[m.group().lower()]
+                e.mentions.append(Mention(an.article, s, t, m.group()))
+                e.mentions.sort(key=lambda x: (x.article, x.start))
 
 
 def _looks_like_place(e: Entity) -> bool:
