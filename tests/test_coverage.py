@@ -118,3 +118,10 @@ def test_bad_leanings_csv_has_clear_errors(tmp_path, content, message):
 def test_missing_leanings_file(tmp_path):
     with pytest.raises(LeaningsError, match="not found"):
         load_leanings(tmp_path / "nope.csv")
+
+
+def test_leanings_may_be_a_csv_path(tmp_path):
+    p = tmp_path / "lean.csv"
+    p.write_text("Frontier Daily,lean right\n", encoding="utf-8")
+    cov = coverage(_arts(), [], [], [], str(p))
+    assert {r["outlet"]: r["leaning"] for r in cov["outlets"]}["Frontier Daily"] == "lean right"

@@ -9,6 +9,7 @@ outlets of one side while outlets of another side covered the story.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 from pathlib import Path
@@ -91,6 +92,11 @@ def load_leanings(path: str | Path) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str) -> dict[str, str]:
+    return load_leanings(path)
+
+
 def _outlet(a: Article) -> str:
     return a.outlet or a.source or a.id
 
@@ -100,7 +106,7 @@ def coverage(
     facts: list[Fact],
     quote_groups: list[QuoteGroup],
     conflicts: list[Conflict],
-    leanings: dict[str, str] | None = None,
+    leanings: dict[str, str] | str | Path | None = None,
     *,
     min_fact_outlets: int = 2,
 ) -> dict:
@@ -110,7 +116,10 @@ def coverage(
     `leanings` {label: {count, outlets}}, `sides` {side: {count, outlets}}, `blindspots`
     {facts: [...], quotes: [...]}; each blindspot names its side, outlets and the sides that
     covered the story without carrying it. Facts need `min_fact_outlets` outlets to count.
+    `leanings` may also be a CSV path (read with `load_leanings`; better load once per run).
     """
+    if isinstance(leanings, (str, Path)):
+        leanings = _load_cached(str(leanings))
     table = {outlet_key(k): normalize_leaning(v) for k, v in (leanings or {}).items()}
     lean_of_article: dict[str, str | None] = {}
     outlet_of_article: dict[str, str] = {}
