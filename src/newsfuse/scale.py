@@ -3,7 +3,10 @@
 `analyze_distributed` sends chunks of cleaned articles to Dask workers (a `LocalCluster` of
 processes with one thread each, the scheduler at `$NEWSFUSE_DASK_SCHEDULER`, or a `Client` you
 pass); each worker runs `pipeline.analyze` on its chunk, loading spaCy once per process. The result
-is the same dict the single-process `pipeline.analyze` returns (same order, same content).
+is the same dict the single-process `pipeline.analyze` returns (same order, same content). Workers
+of a remote scheduler need the same newsfuse installed (tasks refer to `newsfuse.scale` by name).
+On a small shared machine the cluster's start-up and spaCy loads outweigh the gain (see
+bench/results/scale_dask.md): use it for big batches on many cores.
 
 Cache (`AnalysisCache`): one JSON file per analysis under `$NEWSFUSE_CACHE` (off when unset), at
 `<dir>/<key[:2]>/<key>.json`. The key hashes `Article.content_hash` together with everything else
@@ -24,6 +27,7 @@ import logging
 import math
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
@@ -183,10 +187,12 @@ def _connect(workers: int, client: Client | None) -> tuple[Client, list[Any]]:
     if address:
         c = Client(address)
         return c, [c]
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    with warnings.catch_warnings():  # "port 8787 in use": the dashboard is off, its HTTP server moves aside
+        warnings.simplefilter("ignore", UserWarning)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     c = Client(cluster)
     return c, [c, cluster]
 
@@ -225,7 +231,8 @@ def analyze_distributed(
     """`pipeline.analyze` on `workers` Dask processes (or `client`), reusing cached results; same output.
 
     `cache`: None uses `$NEWSFUSE_CACHE` (if set), False disables it, or pass an `AnalysisCache`.
-    With `workers` <= 1 and no client or scheduler, the misses are analysed in this process.
+    With `workers` <= 1 and no client, the misses are analysed in this process; with `workers` > 1 and no
+    client, `$NEWSFUSE_DASK_SCHEDULER` (a scheduler address) is used if set, else a new LocalCluster.
     """
     from . import pipeline
 
@@ -241,7 +248,7 @@ def analyze_distributed(
         else:
             todo.append(a)
     if todo:
-        remote = client is not None or workers > 1 or bool(os.environ.get(SCHEDULER_ENV, "").strip())
+        remote = client is not None or workers > 1
         fresh = _run(todo, workers, client, progress) if remote else pipeline.analyze(todo, progress)
         for a in todo:
             if isinstance(store, AnalysisCache) and a.id in fresh and not _failed(fresh[a.id]):
