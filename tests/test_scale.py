@@ -206,3 +206,14 @@ def test_export_missing_sqlite_is_one_line_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["export", "--db", f"sqlite:///{tmp_path / 'nope.db'}", "--parquet", str(tmp_path / "o")])
     assert res.exit_code == 1 and "no such database" in res.output
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_scheduler_from_environment(serial: dict[str, Analysis], monkeypatch: pytest.MonkeyPatch) -> None:
+    # an in-process (threads) cluster stands in for a remote one: cheap, and spaCy is already loaded here
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        monkeypatch.setenv(scale.SCHEDULER_ENV, cluster.scheduler_address)
+        got = scale.analyze_distributed(make_articles(), 2, cache=False)
+        assert cluster.scheduler.clients.keys() - {"fire-and-forget"} == set()  # our client was closed
+    assert to_dict(got) == to_dict(serial)
