@@ -106,3 +106,20 @@ def test_cli_cluster_json(tmp_path) -> None:
     assert set(mapping) == {r[0] for r in rows}
     assert len({mapping[i] for i in ("peru-1", "peru-2", "peru-3")}) == 1
     assert mapping["tr-1"] == mapping["tr-2"] != mapping["peru-1"]
+
+
+def test_batch_sparse_path_matches_dense_and_bundles_never_merge() -> None:
+    from newsfuse.cluster import BatchConfig
+    from newsfuse.cluster.batch import average_link
+
+    dense = _articles(PERU + TURKEY + SUMMIT)
+    sparse_ = _articles(PERU + TURKEY + SUMMIT)
+    cluster(dense, embedder=None)
+    cluster(sparse_, embedder=None, batch_config=BatchConfig(dense_max=0))  # top-k neighbour graph path
+    assert sorted(map(sorted, _groups(dense).values())) == sorted(map(sorted, _groups(sparse_).values()))
+    # two locked labels (bundles) stay apart however strong their link
+    import numpy as np
+
+    I, J, V = np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.9])
+    parts = average_link(3, I, J, V, 0.5, locked=["a", None, "b"])
+    assert sorted(map(sorted, parts)) in ([[0, 1], [2]], [[0], [1, 2]])

@@ -44,7 +44,7 @@ class Config:
     query_terms: int = 25  # top terms of a new document used to look up candidate stories
     index_terms: int = 12  # top terms of each member document posted to the story index
     max_candidates: int = 40  # stories scored per new document
-    refine_passes: int = 2  # batch mode: reassignment passes after the first online pass
+    refine_passes: int = 2  # unused since batch mode moved to `batch` (kept so saved states still load)
 
 
 @dataclass
