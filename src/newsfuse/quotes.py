@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .entities import gender_hints, offset_maps
+from .entities import TITLES, gender_hints, offset_maps
 from .model import Article, Entity, Quote, Speaker
 
 SPEECH_VERBS = frozenset(
@@ -54,6 +54,8 @@ DOC_NOUNS = frozenset(
     """.split()
 )
 SUBJ = ("nsubj", "nsubjpass")
+TITLES_LOWER = TITLES | {"chief", "hereditary", "grand", "elder", "councillor"}
+SPEAKER_PREF = True
 MIN_DIRECT_WORDS = 4
 TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
 HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
@@ -172,6 +174,7 @@ class _Speakers:
                         self.tok_ent[i] = (e, s, t)
         self.gender = gender_hints(d.doc, entities, to_raw)
         self.pronoun: dict[int, str] = {}
+        self.pseudo: dict[str, str] = {}  # "~Name" id -> name of a speaker NER missed
         self.person_at: list[tuple[int, str]] = []  # (token, entity id) of person mentions, text order
         self.org_at: list[tuple[int, str]] = []
         self._learn_gender()
@@ -212,11 +215,13 @@ class _Speakers:
         """One pass: each he/she subject -> the latest compatible person, subjects preferred.
 
         Within the pronoun's own sentence the nearest earlier subject wins ("if Trump would …, he
-        replied"); from earlier sentences the main-clause subject of the latest one does.
+        replied"); from earlier sentences the main-clause subject of the latest one does, unless a
+        "he said" follows a sentence whose speaker is someone else than its subject (see `_pick`).
         """
         doc, d = self.d.doc, self.d
-        subjects: list[tuple[str, int, bool]] = []  # (entity id, sentence, main clause?) in text order
-        anyrole: list[tuple[str, int, bool]] = []
+        # (entity id, sentence, main clause?, subject of a speech verb?) in text order
+        subjects: list[tuple[str, int, bool, bool]] = []
+        anyrole: list[tuple[str, int, bool, bool]] = []
         for tok in doc:
             if d.in_quote[tok.i]:
                 continue
@@ -224,15 +229,21 @@ class _Speakers:
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
                 continue
+            eid = None
             if hit and hit[0].type == "PERSON":
                 e = hit[0]
                 # only the mention's syntactic head counts (one event per mention)
                 if tok.head.i in self.tok_ent and self.tok_ent[tok.head.i][0] is e and tok.head is not tok:
                     continue
-                ev = (e.id, d.sent[tok.i], _is_main_subject(tok))
+                eid = e.id
+                self.person_at.append((tok.i, e.id))
+            elif not hit and tok.pos_ == "PROPN" and tok.dep_ in SUBJ and _speech_head(tok):
+                eid = self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
+            if eid:
+                role = _nominal_role(tok)
+                ev = (eid, d.sent[tok.i], _is_main_subject(role), role.dep_ in SUBJ and _speech_head(role))
                 anyrole.append(ev)
-                (self.person_at if e.type == "PERSON" else self.org_at).append((tok.i, e.id))
-                if tok.dep_ in SUBJ or (tok.dep_ == "appos" and tok.head.dep_ in SUBJ):
+                if role.dep_ in SUBJ:
                     subjects.append(ev)
                 continue
             g = PRONOUNS.get(tok.lower_) or (POSSESSIVES.get(tok.lower_) if tok.dep_ == "poss" else None)
@@ -242,17 +253,36 @@ class _Speakers:
                     self.pronoun[tok.i] = eid
             elif g and tok.dep_ in SUBJ:
                 si = d.sent[tok.i]
-                eid = self._pick(subjects, g, si) or self._pick(anyrole, g, si)
+                speech = _speech_head(tok)
+                eid = self._pick(subjects, g, si, speech) or self._pick(anyrole, g, si)
+                # a full name in a later sentence than the last subject (an object, a parse
+                # failure: "… advocate Josh Matlow told …") is whom the next "he said" means
+                named = [ev for ev in anyrole[-16:] if ev[0] in self.ents and len(self.ents[ev[0]].name.split()) > 1]
+                alt = self._pick(named, g, si, speech)
+                sub_last = max((ev[1] for ev in subjects[-16:] if self.gender.get(ev[0], g) == g), default=-99)
+                any_last = max((ev[1] for ev in named if self.gender.get(ev[0], g) == g), default=-99)
+                if alt and sub_last < any_last < si:
+                    eid = alt
                 if eid:
                     self.pronoun[tok.i] = eid
                     self.gender.setdefault(eid, g)
-                    subjects.append((eid, si, _is_main_subject(tok)))
+                    subjects.append((eid, si, _is_main_subject(tok), speech))
             if len(subjects) > 64:
                 del subjects[:32]
             if len(anyrole) > 64:
                 del anyrole[:32]
 
-    def _pick(self, events: list[tuple[str, int, bool]], g: str, sent: int) -> str | None:
+    def _pseudo(self, tok) -> str:
+        """An id for a proper-noun subject NER did not tag: its capitalised words, titles dropped."""
+        words = [c for c in tok.subtree if c.pos_ == "PROPN" and c.i <= tok.i and (c.i == tok.i or c.head.i == tok.i)]
+        while len(words) > 1 and words[0].lower_.rstrip(".") in TITLES_LOWER:
+            words.pop(0)
+        name = " ".join(w.text for w in words).strip("\u200b ")
+        eid = "~" + name
+        self.pseudo[eid] = name
+        return eid
+
+    def _pick(self, events: list[tuple[str, int, bool, bool]], g: str, sent: int, speech: bool = False) -> str | None:
         recent = [ev for ev in events[-16:] if sent - ev[1] <= 12 and self.gender.get(ev[0], g) == g]
         if not recent:
             return None
@@ -262,7 +292,14 @@ class _Speakers:
         last = recent[-1][1]
         in_last = [ev for ev in recent if ev[1] == last]
         main = [ev for ev in in_last if ev[2]]
-        return (main[0] if main else in_last[-1])[0]
+        pick = (main[0] if main else in_last[-1])
+        if speech and SPEAKER_PREF and not pick[3]:
+            # "X told reporters … / Y, who …  / “…,” he said": the latest speaker, when the latest
+            # subject only acts, is usually who "he said" continues
+            talk = [ev for ev in in_last if ev[3]]
+            if talk:
+                return talk[-1][0]
+        return pick[0]
 
     def _description(self, tok) -> Speaker | None:
         """"her statement" -> her; "the mayor" -> the latest named person; "the agency" -> latest org."""
@@ -305,6 +342,8 @@ class _Speakers:
             eid = self.pronoun.get(tok.i)
             s, end = tok.idx, tok.idx + len(tok.text)
             rs, re_ = self._span(s, end)
+            if eid in self.pseudo:
+                return Speaker(self.pseudo[eid], None, rs, re_, tok.text)
             if eid:
                 e = self.ents[eid]
                 return Speaker(e.name, e.id, rs, re_, tok.text)
@@ -336,6 +375,23 @@ class _Speakers:
         rs, re_ = self._span(s, end)
         text = self.d.text[s:end]
         return Speaker(text, None, rs, re_, text)
+
+
+def _nominal_role(tok):
+    """The token whose dependency gives a name's role: climbs compound/appos/flat links to the head noun."""
+    t = tok
+    for _ in range(3):
+        if t.dep_ in ("compound", "flat", "appos") and t.head is not t and t.head.pos_ in ("NOUN", "PROPN"):
+            t = t.head
+        else:
+            break
+    return t
+
+
+def _speech_head(tok) -> bool:
+    """Is `tok` the subject of a speech verb?"""
+    h = tok.head
+    return h is not tok and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in SPEECH_VERBS
 
 
 def _is_main_subject(tok) -> bool:
