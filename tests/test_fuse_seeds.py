@@ -12,10 +12,6 @@ from newsfuse import ingest, pipeline, render
 
 A, B, C, D, E = "000", "001", "002", "003", "004"  # seed file prefixes
 
-# these wait on the claims and dates stages (issue 3): remove the marks once they have landed
-needs_claims = pytest.mark.xfail(reason="needs claims.extract (quantities, measures) from issue 3", strict=False)
-needs_dates = pytest.mark.xfail(reason="needs dates.resolve (DateRef offsets) from issue 3", strict=False)
-
 
 @pytest.fixture(scope="module")
 def seed_brief(seeds_dir):
@@ -33,7 +29,6 @@ def test_one_story_of_five(seed_brief):
     assert len(seed_brief.articles) == 5
 
 
-@needs_claims
 def test_summit_call_and_range_are_corroborated(seed_brief):
     facts = seed_brief.facts
     summit = [f for f in facts if ("Hungary" in f.text or "Budapest" in f.text)]
@@ -55,7 +50,6 @@ def test_tomahawk_statement_is_one_quote_group(seed_brief):
     assert {True, False} == {v.direct for v in groups[0].variants}
 
 
-@needs_claims
 def test_miles_are_rounding_and_counts_are_not_a_contradiction(seed_brief):
     kinds = {c.kind for c in seed_brief.conflicts}
     rounding = [c for c in seed_brief.conflicts if c.kind == "rounding"]
@@ -73,7 +67,6 @@ def test_single_source_items(seed_brief):
     assert any(a == C and "28 ballistic" in t and "320" in t for a, t in texts)
 
 
-@needs_dates
 def test_meeting_dated_on_the_seventeenth(seed_brief):
     events = [e for e in seed_brief.timeline if e.date == "2025-10-17" and "White House" in e.text]
     assert events and len(events[0].articles) >= 2

@@ -112,13 +112,20 @@ def _key(text: str) -> str:
 EMBEDDINGS = Embeddings()
 
 
-def embed_sentences(analyses: Iterable[Analysis], memo: Embeddings | None = None) -> int:
-    """Per-article step: embed every alignable sentence and quote now (cached), so briefs are fast."""
+def embed_sentences(
+    analyses: Iterable[Analysis], memo: Embeddings | None = None, articles: Sequence[Article] = ()
+) -> int:
+    """Per-article step: embed every alignable sentence, quote and quoted statement now (memoised),
+    so a story's brief only looks vectors up."""
     memo = memo or EMBEDDINGS
+    analyses = list(analyses)
+    by_id = {a.id: a for a in articles}
     texts = []
     for an in analyses:
         texts += [s.text for s in an.sentences if _alignable(s.text)]
         texts += [q.text for q in an.quotes if q.text.strip()]
+        art = by_id.get(an.article) or Article(id=an.article)
+        texts += [st.text for st in statements([art], {an.article: an}, SpeakerResolver()) if len(st.quotes) > 1]
     memo(texts)
     return len(texts)
 
@@ -275,14 +282,27 @@ def tfidf_matrix(texts: Sequence[str], background: Sequence[str] = ()) -> sparse
             rows.append(i)
             cols.append(j)
             vals.append(v / norm)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float32)
+    X = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float32)
+    X.sort_indices()
+    return X
 
 
 def pair_dots(X: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> np.ndarray:
     """Row-pair dot products X[I]·X[J] (cosines for L2-normalised rows) without the full product."""
     if len(I) == 0:
         return np.zeros(0, dtype=np.float32)
+    if len(I) <= 64:  # few pairs: sparse fancy indexing costs more than it saves
+        return np.array([row_dot(X, int(i), int(j)) for i, j in zip(I, J)], dtype=np.float32)
     return np.asarray(X[I].multiply(X[J]).sum(axis=1)).ravel().astype(np.float32)
+
+
+def row_dot(X: sparse.csr_matrix, i: int, j: int) -> float:
+    """Dot product of two CSR rows (their sorted column indices intersected)."""
+    a0, a1, b0, b1 = X.indptr[i], X.indptr[i + 1], X.indptr[j], X.indptr[j + 1]
+    if a0 == a1 or b0 == b1:
+        return 0.0
+    _, ia, ib = np.intersect1d(X.indices[a0:a1], X.indices[b0:b1], assume_unique=True, return_indices=True)
+    return float(np.dot(X.data[a0:a1][ia], X.data[b0:b1][ib]))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -330,7 +350,7 @@ class Alignment:
         i, j = self.index.get(a), self.index.get(b)
         if i is None or j is None:
             return 0.0
-        return float(pair_dots(self.X, np.array([i]), np.array([j]))[0])
+        return row_dot(self.X, i, j)
 
 
 def sentence_of(sentences: Sequence[Sentence], start: int, end: int | None = None) -> Sentence | None:
@@ -733,7 +753,7 @@ def _continues(article: Article, sentences: Sequence[Sentence], prev: Quote, q: 
     """Does quote `q` carry on `prev` (same breath): same sentence, or two direct quotes in one paragraph."""
     if q.start < prev.end:  # overlapping spans: the same words found twice
         return True
-    if q.start - prev.end > STATEMENT_GAP or "\n" in article.raw[prev.end : q.start]:
+    if q.start - prev.end > STATEMENT_GAP or (article.raw and "\n" in article.raw[prev.end : q.start]):
         return False
     s1, s2 = sentence_of(sentences, prev.start), sentence_of(sentences, q.start)
     if s1 is not None and s1 is s2:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from . import brief as brief_stage
-from . import claims, clean, cluster, dates, dedupe, entities, ingest, nlp, quotes
+from . import align, claims, clean, cluster, dates, dedupe, entities, ingest, nlp, quotes
 from .model import Analysis, Article, Brief, Story
 
 log = logging.getLogger("newsfuse")
@@ -75,6 +75,8 @@ def fuse_articles(
     dates.infer_published(articles, analyses)
     # dates resolved against an inferred anchor must be redone now that the anchor exists
     dedupe.mark_duplicates(articles)
+    # per-article sentence embeddings (memoised), so each story's align/brief step only looks them up
+    align.embed_sentences(analyses.values(), articles=articles)
     stories: list[Story] = cluster.cluster(articles)
     by_id = {a.id: a for a in articles}
     briefs = []

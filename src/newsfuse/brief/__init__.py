@@ -16,12 +16,23 @@ from .. import align as align_stage
 from .. import entities as entities_stage
 from ..model import Analysis, Article, Brief, Entity, Fact, Story
 from . import conflicts as conflicts_step
-from . import corroboration, summary, timeline
+from . import corroboration, coverage, summary, timeline
 
 log = logging.getLogger("newsfuse")
 
 
 def build(story: Story, articles: list[Article], analyses: dict[str, Analysis], **options) -> Brief:
+    """The brief of one story from its articles and their analyses (BLAS kept to one thread: its
+    small matrix products only lose time to thread hand-offs on a shared CPU)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return _build(story, articles, analyses, **options)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _build(story, articles, analyses, **options)
+
+
+def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis], **options) -> Brief:
     """The brief of one story from its articles and their analyses.
 
     Options: `entities` (story-wide canonical entities; linked here when absent), `summary_words`,
@@ -50,8 +61,6 @@ def build(story: Story, articles: list[Article], analyses: dict[str, Analysis], 
         log.warning("%s: summary failed (%s: %s)", story.id, type(exc).__name__, exc)
     brief.title = story.title or title(articles, facts, memo)
     brief.coverage = _coverage(brief, articles, analyses, options)
-    for f in facts:
-        f.stances = sorted({a.stance for a in articles if a.id in f.articles and a.stance})
     return brief
 
 
@@ -87,24 +96,14 @@ def title(articles: Sequence[Article], facts: Sequence[Fact], memo: align_stage.
 
 
 def _coverage(brief: Brief, articles: Sequence[Article], analyses: dict[str, Analysis], options: dict) -> dict:
-    """Coverage by outlet/leaning from `brief.coverage` when that module is present; a basic tally otherwise."""
+    """Coverage by outlet and leaning (the coverage step; it also fills outlets/stances on items)."""
     try:
-        from . import coverage as coverage_step  # owned by the coverage issue; optional until it lands
-    except ImportError:
-        coverage_step = None
-    if coverage_step is not None:
-        fn = getattr(coverage_step, "coverage", None) or getattr(coverage_step, "build", None)
-        if fn is not None:
-            try:
-                return fn(brief, articles, analyses, **{k: v for k, v in options.items() if k in ("leanings",)})
-            except TypeError:
-                try:
-                    return fn(brief, **{k: v for k, v in options.items() if k in ("leanings",)})
-                except Exception as exc:
-                    log.warning("coverage failed (%s: %s)", type(exc).__name__, exc)
-            except Exception as exc:
-                log.warning("coverage failed (%s: %s)", type(exc).__name__, exc)
-    outlets: dict[str, list[str]] = {}
-    for a in articles:
-        outlets.setdefault(a.outlet or a.id, []).append(a.id)
-    return {"outlets": outlets}
+        return coverage.coverage(
+            list(articles), brief.facts, brief.quotes, brief.conflicts, leanings=options.get("leanings")
+        )
+    except Exception as exc:  # coverage must not sink the brief
+        log.warning("%s: coverage failed (%s: %s)", brief.story.id, type(exc).__name__, exc)
+        outlets: dict[str, list[str]] = {}
+        for a in articles:
+            outlets.setdefault(a.outlet or a.id, []).append(a.id)
+        return {"outlets": [{"outlet": k, "articles": v} for k, v in outlets.items()]}

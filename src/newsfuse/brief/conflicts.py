@@ -467,7 +467,7 @@ def horizons(
                 continue  # began before publication: not a horizon
             s = align_stage.sentence_of(sents, d.start)
             if s is not None:
-                refs.append((a.id, s.index, d, iv))
+                refs.append((a.id, s.index, d, iv, _clause(a.raw, s, d)))
     # compare only refs whose sentences are aligned neighbours (candidate pairs or one fact): linear in pairs
     rows: dict[int, list[int]] = defaultdict(list)
     for n, r in enumerate(refs):
@@ -496,6 +496,9 @@ def horizons(
             same_fact = ka in alignment.fact_of and alignment.fact_of.get(ka) == alignment.fact_of.get(kb)
             if not same_fact and not (alignment.similarity(ka, kb) >= 0.6 and _shared_entities(alignment, ka, kb)):
                 continue
+            ea, eb = align_stage.EMBEDDINGS([a[4], b[4]])
+            if float(ea @ eb) < CLAUSE_COS:
+                continue  # the dates qualify different plans ("teams meet next week" vs "summit next month")
             (s1, e1), (s2, e2) = a[3], b[3]
             if s1 <= e2 and s2 <= e1:
                 continue  # overlapping horizons agree
@@ -519,6 +522,17 @@ def horizons(
                 )
             )
     return out
+
+
+CLAUSE_COS = 0.5
+
+
+def _clause(raw: str, s: Sentence, d: DateRef) -> str:
+    """The clause a date qualifies: from the last clause break before it (in its sentence) to its end."""
+    head = raw[s.start : d.start] if s.start <= d.start <= s.end else ""
+    cut = max(head.rfind(ch) for ch in (",", ";", ":", "—", " – ", "(")) if head else -1
+    clause = head[cut + 1 :] if cut >= 0 and len(head) - cut > 25 else head[-120:]
+    return (clause + raw[d.start : d.end]).strip()
 
 
 def _shared_entities(alignment: align_stage.Alignment, ka: tuple[str, int], kb: tuple[str, int]) -> bool:
