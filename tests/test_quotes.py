@@ -192,3 +192,18 @@ def test_seed_pronoun_speakers_resolve_to_named_people(seeds):
         for q in an.quotes:
             if q.speaker and q.speaker.mention.lower() in ("he", "she"):
                 assert q.speaker.entity, q.speaker
+
+
+def test_role_noun_resolves_to_the_titled_person_and_documents_to_their_issuer():
+    # invented reporting: "the mayor" is the person titled Mayor even with another name nearer
+    text = (
+        "Mayor Selma Okafor opened the new ferry terminal on Friday. Engineer Piet Vandermeer led the tour.\n"
+        "“This terminal will carry commuters for the next fifty years,” the mayor told the crowd.\n"
+        "The Coastal Ferry Association said in a statement that fares would not rise. "
+        "The statement said the old pier will close in June."
+    )
+    a = Article(id="t", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    assert _speaker(qs, "fifty years") == "Selma Okafor"
+    assert _speaker(qs, "old pier") == "Coastal Ferry Association"

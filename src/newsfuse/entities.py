@@ -36,7 +36,7 @@ TITLES = frozenset(
 )
 MALE_TITLES = frozenset("mr sir lord king prince father".split())
 FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess madam".split())
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
 _DOTTED = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -117,7 +117,7 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
             toks.pop(0)
             continue
         break
-    while toks and (toks[-1].text in ("'s", "’s", "'", "’") or not toks[-1].text.strip() or toks[-1].is_punct):
+    while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct):
         toks.pop()
     if not toks:
         return None

@@ -56,6 +56,9 @@ DOC_NOUNS = frozenset(
 SUBJ = ("nsubj", "nsubjpass")
 TITLES_LOWER = TITLES | {"chief", "hereditary", "grand", "elder", "councillor"}
 SPEAKER_PREF = True
+DESC_SENTS = 6
+ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
+"""Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 MIN_DIRECT_WORDS = 4
 TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
 HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
@@ -177,6 +180,8 @@ class _Speakers:
         self.pseudo: dict[str, str] = {}  # "~Name" id -> name of a speaker NER missed
         self.person_at: list[tuple[int, str]] = []  # (token, entity id) of person mentions, text order
         self.org_at: list[tuple[int, str]] = []
+        self.talkers: list[tuple[int, str]] = []  # (token, entity id) of named subjects of speech verbs
+        self._titles()
         self._learn_gender()
         self._resolve_pronouns()
 
@@ -228,17 +233,28 @@ class _Speakers:
             hit = self.tok_ent.get(tok.i)
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
+                role = _nominal_role(tok)
+                if role.dep_ in SUBJ and _speech_head(role):
+                    self.talkers.append((tok.i, hit[0].id))
                 continue
             eid = None
             if hit and hit[0].type == "PERSON":
                 e = hit[0]
                 # only the mention's syntactic head counts (one event per mention)
-                if tok.head.i in self.tok_ent and self.tok_ent[tok.head.i][0] is e and tok.head is not tok:
+                if tok.head.i in self.tok_ent and self.tok_ent[tok.head.i][0] is e and tok.head.i != tok.i:
                     continue
                 eid = e.id
                 self.person_at.append((tok.i, e.id))
+                role = _nominal_role(tok)
+                if role.dep_ in SUBJ and _speech_head(role):
+                    self.talkers.append((tok.i, e.id))
             elif not hit and tok.pos_ == "PROPN" and tok.dep_ in SUBJ and _speech_head(tok):
                 eid = self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
+            if hit and hit[0].type != "PERSON" and not eid:
+                role = _nominal_role(tok)
+                if role.dep_ in SUBJ and _speech_head(role) and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
+                    self.talkers.append((tok.i, hit[0].id))
+                continue
             if eid:
                 role = _nominal_role(tok)
                 ev = (eid, d.sent[tok.i], _is_main_subject(role), role.dep_ in SUBJ and _speech_head(role))
@@ -312,20 +328,63 @@ class _Speakers:
                     e = self.ents[eid]
                     rs, re_ = self._span(s, end)
                     return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
-        if tok.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not any(
+            c.lower_ in ("the", "this") for c in self.d.doc[tok.left_edge.i : tok.i]
+        ):
             return None
         lemma = tok.lemma_.lower()
-        if lemma in DOC_NOUNS or tok.tag_ not in ("NN",):
+        sent = self.d.sent[tok.i]
+        eid = None
+        if lemma in DOC_NOUNS:
+            # "the statement" -> the body (or person) last seen speaking nearby: who issued it
+            k = bisect_left(self.talkers, (tok.i, "")) - 1
+            if k >= 0 and sent - self.d.sent[self.talkers[k][0]] <= DESC_SENTS:
+                eid = self.talkers[k][1]
+        elif lemma in ORG_NOUNS:
+            # "the agency": a body named earlier with that noun in its name or described by it
+            k = bisect_left(self.org_at, (tok.i, "")) - 1
+            named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
+            named += [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i and self.ents[ev[1]].type != "PERSON"]
+            if named:
+                eid = max(named)[1]
+        else:
+            # "the mayor" -> the person titled Mayor; else the latest named person nearby
+            titled = [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i]
+            if titled:
+                eid = titled[-1][1]
+            else:
+                k = bisect_left(self.person_at, (tok.i, "")) - 1
+                if k >= 0 and sent - self.d.sent[self.person_at[k][0]] <= 8 and lemma not in ANON_ROLES:
+                    eid = self.person_at[k][1]
+        if eid is None:
             return None
-        events = self.org_at if lemma in ORG_NOUNS else self.person_at
-        k = bisect_left(events, (tok.i, "")) - 1
-        if k < 0 or self.d.sent[tok.i] - self.d.sent[events[k][0]] > 8:
-            return None
-        e = self.ents[events[k][1]]
-        if lemma in ORG_NOUNS and lemma not in e.name.lower():
-            return None  # "the agency" names some body; only trust "the bank" -> "Bank of Canada"
+        e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _titles(self) -> None:
+        """Role nouns attached to a named person: "Mayor Ann Lee", "Lee, the rookie defenceman"."""
+        doc = self.d.doc
+        self.titled: dict[str, list[tuple[int, str]]] = {}
+        for i, (e, _, _) in sorted(self.tok_ent.items()):
+            if i > 0 and self.tok_ent.get(i - 1, (None,))[0] is e:
+                continue  # first token of each mention only
+            if not e.name[:1].isupper():
+                continue
+            cands = []
+            for j in range(i - 1, max(-1, i - 4), -1):  # "Mayor Ann Lee", "tenants advocate Ann Lee"
+                t = doc[j]
+                if j in self.tok_ent or t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in ("compound", "nmod", "amod", "appos"):
+                    break
+                cands.append(t)
+            head = doc[i]
+            while head.head.i in self.tok_ent and self.tok_ent[head.head.i][0] is e and head.head.i != head.i:
+                head = head.head
+            cands += [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+            if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+                cands.append(head.head)
+            for c in cands:
+                self.titled.setdefault(c.lemma_.lower(), []).append((i, e.id))
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)
@@ -381,7 +440,7 @@ def _nominal_role(tok):
     """The token whose dependency gives a name's role: climbs compound/appos/flat links to the head noun."""
     t = tok
     for _ in range(3):
-        if t.dep_ in ("compound", "flat", "appos") and t.head is not t and t.head.pos_ in ("NOUN", "PROPN"):
+        if t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN"):
             t = t.head
         else:
             break
@@ -391,7 +450,7 @@ def _nominal_role(tok):
 def _speech_head(tok) -> bool:
     """Is `tok` the subject of a speech verb?"""
     h = tok.head
-    return h is not tok and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in SPEECH_VERBS
+    return h.i != tok.i and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in SPEECH_VERBS
 
 
 def _is_main_subject(tok) -> bool:
@@ -407,10 +466,10 @@ def _subject(verb):
         for c in v.children:
             if c.dep_ in SUBJ:
                 return c
-        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head is not v:
+        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head.i != v.i:
             v = v.head
             continue
-        if v.pos_ == "ADP" and v.dep_ == "prep" and v.head is not v:
+        if v.pos_ == "ADP" and v.dep_ == "prep" and v.head.i != v.i:
             v = v.head
             continue
         break
