@@ -277,12 +277,8 @@ def _conversion(text: str, f: _Found, limit: int) -> _Found | None:
 
 def _token_at(doc, char: int):
     """The spaCy token covering character offset `char` (None past the end)."""
-    idx = doc.user_data.get("newsfuse.tokidx")
-    if idx is None:
-        idx = [t.idx for t in doc]
-        doc.user_data["newsfuse.tokidx"] = idx
-    i = bisect.bisect_right(idx, char) - 1
-    return doc[i] if 0 <= i < len(doc) else None
+    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
+    return doc[span.start] if span is not None and len(span) else None
 
 
 def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
@@ -497,7 +493,7 @@ def extract(article: Article, doc) -> list[Claim]:
     ref_spans = sorted((r.start, r.end, r) for r in refs)
     date_ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME") and
                  re.search(r"\d", e.text) and not re.search(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b", e.text, re.I)]
-    found_spans = dates_stage.spans(text) + date_ents
+    found_spans = dates_stage.spans(text, doc) + date_ents
     found_spans.sort()
     starts = [s for s, _ in found_spans]
     sents = list(doc.sents)

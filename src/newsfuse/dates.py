@@ -56,12 +56,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dmy", rf"\b(?:{_WD},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
     ("part", rf"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[- ]|[Tt]he\s+(?:end|beginning|start|middle)\s+of\s+){_MONTH}(?:,?\s+{_YEAR})?\b"),
     ("my", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b"),
-    ("month", rf"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Ff]rom )|(?<=\b[Dd]uring )"
-              rf"|(?<=\b[Ll]ast )|(?<=\b[Tt]his )|(?<=\b[Nn]ext )|(?<=\b[Ee]arly )|(?<=\b[Ll]ate )|(?<=\b[Bb]efore )|(?<=\b[Aa]fter ))"
-              r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    # a preposition/modifier first, then the name (group "x" is the expression): fast to scan
+    ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter)\s"
+              r"(?P<x>January|February|March|April|May|June|July|August|September|October|November|December)\b"
               r"|\b(?:January|February|April|June|July|August|September|October|November|December)\b"),
-    ("year", rf"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Bb]y )|(?<=\b[Uu]ntil )|(?<=\b[Ff]rom )|(?<=\b[Dd]uring )"
-             rf"|(?<=\b[Bb]efore )|(?<=\b[Aa]fter )|(?<=\bof )|(?<=\b[Ee]arly )|(?<=\b[Ll]ate )|(?<=\b[Mm]id-)){_YEAR}\b(?![-–]\d)"),
+    ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{_YEAR})\b(?![-–]\d)"),
     ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier|[Ll]ater|[Ll]ate|[Ee]arly|[Pp]ast)\s+)?{_WD}{_PARTS}\b"),
     ("deictic", r"\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast\s+night|[Tt]his\s+(?:morning|afternoon|evening))\b"),
     ("period", r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+this|[Tt]his|[Ll]ast|[Nn]ext|[Tt]he\s+past|[Tt]he\s+previous|[Tt]he\s+following)\s+(?:week(?:end)?|month|year)\b"),
@@ -296,7 +295,8 @@ def _find(text: str) -> list[tuple[str, int, int]]:
     hits = []
     for kind, rx in _RX:
         for m in rx.finditer(text):
-            hits.append((m.start(), -(m.end() - m.start()), kind, m.end()))
+            s, e = m.span("x") if "x" in rx.groupindex and m.group("x") else m.span()
+            hits.append((s, -(e - s), kind, e))
     hits.sort()
     out: list[tuple[str, int, int]] = []
     last_end = -1
@@ -308,9 +308,10 @@ def _find(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def spans(text: str) -> list[tuple[int, int]]:
+def spans(text: str, doc=None) -> list[tuple[int, int]]:
     """(start, end) of the date expressions in `text`: numbers inside them are not quantities."""
-    return [(s, e) for _, s, e in _find(text)]
+    found = doc.user_data.get(_CACHE_KEY + ".found") if doc is not None else None
+    return [(s, e) for _, s, e in (found if found is not None else _find(text))]
 
 
 def _spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -400,6 +401,8 @@ def resolve(article: Article, doc) -> list[DateRef]:
     text = doc.text if doc is not None else article.text
     sents = [(s.start_char, s.end_char) for s in doc.sents] if doc is not None and doc.has_annotation("SENT_START") else []
     found = _find(text)
+    if cache is not None:
+        cache[_CACHE_KEY + ".found"] = list(found)
     if doc is not None:
         found += _spacy_extra(doc, found)
     items = _items(text, sents, found)
@@ -426,7 +429,8 @@ def _re_resolve(article: Article, analysis: Analysis) -> None:
         refs += [d for d in c.dates if all(d is not r for r in refs)]
     found = []
     for d in refs:
-        kind = next((k for k, rx in _RX if rx.fullmatch(raw, d.start, d.end)), "spacy")
+        w0 = max(0, d.start - 12)  # room for the preposition some patterns start with
+        kind = next((k for k, s, e in _find(raw[w0 : d.end]) if (s + w0, e + w0) == (d.start, d.end)), "spacy")
         found.append((kind, d.start, d.end))
     items = _items(raw, sents, found)
     by_pos = {(it.start, it.end): r for it, r in zip(items, _resolve_items(items, base))}
