@@ -123,3 +123,60 @@ def test_batch_sparse_path_matches_dense_and_bundles_never_merge() -> None:
     I, J, V = np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.9])
     parts = average_link(3, I, J, V, 0.5, locked=["a", None, "b"])
     assert sorted(map(sorted, parts)) in ([[0, 1], [2]], [[0], [1, 2]])
+
+
+def _stream(config: Config, arts: list[Article]) -> StoryClusterer:
+    sc = StoryClusterer(config)
+    for a in arts:
+        sc.add(a)
+    return sc
+
+
+def test_window_recluster_merges_one_article_stories_under_stable_ids() -> None:
+    arts = _articles(PERU + TURKEY + SUMMIT)
+    sc = _stream(Config(threshold=10.0, threshold_single=10.0, recluster_every=0), arts)  # online never merges
+    before = dict(sc.story_of)
+    assert len(sc) == 6
+    res = sc.recluster()
+    groups = sorted(sorted(st.articles) for st in sc.stories.values())
+    assert groups == [["eu-1"], ["peru-1", "peru-2", "peru-3"], ["tr-1", "tr-2"]]
+    assert set(sc.stories) <= set(before.values())  # every cluster took an old id; none invented
+    assert sc.story_of["peru-2"] == before["peru-1"]  # ties go to the longer-standing story
+    assert res.merged == {before["peru-2"]: before["peru-1"], before["peru-3"]: before["peru-1"], before["tr-2"]: before["tr-1"]}
+    assert sc.merged_into == res.merged and res.moved == 3
+    assert sc.recluster().moved == 0  # stable: a second pass changes nothing
+
+
+def test_window_recluster_splits_and_periodic_runs() -> None:
+    arts = _articles(PERU + TURKEY + SUMMIT)
+    sc = StoryClusterer(Config(recluster_every=0))
+    sc.decide = lambda scored: next(iter(sc.stories), None)  # online stage lumps everything into one story
+    for a in arts:
+        sc.add(a)
+    (only,) = sc.stories
+    res = sc.recluster()
+    assert sc.story_of["peru-1"] == only  # the biggest part keeps the id
+    assert sorted(res.split.values()) == [only, only] and not res.merged
+    sc = StoryClusterer(Config(recluster_every=3))  # re-clusters every 3 articles; add() returns the id after it
+    ids = [sc.add(a) for a in arts]
+    assert ids[2] == sc.story_of["peru-3"] and sc.since_recluster == 0
+
+
+def test_state_keeps_window_and_old_states_load() -> None:
+    arts = _articles(PERU + TURKEY + SUMMIT)
+    sc = _stream(Config(threshold=10.0, threshold_single=10.0, recluster_every=0), arts)
+    state = json.loads(json.dumps(sc.state()))
+    sc2 = StoryClusterer.from_state(state)
+    assert set(sc2.docs) == set(sc.docs)
+    sc.recluster()
+    sc2.recluster()
+    assert sc2.story_of == sc.story_of and sc2.merged_into == sc.merged_into
+    # a version-1 state (before window re-clustering): loads; its stories stay as they are
+    for k in ("docs", "batch_config", "merged_into", "since_recluster"):
+        state.pop(k)
+    state["version"] = 1
+    for k in ("recluster_every", "window_articles"):
+        state["config"].pop(k)
+    old = StoryClusterer.from_state(state)
+    old.add(Article(id="late", published="2031-09-14", title="Another story", text="Nothing in common here."))
+    assert old.recluster().window <= 1 and len(old) == 7
