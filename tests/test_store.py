@@ -330,3 +330,41 @@ def test_unreachable_database_gives_one_line_error():
     msg = str(info.value)
     assert msg.startswith("cannot use database postgresql+psycopg://nobody:***@127.0.0.1:1/none")
     assert "secret" not in msg and "\n" not in msg
+
+
+class _Killed(BaseException):
+    """Stands in for the process dying at a crash point (`os._exit`)."""
+
+
+@pytest.mark.parametrize("crash", [False, True])
+def test_recluster_merges_stored_stories_and_redirects(store, tmp_path, monkeypatch, crash):
+    from newsfuse.cluster import StoryClusterer
+    from newsfuse.cluster.stream import Reclustered
+    from newsfuse.store import update
+    from newsfuse.store.update import moved_to, refresh_stories
+
+    monkeypatch.setattr(StoryClusterer, "decide", lambda self, scored: None)  # online stage never merges
+    monkeypatch.setattr(StoryClusterer, "recluster", lambda self: Reclustered())
+    first = write_corpus(tmp_path / "one", ["denmere-gazette.txt", "valley-post.txt"])
+    ingest_articles(store, ingest.ingest([str(first)]))
+    split = store.memberships()
+    assert len(split) == 2  # the same bridge story twice, as the online stage left it
+    monkeypatch.undo()
+    monkeypatch.setattr(StoryClusterer, "decide", lambda self, scored: None)
+    more = write_corpus(tmp_path / "two", ["castleford-times.txt"])
+    if crash:  # die after the first story write of the merging refresh, then run the refresh again
+        monkeypatch.setenv("NEWSFUSE_TEST_CRASH_AFTER", "stories:1")
+        monkeypatch.setattr(update.os, "_exit", lambda code: (_ for _ in ()).throw(_Killed()))
+        with pytest.raises(_Killed):
+            ingest_articles(store, ingest.ingest([str(more)]))
+        monkeypatch.delenv("NEWSFUSE_TEST_CRASH_AFTER")
+        updated = set(refresh_stories(store)[0])
+    else:  # end of batch: the window re-clustering merges the two
+        updated = set(ingest_articles(store, ingest.ingest([str(more)])).stories_updated)
+    after = store.memberships()
+    kept = store.article("denmere-gazette").story
+    assert store.article("valley-post").story == kept and kept in split and (crash or kept in updated)
+    (gone,) = set(split) - {kept}
+    assert gone not in after and moved_to(store, gone) == kept and moved_to(store, kept) is None
+    assert sorted(a for ids in after.values() for a in ids) == sorted(a.id for a in store.articles())
+    assert store.check() == []

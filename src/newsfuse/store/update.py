@@ -1,7 +1,8 @@
 """Keep the store current: add new articles (clean, analyse, store each in its own transaction), then
 place them with the streaming `dedupe.DuplicateIndex` and `cluster.StoryClusterer` (their state lives
-in the store) and re-brief only the stories whose membership changed. Story ids are the clusterer's
-and never change once given. `NEWSFUSE_TEST_CRASH_AFTER` (`N` articles or `stories:N`) makes
+in the store), re-cluster the clusterer's recent window at the end of each batch, and re-brief only the
+stories whose membership changed. Story ids are the clusterer's and are never reused; a story merged
+away by re-clustering is deleted and `moved_to` says where it went. `NEWSFUSE_TEST_CRASH_AFTER` (`N` articles or `stories:N`) makes
 the process die (`os._exit(137)`) at that point, for crash tests.
 """
 
@@ -123,7 +124,8 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     Order, so that a crash anywhere loses nothing: (1) place every unplaced article in memory;
     (2) save both stages' state and the new duplicate marks in one transaction; (3) rewrite each
     story whose members or duplicate marks differ from its stored brief, one transaction per story.
-    A crash after (2) is repaired by (3) on the next run. Returns (updated story ids, problems).
+    (4) delete stories merged away by re-clustering once all their articles sit in their new story.
+    A crash after (2) is repaired by (3)-(4) on the next run. Returns (updated story ids, problems).
     """
     crash_after = _crash_point("stories")
     with store.exclusive():
@@ -141,6 +143,7 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
             index.repointed.clear()
             clusterer.add(a)
         if marks:
+            clusterer.recluster()  # end of the ingest batch: the window re-clustering may merge/split stories
             store.save_state(
                 {DEDUPE_KEY: index.state(), CLUSTER_KEY: clusterer.state()},
                 [(aid, dup, sim) for aid, (dup, sim) in marks.items()],
@@ -185,7 +188,18 @@ def _write_changed(
         updated.append(sid)
         if crash_after is not None and len(updated) >= crash_after:
             os._exit(137)
+    if any(sid in stored for sid in clusterer.merged_into):
+        now_stored = store.memberships()  # a moved article's link went with its new story's write
+        for sid in clusterer.merged_into:
+            if sid in now_stored and not now_stored[sid]:
+                store.delete_story(sid)
     return updated, problems
+
+
+def moved_to(store: Store, story_id: str) -> str | None:
+    """The story that now holds the articles of `story_id` when re-clustering merged it away, else None."""
+    raw = store.get_state(CLUSTER_KEY)
+    return json.loads(raw).get("merged_into", {}).get(story_id) if raw else None
 
 
 def _ordered(arts: list[Article], ids: list[str]) -> list[Article]:
