@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newsfuse run examples/corpus --out out/example
+	$(BIN)/newsfuse run examples/corpus --leanings examples/leanings.csv --out out/example
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

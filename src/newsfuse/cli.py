@@ -174,6 +174,17 @@ def claims(paths: list[str] = typer.Argument(...), as_json: bool = typer.Option(
 _WORKERS_HELP = "Analyse articles on N Dask worker processes (N > 1; $NEWSFUSE_DASK_SCHEDULER for a cluster)."
 
 
+def _load_leanings(path: Path) -> dict[str, str]:
+    """Read the outlet -> leaning CSV once, or exit 2 naming the file and line to fix."""
+    from .brief.coverage import LeaningsError, load_leanings
+
+    try:
+        return load_leanings(path)
+    except LeaningsError as exc:
+        err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def brief(
     paths: list[str] = typer.Argument(...),
@@ -195,7 +206,7 @@ def brief(
     if summary_words:
         options["summary_words"] = summary_words
     if leanings:
-        options["leanings"] = str(leanings)
+        options["leanings"] = _load_leanings(leanings)
     with _progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
         briefs = pipeline.fuse_articles(
@@ -231,15 +242,17 @@ def run(
     out_dir: Path = typer.Option(Path("out"), "--out"),
     published: Optional[str] = typer.Option(None, "--published"),
     workers: int = typer.Option(1, "--workers", min=1, help=_WORKERS_HELP),
+    leanings: Optional[Path] = typer.Option(None, "--leanings", help="CSV mapping outlet -> leaning."),
 ) -> None:
     """The main job: brief every story in PATHS in JSON, Markdown and HTML under --out."""
     from . import render
 
+    options = {"leanings": _load_leanings(leanings)} if leanings else {}
     articles, problems = _read(paths)
     with _progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
         briefs = pipeline.fuse_articles(
-            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers
+            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers, **options
         )
     written = render.write(briefs, out_dir, formats=["json", "md", "html"])
     _report(problems)
