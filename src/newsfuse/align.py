@@ -587,10 +587,11 @@ def align(
             continue
         facts.append(_make_fact(members, units, E, score))
     facts.sort(key=lambda f: (-f.support, _first_position(f, units)))
+    by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
         f.id = f"f{n}"
         for v in f.variants:
-            idx = _variant_index(v, units)
+            idx = by_start.get((v.article, v.start))
             if idx is not None:
                 fact_of[(v.article, idx)] = f.id
     index = {(u.article, u.sentence.index): i for i, u in enumerate(units)}
@@ -611,13 +612,6 @@ def _attach_quote_groups(units: list[Unit], analyses: dict[str, Analysis], group
             u = row.get((v.article, s.index))
             if u is not None:
                 u.quote_groups = u.quote_groups | {g.id}
-
-
-def _variant_index(v: Variant, units: Sequence[Unit]) -> int | None:
-    for u in units:
-        if u.article == v.article and u.sentence.start == v.start:
-            return u.sentence.index
-    return None
 
 
 def _first_position(f: Fact, units: Sequence[Unit]) -> float:
