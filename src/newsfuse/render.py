@@ -232,6 +232,7 @@ def _env():
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["unquote"] = lambda t: (t or "").strip().strip("“”\"‘’„«» ,").strip()
     return env
 
 
@@ -259,14 +260,23 @@ def _view(b: Brief) -> dict:
         for a in columns:
             variant = next((v for v in f.variants if v.article == a.id), None)
             copy = any(x.duplicate_of == a.id and x.id in arts for x in b.articles)
-            row.append({"article": a.id, "variant": variant, "copy": copy and variant is None})
+            row.append({"article": a.id, "variant": variant, "wire": copy and variant is None})
         matrix.append({"fact": f, "cells": row})
     speakers: dict[str, list] = {}
     for q in b.quotes:
         speakers.setdefault(q.speaker or "Unattributed", []).append(q)
     by_speaker = sorted(speakers.items(), key=lambda kv: (-sum(len(q.articles) for q in kv[1]), kv[0]))
+    conflict_rows = {}
+    for c in b.conflicts:
+        rows: dict[tuple[str, str], list[str]] = {}
+        for x in c.claims:
+            vals = rows.setdefault((x.article, x.text), [])
+            if x.value is not None:
+                vals.append(f"{x.value:g} {x.unit}".strip())
+        conflict_rows[c.id] = [{"article": k[0], "text": k[1], "values": v} for k, v in rows.items()]
     return {
         "b": b,
+        "conflict_rows": conflict_rows,
         "lab": lab,
         "columns": columns,
         "matrix": matrix,

@@ -414,7 +414,8 @@ def _rounding(figs: list[Figure], topic: str, lo: float, hi: float, names: dict[
             differing += [t for _, t in vals]
     common = " ≈ ".join(in_units)
     listed = ", ".join(differing[:-1]) + " and " + differing[-1] if len(differing) > 1 else "the figures"
-    explanation = f"Not a contradiction: {listed} all round the same value, {common}, within the precision given."
+    both = "both" if len(differing) == 2 else "all"
+    explanation = f"Not a contradiction: {listed} {both} round the same value, {common}, within the precision given."
     return Conflict(
         id="", topic=topic, kind="rounding", severity="none", explanation=explanation,
         claims=[_claim_row(f, n) for f in figs for n in f.numbers], outlets=sorted({f.source for f in figs}),
