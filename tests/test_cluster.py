@@ -145,6 +145,10 @@ def test_window_recluster_merges_one_article_stories_under_stable_ids() -> None:
     assert res.merged == {before["peru-2"]: before["peru-1"], before["peru-3"]: before["peru-1"], before["tr-2"]: before["tr-1"]}
     assert sc.merged_into == res.merged and res.moved == 3
     assert sc.recluster().moved == 0  # stable: a second pass changes nothing
+    from newsfuse.cluster.stream import redirect
+
+    assert redirect({"story-3": "story-2", "story-2": "story-1"}, "story-3") == "story-1"  # chains are followed
+    assert sc.redirect(before["peru-3"]) == before["peru-1"]
 
 
 def test_window_recluster_splits_and_periodic_runs() -> None:

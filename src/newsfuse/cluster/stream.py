@@ -152,6 +152,13 @@ def _top_norm(vec: dict[int, float], k: int) -> dict[int, float]:
     return {t: v / n for t, v in vec.items()}
 
 
+def redirect(merged_into: dict[str, str], story_id: str) -> str:
+    """Follow a `merged_into` map (vanished id -> id that took its articles) to the story id in use now."""
+    while story_id in merged_into:
+        story_id = merged_into[story_id]
+    return story_id
+
+
 class StoryClusterer:
     """Streaming story clustering with serialisable state.
 
@@ -438,10 +445,10 @@ class StoryClusterer:
         owner: dict[int, str] = {}
         taken: set[str] = set()
         for p, members in enumerate(parts):
-            st = self.stories[old[members[0]]]
-            if st.preset and st.id not in taken and all(old[a] == st.id for a in members if self.stories[old[a]].preset):
-                owner[p] = st.id
-                taken.add(st.id)
+            bundle = next((old[a] for a in members if self.stories[old[a]].preset), None)  # at most one: locked
+            if bundle is not None:
+                owner[p] = bundle
+                taken.add(bundle)
         overlap = Counter((p, old[a]) for p, members in enumerate(parts) for a in members)
         order = {sid: i for i, sid in enumerate(reversed(sids))}  # ties: the longer-standing story keeps its id
         for (p, sid), _n in sorted(overlap.items(), key=lambda kv: (-kv[1], order[kv[0][1]], kv[0][0])):
@@ -472,12 +479,12 @@ class StoryClusterer:
             if sid not in self.stories:
                 home = Counter(self.story_of[a] for a in before[sid]).most_common(1)[0][0]
                 result.merged[sid] = home
-        for sid, home in result.merged.items():
-            for k, v in self.merged_into.items():
-                if v == sid:
-                    self.merged_into[k] = home
-            self.merged_into[sid] = home
+        self.merged_into.update(result.merged)
         return result
+
+    def redirect(self, story_id: str) -> str:
+        """Where a story id lives now: followed through `merged_into` (ids are never reused, so chains end)."""
+        return redirect(self.merged_into, story_id)
 
     def _vec(self, aid: str) -> _Doc:
         """The document vectors of a window article (re-derived from its kept text after a reload)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import brief as brief_stage
 from .. import cluster, dates, dedupe, pipeline, render
+from ..cluster import stream
 from ..ingest import Problem, content_hash
 from ..model import Article, Story
 from . import ArticleRejected, Store, now
@@ -143,7 +144,8 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
             index.repointed.clear()
             clusterer.add(a)
         if marks:
-            clusterer.recluster()  # end of the ingest batch: the window re-clustering may merge/split stories
+            if clusterer.since_recluster:  # end of the ingest batch: re-cluster the window (may merge/split stories)
+                clusterer.recluster()
             store.save_state(
                 {DEDUPE_KEY: index.state(), CLUSTER_KEY: clusterer.state()},
                 [(aid, dup, sim) for aid, (dup, sim) in marks.items()],
@@ -199,7 +201,8 @@ def _write_changed(
 def moved_to(store: Store, story_id: str) -> str | None:
     """The story that now holds the articles of `story_id` when re-clustering merged it away, else None."""
     raw = store.get_state(CLUSTER_KEY)
-    return json.loads(raw).get("merged_into", {}).get(story_id) if raw else None
+    merged = json.loads(raw).get("merged_into", {}) if raw else {}
+    return stream.redirect(merged, story_id) if story_id in merged else None
 
 
 def _ordered(arts: list[Article], ids: list[str]) -> list[Article]:
