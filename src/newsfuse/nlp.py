@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -90,11 +91,29 @@ def _embedder() -> _Embedder:
     return _Embedder()
 
 
+_MEMO: OrderedDict[str, np.ndarray] = OrderedDict()
+MEMO_MAX = 200_000  # ~300 MB of float32 vectors at most; least recently used go first
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Sentence embeddings, shape (len(texts), 384), L2-normalised (dot product = cosine)."""
+    """Sentence embeddings, shape (len(texts), 384), L2-normalised (dot product = cosine).
+
+    Memoised by text, so stages that ask for the same sentences (align, summary, cluster) pay once.
+    """
+    texts = list(texts)
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return _embedder()(list(texts))
+    missing = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+    if missing:
+        for t, v in zip(missing, _embedder()(missing)):
+            _MEMO[t] = v
+    out = np.empty((len(texts), 384), dtype=np.float32)
+    for i, t in enumerate(texts):
+        out[i] = _MEMO[t]
+        _MEMO.move_to_end(t)
+    while len(_MEMO) > MEMO_MAX:
+        _MEMO.popitem(last=False)
+    return out
 
 
 def sentences(article_id: str, doc: Doc, to_raw=None) -> list:

@@ -1,0 +1,35 @@
+"""The shared models: spaCy sentences around quotes and memoised MiniLM embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsfuse import nlp
+from newsfuse.model import Article
+
+
+def test_sentences_split_around_quotes_and_map_to_raw():
+    raw = 'The council met on Monday. "We will reopen the bridge in May," the mayor said. Work starts soon.'
+    art = Article(id="a", raw=raw, text=raw)
+    [doc] = nlp.parse([art.text])
+    sents = nlp.sentences(art.id, doc, art.raw_offset)
+    assert [s.text[:4] for s in sents] == ["The ", '"We ', "Work"]
+    assert all(raw[s.start : s.end] == s.text for s in sents)
+
+
+def test_embeddings_are_normalised_and_reworded_quotes_are_close():
+    vecs = nlp.embed([
+        "We will rebuild every flooded home, the mayor promised.",
+        "The mayor said the city would rebuild all the homes the flood destroyed.",
+        "The football club signed a new goalkeeper on a two-year deal.",
+    ])
+    assert vecs.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert vecs[0] @ vecs[1] > 0.6 > vecs[0] @ vecs[2]
+
+
+def test_embed_memo_returns_identical_vectors_without_recomputing(monkeypatch):
+    first = nlp.embed(["A ferry ran aground off the northern cape."])
+    monkeypatch.setattr(nlp, "_embedder", lambda: (_ for _ in ()).throw(AssertionError("recomputed")))
+    again = nlp.embed(["A ferry ran aground off the northern cape."])
+    assert np.array_equal(first, again)
