@@ -164,6 +164,7 @@ class StoryClusterer:
 
     `add(article)` returns the story id the article joins (a preset `article.story` is kept as is).
     `state()` / `from_state()` round-trip everything as JSON-able data so a store can persist it.
+    `recluster()` (periodic and on demand) may move articles; `merged_into` / `redirect()` follow vanished ids.
     """
 
     def __init__(
@@ -355,7 +356,8 @@ class StoryClusterer:
 
     # ---- public streaming API -------------------------------------------------------------------
     def add(self, article: Article, *, embedding: np.ndarray | None = None) -> str:
-        """Place one article: its preset story, its duplicate's story, the best active story, or a new one."""
+        """Place one article (preset story, duplicate's story, best active story, or a new one); every
+        `recluster_every` articles the window is re-clustered, so the id returned is the one after that."""
         feats = F.extract(article)
         if not self.frozen_df:
             self.observe(feats)
