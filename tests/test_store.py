@@ -337,7 +337,7 @@ class _Killed(BaseException):
 
 
 @pytest.mark.parametrize("crash", [False, True])
-def test_recluster_merges_stored_stories_and_redirects(store, tmp_path, monkeypatch, crash):
+def test_recluster_merges_stored_stories_and_redirects(store, db_url, tmp_path, monkeypatch, crash):
     from newsfuse.cluster import StoryClusterer
     from newsfuse.cluster.stream import Reclustered
     from newsfuse.store import update
@@ -368,3 +368,10 @@ def test_recluster_merges_stored_stories_and_redirects(store, tmp_path, monkeypa
     assert gone not in after and moved_to(store, gone) == kept and moved_to(store, kept) is None
     assert sorted(a for ids in after.values() for a in ids) == sorted(a.id for a in store.articles())
     assert store.check() == []
+    if not crash:  # `newsfuse show OLD_ID` follows the merge instead of failing
+        from typer.testing import CliRunner
+
+        from newsfuse.cli import app
+
+        res = CliRunner().invoke(app, ["show", gone, "--format", "json", "--db", db_url])
+        assert res.exit_code == 0 and json.loads(res.stdout)["stories"][0]["id"] == kept

@@ -344,6 +344,13 @@ def show(
     st = _open_store(db)
     try:
         doc = st.brief(story)
+        if doc is None:
+            from .store.update import moved_to
+
+            target = moved_to(st, story)
+            if target:
+                err.print(f"note: story {story} was merged into {target}; showing {target}", markup=False, highlight=False)
+                story, doc = target, st.brief(target)
         text = st.rendered(story, fmt) if doc is not None and fmt != "json" else None
     except StoreError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
