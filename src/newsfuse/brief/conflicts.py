@@ -46,6 +46,57 @@ DOWN = {"more than", "over", "at least", "above", "exceeding", "no fewer than"}
 APPROX = {"around", "about", "approximately", "roughly", "some", "an estimated", "estimated", "nearly", "almost"}
 
 
+# what a count counts: predicate classes found near the number ("people killed" vs "people missing")
+_PREDICATES: dict[str, tuple[str, ...]] = {
+    "dead": ("kill", "dead", "died", "die ", "dying", "death", "toll", "fatalit", "perish", "lost their lives", "lives lost"),
+    "missing": ("missing", "unaccounted", "disappeared"),
+    "injured": ("injur", "wounded", "hurt", "hospitali"),
+    "displaced": ("evacuat", "displaced", "homeless", "shelter", "moved to", "relocat", "fled", "forced from",
+                  "forcing", "forced out", "from their homes", "lost their homes"),
+    "rescued": ("rescued", "lifted", "saved", "pulled from", "airlifted"),
+    "arrested": ("arrest", "detained", "detain", "charged"),
+}
+_PEOPLE = {"people", "person", "persons", "resident", "residents", "civilian", "civilians", "victim", "victims",
+           "child", "children", "adult", "adults", "worker", "workers", "passenger", "passengers", "soldier",
+           "soldiers", "man", "men", "woman", "women", "citizen", "citizens", "individual", "individuals"}
+_TRANSPARENT = {"", "number", "toll", "total", "figure", "count", "tally"}
+# measures too generic to tell two lengths/amounts apart ("range" vs "distance")
+_GENERIC = {"range", "distance", "length", "amount", "number", "total", "figure", "level", "area", "mass", "volume",
+            "speed", "time", "duration", "share", "percent"}
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s(?:and|but|after|while|where|before|although)\s", re.I)
+_UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|now|latest|updated|revised|"
+                         r"has grown|grew|reached|fell|dropped|lowered)\b", re.I)
+
+
+def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
+    """What a count counts, as 'people:<predicate>' for people (killed/missing/...) or the head noun.
+
+    The predicate nearest the number within its clause decides ("Five people have died and eight are
+    missing": five -> dead, eight -> missing); 'people:?' when none is found."""
+    words = align_stage.measure_key(claim.measures).split()
+    head = words[-1] if words else ""
+    if head not in _PEOPLE and head not in _TRANSPARENT and not (len(words) > 1 and words[0] in _PEOPLE):
+        return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    s0, s1 = claim.start, max(claim.end, q.end)
+    text = raw[s0:s1].lower() if 0 <= s0 < s1 <= len(raw) else claim.text.lower()
+    pos = q.start - s0 if s0 <= q.start <= s1 else text.find(q.text.lower())
+    if pos < 0:
+        return "people:?"
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    lo = max((b for b in breaks if b < pos), default=0)
+    hi = min((b for b in breaks if b > pos + len(q.text)), default=len(text))
+    clause = text[lo:hi] + " "
+    at = pos - lo
+    best, dist = "?", 10**6
+    for cls, cues in _PREDICATES.items():
+        for cue in cues:
+            for m in re.finditer(re.escape(cue), clause):
+                d = abs(m.start() - at)
+                if d < dist:
+                    best, dist = cls, d
+    return f"people:{best}"
+
+
 def dimension(unit: str) -> tuple[str, float] | None:
     """(dimension, factor to base) of a unit; currencies are their own dimension; None when unknown."""
     if unit in UNITS:
@@ -128,6 +179,7 @@ class Figure:
     published: str | None = None
     source: str = ""
     measure: str = ""
+    what: str = ""  # for counts: what is counted (`count_measure`)
 
     @property
     def lo(self) -> float:
@@ -173,6 +225,8 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
                 sentence=align_stage.sentence_of(sentences, c.start),
                 published=article.published, source=source, measure=align_stage.measure_key(c.measures),
             )
+            if dim == "count":
+                cur.what = count_measure(c, q, article.raw)
             out.append(cur)
     return out
 
@@ -184,11 +238,13 @@ def _interval_overlap(figs: Sequence[Figure]) -> tuple[float, float]:
 def _fmt(v: float) -> str:
     if abs(v) >= 100:
         return f"{v:,.0f}"
-    return f"{v:g}"
+    return f"{v:.3g}"
 
 
 def _unit_word(unit: str) -> str:
-    return {"kilometer": "km", "mile": "miles", "kilometre": "km", "": "", "ordinal": ""}.get(unit, unit.replace("_", " "))
+    words = {"kilometer": "km", "mile": "miles", "kilometre": "km", "meter": "m", "metre": "m", "foot": "feet",
+             "inch": "inches", "yard": "yards", "": "", "ordinal": ""}
+    return words.get(unit, unit.replace("_", " "))
 
 
 @dataclass
@@ -200,7 +256,7 @@ class _Ctx:
 
 
 def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
-    """How two figures relate: 'same' (same thing measured), 'other' (different things), or None."""
+    """How two figures relate: 'same' (same thing measured), 'other' (different things that look alike), or None."""
     if a.dim != b.dim or a.article == b.article:
         return None
     if a.source == b.source and (a.published or "") == (b.published or ""):
@@ -214,15 +270,28 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     subj_a, subj_b = a.claim.subject.lower(), b.claim.subject.lower()
     if subj_a and subj_b and subj_a != subj_b and not fact:
         return None
-    if a.measure and b.measure:
+    close = fact or (sim >= 0.75 and lex >= 0.2)
+    if a.dim == "count":
+        # a count is compared only with a count of the same thing: head noun plus predicate
+        if a.what != b.what:
+            if a.what.startswith("people:") and b.what.startswith("people:") and "people:?" not in (a.what, b.what):
+                return None  # killed vs missing: different measures, nothing worth saying
+            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b) else None
+        if a.what == "people:?":
+            return "same" if close else None  # "180,000 people" vs "4,000 people": unknown, only when aligned
+        return "same" if (sim >= 0.35 or fact or lex >= 0.1) else None
+    generic = {a.measure, b.measure} & _GENERIC or not (a.measure and b.measure)
+    if not generic:
         ta, tb = set(a.measure.split()), set(b.measure.split())
         if ta & tb and (len(ta & tb) / len(ta | tb) >= 0.5 or a.measure.split()[-1] == b.measure.split()[-1]):
             return "same" if (sim >= 0.35 or fact or lex >= 0.1) else None
-        if a.dim in ("ordinal", "count") and sim >= 0.45:
-            return "other"
+        if a.dim == "ordinal" and sim >= 0.45:
+            return "other"  # "third visit" vs "sixth meeting": looks alike, counts different things
         return None
-    if fact or (sim >= 0.75 and lex >= 0.2):
+    if close:
         return "same"
+    if a.numbers[0].unit == b.numbers[0].unit and a.numbers[0].value == b.numbers[0].value and sim >= 0.4 and lex >= 0.1:
+        return "same"  # one number restated, e.g. with different conversions: at worst a rounding note
     return None
 
 
@@ -282,6 +351,7 @@ def find(
         out.append(_different_measure(a, b, ctx))
     if alignment is not None:
         out += horizons(articles, analyses, alignment, sources)
+        out += attribute_years(articles, analyses, alignment, sources)
     rank = {"high": 0, "medium": 1, "low": 2, "none": 3}
     out.sort(key=lambda c: (rank.get(c.severity, 4), c.kind))
     for n, c in enumerate(out, 1):
@@ -295,7 +365,7 @@ def _candidate_pairs(figs: Sequence[Figure], cap: int = 40) -> list[tuple[int, i
     Buckets by (dimension, measure head) and caps each bucket, so cost stays linear in figures."""
     buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(figs):
-        head = f.measure.split()[-1] if f.measure else ""
+        head = f.what if f.dim == "count" else (f.measure.split()[-1] if f.measure else "")
         buckets[(f.dim, head)].append(i)
         if head:
             buckets[(f.dim, "")].append(i)  # measure-less figures may still match by sentence
@@ -322,15 +392,29 @@ def _outlets(figs: Sequence[Figure], ctx: _Ctx) -> list[str]:
     return sorted({f.source for f in figs})
 
 
+_WHAT_TOPIC = {"dead": "people killed", "missing": "people missing", "injured": "people injured",
+               "displaced": "people displaced", "rescued": "people rescued", "arrested": "people arrested"}
+
+
 def _topic(figs: Sequence[Figure]) -> str:
+    whats = {f.what for f in figs}
+    if len(whats) == 1 and next(iter(whats)).split(":")[-1] in _WHAT_TOPIC:
+        return _WHAT_TOPIC[next(iter(whats)).split(":")[-1]]
     measures = [f.claim.measures for f in figs if f.claim.measures]
     if measures:
         return max(set(measures), key=measures.count)
     return figs[0].primary.text
 
 
+def _pub(f: Figure) -> str:
+    return f.published or ""
+
+
 def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
-    """Classify a group of figures about one thing; None when they agree."""
+    """Classify a group of figures about one thing; None when they agree.
+
+    Figures published at different times that move one way (or say "rose to", "now") are an `update`;
+    only figures published together that cannot all be right are a `contradiction`."""
     # keep one figure per article (its first), so an article restating a number is not a conflict
     by_art: dict[str, Figure] = {}
     for f in figs:
@@ -348,17 +432,14 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     topic = _topic(figs)
     lo, hi = _interval_overlap(figs)
     names = {f.article: (f.source or f.article) for f in figs}
-    pubs = [f.published or "" for f in figs]
-    timed = all(pubs) and len(set(pubs)) == len(pubs)
     flo, fhi = max(f.flo for f in figs), min(f.fhi for f in figs)
     if flo <= fhi and not any(f.vague for f in figs):
         return _rounding(figs, topic, flo, fhi, names)  # the numbers as written fit one value
-    if lo <= hi:
-        if any(f.vague for f in figs):
-            return None  # "thousands" vs "3,000": compatible, nothing to say
-        if not timed:
-            return None  # "at least 5" and "7" can both be true
+    timed = all(f.published for f in figs) and len({_pub(f) for f in figs}) > 1
+    if timed and _is_update(figs, ctx):
         return _update(figs, topic, names, ctx)
+    if lo <= hi:
+        return None  # "at least 5" and "7", "thousands" and "3,000": compatible
     if any(f.vague for f in figs) or any(n.qualifier in APPROX for f in figs for n in f.numbers):
         rows = "; ".join(f"{f.primary.text} ({names[f.article]})" for f in figs)
         return Conflict(
@@ -366,8 +447,18 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
             explanation=f"Imprecise figures for {topic}: {rows}; they differ but at least one is vague.",
             claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
         )
-    if timed:
-        return _update(figs, topic, names, ctx)
+    clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
+    if timed and not clash:
+        ordered = sorted(figs, key=_pub)
+        rows = ", then ".join(f"{f.primary.text} ({names[f.article]}, {f.published})" for f in ordered)
+        return Conflict(
+            id="", topic=topic, kind="soft", severity="low",
+            explanation=f"The figure for {topic} differs between reports published at different times ({rows}); "
+                        "it may have been revised.",
+            claims=[_claim_row(f) for f in ordered], outlets=_outlets(figs, ctx),
+        )
+    if clash:
+        figs = max(clash, key=len)
     vals = [f.numbers[0].lo + f.numbers[0].hi for f in figs]
     spread = (max(vals) - min(vals)) / max(abs(max(vals)), 1e-9)
     rows = " vs ".join(f"{f.primary.text} ({names[f.article]})" for f in figs)
@@ -378,9 +469,34 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     )
 
 
+def _by_time(figs: Sequence[Figure]) -> list[list[Figure]]:
+    """Figures grouped by identical publication time (date when no time is known), earliest first."""
+    groups: dict[str, list[Figure]] = defaultdict(list)
+    for f in figs:
+        groups[_pub(f)].append(f)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
+    """True when figures published together agree and, in publication order, move one way only or
+    the later reports say the figure changed ("rose to", "now", "latest")."""
+    groups = _by_time(figs)
+    for g in groups:
+        glo, ghi = _interval_overlap(g)
+        if glo > ghi:
+            return False  # published together and incompatible: a contradiction, not an update
+    vals = [[n.value * (dimension(n.unit) or ("", 1.0))[1] for f in g for n in f.numbers[:1]] for g in groups]
+    up = all(max(a) <= min(b) for a, b in zip(vals, vals[1:]))
+    down = all(min(a) >= max(b) for a, b in zip(vals, vals[1:]))
+    if up or down:
+        return True
+    later = [f for g in groups[1:] for f in g]
+    return bool(later) and all(_UPDATE_CUE.search(f.claim.text or "") for f in later)
+
+
 def _update(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict:
     """Breaking news revised over time: figures ordered by publication, the latest is current."""
-    ordered = sorted(figs, key=lambda f: f.published or "")
+    ordered = sorted(figs, key=_pub)
     rows = ", then ".join(f"{f.primary.text} ({names[f.article]}, {f.published})" for f in ordered)
     latest = ordered[-1]
     return Conflict(
@@ -433,6 +549,75 @@ def _different_measure(a: Figure, b: Figure, ctx: _Ctx) -> Conflict:
         id="", topic=f"{a.claim.measures} / {b.claim.measures}", kind="different-measure", severity="none",
         explanation=explanation, claims=[_claim_row(a), _claim_row(b)], outlets=sorted({na, nb}),
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# attribute years: "the dam, built in 1962" vs "the dam, built in 1958" (years are not claims)
+# ----------------------------------------------------------------------------------------------
+
+_ATTR_VERBS = ("built|constructed|completed|founded|established|opened|erected|commissioned|inaugurated|"
+               "launched|created|formed|born|designed|installed|incorporated")
+_ATTR_YEAR = re.compile(
+    r"\b([A-Za-z][\w-]*)(?:,|\s+(?:was|were|is|had been|has been|first))?\s+(" + _ATTR_VERBS + r")\s+in\s+"
+    r"((?:1[5-9]|20)\d\d)\b(?!\s*(?:-|–|to)\s*\d)"
+)
+YEAR_SIM = 0.3
+
+
+def attribute_years(
+    articles: Sequence[Article], analyses: dict[str, Analysis], alignment: align_stage.Alignment, sources: dict[str, str]
+) -> list[Conflict]:
+    """Contradictions between years given for one fixed attribute of one thing ("dam ... built in YEAR").
+
+    Matched on (noun, participle) and similar sentences; an outlet giving two years for it is ambiguous and skipped."""
+    found: dict[tuple[str, str], dict[str, tuple[str, Sentence]]] = defaultdict(dict)
+    ambiguous: set[tuple[str, str, str]] = set()
+    for a in articles:
+        an = analyses.get(a.id)
+        if not an or a.duplicate_of:
+            continue
+        src = sources.get(a.id, a.id)
+        for s in an.sentences:
+            for m in _ATTR_YEAR.finditer(s.text):
+                noun = m.group(1).lower()
+                if noun in _stop() or noun.isdigit():
+                    continue
+                key = (noun, m.group(2).lower())
+                prev = found[key].get(src)
+                if prev and prev[0] != m.group(3):
+                    ambiguous.add((*key, src))
+                found[key].setdefault(src, (m.group(3), s))
+    pubs = {a.id: a.published for a in articles}
+    out = []
+    for key, by_src in found.items():
+        items = [(src, y, s) for src, (y, s) in by_src.items() if (*key, src) not in ambiguous]
+        if len({y for _, y, _ in items}) < 2:
+            continue
+        years: dict[str, list[tuple[str, Sentence]]] = defaultdict(list)
+        for src, y, s in items:
+            years[y].append((src, s))
+        ys = sorted(years)
+        # every pair of differing years must come from sentences about the same thing
+        ok = all(
+            any(alignment.similarity((s1.article, s1.index), (s2.article, s2.index)) >= YEAR_SIM
+                for _, s1 in years[y1] for _, s2 in years[y2])
+            for i, y1 in enumerate(ys) for y2 in ys[i + 1:]
+        )
+        if not ok:
+            continue
+        rows = " vs ".join(f"{y} ({', '.join(src for src, _ in years[y])})" for y in ys)
+        topic = f"year {key[0]} {key[1]}"
+        out.append(Conflict(
+            id="", topic=topic, kind="contradiction", severity="medium",
+            explanation=f"Outlets disagree on when the {key[0]} was {key[1]}: {rows}; the years cannot both be right.",
+            claims=[ConflictClaim(s.article, s.text, float(y), "year", pubs.get(s.article)) for y in ys for _, s in years[y]],
+            outlets=sorted(by_src),
+        ))
+    return out
+
+
+def _stop() -> frozenset[str]:
+    return frozenset({"the", "a", "an", "it", "which", "that", "and", "was", "were", "he", "she", "they", "who", "first"})
 
 
 # ----------------------------------------------------------------------------------------------
