@@ -142,12 +142,22 @@ def to_json(briefs: Sequence[Brief]) -> dict:
 
 
 def _labels(b: Brief) -> dict[str, str]:
-    """Short citation labels per article: outlet when known (numbered if repeated), else [n]."""
+    """Short citation labels per article: outlet when known (numbered if repeated), else the article id."""
     out, used = {}, {}
-    for n, a in enumerate(b.articles, 1):
-        base = a.outlet or f"{n}"
+    for a in b.articles:
+        base = a.outlet or a.id
         used[base] = used.get(base, 0) + 1
         out[a.id] = base if used[base] == 1 else f"{base} {used[base]}"
+    return out
+
+
+def single_source_cites(b: Brief) -> list[list[str]]:
+    """Per single-source item, the articles to cite: the article plus its wire copies that carry the sentence."""
+    out = []
+    for s in b.single_source:
+        key = " ".join(s.text.split())
+        copies = [a.id for a in b.articles if a.duplicate_of == s.article and key in " ".join((a.text or a.raw).split())]
+        out.append([s.article, *copies])
     return out
 
 
@@ -199,7 +209,7 @@ def to_markdown(b: Brief) -> str:
         lines.append("")
     if b.single_source:
         lines += ["## Reported by one source only", ""]
-        lines += [f"- {_md(s.text)} {cite([s.article])} — *{_md(s.why)}*" for s in b.single_source]
+        lines += [f"- {_md(s.text)} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))]
         lines.append("")
     if b.timeline:
         lines += ["## Timeline", ""]
@@ -274,8 +284,18 @@ def _view(b: Brief) -> dict:
             if x.value is not None:
                 vals.append(f"{x.value:g} {x.unit}".strip())
         conflict_rows[c.id] = [{"article": k[0], "text": k[1], "values": v} for k, v in rows.items()]
+    cov = ""
+    if b.coverage:
+        from .brief.coverage import coverage_html
+
+        try:
+            cov = coverage_html(b.coverage)
+        except Exception:  # a malformed coverage dict must not sink the report
+            cov = ""
     return {
         "b": b,
+        "coverage_html": cov,
+        "single_source": list(zip(b.single_source, single_source_cites(b))),
         "conflict_rows": conflict_rows,
         "lab": lab,
         "columns": columns,

@@ -95,9 +95,18 @@ def single_source(
         score = sum(2.0 if r.startswith("only") else 1.5 if r.startswith("figures") else 1.0 for r in reasons)
         score += float(on_topic[i]) - u.sentence.index / 200
         items.append((score, u, "; ".join(reasons)))
-    items.sort(key=lambda x: -x[0])
+    # a wire copy repeats its original's sentences: one item per (source, sentence), citing the original
+    copy = {a.id for a in articles if a.duplicate_of}
+    items.sort(key=lambda x: (-x[0], x[1].article in copy))
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for it in items:
+        key = (it[1].source, " ".join(it[1].sentence.text.lower().split()))
+        if key not in seen:
+            seen.add(key)
+            kept.append(it)
     out = []
-    for _, u, why in items[:MAX_ITEMS]:
+    for _, u, why in kept[:MAX_ITEMS]:
         out.append(
             SingleSource(article=u.article, text=u.sentence.text, start=u.sentence.start, end=u.sentence.end,
                          why=f"{u.source}: {why}")
