@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsfuse import ingest, nlp, pipeline  # noqa: E402
 from newsfuse.brief import summary as summary_mod  # noqa: E402
+from newsfuse.brief import summary_train  # noqa: E402
 from newsfuse.model import Analysis, Article, Sentence  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
@@ -252,9 +253,23 @@ def verbatim(sent_text: str, cited: list[Article]) -> bool:
     return any(s in _norm(a.raw) for a in cited)
 
 
+_FOLD_MODELS: list[dict] = []
+
+
+def fold_models() -> list[dict]:
+    """The scorer retrained K times on dev without each fold (cached): dev figures are cross-validated."""
+    if not _FOLD_MODELS:
+        _FOLD_MODELS.extend(summary_train.fold_models(summary_train.all_rows("dev")))
+    return _FOLD_MODELS
+
+
 def run(set_name: str, split: str, systems: list[str], *, clean: bool = True, cache_embeddings: bool = True,
-        options: dict | None = None, verbose: bool = False) -> dict:
-    """Scores of every system on one split: {system: (R1, R2, RLsum)}, plus newsfuse's checks and speed."""
+        options: dict | None = None, verbose: bool = False, cv: bool = True) -> dict:
+    """Scores of every system on one split: {system: (R1, R2, RLsum)}, plus newsfuse's checks and speed.
+
+    On dev (with `cv`) each story is summarised by the fold model that never saw it; test uses the shipped model."""
+    shipped = summary_mod._model()
+    folds = fold_models() if cv and split == "dev" and shipped is not None and "newsfuse" in systems else None
     from rouge_score import rouge_scorer
 
     _, budget = SETS[set_name]
@@ -276,6 +291,8 @@ def run(set_name: str, split: str, systems: list[str], *, clean: bool = True, ca
         n += 1
         for sysname in systems:
             if sysname == "newsfuse":
+                if folds:
+                    summary_mod.set_model(folds[summary_train.fold_of(str(rec["id"]))])
                 t0 = time.perf_counter()
                 summ = summary_mod.summarize(arts, analyses, max_words=budget, **opts) if arts else []
                 t_sum += time.perf_counter() - t0
@@ -291,6 +308,7 @@ def run(set_name: str, split: str, systems: list[str], *, clean: bool = True, ca
             totals[sysname] += [sc["rouge1"].fmeasure, sc["rouge2"].fmeasure, sc["rougeLsum"].fmeasure]
         if verbose and "newsfuse" in systems and n <= 2:
             print("\n".join(sents), "\n---", file=sys.stderr)
+    summary_mod.set_model(shipped)
     if cache:
         cache.save()
         nlp.embed = cache.inner
@@ -321,13 +339,14 @@ def main() -> None:
     ap.add_argument("--raw", action="store_true", help="skip the clean stage (to measure what cleaning does)")
     ap.add_argument("--speed", type=int, default=100, help="stories timed (uncached embeddings); 0 = skip")
     ap.add_argument("--write", action="store_true", help="write bench/results/summaries.md")
+    ap.add_argument("--no-cv", action="store_true", help="dev with the shipped model (trained on dev: optimistic)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     rows = []
     speeds = {}
     for set_name in args.sets:
         for split in args.splits:
-            r = run(set_name, split, args.systems, clean=not args.raw, verbose=args.verbose)
+            r = run(set_name, split, args.systems, clean=not args.raw, verbose=args.verbose, cv=not args.no_cv)
             f, c = r["verbatim"]
             for s, (r1, r2, rl) in r["scores"].items():
                 rows.append((set_name, split, s, r1, r2, rl))

@@ -9,8 +9,11 @@ sentence (or the same fact), and are ordered by position in their articles.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
+
+from pathlib import Path
 
 import numpy as np
 
@@ -178,6 +181,150 @@ def _z(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
 
 
+FEATURES = (
+    "corr", "cent", "tfidf", "title", "pos_exp", "len_prior", "pos", "rel_pos", "first", "art_rank",
+    "log_words", "numbers", "caps", "quote", "support", "n_art", "log_cands", "log_art_words", "log_mean_art_words",
+    "stance_center", "stance_known", "bt_sim", "bt_overlap", "title_overlap", "lex_corr", "z_corr", "z_pos", "z_cent", "z_tfidf", "z_title", "z_len",
+)
+_NUM = re.compile(r"\d")
+_QUOTE = re.compile(r'["“”]')
+
+
+def features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis], E: np.ndarray,
+             T: np.ndarray, sim: np.ndarray, p: Params, titles: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One row of FEATURES per candidate, plus each candidate's best similarity to every article."""
+    art_of = np.array([c.article for c in cands])
+    n_art = len(originals)
+    # corroboration: for each other article, the best similarity to one of its sentences
+    best = np.zeros((len(cands), n_art), dtype=np.float32)
+    for ai in range(n_art):
+        mask = art_of == ai
+        if mask.any():
+            best[:, ai] = sim[:, mask].max(1)
+    own = np.zeros_like(best, dtype=bool)
+    own[np.arange(len(cands)), art_of] = True
+    present = np.array([(art_of == ai).any() for ai in range(n_art)])
+    others = present[None, :] & ~own
+    n_others = others.sum(1)
+    corr = np.where(n_others > 0, (best * others).sum(1) / np.maximum(n_others, 1), 0.0)
+    support = np.where(n_others > 0, ((best >= p.cite) & others).sum(1) / np.maximum(n_others, 1), 0.0)
+
+    centroid = E.mean(0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    cent = E @ centroid
+    tfidf = _tfidf_centrality([c.text for c in cands])
+    posn = np.array([c.pos for c in cands], dtype=np.float32)
+    pos = np.exp(-posn / p.pos_scale)
+    words = np.array([c.words for c in cands], dtype=np.float32)
+    length = np.minimum(1.0, words / p.len_words)
+    title = (E @ T.T).max(1) if len(T) else np.zeros(len(cands))
+    per_art = np.bincount(art_of, minlength=n_art).astype(np.float32)
+    art_words = np.array([len(a.text.split()) for a in originals], dtype=np.float32)
+    rel = posn / np.maximum(per_art[art_of], 1)
+    texts = [c.text for c in cands]
+    numbers = np.array([min(3, len(_NUM.findall(t))) for t in texts], dtype=np.float32)
+    caps = np.array([sum(1 for w in t.split()[1:] if w[:1].isupper()) / max(1, c.words) for t, c in zip(texts, cands)],
+                    dtype=np.float32)
+    quote = np.array([1.0 if _QUOTE.search(t) else 0.0 for t in texts], dtype=np.float32)
+    ones = np.ones(len(cands), dtype=np.float32)
+    cols = [
+        corr, cent, tfidf, title, pos, length, np.minimum(posn, 30.0), rel, (posn == 0).astype(np.float32),
+        art_of / max(1, n_art - 1), np.log1p(words), numbers, caps, quote, support, ones * min(n_art, 10),
+        ones * np.log1p(len(cands)), np.log1p(art_words[art_of]), ones * float(np.log1p(art_words.mean())),
+        np.array([1.0 if (originals[a].stance or "").lower() == "center" else 0.0 for a in art_of]),
+        np.array([1.0 if originals[a].stance else 0.0 for a in art_of]),
+        *_title_and_lexical(texts, art_of, originals, E, T, titles or [], n_art),
+        _z(corr), _z(pos), _z(cent), _z(tfidf), _z(title), _z(length),
+    ]
+    return np.stack([np.asarray(c, dtype=np.float32) for c in cols], 1), best
+
+
+def _title_and_lexical(texts: list[str], art_of: np.ndarray, originals: list[Article], E: np.ndarray,
+                       T: np.ndarray, titles: list[str], n_art: int) -> list[np.ndarray]:
+    """Similarity to the bundle's own headline, word overlap with titles, and cross-outlet word sharing."""
+    bundle_title = next(((a.meta.get("bundle") or {}).get("title") or "" for a in originals
+                         if (a.meta.get("bundle") or {}).get("title")), "")
+    toks = [set(_tokens(t)) for t in texts]
+    if bundle_title.strip():
+        bt = set(_tokens(bundle_title))
+        bt_sim = E @ (T[titles.index(bundle_title)] if bundle_title in titles else nlp.embed([bundle_title])[0])
+        bt_overlap = np.array([len(t & bt) / max(1, len(bt)) for t in toks])
+    else:
+        bt_sim = bt_overlap = np.zeros(len(texts))
+    titles = [set(_tokens(a.title)) for a in originals if a.title]
+    title_overlap = np.array([max((len(t & tt) / max(1, len(tt)) for tt in titles), default=0.0) for t in toks])
+    art_vocab = [set() for _ in range(n_art)]
+    for t, a in zip(toks, art_of):
+        art_vocab[a] |= t
+    lex = np.zeros(len(texts))
+    if n_art > 1:
+        for i, (t, a) in enumerate(zip(toks, art_of)):
+            if t:
+                lex[i] = sum(sum(1 for b in range(n_art) if b != a and w in art_vocab[b]) for w in t) / (len(t) * (n_art - 1))
+    return [bt_sim, bt_overlap, title_overlap, lex]
+
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "summary-model.json"
+_MODEL_CACHE: dict[str, dict | None] = {}
+
+
+def _model() -> dict | None:
+    """The learned sentence scorer (JSON: linear weights and/or small regression trees), or None."""
+    if "m" not in _MODEL_CACHE:
+        m = None
+        if MODEL_PATH.exists():
+            m = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+            if list(m.get("features", [])) != list(FEATURES):
+                m = None  # stale model: fall back to the hand weights
+        _MODEL_CACHE["m"] = m
+    return _MODEL_CACHE["m"]
+
+
+def set_model(model: dict | None) -> None:
+    """Replace the scorer in memory (training and cross-validation runs)."""
+    _MODEL_CACHE["m"] = model
+
+
+def _predict(model: dict, X: np.ndarray) -> np.ndarray:
+    """Score = standardised linear part + sum of tree leaves."""
+    out = np.full(len(X), float(model.get("bias", 0.0)))
+    if "weights" in model:
+        mu, sd = np.asarray(model["mean"]), np.asarray(model["scale"])
+        out += ((X - mu) / sd) @ np.asarray(model["weights"])
+    lr = float(model.get("learning_rate", 1.0))
+    for t in model.get("trees", []):
+        feat, thr = np.asarray(t["feature"]), np.asarray(t["threshold"])
+        left, right, val = np.asarray(t["left"]), np.asarray(t["right"]), np.asarray(t["value"])
+        node = np.zeros(len(X), dtype=int)
+        for _ in range(t.get("depth", 8) + 1):
+            leaf = left[node] < 0
+            if leaf.all():
+                break
+            go_left = X[np.arange(len(X)), np.maximum(feat[node], 0)] <= thr[node]
+            node = np.where(leaf, node, np.where(go_left, left[node], right[node]))
+        out += lr * val[node]
+    return out
+
+
+
+def _story_matrix(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis],
+                  p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, best similarity per article and the candidate similarity matrix (one embedding call)."""
+    titles = list(dict.fromkeys(t for t in [*(a.title for a in originals),
+                                            *((a.meta.get("bundle") or {}).get("title") or "" for a in originals)] if t and t.strip()))
+    emb = nlp.embed([c.text for c in cands] + titles)
+    E, T = emb[: len(cands)], emb[len(cands):]
+    sim = E @ E.T
+    X, best = features(cands, originals, analyses, E, T, sim, p, titles)
+    return X, best, sim
+
+
+def story_features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis]) -> tuple[np.ndarray, np.ndarray]:
+    """FEATURES rows and word counts of a story's candidates (for training the scorer)."""
+    X, _, _ = _story_matrix(cands, originals, analyses, PARAMS)
+    return X, np.array([c.words for c in cands], dtype=np.float32)
+
+
 def summarize(
     articles: list[Article],
     analyses: dict[str, Analysis],
@@ -198,49 +345,28 @@ def summarize(
     cands = _candidates(originals, analyses, p)
     if not cands:  # nothing passes the filters: fall back to each article's first sentence
         return _fallback(originals, analyses, max_sentences, max_words)
-    titles = list(dict.fromkeys(t for t in [*(a.title for a in originals),
-                                            *((a.meta.get("bundle") or {}).get("title") or "" for a in originals)] if t and t.strip()))
-    emb = nlp.embed([c.text for c in cands] + titles)
-    E, T = emb[: len(cands)], emb[len(cands):]
-    sim = E @ E.T
-    art_of = np.array([c.article for c in cands])
-    n_art = len(originals)
-
-    # corroboration: for each other article, the best similarity to one of its sentences
-    best = np.zeros((len(cands), n_art), dtype=np.float32)
-    for ai in range(n_art):
-        mask = art_of == ai
-        if mask.any():
-            best[:, ai] = sim[:, mask].max(1)
-    own = np.zeros_like(best, dtype=bool)
-    own[np.arange(len(cands)), art_of] = True
-    present = np.array([(art_of == ai).any() for ai in range(n_art)])
-    others = present[None, :] & ~own
-    n_others = others.sum(1)
-    corr = np.where(n_others > 0, (best * others).sum(1) / np.maximum(n_others, 1), 0.0)
-
-    centroid = E.mean(0)
-    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-    cent = E @ centroid
-    tfidf = _tfidf_centrality([c.text for c in cands])
-    pos = np.exp(-np.array([c.pos for c in cands]) / p.pos_scale)
+    X, best, sim = _story_matrix(cands, originals, analyses, p)
     words = np.array([c.words for c in cands], dtype=np.float32)
-    length = np.minimum(1.0, words / p.len_words)
-    title = (E @ T.T).max(1) if len(titles) else np.zeros(len(cands))
-    score = (
-        p.w_corr * _z(corr) + p.w_pos * _z(pos) + p.w_cent * _z(cent) + p.w_tfidf * _z(tfidf)
-        + p.w_title * _z(title) + p.w_len * _z(length)
-    )
+    model = _model()
+    if model is not None:
+        score = _z(_predict(model, X))
+    else:
+        col = {n: X[:, i] for i, n in enumerate(FEATURES)}
+        score = (p.w_corr * col["z_corr"] + p.w_pos * col["z_pos"] + p.w_cent * col["z_cent"]
+                 + p.w_tfidf * col["z_tfidf"] + p.w_title * col["z_title"] + p.w_len * col["z_len"])
 
-    chosen = _select(score, sim, words, p, max_sentences, max_words)
+    chosen = _select(score, sim, words, p, max_sentences, max_words,
+                     per_word=model.get("per_word", 0.0) if model else 0.0)
     chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
                                cands[i].article, cands[i].pos))
     return [_cite(cands[i], best[i], originals, articles, analyses, facts, p) for i in chosen]
 
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
-            max_words: int | None) -> list[int]:
-    """MMR: the best-scoring sentence not too similar to those chosen, until the length is reached."""
+            max_words: int | None, per_word: float = 0.0) -> list[int]:
+    """MMR: the best-scoring sentence not too similar to those chosen, until the length is reached.
+
+    With `per_word` > 0 the gain is divided by words**per_word (budget-aware: dense sentences first)."""
     limit = max_words if max_words is not None else p.default_words
     chosen: list[int] = []
     used = 0
@@ -248,6 +374,8 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
     maxsim = np.zeros(len(score))
     while len(chosen) < max_sentences and alive.any():
         gain = score - p.mmr * maxsim * 4.0
+        if per_word:
+            gain = gain / words ** per_word
         gain[~alive] = -np.inf
         i = int(np.argmax(gain))
         alive[i] = False

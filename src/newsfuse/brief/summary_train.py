@@ -1,0 +1,153 @@
+"""Train the summary sentence scorer (`newsfuse/data/summary-model.json`) on the dev splits.
+
+Reads /work/shared/data/summaries-{multinews,allsides}/dev.jsonl at training time only; the model file
+holds weights, never text. The target is each candidate's ROUGE-2 recall against the reference per
+sqrt(word), z-scored within its story (so the model learns to rank within a story, budget-aware);
+the model is a ridge regression on `summary.FEATURES`, stories weighted by 1/sqrt(candidates).
+
+    .venv/bin/python -m newsfuse.brief.summary_train            # fit on all dev stories, write the JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from .. import ingest, nlp, pipeline
+from ..model import Analysis, Article
+from . import summary as S
+
+SHARED = Path(os.environ.get("NEWSFUSE_SHARED", Path(__file__).resolve().parents[4] / "shared"))
+SETS = ("multinews", "allsides")
+CACHE = Path(os.environ.get("NEWSFUSE_BENCH_CACHE", "/tmp/newsfuse-bench-summaries"))
+ALPHA = 10.0  # ridge penalty on standardised features
+K_FOLDS = 5
+
+
+def fold_of(story_id: str, k: int = K_FOLDS) -> int:
+    """Deterministic cross-validation fold of a story (by id hash), shared with bench/summaries.py."""
+    return int(hashlib.sha1(story_id.encode()).hexdigest()[:8], 16) % k
+
+
+def _load(set_name: str, split: str) -> tuple[list[dict], dict[str, list[Article]], dict[str, Analysis]]:
+    """Records, cleaned articles by story and cached spaCy sentences (same cache files as the bench)."""
+    path = SHARED / "data" / f"summaries-{set_name}" / f"{split}.jsonl"
+    records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    articles = [a for a in pipeline.clean_all(ingest.ingest([str(path)], [])) if a.text.strip()]
+    by_story: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_story[a.story or a.id].append(a)
+    key = hashlib.sha1("\x00".join(a.id + "\x01" + a.text for a in articles).encode()).hexdigest()[:16]
+    fn = CACHE / f"sents-{set_name}-{split}-clean-{key}.pkl"
+    if fn.exists():
+        sents = pickle.loads(fn.read_bytes())
+    else:
+        docs = nlp.parse([a.text for a in articles])
+        sents = {a.id: nlp.sentences(a.id, d, a.raw_offset) for a, d in zip(articles, docs)}
+        CACHE.mkdir(parents=True, exist_ok=True)
+        fn.write_bytes(pickle.dumps(sents))
+    return records, by_story, {aid: Analysis(article=aid, sentences=s) for aid, s in sents.items()}
+
+
+def _with_embed_cache(set_name: str, split: str):
+    """Memoise nlp.embed on disk (the bench's cache file) so retraining skips the ONNX model."""
+    fn = CACHE / f"emb-{set_name}-{split}.pkl"
+    store: dict[str, np.ndarray] = pickle.loads(fn.read_bytes()) if fn.exists() else {}
+    inner = nlp.embed
+
+    def embed(texts):
+        missing = [t for t in dict.fromkeys(texts) if t not in store]
+        if missing:
+            store.update(zip(missing, inner(missing)))
+        return np.stack([store[t] for t in texts]) if len(texts) else np.zeros((0, 384), dtype=np.float32)
+
+    return embed, inner, lambda: fn.write_bytes(pickle.dumps(store))
+
+
+def story_rows(set_name: str, split: str = "dev") -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(story id, feature matrix, target) for every story with candidates."""
+    from rouge_score import rouge_scorer
+
+    tok = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)._tokenizer
+    records, by_story, analyses = _load(set_name, split)
+    embed, inner, save = _with_embed_cache(set_name, split)
+    nlp.embed = embed
+    rows = []
+    try:
+        for rec in records:
+            sid = str(rec["id"])
+            arts = by_story.get(sid, [])
+            originals = [a for a in arts if not a.duplicate_of] or list(arts)
+            cands = S._candidates(originals, analyses, S.PARAMS)
+            if not cands:
+                continue
+            X, words = S.story_features(cands, originals, analyses)
+            ref = tok.tokenize(rec["reference"])
+            ref_bi: dict = defaultdict(int)
+            for b in zip(ref, ref[1:]):
+                ref_bi[b] += 1
+            t2 = np.zeros(len(cands))
+            for i, c in enumerate(cands):
+                ct = tok.tokenize(c.text)
+                bi: dict = defaultdict(int)
+                for b in zip(ct, ct[1:]):
+                    bi[b] += 1
+                t2[i] = sum(min(v, ref_bi.get(b, 0)) for b, v in bi.items()) / max(1, len(ref) - 1)
+            rows.append((sid, X, S._z(t2 / np.sqrt(words))))
+    finally:
+        save()
+        nlp.embed = inner
+    return rows
+
+
+def fit(rows: list[tuple[str, np.ndarray, np.ndarray]], alpha: float = ALPHA) -> dict:
+    """Weighted ridge regression (closed form) on standardised features -> the JSON model dict."""
+    X = np.vstack([r[1] for r in rows]).astype(np.float64)
+    y = np.concatenate([r[2] for r in rows])
+    w = np.concatenate([np.full(len(r[1]), 1.0 / np.sqrt(len(r[1]))) for r in rows])
+    w /= w.mean()
+    mu, sd = X.mean(0), X.std(0) + 1e-6
+    Z = (X - mu) / sd
+    zm, ym = (Z * w[:, None]).sum(0) / w.sum(), float((y * w).sum() / w.sum())
+    Zc, yc = Z - zm, y - ym
+    A = (Zc * w[:, None]).T @ Zc + alpha * np.eye(Z.shape[1])
+    coef = np.linalg.solve(A, (Zc * w[:, None]).T @ yc)
+    return {
+        "kind": "ridge", "features": list(S.FEATURES), "mean": mu.round(6).tolist(), "scale": sd.round(6).tolist(),
+        "weights": coef.round(6).tolist(), "bias": round(float(ym - zm @ coef), 6),
+        "target": "z-scored ROUGE-2 recall / sqrt(words) within the story", "alpha": alpha,
+        "trained_on": "Multi-News dev (250) + AllSides dev (252)",
+    }
+
+
+def fold_models(rows: list[tuple[str, np.ndarray, np.ndarray]], k: int = K_FOLDS) -> list[dict]:
+    """One model per fold, each trained without that fold's stories (for honest dev figures)."""
+    return [fit([r for r in rows if fold_of(r[0], k) != f]) for f in range(k)]
+
+
+def all_rows(split: str = "dev") -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Training rows of both sets."""
+    return [r for s in SETS for r in story_rows(s, split)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(S.MODEL_PATH))
+    args = ap.parse_args()
+    S.set_model(None)
+    rows = all_rows("dev")
+    model = fit(rows)
+    Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(f"trained on {len(rows)} stories, {sum(len(r[1]) for r in rows)} sentences -> {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
