@@ -121,3 +121,31 @@ def test_place_tagged_org_by_majority_stays_a_place_and_lowercase_mentions_join(
     assert next(e for e in canon if e.name == "Lumina Bank").type == "ORG"
     lower = [m for m in place.mentions if m.text == "kyiv"]
     assert len(lower) == 1 and (lower[0].article, lower[0].start) == ("y", 10 + 27)  # word-bounded: not "kyivan"
+
+
+def test_h_g_and_ts_transliterations_merge_but_different_first_names_do_not():
+    """Ukrainian/Russian spellings (h/g, ts/tz) of one person merge; another first name stays apart."""
+    assert entities.similar("Hordiienko", "Gordienko") and entities.similar("Kravets", "Kravetz")
+    assert not entities.similar("Hill", "Gill")
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "Olena Hordiienko")]),
+        Analysis("y", entities=[_ent("y", "e0", "Olena Gordienko")]),
+        Analysis("z", entities=[_ent("z", "e0", "Petro Gordienko")]),
+    ]
+    people = [e for e in entities.link(ans) if e.type == "PERSON"]
+    assert sorted(len(e.articles) for e in people) == [1, 2]
+
+
+def test_link_scales_linearly_with_distinct_names():
+    """Many distinct names: candidates come from blocks, not from comparing every pair."""
+    import time
+
+    syl = ["ba", "ko", "mi", "ru", "te", "lo", "vi", "sa", "de", "nu", "pa", "ze"]
+    names = [f"{a}{b}{c}".capitalize() for a in syl for b in syl for c in syl][:1500]
+    ans = [Analysis(f"a{i}", entities=[_ent(f"a{i}", f"e{j}", f"Ivo {names[(i * 7 + j) % 1500]}") for j in range(10)])
+           for i in range(150)]
+    t = time.perf_counter()
+    canon = entities.link(ans)
+    assert time.perf_counter() - t < 5.0
+    distinct = {names[(i * 7 + j) % 1500] for i in range(150) for j in range(10)}
+    assert 0.9 * len(distinct) <= len(canon) <= len(distinct)

@@ -7,6 +7,7 @@ articles with transliteration-aware keys plus rapidfuzz, and rewrites ids inside
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -41,6 +42,7 @@ _DOTTED = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """Transliteration-folded key: no diacritics/case/punctuation; y/i/ie/iy/ij and doubles folded."""
     s = unicodedata.normalize("NFKD", name)
@@ -53,14 +55,55 @@ def skeleton(name: str) -> str:
     return s.strip()
 
 
+@functools.lru_cache(maxsize=65536)
+def translit_key(name: str) -> str:
+    """A looser key for Cyrillic-origin names: the skeleton with h/g, ts/tz/c, ks/x, e/ye folded
+    (Holubets ~ Golubets ~ Golubetz); used only where a second signal guards (first names, length)."""
+    s = skeleton(name)
+    s = s.replace("tz", "c").replace("ts", "c").replace("cz", "c").replace("ks", "x").replace("g", "h")
+    s = re.sub(r"(?<=[aeiou])ie|\bie", "e", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
 def similar(a: str, b: str, threshold: float = 90) -> bool:
-    """Same skeleton, or near-identical skeletons (rapidfuzz ratio) for names long enough to trust."""
+    """Same skeleton, same transliteration key (names of 5+ letters), or near-identical skeletons
+    (rapidfuzz ratio) for names long enough to trust."""
     ka, kb = skeleton(a), skeleton(b)
     if not ka or not kb:
         return False
     if ka == kb:
         return True
+    if min(len(ka), len(kb)) >= 5 and translit_key(a) == translit_key(b):
+        return True
     return min(len(ka), len(kb)) >= 6 and fuzz.ratio(ka, kb) >= threshold
+
+
+class _Blocks:
+    """Keys indexed by exact value, transliteration key and 3-letter prefix/suffix, so fuzzy matching
+    only compares a name with the few keys that could match it (linear instead of quadratic)."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+        self.index: dict[str, set[str]] = defaultdict(set)
+
+    @staticmethod
+    def _codes(key: str) -> list[str]:
+        k = key.replace(" ", "")
+        return ["=" + key, "t" + translit_key(key), "p" + k[:3], "s" + k[-3:]]
+
+    def add(self, key: str) -> None:
+        if key not in self.order:
+            self.order[key] = len(self.order)
+            for c in self._codes(key):
+                self.index[c].add(key)
+
+    def candidates(self, name: str) -> list[str]:
+        """Known keys that may match `name` (a superset of those `similar` accepts), oldest first."""
+        key = skeleton(name)
+        found: set[str] = set()
+        for c in self._codes(key):
+            found |= self.index.get(c, set())
+        return sorted(found, key=self.order.__getitem__)
 
 
 def _first_names_compatible(a: str, b: str) -> bool:
@@ -304,6 +347,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     groups: list[list[tuple[str, Entity]]] = []
     person_full: dict[str, list[int]] = defaultdict(list)  # surname skeleton -> group indices
     other_key: dict[tuple[str, str], int] = {}
+    other_blocks: dict[str, _Blocks] = defaultdict(_Blocks)
 
     def group_of(e: Entity) -> str:
         # places and bodies share one key space: NER often calls "White House" or "Kyiv" either
@@ -312,10 +356,11 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     persons = [(a, e) for a, e in locals_ if e.type == "PERSON"]
     full = [(a, e) for a, e in persons if len(e.name.split()) > 1]
     bare = [(a, e) for a, e in persons if len(e.name.split()) <= 1]
+    blocks = _Blocks()
     for a, e in full:
         first, last = _person_parts(e.name)
         target = None
-        for key in list(person_full):
+        for key in blocks.candidates(last):
             if not similar(key, last):
                 continue
             for gi in person_full[key]:
@@ -329,6 +374,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             groups.append([])
             target = len(groups) - 1
             person_full[skeleton(last)].append(target)
+            blocks.add(skeleton(last))
         groups[target].append((a, e))
     for a, e in locals_:
         if e.type == "PERSON":
@@ -336,7 +382,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         g = group_of(e)
         # a surname NER typed as ORG/GPE in an article that never named the person in full
         if e.type not in ("GPE", "LOC", "FAC") or len(e.name.split()) == 1:
-            pm = {gi for key, gis in person_full.items() if skeleton(e.name) == key for gi in gis}
+            pm = set(person_full.get(skeleton(e.name), ()))
             if len(pm) == 1 and not _looks_like_place(e):
                 groups[pm.pop()].append((a, e))
                 continue
@@ -344,19 +390,20 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         gi = other_key.get(k)
         if gi is None and g == "PLACE_ORG":
             gi = _acronym_match(e.name, other_key)
-        if gi is None:
-            for (kg, kk), idx in other_key.items():
-                if kg == g and min(len(kk), len(k[1])) >= 8 and fuzz.ratio(kk, k[1]) >= 92:
-                    gi = idx
+        if gi is None and len(k[1]) >= 8:
+            for kk in other_blocks[g].candidates(k[1]):
+                if min(len(kk), len(k[1])) >= 8 and fuzz.ratio(kk, k[1]) >= 92:
+                    gi = other_key[(g, kk)]
                     break
         if gi is None:
             groups.append([(a, e)])
             other_key[k] = len(groups) - 1
+            other_blocks[g].add(k[1])
         else:
             groups[gi].append((a, e))
 
     for a, e in bare:
-        matches = {gi for key, gis in person_full.items() if similar(key, e.name) for gi in gis}
+        matches = {gi for key in blocks.candidates(e.name) if similar(key, e.name) for gi in person_full[key]}
         if len(matches) == 1:
             groups[matches.pop()].append((a, e))
             continue
