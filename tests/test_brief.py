@@ -200,3 +200,31 @@ def test_build_end_to_end():
     assert b.facts[0].support == 3
     assert any(len(q.articles) == 2 and q.speaker for q in b.quotes)  # direct + indirect: one group
     assert b.timeline and b.single_source
+
+
+def test_rising_toll_on_different_days_is_an_update_and_same_day_clash_a_contradiction():
+    def d(aid, outlet, when, word, n):
+        x = Doc(aid, outlet, when).say(f"{word.capitalize()} people were killed when the ferry capsized off the island, officials said.")
+        return x.claim("people killed", (word.capitalize(), n, ""))
+    out = _conflicts(*story(d("a", "Morning Wire", "2024-05-02", "three", 3.0), d("b", "Evening Post", "2024-05-03", "five", 5.0),
+                            d("c", "Valley Radio", "2024-05-04", "seven", 7.0)))
+    assert [c.kind for c in out] == ["update"] and out[0].topic == "people killed"
+    out = _conflicts(*story(d("a", "Morning Wire", "2024-05-02", "three", 3.0), d("b", "Evening Post", "2024-05-02", "nine", 9.0)))
+    assert [c.kind for c in out] == ["contradiction"]
+
+
+def test_missing_and_killed_counts_are_not_compared():
+    a = Doc("a", "Morning Wire", "2024-05-02").say("Five people died and the ferry sank near the island, officials said.")
+    a.claim("people died", ("Five", 5.0, ""))
+    b = Doc("b", "Evening Post", "2024-05-02").say("Nine people are still missing after the ferry sank near the island.")
+    b.claim("people", ("Nine", 9.0, ""))
+    assert _conflicts(*story(a, b)) == []
+
+
+def test_different_years_for_when_a_thing_was_built_are_a_contradiction():
+    a = Doc("a", "Daily Ledger").say("The old stone bridge, built in 1891, collapsed into the river on Monday night.")
+    b = Doc("b", "Harbor Times").say("The stone bridge, built in 1902, fell into the river late on Monday.")
+    out = _conflicts(*story(a, b))
+    assert [c.kind for c in out] == ["contradiction"] and {x.value for x in out[0].claims} == {1891.0, 1902.0}
+    c = Doc("c", "Valley Radio").say("The stone bridge, built in 1891, fell into the river late on Monday.")
+    assert _conflicts(*story(a, c)) == []
