@@ -130,3 +130,29 @@ def test_empty_and_single_article():
     summ = summarize([a], {"solo": an})
     assert [s.text for s in summ] == [text]
     assert summ[0].articles == ["solo"]
+
+
+def test_shipped_model_is_weights_only():
+    import json
+
+    from newsfuse.brief import summary as S
+
+    m = json.loads(S.MODEL_PATH.read_text(encoding="utf-8"))
+    assert m["features"] == list(S.FEATURES)
+    assert len(m["weights"]) == len(m["mean"]) == len(m["scale"]) == len(S.FEATURES)
+    strings = [v for v in m.values() if isinstance(v, str)]
+    assert all(len(v) < 120 for v in strings)  # no article or reference text, only weights and labels
+    assert S._model() is not None
+
+
+def test_hand_weights_fallback(story):
+    from newsfuse.brief import summary as S
+
+    arts, analyses = story
+    shipped = S._model()
+    try:
+        S.set_model(None)
+        summ = summarize(arts, analyses, max_words=60)
+        assert summ and sum(len(s.text.split()) for s in summ) <= 60
+    finally:
+        S.set_model(shipped)
