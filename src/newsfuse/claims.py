@@ -277,8 +277,12 @@ def _conversion(text: str, f: _Found, limit: int) -> _Found | None:
 
 def _token_at(doc, char: int):
     """The spaCy token covering character offset `char` (None past the end)."""
-    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
-    return doc[span.start] if span is not None and len(span) else None
+    idx = doc.user_data.get("newsfuse.tokidx")
+    if idx is None:  # token start offsets, built once per Doc without making Token objects
+        idx = doc.to_array("IDX").tolist() if len(doc) else []
+        doc.user_data["newsfuse.tokidx"] = idx
+    i = bisect.bisect_right(idx, char) - 1
+    return doc[i] if 0 <= i < len(doc) else None
 
 
 def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
