@@ -1,0 +1,173 @@
+"""Per-article speed: articles/s on one core for `pipeline.analyze`, spaCy alone vs the whole stage.
+
+Articles are ~500-word texts built at run time from ../shared/data/summaries-multinews/dev.jsonl
+(never copied into the repo): each source article is cut at a sentence end near 500 words, shorter
+ones are skipped. The whole stage (sentences, entities, quotes, claims, dates on top of spaCy) is
+timed end to end, then each stage alone on pre-parsed Docs, so a slow stage shows up by name.
+
+Usage: python bench/speed.py [--n 200] [--out bench/results/speed.md] [--profile]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NEWSFUSE_THREADS"):
+    os.environ.setdefault(_var, "1")  # one core, before numpy is imported
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import re  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
+DATA = SHARED / "data" / "summaries-multinews" / "dev.jsonl"
+WORDS = 500
+
+
+def load_articles(n: int):
+    """n articles of ~WORDS words (cut at a sentence end), dated so dates resolve."""
+    from newsfuse.model import Article
+
+    out = []
+    with open(DATA, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            for k, a in enumerate(row.get("articles") or []):
+                text = re.sub(r"[ \t]+", " ", (a.get("text") or "")).strip()
+                words = text.split()
+                if len(words) < WORDS:
+                    continue
+                cut = len(" ".join(words[:WORDS]))
+                end = text.find(". ", cut)
+                text = text[: end + 1] if 0 < end < cut + 400 else text[:cut]
+                out.append(Article(id=f"{row['id']}-{k}", raw=text, published="2024-01-15"))
+                if len(out) >= n:
+                    return out
+    return out
+
+
+CPU: dict[str, float] = {}
+
+
+def _timed(fn, label: str = ""):
+    """(result, wall seconds); the process CPU seconds go to CPU[label] (the box is shared)."""
+    t, c = time.perf_counter(), time.process_time()
+    r = fn()
+    if label:
+        CPU[label] = time.process_time() - c
+    return r, time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "speed.md"))
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of the non-spaCy stages")
+    ap.add_argument("--components", action="store_true", help="spaCy throughput with each heavy component off")
+    args = ap.parse_args()
+
+    from newsfuse import claims, clean, dates, entities, nlp, pipeline, quotes
+
+    articles = load_articles(args.n)
+    if not articles:
+        raise SystemExit(f"no articles at {DATA}")
+    n = len(articles)
+    _, t_clean = _timed(lambda: pipeline.clean_all(articles))
+    words = sum(len(a.text.split()) for a in articles)
+    model = nlp.load()
+    pipeline.analyze(articles[:5])  # warm: model, dateparser, pint, regexes
+
+    docs, t_spacy = _timed(lambda: list(model.pipe((a.text for a in articles), batch_size=nlp.BATCH_SIZE)), "spacy")
+    _, t_whole = _timed(lambda: pipeline.analyze(articles), "whole")
+
+    stage_t: dict[str, float] = {}
+
+    def stage(name: str, fn) -> None:
+        t = time.perf_counter()
+        for a, d in zip(articles, docs):
+            fn(a, d)
+        stage_t[name] = time.perf_counter() - t
+
+    def fresh(d):
+        d.user_data.clear()  # claims/dates share a per-Doc cache: time each cold
+        return d
+
+    stage("sentences", lambda a, d: nlp.sentences(a.id, d, a.raw_offset))
+    ents = {}
+    stage("entities", lambda a, d: ents.__setitem__(a.id, entities.extract(a, d)))
+    stage("quotes", lambda a, d: quotes.extract(a, d, ents[a.id]))
+    stage("dates", lambda a, d: dates.resolve(a, fresh(d)))
+    stage("claims (incl. dates)", lambda a, d: claims.extract(a, fresh(d)))
+
+    prof_txt = ""
+    if args.profile:
+        pr = cProfile.Profile()
+        pr.enable()
+        for a, d in zip(articles, docs):
+            es = entities.extract(a, d)
+            quotes.extract(a, d, es)
+            claims.extract(a, fresh(d))
+        pr.disable()
+        s = io.StringIO()
+        pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(25)
+        prof_txt = s.getvalue()
+        print(prof_txt)
+
+    comp_lines = []
+    if args.components:  # which spaCy component costs what (CPU time, same texts)
+        texts = [a.text for a in articles]
+        for off in ([], ["ner"], ["parser"], ["lemmatizer"]):
+            with model.select_pipes(disable=off):
+                _, _ = _timed(lambda: list(model.pipe(texts, batch_size=nlp.BATCH_SIZE)), "c")
+            comp_lines.append(f"| {', '.join(off) or '(full pipeline)'} | {n / CPU['c']:.1f} |")
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), cpu)
+    except OSError:
+        pass
+    lines = [
+        "# Per-article speed (one core)",
+        "",
+        f"Command: `OMP_NUM_THREADS=1 .venv/bin/python bench/speed.py --n {args.n}`",
+        f"Machine: {cpu}, {os.cpu_count()} cores visible (shared with other jobs), Python {platform.python_version()}, "
+        f"spaCy model {model.meta.get('name')} {model.meta.get('version')}.",
+        f"Data: {n} Multi-News dev articles cut to ~{WORDS} words (mean {words / n:.0f} words), read at run time.",
+        "",
+        f"CPU seconds of this process (contention-free figure): spaCy {CPU['spacy']:.2f} s = "
+        f"{n / CPU['spacy']:.1f} articles/s; whole stage {CPU['whole']:.2f} s = **{n / CPU['whole']:.1f} articles/s**.",
+        "",
+        "| stage (wall clock) | seconds | articles/s | share of whole |",
+        "|---|---:|---:|---:|",
+        f"| spaCy `nlp.pipe` alone | {t_spacy:.2f} | {n / t_spacy:.1f} | {t_spacy / t_whole:.0%} |",
+        f"| **whole `pipeline.analyze`** | {t_whole:.2f} | **{n / t_whole:.1f}** | 100% |",
+    ]
+    for name, t in stage_t.items():
+        lines.append(f"| {name} (on parsed Docs) | {t:.2f} | {n / t:.0f} | {t / t_whole:.0%} |")
+    lines += [
+        f"| clean (before analyze, not in it) | {t_clean:.2f} | {n / t_clean:.0f} | – |",
+        "",
+        f"Goal: ≥ 20 articles/s for the whole stage. Result: {n / CPU['whole']:.1f} articles/s per CPU-second "
+        f"({'met' if n / CPU['whole'] >= 20 else 'NOT met'}), {n / t_whole:.1f} wall-clock on the shared box; "
+        f"spaCy is {CPU['spacy'] / CPU['whole']:.0%} of the CPU time.",
+    ]
+    if comp_lines:
+        lines += ["", "spaCy alone with a component switched off (CPU articles/s):", "",
+                  "| disabled | articles/s |", "|---|---:|", *comp_lines]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
