@@ -153,3 +153,34 @@ def test_seed_ordinals(seed_claims):
     assert (q.value, q.unit) == (3, "ordinal") and c.measures.startswith("visit") and c.subject == "Zelensky"
     q, c = seed_claims["004"]["sixth"]
     assert (q.value, c.measures) == (6, "meeting")
+
+
+# --- reviewer fixes (invented text) ---
+
+def test_breach_is_not_reach_and_hyphenated_units_measure_their_noun():
+    cs = _by_text(_claims("The breach flooded a hamlet 9 km downstream of the mill. "
+                          "Engineers inspected a 45-metre weir, a 12-km channel and a 1.5-mile embankment."))
+    assert cs["9 km"][1].measures != "range"
+    q, c = cs["45-metre"]
+    assert (q.unit, q.original_unit, q.value, c.measures) == ("kilometer", "meter", pytest.approx(0.045), "weir")
+    assert cs["12-km"][1].measures == "channel" and cs["12-km"][0].value == 12
+    q, c = cs["1.5-mile"]
+    assert q.unit == "kilometer" and q.value == pytest.approx(2.414, abs=0.01) and c.measures == "embankment"
+
+
+def test_bare_cardinal_subject_of_casualty_predicate():
+    cs = _by_text(_claims("Nine were killed when the ferry capsized. Two are missing. "
+                          "Eleven were rescued by fishermen. Four won the prize."))
+    assert cs["Nine"][1].measures == "people killed"
+    assert cs["Two"][1].measures == "people missing"
+    assert cs["Eleven"][1].measures == "people rescued"
+    assert "Four" not in cs  # not a casualty predicate: nothing clear to measure
+
+
+def test_death_counts_share_one_measure():
+    cs = _by_text(_claims("Six people are now confirmed dead. The number of people killed in the storm rose to six. "
+                          "The death toll climbed to 8. Three people died overnight."))
+    assert cs["Six"][1].measures == "people killed"
+    assert cs["six"][1].measures == "people killed"
+    assert cs["8"][1].measures == "people killed"
+    assert cs["Three"][1].measures == "people killed"

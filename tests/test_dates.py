@@ -120,3 +120,23 @@ def test_seed_publication_dates_are_inferred(seeds):
     by = {a.id[:3]: an[a.id] for a in arts}
     assert any(r.expression == "October 17" and r.date == "2025-10-17" for r in by["001"].dates)
     assert any(r.expression == "Friday" and r.date == "2025-10-17" and r.inferred for r in by["000"].dates)
+
+
+# --- reviewer fixes (invented text) ---
+
+def test_yearless_day_month_takes_the_closest_year():
+    # published Thursday 2024-03-14
+    r = _refs("The audit must be delivered by 28 March. The levee was rebuilt on 2 March.", published="2024-03-14")
+    assert r["28 March"].date == "2024-03-28"
+    assert r["2 March"].date == "2024-03-02"
+    r = _refs("The pier reopened on 20 December.", published="2025-01-03")
+    assert r["20 December"].date == "2024-12-20"
+
+
+def test_past_reporting_verb_beats_an_earlier_future_in_the_sentence():
+    r = _refs('"Every bridge will be repaired," the mayor said late on Tuesday.', published="2024-03-14")
+    assert r["Tuesday"].date == "2024-03-12"
+    r = _refs("Crews expected the river to fall, she said late on Monday.", published="2024-03-14")
+    assert r["Monday"].date == "2024-03-11"
+    r = _refs("He said the council would vote on Tuesday.", published="2024-03-14")
+    assert r["Tuesday"].date == "2024-03-19"

@@ -78,6 +78,18 @@ _UNITS = {
     "days": ("day", "duration"), "weeks": ("week", "duration"), "months": ("month", "duration"),
     "years": ("year", "duration"), "decades": ("decade", "duration"),
 }
+# singular forms, as in hyphenated adjectives ("a 32-metre dam", "a 2.5-mile levee", "a 500-megawatt plant")
+_UNITS.update({
+    "square kilometre": ("square_kilometer", "area"), "square kilometer": ("square_kilometer", "area"),
+    "square mile": ("square_mile", "area"), "square metre": ("square_meter", "area"), "square meter": ("square_meter", "area"),
+    "hectare": ("hectare", "area"), "acre": ("acre", "area"),
+    "kilometre": ("kilometer", "length"), "kilometer": ("kilometer", "length"), "mile": ("mile", "length"),
+    "metre": ("meter", "length"), "meter": ("meter", "length"), "foot": ("foot", "length"), "yard": ("yard", "length"),
+    "centimetre": ("centimeter", "length"), "centimeter": ("centimeter", "length"), "inch": ("inch", "length"),
+    "tonne": ("metric_ton", "mass"), "ton": ("metric_ton", "mass"), "kilogram": ("kilogram", "mass"),
+    "litre": ("liter", "volume"), "liter": ("liter", "volume"), "gallon": ("gallon", "volume"),
+    "megawatt": ("megawatt", "power"), "gigawatt": ("gigawatt", "power"), "kilowatt": ("kilowatt", "power"),
+})
 # what every dimension is normalised to (pint names); durations keep their own unit
 _CANONICAL = {"length": "kilometer", "area": "square_kilometer", "mass": "metric_ton", "volume": "liter",
               "speed": "kilometer_per_hour", "power": "megawatt", "temperature": "degree_Celsius"}
@@ -177,10 +189,11 @@ def _qualifier(text: str, start: int, floor: int) -> tuple[str, int]:
 class _Found:
     """A matched number before measure/subject analysis (text coordinates)."""
 
-    __slots__ = ("kind", "start", "end", "qty", "dimension")
+    __slots__ = ("kind", "start", "end", "qty", "dimension", "adjective")
 
-    def __init__(self, kind: str, start: int, end: int, qty: Quantity, dimension: str = "") -> None:
+    def __init__(self, kind: str, start: int, end: int, qty: Quantity, dimension: str = "", adjective: bool = False) -> None:
         self.kind, self.start, self.end, self.qty, self.dimension = kind, start, end, qty, dimension
+        self.adjective = adjective  # "32-metre" in "a 32-metre dam": measures the noun it modifies
 
 
 def _quantity(m: re.Match, text: str) -> _Found | None:
@@ -224,7 +237,8 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
             conv = v if unit == target else round(_convert(v, unit, target), 6)
         except Exception:  # pint could not convert: keep the number as stated
             target, conv = unit, v
-        return _Found("unit", s, e, Quantity(conv, target, text=surface, original_value=v, original_unit=unit), dim)
+        adjective = text[m.start("uname") - 1] == "-"
+        return _Found("unit", s, e, Quantity(conv, target, text=surface, original_value=v, original_unit=unit), dim, adjective)
     if g["cur"]:
         v = _parse_number(g["cnum"])
         if v is None:
@@ -316,19 +330,84 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
     return " ".join(words), possessor, i
 
 
-_CASUALTY = {"kill": "killed", "injure": "injured", "wound": "wounded", "die": "died", "evacuate": "evacuated",
-             "displace": "displaced", "arrest": "arrested", "rescue": "rescued", "detain": "detained",
-             "hospitalize": "hospitalized", "hospitalise": "hospitalised", "miss": "missing", "strand": "stranded"}
+# the death family folds to "killed" so "five died", "five dead" and "five killed" count the same thing
+_CASUALTY = {"kill": "killed", "injure": "injured", "wound": "wounded", "die": "killed", "dead": "killed",
+             "evacuate": "evacuated", "displace": "displaced", "arrest": "arrested", "rescue": "rescued",
+             "detain": "detained", "hospitalize": "hospitalized", "hospitalise": "hospitalised", "miss": "missing",
+             "missing": "missing", "strand": "stranded"}
+# predicates clear enough to name what a bare number subject counts ("eight are still missing")
+_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "injure", "wound", "evacuate", "rescue", "arrest"}
+_COMPLEMENTS = ("acomp", "oprd", "attr", "xcomp")
+
+
+def _casualty(tok, allowed=None) -> str:
+    """The casualty word of `tok` ("killed" for killed/died/dead), checking lemma and surface form."""
+    for w in (tok.lemma_.lower(), tok.lower_):
+        if w in _CASUALTY and (allowed is None or w in allowed):
+            return _CASUALTY[w]
+    return ""
+
+
+def _predicate(h, allowed=None) -> str:
+    """Casualty word of a predicate head or its complement: "killed", "are missing", "confirmed dead",
+    "listed as missing"."""
+    if h.pos_ in ("VERB", "AUX", "ADJ"):
+        w = _casualty(h, allowed)
+        if w:
+            return w
+    for c in h.children:
+        if c.dep_ in _COMPLEMENTS:
+            w = _casualty(c, allowed)
+            if w:
+                return w
+        elif c.dep_ == "prep" and c.lower_ == "as":
+            for g in c.children:
+                if g.dep_ in ("pobj", "pcomp", "amod", "acomp"):
+                    w = _casualty(g, allowed)
+                    if w:
+                        return w
+    return ""
 
 
 def _people_verb(tok) -> str:
     """'people' alone says little: add what happened to them ("killed", "injured") when the parse says."""
-    for c in tok.lefts:
-        if c.dep_ == "amod" and c.lemma_.lower() in _CASUALTY:
-            return _CASUALTY[c.lemma_.lower()]
+    for c in tok.children:
+        if (c.dep_ == "amod" and c.i < tok.i) or (c.dep_ == "acl" and c.i > tok.i):  # "injured people", "people killed"
+            w = _casualty(c)
+            if w:
+                return w
     h = tok.head
-    if h is not tok and h.pos_ in ("VERB", "AUX", "ADJ"):
-        return _CASUALTY.get(h.lemma_.lower(), "")
+    if h is not tok:
+        return _predicate(h)
+    return ""
+
+
+def _bare_subject(tok) -> str:
+    """'eight are still missing', 'five were killed': a bare cardinal subject of a casualty predicate."""
+    if not (tok.pos_ == "NUM" or tok.like_num) or tok.dep_ not in ("nsubj", "nsubjpass") or tok.head is tok:
+        return ""
+    w = _predicate(tok.head, _BARE_PREDICATES)
+    return f"people {w}" if w else ""
+
+
+_TALLY_NOUNS = {"number", "toll", "tally", "count", "total"}
+
+
+def _tally(subj) -> str:
+    """"the number of people killed" -> "people killed"; "the death toll" -> "people killed"."""
+    lemma = subj.lemma_.lower()
+    if lemma not in _TALLY_NOUNS:
+        return ""
+    if lemma == "toll" and any(c.lower_ in ("death", "casualty") for c in subj.lefts):
+        return "people killed"
+    for c in subj.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            obj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"), None)
+            if obj is not None:
+                comp = [x.text.lower() for x in obj.lefts if x.dep_ == "compound" and x.pos_ == "NOUN"]
+                phrase = " ".join(comp + [obj.lemma_.lower()])
+                verb = _people_verb(obj) if obj.lemma_.lower() in _PEOPLE else ""
+                return f"{phrase} {verb}" if verb else phrase
     return ""
 
 
@@ -408,7 +487,9 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         measures = after or before
     elif f.kind == "unit":
         measures = before
-        if not measures and f.dimension == "length" and re.search(r"range|strik|reach|missile|rocket|fly|flies", sent.text, re.I):
+        if not measures and f.adjective and j < sent_end_tok:  # "a 32-metre dam": the dam
+            measures = _noun_run(doc, j, sent_end_tok)[0]
+        if not measures and f.dimension == "length" and re.search(r"\b(?:range|strik(?:e|es|ing)|reach|missiles?|rockets?|fly|flies)\b", sent.text, re.I):
             measures = "range"
         if not measures and j < sent_end_tok and doc[j].tag_ == "VBN":
             measures = f"{f.dimension} {doc[j].text.lower()}"
@@ -423,6 +504,8 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         verb = _people_verb(doc[nxt - 1])
         if verb:
             measures = f"{measures} {verb}"
+    if not measures and f.kind == "count":
+        measures = _bare_subject(last)
     if not measures and f.kind in ("count", "percent", "money", "duration"):
         # "the death toll rose to 12": the governing verb's subject, for verbs that state a level
         h = first
@@ -434,7 +517,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         subj = None if not level else next((c for c in h.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
         if subj is not None:
             comp = [c.text.lower() for c in subj.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
-            measures = " ".join(comp + [subj.lemma_.lower()])
+            measures = _tally(subj) or " ".join(comp + [subj.lemma_.lower()])
     if not measures and f.kind in ("money", "unit", "duration"):
         measures = {"money": "amount", "length": "distance"}.get(f.dimension, f.dimension)
     subject = possessor or _subject_of(first, sent)

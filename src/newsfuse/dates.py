@@ -76,6 +76,8 @@ _FUTURE = re.compile(
     r"|due\s+to|hopes?\s+to|hoped\s+to|intends?\s+to|upcoming|would|could|to\s+meet|to\s+hold|to\s+visit|to\s+travel)\b|['’]ll\b",
     re.I,
 )
+# past-tense markers: a reported event ("she said late on Tuesday", "the dam was ...")
+_PAST = re.compile(r"\b(?:said|says|told|added|was|were|had|did|announced|reported|confirmed|stated|noted|wrote)\b", re.I)
 _ENT_HINT = re.compile(rf"{_MONTH}|{_WD}|\b{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I)
 
 
@@ -99,14 +101,23 @@ def _month_end(y: int, m: int) -> Day:
 
 
 def _future(text: str, s_start: int, e_start: int, e_end: int, s_end: int) -> bool:
-    """Whether the clause around a date expression is future (will/scheduled/expected/...)."""
+    """Whether the clause around a date expression is future (will/scheduled/expected/...).
+
+    The tense marker nearest before the date decides ("officials expect ..., she said late on Tuesday"
+    is past); a quotation mark closes a clause, so a quote's "will" does not reach the reporting verb.
+    """
     before = text[max(s_start, e_start - 70) : e_start]
     after = text[e_end : min(s_end, e_end + 20)]
     # only the clause holding the date: cut at the last clause break before it
-    cut = max(before.rfind(". "), before.rfind("; "), before.rfind(" but "))
+    cut = max(before.rfind(". "), before.rfind("; "), before.rfind(" but "),
+              *(before.rfind(q) for q in ('"', "\u201c", "\u201d")))
     if cut >= 0:
-        before = before[cut:]
-    return bool(_FUTURE.search(before) or re.match(r"\s*(?:will|is\s+expected)\b", after))
+        before = before[cut + 1 :]
+    fut = [m.end() for m in _FUTURE.finditer(before)]
+    past = [m.end() for m in _PAST.finditer(before)]
+    if fut or past:
+        return bool(fut) and (not past or fut[-1] > past[-1])
+    return bool(re.match(r"\s*(?:will|is\s+expected)\b", after))
 
 
 @functools.lru_cache(maxsize=64)
@@ -147,10 +158,29 @@ def _explicit(expr: str, base: Day, future: bool) -> tuple[Day, Day | None, str]
         return day.replace(month=1, day=1), day.replace(month=12, day=31), "year"
     if not has_year:
         try:
-            day = _shift_year(day, base, future, slack=7)
+            day = _closest_year(day, base, future)
         except ValueError:  # Feb 29 in a non-leap year
             return None
     return day, None, "day"
+
+
+def _closest_year(day: Day, base: Day, future: bool) -> Day:
+    """A year-less day-month in the year that puts it closest to `base` (always within about six months);
+    tense breaks a near tie (a date about six months either side)."""
+    cands = []
+    for y in (base.year - 1, base.year, base.year + 1):
+        try:
+            cands.append(day.replace(year=y))
+        except ValueError:  # 29 February outside a leap year
+            continue
+    if not cands:
+        raise ValueError("no such day")
+    cands.sort(key=lambda d: abs((d - base).days))
+    best = cands[0]
+    if len(cands) > 1 and abs(abs((cands[1] - base).days) - abs((best - base).days)) <= 14:
+        later, earlier = max(best, cands[1]), min(best, cands[1])
+        best = later if future else earlier
+    return best
 
 
 def _shift_year(day: Day, base: Day, future: bool, slack: int) -> Day:
