@@ -278,3 +278,16 @@ def test_plain_text_outlet_only_from_evidence_in_the_text(tmp_path, examples_dir
         (tmp_path / name).write_text(text, encoding="utf-8")
     got = {a.id: a.outlet for a in ingest.ingest([str(tmp_path)])}
     assert got == {ingest.article_id_for_path(n): want for n, (_, want) in cases.items()}
+
+
+def test_stated_publication_time_is_kept(tmp_path):
+    (tmp_path / "wire.txt").write_text(
+        "Harbour Wire | Published 5 March 2024 07:45\n\n" + STORY, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("The minister published the report in 2024.\n" + STORY, encoding="utf-8")
+    page = ('<html><head><title>Dock closed</title><meta property="article:published_time" '
+            'content="2024-03-05T21:15:00+02:00"></head><body><article><p>' + STORY + "</p></article></body></html>")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    by_id = {a.id: a for a in ingest.ingest([str(tmp_path)])}
+    assert by_id["wire"].published == "2024-03-05T07:45"
+    assert by_id["plain"].published is None  # "published" in a sentence is not a dateline
+    assert by_id["page"].published == "2024-03-05T21:15"

@@ -33,3 +33,12 @@ def test_embed_memo_returns_identical_vectors_without_recomputing(monkeypatch):
     monkeypatch.setattr(nlp, "_embedder", lambda: (_ for _ in ()).throw(AssertionError("recomputed")))
     again = nlp.embed(["A ferry ran aground off the northern cape."])
     assert np.array_equal(first, again)
+
+
+def test_sentences_never_cross_paragraph_breaks():
+    raw = "Storm closes ferry routes\nAll crossings were cancelled on Sunday, the operator said.\nLEGAL NOTICE: all rights reserved"
+    art = Article(id="b", raw=raw, text=raw)
+    [doc] = nlp.parse([art.text])
+    sents = nlp.sentences(art.id, doc, art.raw_offset)
+    assert [s.text for s in sents][0] == "Storm closes ferry routes"
+    assert all("\n" not in s.text and raw[s.start : s.end] == s.text for s in sents)

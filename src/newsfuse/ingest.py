@@ -206,7 +206,36 @@ def _read_text(text: str, source: str, art_id: str) -> Article:
     if not text.strip():
         raise IngestError("no text")
     return Article(id=art_id, source=source, raw=text, outlet=infer_outlet(text, art_id),
-                   content_hash=content_hash(text), meta={"format": "text"})
+                   published=stated_published(text), content_hash=content_hash(text), meta={"format": "text"})
+
+
+_PUBLISHED_LINE = re.compile(
+    r"(?:^|[|·•]\s*)(?:first\s+)?(?:published|posted|updated)(?:\s+on)?\s*:?\s*(?P<when>[^|·•\n]{6,60}?)\s*$", re.I | re.M
+)
+
+
+def stated_published(text: str, head_lines: int = 6) -> str | None:
+    """The publication date (and time) a plain-text page states in a "Published …" line near its top.
+
+    Only a line that says so counts (with a year in it); the first such line wins. Returns ISO
+    `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` when a time is given.
+    """
+    head = "\n".join(text.lstrip().split("\n")[:head_lines])
+    for m in _PUBLISHED_LINE.finditer(head):
+        when = m.group("when").strip()
+        if not re.search(r"\b(19|20)\d\d\b", when):
+            continue
+        import dateparser
+
+        try:
+            dt = dateparser.parse(when, languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True})
+        except Exception:  # dateparser raises assorted errors on junk
+            dt = None
+        if dt is None:
+            continue
+        has_time = bool(re.search(r"\b\d{1,2}[:.]\d{2}\b", when))
+        return dt.strftime("%Y-%m-%dT%H:%M") if has_time else dt.date().isoformat()
+    return None
 
 
 _CREDIT_LINE = re.compile(r"^\s*(?:published by|source)\s*:?\s+(?P<name>.+?)\s*\.?\s*$", re.I)
@@ -288,11 +317,28 @@ def _read_html(html: str, source: str, art_id: str) -> Article:
         author=md.get("author", ""),
         url=url,
         outlet=_outlet_name(outlet),
-        published=_iso_date(md.get("date")),
+        published=_meta_published(html, _iso_date(md.get("date"))),
         content_hash=content_hash(text),
         meta={"format": "html", "description": md.get("description", "")},
     )
     return art
+
+
+_META_TIME = re.compile(
+    r"<meta\s[^>]*(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|datePublished|pubdate|date)[\"'][^>]*>",
+    re.I,
+)
+_CONTENT = re.compile(r"content\s*=\s*[\"']([^\"']+)[\"']", re.I)
+
+
+def _meta_published(html: str, date: str | None) -> str | None:
+    """Keep the time of day from the page's published-time meta tag when it agrees with `date`."""
+    for tag in _META_TIME.findall(html[:200_000]):
+        m = _CONTENT.search(tag)
+        t = re.match(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", m.group(1).strip()) if m else None
+        if t and (date is None or date[:10] == t.group(1)):
+            return f"{t.group(1)}T{t.group(2)}"
+    return date
 
 
 def _outlet_name(host_or_name: str) -> str:

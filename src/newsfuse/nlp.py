@@ -122,10 +122,14 @@ def sentences(article_id: str, doc: Doc, to_raw=None) -> list:
 
     to_raw = to_raw or (lambda i: i)
     out = []
-    for i, s in enumerate(doc.sents):
-        text = s.text.strip()
-        if not text:
-            continue
-        start = s.start_char + (len(s.text) - len(s.text.lstrip()))
-        out.append(Sentence(article_id, len(out), to_raw(start), to_raw(start + len(text)), text))
+    for s in doc.sents:
+        # a sentence never crosses a line break: kept blocks are paragraphs, and a parser that glues
+        # a headline or a notice onto the next paragraph would misattribute both
+        offset = s.start_char
+        for piece in s.text.split("\n"):
+            text = piece.strip()
+            if text:
+                start = offset + (len(piece) - len(piece.lstrip()))
+                out.append(Sentence(article_id, len(out), to_raw(start), to_raw(start + len(text)), text))
+            offset += len(piece) + 1
     return out
