@@ -169,6 +169,16 @@ def _md(text: str) -> str:
     return text
 
 
+
+def _claim_rows(c) -> list[dict]:
+    """A conflict's claims, one row per (article, sentence) with the figures it states."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for x in c.claims:
+        vals = rows.setdefault((x.article, x.text), [])
+        if x.value is not None:
+            vals.append(f"{x.value:g} {x.unit}".strip())
+    return [{"article": k[0], "text": k[1], "values": v} for k, v in rows.items()]
+
 def to_markdown(b: Brief) -> str:
     """A readable Markdown brief: summary with citations, facts, quotes, conflicts, single-source, timeline."""
     lab = _labels(b)
@@ -192,8 +202,9 @@ def to_markdown(b: Brief) -> str:
         lines += ["## Conflicts", ""]
         for c in sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)):
             lines.append(f"- **{c.kind}** ({c.severity}) — {_md(c.explanation)}")
-            for x in c.claims:
-                lines.append(f"  - {cite([x.article])} {_md(x.text)}")
+            for x in _claim_rows(c):
+                vals = f" *({_md('; '.join(x['values']))})*" if x["values"] else ""
+                lines.append(f"  - {cite([x['article']])} {_md(x['text'])}{vals}")
         lines.append("")
     quotes = [q for q in b.quotes if len(q.articles) > 1] or b.quotes[:10]
     if b.quotes:
@@ -276,14 +287,7 @@ def _view(b: Brief) -> dict:
     for q in b.quotes:
         speakers.setdefault(q.speaker or "Unattributed", []).append(q)
     by_speaker = sorted(speakers.items(), key=lambda kv: (-sum(len(q.articles) for q in kv[1]), kv[0]))
-    conflict_rows = {}
-    for c in b.conflicts:
-        rows: dict[tuple[str, str], list[str]] = {}
-        for x in c.claims:
-            vals = rows.setdefault((x.article, x.text), [])
-            if x.value is not None:
-                vals.append(f"{x.value:g} {x.unit}".strip())
-        conflict_rows[c.id] = [{"article": k[0], "text": k[1], "values": v} for k, v in rows.items()]
+    conflict_rows = {c.id: _claim_rows(c) for c in b.conflicts}
     cov = ""
     if b.coverage:
         from .brief.coverage import coverage_html
