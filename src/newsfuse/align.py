@@ -9,10 +9,9 @@ precision before recall, since a wrong merge tells the reader two outlets agree 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -75,38 +74,12 @@ def tokens(text: str) -> list[str]:
 
 
 class Embeddings:
-    """A bounded text -> MiniLM vector memo: each sentence is embedded once, however many stages ask."""
-
-    def __init__(self, max_items: int = 200_000) -> None:
-        self.max_items = max_items
-        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._memo)
+    """MiniLM vectors for texts through the shared, text-memoised `nlp.embed` (one memo for every stage);
+    an object so callers can pass their own (e.g. precomputed) embedder."""
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors (len(texts), 384), L2-normalised; only texts not seen before are embedded."""
-        keys = [_key(t) for t in texts]
-        missing: dict[str, str] = {}
-        for k, t in zip(keys, texts):
-            if k not in self._memo and k not in missing:
-                missing[k] = t
-        if missing:
-            vecs = nlp.embed(list(missing.values()))
-            for k, v in zip(missing, vecs):
-                self._memo[k] = v
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for i, k in enumerate(keys):
-            v = self._memo[k]
-            self._memo.move_to_end(k)
-            out[i] = v
-        while len(self._memo) > self.max_items:
-            self._memo.popitem(last=False)
-        return out
-
-
-def _key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+        """Vectors (len(texts), 384), L2-normalised; texts seen before are not embedded again."""
+        return nlp.embed(list(texts))
 
 
 EMBEDDINGS = Embeddings()
