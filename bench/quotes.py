@@ -30,6 +30,8 @@ SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data" / "quotes-ggt"
 RESULTS = ROOT / "bench" / "results" / "quotes.md"
 PUBLISHED = "GGT v7.0 extractor (all 98 articles): P 0.846 / R 0.827 / F1 0.837 at 30 %, F1 0.761 at 80 %, speaker acc 0.865"
+CV_NOTE = ("Honest dev figure, 5-fold cross-validation by article over the 695 dev quotes matched at 30 %: "
+           "rules 0.855, learned scorer 0.868 (the gold speaker is among the candidates for 0.932).")
 _DET = re.compile(r"^(the|a|an|some|many|several)\s+", re.I)
 
 
@@ -188,6 +190,14 @@ def write(results: dict) -> None:
         + "; ".join(f"{k}: spaCy {r['ms_spacy']:.0f}, entities.extract {r['ms_entities']:.1f}, quotes.extract {r['ms_quotes']:.1f}"
                     for k, r in results.items())
         + ". The box is a shared, loaded 2-core machine: spaCy dominates; our two stages are a few % of it.",
+        "",
+        "Speaker choice: a logistic-regression scorer over speaker candidates (rule pick, none, previous",
+        "quote's speaker, people/organisations named in the paragraph and the 3 sentences before; features:",
+        "rule pick, distances, same paragraph, subject of a speech verb, mention count, pronoun gender",
+        "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.quotes_train --write`",
+        f"(weights in src/newsfuse/data/quotes-speaker.json; the rules decide when it is missing). {CV_NOTE}",
+        "The dev rows above use weights fitted on all of dev (in-sample); the test rows were read once,",
+        "after the model was fixed: test speaker accuracy 0.834 with the rules alone, 0.852 with the scorer (30 %). The 0.90 goal is not met: 0.868 honest dev.",
         "",
         "Quote F1 passes the dev goal (>= 0.88 at 30 %). Speaker accuracy rose from 0.822 to the dev figure",
         "above with rules (role nouns via titles/appositives, org nouns via names, documents via their",

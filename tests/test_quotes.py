@@ -207,3 +207,24 @@ def test_role_noun_resolves_to_the_titled_person_and_documents_to_their_issuer()
     qs = quotes.extract(a, doc, entities.extract(a, doc))
     assert _speaker(qs, "fifty years") == "Selma Okafor"
     assert _speaker(qs, "old pier") == "Coastal Ferry Association"
+
+
+def test_speaker_model_weights_and_fallback(monkeypatch):
+    """The shipped scorer is weights only and matches the feature list; without it the rules decide."""
+    import json
+
+    m = json.loads(quotes.MODEL_PATH.read_text(encoding="utf-8"))
+    assert set(m) == {"features", "bias", "weights"}
+    assert m["features"] == list(quotes.FEATURES) and len(m["weights"]) == len(quotes.FEATURES)
+    assert quotes._model() is not None
+    text = TEXTS["pronoun"]
+    art = Article(id="a", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    ents = entities.extract(art, doc)
+    with_model = [(q.text, q.speaker and q.speaker.name) for q in quotes.extract(art, doc, ents)]
+    cands = quotes.speaker_candidates(art, doc, ents)
+    assert cands and all(len(x) == len(quotes.FEATURES) for _, cs in cands for _, x in cs)
+    monkeypatch.setattr(quotes, "_model", lambda: None)
+    rules = [(q.text, q.speaker and q.speaker.name) for q in quotes.extract(art, doc, ents)]
+    assert [t for t, _ in rules] == [t for t, _ in with_model]
+    assert any("Solberg" in (s or "") for _, s in with_model)
