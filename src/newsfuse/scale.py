@@ -68,8 +68,14 @@ def stage_fingerprint() -> str:
             h.update(f"{dist}=none;".encode())
     here = Path(__file__).parent
     for name in _STAGE_MODULES:
-        path = here / name
-        h.update(path.read_bytes() if path.exists() else name.encode())
+        path, package = here / name, here / Path(name).stem  # a stage may be a module or a package
+        if path.exists():
+            h.update(path.read_bytes())
+        elif package.is_dir():
+            for sub in sorted(package.rglob("*.py")):
+                h.update(sub.relative_to(here).as_posix().encode() + b"\0" + sub.read_bytes())
+        else:
+            h.update(name.encode())
     return h.hexdigest()
 
 

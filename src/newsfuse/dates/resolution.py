@@ -1,14 +1,4 @@
-"""Dates: explicit and relative expressions resolved against the publication date.
-
-Detection is a regex pass (months, weekdays, "this week", "within two weeks", ...) plus spaCy DATE
-entities it missed; resolution is rule-based for relative expressions and dateparser for explicit
-ones. Every `DateRef.date` is a full ISO day (range start); `granularity` and `end_date` say how
-precise it is. An article without `published` keeps anchor-dependent refs with `date == ""` until
-`infer_published` gives it an anchor and re-resolves them (from the raw text, no spaCy needed).
-
-`Analysis.dates` holds every resolved DateRef with `start`/`end` in raw, so the timeline can find
-the sentence of a date that has no number; claims share the same DateRef objects.
-"""
+"""Date resolution: relative and explicit expressions turned into calendar days against an anchor."""
 
 from __future__ import annotations
 
@@ -17,68 +7,13 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections import Counter
 from collections.abc import Sequence
 
-from .model import Analysis, Article, DateRef
-
-Day = dt.date
-_CACHE_KEY = "newsfuse.dates"  # Doc.user_data slot shared with claims (one resolution per Doc)
-
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_NUMWORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a few": 3, "few": 3, "several": 3,
-    "a couple of": 2, "couple of": 2,
-}
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
-
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+from ..model import Article, DateRef
+from .patterns import (
+    _CACHE_KEY, _CNT, Day, _find, _FUTURE, _MONTH, _MONTHS, _NUMWORDS, _PAST, _spacy_extra, _UNIT_DAYS, _WD,
+    _WEEKDAYS, _YEAR,
 )
-_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
-_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_CNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several|a couple of)"
-_PARTS = r"(?:\s+(?:morning|afternoon|evening|night))?"
-
-# kind -> pattern; order matters (longest / most specific first). Case-sensitive for names.
-_PATTERNS: list[tuple[str, str]] = [
-    ("iso", rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"),
-    ("mdy", rf"\b(?:{_WD},?\s+)?(?:\(?){_MONTH}\s+{_DAYNUM}(?:,?\s+{_YEAR})?\b(?!,?\s*\d)"),
-    ("dmy", rf"\b(?:{_WD},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
-    ("part", rf"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[- ]|[Tt]he\s+(?:end|beginning|start|middle)\s+of\s+){_MONTH}(?:,?\s+{_YEAR})?\b"),
-    ("my", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b"),
-    # a preposition/modifier first, then the name (group "x" is the expression): fast to scan
-    ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter)\s"
-              r"(?P<x>January|February|March|April|May|June|July|August|September|October|November|December)\b"
-              r"|\b(?:January|February|April|June|July|August|September|October|November|December)\b"),
-    ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{_YEAR})\b(?![-–]\d)"),
-    ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier|[Ll]ater|[Ll]ate|[Ee]arly|[Pp]ast)\s+)?{_WD}{_PARTS}\b"),
-    ("deictic", r"\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast\s+night|[Tt]his\s+(?:morning|afternoon|evening))\b"),
-    ("period", r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+this|[Tt]his|[Ll]ast|[Nn]ext|[Tt]he\s+past|[Tt]he\s+previous|[Tt]he\s+following)\s+(?:week(?:end)?|month|year)\b"),
-    ("ago", rf"\b{_CNT}\s+(?:day|week|month|year)s?\s+ago\b"),
-    ("ahead", rf"\b(?:[Ww]ithin|[Ii]n\s+the\s+(?:coming|next)|[Ii]n\s+the\s+next\s+(?:few|couple\s+of)|[Tt]he\s+(?:coming|next)\s+(?:few|couple\s+of)?"
-              rf"|[Oo]ver\s+the\s+(?:coming|next)(?:\s+few)?|[Ii]n\s+recent|[Oo]ver\s+the\s+past(?:\s+few)?|[Ii]n\s+the\s+past(?:\s+few)?)"
-              rf"\s+(?:{_CNT}\s+)?(?:day|week|month)s?\b|\b[Ii]n\s+{_CNT}\s+(?:day|week|month)s?(?:'|’)?\s*(?:time)?\b(?!\s+(?:of|after|before))"),
-    ("offset", rf"\b(?:{_CNT}|[Tt]he)\s+days?\s+(?:after|before|later|earlier)\b|\b[Tt]he\s+(?:next|previous|following)\s+day\b"),
-]
-_RX = [(kind, re.compile(p)) for kind, p in _PATTERNS]
-_FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|going\s+to|is\s+to|are\s+to|scheduled|expected|set\s+to|plans?\s+to|planned|planning"
-    r"|due\s+to|hopes?\s+to|hoped\s+to|intends?\s+to|upcoming|would|could|to\s+meet|to\s+hold|to\s+visit|to\s+travel)\b|['’]ll\b",
-    re.I,
-)
-# past-tense markers: a reported event ("she said late on Tuesday", "the dam was ...")
-_PAST = re.compile(r"\b(?:said|says|told|added|was|were|had|did|announced|reported|confirmed|stated|noted|wrote)\b", re.I)
-_ENT_HINT = re.compile(rf"{_MONTH}|{_WD}|\b{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I)
 
 
 def _anchor(published: str | None) -> Day | None:
@@ -320,46 +255,6 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
     return None
 
 
-def _find(text: str) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of every date expression in `text`, overlaps resolved to the longest."""
-    hits = []
-    for kind, rx in _RX:
-        for m in rx.finditer(text):
-            s, e = m.span("x") if "x" in rx.groupindex and m.group("x") else m.span()
-            hits.append((s, -(e - s), kind, e))
-    hits.sort()
-    out: list[tuple[str, int, int]] = []
-    last_end = -1
-    for start, _neg, kind, end in hits:
-        if start < last_end:
-            continue
-        out.append((kind, start, end))
-        last_end = end
-    return out
-
-
-def spans(text: str, doc=None) -> list[tuple[int, int]]:
-    """(start, end) of the date expressions in `text`: numbers inside them are not quantities."""
-    found = doc.user_data.get(_CACHE_KEY + ".found") if doc is not None else None
-    return [(s, e) for _, s, e in (found if found is not None else _find(text))]
-
-
-def _spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """spaCy DATE entities the regex pass missed that name a calendar day ("Oct. 17th")."""
-    extra = []
-    spans = [(s, e) for _, s, e in taken]
-    for ent in getattr(doc, "ents", ()):
-        if ent.label_ != "DATE" or not _ENT_HINT.search(ent.text):
-            continue
-        s, e = ent.start_char, ent.end_char
-        if any(s < te and ts < e for ts, te in spans):
-            continue
-        if re.fullmatch(rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)|{_YEAR}", ent.text.strip(), re.I):
-            continue  # a bare day or year out of context
-        extra.append(("spacy", s, e))
-    return extra
-
-
 class _Item:
     """A found expression with what resolution needs (text coordinates)."""
 
@@ -441,112 +336,3 @@ def resolve(article: Article, doc) -> list[DateRef]:
     if cache is not None:
         cache[_CACHE_KEY] = refs
     return refs
-
-
-def _raw_sentences(article: Article, analysis: Analysis | None) -> list[tuple[int, int]]:
-    if analysis and analysis.sentences:
-        return [(s.start, s.end) for s in analysis.sentences]
-    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", article.raw)]
-
-
-def _re_resolve(article: Article, analysis: Analysis) -> None:
-    """Resolve `analysis.dates` (and the claims' copies) again against the article's new anchor."""
-    base = _anchor(article.published)
-    raw = article.raw
-    sents = _raw_sentences(article, analysis)
-    refs = list(analysis.dates)
-    for c in analysis.claims:  # claims normally share the objects; pick up any copies too
-        refs += [d for d in c.dates if all(d is not r for r in refs)]
-    found = []
-    for d in refs:
-        w0 = max(0, d.start - 12)  # room for the preposition some patterns start with
-        kind = next((k for k, s, e in _find(raw[w0 : d.end]) if (s + w0, e + w0) == (d.start, d.end)), "spacy")
-        found.append((kind, d.start, d.end))
-    items = _items(raw, sents, found)
-    by_pos = {(it.start, it.end): r for it, r in zip(items, _resolve_items(items, base))}
-    for d in refs:
-        r = by_pos.get((d.start, d.end))
-        if r is None:
-            continue
-        dependent = _depends_on_anchor(next((it.kind for it in items if it.start == d.start), ""), d.expression)
-        d.date, d.end_date, d.granularity = r[0].isoformat(), r[1].isoformat() if r[1] else None, r[2]
-        d.inferred = bool(article.published_inferred and dependent)
-    analysis.dates = [d for d in analysis.dates if d.date]
-    for c in analysis.claims:
-        c.dates = [d for d in c.dates if d.date]
-
-
-def _own_text_date(article: Article, analysis: Analysis | None, year: int) -> Day | None:
-    """The event day an undated article states in its lead ("on October 17"), if it states one."""
-    raw = article.raw
-    sents = _raw_sentences(article, analysis)
-    lead_end = sents[min(2, len(sents) - 1)][1] if sents else min(len(raw), 600)
-    weekdays = {m.group().lower() for m in re.finditer(_WD, raw)}
-    best: tuple[int, Day] | None = None
-    for kind, s, e in _find(raw[:lead_end]):
-        if kind not in ("mdy", "dmy", "iso"):
-            continue
-        expr = raw[s:e].lstrip("(")
-        i = max(0, bisect.bisect_right([a for a, _ in sents], s) - 1)
-        ss, se = sents[i] if sents else (0, lead_end)
-        if _future(raw, ss, s, e, se):
-            continue
-        r = _interpret(kind, expr, dt.date(year, 12, 31), False, None)
-        if not r or r[2] != "day":
-            continue
-        score = 2 if calendar.day_name[r[0].weekday()].lower() in weekdays else 1
-        if best is None or score > best[0]:
-            best = (score, r[0])
-    return best[1] if best else None
-
-
-def _words(article: Article) -> set[str]:
-    return set(re.findall(r"\b[A-Z][a-z]{2,}\b", article.text or article.raw))
-
-
-def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> None:
-    """Give undated articles a publication date inferred from their text and their story.
-
-    Own text first (an explicit day in the lead); else the most common known publication day of
-    the batch's articles that share names with it. Refs are re-resolved and marked `inferred`.
-    """
-    undated = [a for a in articles if not _anchor(a.published)]
-    if not undated:
-        return
-    known = {a.id: _anchor(a.published) for a in articles if _anchor(a.published)}
-    years = Counter(d.year for d in known.values())
-    if not years:  # the latest explicit year the batch mentions (not in the future)
-        this_year = dt.date.today().year
-        for an in analyses.values():
-            for d in an.dates:
-                if d.date and re.search(rf"\b{_YEAR}\b", d.expression) and int(d.date[:4]) <= this_year:
-                    years[int(d.date[:4])] += 1
-    year = max(years) if years and not known else (years.most_common(1)[0][0] if years else dt.date.today().year)
-    inferred: dict[str, Day] = {}
-    for a in undated:
-        day = _own_text_date(a, analyses.get(a.id), year)
-        if day:
-            inferred[a.id] = day
-    pool = {**known, **inferred}
-    words = {a.id: _words(a) for a in articles}
-    for a in undated:
-        if a.id in inferred or not pool:
-            continue
-        votes: Counter[Day] = Counter()
-        for other, day in pool.items():
-            if other == a.id:
-                continue
-            w1, w2 = words[a.id], words.get(other, set())
-            sim = len(w1 & w2) / max(1, len(w1 | w2))
-            if sim >= 0.1:
-                votes[day] += 1 + sim
-        if not votes:
-            votes.update(pool.values())
-        inferred[a.id] = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    for a in undated:
-        if a.id in inferred:
-            a.published = inferred[a.id].isoformat()
-            a.published_inferred = True
-        an = analyses.get(a.id)
-        if an is not None:
-            _re_resolve(a, an)

@@ -1,0 +1,77 @@
+"""Claims: numbers in sentences, normalised (pint units, currency codes) with qualifier and measure.
+
+One Claim per stated quantity (its sentence span, `measures` = the counted/measured noun phrase,
+`subject` when clear). A parenthetical conversion ("2,500 km (1,500 miles)") stays in the same
+Claim as a second Quantity whose `text` starts with "(" so rounding can be told from conflict.
+Conventions: lengths in kilometer, areas in square_kilometer, money as ISO code with the value in
+units (9e10 USD), percentages and fractions as unit "share" (0.52; `original_unit` "percent"),
+ordinals as unit "ordinal", vague amounts ("thousands of") with qualifier "vague" and the lower
+bound as value. Years and dates are not quantities; their DateRefs come from `dates`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from .. import dates as dates_stage
+from ..model import Article, Claim
+from .numbers import _conversion, _QTY, _qualifier, _quantity
+from .measures import _describe, _ordinal_ok, _skip_reference, _split_at_newline
+
+
+def extract(article: Article, doc) -> list[Claim]:
+    """Numeric claims of `article` (offsets into `article.raw`), one per stated quantity."""
+    text = doc.text
+    if not text.strip():
+        return []
+    refs = dates_stage.resolve(article, doc)  # cached on the Doc; the same objects end in Analysis.dates
+    ref_spans = sorted((r.start, r.end, r) for r in refs)
+    date_ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME") and
+                 re.search(r"\d", e.text) and not re.search(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b", e.text, re.I)]
+    found_spans = dates_stage.spans(text, doc) + date_ents
+    found_spans.sort()
+    starts = [s for s, _ in found_spans]
+    sents = list(doc.sents)
+    sent_starts = [s.start_char for s in sents]
+    claims: list[Claim] = []
+    pos = 0
+    raw_starts = [s for s, _, _ in ref_spans]
+    for m in _QTY.finditer(text):
+        if m.start() < pos:
+            continue
+        f = _quantity(m, text)
+        if f is None:
+            continue
+        i = bisect.bisect_right(starts, f.start) - 1
+        if i >= 0 and found_spans[i][0] <= f.start < found_spans[i][1]:
+            continue  # part of a date ("October 17", "since 2022", "within two weeks")
+        si = bisect.bisect_right(sent_starts, f.start) - 1
+        if si < 0:
+            continue
+        sent = sents[si]
+        if _skip_reference(text, f):
+            continue
+        if f.kind == "ordinal" and not _ordinal_ok(doc, text, f, sent.end_char):
+            continue
+        q_start = f.start
+        if not f.qty.qualifier:
+            f.qty.qualifier, q_start = _qualifier(text, f.start, sent.start_char)
+        conv = _conversion(text, f, sent.end_char)
+        measures, subject = _describe(f, doc, sent.start, sent.end, sent, q_start)
+        if f.kind == "count" and not measures:
+            continue  # a bare number: nothing to compare it with
+        qs = [f.qty]
+        if conv:
+            conv.qty.qualifier = conv.qty.qualifier or f.qty.qualifier
+            qs.append(conv.qty)
+            pos = conv.end
+        for q, x in zip(qs, [f] + ([conv] if conv else [])):
+            q.start, q.end = article.raw_offset(x.start), article.raw_offset(x.end)
+        cs, ce = _split_at_newline(text, sent.start_char, sent.end_char, f.start)
+        rs, re_ = article.raw_offset(cs), article.raw_offset(ce)
+        lo = bisect.bisect_left(raw_starts, rs)
+        hi = bisect.bisect_left(raw_starts, re_)
+        claims.append(Claim(article=article.id, start=rs, end=re_, text=text[cs:ce], quantities=qs,
+                            measures=measures, subject=subject, dates=[r for _, _, r in ref_spans[lo:hi]]))
+    return claims

@@ -1,0 +1,70 @@
+"""Claim units: unit and currency vocabularies and pint normalisation to canonical units."""
+
+from __future__ import annotations
+
+import functools
+
+
+_UNITS = {
+    "square kilometers": ("square_kilometer", "area"), "square kilometres": ("square_kilometer", "area"),
+    "square km": ("square_kilometer", "area"), "sq km": ("square_kilometer", "area"), "km2": ("square_kilometer", "area"),
+    "km²": ("square_kilometer", "area"), "square miles": ("square_mile", "area"), "sq mi": ("square_mile", "area"),
+    "square meters": ("square_meter", "area"), "square metres": ("square_meter", "area"),
+    "hectares": ("hectare", "area"), "acres": ("acre", "area"),
+    "kilometers": ("kilometer", "length"), "kilometres": ("kilometer", "length"), "km": ("kilometer", "length"),
+    "nautical miles": ("nautical_mile", "length"), "miles": ("mile", "length"), "mi": ("mile", "length"),
+    "meters": ("meter", "length"), "metres": ("meter", "length"), "m": ("meter", "length"),
+    "feet": ("foot", "length"), "ft": ("foot", "length"), "yards": ("yard", "length"),
+    "centimeters": ("centimeter", "length"), "cm": ("centimeter", "length"), "inches": ("inch", "length"),
+    "tonnes": ("metric_ton", "mass"), "tons": ("metric_ton", "mass"), "kilograms": ("kilogram", "mass"),
+    "kg": ("kilogram", "mass"), "grams": ("gram", "mass"),
+    "liters": ("liter", "volume"), "litres": ("liter", "volume"), "gallons": ("gallon", "volume"),
+    "barrels": ("oil_barrel", "volume"), "cubic meters": ("cubic_meter", "volume"),
+    "km/h": ("kilometer_per_hour", "speed"), "kph": ("kilometer_per_hour", "speed"), "mph": ("mile_per_hour", "speed"),
+    "knots": ("knot", "speed"),
+    "megawatts": ("megawatt", "power"), "mw": ("megawatt", "power"), "gigawatts": ("gigawatt", "power"),
+    "gw": ("gigawatt", "power"), "kilowatts": ("kilowatt", "power"),
+    "degrees celsius": ("degree_Celsius", "temperature"), "°c": ("degree_Celsius", "temperature"),
+    "degrees fahrenheit": ("degree_Fahrenheit", "temperature"), "°f": ("degree_Fahrenheit", "temperature"),
+    "seconds": ("second", "duration"), "minutes": ("minute", "duration"), "hours": ("hour", "duration"),
+    "days": ("day", "duration"), "weeks": ("week", "duration"), "months": ("month", "duration"),
+    "years": ("year", "duration"), "decades": ("decade", "duration"),
+}
+# singular forms, as in hyphenated adjectives ("a 32-metre dam", "a 2.5-mile levee", "a 500-megawatt plant")
+_UNITS.update({
+    "square kilometre": ("square_kilometer", "area"), "square kilometer": ("square_kilometer", "area"),
+    "square mile": ("square_mile", "area"), "square metre": ("square_meter", "area"), "square meter": ("square_meter", "area"),
+    "hectare": ("hectare", "area"), "acre": ("acre", "area"),
+    "kilometre": ("kilometer", "length"), "kilometer": ("kilometer", "length"), "mile": ("mile", "length"),
+    "metre": ("meter", "length"), "meter": ("meter", "length"), "foot": ("foot", "length"), "yard": ("yard", "length"),
+    "centimetre": ("centimeter", "length"), "centimeter": ("centimeter", "length"), "inch": ("inch", "length"),
+    "tonne": ("metric_ton", "mass"), "ton": ("metric_ton", "mass"), "kilogram": ("kilogram", "mass"),
+    "litre": ("liter", "volume"), "liter": ("liter", "volume"), "gallon": ("gallon", "volume"),
+    "megawatt": ("megawatt", "power"), "gigawatt": ("gigawatt", "power"), "kilowatt": ("kilowatt", "power"),
+})
+# what every dimension is normalised to (pint names); durations keep their own unit
+_CANONICAL = {"length": "kilometer", "area": "square_kilometer", "mass": "metric_ton", "volume": "liter",
+              "speed": "kilometer_per_hour", "power": "megawatt", "temperature": "degree_Celsius"}
+_CURRENCY_SYMBOLS = {"us$": "USD", "$": "USD", "c$": "CAD", "a$": "AUD", "€": "EUR", "£": "GBP", "¥": "JPY",
+                     "₹": "INR", "₽": "RUB", "₴": "UAH"}
+_CURRENCY_WORDS = {"dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP",
+                   "hryvnias": "UAH", "hryvnia": "UAH", "rubles": "RUB", "roubles": "RUB", "yuan": "CNY",
+                   "yen": "JPY", "rupees": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+
+
+@functools.lru_cache(maxsize=1)
+def _ureg():
+    import pint
+
+    return pint.UnitRegistry()
+
+
+_PINT = {"square_kilometer": "kilometer**2", "square_mile": "mile**2", "square_meter": "meter**2",
+         "cubic_meter": "meter**3", "kilometer_per_hour": "kilometer/hour", "mile_per_hour": "mile/hour"}
+
+
+@functools.lru_cache(maxsize=256)
+def _convert(value: float, unit: str, target: str) -> float:
+    """`value` in `unit` expressed in `target`, via pint (cached: news repeats the same few units)."""
+    ureg = _ureg()
+    return float(ureg.Quantity(value, _PINT.get(unit, unit)).to(_PINT.get(target, target)).magnitude)

@@ -1,0 +1,122 @@
+"""Date inference: publication dates inferred for undated articles, then their refs re-resolved."""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+import re
+from collections import Counter
+
+from ..model import Analysis, Article
+from .patterns import Day, _find, _WD, _YEAR
+from .resolution import _anchor, _depends_on_anchor, _future, _interpret, _items, _resolve_items
+
+
+def _raw_sentences(article: Article, analysis: Analysis | None) -> list[tuple[int, int]]:
+    if analysis and analysis.sentences:
+        return [(s.start, s.end) for s in analysis.sentences]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", article.raw)]
+
+
+def _re_resolve(article: Article, analysis: Analysis) -> None:
+    """Resolve `analysis.dates` (and the claims' copies) again against the article's new anchor."""
+    base = _anchor(article.published)
+    raw = article.raw
+    sents = _raw_sentences(article, analysis)
+    refs = list(analysis.dates)
+    for c in analysis.claims:  # claims normally share the objects; pick up any copies too
+        refs += [d for d in c.dates if all(d is not r for r in refs)]
+    found = []
+    for d in refs:
+        w0 = max(0, d.start - 12)  # room for the preposition some patterns start with
+        kind = next((k for k, s, e in _find(raw[w0 : d.end]) if (s + w0, e + w0) == (d.start, d.end)), "spacy")
+        found.append((kind, d.start, d.end))
+    items = _items(raw, sents, found)
+    by_pos = {(it.start, it.end): r for it, r in zip(items, _resolve_items(items, base))}
+    for d in refs:
+        r = by_pos.get((d.start, d.end))
+        if r is None:
+            continue
+        dependent = _depends_on_anchor(next((it.kind for it in items if it.start == d.start), ""), d.expression)
+        d.date, d.end_date, d.granularity = r[0].isoformat(), r[1].isoformat() if r[1] else None, r[2]
+        d.inferred = bool(article.published_inferred and dependent)
+    analysis.dates = [d for d in analysis.dates if d.date]
+    for c in analysis.claims:
+        c.dates = [d for d in c.dates if d.date]
+
+
+def _own_text_date(article: Article, analysis: Analysis | None, year: int) -> Day | None:
+    """The event day an undated article states in its lead ("on October 17"), if it states one."""
+    raw = article.raw
+    sents = _raw_sentences(article, analysis)
+    lead_end = sents[min(2, len(sents) - 1)][1] if sents else min(len(raw), 600)
+    weekdays = {m.group().lower() for m in re.finditer(_WD, raw)}
+    best: tuple[int, Day] | None = None
+    for kind, s, e in _find(raw[:lead_end]):
+        if kind not in ("mdy", "dmy", "iso"):
+            continue
+        expr = raw[s:e].lstrip("(")
+        i = max(0, bisect.bisect_right([a for a, _ in sents], s) - 1)
+        ss, se = sents[i] if sents else (0, lead_end)
+        if _future(raw, ss, s, e, se):
+            continue
+        r = _interpret(kind, expr, dt.date(year, 12, 31), False, None)
+        if not r or r[2] != "day":
+            continue
+        score = 2 if calendar.day_name[r[0].weekday()].lower() in weekdays else 1
+        if best is None or score > best[0]:
+            best = (score, r[0])
+    return best[1] if best else None
+
+
+def _words(article: Article) -> set[str]:
+    return set(re.findall(r"\b[A-Z][a-z]{2,}\b", article.text or article.raw))
+
+
+def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> None:
+    """Give undated articles a publication date inferred from their text and their story.
+
+    Own text first (an explicit day in the lead); else the most common known publication day of
+    the batch's articles that share names with it. Refs are re-resolved and marked `inferred`.
+    """
+    undated = [a for a in articles if not _anchor(a.published)]
+    if not undated:
+        return
+    known = {a.id: _anchor(a.published) for a in articles if _anchor(a.published)}
+    years = Counter(d.year for d in known.values())
+    if not years:  # the latest explicit year the batch mentions (not in the future)
+        this_year = dt.date.today().year
+        for an in analyses.values():
+            for d in an.dates:
+                if d.date and re.search(rf"\b{_YEAR}\b", d.expression) and int(d.date[:4]) <= this_year:
+                    years[int(d.date[:4])] += 1
+    year = max(years) if years and not known else (years.most_common(1)[0][0] if years else dt.date.today().year)
+    inferred: dict[str, Day] = {}
+    for a in undated:
+        day = _own_text_date(a, analyses.get(a.id), year)
+        if day:
+            inferred[a.id] = day
+    pool = {**known, **inferred}
+    words = {a.id: _words(a) for a in articles}
+    for a in undated:
+        if a.id in inferred or not pool:
+            continue
+        votes: Counter[Day] = Counter()
+        for other, day in pool.items():
+            if other == a.id:
+                continue
+            w1, w2 = words[a.id], words.get(other, set())
+            sim = len(w1 & w2) / max(1, len(w1 | w2))
+            if sim >= 0.1:
+                votes[day] += 1 + sim
+        if not votes:
+            votes.update(pool.values())
+        inferred[a.id] = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    for a in undated:
+        if a.id in inferred:
+            a.published = inferred[a.id].isoformat()
+            a.published_inferred = True
+        an = analyses.get(a.id)
+        if an is not None:
+            _re_resolve(a, an)

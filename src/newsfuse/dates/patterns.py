@@ -1,0 +1,106 @@
+"""Date patterns: month/weekday vocabularies, expression regexes and finding date spans in text."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+
+Day = dt.date
+_CACHE_KEY = "newsfuse.dates"  # Doc.user_data slot shared with claims (one resolution per Doc)
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_NUMWORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a few": 3, "few": 3, "several": 3,
+    "a couple of": 2, "couple of": 2,
+}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_CNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several|a couple of)"
+_PARTS = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+# kind -> pattern; order matters (longest / most specific first). Case-sensitive for names.
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso", rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"),
+    ("mdy", rf"\b(?:{_WD},?\s+)?(?:\(?){_MONTH}\s+{_DAYNUM}(?:,?\s+{_YEAR})?\b(?!,?\s*\d)"),
+    ("dmy", rf"\b(?:{_WD},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
+    ("part", rf"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[- ]|[Tt]he\s+(?:end|beginning|start|middle)\s+of\s+){_MONTH}(?:,?\s+{_YEAR})?\b"),
+    ("my", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b"),
+    # a preposition/modifier first, then the name (group "x" is the expression): fast to scan
+    ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter)\s"
+              r"(?P<x>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+              r"|\b(?:January|February|April|June|July|August|September|October|November|December)\b"),
+    ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{_YEAR})\b(?![-–]\d)"),
+    ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier|[Ll]ater|[Ll]ate|[Ee]arly|[Pp]ast)\s+)?{_WD}{_PARTS}\b"),
+    ("deictic", r"\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast\s+night|[Tt]his\s+(?:morning|afternoon|evening))\b"),
+    ("period", r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+this|[Tt]his|[Ll]ast|[Nn]ext|[Tt]he\s+past|[Tt]he\s+previous|[Tt]he\s+following)\s+(?:week(?:end)?|month|year)\b"),
+    ("ago", rf"\b{_CNT}\s+(?:day|week|month|year)s?\s+ago\b"),
+    ("ahead", rf"\b(?:[Ww]ithin|[Ii]n\s+the\s+(?:coming|next)|[Ii]n\s+the\s+next\s+(?:few|couple\s+of)|[Tt]he\s+(?:coming|next)\s+(?:few|couple\s+of)?"
+              rf"|[Oo]ver\s+the\s+(?:coming|next)(?:\s+few)?|[Ii]n\s+recent|[Oo]ver\s+the\s+past(?:\s+few)?|[Ii]n\s+the\s+past(?:\s+few)?)"
+              rf"\s+(?:{_CNT}\s+)?(?:day|week|month)s?\b|\b[Ii]n\s+{_CNT}\s+(?:day|week|month)s?(?:'|’)?\s*(?:time)?\b(?!\s+(?:of|after|before))"),
+    ("offset", rf"\b(?:{_CNT}|[Tt]he)\s+days?\s+(?:after|before|later|earlier)\b|\b[Tt]he\s+(?:next|previous|following)\s+day\b"),
+]
+_RX = [(kind, re.compile(p)) for kind, p in _PATTERNS]
+_FUTURE = re.compile(
+    r"\b(?:will|won['’]t|shall|going\s+to|is\s+to|are\s+to|scheduled|expected|set\s+to|plans?\s+to|planned|planning"
+    r"|due\s+to|hopes?\s+to|hoped\s+to|intends?\s+to|upcoming|would|could|to\s+meet|to\s+hold|to\s+visit|to\s+travel)\b|['’]ll\b",
+    re.I,
+)
+# past-tense markers: a reported event ("she said late on Tuesday", "the dam was ...")
+_PAST = re.compile(r"\b(?:said|says|told|added|was|were|had|did|announced|reported|confirmed|stated|noted|wrote)\b", re.I)
+_ENT_HINT = re.compile(rf"{_MONTH}|{_WD}|\b{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I)
+
+
+def _find(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every date expression in `text`, overlaps resolved to the longest."""
+    hits = []
+    for kind, rx in _RX:
+        for m in rx.finditer(text):
+            s, e = m.span("x") if "x" in rx.groupindex and m.group("x") else m.span()
+            hits.append((s, -(e - s), kind, e))
+    hits.sort()
+    out: list[tuple[str, int, int]] = []
+    last_end = -1
+    for start, _neg, kind, end in hits:
+        if start < last_end:
+            continue
+        out.append((kind, start, end))
+        last_end = end
+    return out
+
+
+def spans(text: str, doc=None) -> list[tuple[int, int]]:
+    """(start, end) of the date expressions in `text`: numbers inside them are not quantities."""
+    found = doc.user_data.get(_CACHE_KEY + ".found") if doc is not None else None
+    return [(s, e) for _, s, e in (found if found is not None else _find(text))]
+
+
+def _spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """spaCy DATE entities the regex pass missed that name a calendar day ("Oct. 17th")."""
+    extra = []
+    spans = [(s, e) for _, s, e in taken]
+    for ent in getattr(doc, "ents", ()):
+        if ent.label_ != "DATE" or not _ENT_HINT.search(ent.text):
+            continue
+        s, e = ent.start_char, ent.end_char
+        if any(s < te and ts < e for ts, te in spans):
+            continue
+        if re.fullmatch(rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)|{_YEAR}", ent.text.strip(), re.I):
+            continue  # a bare day or year out of context
+        extra.append(("spacy", s, e))
+    return extra

@@ -1,0 +1,231 @@
+"""Ingest formats: plain text, HTML, JSON/JSONL records and bundles, RSS/Atom feeds parsed into Articles."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlparse
+
+from ..model import Article
+from .sources import content_hash, IngestError, _short_hash
+from .metadata import infer_outlet, _iso_date, _meta_published, _outlet_name, stated_published
+
+
+# --------------------------------------------------------------------------- format sniffing
+
+
+def _looks_like_feed(text: str) -> bool:
+    head = text.lstrip()[:2000].lower()
+    return head.startswith("<?xml") and ("<rss" in head or "<feed" in head or "<rdf" in head) or head.startswith(
+        ("<rss", "<feed", "<rdf:rdf")
+    )
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:4000].lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(html|body|head|div|p|article)\b", head))
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def _parse(text: str, source: str, default_id: str, kind_hint: str = "") -> list[Article]:
+    """Dispatch on content (and extension hint) to the right reader."""
+    lower = source.lower()
+    if kind_hint == "json" or lower.endswith((".json", ".jsonl", ".json.gz", ".jsonl.gz")) or (
+        _looks_like_json(text) and not kind_hint
+    ):
+        try:
+            return _read_json(text, source, default_id)
+        except IngestError:
+            if lower.endswith((".json", ".jsonl", ".json.gz", ".jsonl.gz")):
+                raise
+    if _looks_like_feed(text) or lower.endswith((".rss", ".atom", ".xml", ".rss.gz", ".xml.gz")):
+        return _read_feed(text, source, default_id)
+    if _looks_like_html(text) or lower.endswith((".html", ".htm", ".html.gz", ".htm.gz")):
+        return [_read_html(text, source, default_id)]
+    return [_read_text(text, source, default_id)]
+
+
+def _read_text(text: str, source: str, art_id: str) -> Article:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise IngestError("no text")
+    return Article(id=art_id, source=source, raw=text, outlet=infer_outlet(text, art_id),
+                   published=stated_published(text), content_hash=content_hash(text), meta={"format": "text"})
+
+
+def _html_to_text(html: str) -> tuple[str, dict]:
+    """Main text and metadata of an HTML page, via trafilatura (scripts and furniture dropped)."""
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    cfg = use_config()
+    cfg.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # signal-based timeouts break in threads
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_precision=False, config=cfg, deduplicate=False
+    )
+    meta = trafilatura.extract_metadata(html)
+    md = {}
+    if meta is not None:
+        for key in ("title", "author", "url", "sitename", "hostname", "date", "description"):
+            val = getattr(meta, key, None)
+            if val:
+                md[key] = val
+    return text or "", md
+
+
+def _read_html(html: str, source: str, art_id: str) -> Article:
+    text, md = _html_to_text(html)
+    if len(re.findall(r"\w+", text)) < 3:
+        raise IngestError("HTML page with no article text found")
+    url = md.get("url") or (source if source.startswith(("http://", "https://")) else "")
+    outlet = md.get("sitename") or md.get("hostname") or (urlparse(url).hostname or "" if url else "")
+    art = Article(
+        id=art_id,
+        source=source,
+        raw=text,
+        title=md.get("title", ""),
+        author=md.get("author", ""),
+        url=url,
+        outlet=_outlet_name(outlet),
+        published=_meta_published(html, _iso_date(md.get("date"))),
+        content_hash=content_hash(text),
+        meta={"format": "html", "description": md.get("description", "")},
+    )
+    return art
+
+
+def _record_to_article(rec: dict, source: str, default_id: str) -> Article:
+    """A news-please style record (title, maintext/text, url, date_publish, source_domain)."""
+    text = rec.get("maintext") or rec.get("text") or rec.get("content") or rec.get("body") or ""
+    if not isinstance(text, str):
+        raise IngestError(f"record {default_id!r}: text is not a string")
+    title = rec.get("title") or ""
+    rid = str(rec.get("id") or rec.get("_id") or default_id)
+    outlet = rec.get("source_domain") or rec.get("outlet") or rec.get("source") or ""
+    url = rec.get("url") or ""
+    if not outlet and url:
+        outlet = urlparse(url).hostname or ""
+    text = text.replace("\r\n", "\n")
+    if not text.strip() and not title.strip():
+        raise IngestError(f"record {rid!r} has no text")
+    return Article(
+        id=rid,
+        source=source,
+        raw=text,
+        title=title if isinstance(title, str) else "",
+        outlet=_outlet_name(str(outlet)),
+        url=str(url),
+        author=", ".join(rec["authors"]) if isinstance(rec.get("authors"), list) else str(rec.get("author") or ""),
+        published=_iso_date(rec.get("date_publish") or rec.get("published") or rec.get("date")),
+        stance=rec.get("stance"),
+        content_hash=content_hash(text),
+        meta={"format": "json"},
+    )
+
+
+def _bundle_to_articles(rec: dict, source: str, default_id: str) -> list[Article]:
+    """A story bundle: {"id", "title"?, "date"?, "articles": [{"source", "stance"?, "text", ...}]}."""
+    sid = str(rec.get("id") or default_id)
+    out = []
+    for i, a in enumerate(rec.get("articles") or []):
+        if not isinstance(a, dict):
+            continue
+        sub = dict(a)
+        sub.setdefault("id", f"{sid}-{i + 1}")
+        sub.setdefault("date", rec.get("date"))
+        art = _record_to_article(sub, source, f"{sid}-{i + 1}")
+        art.story = sid
+        art.meta["bundle"] = {"id": sid, "title": rec.get("title") or ""}
+        out.append(art)
+    return out
+
+
+def _read_json(text: str, source: str, default_id: str) -> list[Article]:
+    records: list = []
+    try:
+        data = json.loads(text)
+        records = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError:
+        bad = 0
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                bad += 1
+                records.append(IngestError(f"line {n}: not valid JSON"))
+        if bad and bad == len(records):
+            raise IngestError("not valid JSON or JSONL") from None
+    out: list[Article] = []
+    many = len(records) > 1
+    for n, rec in enumerate(records, 1):
+        rid = f"{default_id}-{n}" if many else default_id
+        if isinstance(rec, IngestError):
+            out.append(rec)  # type: ignore[arg-type]  # surfaced as a problem by the caller
+            continue
+        if not isinstance(rec, dict):
+            out.append(IngestError(f"record {n}: not a JSON object"))  # type: ignore[arg-type]
+            continue
+        try:
+            if isinstance(rec.get("articles"), list):
+                out.extend(_bundle_to_articles(rec, source, rid))
+            else:
+                out.append(_record_to_article(rec, source, rid))
+        except IngestError as exc:
+            out.append(exc)  # type: ignore[arg-type]
+    return out
+
+
+_XML_BOMB = re.compile(r"<!DOCTYPE[^>]*\[|<!ENTITY", re.IGNORECASE)
+
+
+def _read_feed(text: str, source: str, default_id: str) -> list[Article]:
+    """RSS/Atom: one article per item, full content when present. DTDs/entities are refused."""
+    if _XML_BOMB.search(text):
+        raise IngestError("feed declares a DTD or XML entities (possible entity bomb / external entity): refused")
+    import feedparser
+
+    parsed = feedparser.parse(text, sanitize_html=True, resolve_relative_uris=False)
+    if not parsed.entries:
+        why = getattr(parsed, "bozo_exception", None)
+        raise IngestError(f"not a readable RSS/Atom feed ({why or 'no items'})")
+    feed_title = parsed.feed.get("title", "") if hasattr(parsed, "feed") else ""
+    out: list[Article] = []
+    for n, e in enumerate(parsed.entries, 1):
+        body = ""
+        if e.get("content"):
+            body = max((c.get("value", "") for c in e["content"]), key=len)
+        body = body or e.get("summary", "") or ""
+        if "<" in body:
+            body, _ = _html_to_text(f"<html><body><article>{body}</article></body></html>") if body else ("", {})
+        link = e.get("link", "")
+        eid = e.get("id") or link or f"{default_id}-{n}"
+        art_id = f"{default_id}-{_short_hash(eid)}"
+        if not body.strip():
+            out.append(IngestError(f"item {n} ({e.get('title', '')[:60]!r}) has no text"))  # type: ignore[arg-type]
+            continue
+        published = None
+        for key in ("published_parsed", "updated_parsed"):
+            if e.get(key):
+                t = e[key]
+                published = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+                break
+        out.append(
+            Article(
+                id=art_id,
+                source=source,
+                raw=body,
+                title=e.get("title", ""),
+                url=link,
+                outlet=_outlet_name(feed_title or (urlparse(link).hostname or "")),
+                author=e.get("author", ""),
+                published=published,
+                content_hash=content_hash(body),
+                meta={"format": "feed"},
+            )
+        )
+    return out

@@ -1,0 +1,153 @@
+"""Ingest sources: files, directories, URLs and stdin read into bytes and decoded; ids, hashes, problems."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused: no real article page is this big
+_STRIP_SUFFIXES = (".gz", ".txt", ".html", ".htm", ".json", ".jsonl", ".xml", ".rss", ".atom")
+
+
+@dataclass
+class Problem:
+    """One input that could not be (fully) read, and why, in words a user can act on."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+class IngestError(Exception):
+    """Raised inside ingest for one input; turned into a `Problem`."""
+
+
+def article_id_for_path(path: str) -> str:
+    """A file's id: its name without the .txt/.html/.htm/.json/.jsonl/.gz endings."""
+    name = os.path.basename(path)
+    changed = True
+    while changed:
+        changed = False
+        for suf in _STRIP_SUFFIXES:
+            if name.lower().endswith(suf) and len(name) > len(suf):
+                name = name[: -len(suf)]
+                changed = True
+    return name
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of normalised text (whitespace-folded), used for ids and re-ingest no-ops."""
+    norm = " ".join(text.split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with BOM) first, else detect the encoding; refuse binary data."""
+    if not data.strip():
+        raise IngestError("empty input")
+    head = data[:8192]
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        raise IngestError("binary data, not text (NUL bytes found)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError("binary data or unknown text encoding")
+    text = str(best)
+    # many control characters means it was binary after all
+    ctrl = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f")
+    if ctrl > 0.05 * max(1, len(text[:4096])):
+        raise IngestError("binary data, not text")
+    return text
+
+
+def _read_bytes(path: str) -> bytes:
+    """A file's bytes, gunzipped when compressed; refuses more than MAX_BYTES (also after unzipping)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as gz:  # streamed: a gzip bomb stops at the limit
+                data = gz.read(MAX_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise IngestError(f"broken gzip file ({exc})") from None
+    else:
+        if size > MAX_BYTES:
+            raise IngestError(f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:.0f} MB)")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise IngestError(f"too large (over {MAX_BYTES / 1e6:.0f} MB)")
+    return data
+
+
+def _fetch_url(url: str, timeout: float = 15.0) -> tuple[bytes, str]:
+    import httpx
+
+    try:
+        with httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": "newsfuse/0.1"}) as client:
+            with client.stream("GET", url) as resp:
+                if resp.status_code >= 400:
+                    raise IngestError(f"HTTP {resp.status_code}")
+                chunks, total = [], 0
+                for chunk in resp.iter_bytes():
+                    total += len(chunk)
+                    if total > MAX_BYTES:
+                        raise IngestError(f"too large (over {MAX_BYTES / 1e6:.0f} MB)")
+                    chunks.append(chunk)
+                return b"".join(chunks), resp.headers.get("content-type", "")
+    except httpx.TimeoutException:
+        raise IngestError(f"no answer within {timeout:.0f} s") from None
+    except httpx.HTTPError as exc:
+        raise IngestError(f"could not fetch ({type(exc).__name__}: {exc})") from None
+
+
+def _walk(path: str, problems: list[Problem]) -> Iterator[str]:
+    """Files under a directory, recursively, sorted, following links but never in a loop."""
+    seen: set[tuple[int, int]] = set()
+
+    def rec(d: str) -> Iterator[str]:
+        try:
+            st = os.stat(d)
+        except OSError as exc:
+            problems.append(Problem(d, f"cannot read directory ({exc.strerror})"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            problems.append(Problem(d, "symlink loop: directory already visited, skipped"))
+            return
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(d, f"cannot read directory ({exc.strerror})"))
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                if e.is_dir():
+                    yield from rec(e.path)
+                elif e.is_file():
+                    yield e.path
+                else:
+                    problems.append(Problem(e.path, "not a regular file (broken link?), skipped"))
+            except OSError as exc:
+                problems.append(Problem(e.path, f"cannot read ({exc.strerror})"))
+
+    yield from rec(path)
