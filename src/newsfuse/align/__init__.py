@@ -1,0 +1,147 @@
+"""Align: match what different outlets say into facts and quote groups.
+
+Sentences are compared with MiniLM embeddings (cosine), story-local TF-IDF overlap (distinctive
+words, numbers) and canonical-entity overlap. Candidate pairs come from an exact blocked top-k for
+small stories and from a random-projection forest (n log n) for large ones, so cost stays
+sub-quadratic. Groups are built best-edge-first with cannot-links and a complete-link guard:
+precision before recall, since a wrong merge tells the reader two outlets agree when they don't.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from ..model import Analysis, Article, Entity, QuoteGroup
+from .facts import (  # noqa: F401  (re-exported: brief steps, tests)
+    VAGUE,
+    Alignment,
+    Unit,
+    _attach_quote_groups,
+    _claim_quantities,
+    _first_position,
+    _jaccard,
+    _make_fact,
+    _quote_speakers,
+    build_units,
+    fact_scores,
+    measure_key,
+    quantity_key,
+)
+from .neighbours import _cluster, _rp_leaves, neighbour_pairs  # noqa: F401
+from .quotes import (  # noqa: F401
+    _PRONOUNS,
+    _TITLES,
+    SpeakerResolver,
+    Statement,
+    _continues,
+    _make_group,
+    _norm_name,
+    group_quotes,
+    statements,
+)
+from .sources import source_keys  # noqa: F401
+from .spans import _entities_in, entity_index, sentence_of  # noqa: F401
+from .tokens import _NUM_COMMA, _WORD, _alignable, _stop_words, tokens  # noqa: F401
+from .tuning import (  # noqa: F401
+    EXACT_MAX,
+    FACT_AVG,
+    FACT_GUARD,
+    FACT_LINK,
+    MIN_COS,
+    MIN_WORDS,
+    QUOTE_AVG,
+    QUOTE_GUARD,
+    QUOTE_LINK,
+    SHORT_QUOTE,
+    STATEMENT_GAP,
+    TOP_K,
+)
+from .vectors import EMBEDDINGS, Embeddings, pair_dots, row_dot, tfidf_matrix  # noqa: F401
+
+
+def embed_sentences(
+    analyses: Iterable[Analysis], memo: Embeddings | None = None, articles: Sequence[Article] = ()
+) -> int:
+    """Per-article step: embed every alignable sentence, quote and quoted statement now (memoised),
+    so a story's brief only looks vectors up."""
+    memo = memo or EMBEDDINGS
+    analyses = list(analyses)
+    by_id = {a.id: a for a in articles}
+    texts = []
+    for an in analyses:
+        texts += [s.text for s in an.sentences if _alignable(s.text)]
+        texts += [q.text for q in an.quotes if q.text.strip()]
+        art = by_id.get(an.article) or Article(id=an.article)
+        texts += [st.text for st in statements([art], {an.article: an}, SpeakerResolver()) if len(st.quotes) > 1]
+    memo(texts)
+    return len(texts)
+
+
+def align(
+    articles: Sequence[Article],
+    analyses: dict[str, Analysis],
+    entities: Sequence[Entity] = (),
+    *,
+    memo: Embeddings | None = None,
+    min_support: int = 2,
+    quote_groups: Sequence[QuoteGroup] = (),
+) -> Alignment:
+    """Group the story's sentences into facts: the same statement made by several outlets.
+
+    `quote_groups` (from `group_quotes`) keep apart sentences that quote different statements."""
+    memo = memo or EMBEDDINGS
+    sources = source_keys(articles)
+    units = build_units(articles, analyses, entities, sources)
+    _attach_quote_groups(units, analyses, quote_groups)
+    texts = [u.sentence.text for u in units]
+    E = memo(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    X = tfidf_matrix(texts)
+    art_idx = {a: i for i, a in enumerate(dict.fromkeys(u.article for u in units))}
+    groups = np.array([art_idx[u.article] for u in units], dtype=np.int64)
+    I, J, C = neighbour_pairs(E, groups)
+    S = fact_scores(units, X, I, J, C)
+    pair_score = {(int(i), int(j)): float(s) for i, j, s in zip(I, J, S)}
+
+    def score(x: int, y: int) -> float:
+        if x > y:
+            x, y = y, x
+        s = pair_score.get((x, y))
+        if s is None:  # not a candidate: cosine only, lexical unknown (rare: groups are small)
+            s = float(E[x] @ E[y])
+        return s
+
+    def cannot(x: int, y: int) -> bool:
+        ux, uy = units[x], units[y]
+        if ux.article == uy.article:
+            return True
+        if ux.quote_groups and uy.quote_groups and not (ux.quote_groups & uy.quote_groups):
+            return True  # both mostly quote someone, and the quotes are different statements
+        return bool(ux.speakers and uy.speakers and not (ux.speakers & uy.speakers))
+
+    def guard(A: list[int], B: list[int]) -> bool:
+        cos = E[A] @ E[B].T
+        if cos.min() < FACT_GUARD:
+            return False
+        if len(A) * len(B) == 1:
+            return True
+        return float(np.mean([score(x, y) for x in A for y in B])) >= FACT_AVG
+
+    clusters = _cluster(len(units), I, J, S, link=FACT_LINK, cannot=cannot, guard=guard)
+    facts, fact_of = [], {}
+    for members in clusters:
+        support = {units[m].source for m in members}
+        if len(support) < min_support:
+            continue
+        facts.append(_make_fact(members, units, E, score))
+    facts.sort(key=lambda f: (-f.support, _first_position(f, units)))
+    by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
+    for n, f in enumerate(facts, 1):
+        f.id = f"f{n}"
+        for v in f.variants:
+            idx = by_start.get((v.article, v.start))
+            if idx is not None:
+                fact_of[(v.article, idx)] = f.id
+    index = {(u.article, u.sentence.index): i for i, u in enumerate(units)}
+    return Alignment(units, E, X, facts, fact_of, index, (I, J, S), sources)

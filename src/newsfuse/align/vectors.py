@@ -1,0 +1,72 @@
+"""Sentence vectors: MiniLM embeddings through the shared memo, and story-local TF-IDF rows."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from .. import nlp
+from .tokens import tokens
+
+
+class Embeddings:
+    """MiniLM vectors for texts through the shared, text-memoised `nlp.embed` (one memo for every stage);
+    an object so callers can pass their own (e.g. precomputed) embedder."""
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors (len(texts), 384), L2-normalised; texts seen before are not embedded again."""
+        return nlp.embed(list(texts))
+
+
+EMBEDDINGS = Embeddings()
+
+
+def tfidf_matrix(texts: Sequence[str], background: Sequence[str] = ()) -> sparse.csr_matrix:
+    """Story-local TF-IDF rows (sublinear tf, smoothed idf), L2-normalised: distinctive words weigh most.
+
+    Document frequencies count `texts` plus `background` (e.g. the story's sentences for quotes)."""
+    docs = [tokens(t) for t in texts]
+    vocab: dict[str, int] = {}
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(set(d))
+    for t in background:
+        df.update(set(tokens(t)))
+    n = max(len(docs) + len(background), 1)
+    rows, cols, vals = [], [], []
+    for i, d in enumerate(docs):
+        c = Counter(d)
+        weights = {}
+        for w, cnt in c.items():
+            j = vocab.setdefault(w, len(vocab))
+            weights[j] = (1 + math.log(cnt)) * (math.log((n + 1) / (df[w] + 1)) + 1)
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        for j, v in weights.items():
+            rows.append(i)
+            cols.append(j)
+            vals.append(v / norm)
+    X = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float32)
+    X.sort_indices()
+    return X
+
+
+def pair_dots(X: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+    """Row-pair dot products X[I]·X[J] (cosines for L2-normalised rows) without the full product."""
+    if len(I) == 0:
+        return np.zeros(0, dtype=np.float32)
+    if len(I) <= 64:  # few pairs: sparse fancy indexing costs more than it saves
+        return np.array([row_dot(X, int(i), int(j)) for i, j in zip(I, J)], dtype=np.float32)
+    return np.asarray(X[I].multiply(X[J]).sum(axis=1)).ravel().astype(np.float32)
+
+
+def row_dot(X: sparse.csr_matrix, i: int, j: int) -> float:
+    """Dot product of two CSR rows (their sorted column indices intersected)."""
+    a0, a1, b0, b1 = X.indptr[i], X.indptr[i + 1], X.indptr[j], X.indptr[j + 1]
+    if a0 == a1 or b0 == b1:
+        return 0.0
+    _, ia, ib = np.intersect1d(X.indices[a0:a1], X.indices[b0:b1], assume_unique=True, return_indices=True)
+    return float(np.dot(X.data[a0:a1][ia], X.data[b0:b1][ib]))

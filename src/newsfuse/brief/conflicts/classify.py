@@ -1,0 +1,202 @@
+"""Classification of a group of figures: rounding, update, soft, different-measure or contradiction."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ...model import Conflict, ConflictClaim
+from .figures import APPROX, Figure, Stated, dimension
+from .pairing import _Ctx
+
+
+_UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|now|latest|updated|revised|"
+                         r"has grown|grew|reached|fell|dropped|lowered)\b", re.I)
+
+
+def _interval_overlap(figs: Sequence[Figure]) -> tuple[float, float]:
+    return max(f.lo for f in figs), min(f.hi for f in figs)
+
+
+def _fmt(v: float) -> str:
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def _unit_word(unit: str) -> str:
+    words = {"kilometer": "km", "mile": "miles", "kilometre": "km", "meter": "m", "metre": "m", "foot": "feet",
+             "inch": "inches", "yard": "yards", "": "", "ordinal": ""}
+    return words.get(unit, unit.replace("_", " "))
+
+
+def _claim_row(f: Figure, n: Stated | None = None) -> ConflictClaim:
+    n = n or f.numbers[0]
+    return ConflictClaim(
+        article=f.article, text=f.claim.text, value=n.value, unit=n.unit, published=f.published
+    )
+
+
+def _outlets(figs: Sequence[Figure], ctx: _Ctx) -> list[str]:
+    return sorted({f.source for f in figs})
+
+
+_WHAT_TOPIC = {"dead": "people killed", "missing": "people missing", "injured": "people injured",
+               "displaced": "people displaced", "rescued": "people rescued", "arrested": "people arrested"}
+
+
+def _topic(figs: Sequence[Figure]) -> str:
+    whats = {f.what for f in figs}
+    if len(whats) == 1 and next(iter(whats)).split(":")[-1] in _WHAT_TOPIC:
+        return _WHAT_TOPIC[next(iter(whats)).split(":")[-1]]
+    measures = [f.claim.measures for f in figs if f.claim.measures]
+    if measures:
+        return max(set(measures), key=measures.count)
+    return figs[0].primary.text
+
+
+def _pub(f: Figure) -> str:
+    return f.published or ""
+
+
+def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
+    """Classify a group of figures about one thing; None when they agree.
+
+    Figures published at different times that move one way (or say "rose to", "now") are an `update`;
+    only figures published together that cannot all be right are a `contradiction`."""
+    # keep one figure per article (its first), so an article restating a number is not a conflict
+    by_art: dict[str, Figure] = {}
+    for f in figs:
+        by_art.setdefault(f.article, f)
+    figs = list(by_art.values())
+    if len(figs) < 2:
+        return None
+    stated_values = defaultdict(set)
+    for f in figs:
+        for n in f.numbers:
+            stated_values[n.unit].add(round(n.value, 6))
+    differ = any(len(v) > 1 for v in stated_values.values())
+    if not differ:
+        return None
+    topic = _topic(figs)
+    lo, hi = _interval_overlap(figs)
+    names = {f.article: (f.source or f.article) for f in figs}
+    flo, fhi = max(f.flo for f in figs), min(f.fhi for f in figs)
+    if flo <= fhi and not any(f.vague for f in figs):
+        return _rounding(figs, topic, flo, fhi, names)  # the numbers as written fit one value
+    timed = all(f.published for f in figs) and len({_pub(f) for f in figs}) > 1
+    if timed and _is_update(figs, ctx):
+        return _update(figs, topic, names, ctx)
+    if lo <= hi:
+        return None  # "at least 5" and "7", "thousands" and "3,000": compatible
+    if any(f.vague for f in figs) or any(n.qualifier in APPROX for f in figs for n in f.numbers):
+        rows = "; ".join(f"{f.primary.text} ({names[f.article]})" for f in figs)
+        return Conflict(
+            id="", topic=topic, kind="soft", severity="low",
+            explanation=f"Imprecise figures for {topic}: {rows}; they differ but at least one is vague.",
+            claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+        )
+    clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
+    if timed and not clash:
+        ordered = sorted(figs, key=_pub)
+        rows = ", then ".join(f"{f.primary.text} ({names[f.article]}, {f.published})" for f in ordered)
+        return Conflict(
+            id="", topic=topic, kind="soft", severity="low",
+            explanation=f"The figure for {topic} differs between reports published at different times ({rows}); "
+                        "it may have been revised.",
+            claims=[_claim_row(f) for f in ordered], outlets=_outlets(figs, ctx),
+        )
+    if clash:
+        figs = max(clash, key=len)
+    vals = [f.numbers[0].lo + f.numbers[0].hi for f in figs]
+    spread = (max(vals) - min(vals)) / max(abs(max(vals)), 1e-9)
+    rows = " vs ".join(f"{f.primary.text} ({names[f.article]})" for f in figs)
+    return Conflict(
+        id="", topic=topic, kind="contradiction", severity="high" if spread > 0.25 else "medium",
+        explanation=f"Outlets disagree on {topic}: {rows}; the figures cannot all be right.",
+        claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+    )
+
+
+def _by_time(figs: Sequence[Figure]) -> list[list[Figure]]:
+    """Figures grouped by identical publication time (date when no time is known), earliest first."""
+    groups: dict[str, list[Figure]] = defaultdict(list)
+    for f in figs:
+        groups[_pub(f)].append(f)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
+    """True when figures published together agree and, in publication order, move one way only or
+    the later reports say the figure changed ("rose to", "now", "latest")."""
+    groups = _by_time(figs)
+    for g in groups:
+        glo, ghi = _interval_overlap(g)
+        if glo > ghi:
+            return False  # published together and incompatible: a contradiction, not an update
+    vals = [[n.value * (dimension(n.unit) or ("", 1.0))[1] for f in g for n in f.numbers[:1]] for g in groups]
+    up = all(max(a) <= min(b) for a, b in zip(vals, vals[1:]))
+    down = all(min(a) >= max(b) for a, b in zip(vals, vals[1:]))
+    if up or down:
+        return True
+    later = [f for g in groups[1:] for f in g]
+    return bool(later) and all(_UPDATE_CUE.search(f.claim.text or "") for f in later)
+
+
+def _update(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict:
+    """Breaking news revised over time: figures ordered by publication, the latest is current."""
+    ordered = sorted(figs, key=_pub)
+    rows = ", then ".join(f"{f.primary.text} ({names[f.article]}, {f.published})" for f in ordered)
+    latest = ordered[-1]
+    return Conflict(
+        id="", topic=topic, kind="update", severity="low",
+        explanation=f"The figure for {topic} changed as reports came in: {rows}; the latest is {latest.primary.text}.",
+        claims=[_claim_row(f) for f in ordered], outlets=_outlets(figs, ctx),
+    )
+
+
+def _rounding(figs: list[Figure], topic: str, lo: float, hi: float, names: dict[str, str]) -> Conflict:
+    """Every figure fits one value: say which, in each unit the outlets used."""
+    # the common value: the most precise primary number, else the middle of the overlap
+    ref = min((n for f in figs for n in f.numbers), key=lambda n: (n.fhi - n.flo) / max(abs(n.value), 1e-9))
+    base = (ref.flo + ref.fhi) / 2
+    base = min(max(base, lo), hi) if math.isfinite(hi) else base
+    dim = dimension(ref.unit)
+    units_seen = []
+    for f in figs:
+        for n in f.numbers:
+            if n.unit not in units_seen:
+                units_seen.append(n.unit)
+    in_units = []
+    for u in units_seen:
+        d = dimension(u)
+        if d and dim and d[0] == dim[0]:
+            in_units.append(f"{_fmt(base / d[1])} {_unit_word(u)}".strip())
+    differing = []
+    for u in units_seen:
+        vals = [(n.value, f"{n.text.strip('() ')} ({names[f.article]})") for f in figs for n in f.numbers if n.unit == u]
+        if len({v for v, _ in vals}) > 1:
+            differing += [t for _, t in vals]
+    common = " ≈ ".join(in_units)
+    listed = ", ".join(differing[:-1]) + " and " + differing[-1] if len(differing) > 1 else "the figures"
+    both = "both" if len(differing) == 2 else "all"
+    explanation = f"Not a contradiction: {listed} {both} round the same value, {common}, within the precision given."
+    return Conflict(
+        id="", topic=topic, kind="rounding", severity="none", explanation=explanation,
+        claims=[_claim_row(f, n) for f in figs for n in f.numbers], outlets=sorted({f.source for f in figs}),
+    )
+
+
+def _different_measure(a: Figure, b: Figure, ctx: _Ctx) -> Conflict:
+    """Two counts that look alike but count different things (e.g. visits vs meetings)."""
+    na, nb = ctx.sources.get(a.article, a.article), ctx.sources.get(b.article, b.article)
+    explanation = (
+        f"Not a contradiction: “{a.primary.text}” ({na}) counts {a.claim.measures or 'one thing'} while "
+        f"“{b.primary.text}” ({nb}) counts {b.claim.measures or 'another'}: different events, different counts."
+    )
+    return Conflict(
+        id="", topic=f"{a.claim.measures} / {b.claim.measures}", kind="different-measure", severity="none",
+        explanation=explanation, claims=[_claim_row(a), _claim_row(b)], outlets=sorted({na, nb}),
+    )

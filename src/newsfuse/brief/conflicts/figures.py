@@ -1,0 +1,217 @@
+"""Figures: numbers as articles state them, their units, rounding intervals and what they count."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ... import align as align_stage
+from ...model import Article, Claim, Quantity, Sentence
+
+
+# unit -> (dimension, factor to the dimension's base unit)
+UNITS: dict[str, tuple[str, float]] = {
+    "meter": ("length", 1.0), "metre": ("length", 1.0), "m": ("length", 1.0),
+    "kilometer": ("length", 1000.0), "kilometre": ("length", 1000.0), "km": ("length", 1000.0),
+    "centimeter": ("length", 0.01), "millimeter": ("length", 0.001),
+    "mile": ("length", 1609.344), "mi": ("length", 1609.344), "nautical_mile": ("length", 1852.0),
+    "foot": ("length", 0.3048), "feet": ("length", 0.3048), "ft": ("length", 0.3048),
+    "inch": ("length", 0.0254), "yard": ("length", 0.9144),
+    "square_kilometer": ("area", 1e6), "square_meter": ("area", 1.0), "square_mile": ("area", 2589988.11),
+    "hectare": ("area", 1e4), "acre": ("area", 4046.8564224),
+    "kilogram": ("mass", 1.0), "gram": ("mass", 0.001), "tonne": ("mass", 1000.0), "metric_ton": ("mass", 1000.0),
+    "pound": ("mass", 0.45359237), "lb": ("mass", 0.45359237), "ounce": ("mass", 0.028349523125),
+    "liter": ("volume", 1.0), "litre": ("volume", 1.0), "gallon": ("volume", 3.785411784), "barrel": ("volume", 158.987294928),
+    "kilometer_per_hour": ("speed", 1 / 3.6), "mile_per_hour": ("speed", 0.44704), "meter_per_second": ("speed", 1.0),
+    "knot": ("speed", 0.514444),
+    "second": ("time", 1.0), "minute": ("time", 60.0), "hour": ("time", 3600.0), "day": ("time", 86400.0),
+    "week": ("time", 604800.0), "month": ("time", 2629746.0), "year": ("time", 31556952.0),
+    "percent": ("percent", 1.0), "%": ("percent", 1.0), "share": ("share", 1.0),
+    "degree_Celsius": ("celsius", 1.0), "ordinal": ("ordinal", 1.0), "": ("count", 1.0),
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+REL_TOL = 0.05  # a round figure may be up to 5% off the true value
+UP = {"up to", "at most", "less than", "under", "fewer than", "below", "no more than", "nearly", "almost"}
+DOWN = {"more than", "over", "at least", "above", "exceeding", "no fewer than"}
+APPROX = {"around", "about", "approximately", "roughly", "some", "an estimated", "estimated", "nearly", "almost"}
+
+# what a count counts: predicate classes found near the number ("people killed" vs "people missing")
+_PREDICATES: dict[str, tuple[str, ...]] = {
+    "dead": ("kill", "dead", "died", "die ", "dying", "death", "toll", "fatalit", "perish", "lost their lives", "lives lost"),
+    "missing": ("missing", "unaccounted", "disappeared"),
+    "injured": ("injur", "wounded", "hurt", "hospitali"),
+    "displaced": ("evacuat", "displaced", "homeless", "shelter", "moved to", "relocat", "fled", "forced from",
+                  "forcing", "forced out", "from their homes", "lost their homes"),
+    "rescued": ("rescued", "lifted", "saved", "pulled from", "airlifted"),
+    "arrested": ("arrest", "detained", "detain", "charged"),
+}
+_PEOPLE = {"people", "person", "persons", "resident", "residents", "civilian", "civilians", "victim", "victims",
+           "child", "children", "adult", "adults", "worker", "workers", "passenger", "passengers", "soldier",
+           "soldiers", "man", "men", "woman", "women", "citizen", "citizens", "individual", "individuals"}
+_TRANSPARENT = {"", "number", "toll", "total", "figure", "count", "tally"}
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s(?:and|but|after|while|where|before|although)\s", re.I)
+
+
+def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
+    """What a count counts, as 'people:<predicate>' for people (killed/missing/...) or the head noun.
+
+    The predicate nearest the number within its clause decides ("Five people have died and eight are
+    missing": five -> dead, eight -> missing); 'people:?' when none is found."""
+    words = align_stage.measure_key(claim.measures).split()
+    head = words[-1] if words else ""
+    if head not in _PEOPLE and head not in _TRANSPARENT and not (len(words) > 1 and words[0] in _PEOPLE):
+        return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    s0, s1 = claim.start, max(claim.end, q.end)
+    text = raw[s0:s1].lower() if 0 <= s0 < s1 <= len(raw) else claim.text.lower()
+    pos = q.start - s0 if s0 <= q.start <= s1 else text.find(q.text.lower())
+    if pos < 0:
+        return "people:?"
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    lo = max((b for b in breaks if b < pos), default=0)
+    hi = min((b for b in breaks if b > pos + len(q.text)), default=len(text))
+    clause = text[lo:hi] + " "
+    at = pos - lo
+    best, dist = "?", 10**6
+    for cls, cues in _PREDICATES.items():
+        for cue in cues:
+            for m in re.finditer(re.escape(cue), clause):
+                d = abs(m.start() - at)
+                if d < dist:
+                    best, dist = cls, d
+    return f"people:{best}"
+
+
+def dimension(unit: str) -> tuple[str, float] | None:
+    """(dimension, factor to base) of a unit; currencies are their own dimension; None when unknown."""
+    if unit in UNITS:
+        return UNITS[unit]
+    parts = unit.split()
+    if len(parts) == 2 and parts[0] in _SCALES:  # "billion USD"
+        return (f"currency:{parts[1]}", _SCALES[parts[0]])
+    if re.fullmatch(r"[A-Z]{3}", unit):  # ISO currency
+        return (f"currency:{unit}", 1.0)
+    return (f"unit:{unit}", 1.0)
+
+
+def rounding_step(v: float) -> float:
+    """The coarsest 1·10^k or 5·10^k that `v` is a multiple of: how round the stated number is."""
+    v = abs(v)
+    if v == 0 or v != v:
+        return 1.0
+    if v != round(v):
+        decimals = len(f"{v:.6g}".split(".")[1]) if "." in f"{v:.6g}" else 0
+        return 10.0 ** -decimals
+    step = 1.0
+    k = 0
+    while k < 15:
+        for m in (5.0, 1.0):
+            s = m * 10.0**k
+            if s <= v and (v / s) == round(v / s):
+                step = max(step, s)
+        if (v / 10.0**k) != round(v / 10.0**k):
+            break
+        k += 1
+    return step
+
+
+@dataclass
+class Stated:
+    """One number as an article states it, with the interval of true values it is compatible with."""
+
+    value: float
+    unit: str
+    text: str
+    qualifier: str
+    lo: float  # in the dimension's base unit, qualifiers applied ("up to 5" -> [0, 5])
+    hi: float
+    flo: float = 0.0  # the number itself within its rounding, qualifiers ignored
+    fhi: float = 0.0
+
+
+def stated(q: Quantity) -> Stated | None:
+    """The quantity as written (original value/unit when given) and its plausible interval in base units."""
+    value = q.original_value if q.original_value is not None else q.value
+    unit = q.original_unit or q.unit
+    dim = dimension(unit)
+    if dim is None or not math.isfinite(value):
+        return None
+    factor = dim[1]
+    step = rounding_step(value)
+    exact_count = dim[0] in ("count", "ordinal") and abs(value) < 100
+    tol = 0.0 if exact_count else min(step / 2, REL_TOL * abs(value))
+    if q.qualifier in APPROX:
+        tol = max(tol, 0.1 * abs(value))
+    lo, hi = value - tol, value + tol
+    flo, fhi = lo * factor, hi * factor
+    if q.qualifier in UP:
+        lo = 0.0 if q.qualifier not in ("nearly", "almost") else value * 0.85
+    if q.qualifier in DOWN:
+        hi = math.inf
+    return Stated(value, unit, q.text or f"{value:g} {unit}".strip(), q.qualifier, lo * factor, hi * factor, flo, fhi)
+
+
+@dataclass
+class Figure:
+    """A claim's number with its parenthetical conversions: "2,500 km (1,500 miles)" is one figure."""
+
+    article: str
+    claim: Claim
+    dim: str
+    numbers: list[Stated]
+    primary: Quantity
+    sentence: Sentence | None = None
+    published: str | None = None
+    source: str = ""
+    measure: str = ""
+    what: str = ""  # for counts: what is counted (`count_measure`)
+
+    @property
+    def lo(self) -> float:
+        return max(n.lo for n in self.numbers)
+
+    @property
+    def hi(self) -> float:
+        return min(n.hi for n in self.numbers)
+
+    @property
+    def flo(self) -> float:
+        return max(n.flo for n in self.numbers)
+
+    @property
+    def fhi(self) -> float:
+        return min(n.fhi for n in self.numbers)
+
+    @property
+    def vague(self) -> bool:
+        return any(n.qualifier in align_stage.VAGUE for n in self.numbers)
+
+
+def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sentence], source: str) -> list[Figure]:
+    """A claim's quantities grouped into figures: a quantity in brackets right after another converts it."""
+    out: list[Figure] = []
+    for c in claims:
+        qs = sorted(c.quantities, key=lambda q: (q.start, q.end))
+        cur: Figure | None = None
+        cur_end = -1
+        for q in qs:
+            st = stated(q)
+            if st is None:
+                continue
+            dim = dimension(st.unit)[0]
+            between = article.raw[cur_end : q.start] if 0 <= cur_end <= q.start else ""
+            conv = cur is not None and cur.dim == dim and (q.text.lstrip().startswith("(") or "(" in between[:4])
+            cur_end = q.end
+            if conv:
+                cur.numbers.append(st)
+                continue
+            cur = Figure(
+                article=article.id, claim=c, dim=dim, numbers=[st], primary=q,
+                sentence=align_stage.sentence_of(sentences, c.start),
+                published=article.published, source=source, measure=align_stage.measure_key(c.measures),
+            )
+            if dim == "count":
+                cur.what = count_measure(c, q, article.raw)
+            out.append(cur)
+    return out
