@@ -194,7 +194,7 @@ def write(results: dict) -> None:
         "Speaker choice: a logistic-regression scorer over speaker candidates (rule pick, none, previous",
         "quote's speaker, people/organisations named in the paragraph and the 3 sentences before; features:",
         "rule pick, distances, same paragraph, subject of a speech verb, mention count, pronoun gender",
-        "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.quotes_train --write`",
+        "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.quotes.train --write`",
         f"(weights in src/newsfuse/data/quotes-speaker.json; the rules decide when it is missing). {CV_NOTE}",
         "The dev rows above use weights fitted on all of dev (in-sample); the test rows were read once,",
         "after the model was fixed: test speaker accuracy 0.834 with the rules alone, 0.852 with the scorer (30 %). The 0.90 goal is not met: 0.868 honest dev.",

@@ -1,6 +1,6 @@
 """Train the quote speaker scorer on the GGT dev split (reads ../shared at training time only).
 
-    .venv/bin/python -m newsfuse.quotes_train [--cv 5] [--write] [--docs /tmp/ggt_docs.spacy]
+    .venv/bin/python -m newsfuse.quotes.train [--cv 5] [--write] [--docs /tmp/ggt_docs.spacy]
 
 For every predicted quote matched (> 30 %) to a gold quote, each speaker candidate from
 `quotes.speaker_candidates` is labelled by the benchmark's name match against the gold
@@ -18,10 +18,10 @@ import json
 import os
 from pathlib import Path
 
-from . import entities, nlp, quotes
-from .model import Article
+from .. import entities, nlp, quotes
+from ..model import Article
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data" / "quotes-ggt"
 C = 1.0

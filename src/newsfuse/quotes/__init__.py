@@ -1,0 +1,123 @@
+"""Quotes: direct, partial and indirect quotes with their speakers.
+
+Direct quotes come from one linear scan of quote marks per paragraph (an unclosed quote ends at
+the paragraph end); indirect ones from the dependency parse (the clause a speech verb reports,
+"according to X", "…, X said" parentheticals). Speakers are the subject of the cue verb (appositives
+followed, he/she resolved to the latest compatible named person); an unattributed quote inherits
+the speaker of the quote before it in the paragraph (or the previous one, when it opens a paragraph).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from ..model import Article, Entity, Quote, Speaker
+from .cues import SPEECH_VERBS, SUBJ  # noqa: F401  (re-exported)
+from .indirect import INDIRECT_VERBS, _drop_nested, _indirect  # noqa: F401
+from .marks import CLOSERS, MIN_DIRECT_WORDS, OPENERS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span  # noqa: F401
+from .scorer import FEATURES, MODEL_PATH, WINDOW_SENTS, _candidates, _model, _score  # noqa: F401
+from .speakers import PRONOUNS, _attribute_direct, _inherit, _Speakers  # noqa: F401
+
+
+def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:
+    """Quotes in `article` (offsets into `article.raw`), speakers resolved to `entities`."""
+    return _extract(article, doc, entities, _model())
+
+
+def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tuple[Quote, list[tuple[Speaker | None, list[float]]]]]:
+    """Rule-based quotes with their speaker candidates and features (training data for the scorer)."""
+    collect: list = []
+    quotes = _extract(article, doc, entities, None, collect)
+    return list(zip(quotes, collect))
+
+
+def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
+    text = doc.text
+    if not text.strip() or len(doc) == 0:
+        return []
+    paras = _paragraphs(text)
+    para_starts = [s for s, _ in paras]
+
+    def para_of(char: int) -> int:
+        return max(0, bisect_right(para_starts, char) - 1)
+
+    direct = _direct_spans(text, paras)
+    d = _Doc(doc, direct)
+    d.text = text
+    sp = _Speakers(article, d, entities)
+    indirect = _indirect(d, sp, text, para_of)
+
+    # a reported clause that is mostly a direct quote's own content is that quote, not a second one
+    kept_ind = []
+    di = 0
+    for q in sorted(indirect, key=lambda q: q.start):
+        while di < len(direct) and direct[di].end <= q.start:
+            di += 1
+        inside = 0
+        j = di
+        while j < len(direct) and direct[j].start < q.end:
+            inside += _overlap(q, direct[j])
+            j += 1
+        if inside < 0.6 * (q.end - q.start):
+            kept_ind.append(q)
+    indirect = _drop_nested(kept_ind)
+
+    # a partial quote the clause stops just short of ("is “the most important thing.”"): extend to it
+    di = 0
+    for q in indirect:
+        while di < len(direct) and direct[di].end <= q.start:
+            di += 1
+        j = di
+        while j < len(direct) and direct[j].start < q.end:
+            if direct[j].start >= q.start and q.end < direct[j].end <= q.end + 3:
+                q.end = direct[j].end
+            j += 1
+    # direct quotes inside a reported clause are partial quotes: the clause covers them
+    ii = 0
+    spans: list[_Span] = []
+    for q in direct:
+        while ii < len(indirect) and indirect[ii].end <= q.start:
+            ii += 1
+        covered = any(_overlap(q, indirect[j]) >= 0.8 * (q.end - q.start) for j in range(ii, min(ii + 3, len(indirect))))
+        if not covered:
+            spans.append(q)
+
+    # attribute direct quotes in text order (previous quote end bounds the head search)
+    all_spans = sorted(spans + indirect, key=lambda q: q.start)
+    last_speaker: dict[int, Speaker | None] = {}
+    prev_end = 0
+    for k, q in enumerate(all_spans):
+        if q.direct:
+            nxt = all_spans[k + 1].start if k + 1 < len(all_spans) else len(text)
+            if not _attribute_direct(q, d, sp, text, prev_end, nxt, paras[q.para][0]):
+                q.speaker = _inherit(q, last_speaker, paras, text)
+        if q.speaker is not None:
+            last_speaker[q.para] = q.speaker
+        prev_end = max(prev_end, q.end)
+
+    # a quote running on into the next paragraph shares the speaker named there ("…” Ortiz said.)
+    for k in range(len(all_spans) - 2, -1, -1):
+        q, nxt = all_spans[k], all_spans[k + 1]
+        if q.direct and q.unclosed and q.speaker is None and nxt.direct and nxt.para == q.para + 1 and nxt.speaker:
+            q.speaker = nxt.speaker
+
+    out = []
+    prev_sp: Speaker | None = None
+    for q in all_spans:
+        qtext = text[q.start : q.end]
+        if q.direct and not q.tail and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS:
+            continue  # a scare-quoted phrase or title, not speech
+        rule_sp = q.speaker
+        if model is not None or collect is not None:
+            cands = _candidates(q, d, sp, prev_sp)
+            if collect is not None:
+                collect.append(cands)
+            if model is not None and cands:
+                q.speaker = max(cands, key=lambda c: _score(model, c[1]))[0]
+        prev_sp = rule_sp  # the rule pick (as in training)
+        rs, re_ = sp.to_raw(q.start), sp.to_raw(q.end)
+        lo, hi = d.clip(d.tok_at(q.start))
+        last = doc[max(lo, hi - 1)]
+        sentence = text[doc[lo].idx : last.idx + len(last.text)].strip()
+        out.append(Quote(article.id, rs, re_, qtext, q.direct, q.speaker, q.cue, sentence))
+    return out

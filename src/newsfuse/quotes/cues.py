@@ -1,0 +1,85 @@
+"""Speech cues in the dependency parse: speech verbs, their subjects and "according to X"."""
+
+from __future__ import annotations
+
+
+SPEECH_VERBS = frozenset(
+    """
+    say tell add claim state explain argue warn note insist suggest acknowledge admit announce
+    confirm deny report write reply respond retort caution predict promise vow assert contend stress
+    emphasize emphasise maintain allege concede complain recall reveal testify tweet post joke quip
+    ask shout chant conclude advise comment mention echo wonder scold sniff crow boast declare
+    observe remark disclose estimate answer counter continue recount lament urge
+    point add describe muse plead pledge threaten concur grumble exclaim whisper yell cry
+    """.split()
+)
+"""Lemmas of verbs that introduce speech (a quote's cue)."""
+
+
+SUBJ = ("nsubj", "nsubjpass")
+
+
+def _nominal_role(tok):
+    """The token whose dependency gives a name's role: climbs compound/appos/flat links to the head noun."""
+    t = tok
+    for _ in range(3):
+        if t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN"):
+            t = t.head
+        else:
+            break
+    return t
+
+
+def _speech_head(tok) -> bool:
+    """Is `tok` the subject of a speech verb?"""
+    h = tok.head
+    return h.i != tok.i and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in SPEECH_VERBS
+
+
+def _is_main_subject(tok) -> bool:
+    """A subject (or its appositive) of the sentence's root verb."""
+    t = tok.head if tok.dep_ == "appos" else tok
+    return t.dep_ in SUBJ and t.head.dep_ == "ROOT"
+
+
+def _subject(verb):
+    """The subject of a cue verb, climbing from participles/conjuncts ("…, adding", "and told")."""
+    v = verb
+    for _ in range(4):
+        for c in v.children:
+            if c.dep_ in SUBJ:
+                return c
+        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head.i != v.i:
+            v = v.head
+            continue
+        if v.pos_ == "ADP" and v.dep_ == "prep" and v.head.i != v.i:
+            v = v.head
+            continue
+        break
+    return None
+
+
+def _according(tok):
+    """`according to X` -> the X token, else None."""
+    if tok.lower_ != "according":
+        return None
+    for c in tok.children:
+        if c.lower_ == "to":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def _cue(tok) -> tuple[object, str] | None:
+    """(speaker token, cue text) if `tok` is a speech cue with a findable speaker."""
+    p = _according(tok)
+    if p is not None:
+        return p, "according to"
+    if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
+        if any(c.dep_ == "mark" and c.lower_ != "that" for c in tok.children):
+            return None  # "as the meeting concluded", "when asked": not an attribution
+        s = _subject(tok)
+        if s is not None:
+            return s, tok.text
+    return None

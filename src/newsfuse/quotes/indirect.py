@@ -1,0 +1,78 @@
+"""Indirect quotes: reported clauses of speech verbs, "according to X" and "…, X said" parentheticals."""
+
+from __future__ import annotations
+
+from .cues import SPEECH_VERBS, _according, _subject
+from .marks import CLOSERS, OPENERS, _Doc, _overlap, _Span
+from .speakers import _Speakers
+
+
+INDIRECT_VERBS = SPEECH_VERBS - {"ask", "describe", "urge", "continue", "chant", "shout", "answer", "wonder", "cry"}
+"""Speech verbs whose reported clause (ccomp) counts as an indirect quote."""
+
+
+def _trim(doc, lo: int, hi: int, text: str) -> tuple[int, int] | None:
+    """Token range [lo, hi] -> char span without a leading "that", edge punctuation or spaces."""
+    while lo <= hi and (doc[lo].is_space or (doc[lo].is_punct and doc[lo].text not in OPENERS) or (
+        doc[lo].lower_ == "that" and doc[lo].dep_ == "mark")):
+        lo += 1
+    while hi >= lo and (doc[hi].is_space or (doc[hi].is_punct and doc[hi].text not in CLOSERS) or doc[hi].dep_ == "cc"):
+        hi -= 1
+    if hi - lo < 2:
+        return None
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
+    """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
+    doc = d.doc
+    out: list[_Span] = []
+    for tok in doc:
+        if d.in_quote[tok.i]:
+            continue
+        acc = _according(tok)
+        if acc is not None:
+            sent_lo, sent_hi = d.clip(tok.i)
+            lo, hi = tok.left_edge.i, tok.right_edge.i
+            before = _trim(doc, sent_lo, lo - 1, text)
+            after = _trim(doc, hi + 1, sent_hi - 1, text)
+            span = max((s for s in (before, after) if s), key=lambda s: s[1] - s[0], default=None)
+            if span:
+                q = _Span(span[0], span[1], para_of(span[0]), False, sp.from_token(acc), "according to", True)
+                out.append(q)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_VERBS:
+            continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue
+        sent_lo, sent_hi = d.clip(tok.i)
+        if doc[sent_hi - 1].text == "?" or (sent_hi > 1 and doc[max(sent_lo, sent_hi - 2)].text == "?"):
+            continue
+        comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        span = None
+        if comps:
+            c = comps[0] if len(comps) == 1 or comps[0].i > tok.i else next((x for x in comps if x.i > tok.i), comps[0])
+            lo, hi = max(c.left_edge.i, sent_lo), min(c.right_edge.i, sent_hi - 1)
+            span = _trim(doc, lo, hi, text)
+        elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
+            lo, hi = sent_lo, tok.left_edge.i - 1
+            span = _trim(doc, lo, hi, text)
+        if not span:
+            continue
+        subj = _subject(tok)
+        speaker = sp.from_token(subj) if subj is not None else None
+        if subj is not None and span[0] <= subj.idx < span[1]:
+            continue
+        out.append(_Span(span[0], span[1], para_of(span[0]), False, speaker, tok.text, subj is not None))
+    return out
+
+
+def _drop_nested(spans: list[_Span]) -> list[_Span]:
+    """Keep the outer of two reported clauses where one lies (mostly) inside the other."""
+    spans = sorted(spans, key=lambda q: (q.start, -(q.end - q.start)))
+    out: list[_Span] = []
+    for q in spans:
+        if out and _overlap(out[-1], q) >= 0.8 * (q.end - q.start):
+            continue
+        out.append(q)
+    return out
