@@ -96,6 +96,7 @@ def test_story_page_shows_brief_and_links_articles(client, store):
     assert r.status_code == 200
     assert 'href="/articles/evil"' in r.text and 'href="/articles/denmere-gazette"' in r.text
     assert "&lt;script&gt;" in r.text  # the hostile title is shown, escaped
+    assert "[evil.example &lt;img" in r.text  # citations name the outlet (escaped), not the article id
 
 
 def test_article_page_greys_removed_junk(client, store):

@@ -95,7 +95,8 @@ def create_app(db: str | Store | None = None) -> FastAPI:
         order = {aid: i for i, aid in enumerate(row.articles)}
         arts.sort(key=lambda a: order.get(a.id, 0))
         title = (brief.get("title") if isinstance(brief.get("title"), str) else "") or row.title or row.id
-        return page("story.html", story=row, brief=brief, title=title, articles=arts)
+        labels = {a.id: a.outlet or a.id for a in arts}  # cite by outlet name, fall back to the id
+        return page("story.html", story=row, brief=brief, title=title, articles=arts, labels=labels)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     def article(article_id: str) -> Response:
