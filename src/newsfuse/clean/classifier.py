@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .features import dense_run
+
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "clean-lines.json"
 
 DEFAULT_DECODE = {"method": "span", "bias": 0.0, "inside": -2.0, "outside": 3.0}
@@ -112,18 +114,9 @@ def span(z: np.ndarray, weights: np.ndarray, bias: float, inside: float, outside
     keep = np.zeros(n, dtype=bool)
     if n == 0:
         return keep
-    vals = weights * (z + bias)
-    best, span = -np.inf, (0, -1)
-    cur, start = 0.0, 0
-    for i, v in enumerate(vals):
-        if cur <= 0:
-            cur, start = v, i
-        else:
-            cur += v
-        if cur > best:
-            best, span = cur, (start, i)
-    if best > 0:
-        keep[span[0] : span[1] + 1] = True
+    first, last = dense_run(list(weights * (z + bias)))
+    if last >= first:
+        keep[first : last + 1] = True
         keep &= ~(z < inside)
     keep |= z > outside
     return keep
