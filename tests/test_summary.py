@@ -156,3 +156,17 @@ def test_hand_weights_fallback(story):
         assert summ and sum(len(s.text.split()) for s in summ) <= 60
     finally:
         S.set_model(shipped)
+
+
+def test_greedy_oracle_respects_budget_and_stops_without_gain():
+    import numpy as np
+
+    from newsfuse.brief.summary_train import greedy_oracle
+
+    ref = "the senate passed the budget bill on friday".split()
+    cands = ["the senate passed the budget bill".split(), "weather was sunny in ohio".split(),
+             "the bill passed on friday".split()]
+    words = np.array([len(c) for c in cands])
+    got = greedy_oracle(cands, ref, words, budget=20)
+    assert got[0] == 0 and 1 not in got
+    assert greedy_oracle(cands, ref, words, budget=5) == [2]
