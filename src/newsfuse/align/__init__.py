@@ -14,51 +14,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..model import Analysis, Article, Entity, QuoteGroup
-from .facts import (  # noqa: F401  (re-exported: brief steps, tests)
-    VAGUE,
-    Alignment,
-    Unit,
-    _attach_quote_groups,
-    _claim_quantities,
-    _first_position,
-    _jaccard,
-    _make_fact,
-    _quote_speakers,
-    build_units,
-    fact_scores,
-    measure_key,
-    quantity_key,
-)
-from .neighbours import _cluster, _rp_leaves, neighbour_pairs  # noqa: F401
-from .quotes import (  # noqa: F401
-    _PRONOUNS,
-    _TITLES,
-    SpeakerResolver,
-    Statement,
-    _continues,
-    _make_group,
-    _norm_name,
-    group_quotes,
-    statements,
-)
-from .sources import source_keys  # noqa: F401
-from .spans import _entities_in, entity_index, sentence_of  # noqa: F401
-from .tokens import _NUM_COMMA, _WORD, _alignable, _stop_words, tokens  # noqa: F401
-from .tuning import (  # noqa: F401
-    EXACT_MAX,
-    FACT_AVG,
-    FACT_GUARD,
-    FACT_LINK,
-    MIN_COS,
-    MIN_WORDS,
-    QUOTE_AVG,
-    QUOTE_GUARD,
-    QUOTE_LINK,
-    SHORT_QUOTE,
-    STATEMENT_GAP,
-    TOP_K,
-)
-from .vectors import EMBEDDINGS, Embeddings, pair_dots, row_dot, tfidf_matrix  # noqa: F401
+from .facts import VAGUE, Alignment, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
+from .neighbours import _cluster, neighbour_pairs
+from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
+from .sources import source_keys
+from .spans import sentence_of  # noqa: F401  (re-exported)
+from .tokens import _alignable, tokens  # noqa: F401  (re-exported)
+from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
+from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
 
 
 def embed_sentences(

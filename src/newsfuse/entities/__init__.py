@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..model import Article, Entity, Mention
-from .linking import _acronym_match, _case_variant_mentions, _initials, link, _looks_like_place, _majority_type, _slug  # noqa: F401  (re-exported)
-from .mentions import clean_span, _Cluster, _DOTTED, _EDGE_JUNK, FEMALE_TITLES, _find_person, gender_hints, LABELS, MALE_TITLES, _missed_surnames, offset_maps, _POSSESSIVE, _Span, _spans, TITLES  # noqa: F401
-from .names import _Blocks, _first_names_compatible, _person_parts, similar, skeleton, translit_key  # noqa: F401
+from .linking import link, _majority_type  # noqa: F401  (re-exported)
+from .mentions import _Cluster, _find_person, gender_hints, _missed_surnames, offset_maps, _spans, TITLES  # noqa: F401  (re-exported)
+from .names import similar, skeleton
 
 
 def extract(article: Article, doc) -> list[Entity]:

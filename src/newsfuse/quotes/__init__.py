@@ -12,11 +12,10 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ..model import Article, Entity, Quote, Speaker
-from .cues import SPEECH_VERBS, SUBJ  # noqa: F401  (re-exported)
-from .indirect import INDIRECT_VERBS, _drop_nested, _indirect  # noqa: F401
-from .marks import CLOSERS, MIN_DIRECT_WORDS, OPENERS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span  # noqa: F401
-from .scorer import FEATURES, MODEL_PATH, WINDOW_SENTS, _candidates, _model, _score  # noqa: F401
-from .speakers import PRONOUNS, _attribute_direct, _inherit, _Speakers  # noqa: F401
+from .indirect import _drop_nested, _indirect
+from .marks import MIN_DIRECT_WORDS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span
+from .scorer import FEATURES, MODEL_PATH, _candidates, _model, _score  # noqa: F401  (re-exported)
+from .speakers import _attribute_direct, _inherit, _Speakers
 
 
 def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:

@@ -14,45 +14,11 @@ from collections.abc import Sequence
 
 from ... import align as align_stage
 from ...model import Analysis, Article, Conflict
-from .classify import (  # noqa: F401  (re-exported)
-    _UPDATE_CUE,
-    _WHAT_TOPIC,
-    _by_time,
-    _claim_row,
-    _different_measure,
-    _fmt,
-    _interval_overlap,
-    _is_update,
-    _outlets,
-    _pub,
-    _rounding,
-    _topic,
-    _unit_word,
-    _update,
-    classify,
-)
-from .figures import (  # noqa: F401
-    _CLAUSE_BREAK,
-    _PEOPLE,
-    _PREDICATES,
-    _SCALES,
-    _TRANSPARENT,
-    APPROX,
-    DOWN,
-    REL_TOL,
-    UNITS,
-    UP,
-    Figure,
-    Stated,
-    count_measure,
-    dimension,
-    figures,
-    rounding_step,
-    stated,
-)
-from .horizons import CLAUSE_COS, _clause, _interval, _sentence_text, _shared_entities, horizons  # noqa: F401
-from .pairing import _GENERIC, _candidate_pairs, _Ctx, _related  # noqa: F401
-from .years import _ATTR_VERBS, _ATTR_YEAR, YEAR_SIM, _stop, attribute_years  # noqa: F401
+from .classify import _different_measure, classify
+from .figures import figures, rounding_step, stated  # noqa: F401  (rounding_step, stated: public helpers)
+from .horizons import horizons
+from .pairing import _candidate_pairs, _Ctx, _related
+from .years import attribute_years
 
 
 def find(
