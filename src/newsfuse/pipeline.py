@@ -72,8 +72,7 @@ def fuse_articles(
         analyses = scale.analyze_distributed(articles, workers, progress=progress)
     else:
         analyses = analyze(articles, progress)
-    dates.infer_published(articles, analyses)
-    # dates resolved against an inferred anchor must be redone now that the anchor exists
+    dates.infer_published(articles, analyses)  # also re-resolves relative dates against the inferred anchor
     dedupe.mark_duplicates(articles)
     # per-article sentence embeddings (memoised), so each story's align/brief step only looks them up
     align.embed_sentences(analyses.values(), articles=articles)
