@@ -228,3 +228,32 @@ def test_speaker_model_weights_and_fallback(monkeypatch):
     rules = [(q.text, q.speaker and q.speaker.name) for q in quotes.extract(art, doc, ents)]
     assert [t for t, _ in rules] == [t for t, _ in with_model]
     assert any("Solberg" in (s or "") for _, s in with_model)
+
+
+def test_role_noun_with_appositive_name_ner_missed_is_not_the_nearest_other_person():
+    """"The regional governor, X, … said he …": X even when NER missed it, never the mayor named before."""
+    text = (
+        "Floodwater reached the low-lying Pesky district of Korvel before dawn on Monday.\n"
+        "Mayor Odeta Vraniq said the town would reopen its schools within a week.\n"
+        "The regional governor, Stepan Ruvko, declared a state of emergency across the region and said "
+        "he would travel to the town from the capital."
+    )
+    a = Article(id="gov", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    ents = [e for e in entities.extract(a, doc) if e.name != "Stepan Ruvko"]  # as if NER missed him
+    qs = quotes.extract(a, doc, ents)
+    assert _speaker(qs, "travel to the town") == "Stepan Ruvko"
+    assert _speaker(qs, "reopen its schools") == "Odeta Vraniq"
+
+
+def test_zero_width_space_after_a_surname_keeps_the_speaker():
+    text = (
+        "Union organiser Marian Kessler met the workers on Friday.\n"
+        "Kessler\u200b said the vote showed the staff wanted a stronger voice at the bakery.\n"
+        "He said the talks with the owners would begin in the new year."
+    )
+    a = Article(id="zw", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    assert _speaker(qs, "stronger voice") == "Marian Kessler"
+    assert _speaker(qs, "talks with the owners") == "Marian Kessler"

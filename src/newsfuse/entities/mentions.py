@@ -34,6 +34,7 @@ FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess madam".split())
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
 _DOTTED = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 @dataclass
@@ -160,10 +161,11 @@ def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]
         covered.update(range(s.tok_start, s.tok_end))
     out = []
     for tok in doc:
-        if tok.i in covered or not tok.text[:1].isupper() or len(tok.text) < 3 or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB"):
+        word = tok.text.rstrip(_INVISIBLE)  # "Lee\u200b": a zero-width space glued to the name
+        if tok.i in covered or not word[:1].isupper() or len(word) < 3 or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
             continue
-        if skeleton(tok.text) in surnames:
-            out.append(_Span(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", "PERSON", tok.i, tok.i + 1))
+        if skeleton(word) in surnames:
+            out.append(_Span(tok.idx, tok.idx + len(word), word, "PERSON", "PERSON", tok.i, tok.i + 1))
     return out
 
 

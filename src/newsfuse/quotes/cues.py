@@ -39,7 +39,25 @@ def _speech_head(tok) -> bool:
 def _is_main_subject(tok) -> bool:
     """A subject (or its appositive) of the sentence's root verb."""
     t = tok.head if tok.dep_ == "appos" else tok
-    return t.dep_ in SUBJ and t.head.dep_ == "ROOT"
+    return _is_subject(t) and t.head.dep_ == "ROOT"
+
+
+def _lost_subject(verb):
+    """A proper noun right before `verb` that the parser hung on it as punct/dep, not as its subject.
+
+    Happens when an invisible character sticks to the name ("Lee\u200b said").
+    """
+    if verb.i == 0 or any(c.dep_ in SUBJ for c in verb.children):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if prev.head.i == verb.i and prev.pos_ == "PROPN" and prev.dep_ in ("punct", "dep", "nmod", "npadvmod"):
+        return prev
+    return None
+
+
+def _is_subject(tok) -> bool:
+    """`tok` is a subject, or the subject the parser lost (see `_lost_subject`)."""
+    return tok.dep_ in SUBJ or (tok.head.i == tok.i + 1 and _lost_subject(tok.head) is tok)
 
 
 def _subject(verb):
@@ -49,6 +67,9 @@ def _subject(verb):
         for c in v.children:
             if c.dep_ in SUBJ:
                 return c
+        lost = _lost_subject(v) if v.pos_ in ("VERB", "AUX") else None
+        if lost is not None:
+            return lost
         if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head.i != v.i:
             v = v.head
             continue

@@ -6,7 +6,7 @@ from bisect import bisect_left
 
 from ..entities import TITLES, gender_hints, offset_maps
 from ..model import Article, Entity, Speaker
-from .cues import SPEECH_VERBS, SUBJ, _cue, _is_main_subject, _nominal_role, _speech_head, _subject
+from .cues import SPEECH_VERBS, SUBJ, _cue, _is_main_subject, _is_subject, _nominal_role, _speech_head, _subject
 from .marks import _Doc, _Span
 
 
@@ -37,6 +37,10 @@ ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman offic
 """Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
 
+NOT_NAMING = frozenset({"continue"})
+"""Speech verbs whose capitalised subject is no name NER missed ("Story continues below")."""
+
+
 TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
 HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
 
@@ -55,7 +59,7 @@ class _Speakers:
                 if m.article != article.id:
                     continue
                 s, t = to_text(m.start), to_text(m.end)
-                for i in range(d.tok_at(s), d.tok_from(t)):
+                for i in range(d.tok_at(s), d.tok_at(max(s, t - 1)) + 1):  # a mention may end inside a token
                     if 0 <= i < len(d.starts):
                         self.tok_ent[i] = (e, s, t)
         self.gender = gender_hints(d.doc, entities, to_raw)
@@ -125,7 +129,7 @@ class _Speakers:
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
                 role = _nominal_role(tok)
-                if role.dep_ in SUBJ and _speech_head(role):
+                if _is_subject(role) and _speech_head(role):
                     self.talkers.append((tok.i, hit[0].id))
                 continue
             eid = None
@@ -137,20 +141,20 @@ class _Speakers:
                 eid = e.id
                 self.person_at.append((tok.i, e.id))
                 role = _nominal_role(tok)
-                if role.dep_ in SUBJ and _speech_head(role):
+                if _is_subject(role) and _speech_head(role):
                     self.talkers.append((tok.i, e.id))
-            elif not hit and tok.pos_ == "PROPN" and tok.dep_ in SUBJ and _speech_head(tok):
+            elif not hit and tok.pos_ == "PROPN" and _is_subject(tok) and _speech_head(tok) and tok.head.lemma_.lower() not in NOT_NAMING:
                 eid = self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
             if hit and hit[0].type != "PERSON" and not eid:
                 role = _nominal_role(tok)
-                if role.dep_ in SUBJ and _speech_head(role) and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
+                if _is_subject(role) and _speech_head(role) and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                     self.talkers.append((tok.i, hit[0].id))
                 continue
             if eid:
                 role = _nominal_role(tok)
-                ev = (eid, d.sent[tok.i], _is_main_subject(role), role.dep_ in SUBJ and _speech_head(role))
+                ev = (eid, d.sent[tok.i], _is_main_subject(role), _is_subject(role) and _speech_head(role))
                 anyrole.append(ev)
-                if role.dep_ in SUBJ:
+                if _is_subject(role):
                     subjects.append(ev)
                 continue
             g = PRONOUNS.get(tok.lower_) or (POSSESSIVES.get(tok.lower_) if tok.dep_ == "poss" else None)
@@ -299,13 +303,20 @@ class _Speakers:
                 return Speaker(e.name, e.id, rs, re_, tok.text)
             return Speaker(tok.text, None, rs, re_, tok.text)
         # "a spokesperson for X", "people familiar with the talks": a named person in an appositive
-        for c in (tok.subtree if tok.right_edge.i - tok.left_edge.i < 40 else ()):
+        for c in (_phrase(tok) if tok.right_edge.i - tok.left_edge.i < 40 else ()):
             if c.dep_ == "appos" or (c.head.dep_ == "appos"):
                 hit = self.tok_ent.get(c.i)
                 if hit and hit[0].type == "PERSON":
                     e, s, end = hit
                     rs, re_ = self._span(s, end)
                     return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+        # "the regional governor, Ann Lee, said": an appositive name NER missed
+        for c in tok.children:
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i not in self.tok_ent and c.text[:1].isupper():
+                name = self.pseudo[self._pseudo(c)]
+                if len(name.split()) > 1:
+                    rs, re_ = self._span(c.left_edge.idx, c.idx + len(c.text))
+                    return Speaker(name, None, rs, re_, self.d.text[c.left_edge.idx : c.idx + len(c.text)])
         if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
             return None
         described = self._description(tok)
@@ -325,6 +336,13 @@ class _Speakers:
         rs, re_ = self._span(s, end)
         text = self.d.text[s:end]
         return Speaker(text, None, rs, re_, text)
+
+
+def _phrase(tok):
+    """`tok`'s subtree without relative clauses (their names are someone else: "X, who met Y")."""
+    skip = [c for c in tok.subtree if c.dep_ in ("relcl", "acl") and c.i != tok.i]
+    ranges = [(c.left_edge.i, c.right_edge.i) for c in skip]
+    return [t for t in tok.subtree if not any(lo <= t.i <= hi for lo, hi in ranges)]
 
 
 def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int, next_start: int, para_start: int) -> bool:
