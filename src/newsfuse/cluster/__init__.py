@@ -13,7 +13,8 @@ import numpy as np
 from ..model import Article, Story
 from . import features
 from .batch import BatchConfig, average_link, similarity_graph
-from .stream import Config, Embedder, StoryClusterer
+from .config import Config
+from .stream import Embedder, StoryClusterer
 
 __all__ = ["BatchConfig", "Config", "StoryClusterer", "cluster", "default_embedder"]
 
