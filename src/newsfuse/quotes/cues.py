@@ -57,7 +57,10 @@ def _lost_subject(verb):
 
 def _is_subject(tok) -> bool:
     """`tok` is a subject, or the subject the parser lost (see `_lost_subject`)."""
-    return tok.dep_ in SUBJ or (tok.head.i == tok.i + 1 and _lost_subject(tok.head) is tok)
+    if tok.dep_ in SUBJ:
+        return True
+    lost = _lost_subject(tok.head) if tok.head.i == tok.i + 1 else None
+    return lost is not None and lost.i == tok.i
 
 
 def _subject(verb):

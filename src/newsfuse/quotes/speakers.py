@@ -33,6 +33,7 @@ DOC_NOUNS = frozenset(
 TITLES_LOWER = TITLES | {"chief", "hereditary", "grand", "elder", "councillor"}
 SPEAKER_PREF = True
 DESC_SENTS = 6
+ORG_SENTS = 2  # "the company" with no body of that kind named: the latest organisation speaking this near
 ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
 """Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
@@ -62,6 +63,7 @@ class _Speakers:
                 for i in range(d.tok_at(s), d.tok_at(max(s, t - 1)) + 1):  # a mention may end inside a token
                     if 0 <= i < len(d.starts):
                         self.tok_ent[i] = (e, s, t)
+        self._missed_mentions(entities)
         self.gender = gender_hints(d.doc, entities, to_raw)
         self.pronoun: dict[int, str] = {}
         self.pseudo: dict[str, str] = {}  # "~Name" id -> name of a speaker NER missed
@@ -75,6 +77,20 @@ class _Speakers:
         self._mention_pos: dict[str, list[int]] = {}
         for i, eid in self.mention_at:
             self._mention_pos.setdefault(eid, []).append(i)
+
+    def _missed_mentions(self, entities: list[Entity]) -> None:
+        """Capitalised one-word names NER tagged elsewhere in the article but missed here ("Acme said")."""
+        names: dict[str, set[str]] = {}
+        for e in entities:
+            if e.type in ("PERSON", "ORG"):
+                for m in e.mentions:
+                    if " " not in m.text.strip():
+                        names.setdefault(m.text.strip(), set()).add(e.id)
+        for tok in self.d.doc:
+            ids = names.get(tok.text)
+            if ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN":
+                e = self.ents[next(iter(ids))]
+                self.tok_ent[tok.i] = (e, tok.idx, tok.idx + len(tok.text))
 
     def mention_count(self, eid: str, before: int) -> int:
         """Mentions of entity `eid` before token `before`."""
@@ -242,6 +258,10 @@ class _Speakers:
             named += [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i and self.ents[ev[1]].type != "PERSON"]
             if named:
                 eid = max(named)[1]
+            else:  # "Acme said … The company noted": the organisation that spoke just before
+                t = bisect_left(self.talkers, (tok.i, "")) - 1
+                if t >= 0 and sent - self.d.sent[self.talkers[t][0]] <= ORG_SENTS and self._is_org(self.talkers[t][1]):
+                    eid = self.talkers[t][1]
         else:
             # "the mayor" -> the person titled Mayor; else the latest named person nearby
             titled = [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i]
@@ -256,6 +276,9 @@ class _Speakers:
         e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _is_org(self, eid: str) -> bool:
+        return eid in self.ents and self.ents[eid].type == "ORG"
 
     def _titles(self) -> None:
         """Role nouns attached to a named person: "Mayor Ann Lee", "Lee, the rookie defenceman"."""
