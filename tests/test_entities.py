@@ -149,3 +149,12 @@ def test_link_scales_linearly_with_distinct_names():
     assert time.perf_counter() - t < 5.0
     distinct = {names[(i * 7 + j) % 1500] for i in range(150) for j in range(10)}
     assert 0.9 * len(distinct) <= len(canon) <= len(distinct)
+
+
+def test_first_name_gender_is_a_prior_for_common_unambiguous_names():
+    from newsfuse.entities.firstnames import first_name_gender
+
+    assert first_name_gender("Gregory Holm") == "m"
+    assert first_name_gender("Patricia Vance") == "f"
+    assert first_name_gender("Jordan Pike") is None  # used for both
+    assert first_name_gender("Holm") is None  # a bare surname says nothing

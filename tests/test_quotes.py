@@ -257,3 +257,15 @@ def test_zero_width_space_after_a_surname_keeps_the_speaker():
     qs = quotes.extract(a, doc, entities.extract(a, doc))
     assert _speaker(qs, "stronger voice") == "Marian Kessler"
     assert _speaker(qs, "talks with the owners") == "Marian Kessler"
+
+
+def test_he_skips_a_person_whose_given_name_is_female():
+    text = (
+        "Developer Gregory Holm presented the tower plans on Monday.\n"
+        "Councillor Patricia Vance questioned the height of the building at the hearing.\n"
+        "“The neighbourhood deserves homes, not another parking lot,” he said."
+    )
+    a = Article(id="fn", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    assert _speaker(qs, "parking lot") == "Gregory Holm"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ..entities import TITLES, gender_hints, offset_maps
+from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
 from .cues import SPEECH_VERBS, SUBJ, _cue, _is_main_subject, _is_subject, _nominal_role, _speech_head, _subject
 from .marks import _Doc, _Span
@@ -65,6 +66,10 @@ class _Speakers:
                         self.tok_ent[i] = (e, s, t)
         self._missed_mentions(entities)
         self.gender = gender_hints(d.doc, entities, to_raw)
+        for e in entities:
+            g = first_name_gender(e.name) if e.type == "PERSON" and e.id not in self.gender else None
+            if g:
+                self.gender[e.id] = g
         self.pronoun: dict[int, str] = {}
         self.pseudo: dict[str, str] = {}  # "~Name" id -> name of a speaker NER missed
         self.person_at: list[tuple[int, str]] = []  # (token, entity id) of person mentions, text order
@@ -109,10 +114,10 @@ class _Speakers:
             hit = self.tok_ent.get(tok.i)
             if hit and hit[0].type == "PERSON":
                 named[si].add(hit[0].id)
-            w = tok.lower_
-            if w in ("he", "him", "his", "himself"):
+            w = tok.lower_  # subject pronouns only: "he took her" says nothing of her
+            if w in ("he", "himself"):
                 counts[si][0] += 1
-            elif w in ("she", "her", "hers", "herself"):
+            elif w in ("she", "herself"):
                 counts[si][1] += 1
         for si, people in enumerate(named):
             if len(people) != 1:
