@@ -1,4 +1,4 @@
-"""Load model dataclasses back from the JSON that `model.to_dict` wrote (the inverse, by type hints).
+"""Model dataclasses to and from JSON text: `dumps` writes (via `model.to_dict`), `from_dict` loads back by type hints.
 
 Unknown keys are ignored and missing ones take the dataclass default, so older stored rows still load
 after the model grows a field.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import types
 import typing
 from typing import Any, TypeVar, Union
@@ -15,6 +16,20 @@ from typing import Any, TypeVar, Union
 from .. import model
 
 T = TypeVar("T")
+
+
+def json_default(obj: Any) -> Any:
+    """JSON for what `json` cannot write: numpy values become lists, sets sorted lists, the rest strings."""
+    if hasattr(obj, "tolist"):  # numpy arrays / scalars in cluster keys
+        return obj.tolist()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    return str(obj)
+
+
+def dumps(obj: Any) -> str:
+    """JSON text of `obj` (dataclasses via `to_dict`; numpy values become lists)."""
+    return json.dumps(model.to_dict(obj), ensure_ascii=False, default=json_default)
 
 
 @functools.lru_cache(maxsize=None)
