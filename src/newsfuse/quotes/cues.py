@@ -19,11 +19,16 @@ SPEECH_VERBS = frozenset(
 SUBJ = ("nsubj", "nsubjpass")
 
 
+def _detached(tok) -> bool:
+    """An appositive after a relative clause of its head: the parser's guess, usually a name inside it."""
+    return tok.dep_ == "appos" and any(c.dep_ in ("relcl", "acl") and c.i < tok.i for c in tok.head.children)
+
+
 def _nominal_role(tok):
     """The token whose dependency gives a name's role: climbs compound/appos/flat links to the head noun."""
     t = tok
     for _ in range(3):
-        if t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN"):
+        if t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN") and not _detached(t):
             t = t.head
         else:
             break

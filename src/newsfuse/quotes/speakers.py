@@ -7,7 +7,7 @@ from bisect import bisect_left
 from ..entities import TITLES, gender_hints, offset_maps
 from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
-from .cues import SPEECH_VERBS, SUBJ, _cue, _is_main_subject, _is_subject, _nominal_role, _speech_head, _subject
+from .cues import SPEECH_VERBS, SUBJ, _cue, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head, _subject
 from .marks import _Doc, _Span
 
 
@@ -43,6 +43,7 @@ NOT_NAMING = frozenset({"continue"})
 """Speech verbs whose capitalised subject is no name NER missed ("Story continues below")."""
 
 
+QUOTE_SUBJ_TOKENS = 30  # how far before a quote parsed as a subject its real subject may sit
 TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
 HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
 
@@ -273,14 +274,19 @@ class _Speakers:
             if titled:
                 eid = titled[-1][1]
             else:
-                k = bisect_left(self.person_at, (tok.i, "")) - 1
-                if k >= 0 and sent - self.d.sent[self.person_at[k][0]] <= 8 and lemma not in ANON_ROLES:
-                    eid = self.person_at[k][1]
+                eid = None if lemma in ANON_ROLES else self._latest_person(tok)
         if eid is None:
             return None
         e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _latest_person(self, tok) -> str | None:
+        """The person named last before `tok`, within 8 sentences."""
+        k = bisect_left(self.person_at, (tok.i, "")) - 1
+        if k >= 0 and self.d.sent[tok.i] - self.d.sent[self.person_at[k][0]] <= 8:
+            return self.person_at[k][1]
+        return None
 
     def _is_org(self, eid: str) -> bool:
         return eid in self.ents and self.ents[eid].type == "ORG"
@@ -309,12 +315,33 @@ class _Speakers:
             for c in cands:
                 self.titled.setdefault(c.lemma_.lower(), []).append((i, e.id))
 
+    def _before_quote(self, tok):
+        """The nearest person named before the quote that swallowed subject `tok` (same paragraph)."""
+        d = self.d
+        lo = max(d.para_bounds[d.para[tok.i]][0], tok.i - QUOTE_SUBJ_TOKENS)
+        for j in range(tok.i - 1, lo - 1, -1):
+            hit = self.tok_ent.get(j)
+            if not d.in_quote[j] and hit and hit[0].type == "PERSON":
+                return d.doc[j]
+        return None
+
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)
 
     def from_token(self, tok) -> Speaker | None:
         """Speaker named by the subject (or `according to` object) token `tok`."""
-        for t in [tok, *[c for c in tok.children if c.dep_ in ("appos", "compound")]]:
+        if self.d.in_quote[tok.i]:
+            tok = self._before_quote(tok)  # X, who lost “two belt sizes,” says: the parser took the quote
+            if tok is None:
+                return None
+        hit = self.tok_ent.get(tok.i)
+        if hit and hit[0].type == "NORP" and any(c.lower_ == "the" for c in tok.children):
+            eid = self._latest_person(tok)  # "the Kentucky Republican said": the person just named
+            if eid:
+                e = self.ents[eid]
+                rs, re_ = self._span(tok.left_edge.idx, tok.idx + len(tok.text))
+                return Speaker(e.name, e.id, rs, re_, self.d.text[tok.left_edge.idx : tok.idx + len(tok.text)])
+        for t in [tok, *[c for c in tok.children if c.dep_ in ("appos", "compound") and not _detached(c)]]:
             hit = self.tok_ent.get(t.i)
             if hit and (t is tok or hit[0].type == "PERSON"):
                 e, s, end = hit
@@ -332,7 +359,7 @@ class _Speakers:
             return Speaker(tok.text, None, rs, re_, tok.text)
         # "a spokesperson for X", "people familiar with the talks": a named person in an appositive
         for c in (_phrase(tok) if tok.right_edge.i - tok.left_edge.i < 40 else ()):
-            if c.dep_ == "appos" or (c.head.dep_ == "appos"):
+            if (c.dep_ == "appos" or c.head.dep_ == "appos") and not _detached(c) and not _detached(c.head):
                 hit = self.tok_ent.get(c.i)
                 if hit and hit[0].type == "PERSON":
                     e, s, end = hit
