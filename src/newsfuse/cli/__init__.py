@@ -1,0 +1,33 @@
+"""The `newsfuse` command (Typer + Rich). Each command is a thin wrapper over a stage's public function.
+
+Bad inputs are reported one line each on stderr; the batch goes on; the exit code is 1 when any
+input failed (2 for usage errors). Commands live by concern in `stages` (one stage's output), `briefs`
+(fuse without a store) and `stored` (the database); `console` holds how they report.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import briefs, stages, stored
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Fuse many outlets' reports of one event into one cross-checked brief.")
+
+# registration order is the order of `newsfuse --help`
+app.command()(stages.clean)
+app.command()(stages.quotes)
+app.command()(stages.entities)
+app.command()(stages.claims)
+app.command()(briefs.brief)
+app.command()(briefs.run)
+app.command()(stored.ingest)
+app.command()(stored.stories)
+app.command()(stored.show)
+app.command()(stored.serve)
+app.command("cluster")(stages.cluster_cmd)
+app.command()(stored.export)
+
+
+def main() -> None:
+    """Entry point of the `newsfuse` console script."""
+    app()
