@@ -174,6 +174,8 @@ class _Speakers:
                 continue
             if eid:
                 role = _nominal_role(tok)
+                if tok.dep_ == "compound" and role.pos_ == "NOUN":
+                    continue  # "the Kinder pipeline", "the Lee government": a modifier, nobody acting
                 ev = (eid, d.sent[tok.i], _is_main_subject(role), _is_subject(role) and _speech_head(role))
                 anyrole.append(ev)
                 if _is_subject(role):
@@ -194,7 +196,7 @@ class _Speakers:
                 alt = self._pick(named, g, si, speech)
                 sub_last = max((ev[1] for ev in subjects[-16:] if self.gender.get(ev[0], g) == g), default=-99)
                 any_last = max((ev[1] for ev in named if self.gender.get(ev[0], g) == g), default=-99)
-                if alt and sub_last < any_last < si:
+                if alt and sub_last < any_last <= si:
                     eid = alt
                 if eid:
                     self.pronoun[tok.i] = eid
