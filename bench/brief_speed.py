@@ -13,35 +13,18 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import math
 import os
 import platform
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
-DATA = SHARED / "data" / "summaries-multinews" / "dev.jsonl"
+from _multinews import DATA, ROOT, load_articles as _load  # bench/ is on sys.path
 
 
 def load_articles(n: int):
-    from newsfuse.model import Article
-
-    out = []
-    with open(DATA, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            for k, a in enumerate(row.get("articles") or []):
-                text = (a.get("text") or "").strip()
-                if len(text) < 400:
-                    continue
-                aid = f"{row['id']}-{k}"
-                out.append(Article(id=aid, raw=text, title=a.get("title") or "", outlet=f"outlet-{len(out)}",
-                                   published="2024-01-01", source=str(DATA)))
-                if len(out) >= n:
-                    return out
-    return out
+    """n whole Multi-News articles (400+ characters), each with its title and its own outlet."""
+    return _load(n, min_chars=400, published="2024-01-01", labelled=True)
 
 
 def timed(fn, *args, **kw):

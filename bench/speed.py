@@ -18,39 +18,19 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NEWS
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import io  # noqa: E402
-import json  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
-import re  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
-DATA = SHARED / "data" / "summaries-multinews" / "dev.jsonl"
+from _multinews import DATA, ROOT, load_articles as _load  # noqa: E402  (bench/ is on sys.path)
+
 WORDS = 500
 
 
 def load_articles(n: int):
     """n articles of ~WORDS words (cut at a sentence end), dated so dates resolve."""
-    from newsfuse.model import Article
-
-    out = []
-    with open(DATA, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            for k, a in enumerate(row.get("articles") or []):
-                text = re.sub(r"[ \t]+", " ", (a.get("text") or "")).strip()
-                words = text.split()
-                if len(words) < WORDS:
-                    continue
-                cut = len(" ".join(words[:WORDS]))
-                end = text.find(". ", cut)
-                text = text[: end + 1] if 0 < end < cut + 400 else text[:cut]
-                out.append(Article(id=f"{row['id']}-{k}", raw=text, published="2024-01-15"))
-                if len(out) >= n:
-                    return out
-    return out
+    return _load(n, words=WORDS, published="2024-01-15")
 
 
 CPU: dict[str, float] = {}
