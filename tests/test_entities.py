@@ -158,3 +158,18 @@ def test_first_name_gender_is_a_prior_for_common_unambiguous_names():
     assert first_name_gender("Patricia Vance") == "f"
     assert first_name_gender("Jordan Pike") is None  # used for both
     assert first_name_gender("Holm") is None  # a bare surname says nothing
+
+
+def test_person_after_a_title_inside_an_org_span_becomes_a_person():
+    """NER sometimes tags "Hereditary Chief <name>" as ORG: the name after the title is a person."""
+    from spacy.tokens import Span
+
+
+    text = "Hereditary Chief Talvo Menhart said the camp would stay. General Motors said nothing."
+    doc = nlp.parse([text])[0]
+    words = [t.text for t in doc]
+    doc.ents = [Span(doc, 0, 4, label="ORG"), Span(doc, words.index("General"), words.index("Motors") + 1, label="ORG")]
+    a = Article(id="t", raw=text, text=text)
+    got = {e.name: e.type for e in entities.extract(a, doc)}
+    assert got.get("Talvo Menhart") == "PERSON"
+    assert [t for n, t in got.items() if "Motors" in n] == ["ORG"]  # "general" is no person-only title

@@ -103,6 +103,25 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     return start, end, stripped, gender
 
 
+PERSON_TITLES = frozenset(
+    "chief mayor premier senator sen governor gov councillor mp mla rep dr prof sgt lt cst constable "
+    "detective inspector superintendent sheriff rabbi imam reverend rev".split()
+)
+"""Titles that only ever precede a person's name (unlike "General" in General Motors)."""
+
+
+def _titled_name(ent):
+    """The 1-2 proper nouns that end a non-person NER span right after a person title, else None."""
+    toks = list(ent)
+    for k in range(len(toks) - 2, -1, -1):
+        if toks[k].lower_.rstrip(".") in PERSON_TITLES and toks[k].text[:1].isupper():
+            rest = toks[k + 1 :]
+            if 1 <= len(rest) <= 2 and all(t.pos_ == "PROPN" and t.lower_.rstrip(".") not in TITLES for t in rest):
+                return ent.doc[rest[0].i : rest[-1].i + 1]
+            return None
+    return None
+
+
 def _spans(doc) -> list[_Span]:
     """NER spans of the kept labels, cleaned, in text order."""
     out = []
@@ -117,6 +136,10 @@ def _spans(doc) -> list[_Span]:
         start, end, text, gender = cleaned
         if not any(c.isalpha() for c in text) or len(text) > 80:
             continue
+        named = _titled_name(ent) if group != "PERSON" else None
+        if named is not None:  # "Hereditary Chief Ann Lee" tagged ORG: the person after the title
+            start, end = named.start_char, named.end_char
+            text, group = doc_text[start:end], "PERSON"
         out.append(_Span(start, end, text, group, ent.label_, ent.start, ent.end, gender))
     return out
 
