@@ -1,0 +1,46 @@
+"""The fast ruler/lemmatizer and the numpy-BLAS networks must annotate exactly like stock spaCy."""
+
+from __future__ import annotations
+
+import spacy
+
+from newsfuse import nlp
+
+TEXTS = [
+    # invented text with the contractions and multi-token rules the ruler's exceptions cover
+    "Y'all gonna see it, the mayor said. Let's go, c'mon! There's no way they ain't coming; "
+    "we gotta leave and I'd rather not. It's what you'd do.",
+    "There are 14 villages under water, officials said on Tuesday.\n\n  \"We have lost everything,\" "
+    "said Marta Koval, 52, who fled with her two sons. She added: \u201cNobody warned us.\u201d",
+    "",
+    "   ",
+    "UPDATED 10:42 GMT \u2014 The ministry's figures were revised twice; 7 dead, 3 missing.",
+]
+
+
+def _signature(doc) -> list[tuple]:
+    return [
+        (t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
+        for t in doc
+    ]
+
+
+def test_fast_pipeline_swaps_components(examples_dir):
+    names = nlp.load().pipe_names
+    assert "newsfuse_attribute_ruler" in names and "newsfuse_lemmatizer" in names
+    assert "attribute_ruler" not in names and "lemmatizer" not in names  # disabled, not run twice
+
+
+def test_fast_pipeline_annotates_like_stock_spacy(examples_dir):
+    texts = TEXTS + [p.read_text(encoding="utf-8") for p in sorted(examples_dir.glob("*"))]
+    stock = None
+    for name in nlp.SPACY_MODELS:
+        try:
+            stock = spacy.load(name)
+            break
+        except OSError:
+            continue
+    fast = nlp.load()
+    assert len(texts) > 6
+    for text, a, b in zip(texts, stock.pipe(texts), fast.pipe(texts)):
+        assert _signature(a) == _signature(b), text[:60]
