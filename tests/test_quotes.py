@@ -269,3 +269,14 @@ def test_he_skips_a_person_whose_given_name_is_female():
     doc = nlp.parse([text])[0]
     qs = quotes.extract(a, doc, entities.extract(a, doc))
     assert _speaker(qs, "parking lot") == "Gregory Holm"
+
+
+def test_name_inside_a_relative_clause_is_not_the_next_he():
+    text = (
+        "The bakery's new owner is Thomas Gerrard, who trained with Marcel Duvalier in Lyon and runs a shop in Leeds.\n"
+        "“People want bread that tastes of something again,” he says."
+    )
+    a = Article(id="rel", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    assert _speaker(qs, "tastes of something") == "Thomas Gerrard"

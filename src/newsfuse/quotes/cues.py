@@ -84,7 +84,9 @@ def _subject(verb):
         if v.pos_ == "ADP" and v.dep_ == "prep" and v.head.i != v.i:
             v = v.head
             continue
-        break
+        if v is not verb or v.dep_ != "acl" or v.tag_ not in ("VBD", "VBN") or v.head.pos_ != "PROPN":
+            break
+        return v.head  # "…,” Ann Lee, the bank's chief, mentioned in a note: the name it modifies
     return None
 
 

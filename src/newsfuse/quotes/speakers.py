@@ -176,6 +176,8 @@ class _Speakers:
                 role = _nominal_role(tok)
                 if tok.dep_ == "compound" and role.pos_ == "NOUN":
                     continue  # "the Kinder pipeline", "the Lee government": a modifier, nobody acting
+                if self._in_relative_of_person(tok):
+                    continue  # "Lee, who works with Ann Ross, …": Ross is not whom a later "he" means
                 ev = (eid, d.sent[tok.i], _is_main_subject(role), _is_subject(role) and _speech_head(role))
                 anyrole.append(ev)
                 if _is_subject(role):
@@ -206,6 +208,14 @@ class _Speakers:
                 del subjects[:32]
             if len(anyrole) > 64:
                 del anyrole[:32]
+
+    def _in_relative_of_person(self, tok) -> bool:
+        """`tok` lies in a relative clause describing a named person ("Lee, who met Ann Ross")."""
+        for a in tok.ancestors:
+            if a.dep_ == "relcl":
+                hit = self.tok_ent.get(a.head.i)
+                return bool(hit and hit[0].type == "PERSON" and hit[0] is not self.tok_ent.get(tok.i, (None,))[0])
+        return False
 
     def _pseudo(self, tok) -> str:
         """An id for a proper-noun subject NER did not tag: its capitalised words, titles dropped."""
