@@ -1,0 +1,145 @@
+"""Summary features: one row of `FEATURES` per candidate sentence (what the learned scorer reads).
+
+Corroboration across outlets, position, centrality (embedding and TF-IDF), headline similarity and
+word overlap, cross-outlet word sharing, length, numbers, quotes and stance; the main ones are also
+z-scored within the story, since the scorer ranks sentences inside one story.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import nlp
+from ..model import Analysis, Article
+
+if TYPE_CHECKING:
+    from .summary import Params, _Cand
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOP = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that "
+    "these those he she they we you i his her their our your my him them us me not no so than then there here "
+    "who whom which what when where why how all any each some such more most other into over after before about "
+    "also just only very can could would should will may might must do does did has have had said says say".split()
+)
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-cased content words, crude plural folding (for TF-IDF and title overlap)."""
+    return [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+def _tfidf_centrality(texts: list[str]) -> np.ndarray:
+    """Cosine of each text's TF-IDF vector (sentence-level IDF) to the story's TF-IDF centroid."""
+    vocab: dict[str, int] = {}
+    rows = []
+    for t in texts:
+        counts: dict[int, int] = {}
+        for w in _tokens(t):
+            j = vocab.setdefault(w, len(vocab))
+            counts[j] = counts.get(j, 0) + 1
+        rows.append(counts)
+    if not vocab:
+        return np.zeros(len(texts))
+    X = np.zeros((len(texts), len(vocab)), dtype=np.float32)
+    for i, counts in enumerate(rows):
+        for j, c in counts.items():
+            X[i, j] = 1.0 + np.log(c)
+    df = (X > 0).sum(0)
+    X *= np.log((1 + len(texts)) / (1 + df)) + 1.0
+    X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
+    c = X.mean(0)
+    c /= max(float(np.linalg.norm(c)), 1e-9)
+    return X @ c
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """Z-score within one story (zeros when constant)."""
+    sd = float(x.std())
+    return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
+
+
+FEATURES = (
+    "corr", "cent", "tfidf", "title", "pos_exp", "len_prior", "pos", "rel_pos", "first", "art_rank",
+    "log_words", "numbers", "caps", "quote", "support", "n_art", "log_cands", "log_art_words", "log_mean_art_words",
+    "stance_center", "stance_known", "bt_sim", "bt_overlap", "title_overlap", "lex_corr", "z_corr", "z_pos", "z_cent", "z_tfidf", "z_title", "z_len",
+)
+_NUM = re.compile(r"\d")
+_QUOTE = re.compile(r'["“”]')
+
+
+def features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis], E: np.ndarray,
+             T: np.ndarray, sim: np.ndarray, p: Params, titles: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One row of FEATURES per candidate, plus each candidate's best similarity to every article."""
+    art_of = np.array([c.article for c in cands])
+    n_art = len(originals)
+    # corroboration: for each other article, the best similarity to one of its sentences
+    best = np.zeros((len(cands), n_art), dtype=np.float32)
+    for ai in range(n_art):
+        mask = art_of == ai
+        if mask.any():
+            best[:, ai] = sim[:, mask].max(1)
+    own = np.zeros_like(best, dtype=bool)
+    own[np.arange(len(cands)), art_of] = True
+    present = np.array([(art_of == ai).any() for ai in range(n_art)])
+    others = present[None, :] & ~own
+    n_others = others.sum(1)
+    corr = np.where(n_others > 0, (best * others).sum(1) / np.maximum(n_others, 1), 0.0)
+    support = np.where(n_others > 0, ((best >= p.cite) & others).sum(1) / np.maximum(n_others, 1), 0.0)
+
+    centroid = E.mean(0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    cent = E @ centroid
+    tfidf = _tfidf_centrality([c.text for c in cands])
+    posn = np.array([c.pos for c in cands], dtype=np.float32)
+    pos = np.exp(-posn / p.pos_scale)
+    words = np.array([c.words for c in cands], dtype=np.float32)
+    length = np.minimum(1.0, words / p.len_words)
+    title = (E @ T.T).max(1) if len(T) else np.zeros(len(cands))
+    per_art = np.bincount(art_of, minlength=n_art).astype(np.float32)
+    art_words = np.array([len(a.text.split()) for a in originals], dtype=np.float32)
+    rel = posn / np.maximum(per_art[art_of], 1)
+    texts = [c.text for c in cands]
+    numbers = np.array([min(3, len(_NUM.findall(t))) for t in texts], dtype=np.float32)
+    caps = np.array([sum(1 for w in t.split()[1:] if w[:1].isupper()) / max(1, c.words) for t, c in zip(texts, cands)],
+                    dtype=np.float32)
+    quote = np.array([1.0 if _QUOTE.search(t) else 0.0 for t in texts], dtype=np.float32)
+    ones = np.ones(len(cands), dtype=np.float32)
+    cols = [
+        corr, cent, tfidf, title, pos, length, np.minimum(posn, 30.0), rel, (posn == 0).astype(np.float32),
+        art_of / max(1, n_art - 1), np.log1p(words), numbers, caps, quote, support, ones * min(n_art, 10),
+        ones * np.log1p(len(cands)), np.log1p(art_words[art_of]), ones * float(np.log1p(art_words.mean())),
+        np.array([1.0 if (originals[a].stance or "").lower() == "center" else 0.0 for a in art_of]),
+        np.array([1.0 if originals[a].stance else 0.0 for a in art_of]),
+        *_title_and_lexical(texts, art_of, originals, E, T, titles or [], n_art),
+        _z(corr), _z(pos), _z(cent), _z(tfidf), _z(title), _z(length),
+    ]
+    return np.stack([np.asarray(c, dtype=np.float32) for c in cols], 1), best
+
+
+def _title_and_lexical(texts: list[str], art_of: np.ndarray, originals: list[Article], E: np.ndarray,
+                       T: np.ndarray, titles: list[str], n_art: int) -> list[np.ndarray]:
+    """Similarity to the bundle's own headline, word overlap with titles, and cross-outlet word sharing."""
+    bundle_title = next(((a.meta.get("bundle") or {}).get("title") or "" for a in originals
+                         if (a.meta.get("bundle") or {}).get("title")), "")
+    toks = [set(_tokens(t)) for t in texts]
+    if bundle_title.strip():
+        bt = set(_tokens(bundle_title))
+        bt_sim = E @ (T[titles.index(bundle_title)] if bundle_title in titles else nlp.embed([bundle_title])[0])
+        bt_overlap = np.array([len(t & bt) / max(1, len(bt)) for t in toks])
+    else:
+        bt_sim = bt_overlap = np.zeros(len(texts))
+    titles = [set(_tokens(a.title)) for a in originals if a.title]
+    title_overlap = np.array([max((len(t & tt) / max(1, len(tt)) for tt in titles), default=0.0) for t in toks])
+    art_vocab = [set() for _ in range(n_art)]
+    for t, a in zip(toks, art_of):
+        art_vocab[a] |= t
+    lex = np.zeros(len(texts))
+    if n_art > 1:
+        for i, (t, a) in enumerate(zip(toks, art_of)):
+            if t:
+                lex[i] = sum(sum(1 for b in range(n_art) if b != a and w in art_vocab[b]) for w in t) / (len(t) * (n_art - 1))
+    return [bt_sim, bt_overlap, title_overlap, lex]
