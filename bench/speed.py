@@ -103,10 +103,20 @@ def main() -> None:
     comp_lines = []
     if args.components:  # which spaCy component costs what (CPU time, same texts)
         texts = [a.text for a in articles]
-        for off in ([], ["ner"], ["parser"], ["lemmatizer"]):
+        lemmatizer = [p for p in model.pipe_names if p.endswith("lemmatizer")]
+        for off in ([], ["ner"], ["parser"], lemmatizer):
             with model.select_pipes(disable=off):
                 _, _ = _timed(lambda: list(model.pipe(texts, batch_size=nlp.BATCH_SIZE)), "c")
             comp_lines.append(f"| {', '.join(off) or '(full pipeline)'} | {n / CPU['c']:.1f} |")
+        # the same texts through stock spaCy (thinc's BLIS, spaCy's own ruler and lemmatizer)
+        os.environ["NEWSFUSE_STOCK_SPACY"] = "1"
+        nlp.load.cache_clear()
+        stock = nlp.load()
+        list(stock.pipe(texts[:5]))
+        _timed(lambda: list(stock.pipe(texts, batch_size=nlp.BATCH_SIZE)), "c")
+        comp_lines.append(f"| stock spaCy, full pipeline (no newsfuse speed-ups) | {n / CPU['c']:.1f} |")
+        del os.environ["NEWSFUSE_STOCK_SPACY"]
+        nlp.load.cache_clear()
 
     cpu = platform.processor() or platform.machine()
     try:

@@ -41,22 +41,23 @@ def load() -> Language:
 
 
 def _speed_up(nlp: Language) -> Language:
-    """Same annotations, about twice the speed: numpy's BLAS for the networks, the indexed ruler and a memoised lemmatizer (`fastpipes`).
+    """Same annotations, faster: numpy's BLAS for the networks, `fastpipes` for the rule components.
 
-    thinc's bundled BLIS kernel ran the tok2vec/NER matrix products ~3x slower than numpy's
-    OpenBLAS on the x86 servers measured (bench/results/speed.md); `NEWSFUSE_BLIS=1` keeps BLIS.
+    thinc's bundled BLIS kernel ran the tok2vec/NER matrix products ~3x slower than numpy's OpenBLAS
+    on the x86 servers measured (bench/results/speed.md). `NEWSFUSE_STOCK_SPACY=1` keeps stock spaCy.
     """
     from thinc.api import NumpyOps
 
     from . import fastpipes
 
-    if os.environ.get("NEWSFUSE_BLIS") != "1":
-        ops = NumpyOps(use_blis=False)
-        for _, proc in nlp.pipeline:
-            model = getattr(proc, "model", None)
-            if model is not None and hasattr(model, "walk"):
-                for node in model.walk():
-                    node.ops = ops
+    if os.environ.get("NEWSFUSE_STOCK_SPACY") == "1":
+        return nlp
+    ops = NumpyOps(use_blis=False)
+    for _, proc in nlp.pipeline:
+        model = getattr(proc, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
     fastpipes.install(nlp)
     return nlp
 
