@@ -280,3 +280,19 @@ def test_name_inside_a_relative_clause_is_not_the_next_he():
     doc = nlp.parse([text])[0]
     qs = quotes.extract(a, doc, entities.extract(a, doc))
     assert _speaker(qs, "tastes of something") == "Thomas Gerrard"
+
+
+def test_it_and_the_company_resolve_to_the_organisation_acting_just_before(monkeypatch):
+    text = (
+        "Northwind Logistics laid off 40 drivers at its depot in Carlow on Monday.\n"
+        "Northwind Logistics declined to say how many more jobs were at risk. "
+        "“We are reviewing every route in the region,” it said in a statement.\n"
+        "The company added that severance would be paid in full."
+    )
+    a = Article(id="org", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    ents = entities.extract(a, doc)
+    monkeypatch.setattr(quotes, "_model", lambda: None)  # the rules alone
+    qs = quotes.extract(a, doc, ents)
+    assert _speaker(qs, "every route") == "Northwind Logistics"
+    assert _speaker(qs, "severance") == "Northwind Logistics"

@@ -22,6 +22,8 @@ ORG_NOUNS = frozenset(
     authority regulator watchdog body military army coalition campaign administration industry
     """.split()
 )
+PLACE_NOUNS = frozenset("city state country county municipality district province".split())
+"""Org nouns that name a place's government: never the organisation that merely acted last."""
 DOC_NOUNS = frozenset(
     """
     report statement study complaint lawsuit suit claim memo document letter release decision survey
@@ -34,7 +36,7 @@ DOC_NOUNS = frozenset(
 TITLES_LOWER = TITLES | {"chief", "hereditary", "grand", "elder", "councillor"}
 SPEAKER_PREF = True
 DESC_SENTS = 6
-ORG_SENTS = 2  # "the company" with no body of that kind named: the latest organisation speaking this near
+ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
 ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
 """Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
@@ -75,6 +77,7 @@ class _Speakers:
         self.pseudo: dict[str, str] = {}  # "~Name" id -> name of a speaker NER missed
         self.person_at: list[tuple[int, str]] = []  # (token, entity id) of person mentions, text order
         self.org_at: list[tuple[int, str]] = []
+        self.org_subjects: list[tuple[int, str]] = []  # (token, entity id) of organisations as main subjects
         self.talkers: list[tuple[int, str]] = []  # (token, entity id) of named subjects of speech verbs
         self._titles()
         self._learn_gender()
@@ -151,6 +154,8 @@ class _Speakers:
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
                 role = _nominal_role(tok)
+                if _is_main_subject(role):
+                    self.org_subjects.append((tok.i, hit[0].id))
                 if _is_subject(role) and _speech_head(role):
                     self.talkers.append((tok.i, hit[0].id))
                 continue
@@ -274,17 +279,20 @@ class _Speakers:
             k = bisect_left(self.org_at, (tok.i, "")) - 1
             named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
             named += [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i and self.ents[ev[1]].type != "PERSON"]
+            if lemma not in PLACE_NOUNS:
+                named += self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
             if named:
                 eid = max(named)[1]
-            else:  # "Acme said … The company noted": the organisation that spoke just before
-                t = bisect_left(self.talkers, (tok.i, "")) - 1
-                if t >= 0 and sent - self.d.sent[self.talkers[t][0]] <= ORG_SENTS and self._is_org(self.talkers[t][1]):
-                    eid = self.talkers[t][1]
         else:
-            # "the mayor" -> the person titled Mayor; else the latest named person nearby
+            # "the mayor" -> the person titled Mayor; "the diocese" -> a body with it in its name;
+            # else the latest named person nearby
             titled = [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i]
+            k = bisect_left(self.org_at, (tok.i, "")) - 1
+            named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
             if titled:
                 eid = titled[-1][1]
+            elif named:
+                eid = named[-1][1]
             else:
                 eid = None if lemma in ANON_ROLES else self._latest_person(tok)
         if eid is None:
@@ -300,8 +308,12 @@ class _Speakers:
             return self.person_at[k][1]
         return None
 
-    def _is_org(self, eid: str) -> bool:
-        return eid in self.ents and self.ents[eid].type == "ORG"
+    def _recent_org(self, tok) -> list[tuple[int, str]]:
+        """The organisation last seen as a subject before `tok`, within ORG_SENTS sentences ([] if none)."""
+        k = bisect_left(self.org_subjects, (tok.i, "")) - 1
+        if k >= 0 and self.d.sent[tok.i] - self.d.sent[self.org_subjects[k][0]] <= ORG_SENTS:
+            return [self.org_subjects[k]]
+        return []
 
     def _titles(self) -> None:
         """Role nouns attached to a named person: "Mayor Ann Lee", "Lee, the rookie defenceman"."""
@@ -384,6 +396,12 @@ class _Speakers:
                 if len(name.split()) > 1:
                     rs, re_ = self._span(c.left_edge.idx, c.idx + len(c.text))
                     return Speaker(name, None, rs, re_, self.d.text[c.left_edge.idx : c.idx + len(c.text)])
+        if tok.lower_ == "it" and _speech_head(tok):
+            org = self._recent_org(tok)  # "Acme declined to comment … “…,” it said"
+            if org:
+                e = self.ents[org[0][1]]
+                rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
+                return Speaker(e.name, e.id, rs, re_, tok.text)
         if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
             return None
         described = self._description(tok)
