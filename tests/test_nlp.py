@@ -42,3 +42,11 @@ def test_sentences_never_cross_paragraph_breaks():
     sents = nlp.sentences(art.id, doc, art.raw_offset)
     assert [s.text for s in sents][0] == "Storm closes ferry routes"
     assert all("\n" not in s.text and raw[s.start : s.end] == s.text for s in sents)
+
+
+def test_doc_text_is_built_once_and_matches_doc_text():
+    from newsfuse import nlp
+
+    doc = nlp.parse(["The river rose 3 metres overnight, the mayor said on Friday."])[0]
+    assert nlp.doc_text(doc) == doc.text
+    assert nlp.doc_text(doc) is nlp.doc_text(doc)  # cached on the Doc, not re-joined

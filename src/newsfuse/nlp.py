@@ -70,6 +70,14 @@ def parse(texts: Iterable[str], *, batch_size: int = BATCH_SIZE, n_process: int 
     return list(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once per Doc: `Doc.text` re-joins every token on each access."""
+    text = doc.user_data.get("newsfuse.text")
+    if text is None:
+        text = doc.user_data["newsfuse.text"] = doc.text
+    return text
+
+
 class _Embedder:
     """all-MiniLM-L6-v2 int8 ONNX session + tokenizer."""
 

@@ -15,6 +15,7 @@ import bisect
 import re
 
 from .. import dates as dates_stage
+from .. import nlp
 from ..model import Article, Claim
 from .numbers import _conversion, _QTY, _qualifier, _quantity
 from .measures import _describe, _ordinal_ok, _skip_reference, _split_at_newline
@@ -22,7 +23,7 @@ from .measures import _describe, _ordinal_ok, _skip_reference, _split_at_newline
 
 def extract(article: Article, doc) -> list[Claim]:
     """Numeric claims of `article` (offsets into `article.raw`), one per stated quantity."""
-    text = doc.text
+    text = nlp.doc_text(doc)
     if not text.strip():
         return []
     refs = dates_stage.resolve(article, doc)  # cached on the Doc; the same objects end in Analysis.dates

@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from .. import nlp
 from ..model import Article, DateRef
 from .patterns import (
     _CACHE_KEY, _CNT, Day, _find, _FUTURE, _MONTH, _MONTHS, _NUMWORDS, _PAST, _spacy_extra, _UNIT_DAYS, _WD,
@@ -323,7 +324,7 @@ def resolve(article: Article, doc) -> list[DateRef]:
     cache = getattr(doc, "user_data", None)
     if cache is not None and _CACHE_KEY in cache:
         return cache[_CACHE_KEY]
-    text = doc.text if doc is not None else article.text
+    text = nlp.doc_text(doc) if doc is not None else article.text
     sents = [(s.start_char, s.end_char) for s in doc.sents] if doc is not None and doc.has_annotation("SENT_START") else []
     found = _find(text)
     if cache is not None:
