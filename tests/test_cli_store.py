@@ -1,7 +1,8 @@
 """Store-backed commands: ingest (with bad inputs and a crash midway), stories, show; clear one-line errors.
 
 The crash test kills `newsfuse ingest` in a subprocess (`NEWSFUSE_TEST_CRASH_AFTER` makes it call
-`os._exit(137)`), once among the articles and once among the stories, and checks that what was stored is complete and that a re-run finishes the batch.
+`os._exit(137)`), once among the articles, once while saving the streaming state and once among the
+stories, and checks that what was stored is complete and that a re-run finishes the batch.
 """
 
 from __future__ import annotations
@@ -72,6 +73,14 @@ def test_crash_mid_ingest_loses_nothing_and_rerun_completes(db_url, tmp_path, mo
         assert _ingest_forked(corpus, db_url, "3") == 137
     counts = _assert_sound(db_url)
     assert counts["articles"] == counts["analyses"] == 3 and counts["stories"] == 0
+
+    # dies inside the transaction saving the streaming state (after its first rows): none of it stays
+    assert _ingest_forked(corpus, db_url, "state:1") == 137
+    counts = _assert_sound(db_url)
+    assert counts["articles"] == len(ARTICLES) and counts["stories"] == 0
+    st = open_store(db_url)
+    assert st.get_state("cluster") is None and st.get_rows("cluster") == {} and len(st.unplaced()) == len(ARTICLES)
+    st.close()
 
     # dies after the first story is written (forked rather than a fresh interpreter, to keep the test fast)
     assert _ingest_forked(corpus, db_url, "stories:1") == 137

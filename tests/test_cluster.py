@@ -184,3 +184,60 @@ def test_state_keeps_window_and_old_states_load() -> None:
     old = StoryClusterer.from_state(state)
     old.add(Article(id="late", published="2031-09-14", title="Another story", text="Nothing in common here."))
     assert old.recluster().window <= 1 and len(old) == 7
+
+
+def _apply_rows(db: dict[str, dict[str, str]], rows) -> None:
+    """What a store does with `changed_rows` output (see `store.stages`)."""
+    if rows.replace:
+        db.clear()
+    for kind in rows.clear:
+        db.pop(kind, None)
+    for kind, key in rows.delete:
+        db.get(kind, {}).pop(key, None)
+    for kind, key, value in rows.put:
+        db.setdefault(kind, {})[key] = value
+
+
+def _copies(rounds: int) -> list[Article]:
+    """Re-dated, renamed copies of the invented stories: merges, splits, evictions and new stories over time."""
+    out = []
+    for r in range(rounds):
+        for i, d, t, x in PERU + TURKEY + SUMMIT:
+            year = int(d[:4]) + r // 2
+            out.append(Article(id=f"{i}-r{r}", published=f"{year}{d[4:]}", title=f"{t} ({r})", text=x, raw=x))
+    return out
+
+
+def test_row_saves_rebuild_exactly_what_whole_state_saves_do(monkeypatch) -> None:
+    from newsfuse.cluster import rows as R
+
+    monkeypatch.setattr(R, "_MIN_BASE", 50)  # frequencies: both patches and fresh bases within the test
+    config = Config(recluster_every=4, window_days=500.0, max_active=7, window_articles=10)
+    arts = _copies(6)
+    db: dict[str, dict[str, str]] = {}
+    head = None
+    whole = None
+    puts: list[int] = []
+    dfs: list[str] = []
+    for start in range(0, len(arts), 3):  # one ingest batch = load, add, save (as `store.update` does)
+        by_rows = StoryClusterer.from_rows(head, db) if head else StoryClusterer(config)
+        by_state = StoryClusterer.from_state(json.loads(whole)) if whole else StoryClusterer(config)
+        for a in arts[start : start + 3]:
+            assert by_rows.add(a) == by_state.add(a)
+        head, rows = by_rows.changed_rows()
+        head = json.loads(json.dumps(head))
+        assert rows.replace == (start == 0)
+        puts.append(sum(kind == "story" for kind, _k, _v in rows.put))
+        dfs += [k for kind, k, _v in rows.put if kind == "df"]
+        _apply_rows(db, rows)
+        whole = json.dumps(by_state.state())
+        reloaded = StoryClusterer.from_rows(head, db)
+        assert json.dumps(reloaded.state(), sort_keys=True) == json.dumps(json.loads(whole), sort_keys=True)
+        assert list(reloaded.stories) == list(by_state.stories) and list(reloaded.docs) == list(by_state.docs)
+    assert by_state.evicted and by_state.merged_into  # the stream did evict and merge
+    assert min(puts[1:]) < config.max_active  # later saves write only the stories that changed
+    assert "base" in dfs[1:] and any(k.startswith("p") for k in dfs)  # frequency patches; a new base once they outgrow it
+    # a whole (version 2) state saves as rows in full the first time
+    legacy = StoryClusterer.from_state(json.loads(whole))
+    head2, rows2 = legacy.changed_rows()
+    assert rows2.replace and sum(kind == "story" for kind, _k, _v in rows2.put) == len(legacy)

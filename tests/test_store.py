@@ -285,17 +285,17 @@ def test_older_schema_is_upgraded_at_open(db_url):
     old.close()
     st = open_store(db_url)
     try:
-        assert st.schema_version() == S.LATEST == 2
+        assert st.schema_version() == S.LATEST == 3
         assert st.article("old").raw == "Old raw."  # data survives the upgrade
         with st.engine.connect() as conn:
             insp = sa.inspect(conn)
-            assert "state" in insp.get_table_names()
+            assert {"state", "state_rows"} <= set(insp.get_table_names())
             assert "articles_key" in {c["name"] for c in insp.get_columns("briefs")}
         st.write_story(Story("s-old"), [("old", None, None)], {"schema": "x"})
         assert st.check() == []
     finally:
         st.close()
-    assert open_store(db_url).schema_version() == 2  # reopening is a no-op
+    assert open_store(db_url).schema_version() == 3  # reopening is a no-op
 
 
 def test_newer_schema_is_refused(db_url):
@@ -375,3 +375,84 @@ def test_recluster_merges_stored_stories_and_redirects(store, db_url, tmp_path, 
 
         res = CliRunner().invoke(app, ["show", gone, "--format", "json", "--db", db_url])
         assert res.exit_code == 0 and json.loads(res.stdout)["stories"][0]["id"] == kept
+
+
+def _clusterer_state(store) -> str:
+    """The stored clusterer, rebuilt from its head and rows, as canonical JSON."""
+    from newsfuse.cluster import StoryClusterer
+
+    head = json.loads(store.get_state("cluster"))
+    assert head["rows"] and "stories" not in head and "df_keys" not in head  # the head is small
+    return json.dumps(StoryClusterer.from_rows(head, store.get_rows("cluster")).state(), sort_keys=True)
+
+
+def _spy_rows(monkeypatch) -> list:
+    """Record every `changed_rows` result the refreshes save."""
+    from newsfuse.cluster import StoryClusterer
+
+    seen: list = []
+    orig = StoryClusterer.changed_rows
+
+    def spy(self):
+        head, rows = orig(self)
+        seen.append(rows)
+        return head, rows
+
+    monkeypatch.setattr(StoryClusterer, "changed_rows", spy)
+    return seen
+
+
+FIRST = ["denmere-gazette.txt", "valley-post.txt", "castleford-times.txt", "regional-news.txt"]
+
+
+def test_clusterer_saved_row_by_row_and_a_crash_mid_save_keeps_the_last_state(store, tmp_path, monkeypatch):
+    from newsfuse.store import stages, update
+    from newsfuse.store.update import refresh_stories
+
+    first, more = write_corpus(tmp_path / "one", FIRST), write_corpus(tmp_path / "two", ["castleford-echo.txt"])
+    with open_store(f"sqlite:///{tmp_path / 'ref.db'}") as ref:  # the same two batches without a crash
+        ingest_articles(ref, ingest.ingest([str(first)]))
+        ingest_articles(ref, ingest.ingest([str(more)]))
+        ref_members, ref_state = ref.memberships(), _clusterer_state(ref)
+
+    ingest_articles(store, ingest.ingest([str(first)]))
+    before = store.memberships()
+    head, rows = store.get_state("cluster"), store.get_rows("cluster")
+    assert sorted(rows["story"]) == sorted(before) and len(rows["doc"]) == len(FIRST) and "base" in rows["df"]
+    # die after the first state row of the next save (inside its transaction): nothing of it may remain
+    monkeypatch.setattr(stages, "_CHUNK", 1)
+    monkeypatch.setenv("NEWSFUSE_TEST_CRASH_AFTER", "state:1")
+    monkeypatch.setattr(update.os, "_exit", lambda code: (_ for _ in ()).throw(_Killed()))
+    with pytest.raises(_Killed):
+        ingest_articles(store, ingest.ingest([str(more)]))
+    monkeypatch.delenv("NEWSFUSE_TEST_CRASH_AFTER")
+    assert store.get_state("cluster") == head and store.get_rows("cluster") == rows
+    assert [a.id for a in store.unplaced()] == ["castleford-echo"]
+
+    seen = _spy_rows(monkeypatch)
+    refresh_stories(store)  # the re-run places the article and saves
+    (saved,) = seen
+    fire = store.article("castleford-echo").story
+    assert not saved.replace and {k for kind, k, _v in saved.put if kind == "story"} == {fire}  # only its story
+    assert {kind for kind, _k, _v in saved.put} == {"story", "doc", "df"} and len(before) == 2
+    assert store.memberships() == ref_members and _clusterer_state(store) == ref_state
+    assert store.check() == []
+
+
+def test_whole_clusterer_state_from_before_rows_still_loads(store, tmp_path, monkeypatch):
+    from newsfuse.cluster import StoryClusterer
+    from newsfuse.cluster.rows import Rows
+    from newsfuse.store.update import moved_to
+
+    ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "one", FIRST))]))
+    whole = json.loads(_clusterer_state(store))
+    store.save_state({"cluster": whole}, rows={"cluster": Rows(replace=True)})  # as a version-2 store left it
+    assert store.get_rows("cluster") == {} and moved_to(store, next(iter(store.memberships()))) is None
+    seen = _spy_rows(monkeypatch)
+    ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "two", ["castleford-echo.txt"]))]))
+    (saved,) = seen
+    assert saved.replace  # the first save after loading a whole state writes every row
+    members = store.memberships()
+    assert sorted(store.get_rows("cluster")["story"]) == sorted(members)
+    assert json.loads(_clusterer_state(store))["n_docs"] == len(FIRST) + 1
+    assert StoryClusterer.from_state(whole).n_docs == len(FIRST) and store.check() == []

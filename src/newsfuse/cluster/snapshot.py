@@ -39,39 +39,51 @@ def _unpack_emb(data: str | None) -> np.ndarray | None:
     return None if data is None else np.frombuffer(base64.b64decode(data), dtype="<f2").astype(np.float32)
 
 
-def to_state(sc: StoryClusterer) -> dict[str, Any]:
-    """Everything needed to resume, as JSON-able data (lists, dicts, numbers, strings)."""
-    nz = np.flatnonzero(sc.df)
+def head_state(sc: StoryClusterer) -> dict[str, Any]:
+    """The small part of the state: config, counters and ids (no stories, window, frequencies or merges)."""
     return {
         "version": 2,
         "config": asdict(sc.config),
         "batch_config": asdict(sc.batch_config),
         "since_recluster": sc.since_recluster,
-        "merged_into": sc.merged_into,
-        # window documents: [id, title, zlib+base64 text, base64 float16 embedding, duplicate_of, day]
-        "docs": [
-            [a, d.title, _pack_text(d.text), _pack_emb(d.emb), d.duplicate_of, d.day] for a, d in sc.docs.items()
-        ],
         "id_prefix": sc.id_prefix,
         "n_docs": sc.n_docs,
         "frozen_df": sc.frozen_df,
-        "df_keys": nz.tolist(),
-        "df_counts": sc.df[nz].tolist(),
         "next_id": sc.next_id,
         "seq": sc.seq,
         "max_day": sc.max_day,
         "evicted": sc.evicted,
-        "stories": [
-            {
-                "id": st.id, "articles": st.articles, "title": st.title, "seq": st.seq, "preset": st.preset,
-                "words": [[k, v] for k, v in st.words.items()], "words_n2": st.words_n2,
-                "entities": [[k, v] for k, v in st.entities.items()], "entities_n2": st.entities_n2,
-                "emb": None if st.emb is None else st.emb.tolist(),
-                "first_day": st.first_day, "last_day": st.last_day,
-                "keys": [[k, v] for k, v in st.keys.items()],
-            }
-            for st in sc.stories.values()
-        ],
+    }
+
+
+def to_state(sc: StoryClusterer) -> dict[str, Any]:
+    """Everything needed to resume, as JSON-able data (lists, dicts, numbers, strings)."""
+    nz = np.flatnonzero(sc.df)
+    return {
+        **head_state(sc),
+        "merged_into": sc.merged_into,
+        # window documents: [id, title, zlib+base64 text, base64 float16 embedding, duplicate_of, day]
+        "docs": [[a, *doc_state(d)] for a, d in sc.docs.items()],
+        "df_keys": nz.tolist(),
+        "df_counts": sc.df[nz].tolist(),
+        "stories": [story_state(st) for st in sc.stories.values()],
+    }
+
+
+def doc_state(d: WindowDoc) -> list[Any]:
+    """A window document as JSON-able data: [title, zlib+base64 text, base64 float16 embedding, duplicate_of, day]."""
+    return [d.title, _pack_text(d.text), _pack_emb(d.emb), d.duplicate_of, d.day]
+
+
+def story_state(st: Centroid) -> dict[str, Any]:
+    """A story centroid as JSON-able data (exact: floats as they are, the embedding as a float32 list)."""
+    return {
+        "id": st.id, "articles": st.articles, "title": st.title, "seq": st.seq, "preset": st.preset,
+        "words": [[k, v] for k, v in st.words.items()], "words_n2": st.words_n2,
+        "entities": [[k, v] for k, v in st.entities.items()], "entities_n2": st.entities_n2,
+        "emb": None if st.emb is None else st.emb.tolist(),
+        "first_day": st.first_day, "last_day": st.last_day,
+        "keys": [[k, v] for k, v in st.keys.items()],
     }
 
 

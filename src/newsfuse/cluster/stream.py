@@ -28,6 +28,7 @@ from . import window as win
 from .batch import BatchConfig
 from .centroid import Centroid, Doc, add_into, dot, top_norm
 from .config import Config
+from .rows import Changes, Rows, changed_rows, from_rows
 from .window import Reclustered, WindowDoc
 
 __all__ = ["Config", "Embedder", "Reclustered", "StoryClusterer", "redirect"]
@@ -74,6 +75,7 @@ class StoryClusterer:
         self.since_recluster = 0
         self.merged_into: dict[str, str] = {}  # vanished story id -> the story that took its articles
         self._vecs: dict[str, Doc] = {}  # in-memory cache of window documents' vectors (not persisted)
+        self.changes = Changes()  # what to write at the next row-by-row save (`changed_rows`)
 
     # ---- document side -------------------------------------------------------------------------
     def observe(self, feats: F.Features) -> None:
@@ -81,6 +83,7 @@ class StoryClusterer:
         keys = np.fromiter(set(feats.words) | set(feats.entities), dtype=np.int64)
         self.df[keys] += 1
         self.n_docs += 1
+        self.changes.count(keys)
 
     def _idf(self, keys: np.ndarray) -> np.ndarray:
         return np.log((self.n_docs + 1.0) / (self.df[keys] + 1.0)) + 1.0
@@ -177,6 +180,7 @@ class StoryClusterer:
                 self.next_id += 1
         st = Centroid(sid)
         self.stories[sid] = st
+        self.changes.story(sid)
         return st
 
     def attach(self, doc: Doc, st: Centroid, title: str = "") -> None:
@@ -198,6 +202,7 @@ class StoryClusterer:
         self.seq += 1
         st.seq = self.seq
         self.story_of[doc.id] = st.id
+        self.changes.story(st.id)
 
     def detach(self, doc: Doc, st: Centroid) -> None:
         """Remove a document from a story (batch refinement); drops the story when it empties."""
@@ -212,6 +217,7 @@ class StoryClusterer:
                 del st.keys[t]
                 self.index.get(t, set()).discard(st.id)
         self.story_of.pop(doc.id, None)
+        self.changes.story(st.id)
         if not st.articles:
             self.drop(st)
 
@@ -226,6 +232,7 @@ class StoryClusterer:
         for a in st.articles:
             self.story_of.pop(a, None)
         del self.stories[st.id]
+        self.changes.story_gone(st.id)
 
     def _evict(self) -> None:
         c = self.config
@@ -260,6 +267,7 @@ class StoryClusterer:
             article.duplicate_of, doc.day,
         )
         self._vecs[article.id] = doc
+        self.changes.doc(article.id)
         self.since_recluster += 1
         if self.config.recluster_every and self.since_recluster >= self.config.recluster_every:
             self.recluster()
@@ -306,6 +314,7 @@ class StoryClusterer:
         """Drop a window article's kept text and cached vectors (it left the re-clustering window)."""
         del self.docs[aid]
         self._vecs.pop(aid, None)
+        self.changes.doc_gone(aid)
 
     def __len__(self) -> int:
         return len(self.stories)
@@ -320,3 +329,14 @@ class StoryClusterer:
     def from_state(cls, state: dict[str, Any], *, embedder: Embedder | None = None) -> StoryClusterer:
         """Rebuild a clusterer from `state()` output (version 1 states load with an empty re-clustering window)."""
         return snapshot.from_state(cls, state, embedder=embedder)
+
+    def changed_rows(self) -> tuple[dict[str, Any], Rows]:
+        """The small head and the rows (stories, window documents, merges, frequencies) changed since the last save."""
+        return changed_rows(self)
+
+    @classmethod
+    def from_rows(
+        cls, head: dict[str, Any], rows: dict[str, dict[str, str]], *, embedder: Embedder | None = None
+    ) -> StoryClusterer:
+        """Rebuild a clusterer from a stored head and its rows ({kind: {key: JSON value}})."""
+        return from_rows(cls, head, rows, embedder=embedder)

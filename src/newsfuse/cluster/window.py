@@ -127,4 +127,5 @@ def recluster(sc: StoryClusterer) -> Reclustered:
             home = Counter(sc.story_of[a] for a in before[sid]).most_common(1)[0][0]
             result.merged[sid] = home
     sc.merged_into.update(result.merged)
+    sc.changes.merges(result.merged)
     return result

@@ -88,6 +88,15 @@ state = sa.Table(  # v2: serialised state of streaming stages (dedupe index, clu
     sa.Column("updated_at", sa.String(40), nullable=False),
 )
 
+state_rows = sa.Table(  # v3: streaming-stage state saved row by row (only changed rows are rewritten)
+    "state_rows",
+    metadata,
+    sa.Column("stage", sa.String(100), primary_key=True),  # the `state` key whose head these rows belong to
+    sa.Column("kind", sa.String(20), primary_key=True),  # e.g. story, doc, merged, df
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),  # JSON
+)
+
 
 def _v1(conn: Connection) -> None:
     """Articles, their analyses, stories with their members, and briefs."""
@@ -152,9 +161,23 @@ def _v2(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v3(conn: Connection) -> None:
+    """Streaming-stage state row by row, so a save rewrites only what changed."""
+    md = sa.MetaData()
+    sa.Table(
+        "state_rows", md,
+        sa.Column("stage", sa.String(100), primary_key=True),
+        sa.Column("kind", sa.String(20), primary_key=True),
+        sa.Column("key", sa.String(255), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    md.create_all(conn)
+
+
 # Ordered; append only. Version N is reached by running step N on a version N-1 database.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, analyses, stories, story_articles, briefs", _v1),
     (2, "briefs.articles_key; state table", _v2),
+    (3, "state_rows table", _v3),
 ]
 LATEST = MIGRATIONS[-1][0]

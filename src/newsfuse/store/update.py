@@ -1,9 +1,11 @@
 """Keep the store current: add new articles (clean, analyse, store each in its own transaction), then
 place them with the streaming `dedupe.DuplicateIndex` and `cluster.StoryClusterer` (their state lives
 in the store), re-cluster the clusterer's recent window at the end of each batch, and re-brief only the
-stories whose membership changed. Story ids are the clusterer's and are never reused; a story merged
-away by re-clustering is deleted and `moved_to` says where it went. `NEWSFUSE_TEST_CRASH_AFTER` (`N` articles or `stories:N`) makes
-the process die (`os._exit(137)`) at that point, for crash tests.
+stories whose membership changed. The clusterer is saved row by row (`cluster.rows`): only the stories,
+window documents, merges and frequencies that changed are rewritten. Story ids are the clusterer's and are
+never reused; a story merged away by re-clustering is deleted and `moved_to` says where it went.
+`NEWSFUSE_TEST_CRASH_AFTER` (`N` articles, `state:N` state rows or `stories:N`) makes the process die
+(`os._exit(137)`) at that point, for crash tests.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from .. import brief as brief_stage
 from .. import cluster, dates, dedupe, pipeline, render
+from ..cluster import rows as cluster_rows
 from ..cluster import stream
 from ..ingest import Problem, content_hash
 from ..model import Article, Story
@@ -49,7 +52,7 @@ class IngestReport:
 
 
 def _crash_point(kind: str) -> int | None:
-    """The test crash hook: die after this many `kind` ("articles" or "stories") commits."""
+    """The test crash hook: die after this many `kind` ("articles", "state" rows or "stories") writes."""
     raw = os.environ.get("NEWSFUSE_TEST_CRASH_AFTER", "").strip()
     if not raw:
         return None
@@ -111,9 +114,13 @@ def _load_stages(store: Store) -> tuple[dedupe.DuplicateIndex, cluster.StoryClus
     """The streaming dedupe index and story clusterer as of the last refresh (fresh ones for a new store)."""
     raw_dup, raw_clu = store.get_state(DEDUPE_KEY), store.get_state(CLUSTER_KEY)
     index = dedupe.DuplicateIndex.from_state(json.loads(raw_dup)) if raw_dup else dedupe.DuplicateIndex()
-    clusterer = (
-        cluster.StoryClusterer.from_state(json.loads(raw_clu)) if raw_clu else cluster.StoryClusterer(cluster.Config())
-    )
+    head = json.loads(raw_clu) if raw_clu else None
+    if head is None:
+        clusterer = cluster.StoryClusterer(cluster.Config())
+    elif head.get("rows"):
+        clusterer = cluster.StoryClusterer.from_rows(head, store.get_rows(CLUSTER_KEY))
+    else:  # a whole state saved before row-by-row saves: the next save writes every row
+        clusterer = cluster.StoryClusterer.from_state(head)
     if clusterer.config.w_embedding > 0:
         clusterer.embedder = cluster.default_embedder()
     return index, clusterer
@@ -123,8 +130,9 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     """Place unplaced stored articles with the streaming dedupe/cluster stages, then rewrite changed stories.
 
     Order, so that a crash anywhere loses nothing: (1) place every unplaced article in memory;
-    (2) save both stages' state and the new duplicate marks in one transaction; (3) rewrite each
-    story whose members or duplicate marks differ from its stored brief, one transaction per story.
+    (2) save both stages' state (the clusterer's changed rows) and the new duplicate marks in one
+    transaction; (3) rewrite each story whose members or duplicate marks differ from its stored brief,
+    one transaction per story.
     (4) delete stories merged away by re-clustering once all their articles sit in their new story.
     A crash after (2) is repaired by (3)-(4) on the next run. Returns (updated story ids, problems).
     """
@@ -146,9 +154,13 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
         if marks:
             if clusterer.since_recluster:  # end of the ingest batch: re-cluster the window (may merge/split stories)
                 clusterer.recluster()
+            head, rows = clusterer.changed_rows()
+            state_crash = _crash_point("state")
             store.save_state(
-                {DEDUPE_KEY: index.state(), CLUSTER_KEY: clusterer.state()},
+                {DEDUPE_KEY: index.state(), CLUSTER_KEY: head},
                 [(aid, dup, sim) for aid, (dup, sim) in marks.items()],
+                rows={CLUSTER_KEY: rows},
+                after_rows=None if state_crash is None else lambda n: os._exit(137) if n >= state_crash else None,
             )
         return _write_changed(store, clusterer, crash_after, options)
 
@@ -201,7 +213,11 @@ def _write_changed(
 def moved_to(store: Store, story_id: str) -> str | None:
     """The story that now holds the articles of `story_id` when re-clustering merged it away, else None."""
     raw = store.get_state(CLUSTER_KEY)
-    merged = json.loads(raw).get("merged_into", {}) if raw else {}
+    head = json.loads(raw) if raw else {}
+    if head.get("rows"):
+        merged = cluster_rows.merged_into(store.get_rows(CLUSTER_KEY, cluster_rows.MERGED).get(cluster_rows.MERGED, {}))
+    else:
+        merged = head.get("merged_into", {})
     return stream.redirect(merged, story_id) if story_id in merged else None
 
 
