@@ -296,3 +296,15 @@ def test_it_and_the_company_resolve_to_the_organisation_acting_just_before(monke
     qs = quotes.extract(a, doc, ents)
     assert _speaker(qs, "every route") == "Northwind Logistics"
     assert _speaker(qs, "severance") == "Northwind Logistics"
+
+
+def test_photo_captions_and_credits_are_no_pronoun_antecedents():
+    text = (
+        "Counsellor Margaret Olsen said many families wait months for language classes.\n"
+        "Refugee Samir Haddad watches as his daughters Lina, centre, and Rania, right, play outside. (Ola Brandt/The Northern Post)\n"
+        "The fees are a barrier for many newcomers, she said."
+    )
+    a = Article(id="cap", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    assert (_speaker(qs, "barrier for many") or "").endswith("Margaret Olsen")

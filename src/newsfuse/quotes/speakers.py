@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from ..entities import TITLES, gender_hints, offset_maps
@@ -22,6 +23,7 @@ ORG_NOUNS = frozenset(
     authority regulator watchdog body military army coalition campaign administration industry
     """.split()
 )
+_CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
 PLACE_NOUNS = frozenset("city state country county municipality district province".split())
 """Org nouns that name a place's government: never the organisation that merely acted last."""
 DOC_NOUNS = frozenset(
@@ -60,6 +62,8 @@ class _Speakers:
         self.ents = {e.id: e for e in entities}
         self.tok_ent: dict[int, tuple[Entity, int, int]] = {}  # token -> (entity, text start, text end)
         for e in entities:
+            if "/" in e.name:
+                continue  # a photo credit ("Ann Lee/The Press"): nobody in the story
             for m in e.mentions:
                 if m.article != article.id:
                     continue
@@ -147,8 +151,9 @@ class _Speakers:
         # (entity id, sentence, main clause?, subject of a speech verb?) in text order
         subjects: list[tuple[str, int, bool, bool]] = []
         anyrole: list[tuple[str, int, bool, bool]] = []
+        captions = self._captions()
         for tok in doc:
-            if d.in_quote[tok.i]:
+            if d.in_quote[tok.i] or d.para[tok.i] in captions:
                 continue
             hit = self.tok_ent.get(tok.i)
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
@@ -213,6 +218,15 @@ class _Speakers:
                 del subjects[:32]
             if len(anyrole) > 64:
                 del anyrole[:32]
+
+    def _captions(self) -> set[int]:
+        """Paragraphs that are photo captions ("Ann Lee, left, and …"): their people are no antecedents."""
+        d = self.d
+        out = set()
+        for p, (lo, hi) in enumerate(d.para_bounds):
+            if lo < hi and _CAPTION.search(d.text[d.doc[lo].idx : d.doc[hi - 1].idx + len(d.doc[hi - 1].text)]):
+                out.add(p)
+        return out
 
     def _in_relative_of_person(self, tok) -> bool:
         """`tok` lies in a relative clause describing a named person ("Lee, who met Ann Ross")."""
