@@ -77,3 +77,10 @@ def test_write_all_formats(tmp_path, mini_brief):
     paths = render.write([mini_brief], tmp_path, formats=("json", "md", "html"))
     assert sorted(Path(p).name for p in paths) == ["brief.json", "s1.html", "s1.md"]
     jsonschema.validate(json.loads((tmp_path / "brief.json").read_text()), render.schema())
+
+
+def test_markdown_quote_is_wrapped_in_one_pair_of_marks(mini_brief):
+    md = render.to_markdown(mini_brief)
+    line = next(ln for ln in md.splitlines() if "Ana Lopez**:" in ln)
+    assert "“We will rebuild every street”" in line
+    assert "““" not in line and "”,”" not in line

@@ -161,6 +161,11 @@ def single_source_cites(b: Brief) -> list[list[str]]:
     return out
 
 
+def _unquote(text: str | None) -> str:
+    """A quote's words without its own outer quote marks (the renderers add their own)."""
+    return (text or "").strip().strip("“”\"‘’„«» ,").strip()
+
+
 def _md(text: str) -> str:
     """Article text made inert for Markdown (no links, emphasis or HTML from the source)."""
     text = " ".join(text.split())
@@ -210,7 +215,7 @@ def to_markdown(b: Brief) -> str:
     if b.quotes:
         lines += ["## Quotes", ""]
         for q in quotes:
-            lines.append(f"- **{_md(q.speaker or 'Unattributed')}**: “{_md(q.text)}” {cite(q.articles)}")
+            lines.append(f"- **{_md(q.speaker or 'Unattributed')}**: “{_md(_unquote(q.text))}” {cite(q.articles)}")
             for v in q.variants:
                 form = "direct" if v.direct else "reported"
                 lines.append(f"  - {cite([v.article])} ({form}) {_md(v.text)}")
@@ -253,7 +258,7 @@ def _env():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["unquote"] = lambda t: (t or "").strip().strip("“”\"‘’„«» ,").strip()
+    env.filters["unquote"] = _unquote
     return env
 
 
