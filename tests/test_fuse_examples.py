@@ -23,6 +23,7 @@ def test_death_toll_is_an_update_ordered_by_publication(ex_brief):
     values = [x.value for x in tolls[0].claims]
     assert values == sorted(values) and values[0] == 3.0 and values[-1] == 7.0
     assert "latest is seven" in tolls[0].explanation.lower()
+    assert "Five" not in tolls[0].explanation and "Seven" not in tolls[0].explanation  # spelled-out figures read lower-case mid-sentence
 
 
 def test_missing_is_not_compared_with_deaths(ex_brief):

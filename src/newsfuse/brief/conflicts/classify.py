@@ -92,7 +92,7 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     if lo <= hi:
         return None  # "at least 5" and "7", "thousands" and "3,000": compatible
     if any(f.vague for f in figs) or any(n.qualifier in APPROX for f in figs for n in f.numbers):
-        rows = "; ".join(f"{f.primary.text} ({names[f.article]})" for f in figs)
+        rows = "; ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
         return Conflict(
             id="", topic=topic, kind="soft", severity="low",
             explanation=f"Imprecise figures for {topic}: {rows}; they differ but at least one is vague.",
@@ -101,7 +101,7 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
     if timed and not clash:
         ordered = sorted(figs, key=_pub)
-        rows = ", then ".join(f"{f.primary.text} ({names[f.article]}, {f.published})" for f in ordered)
+        rows = ", then ".join(f"{_shown(f)} ({names[f.article]}, {f.published})" for f in ordered)
         return Conflict(
             id="", topic=topic, kind="soft", severity="low",
             explanation=f"The figure for {topic} differs between reports published at different times ({rows}); "
@@ -112,7 +112,7 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
         figs = max(clash, key=len)
     vals = [f.numbers[0].lo + f.numbers[0].hi for f in figs]
     spread = (max(vals) - min(vals)) / max(abs(max(vals)), 1e-9)
-    rows = " vs ".join(f"{f.primary.text} ({names[f.article]})" for f in figs)
+    rows = " vs ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
     return Conflict(
         id="", topic=topic, kind="contradiction", severity="high" if spread > 0.25 else "medium",
         explanation=f"Outlets disagree on {topic}: {rows}; the figures cannot all be right.",
@@ -126,6 +126,12 @@ def _by_time(figs: Sequence[Figure]) -> list[list[Figure]]:
     for f in figs:
         groups[_pub(f)].append(f)
     return [groups[k] for k in sorted(groups)]
+
+
+def _shown(f: Figure) -> str:
+    """A figure as quoted in an explanation: spelled-out numbers lower-cased ("Five" opens a sentence)."""
+    text = f.primary.text
+    return text.lower() if text.replace("-", "").replace(" ", "").isalpha() else text
 
 
 def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
@@ -148,11 +154,11 @@ def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
 def _update(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict:
     """Breaking news revised over time: figures ordered by publication, the latest is current."""
     ordered = sorted(figs, key=_pub)
-    rows = ", then ".join(f"{f.primary.text} ({names[f.article]}, {f.published})" for f in ordered)
+    rows = ", then ".join(f"{_shown(f)} ({names[f.article]}, {f.published})" for f in ordered)
     latest = ordered[-1]
     return Conflict(
         id="", topic=topic, kind="update", severity="low",
-        explanation=f"The figure for {topic} changed as reports came in: {rows}; the latest is {latest.primary.text}.",
+        explanation=f"The figure for {topic} changed as reports came in: {rows}; the latest is {_shown(latest)}.",
         claims=[_claim_row(f) for f in ordered], outlets=_outlets(figs, ctx),
     )
 
