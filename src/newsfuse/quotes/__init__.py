@@ -15,7 +15,8 @@ from ..model import Article, Entity, Quote, Speaker
 from .indirect import _drop_nested, _indirect
 from .marks import MIN_DIRECT_WORDS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span
 from .scorer import FEATURES, MODEL_PATH, _candidates, _model, _score  # noqa: F401  (re-exported)
-from .speakers import _attribute_direct, _inherit, _Speakers
+from .attribution import _attribute_direct, _inherit
+from .speakers import _Speakers
 
 
 def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:

@@ -1,4 +1,4 @@
-"""Speaker attribution: entity mentions, he/she resolution and the cue of a direct quote."""
+"""Speakers: entity mentions by token, he/she resolution and the speaker a cue's subject names."""
 
 from __future__ import annotations
 
@@ -8,39 +8,16 @@ from bisect import bisect_left
 from ..entities import TITLES, gender_hints, offset_maps
 from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
-from .cues import SPEECH_VERBS, SUBJ, _cue, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head, _subject
-from .marks import _Doc, _Span
+from .cues import SUBJ, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head
+from .marks import _Doc
+from .roles import _Roles
 
 
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
-ORG_NOUNS = frozenset(
-    """
-    agency department company ministry government city union board association group organization
-    organisation firm league team office party club school university police service province bank
-    council committee commission court hospital network newspaper airline store retailer chain brand
-    charity foundation institute centre center corporation state country county municipality district
-    authority regulator watchdog body military army coalition campaign administration industry
-    """.split()
-)
 _CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
-PLACE_NOUNS = frozenset("city state country county municipality district province".split())
-"""Org nouns that name a place's government: never the organisation that merely acted last."""
-DOC_NOUNS = frozenset(
-    """
-    report statement study complaint lawsuit suit claim memo document letter release decision survey
-    data findings poll filing ruling order website post tweet email message note analysis review paper
-    book bill law policy plan budget research figures record records video footage documents sign
-    """.split()
-)
-
-
 TITLES_LOWER = TITLES | {"chief", "hereditary", "grand", "elder", "councillor"}
 SPEAKER_PREF = True
-DESC_SENTS = 6
-ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
-ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
-"""Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
 
 NOT_NAMING = frozenset({"continue"})
@@ -48,11 +25,9 @@ NOT_NAMING = frozenset({"continue"})
 
 
 QUOTE_SUBJ_TOKENS = 30  # how far before a quote parsed as a subject its real subject may sit
-TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
-HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
 
 
-class _Speakers:
+class _Speakers(_Roles):
     """Maps tokens to entity mentions and resolves he/she subjects to named people."""
 
     def __init__(self, article: Article, d: _Doc, entities: list[Entity]) -> None:
@@ -265,94 +240,6 @@ class _Speakers:
                 return talk[-1][0]
         return pick[0]
 
-    def _description(self, tok) -> Speaker | None:
-        """"her statement" -> her; "the mayor" -> the latest named person; "the agency" -> latest org."""
-        s, end = tok.left_edge.idx, tok.idx + len(tok.text)
-        for c in tok.children:
-            if c.dep_ == "poss" and tok.lemma_.lower() in DOC_NOUNS:
-                hit = self.tok_ent.get(c.i)
-                eid = hit[0].id if hit else self.pronoun.get(c.i)
-                if eid and eid in self.ents:
-                    e = self.ents[eid]
-                    rs, re_ = self._span(s, end)
-                    return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
-        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not any(
-            c.lower_ in ("the", "this") for c in self.d.doc[tok.left_edge.i : tok.i]
-        ):
-            return None
-        lemma = tok.lemma_.lower()
-        sent = self.d.sent[tok.i]
-        eid = None
-        if lemma in DOC_NOUNS:
-            # "the statement" -> the body (or person) last seen speaking nearby: who issued it
-            k = bisect_left(self.talkers, (tok.i, "")) - 1
-            if k >= 0 and sent - self.d.sent[self.talkers[k][0]] <= DESC_SENTS:
-                eid = self.talkers[k][1]
-        elif lemma in ORG_NOUNS:
-            # "the agency": a body named earlier with that noun in its name or described by it
-            k = bisect_left(self.org_at, (tok.i, "")) - 1
-            named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
-            named += [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i and self.ents[ev[1]].type != "PERSON"]
-            if lemma not in PLACE_NOUNS:
-                named += self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
-            if named:
-                eid = max(named)[1]
-        else:
-            # "the mayor" -> the person titled Mayor; "the diocese" -> a body with it in its name;
-            # else the latest named person nearby
-            titled = [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i]
-            k = bisect_left(self.org_at, (tok.i, "")) - 1
-            named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
-            if titled:
-                eid = titled[-1][1]
-            elif named:
-                eid = named[-1][1]
-            else:
-                eid = None if lemma in ANON_ROLES else self._latest_person(tok)
-        if eid is None:
-            return None
-        e = self.ents[eid]
-        rs, re_ = self._span(s, end)
-        return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
-
-    def _latest_person(self, tok) -> str | None:
-        """The person named last before `tok`, within 8 sentences."""
-        k = bisect_left(self.person_at, (tok.i, "")) - 1
-        if k >= 0 and self.d.sent[tok.i] - self.d.sent[self.person_at[k][0]] <= 8:
-            return self.person_at[k][1]
-        return None
-
-    def _recent_org(self, tok) -> list[tuple[int, str]]:
-        """The organisation last seen as a subject before `tok`, within ORG_SENTS sentences ([] if none)."""
-        k = bisect_left(self.org_subjects, (tok.i, "")) - 1
-        if k >= 0 and self.d.sent[tok.i] - self.d.sent[self.org_subjects[k][0]] <= ORG_SENTS:
-            return [self.org_subjects[k]]
-        return []
-
-    def _titles(self) -> None:
-        """Role nouns attached to a named person: "Mayor Ann Lee", "Lee, the rookie defenceman"."""
-        doc = self.d.doc
-        self.titled: dict[str, list[tuple[int, str]]] = {}
-        for i, (e, _, _) in sorted(self.tok_ent.items()):
-            if i > 0 and self.tok_ent.get(i - 1, (None,))[0] is e:
-                continue  # first token of each mention only
-            if not e.name[:1].isupper():
-                continue
-            cands = []
-            for j in range(i - 1, max(-1, i - 4), -1):  # "Mayor Ann Lee", "tenants advocate Ann Lee"
-                t = doc[j]
-                if j in self.tok_ent or t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in ("compound", "nmod", "amod", "appos"):
-                    break
-                cands.append(t)
-            head = doc[i]
-            while head.head.i in self.tok_ent and self.tok_ent[head.head.i][0] is e and head.head.i != head.i:
-                head = head.head
-            cands += [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
-            if head.dep_ == "appos" and head.head.pos_ == "NOUN":
-                cands.append(head.head)
-            for c in cands:
-                self.titled.setdefault(c.lemma_.lower(), []).append((i, e.id))
-
     def _before_quote(self, tok):
         """The nearest person named before the quote that swallowed subject `tok` (same paragraph)."""
         d = self.d
@@ -442,74 +329,3 @@ def _phrase(tok):
     skip = [c for c in tok.subtree if c.dep_ in ("relcl", "acl") and c.i != tok.i]
     ranges = [(c.left_edge.i, c.right_edge.i) for c in skip]
     return [t for t in tok.subtree if not any(lo <= t.i <= hi for lo, hi in ranges)]
-
-
-def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int, next_start: int, para_start: int) -> bool:
-    """Find a direct quote's cue: "…," X said / X said: "…" / X told reporters, "…". Sets q.speaker."""
-    doc = d.doc
-    # tail: right after the closing mark, before the sentence (or the next quote) ends
-    i = d.tok_from(q.end)
-    n = 0
-    while i < len(doc) and n < TAIL_TOKENS and doc[i].idx < next_start:
-        t = doc[i]
-        if d.in_quote[i]:
-            break
-        if t.text in (".", "?", "!", ";"):
-            break
-        if t.is_space and "\n" in t.text:
-            break
-        c = _cue(t)
-        if c is None and t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and n <= 6:
-            # the parser lost the subject ("DeBoer said" with DeBoer as aux): nearest name around the verb
-            near = [doc[j] for j in range(d.tok_from(q.end), min(len(doc), i + 6)) if j != i and (
-                j in sp.tok_ent or doc[j].lower_ in PRONOUNS) and not d.in_quote[j]]
-            if near:
-                c = (near[0], t.text)
-        if c is not None:
-            q.speaker, q.cue, q.attributed, q.tail = sp.from_token(c[0]), c[1], True, n <= 6
-            return True
-        i += 1
-        n += 0 if t.is_punct or t.is_space else 1
-    # "X expressed hope …: “…”": the subject of the clause the colon ends
-    first = d.tok_at(q.start)
-    before = text[max(para_start, prev_end, q.start - 3) : q.start].strip()
-    if before.endswith(":") and first > 0:
-        lo = max(d.clip(first - 1)[0], d.tok_from(max(prev_end, para_start)))
-        # the clause's own root: a verb before the colon whose head is itself or inside the quote
-        for j in range(first - 1, lo - 1, -1):
-            root = doc[j]
-            if root.pos_ in ("VERB", "AUX") and (root.head is root or d.in_quote[root.head.i] or root.head.i >= first):
-                s = _subject(root)
-                if s is not None:
-                    q.speaker, q.cue, q.attributed = sp.from_token(s), root.text, True
-                    return True
-    # head: before the opening mark, back to the previous quote, the sentence start or the paragraph
-    si = d.sent[first]
-    if si > 0 and d.sent_bounds[si][0] == first and text[max(0, q.start - 2) : q.start].strip() in (":", ","):
-        si -= 1  # the parser started a sentence at the opening mark of "he said: “…”"
-    bound = max(prev_end, para_start, doc[d.sent_bounds[si][0]].idx)
-    i, n = first - 1, 0
-    while i >= 0 and n < HEAD_TOKENS and doc[i].idx >= bound and not d.in_quote[i]:
-        c = _cue(doc[i])
-        if c is not None:
-            q.speaker, q.cue, q.attributed = sp.from_token(c[0]), c[1], True
-            return True
-        i -= 1
-        n += 1
-    return False
-
-
-def _inherit(q: _Span, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str) -> Speaker | None:
-    """An unattributed quote continues the speaker before it: same paragraph, or the last one above."""
-    if q.para in last:
-        return last[q.para]
-    if text[paras[q.para][0] : q.start].strip(" \t.") == "":
-        p = q.para - 1
-        seen = 0
-        while p >= 0 and seen < 2:
-            if p in last:
-                return last[p]
-            if any(ch.isalpha() for ch in text[paras[p][0] : paras[p][1]]):
-                seen += 1
-            p -= 1
-    return None

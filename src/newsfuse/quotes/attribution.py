@@ -1,0 +1,83 @@
+"""The cue of a direct quote ("…," X said / X said: "…") and the speaker an unattributed quote inherits."""
+
+from __future__ import annotations
+
+from ..model import Speaker
+from .cues import SPEECH_VERBS, _cue, _subject
+from .marks import _Doc, _Span
+from .speakers import PRONOUNS, _Speakers
+
+
+TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
+HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
+
+
+def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int, next_start: int, para_start: int) -> bool:
+    """Find a direct quote's cue: "…," X said / X said: "…" / X told reporters, "…". Sets q.speaker."""
+    doc = d.doc
+    # tail: right after the closing mark, before the sentence (or the next quote) ends
+    i = d.tok_from(q.end)
+    n = 0
+    while i < len(doc) and n < TAIL_TOKENS and doc[i].idx < next_start:
+        t = doc[i]
+        if d.in_quote[i]:
+            break
+        if t.text in (".", "?", "!", ";"):
+            break
+        if t.is_space and "\n" in t.text:
+            break
+        c = _cue(t)
+        if c is None and t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and n <= 6:
+            # the parser lost the subject ("DeBoer said" with DeBoer as aux): nearest name around the verb
+            near = [doc[j] for j in range(d.tok_from(q.end), min(len(doc), i + 6)) if j != i and (
+                j in sp.tok_ent or doc[j].lower_ in PRONOUNS) and not d.in_quote[j]]
+            if near:
+                c = (near[0], t.text)
+        if c is not None:
+            q.speaker, q.cue, q.attributed, q.tail = sp.from_token(c[0]), c[1], True, n <= 6
+            return True
+        i += 1
+        n += 0 if t.is_punct or t.is_space else 1
+    # "X expressed hope …: “…”": the subject of the clause the colon ends
+    first = d.tok_at(q.start)
+    before = text[max(para_start, prev_end, q.start - 3) : q.start].strip()
+    if before.endswith(":") and first > 0:
+        lo = max(d.clip(first - 1)[0], d.tok_from(max(prev_end, para_start)))
+        # the clause's own root: a verb before the colon whose head is itself or inside the quote
+        for j in range(first - 1, lo - 1, -1):
+            root = doc[j]
+            if root.pos_ in ("VERB", "AUX") and (root.head is root or d.in_quote[root.head.i] or root.head.i >= first):
+                s = _subject(root)
+                if s is not None:
+                    q.speaker, q.cue, q.attributed = sp.from_token(s), root.text, True
+                    return True
+    # head: before the opening mark, back to the previous quote, the sentence start or the paragraph
+    si = d.sent[first]
+    if si > 0 and d.sent_bounds[si][0] == first and text[max(0, q.start - 2) : q.start].strip() in (":", ","):
+        si -= 1  # the parser started a sentence at the opening mark of "he said: “…”"
+    bound = max(prev_end, para_start, doc[d.sent_bounds[si][0]].idx)
+    i, n = first - 1, 0
+    while i >= 0 and n < HEAD_TOKENS and doc[i].idx >= bound and not d.in_quote[i]:
+        c = _cue(doc[i])
+        if c is not None:
+            q.speaker, q.cue, q.attributed = sp.from_token(c[0]), c[1], True
+            return True
+        i -= 1
+        n += 1
+    return False
+
+
+def _inherit(q: _Span, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str) -> Speaker | None:
+    """An unattributed quote continues the speaker before it: same paragraph, or the last one above."""
+    if q.para in last:
+        return last[q.para]
+    if text[paras[q.para][0] : q.start].strip(" \t.") == "":
+        p = q.para - 1
+        seen = 0
+        while p >= 0 and seen < 2:
+            if p in last:
+                return last[p]
+            if any(ch.isalpha() for ch in text[paras[p][0] : paras[p][1]]):
+                seen += 1
+            p -= 1
+    return None

@@ -1,0 +1,123 @@
+"""Role nouns and documents as speakers: "the mayor", "the agency", "the report" -> who they name."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from ..model import Speaker
+
+
+ORG_NOUNS = frozenset(
+    """
+    agency department company ministry government city union board association group organization
+    organisation firm league team office party club school university police service province bank
+    council committee commission court hospital network newspaper airline store retailer chain brand
+    charity foundation institute centre center corporation state country county municipality district
+    authority regulator watchdog body military army coalition campaign administration industry
+    """.split()
+)
+PLACE_NOUNS = frozenset("city state country county municipality district province".split())
+"""Org nouns that name a place's government: never the organisation that merely acted last."""
+DOC_NOUNS = frozenset(
+    """
+    report statement study complaint lawsuit suit claim memo document letter release decision survey
+    data findings poll filing ruling order website post tweet email message note analysis review paper
+    book bill law policy plan budget research figures record records video footage documents sign
+    """.split()
+)
+DESC_SENTS = 6
+ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
+ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
+"""Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
+
+
+class _Roles:
+    """Resolution of described speakers; mixed into `_Speakers` (uses its mention tables)."""
+
+    def _description(self, tok) -> Speaker | None:
+        """"her statement" -> her; "the mayor" -> the latest named person; "the agency" -> latest org."""
+        s, end = tok.left_edge.idx, tok.idx + len(tok.text)
+        for c in tok.children:
+            if c.dep_ == "poss" and tok.lemma_.lower() in DOC_NOUNS:
+                hit = self.tok_ent.get(c.i)
+                eid = hit[0].id if hit else self.pronoun.get(c.i)
+                if eid and eid in self.ents:
+                    e = self.ents[eid]
+                    rs, re_ = self._span(s, end)
+                    return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not any(
+            c.lower_ in ("the", "this") for c in self.d.doc[tok.left_edge.i : tok.i]
+        ):
+            return None
+        lemma = tok.lemma_.lower()
+        sent = self.d.sent[tok.i]
+        eid = None
+        if lemma in DOC_NOUNS:
+            # "the statement" -> the body (or person) last seen speaking nearby: who issued it
+            k = bisect_left(self.talkers, (tok.i, "")) - 1
+            if k >= 0 and sent - self.d.sent[self.talkers[k][0]] <= DESC_SENTS:
+                eid = self.talkers[k][1]
+        elif lemma in ORG_NOUNS:
+            # "the agency": a body named earlier with that noun in its name or described by it
+            k = bisect_left(self.org_at, (tok.i, "")) - 1
+            named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
+            named += [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i and self.ents[ev[1]].type != "PERSON"]
+            if lemma not in PLACE_NOUNS:
+                named += self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
+            if named:
+                eid = max(named)[1]
+        else:
+            # "the mayor" -> the person titled Mayor; "the diocese" -> a body with it in its name;
+            # else the latest named person nearby
+            titled = [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i]
+            k = bisect_left(self.org_at, (tok.i, "")) - 1
+            named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
+            if titled:
+                eid = titled[-1][1]
+            elif named:
+                eid = named[-1][1]
+            else:
+                eid = None if lemma in ANON_ROLES else self._latest_person(tok)
+        if eid is None:
+            return None
+        e = self.ents[eid]
+        rs, re_ = self._span(s, end)
+        return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _latest_person(self, tok) -> str | None:
+        """The person named last before `tok`, within 8 sentences."""
+        k = bisect_left(self.person_at, (tok.i, "")) - 1
+        if k >= 0 and self.d.sent[tok.i] - self.d.sent[self.person_at[k][0]] <= 8:
+            return self.person_at[k][1]
+        return None
+
+    def _recent_org(self, tok) -> list[tuple[int, str]]:
+        """The organisation last seen as a subject before `tok`, within ORG_SENTS sentences ([] if none)."""
+        k = bisect_left(self.org_subjects, (tok.i, "")) - 1
+        if k >= 0 and self.d.sent[tok.i] - self.d.sent[self.org_subjects[k][0]] <= ORG_SENTS:
+            return [self.org_subjects[k]]
+        return []
+
+    def _titles(self) -> None:
+        """Role nouns attached to a named person: "Mayor Ann Lee", "Lee, the rookie defenceman"."""
+        doc = self.d.doc
+        self.titled: dict[str, list[tuple[int, str]]] = {}
+        for i, (e, _, _) in sorted(self.tok_ent.items()):
+            if i > 0 and self.tok_ent.get(i - 1, (None,))[0] is e:
+                continue  # first token of each mention only
+            if not e.name[:1].isupper():
+                continue
+            cands = []
+            for j in range(i - 1, max(-1, i - 4), -1):  # "Mayor Ann Lee", "tenants advocate Ann Lee"
+                t = doc[j]
+                if j in self.tok_ent or t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in ("compound", "nmod", "amod", "appos"):
+                    break
+                cands.append(t)
+            head = doc[i]
+            while head.head.i in self.tok_ent and self.tok_ent[head.head.i][0] is e and head.head.i != head.i:
+                head = head.head
+            cands += [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+            if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+                cands.append(head.head)
+            for c in cands:
+                self.titled.setdefault(c.lemma_.lower(), []).append((i, e.id))
