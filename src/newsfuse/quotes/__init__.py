@@ -12,10 +12,10 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ..model import Article, Entity, Quote, Speaker
+from .attribution import _attribute_direct, _inherit
 from .indirect import _drop_nested, _indirect
 from .marks import MIN_DIRECT_WORDS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span
 from .scorer import FEATURES, MODEL_PATH, _candidates, _model, _score  # noqa: F401  (re-exported)
-from .attribution import _attribute_direct, _inherit
 from .speakers import _Speakers
 
 
