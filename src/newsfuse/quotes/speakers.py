@@ -34,11 +34,10 @@ class _Speakers(_Roles):
         self.d = d
         to_raw, to_text = offset_maps(article)
         self.to_raw = to_raw
+        entities = [e for e in entities if "/" not in e.name]  # photo credits ("Ann Lee/The Press")
         self.ents = {e.id: e for e in entities}
         self.tok_ent: dict[int, tuple[Entity, int, int]] = {}  # token -> (entity, text start, text end)
         for e in entities:
-            if "/" in e.name:
-                continue  # a photo credit ("Ann Lee/The Press"): nobody in the story
             for m in e.mentions:
                 if m.article != article.id:
                     continue
@@ -67,13 +66,16 @@ class _Speakers(_Roles):
             self._mention_pos.setdefault(eid, []).append(i)
 
     def _missed_mentions(self, entities: list[Entity]) -> None:
-        """Capitalised one-word names NER tagged elsewhere in the article but missed here ("Acme said")."""
+        """Capitalised one-word names NER tagged elsewhere in the article but missed here ("Acme said"),
+        and a first name alone standing for the one person of that first name ("Billy" for Billy Lee)."""
         names: dict[str, set[str]] = {}
         for e in entities:
             if e.type in ("PERSON", "ORG"):
                 for m in e.mentions:
                     if " " not in m.text.strip():
                         names.setdefault(m.text.strip(), set()).add(e.id)
+            if e.type == "PERSON" and len(e.name.split()) > 1:
+                names.setdefault(e.name.split()[0], set()).add(e.id)
         for tok in self.d.doc:
             ids = names.get(tok.text)
             if ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN":
