@@ -22,7 +22,7 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
         t = doc[i]
         if d.in_quote[i]:
             break
-        if t.text in (".", "?", "!", ";"):
+        if t.text in (".", "?", "!", ";") and not (t.text == "." and t.dep_ not in ("punct", "ROOT")):  # not "Lt."
             break
         if t.is_space and "\n" in t.text:
             break
