@@ -308,3 +308,14 @@ def test_photo_captions_and_credits_are_no_pronoun_antecedents():
     doc = nlp.parse([text])[0]
     qs = quotes.extract(a, doc, entities.extract(a, doc))
     assert (_speaker(qs, "barrier for many") or "").endswith("Margaret Olsen")
+
+
+def test_title_abbreviation_dot_before_the_name_keeps_the_tail_cue():
+    text = (
+        "Prosecutor Helen Garvey said charges were filed on Friday.\n"
+        "“Officers found the door forced open and the safe empty,” Harlow County Police Lt. Owen Petrakis said."
+    )
+    a = Article(id="lt", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    assert _speaker(qs, "safe empty") == "Owen Petrakis"
