@@ -48,14 +48,20 @@ def _is_main_subject(tok) -> bool:
 
 
 def _lost_subject(verb):
-    """A proper noun right before `verb` that the parser hung on it as punct/dep, not as its subject.
+    """A proper noun right before `verb` that the parser did not make its subject.
 
-    Happens when an invisible character sticks to the name ("Lee\u200b said").
+    Happens when an invisible character sticks to the name ("Lee\u200b said": punct/dep) and in
+    "… asked Lee about it and Lee suggested …" (the name joined to the object before "and").
     """
-    if verb.i == 0 or any(c.dep_ in SUBJ for c in verb.children):
+    if verb.i == 0 or verb.pos_ not in ("VERB", "AUX") or any(c.dep_ in SUBJ for c in verb.children):
         return None
     prev = verb.doc[verb.i - 1]
-    if prev.head.i == verb.i and prev.pos_ == "PROPN" and prev.dep_ in ("punct", "dep", "nmod", "npadvmod"):
+    if prev.pos_ != "PROPN":
+        return None
+    if prev.head.i == verb.i and prev.dep_ in ("punct", "dep", "nmod", "npadvmod"):
+        return prev
+    joined = verb.i >= 2 and verb.doc[verb.i - 2].lower_ in ("and", "but")
+    if joined and prev.dep_ == "conj" and verb.dep_ == "conj" and verb.tag_ in ("VBD", "VBZ", "VBP"):
         return prev
     return None
 
@@ -64,7 +70,7 @@ def _is_subject(tok) -> bool:
     """`tok` is a subject, or the subject the parser lost (see `_lost_subject`)."""
     if tok.dep_ in SUBJ:
         return True
-    lost = _lost_subject(tok.head) if tok.head.i == tok.i + 1 else None
+    lost = _lost_subject(tok.doc[tok.i + 1]) if tok.i + 1 < len(tok.doc) else None
     return lost is not None and lost.i == tok.i
 
 
@@ -75,7 +81,7 @@ def _subject(verb):
         for c in v.children:
             if c.dep_ in SUBJ:
                 return c
-        lost = _lost_subject(v) if v.pos_ in ("VERB", "AUX") else None
+        lost = _lost_subject(v)
         if lost is not None:
             return lost
         if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head.i != v.i:
