@@ -80,6 +80,7 @@ def test_crash_mid_ingest_loses_nothing_and_rerun_completes(db_url, tmp_path, mo
     assert counts["articles"] == len(ARTICLES) and counts["stories"] == 0
     st = open_store(db_url)
     assert st.get_state("cluster") is None and st.get_rows("cluster") == {} and len(st.unplaced()) == len(ARTICLES)
+    assert st.get_state("dedupe") is None and st.get_rows("dedupe") == {}
     st.close()
 
     # dies after the first story is written (forked rather than a fresh interpreter, to keep the test fast)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from newsfuse.dedupe import DuplicateIndex, mark_duplicates
 from newsfuse.model import Article
 
@@ -55,3 +57,116 @@ def test_stream_out_of_order_repoints_and_state_round_trips() -> None:
     idx2 = DuplicateIndex.from_state(json.loads(json.dumps(idx.state())))
     dup, sim = idx2.add(_a("third", WIRE, "2031-05-04"))
     assert dup == "early" and sim > 0.9
+
+
+# More invented reports for the row-by-row save tests (each a separate event).
+HARBOUR = (
+    "PORT ELLIS (Wire) - Dock workers at the Port of Ellis ended a nine-day strike on Sunday after accepting a "
+    "four-year contract that raises wages by 14 percent and limits the use of automated cranes. About 2,300 "
+    "members of the harbour union voted on the offer, and 71 percent backed it, union secretary Mara Quist said. "
+    "Shipping lines had diverted more than 40 container vessels to other ports during the stoppage. The port "
+    "authority said it expected the backlog of cargo to be cleared within two weeks, and that night shifts would "
+    "resume on Tuesday. Retailers had warned of empty shelves before the holiday season."
+)
+FLOOD = (
+    "The river Amsel burst its banks in the town of Kelbridge overnight, flooding about 600 homes and forcing "
+    "the evacuation of a hospital, the regional fire service said on Wednesday. Rainfall of 180 millimetres in "
+    "36 hours was the highest recorded since 1954, according to the weather office. Mayor Ilse Varga said the "
+    "town hall would stay open as a shelter and asked residents to boil tap water until further notice. Rail "
+    "services between Kelbridge and the coast were suspended, and engineers were inspecting two road bridges."
+)
+VOTE = (
+    "Voters in the province of Nordhal approved a plan to build three wind farms off its coast in a referendum "
+    "on Saturday, with 58 percent in favour on a turnout of 64 percent, the electoral commission said. The "
+    "farms would supply power to about 900,000 homes by 2035. Opponents, led by a fishing cooperative, had "
+    "argued that construction would harm cod stocks and said they would challenge the result in court. The "
+    "provincial energy minister, Jonas Halvorsen, called the vote a mandate and said tenders would open in spring."
+)
+
+
+def _apply(db: dict[str, dict[str, str]], rows) -> None:
+    """What a store does with `changed_rows` output (see `store.stages`)."""
+    if rows.replace:
+        db.clear()
+    for kind in rows.clear:
+        db.pop(kind, None)
+    for kind, key in rows.delete:
+        db.get(kind, {}).pop(key, None)
+    for kind, key, value in rows.put:
+        db.setdefault(kind, {})[key] = value
+
+
+# Ingest batches: out-of-order copies (re-pointing), then a jump in time that prunes the first copies.
+def _batches() -> list[list[Article]]:
+    return [
+        [_a("wire-late", WIRE, "2031-05-10"), _a("harbour", HARBOUR, "2031-05-10T09:00"),
+         _a("wire-copy", WIRE.replace("told reporters", "said"), "2031-05-11"), _a("vote", VOTE, None)],
+        [_a("wire-early", WIRE[: WIRE.index("Talks on a financing")], "2031-05-08"),
+         _a("vote-copy", VOTE[: VOTE.index("The provincial")], None)],
+        [_a("harbour-copy", HARBOUR[: HARBOUR.index("Retailers")], "2031-06-05"), _a("flood", FLOOD, "2031-06-05")],
+        [_a("flood-late", FLOOD.replace("Wednesday", "Wednesday night"), "2031-06-15")],
+        [_a("harbour-again", HARBOUR.replace("Sunday", "Sunday evening"), "2031-06-16"),
+         _a("wire-again", WIRE, "2031-06-16")],
+    ]
+
+
+def test_row_saves_rebuild_the_index_and_decide_as_whole_state_saves_do() -> None:
+    db: dict[str, dict[str, str]] = {}
+    head, whole = None, None
+    saves = []
+    batches = _batches()
+    for batch, twins in zip(batches, _batches()):  # one ingest batch = load, add, save (as `store.update` does)
+        by_rows = DuplicateIndex.from_rows(head, db) if head else DuplicateIndex()
+        by_state = DuplicateIndex.from_state(json.loads(whole)) if whole else DuplicateIndex()
+        for a, twin in zip(batch, twins):
+            assert by_rows.add(a) == by_state.add(twin) and by_rows.repointed == by_state.repointed
+            assert (a.duplicate_of, a.duplicate_similarity) == (twin.duplicate_of, twin.duplicate_similarity)
+            by_rows.repointed.clear()
+            by_state.repointed.clear()
+        head, rows = by_rows.changed_rows()
+        head = json.loads(json.dumps(head))
+        assert rows.replace == (not saves) and "articles" not in head
+        saves.append(rows)
+        _apply(db, rows)
+        whole = json.dumps(by_state.state())
+        reloaded = DuplicateIndex.from_rows(head, db)
+        assert json.dumps(reloaded.state()) == json.dumps(by_rows.state()) == whole
+        assert sorted(reloaded.lsh.keys.keys()) == sorted(by_rows.lsh.keys.keys())
+    puts = [{k for _kind, k, _v in rows.put} for rows in saves]
+    deletes = [{k for _kind, k in rows.delete} for rows in saves]
+    # re-pointing rewrites the older canonical's copies; the newcomer is written once, nothing else
+    assert puts[1] == {"wire-early", "wire-late", "wire-copy", "vote-copy"}
+    assert json.loads(db["article"]["vote-copy"])[2:] == [None, 6, "vote"]  # undated, 6th to arrive, a copy
+    # the jump to June prunes the May copies; a live copy whose canonical was pruned becomes its own canonical
+    assert deletes[3] == {"wire-late", "harbour", "wire-copy", "wire-early"}
+    assert puts[3] == {"flood-late", "harbour-copy"} and json.loads(db["article"]["harbour-copy"])[4] is None
+    assert batches[4][0].duplicate_of == "harbour-copy" and batches[4][1].duplicate_of is None
+    assert set(db["article"]) == set(by_rows.sigs)
+
+
+def test_whole_state_from_before_rows_loads_and_is_saved_as_rows_once() -> None:
+    idx = DuplicateIndex()
+    for a in [a for batch in _batches()[:2] for a in batch]:
+        idx.add(a)
+    old = json.loads(json.dumps(idx.state()))  # version 1: one JSON value with every article
+    legacy = DuplicateIndex.from_state(old)
+    head, rows = legacy.changed_rows()
+    assert rows.replace and [k for _kind, k, _v in rows.put] == list(idx.sigs) and not rows.delete
+    db: dict[str, dict[str, str]] = {}
+    _apply(db, rows)
+    assert json.dumps(DuplicateIndex.from_rows(json.loads(json.dumps(head)), db).state()) == json.dumps(old)
+    assert legacy.changed_rows()[1].put == []  # nothing changed since
+    per_row = max(len(v) for v in db["article"].values())
+    assert per_row < 0.6 * len(json.dumps(old["articles"][0]))  # a packed MinHash, not a list of ints
+
+
+def test_minhash_packing_round_trips_both_widths() -> None:
+    from newsfuse.dedupe import pack_sig, unpack_sig
+
+    idx = DuplicateIndex()
+    sig = idx.signature(HARBOUR)[0].hashvalues
+    assert len(pack_sig(sig)) == 684  # base64 of 4 bytes a value
+    assert np.array_equal(unpack_sig(pack_sig(sig), 128), sig) and unpack_sig(pack_sig(sig), 128).dtype == np.uint64
+    wide = sig.copy()
+    wide[0] = np.uint64(1 << 40)
+    assert np.array_equal(unpack_sig(pack_sig(wide), 128), wide)

@@ -456,3 +456,84 @@ def test_whole_clusterer_state_from_before_rows_still_loads(store, tmp_path, mon
     assert sorted(store.get_rows("cluster")["story"]) == sorted(members)
     assert json.loads(_clusterer_state(store))["n_docs"] == len(FIRST) + 1
     assert StoryClusterer.from_state(whole).n_docs == len(FIRST) and store.check() == []
+
+
+def _index_state(store) -> str:
+    """The stored dedupe index, rebuilt from its head and rows, as JSON (the whole-state form)."""
+    from newsfuse.dedupe import DuplicateIndex
+
+    head = json.loads(store.get_state("dedupe"))
+    assert head["rows"] and "articles" not in head  # the head is small
+    return json.dumps(DuplicateIndex.from_rows(head, store.get_rows("dedupe")).state())
+
+
+def _spy_index_rows(monkeypatch) -> list:
+    """Record every dedupe `changed_rows` result the refreshes save."""
+    from newsfuse.dedupe import DuplicateIndex
+
+    seen: list = []
+    orig = DuplicateIndex.changed_rows
+
+    def spy(self):
+        head, rows = orig(self)
+        seen.append(rows)
+        return head, rows
+
+    monkeypatch.setattr(DuplicateIndex, "changed_rows", spy)
+    return seen
+
+
+DEDUPE_FIRST = ["denmere-gazette.txt", "wire-a.txt", "castleford-times.txt"]
+DEDUPE_MORE = ["wire-b.txt", "castleford-echo.txt"]
+
+
+def test_dedupe_index_saved_row_by_row_and_a_crash_mid_save_keeps_the_last_state(store, tmp_path, monkeypatch):
+    from newsfuse.store import stages, update
+    from newsfuse.store.update import refresh_stories
+
+    first, more = write_corpus(tmp_path / "one", DEDUPE_FIRST), write_corpus(tmp_path / "two", DEDUPE_MORE)
+    with open_store(f"sqlite:///{tmp_path / 'ref.db'}") as ref:  # the same two batches without a crash
+        ingest_articles(ref, ingest.ingest([str(first)]))
+        ingest_articles(ref, ingest.ingest([str(more)]))
+        ref_marks, ref_state = ref.marks(), _index_state(ref)
+
+    ingest_articles(store, ingest.ingest([str(first)]))
+    head, rows = store.get_state("dedupe"), store.get_rows("dedupe")
+    assert sorted(rows["article"]) == sorted(a.removesuffix(".txt") for a in DEDUPE_FIRST)
+    # die inside the save's transaction, after both new dedupe rows and the first clusterer row
+    monkeypatch.setattr(stages, "_CHUNK", 1)
+    monkeypatch.setenv("NEWSFUSE_TEST_CRASH_AFTER", f"state:{len(DEDUPE_MORE) + 1}")
+    monkeypatch.setattr(update.os, "_exit", lambda code: (_ for _ in ()).throw(_Killed()))
+    with pytest.raises(_Killed):
+        ingest_articles(store, ingest.ingest([str(more)]))
+    monkeypatch.delenv("NEWSFUSE_TEST_CRASH_AFTER")
+    assert store.get_state("dedupe") == head and store.get_rows("dedupe") == rows
+    assert sorted(a.id for a in store.unplaced()) == ["castleford-echo", "wire-b"]
+    assert store.article("wire-b").duplicate_of is None  # the marks went with the rolled-back transaction
+
+    seen = _spy_index_rows(monkeypatch)
+    refresh_stories(store)  # the re-run places both articles and saves only their rows
+    (saved,) = seen
+    assert not saved.replace and not saved.delete
+    assert sorted(k for _kind, k, _v in saved.put) == ["castleford-echo", "wire-b"]
+    assert store.article("wire-b").duplicate_of == "wire-a"
+    assert store.marks() == ref_marks and _index_state(store) == ref_state
+    assert store.check() == []
+
+
+def test_whole_dedupe_state_from_before_rows_still_loads(store, tmp_path, monkeypatch):
+    from newsfuse.cluster.rows import Rows
+    from newsfuse.dedupe import DuplicateIndex
+
+    ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "one", DEDUPE_FIRST))]))
+    whole = json.loads(_index_state(store))
+    store.save_state({"dedupe": whole}, rows={"dedupe": Rows(replace=True)})  # as a version-2 store left it
+    assert store.get_rows("dedupe") == {} and whole["version"] == 1
+    seen = _spy_index_rows(monkeypatch)
+    ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "two", DEDUPE_MORE))]))
+    (saved,) = seen
+    assert saved.replace  # the first save after loading a whole state writes every row
+    assert sorted(store.get_rows("dedupe")["article"]) == sorted(a.id for a in store.articles())
+    assert store.article("wire-b").duplicate_of == "wire-a"
+    assert json.loads(_index_state(store))["seq"] == len(DEDUPE_FIRST) + len(DEDUPE_MORE)
+    assert len(DuplicateIndex.from_state(whole)) == len(DEDUPE_FIRST) and store.check() == []

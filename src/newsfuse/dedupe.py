@@ -8,6 +8,8 @@ candidate is verified on its MinHash Jaccard and on containment estimated from J
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,9 +19,12 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .cluster.rows import Rows
 from .model import Article
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+ARTICLE = "article"  # the row kind: one row per indexed article (`changed_rows`)
+_U32 = np.uint64(0xFFFFFFFF)
 
 
 @dataclass
@@ -64,6 +69,7 @@ class DuplicateIndex:
     The matched id is always a canonical article (one that is not itself a duplicate). When an
     article arrives that was published before the canonical copy it matches, it becomes the new
     canonical and `repointed` records {old canonical id: new canonical id} for the caller to apply.
+    Saved whole (`state`) or row by row (`changed_rows`: only the articles added, re-pointed or pruned).
     """
 
     def __init__(self, config: DedupeConfig | None = None) -> None:
@@ -79,6 +85,13 @@ class DuplicateIndex:
         self.seq = 0
         self.max_day: float | None = None
         self._pruned_at = float("-inf")
+        self._synced = False  # rows of this index are stored: `changed_rows` writes only `_dirty` ones
+        self._dirty: set[str] = set()  # articles added, re-pointed or pruned since the last row save
+
+    def _touch(self, ids: Iterable[str]) -> None:
+        """Note articles whose stored row must be rewritten or deleted at the next row save."""
+        if self._synced:
+            self._dirty.update(ids)
 
     def signature(self, text: str) -> tuple[MinHash, int]:
         """MinHash of a text's shingles and the number of distinct shingles."""
@@ -123,14 +136,16 @@ class DuplicateIndex:
         self.when[article.id] = key
         if n:
             self.lsh.insert(article.id, m)
+        self._touch([article.id])
         if dup is not None and self.when.get(dup, key) > key:
             # the newcomer is older than the copy it matches: it becomes the canonical one
             self.repointed[dup] = article.id
-            for k, v in list(self.canonical.items()):
-                if v == dup:
-                    self.canonical[k] = article.id
+            moved = [k for k, v in self.canonical.items() if v == dup]
+            for k in moved:
+                self.canonical[k] = article.id
             self.canonical[dup] = article.id
             self.canonical[article.id] = article.id
+            self._touch(moved + [dup])
             dup = None
         self.canonical.setdefault(article.id, dup or article.id)
         article.duplicate_of, article.duplicate_similarity = (dup, round(sim, 3)) if dup else (None, None)
@@ -153,7 +168,9 @@ class DuplicateIndex:
                 table.pop(a, None)
         dead = set(old)
         for a in [a for a, c in self.canonical.items() if a in dead or c in dead]:
-            del self.canonical[a]
+            del self.canonical[a]  # a live copy of a pruned canonical becomes its own canonical
+            self._touch([a])
+        self._touch(old)
         return len(old)
 
     def __len__(self) -> int:
@@ -173,15 +190,77 @@ class DuplicateIndex:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> DuplicateIndex:
-        """Rebuild an index from `state()` output (the LSH tables are rebuilt from the signatures)."""
+        """Rebuild an index from `state()` output (the LSH tables are rebuilt from the signatures).
+
+        The first `changed_rows` afterwards writes every row (an older store's whole state becomes rows).
+        """
         self = cls(DedupeConfig(**state["config"]))
         self.seq, self.max_day = state["seq"], state["max_day"]
         for a, sig, n, when, canon in state["articles"]:
-            hv = np.asarray(sig, dtype=np.uint64)
-            self.sigs[a], self.size[a], self.when[a], self.canonical[a] = hv, n, (when[0], when[1]), canon
-            if n:
-                self.lsh.insert(a, MinHash(num_perm=self.config.num_perm, hashvalues=hv, scheme=self._perm.scheme))
+            self._restore(a, np.asarray(sig, dtype=np.uint64), n, (when[0], when[1]), canon)
         return self
+
+    def _restore(self, a: str, hv: np.ndarray, n: int, when: tuple[float, int], canon: str) -> None:
+        """Put back one saved article: its signature, size, arrival key, canonical copy and LSH entry."""
+        self.sigs[a], self.size[a], self.when[a], self.canonical[a] = hv, n, when, canon
+        if n:
+            self.lsh.insert(a, MinHash(num_perm=self.config.num_perm, hashvalues=hv, scheme=self._perm.scheme))
+
+    def head(self) -> dict[str, Any]:
+        """The small part of a row-by-row save: config and stream counters (the articles are rows)."""
+        config = self.config.__dict__.copy()
+        return {"version": 2, "rows": True, "config": config, "seq": self.seq, "max_day": self.max_day}
+
+    def changed_rows(self) -> tuple[dict[str, Any], Rows]:
+        """The head and the article rows to put or delete since the last save; every row when none exist yet.
+
+        Valid once: it resets the change tracking, so if writing them fails, reload the index.
+        """
+        rows = Rows(replace=not self._synced)
+        ids = list(self.sigs) if not self._synced else sorted(self._dirty, key=self._arrival)
+        for a in ids:
+            if a in self.sigs:
+                rows.put.append((ARTICLE, a, self._row(a)))
+            else:
+                rows.delete.append((ARTICLE, a))
+        self._synced, self._dirty = True, set()
+        return self.head(), rows
+
+    def _arrival(self, a: str) -> tuple[int, str]:
+        """Sort key of a changed article: live ones in arrival order, pruned ones first."""
+        return (self.when[a][1] if a in self.when else -1, a)
+
+    def _row(self, a: str) -> str:
+        """One article's row: [MinHash (base64), shingles, day (null: undated), arrival, canonical (null: itself)]."""
+        day, seq = self.when[a]
+        canon = self.canonical.get(a, a)
+        undated = day == float("inf")
+        sig = pack_sig(self.sigs[a])
+        return json.dumps([sig, self.size[a], None if undated else day, seq, None if canon == a else canon])
+
+    @classmethod
+    def from_rows(cls, head: dict[str, Any], rows: dict[str, dict[str, str]]) -> DuplicateIndex:
+        """Rebuild an index from a stored head and its rows ({kind: {key: JSON value}}), in arrival order."""
+        self = cls(DedupeConfig(**head["config"]))
+        self.seq, self.max_day = head["seq"], head["max_day"]
+        saved = sorted(((a, json.loads(v)) for a, v in rows.get(ARTICLE, {}).items()), key=lambda r: r[1][3])
+        for a, (sig, n, day, seq, canon) in saved:
+            when = (float("inf") if day is None else day, seq)
+            self._restore(a, unpack_sig(sig, self.config.num_perm), n, when, canon or a)
+        self._synced = True
+        return self
+
+
+def pack_sig(hv: np.ndarray) -> str:
+    """A MinHash as base64 of its values' little-endian bytes (4 bytes each when all fit, as datasketch's do)."""
+    dtype = "<u4" if hv.max() <= _U32 else "<u8"
+    return base64.b64encode(hv.astype(dtype).tobytes()).decode("ascii")
+
+
+def unpack_sig(data: str, num_perm: int) -> np.ndarray:
+    """The `num_perm` MinHash values `pack_sig` wrote, as uint64 (their width follows from the length)."""
+    raw = base64.b64decode(data)
+    return np.frombuffer(raw, dtype=f"<u{len(raw) // num_perm}").astype(np.uint64)
 
 
 def mark_duplicates(articles: Iterable[Article], config: DedupeConfig | None = None) -> dict[str, str]:

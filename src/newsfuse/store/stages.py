@@ -42,7 +42,8 @@ class StageState(Database):
     ) -> None:
         """Persist streaming-stage states (JSON), their changed rows and the duplicate marks, in one transaction.
 
-        `after_rows(n)` is called as rows are written (n so far), inside the transaction (a test crash hook).
+        `after_rows(n)` is called as rows are written (n so far, all stages together, in the order of `rows`),
+        inside the transaction (a test crash hook).
         """
         stamp = now()
         with self._write() as conn:
@@ -52,15 +53,19 @@ class StageState(Database):
                     conn.execute(S.state.update().where(S.state.c.key == key).values(value=data, updated_at=stamp))
                 else:
                     conn.execute(S.state.insert().values(key=key, value=data, updated_at=stamp))
+            written = 0
             for stage, changes in (rows or {}).items():
-                self._write_rows(conn, stage, changes, after_rows)
+                written = self._write_rows(conn, stage, changes, written, after_rows)
             for aid, dup, sim in duplicates:
                 conn.execute(
                     S.articles.update().where(S.articles.c.id == aid).values(duplicate_of=dup, duplicate_similarity=sim)
                 )
 
     @staticmethod
-    def _write_rows(conn: Any, stage: str, changes: StageRows, after_rows: Callable[[int], None] | None) -> None:
+    def _write_rows(
+        conn: Any, stage: str, changes: StageRows, written: int, after_rows: Callable[[int], None] | None
+    ) -> int:
+        """Apply one stage's row changes; returns `written` plus the rows it put."""
         t = S.state_rows
         if changes.replace:
             conn.execute(t.delete().where(t.c.stage == stage))
@@ -80,7 +85,8 @@ class StageState(Database):
             chunk = changes.put[i : i + _CHUNK]
             conn.execute(t.insert(), [{"stage": stage, "kind": k, "key": key, "value": v} for k, key, v in chunk])
             if after_rows is not None:
-                after_rows(i + len(chunk))
+                after_rows(written + i + len(chunk))
+        return written + len(changes.put)
 
     def get_state(self, key: str) -> str | None:
         """Serialised state of a streaming stage (dedupe index, clusterer), or None."""

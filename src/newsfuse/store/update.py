@@ -1,8 +1,9 @@
 """Keep the store current: add new articles (clean, analyse, store each in its own transaction), then
 place them with the streaming `dedupe.DuplicateIndex` and `cluster.StoryClusterer` (their state lives
 in the store), re-cluster the clusterer's recent window at the end of each batch, and re-brief only the
-stories whose membership changed. The clusterer is saved row by row (`cluster.rows`): only the stories,
-window documents, merges and frequencies that changed are rewritten. Story ids are the clusterer's and are
+stories whose membership changed. Both stages are saved row by row: of the clusterer (`cluster.rows`) only
+the stories, window documents, merges and frequencies that changed are rewritten, of the dedupe index only
+the articles added, re-pointed to an older copy or pruned. Story ids are the clusterer's and are
 never reused; a story merged away by re-clustering is deleted and `moved_to` says where it went.
 `NEWSFUSE_TEST_CRASH_AFTER` (`N` articles, `state:N` state rows or `stories:N`) makes the process die
 (`os._exit(137)`) at that point, for crash tests.
@@ -110,10 +111,21 @@ def ingest_articles(
     return report
 
 
+def _load_index(store: Store) -> dedupe.DuplicateIndex:
+    """The streaming dedupe index as of the last refresh: from its head and rows, or an older whole state."""
+    raw = store.get_state(DEDUPE_KEY)
+    head = json.loads(raw) if raw else None
+    if head is None:
+        return dedupe.DuplicateIndex()
+    if head.get("rows"):
+        return dedupe.DuplicateIndex.from_rows(head, store.get_rows(DEDUPE_KEY))
+    return dedupe.DuplicateIndex.from_state(head)  # saved whole before row-by-row saves: the next save writes every row
+
+
 def _load_stages(store: Store) -> tuple[dedupe.DuplicateIndex, cluster.StoryClusterer]:
     """The streaming dedupe index and story clusterer as of the last refresh (fresh ones for a new store)."""
-    raw_dup, raw_clu = store.get_state(DEDUPE_KEY), store.get_state(CLUSTER_KEY)
-    index = dedupe.DuplicateIndex.from_state(json.loads(raw_dup)) if raw_dup else dedupe.DuplicateIndex()
+    index = _load_index(store)
+    raw_clu = store.get_state(CLUSTER_KEY)
     head = json.loads(raw_clu) if raw_clu else None
     if head is None:
         clusterer = cluster.StoryClusterer(cluster.Config())
@@ -130,7 +142,7 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     """Place unplaced stored articles with the streaming dedupe/cluster stages, then rewrite changed stories.
 
     Order, so that a crash anywhere loses nothing: (1) place every unplaced article in memory;
-    (2) save both stages' state (the clusterer's changed rows) and the new duplicate marks in one
+    (2) save both stages' state (their heads and changed rows) and the new duplicate marks in one
     transaction; (3) rewrite each story whose members or duplicate marks differ from its stored brief,
     one transaction per story.
     (4) delete stories merged away by re-clustering once all their articles sit in their new story.
@@ -154,12 +166,12 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
         if marks:
             if clusterer.since_recluster:  # end of the ingest batch: re-cluster the window (may merge/split stories)
                 clusterer.recluster()
-            head, rows = clusterer.changed_rows()
+            (dhead, drows), (head, rows) = index.changed_rows(), clusterer.changed_rows()
             state_crash = _crash_point("state")
             store.save_state(
-                {DEDUPE_KEY: index.state(), CLUSTER_KEY: head},
+                {DEDUPE_KEY: dhead, CLUSTER_KEY: head},
                 [(aid, dup, sim) for aid, (dup, sim) in marks.items()],
-                rows={CLUSTER_KEY: rows},
+                rows={DEDUPE_KEY: drows, CLUSTER_KEY: rows},
                 after_rows=None if state_crash is None else lambda n: os._exit(137) if n >= state_crash else None,
             )
         return _write_changed(store, clusterer, crash_after, options)
