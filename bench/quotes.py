@@ -31,7 +31,7 @@ DATA = SHARED / "data" / "quotes-ggt"
 RESULTS = ROOT / "bench" / "results" / "quotes.md"
 PUBLISHED = "GGT v7.0 extractor (all 98 articles): P 0.846 / R 0.827 / F1 0.837 at 30 %, F1 0.761 at 80 %, speaker acc 0.865"
 CV_NOTE = ("Honest dev figure, 5-fold cross-validation by article over the 695 dev quotes matched at 30 %: "
-           "rules 0.855, learned scorer 0.868 (the gold speaker is among the candidates for 0.932).")
+           "rules 0.911, learned scorer 0.919 (the gold speaker is among the candidates for 0.953).")
 _DET = re.compile(r"^(the|a|an|some|many|several)\s+", re.I)
 
 
@@ -197,17 +197,37 @@ def write(results: dict) -> None:
         "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.quotes.train --write`",
         f"(weights in src/newsfuse/data/quotes-speaker.json; the rules decide when it is missing). {CV_NOTE}",
         "The dev rows above use weights fitted on all of dev (in-sample); the test rows were read once,",
-        "after the model was fixed: test speaker accuracy 0.834 with the rules alone, 0.852 with the scorer (30 %). The 0.90 goal is not met: 0.868 honest dev.",
+        "after rules and weights were frozen: test speaker accuracy 0.857 with the rules alone, 0.875 with",
+        "the scorer (30 %).",
         "",
-        "Quote F1 passes the dev goal (>= 0.88 at 30 %). Speaker accuracy rose from 0.822 to the dev figure",
-        "above with rules (role nouns via titles/appositives, org nouns via names, documents via their",
-        "issuer, pronouns following a full name named after the last subject, proper-noun speakers NER",
-        "missed); the 0.90 goal is still not met. Dev was used for the rules, so test is the honest figure:",
-        "before these rules it was dev 0.822 / test 0.834 at 30 %, i.e. the dev gain did not carry over to test.",
-        "Remaining dev speaker errors: he/she between two people of unknown gender (no first-name gender",
-        "data), NER typing places/products as PERSON, gold resolving documents to a party the text does",
-        "not name as issuer, unnamed groups (\"students\", \"parents\") and parser failures",
-        "(zero-width characters after names, quotes inside relative clauses).",
+        "Goal (dev speaker accuracy >= 0.90 with quote F1 >= 0.88): met on dev, 0.919 cross-validated, F1 0.894.",
+        "But the rules were designed by reading dev errors, so the dev figure is optimistic even when",
+        "cross-validated: test, 0.875, is the honest out-of-sample figure and is still below 0.90. This round",
+        "moved dev 0.868 -> 0.919 (CV) and test 0.852 -> 0.875; the earlier round (dev 0.822 -> 0.868) had",
+        "not moved test at all, this one carried about half of its dev gain over.",
+        "",
+        "Rules designed looking at dev errors (all general, none keyed to article text): a given-name gender",
+        "prior (a hand-written list of common unambiguous first names, src/newsfuse/entities/firstnames.py;",
+        "gender votes from subject pronouns only); mentions that end inside a token (zero-width characters",
+        "after names); a subject the parser hung on the verb as punct/dep or joined to an object by \"and\";",
+        "one-word names and lone first names NER tagged elsewhere in the article; appositive names NER",
+        "missed (\"the regional governor, X, … said he …\"); appositives after a relative clause and names",
+        "inside a relative clause about another person are not the speaker or a pronoun antecedent; names",
+        "modifying a noun (\"the X pipeline\") are no antecedents; a full name earlier in a pronoun's own",
+        "sentence beats an older subject; \"the company\" / \"it said\" -> the organisation last a main-clause",
+        "subject within 2 sentences; \"the <party/nationality> said\" -> the person just named; a subject",
+        "swallowed by a partial quote -> the person named before it; \"X, …, mentioned in …\" reduced",
+        "relatives; an abbreviation's dot (\"Lt.\") does not end a tail-cue search; photo captions and",
+        "\"Name/Outlet\" credits are no speakers; a person title inside an ORG span (\"Hereditary Chief X\").",
+        "",
+        "Remaining dev speaker errors (56 of 695): gold resolving documents (\"the lawsuit\", \"the memo\",",
+        "\"preliminary findings\") to a party the text does not name as their issuer; unnamed groups",
+        "(\"students\", \"parents\", \"they\") where gold keeps a longer",
+        "description we do not build; role nouns gold resolves to a person named only later or not near",
+        "(\"the rookie\", \"a hockey coach\" in a first sentence) or keeps unresolved where we pick",
+        "the last person (\"the judge\"); parser failures (a sentence run on across a party/state label,",
+        "a person NER types as a place); and gold/scorer disagreements where an organisation is right but",
+        "gold keeps the noun (\"the bank\", \"the ministry\").",
         "",
     ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
