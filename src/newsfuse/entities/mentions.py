@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import nlp
 from ..model import Article, Entity
 from .names import _first_names_compatible, _person_parts, similar, skeleton
 
@@ -56,7 +57,7 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     Pass `doc_text` (the Doc's text, computed once): `Doc.text` rebuilds the whole string per call.
     """
     if doc_text is None:
-        doc_text = ent.doc.text
+        doc_text = nlp.doc_text(ent.doc)
     toks = list(ent)
     gender = ""
     # a title right before the span ("Mr" outside the entity) still tells the gender
@@ -125,7 +126,7 @@ def _titled_name(ent):
 def _spans(doc) -> list[_Span]:
     """NER spans of the kept labels, cleaned, in text order."""
     out = []
-    doc_text = doc.text
+    doc_text = nlp.doc_text(doc)
     for ent in doc.ents:
         group = LABELS.get(ent.label_)
         if not group:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from .. import nlp
 from ..model import Article, Entity, Quote, Speaker
 from .attribution import _attribute_direct, _inherit
 from .indirect import _drop_nested, _indirect
@@ -32,7 +33,7 @@ def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tu
 
 
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
-    text = doc.text
+    text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
         return []
     paras = _paragraphs(text)

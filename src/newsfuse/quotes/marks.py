@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from .. import nlp
 from ..model import Speaker
 
 
@@ -71,7 +72,7 @@ class _Doc:
 
     def __init__(self, doc, direct: list[_Span]) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text rebuilds the string on every access: compute it once
+        self.text = nlp.doc_text(doc)
         self.starts = [t.idx for t in doc]
         self.sent = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
