@@ -10,7 +10,7 @@ Policies (one place, so the CLI, the web UI and tests agree):
 - One transaction per article (+ its analysis) and one per story (+ its members and brief), so a
   crash loses nothing already committed and never leaves a half-written story or brief.
 - Streaming-stage state is saved in one transaction with the duplicate marks it produced; the story
-  clusterer row by row (`state_rows`), so a save rewrites only the rows that changed.
+  clusterer and the dedupe index row by row (`state_rows`), so a save rewrites only the rows that changed.
 - Database trouble (busy/locked SQLite, unreachable server) raises `StoreError` with one line.
 """
 

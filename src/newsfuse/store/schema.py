@@ -92,7 +92,7 @@ state_rows = sa.Table(  # v3: streaming-stage state saved row by row (only chang
     "state_rows",
     metadata,
     sa.Column("stage", sa.String(100), primary_key=True),  # the `state` key whose head these rows belong to
-    sa.Column("kind", sa.String(20), primary_key=True),  # e.g. story, doc, merged, df
+    sa.Column("kind", sa.String(20), primary_key=True),  # e.g. story, doc, merged, df; article (dedupe)
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),  # JSON
 )
