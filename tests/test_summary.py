@@ -170,3 +170,26 @@ def test_greedy_oracle_respects_budget_and_stops_without_gain():
     got = greedy_oracle(cands, ref, words, budget=20)
     assert got[0] == 0 and 1 not in got
     assert greedy_oracle(cands, ref, words, budget=5) == [2]
+
+
+def test_section_labels_are_trimmed_but_speaker_colons_stay():
+    assert trim("Why it matters: The ferry timetable will change for every island village next spring.") == (
+        "The ferry timetable will change for every island village next spring."
+    )
+    kept = "The mayor said: The ferry timetable will change for every island village next spring."
+    assert trim(kept) == kept
+
+
+def test_subset_effect_ranks_the_useful_candidate_first():
+    import numpy as np
+
+    from newsfuse.brief.summary_train import subset_effect, subset_samples
+
+    ref = "the lighthouse keeper rescued three sailors near the rocky cape".split()
+    cands = ["the lighthouse keeper rescued three sailors".split(), "a bakery opened a second shop downtown".split(),
+             "near the rocky cape at dawn".split(), "tickets for the concert sold out fast".split()]
+    words = np.array([len(c) for c in cands])
+    M, y = subset_samples(cands, ref, words, budget=12, rng=np.random.default_rng(0))
+    assert len(M) == len(y) and all(words[r > 0].sum() <= 12 for r in M)
+    effect = subset_effect(M, y)
+    assert int(np.argmax(effect)) == 0 and effect[2] > effect[1] and effect[2] > effect[3]

@@ -57,6 +57,12 @@ _CONNECTIVE = re.compile(
     r"Instead|Nonetheless|Nevertheless|Indeed|Then|Now|Plus|Besides|Separately|Similarly|Likewise|"
     r"In other words|Of course|After all|As a result|In fact|That said)\s*,?\s+(?=[A-Za-z\"“'‘0-9])"
 )
+_LABEL = re.compile(  # explainer-style section labels that open a sentence ("Why it matters: ...")
+    r"^(?:Why it matters|The big picture|Driving the news|State of play|What they'?re saying|What (?:he|she)'?s saying|"
+    r"By the numbers|What to watch|What'?s next|Between the lines|The bottom line|Go deeper|Zoom (?:in|out)|Flashback|"
+    r"The backstory|Catch up quick|Reality check|Where it stands|The latest|Our thought bubble|Be smart|The intrigue|"
+    r"Details|Context|Background|Yes, but|Update|Editor'?s note)\s*:\s+(?=[A-Z\"“'‘0-9])"
+)
 _ATTRIBUTION = re.compile(
     r",\s+(?:he|she|they|it|officials|police|authorities|the (?:agency|company|department|ministry|"
     r"statement|report|official|spokesman|spokeswoman|spokesperson|group|police|government))\s+"
@@ -80,9 +86,12 @@ class _Cand:
 
 
 def trim(text: str, *, attribution: bool = False) -> str:
-    """Light, meaning-preserving trimming: dateline, leading connective, optional generic attribution."""
+    """Light, meaning-preserving trimming: dateline, section label, leading connective, optional attribution."""
     t = " ".join(text.split())
     m = _DATELINE.match(t)
+    if m and len(t) - m.end() > 20:
+        t = t[m.end():]
+    m = _LABEL.match(t)
     if m and len(t) - m.end() > 20:
         t = t[m.end():]
     m = _CONNECTIVE.match(t)

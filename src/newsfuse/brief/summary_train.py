@@ -4,8 +4,9 @@ Reads /work/shared/data/summaries-{multinews,allsides}/dev.jsonl at training tim
 holds weights, never text. The target is each candidate's ROUGE-2 recall against the reference per
 sqrt(word), z-scored within its story (so the model learns to rank within a story, budget-aware),
 plus the z-scored membership of the candidate in the story's greedy ROUGE oracle (whole sentences,
-R-1 + R-2 F1 gain, under the benchmark word budget); the model is a ridge regression on
-`summary.FEATURES`, stories weighted by 1/sqrt(candidates).
+R-1 + R-2 F1 gain, under the benchmark word budget), plus the z-scored effect of the candidate on the
+R-1 + R-2 F1 of random budget-filling subsets (ridge on membership: its value in context); the model
+is a ridge regression on `summary.FEATURES`, stories weighted by 1/sqrt(candidates).
 
     .venv/bin/python -m newsfuse.brief.summary_train            # fit on all dev stories, write the JSON
 """
@@ -33,6 +34,8 @@ CACHE = Path(os.environ.get("NEWSFUSE_BENCH_CACHE", "/tmp/newsfuse-bench-summari
 ALPHA = 10.0  # ridge penalty on standardised features
 BUDGETS = {"multinews": 212, "allsides": 121}  # the benchmark's word budgets (for the oracle target)
 ORACLE_WEIGHT = 1.0  # weight of the z-scored oracle membership in the target
+SUBSET_WEIGHT = 1.0  # weight of the z-scored sampled-subset effect in the target
+SUBSET_SAMPLES = 200  # random budget-filling subsets drawn per story for that effect
 K_FOLDS = 5
 
 
@@ -105,6 +108,35 @@ def greedy_oracle(cand_toks: list[list[str]], ref_toks: list[str], words: np.nda
         h1, h2, used, cur = h1 + c1[bi], h2 + c2[bi], used + int(words[bi]), best
 
 
+def subset_samples(cand_toks: list[list[str]], ref_toks: list[str], words: np.ndarray, budget: int,
+                   rng: np.random.Generator, n: int = SUBSET_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct random maximal subsets under the budget: membership rows and their R-1 + R-2 F1."""
+    r1, r2 = _ngrams(ref_toks, 1), _ngrams(ref_toks, 2)
+    c1, c2 = [_ngrams(t, 1) for t in cand_toks], [_ngrams(t, 2) for t in cand_toks]
+    rows, ys, seen = [], [], set()
+    for _ in range(n):
+        used, chosen = 0, []
+        for i in rng.permutation(len(cand_toks)):
+            if used + words[i] <= budget:
+                chosen.append(int(i))
+                used += int(words[i])
+        key = frozenset(chosen)
+        if key in seen:
+            continue
+        seen.add(key)
+        row = np.zeros(len(cand_toks))
+        row[chosen] = 1.0
+        rows.append(row)
+        ys.append(_f1(sum((c1[i] for i in chosen), Counter()), r1) + _f1(sum((c2[i] for i in chosen), Counter()), r2))
+    return np.array(rows), np.array(ys)
+
+
+def subset_effect(M: np.ndarray, y: np.ndarray, lam: float = 1.0) -> np.ndarray:
+    """Each candidate's ridge coefficient on its membership, regressing subset ROUGE: its value in context."""
+    Mc, yc = M - M.mean(0), y - y.mean()
+    return np.linalg.solve(Mc.T @ Mc + lam * np.eye(M.shape[1]), Mc.T @ yc)
+
+
 def story_rows(set_name: str, split: str = "dev") -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(story id, feature matrix, target) for every story with candidates."""
     from rouge_score import rouge_scorer
@@ -136,7 +168,9 @@ def story_rows(set_name: str, split: str = "dev") -> list[tuple[str, np.ndarray,
                 t2[i] = sum(min(v, ref_bi.get(b, 0)) for b, v in bi.items()) / max(1, len(ref) - 1)
             member = np.zeros(len(cands))
             member[greedy_oracle(ctoks, ref, words, BUDGETS[set_name])] = 1.0
-            rows.append((sid, X, S._z(t2 / np.sqrt(words)) + ORACLE_WEIGHT * S._z(member)))
+            rng = np.random.default_rng(fold_of(sid, 2**31 - 1))
+            effect = subset_effect(*subset_samples(ctoks, ref, words, BUDGETS[set_name], rng))
+            rows.append((sid, X, S._z(t2 / np.sqrt(words)) + ORACLE_WEIGHT * S._z(member) + SUBSET_WEIGHT * S._z(effect)))
     finally:
         save()
         nlp.embed = inner
@@ -158,7 +192,7 @@ def fit(rows: list[tuple[str, np.ndarray, np.ndarray]], alpha: float = ALPHA) ->
     return {
         "kind": "ridge", "features": list(S.FEATURES), "mean": mu.round(6).tolist(), "scale": sd.round(6).tolist(),
         "weights": coef.round(6).tolist(), "bias": round(float(ym - zm @ coef), 6),
-        "target": "z-scored ROUGE-2 recall / sqrt(words) + z-scored greedy-oracle membership, within the story", "alpha": alpha,
+        "target": "within-story z: R-2 recall/sqrt(words) + greedy-oracle membership + sampled-subset effect", "alpha": alpha,
         "trained_on": "Multi-News dev (250) + AllSides dev (252)",
     }
 
