@@ -193,3 +193,16 @@ def test_subset_effect_ranks_the_useful_candidate_first():
     assert len(M) == len(y) and all(words[r > 0].sum() <= 12 for r in M)
     effect = subset_effect(M, y)
     assert int(np.argmax(effect)) == 0 and effect[2] > effect[1] and effect[2] > effect[3]
+
+
+def test_redundancy_blends_shared_words_into_the_similarity():
+    import numpy as np
+
+    from newsfuse.brief.summary_features import redundancy
+
+    texts = ["The orchard harvest doubled this autumn.", "This autumn the orchard harvest doubled again.",
+             "Snow closed the mountain pass on Sunday."]
+    emb = np.eye(3, dtype=np.float32)
+    got = redundancy(emb, texts, 0.5)
+    assert got[0, 1] > 0.4 and got[0, 2] < 0.05 and np.allclose(np.diag(got), 1.0)
+    assert redundancy(emb, texts, 0.0) is emb

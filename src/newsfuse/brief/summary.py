@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import nlp
 from ..model import Analysis, Article, Fact, SummarySentence
-from .summary_features import FEATURES, _z, features  # noqa: F401  (re-exported for summary_train)
+from .summary_features import FEATURES, _z, features, redundancy  # noqa: F401  (FEATURES, _z: for summary_train)
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,9 @@ class Params:
     w_title: float = 0.5  # best cosine to an article or bundle title
     w_len: float = 0.3  # length prior: short sentences say little
     len_words: float = 12.0
-    mmr: float = 0.5  # penalty on the best similarity to an already chosen sentence
-    redundant: float = 0.72  # at or above this similarity to a chosen sentence: never both
+    mmr: float = 0.6  # penalty on the best similarity to an already chosen sentence
+    redundant: float = 0.62  # at or above this similarity to a chosen sentence: never both
+    lex_mix: float = 0.5  # redundancy similarity = (1 - lex_mix) * embedding cosine + lex_mix * word cosine
     cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence
     trim_attribution: bool = False  # drop ", officials said." style endings
     default_words: int = 200  # soft length when no max_words is given (5-10 sentences)
@@ -242,7 +243,7 @@ def summarize(
         score = (p.w_corr * col["z_corr"] + p.w_pos * col["z_pos"] + p.w_cent * col["z_cent"]
                  + p.w_tfidf * col["z_tfidf"] + p.w_title * col["z_title"] + p.w_len * col["z_len"])
 
-    chosen = _select(score, sim, words, p, max_sentences, max_words,
+    chosen = _select(score, redundancy(sim, [c.text for c in cands], p.lex_mix), words, p, max_sentences, max_words,
                      per_word=model.get("per_word", 0.0) if model else 0.0)
     chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
                                cands[i].article, cands[i].pos))

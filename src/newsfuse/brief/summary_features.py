@@ -56,6 +56,22 @@ def _tfidf_centrality(texts: list[str]) -> np.ndarray:
     return X @ c
 
 
+def redundancy(sim: np.ndarray, texts: list[str], lex_mix: float) -> np.ndarray:
+    """Similarity for MMR and the redundancy cut: meaning (embeddings) blended with shared content words.
+
+    Repeated words are what a reader (and ROUGE's clipped counts) sees as repetition, even when the
+    embeddings of two sentences differ."""
+    if lex_mix <= 0 or len(texts) < 2:
+        return sim
+    vocab: dict[str, int] = {}
+    rows = [[vocab.setdefault(w, len(vocab)) for w in _tokens(t)] for t in texts]
+    X = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
+    for i, row in enumerate(rows):
+        np.add.at(X[i], row, 1.0)
+    X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
+    return (1.0 - lex_mix) * sim + lex_mix * (X @ X.T)
+
+
 def _z(x: np.ndarray) -> np.ndarray:
     """Z-score within one story (zeros when constant)."""
     sd = float(x.std())
