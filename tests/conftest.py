@@ -30,3 +30,21 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+def _apply_rows(db: dict[str, dict[str, str]], rows) -> None:
+    """What a store does with a streaming stage's `changed_rows` output (see `store.stages`)."""
+    if rows.replace:
+        db.clear()
+    for kind in rows.clear:
+        db.pop(kind, None)
+    for kind, key in rows.delete:
+        db.get(kind, {}).pop(key, None)
+    for kind, key, value in rows.put:
+        db.setdefault(kind, {})[key] = value
+
+
+@pytest.fixture
+def apply_rows():
+    """`apply_rows(db, rows)`: a dict standing in for the `state_rows` table."""
+    return _apply_rows

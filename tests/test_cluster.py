@@ -186,18 +186,6 @@ def test_state_keeps_window_and_old_states_load() -> None:
     assert old.recluster().window <= 1 and len(old) == 7
 
 
-def _apply_rows(db: dict[str, dict[str, str]], rows) -> None:
-    """What a store does with `changed_rows` output (see `store.stages`)."""
-    if rows.replace:
-        db.clear()
-    for kind in rows.clear:
-        db.pop(kind, None)
-    for kind, key in rows.delete:
-        db.get(kind, {}).pop(key, None)
-    for kind, key, value in rows.put:
-        db.setdefault(kind, {})[key] = value
-
-
 def _copies(rounds: int) -> list[Article]:
     """Re-dated, renamed copies of the invented stories: merges, splits, evictions and new stories over time."""
     out = []
@@ -208,7 +196,7 @@ def _copies(rounds: int) -> list[Article]:
     return out
 
 
-def test_row_saves_rebuild_exactly_what_whole_state_saves_do(monkeypatch) -> None:
+def test_row_saves_rebuild_exactly_what_whole_state_saves_do(monkeypatch, apply_rows) -> None:
     from newsfuse.cluster import rows as R
 
     monkeypatch.setattr(R, "_MIN_BASE", 50)  # frequencies: both patches and fresh bases within the test
@@ -229,7 +217,7 @@ def test_row_saves_rebuild_exactly_what_whole_state_saves_do(monkeypatch) -> Non
         assert rows.replace == (start == 0)
         puts.append(sum(kind == "story" for kind, _k, _v in rows.put))
         dfs += [k for kind, k, _v in rows.put if kind == "df"]
-        _apply_rows(db, rows)
+        apply_rows(db, rows)
         whole = json.dumps(by_state.state())
         reloaded = StoryClusterer.from_rows(head, db)
         assert json.dumps(reloaded.state(), sort_keys=True) == json.dumps(json.loads(whole), sort_keys=True)

@@ -84,18 +84,6 @@ VOTE = (
 )
 
 
-def _apply(db: dict[str, dict[str, str]], rows) -> None:
-    """What a store does with `changed_rows` output (see `store.stages`)."""
-    if rows.replace:
-        db.clear()
-    for kind in rows.clear:
-        db.pop(kind, None)
-    for kind, key in rows.delete:
-        db.get(kind, {}).pop(key, None)
-    for kind, key, value in rows.put:
-        db.setdefault(kind, {})[key] = value
-
-
 # Ingest batches: out-of-order copies (re-pointing), then a jump in time that prunes the first copies.
 def _batches() -> list[list[Article]]:
     return [
@@ -110,7 +98,7 @@ def _batches() -> list[list[Article]]:
     ]
 
 
-def test_row_saves_rebuild_the_index_and_decide_as_whole_state_saves_do() -> None:
+def test_row_saves_rebuild_the_index_and_decide_as_whole_state_saves_do(apply_rows) -> None:
     db: dict[str, dict[str, str]] = {}
     head, whole = None, None
     saves = []
@@ -127,7 +115,7 @@ def test_row_saves_rebuild_the_index_and_decide_as_whole_state_saves_do() -> Non
         head = json.loads(json.dumps(head))
         assert rows.replace == (not saves) and "articles" not in head
         saves.append(rows)
-        _apply(db, rows)
+        apply_rows(db, rows)
         whole = json.dumps(by_state.state())
         reloaded = DuplicateIndex.from_rows(head, db)
         assert json.dumps(reloaded.state()) == json.dumps(by_rows.state()) == whole
@@ -144,7 +132,7 @@ def test_row_saves_rebuild_the_index_and_decide_as_whole_state_saves_do() -> Non
     assert set(db["article"]) == set(by_rows.sigs)
 
 
-def test_whole_state_from_before_rows_loads_and_is_saved_as_rows_once() -> None:
+def test_whole_state_from_before_rows_loads_and_is_saved_as_rows_once(apply_rows) -> None:
     idx = DuplicateIndex()
     for a in [a for batch in _batches()[:2] for a in batch]:
         idx.add(a)
@@ -153,7 +141,7 @@ def test_whole_state_from_before_rows_loads_and_is_saved_as_rows_once() -> None:
     head, rows = legacy.changed_rows()
     assert rows.replace and [k for _kind, k, _v in rows.put] == list(idx.sigs) and not rows.delete
     db: dict[str, dict[str, str]] = {}
-    _apply(db, rows)
+    apply_rows(db, rows)
     assert json.dumps(DuplicateIndex.from_rows(json.loads(json.dumps(head)), db).state()) == json.dumps(old)
     assert legacy.changed_rows()[1].put == []  # nothing changed since
     per_row = max(len(v) for v in db["article"].values())

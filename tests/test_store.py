@@ -386,19 +386,20 @@ def _clusterer_state(store) -> str:
     return json.dumps(StoryClusterer.from_rows(head, store.get_rows("cluster")).state(), sort_keys=True)
 
 
-def _spy_rows(monkeypatch) -> list:
-    """Record every `changed_rows` result the refreshes save."""
+def _spy_rows(monkeypatch, cls=None) -> list:
+    """Record every `changed_rows` result the refreshes save, of the clusterer or of `cls`."""
     from newsfuse.cluster import StoryClusterer
 
+    cls = cls or StoryClusterer
     seen: list = []
-    orig = StoryClusterer.changed_rows
+    orig = cls.changed_rows
 
     def spy(self):
         head, rows = orig(self)
         seen.append(rows)
         return head, rows
 
-    monkeypatch.setattr(StoryClusterer, "changed_rows", spy)
+    monkeypatch.setattr(cls, "changed_rows", spy)
     return seen
 
 
@@ -471,16 +472,7 @@ def _spy_index_rows(monkeypatch) -> list:
     """Record every dedupe `changed_rows` result the refreshes save."""
     from newsfuse.dedupe import DuplicateIndex
 
-    seen: list = []
-    orig = DuplicateIndex.changed_rows
-
-    def spy(self):
-        head, rows = orig(self)
-        seen.append(rows)
-        return head, rows
-
-    monkeypatch.setattr(DuplicateIndex, "changed_rows", spy)
-    return seen
+    return _spy_rows(monkeypatch, DuplicateIndex)
 
 
 DEDUPE_FIRST = ["denmere-gazette.txt", "wire-a.txt", "castleford-times.txt"]
