@@ -1,12 +1,12 @@
 """Summary: a fused, cited, extractive summary of one story.
 
-Every summary sentence is an article sentence, at most lightly trimmed (dateline, leading
-connective, trailing generic attribution). Sentences are scored by a small learned linear model
+Every summary sentence is an article sentence, at most lightly trimmed (dateline, section label,
+leading connective, trailing generic attribution). Sentences are scored by a small learned linear model
 (`newsfuse/data/summary-model.json`, weights only, trained by `summary_train` on dev) over
 corroboration, position, centrality, headline overlap, cross-outlet word sharing, length and stance
-features (hand weights when the file is missing), chosen by MMR with an embedding redundancy cut,
-cite every article that carries a similar sentence (or the same fact), and are ordered by position
-in their articles.
+features (hand weights when the file is missing), chosen by MMR with a redundancy cut on embedding
+cosine blended with shared content words, cite every article that carries a similar sentence (or
+the same fact), and are ordered by position in their articles.
 """
 
 from __future__ import annotations
