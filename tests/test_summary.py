@@ -206,3 +206,17 @@ def test_redundancy_blends_shared_words_into_the_similarity():
     got = redundancy(emb, texts, 0.5)
     assert got[0, 1] > 0.4 and got[0, 2] < 0.05 and np.allclose(np.diag(got), 1.0)
     assert redundancy(emb, texts, 0.0) is emb
+
+
+def test_candidates_embedded_per_article_leave_nothing_to_embed_in_the_brief(story, monkeypatch):
+    from newsfuse.brief.summary import embed_candidates
+
+    arts, analyses = story
+    for a in arts:
+        a.title = f"Crane collapse at Keston Harbour, as told by {a.outlet}"
+    assert embed_candidates(arts, analyses) > len(arts)
+    embedded: list[str] = []
+    real = nlp._embedder()
+    monkeypatch.setattr(nlp, "_embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
+    assert summarize(arts, analyses)
+    assert embedded == []  # trimmed sentences and titles were all embedded in the per-article step

@@ -74,8 +74,9 @@ def fuse_articles(
         analyses = analyze(articles, progress)
     dates.infer_published(articles, analyses)  # also re-resolves relative dates against the inferred anchor
     dedupe.mark_duplicates(articles)
-    # per-article sentence embeddings (memoised), so each story's align/brief step only looks them up
+    # per-article sentence embeddings (memoised), so each story's align/summary steps only look them up
     align.embed_sentences(analyses.values(), articles=articles)
+    brief_stage.summary.embed_candidates(articles, analyses)
     stories: list[Story] = cluster.cluster(articles)
     by_id = {a.id: a for a in articles}
     briefs = []

@@ -207,6 +207,17 @@ def _story_matrix(cands: list[_Cand], originals: list[Article], analyses: dict[s
     return X, best, sim
 
 
+def embed_candidates(articles: list[Article], analyses: dict[str, Analysis]) -> int:
+    """Per-article step: embed each article's summary candidates (trimmed sentences) and titles now.
+
+    `nlp.embed` memoises them, so a story's summary only looks vectors up; returns how many texts.
+    """
+    titles = [t for a in articles for t in (a.title, (a.meta.get("bundle") or {}).get("title") or "") if t and t.strip()]
+    texts = [c.text for c in _candidates(articles, analyses, PARAMS)] + titles
+    nlp.embed(texts)
+    return len(texts)
+
+
 def story_features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis]) -> tuple[np.ndarray, np.ndarray]:
     """FEATURES rows and word counts of a story's candidates (for training the scorer)."""
     X, _, _ = _story_matrix(cands, originals, analyses, PARAMS)
