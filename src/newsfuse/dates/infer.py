@@ -33,6 +33,9 @@ def _re_resolve(article: Article, analysis: Analysis) -> None:
         kind = next((k for k, s, e in _find(raw[w0 : d.end]) if (s + w0, e + w0) == (d.start, d.end)), "spacy")
         found.append((kind, d.start, d.end))
     items = _items(raw, sents, found)
+    past = {(d.start, d.end) for d in refs if d.past}  # found by the parse; the raw text alone cannot tell
+    for it in items:
+        it.past = (it.start, it.end) in past
     by_pos = {(it.start, it.end): r for it, r in zip(items, _resolve_items(items, base))}
     for d in refs:
         r = by_pos.get((d.start, d.end))
@@ -61,7 +64,7 @@ def _own_text_date(article: Article, analysis: Analysis | None, year: int) -> Da
         ss, se = sents[i] if sents else (0, lead_end)
         if _future(raw, ss, s, e, se):
             continue
-        r = _interpret(kind, expr, dt.date(year, 12, 31), False, None)
+        r = _interpret(kind, expr, dt.date(year, 12, 31), False, None, past=True)  # a reported day of `year`
         if not r or r[2] != "day":
             continue
         score = 2 if calendar.day_name[r[0].weekday()].lower() in weekdays else 1

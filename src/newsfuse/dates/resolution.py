@@ -71,7 +71,7 @@ def _parser(base: Day):
 
 
 @functools.lru_cache(maxsize=4096)
-def _explicit(expr: str, base: Day, future: bool) -> tuple[Day, Day | None, str] | None:
+def _explicit(expr: str, base: Day, future: bool, past: bool = False) -> tuple[Day, Day | None, str] | None:
     """Month/day/year expressions via dateparser, year chosen by tense when the text omits it."""
     clean = re.sub(rf"^{_WD},?\s*", "", expr.strip()).lstrip("(")
     clean = re.sub(r"\bof\b", " ", clean)
@@ -94,15 +94,16 @@ def _explicit(expr: str, base: Day, future: bool) -> tuple[Day, Day | None, str]
         return day.replace(month=1, day=1), day.replace(month=12, day=31), "year"
     if not has_year:
         try:
-            day = _closest_year(day, base, future)
+            day = _closest_year(day, base, future, past)
         except ValueError:  # Feb 29 in a non-leap year
             return None
     return day, None, "day"
 
 
-def _closest_year(day: Day, base: Day, future: bool) -> Day:
+def _closest_year(day: Day, base: Day, future: bool, past: bool = False) -> Day:
     """A year-less day-month in the year that puts it closest to `base` (always within about six months);
-    tense breaks a near tie (a date about six months either side)."""
+    tense breaks a near tie (a date about six months either side), and a past-tense verb rules out a
+    date more than a day ahead of `base`."""
     cands = []
     for y in (base.year - 1, base.year, base.year + 1):
         try:
@@ -116,6 +117,8 @@ def _closest_year(day: Day, base: Day, future: bool) -> Day:
     if len(cands) > 1 and abs(abs((cands[1] - base).days) - abs((best - base).days)) <= 14:
         later, earlier = max(best, cands[1]), min(best, cands[1])
         best = later if future else earlier
+    if past and not future and best > base + dt.timedelta(days=1):
+        best = max((d for d in cands if d <= base + dt.timedelta(days=1)), default=best)
     return best
 
 
@@ -142,7 +145,7 @@ def _add_months(day: Day, n: int) -> Day:
 Resolved = tuple[Day, Day | None, str]
 
 
-def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | None) -> Resolved | None:
+def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | None, past: bool = False) -> Resolved | None:
     """Resolve one expression of a known kind; `ref` is the day a relative offset counts from."""
     e = expr.lower().strip()
     if kind == "iso":
@@ -155,7 +158,7 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
     if base is None:
         return None  # anchor-dependent: wait for infer_published
     if kind in ("mdy", "dmy", "spacy"):
-        return _explicit(expr, base, future)
+        return _explicit(expr, base, future, past)
     if kind in ("month", "part"):
         m = re.search(_MONTH, expr)
         if not m:
@@ -259,13 +262,14 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
 class _Item:
     """A found expression with what resolution needs (text coordinates)."""
 
-    __slots__ = ("kind", "start", "end", "expr", "sent", "future")
+    __slots__ = ("kind", "start", "end", "expr", "sent", "future", "past")
 
-    def __init__(self, kind: str, start: int, end: int, expr: str, sent: int, future: bool) -> None:
+    def __init__(self, kind: str, start: int, end: int, expr: str, sent: int, future: bool, past: bool = False) -> None:
         self.kind, self.start, self.end, self.expr, self.sent, self.future = kind, start, end, expr, sent, future
+        self.past = past
 
 
-def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, int, int]]) -> list[_Item]:
+def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, int, int]], doc=None) -> list[_Item]:
     starts = [s for s, _ in sents]
     out = []
     for kind, s, e in sorted(found, key=lambda x: x[1]):
@@ -273,7 +277,7 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
         ss, se = sents[i] if sents else (0, len(text))
         expr = text[s:e].lstrip("(")
         s += len(text[s:e]) - len(expr)
-        out.append(_Item(kind, s, e, expr, i, _future(text, ss, s, e, se)))
+        out.append(_Item(kind, s, e, expr, i, _future(text, ss, s, e, se), doc is not None and _past_verb(doc, s, e)))
     return out
 
 
@@ -284,13 +288,29 @@ def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None
     for it in items:
         ref = last[1] if last and it.sent - last[0] <= 1 else None
         try:
-            r = _interpret(it.kind, it.expr, base, it.future, ref)
+            r = _interpret(it.kind, it.expr, base, it.future, ref, it.past)
         except (ValueError, AttributeError, OverflowError):
             r = None
         out.append(r)
         if r and r[2] == "day" and it.kind != "offset":
             last = (it.sent, r[0])
     return out
+
+
+def _past_verb(doc, start: int, end: int) -> bool:
+    """Whether the verb governing the expression is in the simple past (or a past perfect/passive)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):  # climb from the date to the verb it modifies
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX") or any(c.tag_ == "MD" for c in tok.children):
+        return False
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    return tok.tag_ == "VBD" or (tok.tag_ == "VBN" and bool(aux & {"had", "was", "were"}))
 
 
 def _depends_on_anchor(kind: str, expr: str) -> bool:
@@ -311,6 +331,7 @@ def _to_refs(article: Article, items: list[_Item], res: list[Resolved | None], k
             inferred=bool(inferred and r and _depends_on_anchor(it.kind, it.expr)),
             start=article.raw_offset(it.start),
             end=article.raw_offset(it.end),
+            past=it.past,
         ))
     return refs
 
@@ -331,7 +352,7 @@ def resolve(article: Article, doc) -> list[DateRef]:
         cache[_CACHE_KEY + ".found"] = list(found)
     if doc is not None:
         found += _spacy_extra(doc, found)
-    items = _items(text, sents, found)
+    items = _items(text, sents, found, doc)
     base = _anchor(article.published)
     refs = _to_refs(article, items, _resolve_items(items, base), keep_pending=base is None, inferred=article.published_inferred)
     if cache is not None:
