@@ -84,3 +84,11 @@ def test_markdown_quote_is_wrapped_in_one_pair_of_marks(mini_brief):
     line = next(ln for ln in md.splitlines() if "Ana Lopez**:" in ln)
     assert "“We will rebuild every street”" in line
     assert "““" not in line and "”,”" not in line
+
+
+def test_unquote_removes_marks_in_pairs_only():
+    from newsfuse.render import _unquote
+
+    assert _unquote("“We will rebuild every street,”") == "We will rebuild every street"
+    # a reported clause that ends in a quoted phrase keeps both of that phrase's marks
+    assert _unquote('the talks were hard … "we want a deal, they do not"') == 'the talks were hard … "we want a deal, they do not"'

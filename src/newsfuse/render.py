@@ -161,9 +161,18 @@ def single_source_cites(b: Brief) -> list[list[str]]:
     return out
 
 
+_MARKS = "“”\"‘’„«»"
+
+
 def _unquote(text: str | None) -> str:
-    """A quote's words without its own outer quote marks (the renderers add their own)."""
-    return (text or "").strip().strip("“”\"‘’„«» ,").strip()
+    """A quote's words without its own outer pair of quote marks (the renderers add their own).
+
+    Marks are only removed in pairs, so a reported clause ending in a quoted phrase keeps that phrase's
+    opening and closing marks."""
+    t = (text or "").strip().rstrip(" ,")
+    while len(t) >= 2 and t[0] in _MARKS and t[-1] in _MARKS:
+        t = t[1:-1].strip().rstrip(" ,")
+    return t
 
 
 def _md(text: str) -> str:
