@@ -91,4 +91,7 @@ def test_unquote_removes_marks_in_pairs_only():
 
     assert _unquote("“We will rebuild every street,”") == "We will rebuild every street"
     # a reported clause that ends in a quoted phrase keeps both of that phrase's marks
-    assert _unquote('the talks were hard … "we want a deal, they do not"') == 'the talks were hard … "we want a deal, they do not"'
+    assert _unquote('the talks were hard … "we want a deal, they do not"') == 'the talks were hard … we want a deal, they do not'
+    assert _unquote('"We will rebuild," he said, calling it "a disaster"') == '"We will rebuild," he said, calling it "a disaster"'
+    assert _unquote("“Fine” and “good”") == "“Fine” and “good”"
+    assert _unquote('"The dam was at risk," … "Nobody fixed it."') == "The dam was at risk … Nobody fixed it."

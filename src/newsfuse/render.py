@@ -162,15 +162,20 @@ def single_source_cites(b: Brief) -> list[list[str]]:
 
 
 _MARKS = "“”\"‘’„«»"
+_DOUBLE = "“”\"„«»"
 
 
 def _unquote(text: str | None) -> str:
-    """A quote's words without its own outer pair of quote marks (the renderers add their own).
+    """A quote's words without its own outer quote marks (the renderers add their own).
 
-    Marks are only removed in pairs, so a reported clause ending in a quoted phrase keeps that phrase's
-    opening and closing marks."""
-    t = (text or "").strip().rstrip(" ,")
-    while len(t) >= 2 and t[0] in _MARKS and t[-1] in _MARKS:
+    Each " … "-joined part loses its outer pair only when no double mark is left inside, so
+    `“Fine” and “good”` or a reported clause ending in a quoted phrase keep every mark they need."""
+    return " … ".join(_unquote_part(p) for p in (text or "").split(" … "))
+
+
+def _unquote_part(t: str) -> str:
+    t = t.strip().rstrip(" ,")
+    while len(t) >= 2 and t[0] in _MARKS and t[-1] in _MARKS and not any(c in _DOUBLE for c in t[1:-1]):
         t = t[1:-1].strip().rstrip(" ,")
     return t
 
