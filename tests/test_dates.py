@@ -143,16 +143,16 @@ def test_past_reporting_verb_beats_an_earlier_future_in_the_sentence():
 
 
 def test_past_tense_verb_keeps_a_yearless_date_behind_publication():
-    # published 2025-10-17: 28 February is closer ahead (2026) than behind (2025), but "came" is past tense
-    r = _refs("Relations between the two governments came to a head on February 28 when the envoy walked out. "
-              "The envoy returns to the capital on March 3.", published="2025-10-17")
-    assert r["February 28"].date == "2025-02-28" and r["February 28"].past
-    assert r["March 3"].date == "2026-03-03" and not r["March 3"].past  # present tense: the nearest year
-    undated = _art("Envoy Tomas Brell left Varnholm for talks in Ostergate. Brell met Ostergate officials. "
-                   "Varnholm called the talks useful. Relations between Varnholm and Ostergate came to a head on "
-                   "February 28 when Brell walked out.", None, "u")
-    dated = _art("Envoy Tomas Brell left Varnholm for Ostergate on Friday, the Varnholm ministry said.", "2025-10-17", "d")
+    # published 2025-11-05: 30 March is closer ahead (2026) than behind (2025), but "broke down" is past tense
+    r = _refs("Wage talks at the Pellmoor shipyard broke down on March 30 after the union delegates left. "
+              "The yard reopens its order book on April 2.", published="2025-11-05")
+    assert r["March 30"].date == "2025-03-30" and r["March 30"].past
+    assert r["April 2"].date == "2026-04-02" and not r["April 2"].past  # present tense: the nearest year
+    undated = _art("Union leader Ada Korrin left Pellmoor for Halvik. Korrin met Halvik managers. "
+                   "Pellmoor called the visit useful. Wage talks between Pellmoor and Halvik broke down on "
+                   "March 30 after Korrin left.", None, "u")
+    dated = _art("Union leader Ada Korrin left Pellmoor for Halvik on Wednesday, the Pellmoor yard said.", "2025-11-05", "d")
     an = pipeline.analyze([undated, dated])
     dates.infer_published([undated, dated], an)  # the re-resolution against the inferred anchor keeps the tense
-    feb = next(r for r in an["u"].dates if r.expression == "February 28")
-    assert undated.published == "2025-10-17" and feb.date == "2025-02-28"
+    mar = next(r for r in an["u"].dates if r.expression == "March 30")
+    assert undated.published == "2025-11-05" and mar.date == "2025-03-30"

@@ -145,7 +145,7 @@ class DateRef:
     inferred: bool = False  # True when the anchor (publication date) itself was inferred
     start: int = -1
     end: int = -1
-    past: bool = False  # governed by a past-tense verb ("came to a head on February 28"): a year-less date is not ahead
+    past: bool = False  # governed by a past-tense verb ("talks broke down on March 30"): a year-less date is not ahead
 
 
 @dataclass
