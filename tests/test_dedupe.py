@@ -59,6 +59,16 @@ def test_stream_out_of_order_repoints_and_state_round_trips() -> None:
     assert dup == "early" and sim > 0.9
 
 
+
+def test_an_older_copy_repoints_every_copy_of_the_old_canonical() -> None:
+    idx = DuplicateIndex()
+    for aid, text, day in (("late", WIRE, "2031-05-03"), ("trimmed", WIRE[:-20], "2031-05-04")):
+        idx.add(_a(aid, text, day))
+    assert idx.repointed == {}
+    assert idx.add(_a("earliest", WIRE[:-40], "2031-04-30")) == (None, 0.0)
+    # the caller must re-mark the copy too, or it would point at an article that is itself a duplicate
+    assert idx.repointed == {"late": "earliest", "trimmed": "earliest"}
+
 # More invented reports for the row-by-row save tests (each a separate event).
 HARBOUR = (
     "PORT ELLIS (Wire) - Dock workers at the Port of Ellis ended a nine-day strike on Sunday after accepting a "

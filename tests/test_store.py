@@ -529,3 +529,24 @@ def test_whole_dedupe_state_from_before_rows_still_loads(store, tmp_path, monkey
     assert store.article("wire-b").duplicate_of == "wire-a"
     assert json.loads(_index_state(store))["seq"] == len(DEDUPE_FIRST) + len(DEDUPE_MORE)
     assert len(DuplicateIndex.from_state(whole)) == len(DEDUPE_FIRST) and store.check() == []
+
+
+def test_an_older_copy_re_marks_every_stored_copy(store):
+    body = (
+        "The town of Denmere closed the Harlow Bridge on Monday after inspectors found cracks in two of its piers. "
+        "About 12,000 vehicles cross the bridge every day, according to the council, and a ferry will run instead. "
+        "Council engineer Ruth Okafor said repairs could take until the spring and would cost at least 4 million pounds."
+    )
+
+    def art(aid: str, text: str, published: str) -> Article:
+        return Article(id=aid, source=f"{aid}.txt", raw=text, published=published)
+
+    ingest_articles(store, [art("late", body, "2024-05-03T09:00")])
+    ingest_articles(store, [art("trimmed", body[:-40], "2024-05-03T12:00")])
+    assert store.article("trimmed").duplicate_of == "late"
+    ingest_articles(store, [art("earliest", body, "2024-05-02T08:00")])
+    # the copy follows the new canonical instead of pointing at an article that is now a duplicate itself
+    assert store.article("late").duplicate_of == "earliest"
+    assert store.article("trimmed").duplicate_of == "earliest"
+    assert store.article("trimmed").duplicate_similarity > 0.8
+    assert store.article("earliest").duplicate_of is None

@@ -68,7 +68,8 @@ class DuplicateIndex:
 
     The matched id is always a canonical article (one that is not itself a duplicate). When an
     article arrives that was published before the canonical copy it matches, it becomes the new
-    canonical and `repointed` records {old canonical id: new canonical id} for the caller to apply.
+    canonical and `repointed` records {old canonical id or one of its copies: new canonical id} for
+    the caller to apply.
     Saved whole (`state`) or row by row (`changed_rows`: only the articles added, re-pointed or pruned).
     """
 
@@ -108,6 +109,12 @@ class DuplicateIndex:
         cont = inter / max(1, min(n, m))
         return j, min(1.0, cont)
 
+    def similarity(self, a: str, b: str) -> float:
+        """How much of a copy two indexed articles are (the larger of Jaccard and containment)."""
+        if a not in self.sigs or b not in self.sigs:
+            return 0.0
+        return max(self._score(self.sigs[a], self.size[a], b))
+
     def query(self, article: Article) -> tuple[str | None, float, MinHash, int]:
         """Best verified copy already indexed (canonical id), its similarity, and the article's MinHash."""
         c = self.config
@@ -139,10 +146,10 @@ class DuplicateIndex:
         self._touch([article.id])
         if dup is not None and self.when.get(dup, key) > key:
             # the newcomer is older than the copy it matches: it becomes the canonical one
-            self.repointed[dup] = article.id
-            moved = [k for k, v in self.canonical.items() if v == dup]
+            moved = [k for k, v in self.canonical.items() if v == dup]  # dup itself and its copies
             for k in moved:
                 self.canonical[k] = article.id
+                self.repointed[k] = article.id
             self.canonical[dup] = article.id
             self.canonical[article.id] = article.id
             self._touch(moved + [dup])

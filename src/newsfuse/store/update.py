@@ -159,8 +159,8 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
             a.story = (a.meta.get("bundle") or {}).get("id")
             dup, sim = index.add(a)
             marks[a.id] = (dup, round(sim, 3) if dup else None)
-            for old, new in index.repointed.items():  # an older copy arrived: it becomes the canonical one
-                marks[old] = (new, marks.get(old, (None, None))[1])
+            for old, new in index.repointed.items():  # an older copy arrived: it and its copies point to it
+                marks[old] = (new, round(index.similarity(old, new), 3))
             index.repointed.clear()
             clusterer.add(a)
         if marks:
