@@ -319,3 +319,19 @@ def test_title_abbreviation_dot_before_the_name_keeps_the_tail_cue():
     doc = nlp.parse([text])[0]
     qs = quotes.extract(a, doc, entities.extract(a, doc))
     assert _speaker(qs, "safe empty") == "Owen Petrakis"
+
+
+def test_a_month_is_never_a_lone_first_name():
+    from newsfuse.quotes.marks import _Doc
+    from newsfuse.quotes.speakers import _Speakers
+
+    text = ("June Carter, the harbour director, opened the meeting. In June, the council voted to close the pier, "
+            "and Mayor Tom Reyes backed the plan.")
+    art = Article(id="m", raw=text, text=text)
+    [doc] = nlp.parse([text])
+    ents = entities.extract(art, doc)
+    d = _Doc(doc, [])
+    d.text = text
+    sp = _Speakers(art, d, ents)
+    month = next(t for t in doc if t.text == "June" and t.i > 3)
+    assert month.i not in sp.tok_ent  # the month is no mention of June Carter

@@ -16,6 +16,10 @@ from .roles import _Roles
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
+_CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 TITLES_LOWER = TITLES | {"chief", "hereditary", "grand", "elder", "councillor"}
 SPEAKER_PREF = True
 
@@ -78,7 +82,8 @@ class _Speakers(_Roles):
                 names.setdefault(e.name.split()[0], set()).add(e.id)
         for tok in self.d.doc:
             ids = names.get(tok.text)
-            if ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN":
+            if (ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN"
+                    and tok.ent_type_ not in ("DATE", "TIME") and tok.lower_ not in _CALENDAR_WORDS):  # "June", "May"
                 e = self.ents[next(iter(ids))]
                 self.tok_ent[tok.i] = (e, tok.idx, tok.idx + len(tok.text))
 
