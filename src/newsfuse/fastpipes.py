@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from spacy import symbols
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
@@ -23,7 +24,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 ATTRS = ("LOWER", "TAG", "DEP", "IS_SPACE")
-_POS_ID, _MORPH_ID = 74, 453  # spacy.symbols.POS / MORPH: the keys of a tag-map rule's attrs
+_POS_ID, _MORPH_ID = symbols.POS, symbols.MORPH  # the keys of a tag-map rule's attrs
 MEMO_MAX = 500_000
 
 
@@ -82,7 +83,7 @@ class FastAttributeRuler:
             for pattern in ruler.matcher.get(str(i))[1]:
                 if in_tag_map and _is_tag_rule(pattern, attrs, ruler.indices[i]):
                     tag = ruler.vocab.strings.add(pattern[0]["TAG"])
-                    self.tag_table.setdefault(tag, (attrs[_POS_ID], attrs[_MORPH_ID]))
+                    self.tag_table[tag] = (attrs[_POS_ID], attrs[_MORPH_ID])  # a later rule wins, as in spaCy
                     continue
                 in_tag_map = False  # from here on order matters: everything goes through matching
                 self._add(i, pattern)

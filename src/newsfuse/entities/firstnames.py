@@ -1,8 +1,10 @@
 """Common given names with a clear gender, for resolving he/she between two named people.
 
 A small hand-written list (common English-language given names plus frequent international ones);
-names used for both genders (Alex, Jordan, Morgan, Robin …) are left out on purpose. It is only a
-prior: an honorific next to the name or the article's own pronouns can still decide.
+names English uses for both genders (Alex, Jordan, Morgan, Robin …) are left out on purpose, though a
+few differ by language (Andrea, Simone are often men's names in Italian). It is only a prior: an
+honorific next to the name or the article's own pronouns can still decide. (The obvious package,
+gender-guesser, is GPL-3.0; this project is MIT.)
 """
 
 from __future__ import annotations
