@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--components", action="store_true", help="spaCy throughput with each heavy component off")
     args = ap.parse_args()
 
-    from newsfuse import claims, clean, dates, entities, nlp, pipeline, quotes
+    from newsfuse import claims, dates, entities, nlp, pipeline, quotes
 
     pool = load_articles(2 * args.n + WARM)
     if len(pool) < 2 + WARM:

@@ -442,7 +442,7 @@ def test_clusterer_saved_row_by_row_and_a_crash_mid_save_keeps_the_last_state(st
 
 def test_whole_clusterer_state_from_before_rows_still_loads(store, tmp_path, monkeypatch):
     from newsfuse.cluster import StoryClusterer
-    from newsfuse.cluster.rows import Rows
+    from newsfuse.staterows import Rows
     from newsfuse.store.update import moved_to
 
     ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "one", FIRST))]))
@@ -514,7 +514,7 @@ def test_dedupe_index_saved_row_by_row_and_a_crash_mid_save_keeps_the_last_state
 
 
 def test_whole_dedupe_state_from_before_rows_still_loads(store, tmp_path, monkeypatch):
-    from newsfuse.cluster.rows import Rows
+    from newsfuse.staterows import Rows
     from newsfuse.dedupe import DuplicateIndex
 
     ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "one", DEDUPE_FIRST))]))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .cluster.rows import Rows
+from .staterows import Rows
 from .model import Article
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..staterows import Rows, json_default
 from . import features as F
 from .snapshot import doc_state, from_state, head_state, story_state
 
@@ -26,15 +27,6 @@ VERSION = 3  # head version: the state lives in rows
 STORY, DOC, MERGED, DF = "story", "doc", "merged", "df"  # row kinds
 _BASE = "base"  # the df row holding every non-zero frequency; patches are "p<seq>"
 _MIN_BASE = 1 << 16  # patches may grow to this many entries (or the base's size) before a new base is written
-
-
-def _plain(obj: Any) -> Any:
-    """JSON for what `json` cannot write, as the whole-state save does: numpy values as lists, sets sorted."""
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    return str(obj)
 
 
 @dataclass
@@ -53,7 +45,7 @@ class _Order:
                 if n is None:  # (re-)inserted since the last save: it sits after every key saved before
                     n = self.n[key] = self.next
                     self.next += 1
-                rows.put.append((kind, key, json.dumps([n, encode(value)], default=_plain)))
+                rows.put.append((kind, key, json.dumps([n, encode(value)], default=json_default)))
         rows.delete += [(kind, key) for key in self.dirty if key not in live]
         self.dirty = set()
 
@@ -103,16 +95,6 @@ class Changes:
             if self.df_touched is None:
                 self.df_touched = np.zeros(F.HASH_SIZE, dtype=bool)
             self.df_touched[keys] = True
-
-
-@dataclass
-class Rows:
-    """One save's row changes: `replace` drops every row first, `clear` whole kinds; then deletes, then puts."""
-
-    replace: bool = False
-    clear: list[str] = field(default_factory=list)
-    put: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, key, JSON value)
-    delete: list[tuple[str, str]] = field(default_factory=list)  # (kind, key)
 
 
 def _pack_df(keys: np.ndarray, counts: np.ndarray) -> str:

@@ -14,17 +14,9 @@ import typing
 from typing import Any, TypeVar, Union
 
 from .. import model
+from ..staterows import json_default
 
 T = TypeVar("T")
-
-
-def json_default(obj: Any) -> Any:
-    """JSON for what `json` cannot write: numpy values become lists, sets sorted lists, the rest strings."""
-    if hasattr(obj, "tolist"):  # numpy arrays / scalars in cluster keys
-        return obj.tolist()
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    return str(obj)
 
 
 def dumps(obj: Any) -> str:
