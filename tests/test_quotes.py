@@ -59,6 +59,12 @@ def _speaker(qs, fragment: str) -> str | None:
     raise AssertionError(f"no quote contains {fragment!r}: {[q.text for q in qs]}")
 
 
+def _extract(text: str, aid: str = "t") -> list:
+    """Quotes of one invented article, parsed and entity-linked as the pipeline does."""
+    a = Article(id=aid, raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    return quotes.extract(a, doc, entities.extract(a, doc))
+
 def test_pronoun_resolves_to_latest_compatible_subject(parsed):
     a, _, _, qs = parsed["pronoun"]
     assert _speaker(qs, "finish the channel") == "Ingrid Solberg"
@@ -202,9 +208,7 @@ def test_role_noun_resolves_to_the_titled_person_and_documents_to_their_issuer()
         "The Coastal Ferry Association said in a statement that fares would not rise. "
         "The statement said the old pier will close in June."
     )
-    a = Article(id="t", raw=text, text=text)
-    doc = nlp.parse([text])[0]
-    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    qs = _extract(text, "t")
     assert _speaker(qs, "fifty years") == "Selma Okafor"
     assert _speaker(qs, "old pier") == "Coastal Ferry Association"
 
@@ -252,9 +256,7 @@ def test_zero_width_space_after_a_surname_keeps_the_speaker():
         "Kessler\u200b said the vote showed the staff wanted a stronger voice at the bakery.\n"
         "He said the talks with the owners would begin in the new year."
     )
-    a = Article(id="zw", raw=text, text=text)
-    doc = nlp.parse([text])[0]
-    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    qs = _extract(text, "zw")
     assert _speaker(qs, "stronger voice") == "Marian Kessler"
     assert _speaker(qs, "talks with the owners") == "Marian Kessler"
 
@@ -265,9 +267,7 @@ def test_he_skips_a_person_whose_given_name_is_female():
         "Councillor Patricia Vance questioned the height of the building at the hearing.\n"
         "“The neighbourhood deserves homes, not another parking lot,” he said."
     )
-    a = Article(id="fn", raw=text, text=text)
-    doc = nlp.parse([text])[0]
-    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    qs = _extract(text, "fn")
     assert _speaker(qs, "parking lot") == "Gregory Holm"
 
 
@@ -276,9 +276,7 @@ def test_name_inside_a_relative_clause_is_not_the_next_he():
         "The bakery's new owner is Thomas Gerrard, who trained with Marcel Duvalier in Lyon and runs a shop in Leeds.\n"
         "“People want bread that tastes of something again,” he says."
     )
-    a = Article(id="rel", raw=text, text=text)
-    doc = nlp.parse([text])[0]
-    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    qs = _extract(text, "rel")
     assert _speaker(qs, "tastes of something") == "Thomas Gerrard"
 
 
@@ -304,9 +302,7 @@ def test_photo_captions_and_credits_are_no_pronoun_antecedents():
         "Refugee Samir Haddad watches as his daughters Lina, centre, and Rania, right, play outside. (Ola Brandt/The Northern Post)\n"
         "The fees are a barrier for many newcomers, she said."
     )
-    a = Article(id="cap", raw=text, text=text)
-    doc = nlp.parse([text])[0]
-    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    qs = _extract(text, "cap")
     assert (_speaker(qs, "barrier for many") or "").endswith("Margaret Olsen")
 
 
@@ -315,9 +311,7 @@ def test_title_abbreviation_dot_before_the_name_keeps_the_tail_cue():
         "Prosecutor Helen Garvey said charges were filed on Friday.\n"
         "“Officers found the door forced open and the safe empty,” Harlow County Police Lt. Owen Petrakis said."
     )
-    a = Article(id="lt", raw=text, text=text)
-    doc = nlp.parse([text])[0]
-    qs = quotes.extract(a, doc, entities.extract(a, doc))
+    qs = _extract(text, "lt")
     assert _speaker(qs, "safe empty") == "Owen Petrakis"
 
 
