@@ -329,3 +329,10 @@ def test_a_month_is_never_a_lone_first_name():
     sp = _Speakers(art, d, ents)
     month = next(t for t in doc if t.text == "June" and t.i > 3)
     assert month.i not in sp.tok_ent  # the month is no mention of June Carter
+
+
+def test_a_name_with_a_slash_is_no_photo_credit():
+    qs = _extract('The band AC/DC cancelled its concert in Oslo on Friday. "The stage is not safe in this wind," '
+                  "AC/DC said in a statement.", "band")
+    (q,) = [q for q in qs if "stage is not safe" in q.text]
+    assert q.speaker.name == "AC/DC" and q.speaker.entity  # linked to the band's entity, not a bare name

@@ -16,6 +16,7 @@ from .roles import _Roles
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
+_CREDIT = re.compile(r"\w \w[\w.'-]*\s*/\s*\w")  # "Ann Lee/The Press", not "AC/DC" or "24/7"
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -38,7 +39,7 @@ class _Speakers(_Roles):
         self.d = d
         to_raw, to_text = offset_maps(article)
         self.to_raw = to_raw
-        entities = [e for e in entities if "/" not in e.name]  # photo credits ("Ann Lee/The Press")
+        entities = [e for e in entities if not _CREDIT.search(e.name)]  # photo credits ("Ann Lee/The Press")
         self.ents = {e.id: e for e in entities}
         self.tok_ent: dict[int, tuple[Entity, int, int]] = {}  # token -> (entity, text start, text end)
         for e in entities:
