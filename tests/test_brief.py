@@ -228,3 +228,14 @@ def test_different_years_for_when_a_thing_was_built_are_a_contradiction():
     assert [c.kind for c in out] == ["contradiction"] and {x.value for x in out[0].claims} == {1891.0, 1902.0}
     c = Doc("c", "Valley Radio").say("The stone bridge, built in 1891, fell into the river late on Monday.")
     assert _conflicts(*story(a, c)) == []
+
+
+def test_timeline_skips_the_start_of_a_counting_window():
+    from newsfuse import pipeline
+
+    text = ("The minister arrived in Kelvor on Friday, her third visit since January. "
+            "Talks have stalled since mid-August, officials said. It was the largest protest since March 2024.")
+    a = Article(id="tl", raw=text, text=text, published="2025-10-17")
+    an = pipeline.analyze([a])
+    assert {d.expression for d in an["tl"].dates} >= {"January", "March 2024"}  # found, just not events
+    assert [(e.date, e.expression) for e in timeline.build([a], an)] == [("2025-08-11", "mid-August"), ("2025-10-17", "Friday")]

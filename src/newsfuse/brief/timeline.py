@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -9,6 +10,11 @@ from .. import align as align_stage
 from ..model import Analysis, Article, TimelineEvent
 
 VAGUE_EXPRESSIONS = ("recent", "this week", "earlier this", "coming", "next few", "within", "soon", "lately", "the day before")
+# "his third visit since January", "the largest attack since 2022": a counting window, not an event
+_COUNT_SINCE = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
+    r"biggest|highest|lowest|longest|strongest|fastest|greatest|latest)\b[^.;:]{0,40}"
+    r"\bsince\s+(?:the\s+)?$", re.I)
 MERGE_COS = 0.55  # sentences on one date at least this similar are one event
 MAX_EVENTS = 40
 
@@ -33,6 +39,8 @@ def build(
                 continue  # a bare year dates nothing precisely enough for a timeline
             if d.granularity in ("range", "week") and any(v in d.expression.lower() for v in VAGUE_EXPRESSIONS):
                 continue
+            if _COUNT_SINCE.search(a.raw[max(0, d.start - 60) : d.start]):
+                continue  # when a count began, not an event the sentence reports
             s = align_stage.sentence_of(sents, d.start)
             if s is None or (d.date, s.index) in seen:
                 continue
