@@ -25,7 +25,7 @@ def _signature(doc) -> list[tuple]:
     ]
 
 
-def test_fast_pipeline_swaps_components(examples_dir):
+def test_fast_pipeline_swaps_components():
     names = nlp.load().pipe_names
     assert "newsfuse_attribute_ruler" in names and "newsfuse_lemmatizer" in names
     assert "attribute_ruler" not in names and "lemmatizer" not in names  # disabled, not run twice

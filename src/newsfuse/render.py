@@ -209,14 +209,13 @@ def to_markdown(b: Brief) -> str:
     outlets = sorted({a.outlet for a in b.articles if a.outlet})
     lines.append(f"*{len(b.articles)} articles" + (f" from {len(outlets)} outlets" if outlets else "") + "*")
     lines.append("")
-    if b.summary:
-        lines += ["## Summary", ""]
-        lines += [f"- {_md(s.text)} {cite(s.articles)}" for s in b.summary]
-        lines.append("")
-    if b.facts:
-        lines += ["## Corroborated facts", ""]
-        lines += [f"- **{f.support} sources** — {_md(f.text)} {cite(f.articles)}" for f in b.facts]
-        lines.append("")
+
+    def section(title: str, rows: list[str]) -> None:
+        if rows:
+            lines.extend([f"## {title}", "", *rows, ""])
+
+    section("Summary", [f"- {_md(s.text)} {cite(s.articles)}" for s in b.summary])
+    section("Corroborated facts", [f"- **{f.support} sources** — {_md(f.text)} {cite(f.articles)}" for f in b.facts])
     if b.conflicts:
         lines += ["## Conflicts", ""]
         for c in sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)):
@@ -237,18 +236,11 @@ def to_markdown(b: Brief) -> str:
         if rest > 0:
             lines.append(f"- … and {rest} more quotes reported by one outlet each")
         lines.append("")
-    if b.single_source:
-        lines += ["## Reported by one source only", ""]
-        lines += [f"- {_md(s.text)} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))]
-        lines.append("")
-    if b.timeline:
-        lines += ["## Timeline", ""]
-        lines += [f"- **{t.date}** {_md(t.text)} {cite(t.articles)}" for t in b.timeline]
-        lines.append("")
+    section("Reported by one source only",
+            [f"- {_md(s.text)} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))])
+    section("Timeline", [f"- **{t.date}** {_md(t.text)} {cite(t.articles)}" for t in b.timeline])
     if b.entities:
-        lines += ["## Who and what", ""]
-        lines.append(", ".join(f"{_md(e.name)} ({e.type}, {len(e.articles)})" for e in b.entities[:30]))
-        lines.append("")
+        section("Who and what", [", ".join(f"{_md(e.name)} ({e.type}, {len(e.articles)})" for e in b.entities[:30])])
     lines += ["## Sources", ""]
     for a in b.articles:
         dup = f" — copy of {a.duplicate_of}" if a.duplicate_of else ""

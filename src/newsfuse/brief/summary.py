@@ -195,11 +195,16 @@ def _predict(model: dict, X: np.ndarray) -> np.ndarray:
 
 
 
+def _titles(articles: list[Article]) -> list[str]:
+    """The articles' own headlines, then their bundle's, each once (what the title features compare with)."""
+    return list(dict.fromkeys(t for t in [*(a.title for a in articles),
+                                          *((a.meta.get("bundle") or {}).get("title") or "" for a in articles)] if t and t.strip()))
+
+
 def _story_matrix(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis],
                   p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, best similarity per article and the candidate similarity matrix (one embedding call)."""
-    titles = list(dict.fromkeys(t for t in [*(a.title for a in originals),
-                                            *((a.meta.get("bundle") or {}).get("title") or "" for a in originals)] if t and t.strip()))
+    titles = _titles(originals)
     emb = nlp.embed([c.text for c in cands] + titles)
     E, T = emb[: len(cands)], emb[len(cands):]
     sim = E @ E.T
@@ -212,8 +217,7 @@ def embed_candidates(articles: list[Article], analyses: dict[str, Analysis]) -> 
 
     `nlp.embed` memoises them, so a story's summary only looks vectors up; returns how many texts.
     """
-    titles = [t for a in articles for t in (a.title, (a.meta.get("bundle") or {}).get("title") or "") if t and t.strip()]
-    texts = [c.text for c in _candidates(articles, analyses, PARAMS)] + titles
+    texts = [c.text for c in _candidates(articles, analyses, PARAMS)] + _titles(articles)
     nlp.embed(texts)
     return len(texts)
 
