@@ -10,6 +10,7 @@ written as one array. tests/test_fastpipes.py checks both against the originals 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import numpy as np
 from spacy import symbols
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.lookups import Lookups
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.strings import StringStore
 from spacy.tokens import Doc
@@ -145,10 +147,17 @@ def _is_tag_rule(pattern: list[dict], attrs: dict, index: int) -> bool:
 
 
 class FastLemmatizer:
-    """A rule `Lemmatizer` memoised on (text, POS, morph), the only things its answer depends on."""
+    """A rule `Lemmatizer` memoised on (text, POS, morph), the only things its answer depends on.
+
+    spaCy keeps each POS's word index as a list (57k nouns) and tests `form in index` by scanning it;
+    a copy of the lemmatizer reads the same words from sets, so a memo miss costs microseconds.
+    """
 
     def __init__(self, lemmatizer: Lemmatizer) -> None:
-        self.lemmatizer = lemmatizer
+        self.lemmatizer = copy.copy(lemmatizer)
+        self.lemmatizer.lookups = _with_set_index(lemmatizer.lookups)
+        # the mode's method was bound to the original in __init__: bind it to the copy
+        self.lemmatizer.lemmatize = getattr(self.lemmatizer, f"{lemmatizer.mode}_lemmatize")
         self.memo: dict[tuple[int, int, int], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -169,6 +178,16 @@ class FastLemmatizer:
             lemmas[i] = hit
         doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(np.uint64))
         return doc
+
+
+def _with_set_index(lookups: Lookups) -> Lookups:
+    """The same tables, with each POS's `lemma_index` word list as a frozenset (same membership)."""
+    out = Lookups()
+    for name in lookups.tables:
+        table = out.add_table(name)
+        for key, value in lookups.get_table(name).items():
+            table[key] = frozenset(value) if name == "lemma_index" else value
+    return out
 
 
 @Language.factory(
