@@ -253,23 +253,24 @@ def verbatim(sent_text: str, cited: list[Article]) -> bool:
     return any(s in _norm(a.raw) for a in cited)
 
 
-_FOLD_MODELS: list[dict] = []
+_FOLD_MODELS: dict[int, list[dict]] = {}
 
 
-def fold_models() -> list[dict]:
+def fold_models(seed: int = 0) -> list[dict]:
     """The scorer retrained K times on dev without each fold (cached): dev figures are cross-validated."""
-    if not _FOLD_MODELS:
-        _FOLD_MODELS.extend(summary_train.fold_models(summary_train.all_rows("dev")))
-    return _FOLD_MODELS
+    if seed not in _FOLD_MODELS:
+        _FOLD_MODELS[seed] = summary_train.fold_models(summary_train.all_rows("dev"), seed=seed)
+    return _FOLD_MODELS[seed]
 
 
 def run(set_name: str, split: str, systems: list[str], *, clean: bool = True, cache_embeddings: bool = True,
-        options: dict | None = None, verbose: bool = False, cv: bool = True) -> dict:
+        options: dict | None = None, verbose: bool = False, cv: bool = True, fold_seed: int = 0) -> dict:
     """Scores of every system on one split: {system: (R1, R2, RLsum)}, plus newsfuse's checks and speed.
 
-    On dev (with `cv`) each story is summarised by the fold model that never saw it; test uses the shipped model."""
+    On dev (with `cv`) each story is summarised by the fold model that never saw it (folds by
+    `summary_train.fold_of` with `fold_seed`); test uses the shipped model."""
     shipped = summary_mod._model()
-    folds = fold_models() if cv and split == "dev" and shipped is not None and "newsfuse" in systems else None
+    folds = fold_models(fold_seed) if cv and split == "dev" and shipped is not None and "newsfuse" in systems else None
     from rouge_score import rouge_scorer
 
     _, budget = SETS[set_name]
@@ -292,7 +293,7 @@ def run(set_name: str, split: str, systems: list[str], *, clean: bool = True, ca
         for sysname in systems:
             if sysname == "newsfuse":
                 if folds:
-                    summary_mod.set_model(folds[summary_train.fold_of(str(rec["id"]))])
+                    summary_mod.set_model(folds[summary_train.fold_of(str(rec["id"]), seed=fold_seed)])
                 t0 = time.perf_counter()
                 summ = summary_mod.summarize(arts, analyses, max_words=budget, **opts) if arts else []
                 t_sum += time.perf_counter() - t0
@@ -340,17 +341,20 @@ def main() -> None:
     ap.add_argument("--speed", type=int, default=100, help="stories timed (uncached embeddings); 0 = skip")
     ap.add_argument("--write", action="store_true", help="write bench/results/summaries.md")
     ap.add_argument("--no-cv", action="store_true", help="dev with the shipped model (trained on dev: optimistic)")
+    ap.add_argument("--fold-seed", type=int, default=0,
+                    help="another cross-validation fold assignment for dev (0 = the default folds)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     rows = []
     speeds = {}
     for set_name in args.sets:
         for split in args.splits:
-            r = run(set_name, split, args.systems, clean=not args.raw, verbose=args.verbose, cv=not args.no_cv)
+            r = run(set_name, split, args.systems, clean=not args.raw, verbose=args.verbose, cv=not args.no_cv,
+                    fold_seed=args.fold_seed)
             f, c = r["verbatim"]
             for s, (r1, r2, rl) in r["scores"].items():
                 rows.append((set_name, split, s, r1, r2, rl))
-                print(f"{set_name:9} {split:4} {s:9} R1 {r1:5.1f}  R2 {r2:5.1f}  RLsum {rl:5.1f}", flush=True)
+                print(f"{set_name:9} {split:4} {s:9} R1 {r1:6.2f}  R2 {r2:6.2f}  RLsum {rl:6.2f}", flush=True)
             if "newsfuse" in args.systems:
                 print(f"{set_name:9} {split:4} verbatim {f}/{c} = {100 * f / max(c, 1):.1f} %", flush=True)
                 rows.append((set_name, split, "verbatim", f, c, None))
