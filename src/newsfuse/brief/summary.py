@@ -36,8 +36,8 @@ class Params:
     w_title: float = 0.5  # best cosine to an article or bundle title
     w_len: float = 0.3  # length prior: short sentences say little
     len_words: float = 12.0
-    mmr: float = 0.6  # penalty on the best similarity to an already chosen sentence
-    redundant: float = 0.62  # at or above this similarity to a chosen sentence: never both
+    mmr: float = 0.8  # penalty on the best similarity to an already chosen sentence
+    redundant: float = 0.64  # at or above this similarity to a chosen sentence: never both
     lex_mix: float = 0.5  # redundancy similarity = (1 - lex_mix) * embedding cosine + lex_mix * word cosine
     cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence
     trim_attribution: bool = False  # drop ", officials said." style endings
