@@ -48,7 +48,7 @@ def _speed_up(nlp: Language) -> Language:
     """
     from thinc.api import NumpyOps
 
-    from . import fastpipes
+    from . import fastner, fastpipes
 
     if os.environ.get("NEWSFUSE_STOCK_SPACY") == "1":
         return nlp
@@ -59,6 +59,8 @@ def _speed_up(nlp: Language) -> Language:
             for node in model.walk():
                 node.ops = ops
     fastpipes.install(nlp)
+    if fastner.enabled():
+        fastner.install(nlp)
     return nlp
 
 

@@ -1,0 +1,212 @@
+"""A fast NER head distilled from en_core_web_sm's NER: sets `doc.ents` from the shared tok2vec output.
+
+en_core_web_sm's NER runs its own tok2vec and a transition loop, about half of the whole parse
+(bench/results/speed.md). This head reads the vectors the tagger and parser already share
+(`Doc.tensor`): each token's window of five vectors goes through a one-hidden-layer network that
+scores the teacher's BILUO moves, and a constrained Viterbi pass over the uncertain stretches turns
+the scores into well-formed entities. The weights (`data/fastner.npz`) come from
+`python -m newsfuse.fastner_train`, trained on the teacher's output over unlabelled news text.
+`NEWSFUSE_FAST_NER=0` (or `NEWSFUSE_STOCK_SPACY=1`) keeps the teacher.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+HEAD_NAME = "newsfuse_ner"
+WEIGHTS = Path(__file__).resolve().parent / "data" / "fastner.npz"
+WINDOW = 2  # tokens each side whose vectors a token's features include
+SURE_OUTSIDE = 0.95  # a token this sure to be outside every entity bounds the Viterbi stretches
+
+
+def enabled() -> bool:
+    """Whether `nlp.load` should use this head instead of the teacher NER."""
+    return os.environ.get("NEWSFUSE_FAST_NER", "1") != "0" and WEIGHTS.exists()
+
+
+def window_features(tensor: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """Each token's vector concatenated with its neighbours' (zeros past the ends): (n, (2w+1)*d)."""
+    n, d = tensor.shape
+    padded = np.zeros((n + 2 * window, d), dtype=np.float32)
+    padded[window : window + n] = tensor
+    return np.concatenate([padded[k : k + n] for k in range(2 * window + 1)], axis=1)
+
+
+class _Moves:
+    """The BILUO move set and which moves may follow which (an entity is B I* L or U)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.outside = names.index("O")
+        kind = [n.split("-", 1)[0] for n in names]
+        label = [n.split("-", 1)[1] if "-" in n else "" for n in names]
+        self.label = label
+        # moves that close an entity (or stay outside): any B/U/O may follow them
+        self.closed = np.array([k in ("O", "L", "U") for k in kind])
+        self.opens = np.array([k in ("O", "B", "U") for k in kind])
+        index = {n: i for i, n in enumerate(names)}
+        # for each I-X / L-X move: the two moves it may follow (B-X, I-X)
+        inner = [i for i, k in enumerate(kind) if k in ("I", "L")]
+        self.inner = np.array(inner)
+        self.inner_prev = np.array([[index["B-" + label[i]], index["I-" + label[i]]] for i in inner])
+        self.kind = kind
+
+
+class FastNER:
+    """The pipeline component: `doc.tensor` in, `doc.ents` out."""
+
+    def __init__(self, weights: Path = WEIGHTS) -> None:
+        data = np.load(weights)
+        self.w1, self.b1 = data["w1"].astype(np.float32), data["b1"].astype(np.float32)
+        self.w2, self.b2 = data["w2"].astype(np.float32), data["b2"].astype(np.float32)
+        self.mean, self.scale = data["mean"].astype(np.float32), data["scale"].astype(np.float32)
+        self.moves = _Moves([str(m) for m in data["moves"]])
+        self.features = [str(f) for f in data["features"]] if "features" in data else ["tensor"]
+        self.window = int(data["window"]) if "window" in data else WINDOW
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Log-probabilities of each move per token, (n, moves), from the per-token inputs (n, d)."""
+        x = (window_features(x, self.window) - self.mean) / self.scale
+        h = np.maximum(x @ self.w1 + self.b1, 0.0)
+        logits = h @ self.w2 + self.b2
+        logits -= logits.max(axis=1, keepdims=True)
+        return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+
+    def bind(self, teacher_ner) -> None:
+        """Take the teacher's tok2vec layers whose outputs the weights read (see `_inputs`)."""
+        t2v = teacher_ner.model.get_ref("tok2vec")
+        inner = next(node for node in t2v.walk() if "embed" in node.ref_names)
+        self._t2v = t2v
+        self._embed = inner.get_ref("embed")
+        self._residuals = inner.get_ref("encode").layers[0].layers
+
+    def _inputs(self, docs: list[Doc]) -> list[np.ndarray]:
+        """Per doc, the per-token vectors the weights were trained on, side by side.
+
+        `tensor` is the shared tok2vec output; `ner_embed` the teacher's embedding layer (no context);
+        `ner_encK` that after K of the teacher's four convolution layers; `ner_vec` its whole tok2vec.
+        """
+        cols: dict[str, list[np.ndarray]] = {"tensor": [np.asarray(d.tensor, dtype=np.float32) for d in docs]}
+        depth = max((int(f[7:]) for f in self.features if f.startswith("ner_enc")), default=-1)
+        if "ner_embed" in self.features or depth >= 0:
+            x = [np.asarray(a, dtype=np.float32) for a in self._embed.predict(docs)]
+            cols["ner_embed"] = x
+            for k in range(depth):
+                x = [self._residuals[k].predict(a.copy()) for a in x]  # the layers write into their input
+                cols[f"ner_enc{k + 1}"] = x
+        if "ner_vec" in self.features:
+            cols["ner_vec"] = [np.asarray(self._t2v.predict([d]), dtype=np.float32) for d in docs]
+        return [np.concatenate(parts, axis=1) for parts in zip(*(cols[f] for f in self.features))]
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs, batch_size: int = 64):
+        """Set entities on each Doc, computing the teacher-layer inputs a batch at a time."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._annotate(batch)
+                batch = []
+        if batch:
+            yield from self._annotate(batch)
+
+    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+        live = [d for d in docs if len(d) and d.tensor is not None and d.tensor.shape[0] == len(d)]
+        for doc, x in zip(live, self._inputs(live) if live else []):
+            space = np.fromiter((t.is_space for t in doc), dtype=bool, count=len(doc))
+            found = self.entities(x, space)
+            doc.set_ents([Span(doc, s, e, label=label) for s, e, label in found], default="outside")
+        return docs
+
+    def entities(self, x: np.ndarray, space: np.ndarray | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, label) token spans from one text's per-token inputs; `space` marks whitespace tokens."""
+        logp = self.scores(x)
+        out = self.moves.outside
+        if space is not None and space.any():  # spaCy's NER never puts whitespace inside an entity
+            logp[space] = -1e9
+            logp[space, out] = 0.0
+        sure = logp[:, out] >= np.log(SURE_OUTSIDE)
+        found: list[tuple[int, int, str]] = []
+        i, n = 0, len(logp)
+        while i < n:
+            if sure[i]:
+                i += 1
+                continue
+            j = i
+            while j < n and not sure[j]:
+                j += 1
+            found += self._decode(logp, i, j)
+            i = j
+        return found
+
+    def _decode(self, logp: np.ndarray, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Best well-formed move sequence over tokens [start, end), outside on both sides."""
+        m = self.moves
+        neg = -1e18
+        score = np.where(m.opens, logp[start], neg)
+        back = []
+        for t in range(start + 1, end):
+            best_closed = np.where(m.closed, score, neg)
+            k = int(best_closed.argmax())
+            prev = np.full(len(score), k)
+            new = np.where(m.opens, best_closed[k], neg)
+            pair = score[m.inner_prev]  # (inner moves, 2)
+            which = pair.argmax(axis=1)
+            new[m.inner] = pair[np.arange(len(which)), which]
+            prev[m.inner] = m.inner_prev[np.arange(len(which)), which]
+            score = new + logp[t]
+            back.append(prev)
+        last = int(np.where(m.closed, score, neg).argmax())
+        path = [last]
+        for prev in reversed(back):
+            path.append(int(prev[path[-1]]))
+        path.reverse()
+        spans, open_at = [], None
+        for offset, move in enumerate(path):
+            kind, tok = m.kind[move], start + offset
+            if kind == "B":
+                open_at = tok
+            elif kind == "L" and open_at is not None:
+                spans.append((open_at, tok + 1, m.label[move]))
+                open_at = None
+            elif kind == "U":
+                spans.append((tok, tok + 1, m.label[move]))
+        return spans
+
+
+@Language.factory(
+    HEAD_NAME,
+    requires=["doc.tensor"],
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+)
+def make_fast_ner(nlp: Language, name: str) -> FastNER:
+    """The distilled NER head as a spaCy component."""
+    return _head()
+
+
+@functools.lru_cache(maxsize=1)
+def _head() -> FastNER:
+    return FastNER()
+
+
+def install(nlp: Language) -> None:
+    """Swap the teacher NER for the head: the teacher stays in the pipeline, disabled."""
+    if "ner" not in nlp.pipe_names or HEAD_NAME in nlp.pipe_names:
+        return
+    teacher = nlp.get_pipe("ner")
+    if list(teacher.move_names) != _head().moves.names:
+        return  # weights distilled from a different NER: keep the teacher
+    try:
+        _head().bind(teacher)
+    except (KeyError, StopIteration, IndexError, AttributeError):
+        return  # a teacher built differently from en_core_web_sm: keep it
+    nlp.add_pipe(HEAD_NAME, after="ner")
+    nlp.disable_pipe("ner")

@@ -1,0 +1,66 @@
+"""The distilled NER head: it replaces the teacher, finds the entities the teacher finds, and decodes
+only well-formed entities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import spacy
+
+from newsfuse import fastner, nlp
+
+TEXT = (
+    "Governor Elena Markovic told reporters in Lviv on Tuesday that the European Commission had pledged "
+    "$2.4 billion. \"We will rebuild every bridge,\" Markovic said, adding that the World Bank would send "
+    "engineers next month. Mayor Tomas Herrera of Velykodar said about 1,200 people had left the city."
+)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    model = nlp.load()
+    if fastner.HEAD_NAME not in model.pipe_names:
+        pytest.skip("the distilled head is switched off (NEWSFUSE_FAST_NER=0 or NEWSFUSE_STOCK_SPACY=1)")
+    return model
+
+
+def test_head_replaces_the_teacher(pipeline):
+    assert "ner" not in pipeline.pipe_names  # disabled, not run twice
+    assert pipeline.pipe_names[-1] == fastner.HEAD_NAME
+
+
+def test_head_finds_the_people_places_and_figures(pipeline):
+    ents = {(e.text, e.label_) for e in pipeline(TEXT).ents}
+    for expected in [("Elena Markovic", "PERSON"), ("Lviv", "GPE"), ("Tuesday", "DATE"),
+                     ("the European Commission", "ORG"), ("$2.4 billion", "MONEY"), ("Tomas Herrera", "PERSON"),
+                     ("about 1,200", "CARDINAL")]:
+        assert expected in ents, (expected, sorted(ents))
+
+
+def test_head_agrees_with_the_teacher_on_the_example_corpus(pipeline, examples_dir):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(examples_dir.glob("*"))]
+    teacher = next(spacy.load(name) for name in nlp.SPACY_MODELS if spacy.util.is_package(name))
+    gold = {(i, e.start, e.end, e.label_) for i, d in enumerate(teacher.pipe(texts)) for e in d.ents}
+    pred = {(i, e.start, e.end, e.label_) for i, d in enumerate(pipeline.pipe(texts)) for e in d.ents}
+    people = {g for g in gold if g[3] == "PERSON"}
+    assert len(gold) > 100
+    assert 2 * len(gold & pred) / (len(gold) + len(pred)) >= 0.85
+    assert len(people & pred) / len(people) >= 0.85
+
+
+def test_decoder_repairs_ill_formed_move_sequences():
+    head = fastner.FastNER()
+    names = head.moves.names
+    # per token, the best move alone would read "I-PERSON L-PERSON O U-GPE I-ORG": no entity may open with I
+    best = ["I-PERSON", "L-PERSON", "O", "U-GPE", "I-ORG"]
+    logp = np.full((len(best), len(names)), np.log(1e-4))
+    for t, move in enumerate(best):
+        logp[t, names.index(move)] = np.log(0.6)
+    logp[0, names.index("B-PERSON")] = np.log(0.3)
+    logp[4, names.index("U-ORG")] = np.log(0.2)
+    assert head._decode(logp, 0, len(best)) == [(0, 2, "PERSON"), (3, 4, "GPE"), (4, 5, "ORG")]
+
+
+def test_whitespace_is_never_inside_an_entity(pipeline):
+    doc = pipeline("Officials in Kyiv said.\n\n   Oleksandr Petrenko, a spokesman, confirmed it.")
+    assert all(not t.is_space for e in doc.ents for t in e)
