@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -63,17 +64,21 @@ class FastNER:
 
     def __init__(self, weights: Path = WEIGHTS) -> None:
         data = np.load(weights)
-        self.w1, self.b1 = data["w1"].astype(np.float32), data["b1"].astype(np.float32)
+        w1, b1 = data["w1"].astype(np.float32), data["b1"].astype(np.float32)
+        mean, scale = data["mean"].astype(np.float32), data["scale"].astype(np.float32)
+        # the inputs' standardisation folded into the first layer: (x - mean) / scale @ w1 + b1
+        self.w1 = np.ascontiguousarray(w1 / scale[:, None])
+        self.b1 = b1 - (mean / scale) @ w1
         self.w2, self.b2 = data["w2"].astype(np.float32), data["b2"].astype(np.float32)
-        self.mean, self.scale = data["mean"].astype(np.float32), data["scale"].astype(np.float32)
         self.moves = _Moves([str(m) for m in data["moves"]])
         self.features = [str(f) for f in data["features"]] if "features" in data else ["tensor"]
         self.window = int(data["window"]) if "window" in data else WINDOW
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         """Log-probabilities of each move per token, (n, moves), from the per-token inputs (n, d)."""
-        x = (window_features(x, self.window) - self.mean) / self.scale
-        h = np.maximum(x @ self.w1 + self.b1, 0.0)
+        h = window_features(x, self.window) @ self.w1
+        h += self.b1
+        np.maximum(h, 0.0, out=h)
         logits = h @ self.w2 + self.b2
         logits -= logits.max(axis=1, keepdims=True)
         return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
@@ -121,7 +126,7 @@ class FastNER:
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
         live = [d for d in docs if len(d) and d.tensor is not None and d.tensor.shape[0] == len(d)]
         for doc, x in zip(live, self._inputs(live) if live else []):
-            space = np.fromiter((t.is_space for t in doc), dtype=bool, count=len(doc))
+            space = doc.to_array([IS_SPACE]).astype(bool).ravel()
             found = self.entities(x, space)
             doc.set_ents([Span(doc, s, e, label=label) for s, e, label in found], default="outside")
         return docs

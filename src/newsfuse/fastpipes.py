@@ -110,15 +110,24 @@ class FastAttributeRuler:
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         """(rule index, match key, start, end) of every exception match, in the ruler's order."""
-        cols = doc.to_array([LOWER, TAG, DEP, IS_SPACE]).T.tolist()
+        arr = doc.to_array([LOWER, TAG, DEP, IS_SPACE])
+        cols = arr.T.tolist()
         n = len(doc)
+        starts: dict[int, list] = defaultdict(list)  # position -> rules whose first token may match there
+        for a, table in enumerate(self.index):
+            if table:
+                keys = np.fromiter(table, dtype=arr.dtype, count=len(table))
+                for pos in np.flatnonzero(np.isin(arr[:, a], keys)).tolist():
+                    starts[pos] += table[cols[a][pos]]
+        for entry in self.anywhere:  # first token tested once per distinct value, not at every position
+            ok = np.ones(n, dtype=bool)
+            for a, check in entry[2][0]:
+                values, inverse = np.unique(arr[:, a], return_inverse=True)
+                ok &= np.array([check(v) for v in values.tolist()], dtype=bool)[inverse.ravel()]
+            for pos in np.flatnonzero(ok).tolist():
+                starts[pos].append(entry)
         found = set()
-        for pos in range(n):
-            cands = self.anywhere
-            for table, col in zip(self.index, cols):
-                hit = table.get(col[pos])
-                if hit:
-                    cands = cands + hit
+        for pos, cands in starts.items():
             for i, key, preds in cands:
                 end = pos + len(preds)
                 if end <= n and all(check(cols[a][pos + j]) for j, tp in enumerate(preds) for a, check in tp):
