@@ -96,8 +96,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--write", action="store_true")
-    ap.add_argument("--docs", default="/tmp/newsfuse-ggt-dev.spacy", help="DocBin cache of the parsed dev texts")
+    ap.add_argument("--docs", default=None, help="DocBin cache of the parsed dev texts (default: one per pipeline)")
     args = ap.parse_args()
+    # the cache is per pipeline: the teacher NER and the distilled head give different entities
+    args.docs = args.docs or f"/tmp/newsfuse-ggt-dev-{'-'.join(nlp.load().pipe_names)}.spacy"
     rows = {json.loads(line)["id"]: json.loads(line) for line in open(DATA / "ggt_quotes.jsonl", encoding="utf-8")}
     dev = [rows[i] for i in json.load(open(DATA / "split.json"))["dev"]]
     arts = examples(dev, load_docs(dev, args.docs))
