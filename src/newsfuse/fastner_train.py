@@ -1,9 +1,11 @@
 """Distil en_core_web_sm's NER into `fastner`'s small head (`newsfuse/data/fastner.npz`).
 
-The teacher is the full spaCy pipeline; the student reads only the shared tok2vec output (`Doc.tensor`),
+The teacher is the full spaCy pipeline; the student reads the shared tok2vec output (`Doc.tensor`) and the
+teacher's own embedding after two of its four convolution layers (skipping the rest and the transition loop),
 so it needs no labelled data: the teacher's BILUO tags on unlabelled news text are the targets.
-Training text is read from ../shared/data at training time (ECB+, NewsCluster, AllSides dev and the
-Multi-News dev articles the speed bench does not use); the model file holds weights, never text.
+Variants and their scores: bench/results/fastner.md.
+Training text is read from ../shared/data at training time (ECB+, NewsCluster, AllSides dev, the AEB gold
+article bodies and the Multi-News dev articles the speed bench does not use); the file holds weights, never text.
 The GGT quote set and the first Multi-News dev articles are held out for `eval`.
 
     .venv/bin/python -m newsfuse.fastner_train collect   # teacher-label the corpora (cached)
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("step", choices=["collect", "fit", "eval"])
     ap.add_argument("--max-tokens", type=int, default=1_500_000)
-    ap.add_argument("--features", default="tensor,ner_embed", help="per-token inputs, comma-separated")
+    ap.add_argument("--features", default="tensor,ner_enc2", help="per-token inputs, comma-separated")
     ap.add_argument("--window", type=int, default=WINDOW)
     ap.add_argument("--dropout", type=float, default=0.0)
     ap.add_argument("--hidden", type=int, default=HIDDEN)
