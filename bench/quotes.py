@@ -204,7 +204,7 @@ def write(results: dict) -> None:
         "",
         "Entities (and so speaker candidates) come from `newsfuse.fastner`, a head distilled from",
         "en_core_web_sm's NER (entity F1 0.908 against the teacher on held-out text; see",
-        "bench/results/speed.md). The speaker scorer's weights were fitted with the teacher's entities and",
+        "bench/results/fastner.md). The speaker scorer's weights were fitted with the teacher's entities and",
         "were not refitted.",
         "",
         "Goal (dev speaker accuracy >= 0.90 with quote F1 >= 0.88): met on dev, 0.919 cross-validated, F1 0.894.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import spacy
+import spacy.tokens
 
 from newsfuse import fastner, nlp
 
@@ -61,6 +62,37 @@ def test_decoder_repairs_ill_formed_move_sequences():
     assert head._decode(logp, 0, len(best)) == [(0, 2, "PERSON"), (3, 4, "GPE"), (4, 5, "ORG")]
 
 
-def test_whitespace_is_never_inside_an_entity(pipeline):
-    doc = pipeline("Officials in Kyiv said.\n\n   Oleksandr Petrenko, a spokesman, confirmed it.")
-    assert all(not t.is_space for e in doc.ents for t in e)
+def test_whitespace_never_opens_or_closes_an_entity(monkeypatch):
+    head = fastner.FastNER()
+    names = head.moves.names
+    logp = np.full((3, len(names)), np.log(1e-4), dtype=np.float32)
+    logp[:, names.index("O")] = np.log(0.3)
+    logp[1, names.index("U-GPE")] = np.log(0.7)  # the middle token, a line break, looks like a place
+    monkeypatch.setattr(head, "scores", lambda x: logp.copy())
+    x = np.zeros((3, 4), dtype=np.float32)
+    assert head.entities(x) == [(1, 2, "GPE")]
+    assert head.entities(x, np.array([False, True, False])) == []
+
+
+def test_long_texts_are_scored_in_blocks_with_the_same_result(monkeypatch):
+    head = fastner.FastNER()
+    x = np.random.default_rng(0).normal(size=(300, head.w1.shape[0] // (2 * head.window + 1))).astype(np.float32)
+    whole = head.scores(x)
+    monkeypatch.setattr(fastner, "BLOCK", 64)
+    assert np.allclose(head.scores(x), whole, atol=1e-4)
+
+
+def test_head_refuses_a_teacher_it_was_not_distilled_from(pipeline):
+    head = fastner.FastNER()
+    head.teacher = "0" * 16
+    with pytest.raises(ValueError):
+        head.bind(pipeline.get_pipe("ner"))
+
+
+def test_entities_set_before_the_head_are_kept(pipeline):
+    with pipeline.select_pipes(disable=[fastner.HEAD_NAME]):
+        doc = pipeline(TEXT)
+    doc.ents = [spacy.tokens.Span(doc, 1, 3, label="ORG")]  # "Elena Markovic", forced by a rule
+    doc = pipeline.get_pipe(fastner.HEAD_NAME)(doc)
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("Elena Markovic", "ORG") in ents and ("Lviv", "GPE") in ents

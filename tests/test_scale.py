@@ -217,3 +217,15 @@ def test_scheduler_from_environment(serial: dict[str, Analysis], monkeypatch: py
         got = scale.analyze_distributed(make_articles(), 2, cache=False)
         assert cluster.scheduler.clients.keys() - {"fire-and-forget"} == set()  # our client was closed
     assert to_dict(got) == to_dict(serial)
+
+
+def test_cache_key_changes_with_the_ner_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the distilled head and the teacher NER give different entities: their analyses must not be shared
+    monkeypatch.delenv("NEWSFUSE_FAST_NER", raising=False)
+    scale.stage_fingerprint.cache_clear()
+    head = scale.stage_fingerprint()
+    monkeypatch.setenv("NEWSFUSE_FAST_NER", "0")
+    scale.stage_fingerprint.cache_clear()
+    teacher = scale.stage_fingerprint()
+    scale.stage_fingerprint.cache_clear()
+    assert head != teacher

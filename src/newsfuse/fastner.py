@@ -1,17 +1,19 @@
-"""A fast NER head distilled from en_core_web_sm's NER: sets `doc.ents` from the shared tok2vec output.
+"""A fast NER head distilled from en_core_web_sm's NER: sets `doc.ents` without the teacher's transition loop.
 
 en_core_web_sm's NER runs its own tok2vec and a transition loop, about half of the whole parse
 (bench/results/speed.md). This head reads the vectors the tagger and parser already share
-(`Doc.tensor`): each token's window of five vectors goes through a one-hidden-layer network that
-scores the teacher's BILUO moves, and a constrained Viterbi pass over the uncertain stretches turns
-the scores into well-formed entities. The weights (`data/fastner.npz`) come from
-`python -m newsfuse.fastner_train`, trained on the teacher's output over unlabelled news text.
-`NEWSFUSE_FAST_NER=0` (or `NEWSFUSE_STOCK_SPACY=1`) keeps the teacher.
+(`Doc.tensor`) and the teacher's own embedding after the first two of its four convolution layers:
+each token's window of five such vectors goes through a one-hidden-layer network that scores the
+teacher's BILUO moves, and a constrained Viterbi pass over the uncertain stretches turns the scores
+into well-formed entities. The weights (`data/fastner.npz`) come from `python -m newsfuse.fastner_train`,
+trained on the teacher's output over unlabelled news text; agreement with the teacher is in
+bench/results/fastner.md. `NEWSFUSE_FAST_NER=0` (or `NEWSFUSE_STOCK_SPACY=1`) keeps the teacher.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from pathlib import Path
 
@@ -24,6 +26,7 @@ HEAD_NAME = "newsfuse_ner"
 WEIGHTS = Path(__file__).resolve().parent / "data" / "fastner.npz"
 WINDOW = 2  # tokens each side whose vectors a token's features include
 SURE_OUTSIDE = 0.95  # a token this sure to be outside every entity bounds the Viterbi stretches
+BLOCK = 4096  # tokens scored at once, so a very long text never builds one huge feature matrix
 
 
 def enabled() -> bool:
@@ -51,6 +54,7 @@ class _Moves:
         # moves that close an entity (or stay outside): any B/U/O may follow them
         self.closed = np.array([k in ("O", "L", "U") for k in kind])
         self.opens = np.array([k in ("O", "B", "U") for k in kind])
+        self.edge = np.flatnonzero([k in ("B", "L", "U") for k in kind])  # moves that start or end an entity
         index = {n: i for i, n in enumerate(names)}
         # for each I-X / L-X move: the two moves it may follow (B-X, I-X)
         inner = [i for i, k in enumerate(kind) if k in ("I", "L")]
@@ -60,10 +64,12 @@ class _Moves:
 
 
 class FastNER:
-    """The pipeline component: `doc.tensor` in, `doc.ents` out."""
+    """The pipeline component: `doc.tensor` (and the teacher's first layers) in, `doc.ents` out."""
 
-    def __init__(self, weights: Path = WEIGHTS) -> None:
-        data = np.load(weights)
+    def __init__(self, weights: Path = WEIGHTS, nlp: Language | None = None) -> None:
+        self._nlp = nlp  # whose disabled `ner` is the teacher, bound on first use (after its weights load)
+        self._bound = False
+        data = _load(weights)
         w1, b1 = data["w1"].astype(np.float32), data["b1"].astype(np.float32)
         mean, scale = data["mean"].astype(np.float32), data["scale"].astype(np.float32)
         # the inputs' standardisation folded into the first layer: (x - mean) / scale @ w1 + b1
@@ -73,23 +79,35 @@ class FastNER:
         self.moves = _Moves([str(m) for m in data["moves"]])
         self.features = [str(f) for f in data["features"]] if "features" in data else ["tensor"]
         self.window = int(data["window"]) if "window" in data else WINDOW
+        self.teacher = str(data["teacher"]) if "teacher" in data else ""
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         """Log-probabilities of each move per token, (n, moves), from the per-token inputs (n, d)."""
-        h = window_features(x, self.window) @ self.w1
-        h += self.b1
-        np.maximum(h, 0.0, out=h)
-        logits = h @ self.w2 + self.b2
-        logits -= logits.max(axis=1, keepdims=True)
-        return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        n, w = len(x), self.window
+        out = np.empty((n, len(self.moves.names)), dtype=np.float32)
+        for a in range(0, n, BLOCK):
+            b = min(n, a + BLOCK)
+            lo, hi = max(0, a - w), min(n, b + w)  # the block's window reaches w tokens past each end
+            h = window_features(x[lo:hi], w)[a - lo : a - lo + (b - a)] @ self.w1
+            h += self.b1
+            np.maximum(h, 0.0, out=h)
+            out[a:b] = h @ self.w2 + self.b2
+        out -= out.max(axis=1, keepdims=True)
+        return out - np.log(np.exp(out).sum(axis=1, keepdims=True))
 
     def bind(self, teacher_ner) -> None:
-        """Take the teacher's tok2vec layers whose outputs the weights read (see `_inputs`)."""
+        """Take the teacher's tok2vec layers whose outputs the weights read (see `_inputs`).
+
+        Raises ValueError when the teacher is not the one the weights were distilled from.
+        """
         t2v = teacher_ner.model.get_ref("tok2vec")
         inner = next(node for node in t2v.walk() if "embed" in node.ref_names)
+        if list(teacher_ner.move_names) != self.moves.names or teacher_fingerprint(teacher_ner) != self.teacher:
+            raise ValueError("the weights were distilled from a different NER")
         self._t2v = t2v
         self._embed = inner.get_ref("embed")
         self._residuals = inner.get_ref("encode").layers[0].layers
+        self._bound = True
 
     def _inputs(self, docs: list[Doc]) -> list[np.ndarray]:
         """Per doc, the per-token vectors the weights were trained on, side by side.
@@ -103,7 +121,7 @@ class FastNER:
             x = [np.asarray(a, dtype=np.float32) for a in self._embed.predict(docs)]
             cols["ner_embed"] = x
             for k in range(depth):
-                x = [self._residuals[k].predict(a.copy()) for a in x]  # the layers write into their input
+                x = [self._residuals[k].predict(a.copy()) for a in x]  # copies keep the layer inputs intact
                 cols[f"ner_enc{k + 1}"] = x
         if "ner_vec" in self.features:
             cols["ner_vec"] = [np.asarray(self._t2v.predict([d]), dtype=np.float32) for d in docs]
@@ -124,20 +142,30 @@ class FastNER:
             yield from self._annotate(batch)
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
-        live = [d for d in docs if len(d) and d.tensor is not None and d.tensor.shape[0] == len(d)]
+        if not self._bound:
+            if self._nlp is None or "ner" not in self._nlp.component_names:
+                raise ValueError(f"{HEAD_NAME} needs the teacher `ner` component in its pipeline")
+            self.bind(self._nlp.get_pipe("ner"))
+        for doc in docs:
+            if len(doc) and (doc.tensor is None or doc.tensor.shape[0] != len(doc)):
+                raise ValueError(f"{HEAD_NAME} needs the tok2vec output (Doc.tensor); is tok2vec disabled?")
+        live = [d for d in docs if len(d)]
         for doc, x in zip(live, self._inputs(live) if live else []):
             space = doc.to_array([IS_SPACE]).astype(bool).ravel()
-            found = self.entities(x, space)
-            doc.set_ents([Span(doc, s, e, label=label) for s, e, label in found], default="outside")
+            found = [Span(doc, s, e, label=label) for s, e, label in self.entities(x, space)]
+            preset = list(doc.ents)  # entities set before the head (an entity ruler) win, as with the teacher
+            if preset:
+                taken = {i for e in preset for i in range(e.start, e.end)}
+                found = preset + [e for e in found if taken.isdisjoint(range(e.start, e.end))]
+            doc.set_ents(found, default="outside")
         return docs
 
     def entities(self, x: np.ndarray, space: np.ndarray | None = None) -> list[tuple[int, int, str]]:
         """(start, end, label) token spans from one text's per-token inputs; `space` marks whitespace tokens."""
         logp = self.scores(x)
         out = self.moves.outside
-        if space is not None and space.any():  # spaCy's NER never puts whitespace inside an entity
-            logp[space] = -1e9
-            logp[space, out] = 0.0
+        if space is not None and space.any():  # like the teacher: whitespace never opens or closes an entity
+            logp[np.ix_(space, self.moves.edge)] = -1e9
         sure = logp[:, out] >= np.log(SURE_OUTSIDE)
         found: list[tuple[int, int, str]] = []
         i, n = 0, len(logp)
@@ -187,31 +215,44 @@ class FastNER:
         return spans
 
 
+def teacher_fingerprint(teacher_ner) -> str:
+    """A hash of the teacher's embedding and convolution weights: the head only fits the NER it came from."""
+    h = hashlib.sha1()
+    t2v = teacher_ner.model.get_ref("tok2vec")
+    inner = next(node for node in t2v.walk() if "embed" in node.ref_names)
+    for node in inner.walk():
+        for name in sorted(node.param_names):
+            if node.has_param(name):
+                h.update(np.ascontiguousarray(node.get_param(name), dtype=np.float32).tobytes())
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4)
+def _load(weights: Path) -> dict[str, np.ndarray]:
+    """The weight file's arrays, read once per process (each pipeline builds its own head from them)."""
+    with np.load(weights) as data:
+        return {k: data[k] for k in data.files}
+
+
 @Language.factory(
     HEAD_NAME,
     requires=["doc.tensor"],
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
 )
 def make_fast_ner(nlp: Language, name: str) -> FastNER:
-    """The distilled NER head as a spaCy component."""
-    return _head()
+    """The distilled NER head as a spaCy component, reading this pipeline's (disabled) teacher `ner`."""
+    return FastNER(nlp=nlp)
 
 
-@functools.lru_cache(maxsize=1)
-def _head() -> FastNER:
-    return FastNER()
-
-
-def install(nlp: Language) -> None:
-    """Swap the teacher NER for the head: the teacher stays in the pipeline, disabled."""
+def install(nlp: Language) -> bool:
+    """Swap the teacher NER for the head (the teacher stays in the pipeline, disabled); False if it does not fit."""
     if "ner" not in nlp.pipe_names or HEAD_NAME in nlp.pipe_names:
-        return
-    teacher = nlp.get_pipe("ner")
-    if list(teacher.move_names) != _head().moves.names:
-        return  # weights distilled from a different NER: keep the teacher
+        return False
+    head = nlp.add_pipe(HEAD_NAME, after="ner")
     try:
-        _head().bind(teacher)
-    except (KeyError, StopIteration, IndexError, AttributeError):
-        return  # a teacher built differently from en_core_web_sm: keep it
-    nlp.add_pipe(HEAD_NAME, after="ner")
+        head.bind(nlp.get_pipe("ner"))
+    except (ValueError, KeyError, StopIteration, IndexError, AttributeError):
+        nlp.remove_pipe(HEAD_NAME)
+        return False  # another NER than the one distilled, or one built differently: keep the teacher
     nlp.disable_pipe("ner")
+    return True

@@ -69,8 +69,10 @@ def collect(which: str, max_tokens: int) -> Path:
     """Teacher-label texts: per token the shared tok2vec vector (float16) and the teacher's move id."""
     from spacy.training import offsets_to_biluo_tags as biluo_tags_from_offsets
 
+    from spacy.attrs import IS_SPACE
+
     from . import nlp
-    from .fastner import HEAD_NAME
+    from .fastner import HEAD_NAME, teacher_fingerprint
 
     spacy_nlp = nlp.load()
     if HEAD_NAME in spacy_nlp.pipe_names:
@@ -81,13 +83,14 @@ def collect(which: str, max_tokens: int) -> Path:
     t2v = spacy_nlp.get_pipe("ner").model.get_ref("tok2vec")
     inner = next(node for node in t2v.walk() if "embed" in node.ref_names)
     embed, residuals = inner.get_ref("embed"), inner.get_ref("encode").layers[0].layers
-    vecs, tags, doc_lens, ner_vecs, ner_embeds, enc1, enc2 = [], [], [], [], [], [], []
+    vecs, tags, doc_lens, ner_vecs, ner_embeds, enc1, enc2, spaces = [], [], [], [], [], [], [], []
     n_tok, t0 = 0, time.time()
     for doc in spacy_nlp.pipe(texts, batch_size=64):
         ner_vecs.append(t2v.predict([doc]).astype(np.float16))
         x = embed.predict([doc])[0]
         ner_embeds.append(x.astype(np.float16))
-        x = residuals[0].predict(x.copy())  # the layers write into their input
+        spaces.append(doc.to_array([IS_SPACE]).astype(bool).ravel())
+        x = residuals[0].predict(x.copy())
         enc1.append(x.astype(np.float16))
         enc2.append(residuals[1].predict(x.copy()).astype(np.float16))
         ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
@@ -104,7 +107,8 @@ def collect(which: str, max_tokens: int) -> Path:
     path = CACHE / f"{which}.npz"
     np.savez(path, vecs=np.concatenate(vecs), tags=np.concatenate(tags), lens=np.array(doc_lens),
              moves=np.array(moves), ner_vecs=np.concatenate(ner_vecs), ner_embeds=np.concatenate(ner_embeds),
-             ner_enc1=np.concatenate(enc1), ner_enc2=np.concatenate(enc2))
+             ner_enc1=np.concatenate(enc1), ner_enc2=np.concatenate(enc2), space=np.concatenate(spaces),
+             teacher=np.array(teacher_fingerprint(spacy_nlp.get_pipe("ner"))))
     print(f"{which}: {len(doc_lens)} docs, {n_tok} tokens -> {path}", file=sys.stderr)
     return path
 
@@ -147,6 +151,7 @@ def fit(out: Path, features: list[str], *, window: int = WINDOW, hidden: int = H
         dropout: float = 0.0, seed: int = 0) -> None:
     """Train the head on the teacher's tags (cross-entropy, Adam) and write the weights."""
     padded, rows, tags, moves, _ = _windows(CACHE / "train.npz", features, window)
+    data_teacher = np.load(CACHE / "train.npz")["teacher"]  # the head only binds to this teacher
     rng = np.random.default_rng(seed)
     sample = _batch(padded, rng.choice(rows, size=min(len(rows), 50_000), replace=False), window)
     mean, scale = sample.mean(0), sample.std(0) + 1e-3
@@ -192,7 +197,7 @@ def fit(out: Path, features: list[str], *, window: int = WINDOW, hidden: int = H
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out, mean=mean.astype(np.float16), scale=scale.astype(np.float16), moves=np.array(moves),
-        features=np.array(features), window=np.array(window),
+        features=np.array(features), window=np.array(window), teacher=data_teacher,
         **{n: v.astype(np.float16) for n, v in params.items()},
     )
     print(f"wrote {out} ({out.stat().st_size // 1024} KB)", file=sys.stderr)
@@ -206,12 +211,13 @@ def evaluate(weights: Path) -> dict[str, tuple[float, float, float]]:
     data = np.load(CACHE / "heldout.npz")
     vecs = np.concatenate([data[_ARRAYS[f]] for f in head.features], axis=1)
     tags, lens = data["tags"], data["lens"]
+    space = data["space"] if "space" in data else np.zeros(len(tags), dtype=bool)
     names = [str(m) for m in data["moves"]]
     gold, pred = set(), set()
     src = 0
     for doc_i, n in enumerate(lens):
         tensor = vecs[src : src + n].astype(np.float32)
-        for s, e, label in head.entities(tensor):
+        for s, e, label in head.entities(tensor, space[src : src + n]):
             pred.add((doc_i, s, e, label))
         open_at = None
         for t in range(n):

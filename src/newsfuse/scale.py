@@ -47,7 +47,8 @@ STAGE_VERSION = "analyze-1"  # bump when the meaning of an Analysis changes with
 CHUNK_SIZE = 32  # articles per Dask task: big enough to amortise spaCy batching and task overhead
 CACHE_ENV = "NEWSFUSE_CACHE"
 SCHEDULER_ENV = "NEWSFUSE_DASK_SCHEDULER"
-_STAGE_MODULES = ("pipeline.py", "nlp.py", "entities.py", "quotes.py", "claims.py", "dates.py")
+_STAGE_MODULES = ("pipeline.py", "nlp.py", "fastpipes.py", "fastner.py", "entities.py", "quotes.py", "claims.py",
+                  "dates.py")
 
 Progress = Callable[[int], None]
 
@@ -66,6 +67,13 @@ def stage_fingerprint() -> str:
             h.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=none;".encode())
+    # which NER runs, and the head's weights, change every entity
+    for env in ("NEWSFUSE_FAST_NER", "NEWSFUSE_STOCK_SPACY"):
+        h.update(f"{env}={os.environ.get(env, '')};".encode())
+    from . import fastner
+
+    if fastner.WEIGHTS.exists():
+        h.update(fastner.WEIGHTS.read_bytes())
     here = Path(__file__).parent
     for name in _STAGE_MODULES:
         path, package = here / name, here / Path(name).stem  # a stage may be a module or a package

@@ -98,8 +98,11 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--docs", default=None, help="DocBin cache of the parsed dev texts (default: one per pipeline)")
     args = ap.parse_args()
-    # the cache is per pipeline: the teacher NER and the distilled head give different entities
-    args.docs = args.docs or f"/tmp/newsfuse-ggt-dev-{'-'.join(nlp.load().pipe_names)}.spacy"
+    # the cache is per pipeline (the teacher NER and the distilled head give different entities) and per
+    # version of the stage code and model weights
+    from ..scale import stage_fingerprint
+
+    args.docs = args.docs or f"/tmp/newsfuse-ggt-dev-{stage_fingerprint()[:16]}.spacy"
     rows = {json.loads(line)["id"]: json.loads(line) for line in open(DATA / "ggt_quotes.jsonl", encoding="utf-8")}
     dev = [rows[i] for i in json.load(open(DATA / "split.json"))["dev"]]
     arts = examples(dev, load_docs(dev, args.docs))
