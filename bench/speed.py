@@ -148,7 +148,7 @@ def main() -> None:
     lines = [
         "# Per-article speed (one core)",
         "",
-        f"Command: `OMP_NUM_THREADS=1 .venv/bin/python bench/speed.py --n {args.n}`",
+        f"Command: `OMP_NUM_THREADS=1 .venv/bin/python bench/speed.py --n {args.n}{' --components' if args.components else ''}`",
         f"Machine: {cpu}, {os.cpu_count()} cores visible (shared with other jobs), Python {platform.python_version()}, "
         f"spaCy model {model.meta.get('name')} {model.meta.get('version')}.",
         f"Data: Multi-News dev articles cut to ~{WORDS} words (mean {words / n:.0f} words), read at run time: {WARM} to warm "
