@@ -220,3 +220,15 @@ def test_candidates_embedded_per_article_leave_nothing_to_embed_in_the_brief(sto
     monkeypatch.setattr(nlp, "_embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
     assert summarize(arts, analyses)
     assert embedded == []  # trimmed sentences and titles were all embedded in the per-article step
+
+
+def test_summary_never_opens_on_a_pronoun_when_another_sentence_can_open_it():
+    from newsfuse.brief import summary as S
+
+    texts = ["He said the levee had been inspected in May.", "“They told us nothing,” a farmer said.",
+             "Floodwater from the breached dam reached Velykodar on Tuesday.", "It was the third breach since 2019."]
+    assert S._open_without_pronoun([0, 1, 2, 3], texts) == [2, 0, 1, 3]
+    assert S._open_without_pronoun([2, 0, 3], texts) == [2, 0, 3]  # already fine: chronology kept
+    assert S._open_without_pronoun([0, 3], texts) == [0, 3]  # nothing else could open it
+    # a word that merely starts like a pronoun is no pronoun
+    assert S._open_without_pronoun([0, 1], ["Hesitant officials said little.", "It rained."]) == [0, 1]

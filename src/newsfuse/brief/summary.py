@@ -6,7 +6,8 @@ leading connective, trailing generic attribution). Sentences are scored by a sma
 corroboration, position, centrality, headline overlap, cross-outlet word sharing, length and stance
 features (hand weights when the file is missing), chosen by MMR with a redundancy cut on embedding
 cosine blended with shared content words, cite every article that carries a similar sentence (or
-the same fact), and are ordered by position in their articles.
+the same fact), and are ordered by position in their articles, except that the summary never opens on
+a pronoun whose antecedent it has not given ("He said ...") while another chosen sentence could open it.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ _CONNECTIVE = re.compile(
     r"Instead|Nonetheless|Nevertheless|Indeed|Then|Now|Plus|Besides|Separately|Similarly|Likewise|"
     r"In other words|Of course|After all|As a result|In fact|That said)\s*,?\s+(?=[A-Za-z\"“'‘0-9])"
 )
+# a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "This comes after")
+_PRONOUN_OPENING = re.compile(r"^[\"“‘']?\s*(?:he|she|they|it|his|her|their|its|him|them|this|these|those)\b", re.I)
 _LABEL = re.compile(  # explainer-style section labels that open a sentence ("Why it matters: ...")
     r"^(?:Why it matters|The big picture|Driving the news|State of play|What they'?re saying|What (?:he|she)'?s saying|"
     r"By the numbers|What to watch|What'?s next|Between the lines|The bottom line|Go deeper|Zoom (?:in|out)|Flashback|"
@@ -262,6 +265,7 @@ def summarize(
                      per_word=model.get("per_word", 0.0) if model else 0.0)
     chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
                                cands[i].article, cands[i].pos))
+    chosen = _open_without_pronoun(chosen, [c.text for c in cands])
     return [_cite(cands[i], best[i], originals, articles, analyses, facts, p) for i in chosen]
 
 
@@ -291,6 +295,14 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         if max_words is None and used >= limit and len(chosen) >= 5:
             break
     return chosen
+
+
+def _open_without_pronoun(order: list[int], texts: list[str]) -> list[int]:
+    """`order` with its first sentence that does not start with a pronoun moved to the front (if the first does)."""
+    if not order or not _PRONOUN_OPENING.match(texts[order[0]]):
+        return order
+    k = next((j for j, i in enumerate(order) if not _PRONOUN_OPENING.match(texts[i])), None)
+    return order if k is None else [order[k], *order[:k], *order[k + 1 :]]
 
 
 def _count(cands: list[_Cand], article: int) -> int:
