@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 from pathlib import Path
 
@@ -21,6 +22,8 @@ import numpy as np
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+log = logging.getLogger("newsfuse")
 
 HEAD_NAME = "newsfuse_ner"
 WEIGHTS = Path(__file__).resolve().parent / "data" / "fastner.npz"
@@ -251,8 +254,9 @@ def install(nlp: Language) -> bool:
     head = nlp.add_pipe(HEAD_NAME, after="ner")
     try:
         head.bind(nlp.get_pipe("ner"))
-    except (ValueError, KeyError, StopIteration, IndexError, AttributeError):
-        nlp.remove_pipe(HEAD_NAME)
-        return False  # another NER than the one distilled, or one built differently: keep the teacher
+    except (ValueError, KeyError, StopIteration, IndexError, AttributeError) as exc:
+        nlp.remove_pipe(HEAD_NAME)  # another NER than the one distilled, or one built differently
+        log.info("the distilled NER head does not fit %s (%s); keeping its own NER", nlp.meta.get("name"), exc)
+        return False
     nlp.disable_pipe("ner")
     return True
