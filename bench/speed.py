@@ -74,11 +74,8 @@ def main() -> None:
     docs, t_spacy = _timed(lambda: list(model.pipe((a.text for a in articles), batch_size=nlp.BATCH_SIZE)), "spacy")
     _, t_whole = _timed(lambda: pipeline.analyze(fresh_set), "whole")
     if args.components and fastner.HEAD_NAME in model.pipe_names:  # the whole stage with the teacher NER
-        model.disable_pipe(fastner.HEAD_NAME)
-        model.enable_pipe("ner")
-        _timed(lambda: pipeline.analyze(teacher_set), "whole_teacher")
-        model.disable_pipe("ner")
-        model.enable_pipe(fastner.HEAD_NAME)
+        with fastner.teacher(model):
+            _timed(lambda: pipeline.analyze(teacher_set), "whole_teacher")
 
     stage_t: dict[str, float] = {}
 
@@ -123,12 +120,9 @@ def main() -> None:
                 _, _ = _timed(lambda: list(model.pipe(texts, batch_size=nlp.BATCH_SIZE)), "c")
             comp_lines.append(f"| {', '.join(off) or '(full pipeline)'} | {n / CPU['c']:.1f} |")
         if fastner.HEAD_NAME in model.pipe_names:  # en_core_web_sm's own NER in place of the distilled head
-            model.disable_pipe(fastner.HEAD_NAME)
-            model.enable_pipe("ner")
-            _timed(lambda: list(model.pipe(texts, batch_size=nlp.BATCH_SIZE)), "c")
+            with fastner.teacher(model):
+                _timed(lambda: list(model.pipe(texts, batch_size=nlp.BATCH_SIZE)), "c")
             comp_lines.append(f"| (full pipeline, teacher NER instead of `{fastner.HEAD_NAME}`) | {n / CPU['c']:.1f} |")
-            model.disable_pipe("ner")
-            model.enable_pipe(fastner.HEAD_NAME)
         # the same texts through stock spaCy (thinc's BLIS, spaCy's own ruler and lemmatizer)
         os.environ["NEWSFUSE_STOCK_SPACY"] = "1"
         nlp.load.cache_clear()

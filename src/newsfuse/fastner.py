@@ -12,6 +12,7 @@ bench/results/fastner.md. `NEWSFUSE_FAST_NER=0` (or `NEWSFUSE_STOCK_SPACY=1`) ke
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -260,3 +261,18 @@ def install(nlp: Language) -> bool:
         return False
     nlp.disable_pipe("ner")
     return True
+
+
+@contextlib.contextmanager
+def teacher(nlp: Language):
+    """Within the block, `nlp` runs the teacher NER instead of the head (for comparisons); no-op without the head."""
+    if HEAD_NAME not in nlp.pipe_names:
+        yield nlp
+        return
+    nlp.disable_pipe(HEAD_NAME)
+    nlp.enable_pipe("ner")
+    try:
+        yield nlp
+    finally:
+        nlp.disable_pipe("ner")
+        nlp.enable_pipe(HEAD_NAME)
