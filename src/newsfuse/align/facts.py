@@ -18,6 +18,7 @@ from .tokens import _alignable, tokens
 from .vectors import pair_dots, row_dot
 
 
+ROUNDING = 0.1  # figures this close (relative) may be one figure rounded or converted: no disagreement
 VAGUE = frozenset({"vague", "several", "some", "many", "dozens", "hundreds", "thousands", "millions", "few"})
 
 
@@ -159,8 +160,8 @@ def disagree(a: Unit, b: Unit) -> bool:
     for va, ua, ma in a.figures:
         wa = set(ma.split())
         for vb, ub, mb in b.figures:
-            if ua != ub or va == vb or not (wa & set(mb.split())):
-                continue
+            if ua != ub or abs(va - vb) <= ROUNDING * max(abs(va), abs(vb)) or not (wa & set(mb.split())):
+                continue  # 2,500 km and 1,500 miles are one range, rounded
             if (vb, ub) not in va_all and (va, ua) not in vb_all:
                 return True
     return False
