@@ -25,6 +25,8 @@ def clock_times(text: str, doc) -> list[tuple[int, int, Quantity, str]]:
     out = []
     for m in _CLOCK.finditer(text):
         if m.group("word"):
+            if not m.group("qual") and not re.search(r"\b(?:at|by|on|until|till|from|past)\s+$", text[max(0, m.start() - 8) : m.start()]):
+                continue  # "the midnight blue car": a colour, not a time
             minutes = 0 if m.group("word").lower() == "midnight" else 720
         else:
             h, mi = int(m.group("h")), int(m.group("m") or 0)
@@ -39,7 +41,7 @@ def clock_times(text: str, doc) -> list[tuple[int, int, Quantity, str]]:
 
 def _event(doc, char: int) -> str:
     """The verb the time belongs to ("crashed at 12:10" -> "crash"; "took off at" -> "take off")."""
-    tok = _token_at(doc, char)
+    tok = _token_at(doc, char) if doc is not None else None
     for _ in range(6):
         if tok is None or tok.pos_ in ("VERB", "AUX") or tok.head is tok:
             break

@@ -112,12 +112,18 @@ def _parse_number(s: str) -> float | None:
     return value
 
 
+_PHRASAL = re.compile(r"\b(?:hand(?:s|ed|ing)?|turn(?:s|ed|ing)?|t(?:ake|akes|ook|aken|aking)|won|win|pass(?:es|ed)?|"
+                      r"g(?:ive|ave|iven)|sign(?:s|ed)?|roll(?:s|ed)?|fl(?:y|ew|own)|hover(?:s|ed)?|preside[sd]?)\s+$", re.I)
+
+
 def _qualifier(text: str, start: int, floor: int) -> tuple[str, int]:
     """(canonical qualifier, its start) for the words just before offset `start`."""
     window = text[max(floor, start - 24) : start]
     m = _QUAL_RX.search(window)
     if not m:
         return "", start
+    if m.group(1).lower() in ("over", "under", "above", "below") and _PHRASAL.search(window[: m.start(1)]):
+        return "", start  # "handed over 21 girls": a particle, not "more than"
     return _QUALIFIERS[m.group(1).lower()], start - len(window) + m.start(1)
 
 

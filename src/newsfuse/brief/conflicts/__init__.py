@@ -23,6 +23,12 @@ from .pairing import _candidate_pairs, _Ctx, _related
 from .years import attribute_years
 
 
+def _split_sentence(a: set, b: set) -> bool:
+    """Would joining these groups put two different figures of one sentence together ("$82 ... $60 in cash")?"""
+    seen = {(x, s): v for x, s, v in a}
+    return any((x, s) in seen and seen[(x, s)] != v for x, s, v in b)
+
+
 def find(
     articles: Sequence[Article],
     analyses: dict[str, Analysis],
@@ -46,6 +52,8 @@ def find(
             x = same[x]
         return x
 
+    # (article, sentence start, value) per group: one sentence's two different figures never join one group
+    members = {i: {(f.article, f.claim.start, f.primary.value)} for i, f in enumerate(ctx.figs)}
     others, earlier = [], []
     for i, j in pairs:
         rel = _related(ctx.figs[i], ctx.figs[j], ctx)
@@ -53,8 +61,10 @@ def find(
             earlier.append((i, j))
         elif rel == "same":
             ri, rj = find_root(i), find_root(j)
-            if ri != rj:
-                same[max(ri, rj)] = min(ri, rj)
+            if ri != rj and not _split_sentence(members[ri], members[rj]):
+                lo_, hi_ = min(ri, rj), max(ri, rj)
+                same[hi_] = lo_
+                members[lo_] |= members.pop(hi_)
         elif rel == "other":
             others.append((i, j))
     groups: dict[int, list] = defaultdict(list)
@@ -82,7 +92,7 @@ def find(
         a, b = ctx.figs[i], ctx.figs[j]
         if find_root(i) == find_root(j) or a.primary.value == b.primary.value:
             continue
-        key = frozenset(((a.what, a.group, a.primary.value), (b.what, b.group, b.primary.value)))  # one note per pair of measures
+        key = frozenset(((a.what, a.primary.value), (b.what, b.primary.value)))  # one note per pair of figures
         if key in seen:
             continue
         seen.add(key)

@@ -16,6 +16,10 @@ _UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped
                          r"has grown|grew|reached|fell|dropped|lowered)\b", re.I)
 
 
+# qualifiers that change what a figure says ("more than 50" is not "50"); "about" and "up to" (a capacity) do not
+_BOUNDS = DOWN | {"less than", "fewer than", "under", "below", "nearly", "almost"}
+
+
 def _interval_overlap(figs: Sequence[Figure]) -> tuple[float, float]:
     return max(f.lo for f in figs), min(f.hi for f in figs)
 
@@ -44,7 +48,9 @@ def _outlets(figs: Sequence[Figure], ctx: _Ctx) -> list[str]:
 
 
 _WHAT_TOPIC = {"dead": "people killed", "missing": "people missing", "injured": "people injured",
-               "displaced": "people displaced", "rescued": "people rescued", "arrested": "people arrested"}
+               "displaced": "people displaced", "rescued": "people rescued", "arrested": "people arrested",
+               "abducted": "people abducted", "held": "people held", "freed": "people freed", "escaped": "people who escaped",
+               "affected": "people affected"}
 
 
 def _topic(figs: Sequence[Figure]) -> str:
@@ -70,18 +76,24 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     only figures that cannot all be right are a `contradiction`."""
     if any(f.corrected for f in figs):
         return _correction(figs, ctx)
-    # keep one figure per article (its first), so an article restating a number is not a conflict
+    # keep one figure per article, so an article restating a number is not a conflict: the one other
+    # articles state most often (an article's side figure, "$60 in cash" beside "$82 a share", stays out)
+    votes = defaultdict(set)
+    for f in figs:
+        votes[round(f.primary.value, 6)].add(f.article)
     by_art: dict[str, Figure] = {}
     for f in figs:
-        by_art.setdefault(f.article, f)
-    figs = list(by_art.values())
+        cur = by_art.get(f.article)
+        if cur is None or len(votes[round(f.primary.value, 6)]) > len(votes[round(cur.primary.value, 6)]):
+            by_art[f.article] = f
+    figs = sorted(by_art.values(), key=lambda f: figs.index(f))
     if len(figs) < 2:
         return None
     stated_values = defaultdict(set)
     for f in figs:
         for n in f.numbers:
             # "about 10" and "10" say the same; "more than 10" and "10" do not
-            stated_values[n.unit].add((round(n.value, 6), n.qualifier if n.qualifier in UP | DOWN else ""))
+            stated_values[n.unit].add((round(n.value, 6), n.qualifier if n.qualifier in _BOUNDS else ""))
     differ = any(len(v) > 1 for v in stated_values.values())
     if not differ:
         return None
@@ -90,6 +102,8 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     names = {f.article: (f.source or f.article) for f in figs}
     flo, fhi = max(f.flo for f in figs), min(f.fhi for f in figs)
     rough = any(f.rough for f in figs)
+    if figs[0].dim == "clock":
+        return _clock(figs, topic, names, ctx)
     if flo <= fhi and not rough:
         return _rounding(figs, topic, flo, fhi, names)  # the numbers as written fit one value
     timed = all(f.published for f in figs) and len({_pub(f) for f in figs}) > 1
@@ -110,8 +124,6 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
                         "“more than” and the like are read.",
             claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
         )
-    if figs[0].dim == "clock" and len({f.claim.measures for f in figs}) > 1 and not rough:
-        return None  # exact times of different steps (take-off, crash, first alert): nothing to reconcile
     clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
     if timed and not clash and not rough:
         ordered = sorted(figs, key=_pub)
@@ -130,6 +142,31 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     return Conflict(
         id="", topic=topic, kind="contradiction", severity="high" if spread > 0.25 else "medium",
         explanation=f"Outlets disagree on {topic}: {rows}; the figures cannot all be right.",
+        claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+    )
+
+
+def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict | None:
+    """Times of day around one event: exact times of one step that differ contradict; rough times
+    ("around noon") beside exact ones are precision; exact times of different steps are nothing."""
+    exact = [f for f in figs if not f.rough]
+    by_step: dict[str, set[float]] = defaultdict(set)
+    for f in exact:
+        by_step[f.claim.measures].add(f.numbers[0].value)
+    clash = [step for step, vals in by_step.items() if len(vals) > 1]
+    rows = "; ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
+    if clash:
+        return Conflict(
+            id="", topic=topic, kind="contradiction", severity="medium",
+            explanation=f"Outlets give different times for {topic}: {rows}.",
+            claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+        )
+    if len(exact) == len(figs):
+        return None  # exact times of different steps (take-off, crash, first alert): nothing to reconcile
+    return Conflict(
+        id="", topic=topic, kind="precision", severity="low",
+        explanation=f"Not a contradiction: the times given ({rows}) fit one sequence of events; some outlets "
+                    "give only a rough time.",
         claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
     )
 

@@ -47,7 +47,7 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
                   "forcing", "forced out", "from their homes", "lost their homes", "displacement"),
     "rescued": ("rescued", "lifted", "saved", "pulled from", "airlifted"),
     "arrested": ("arrest", "detained", "detain", "charged"),
-    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive"),
+    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive", "were taken", "been taken", "taken from"),
     "held": ("held", "captiv", "remain", "hostage"),
     "freed": ("freed", "released", "set free", "handed over"),
     "escaped": ("escap",),
@@ -94,6 +94,11 @@ def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
     hi = min((b for b in breaks if b > pos + len(q.text)), default=len(text))
     clause = text[lo:hi] + " "
     at = pos - lo
+    part = re.match(r"\s+of\s+(?:the|these|those|our|its|their|them)\b[^,;]*?\b(?:have|has|had|were|was|are|is|will)\b",
+                    clause[at + len(q.text) :])
+    if part:  # the participle after "N of the girls" describes the girls; the count's verb comes after
+        cut = at + len(q.text) + part.end()
+        clause, at = clause[:at + len(q.text)] + " " * (cut - at - len(q.text)) + clause[cut:], at
     best, dist = "?", 10**6
     for cls, cues in _PREDICATES.items():
         for cue in cues:
@@ -139,7 +144,7 @@ def count_group(claim: Claim, q: Quantity, raw: str) -> tuple[str, str]:
     if not region:
         m = _REGION_RX.search(tail[:60])
         if m:
-            region = _REGIONS.get(m.group(1).lower(), "") or (m.group(1).lower() if m.group(1)[0].isupper() and len(m.group(1)) > 3 else "")
+            region = _REGIONS.get(m.group(1).lower(), "")
     words = claim.measures.split()
     if not region and words:
         region = _REGIONS.get(words[-1].lower(), "") or _REGIONS.get(_singular(words[0]), "")
@@ -237,6 +242,7 @@ class Figure:
     what: str = ""  # for counts: what is counted (`count_measure`)
     group: tuple[str, str] = ("", "")  # for counts of people: (role, region) they are limited to (`count_group`)
     earlier: bool = False  # the copy gives it as a past state ("its previous offer of", "said in September")
+    siblings: int = 0  # other figures of this dimension in its sentence
     corrected: bool = False  # the outlet withdraws it ("An earlier version of this story said ...")
 
     @property
@@ -269,7 +275,7 @@ class Figure:
 _CAPTION = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
     r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
-    r"\bCredit:|\bShutterstock\b|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+    r"\bCredit:|\bShutterstock\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
 _CORRECTED = re.compile(
     r"\b(?:an? )?(?:earlier|previous) version of this (?:story|article|report)|\bcorrection\s*:|\b(?:incorrectly|wrongly|mistakenly) "
     r"(?:said|stated|reported|gave)|\bmisstated\b", re.I)
@@ -286,8 +292,8 @@ def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
         return True
     pub = (published or "")[:10]
     for d in c.dates:
-        end = (d.end_date or d.date or "")[:10]
-        if c.start <= d.start < q.start and pub and end and end < pub and _days(end, pub) > 20:
+        when = (d.date if d.granularity in ("day", "week", "month") else d.end_date or "")[:10]
+        if c.start <= d.start < q.start and pub and when and when < pub and _days(when, pub) > 20:
             return True
     return False
 
@@ -331,6 +337,11 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
                 cur.what = count_measure(c, q, article.raw)
                 cur.group = count_group(c, q, article.raw)
             cur.corrected = corrected
-            cur.earlier = _earlier(c, q, article.raw, article.published)
+            cur.earlier = dim != "clock" and _earlier(c, q, article.raw, article.published)
             out.append(cur)
+    per_sentence: dict[tuple[int, str], int] = {}
+    for f in out:
+        per_sentence[(f.claim.start, f.dim)] = per_sentence.get((f.claim.start, f.dim), 0) + 1
+    for f in out:
+        f.siblings = per_sentence[(f.claim.start, f.dim)] - 1
     return out

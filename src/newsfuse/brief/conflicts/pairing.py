@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ... import align as align_stage
+from ...claims.numbers import _parse_number
 from ...model import Article
 from .figures import Figure
 
 
 # measures too generic to tell two lengths/amounts apart ("range" vs "distance")
 _GENERIC = {"range", "distance", "length", "amount", "number", "total", "figure", "level", "area", "mass", "volume",
-            "speed", "time", "duration", "share", "percent"}
+            "speed", "time", "duration", "share", "percent", "stock", "cash", "unit", "head", "flight", "year", "day",
+            "month", "week", "value", "price"}
 
 
 @dataclass
@@ -89,25 +92,50 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         if not (sim >= 0.35 or fact or lex >= 0.1):
             return None
         (ra, ga), (rb, gb) = a.group, b.group
-        if ra == rb and (ga == gb or not (ga and gb)) and (ga == gb or _overlap(a, b)):
+        narrower = (ra != rb and "" in (ra, rb)) or (ga != gb and "" in (ga, gb))
+        if narrower and a.what.startswith("people:") and not _overlap(a, b) and (_subset(a, b) or _subset(b, a)):
+            return "other"  # "10 Americans" within "12 killed": a group within a total
+        if (ra == rb or narrower) and (ga == gb or not (ga and gb)) and not _counterpart(a, b):
             return same
-        if a.what.startswith("people:") and ((ra != rb and "" in (ra, rb)) or (ga != gb and "" in (ga, gb))):
-            return "other" if sim >= 0.6 and not _overlap(a, b) else None  # a group's count within a total
         return None
     ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
     generic = {ma, mb} & _GENERIC or not (ma and mb)
     if not generic:
         ta, tb = {_SYNONYMS.get(w, w) for w in ma.split()}, {_SYNONYMS.get(w, w) for w in mb.split()}
         if ta & tb and (len(ta & tb) / len(ta | tb) >= 0.5 or ma.split()[-1] == mb.split()[-1]):
-            return same if (sim >= 0.35 or fact or lex >= 0.1) else None
+            return same if (sim >= 0.35 or fact or lex >= 0.1) and not _counterpart(a, b) else None
         if a.dim == "ordinal" and sim >= 0.45:
             return "other"  # "third visit" vs "sixth meeting": looks alike, counts different things
         return None
-    if close:
-        return same
+    near = a.dim in ("percent", "share") or max(va, vb) <= 1.25 * min(va, vb)  # moves in percent vary widely
+    if close and not _counterpart(a, b) and not (a.siblings or b.siblings) and near:
+        return same  # like sentences, one figure each, near in size: the same thing
     if a.numbers[0].unit == b.numbers[0].unit and a.numbers[0].value == b.numbers[0].value and sim >= 0.4 and lex >= 0.1:
         return same  # one number restated, e.g. with different conversions: at worst a rounding note
     return None
+
+
+_NUM_RX = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
+
+
+def _subset(part: Figure, whole: Figure) -> bool:
+    """`part` counts a group within `whole`'s total: the total's sentence names the part ("12 killed, including
+    10 Americans") or the part's sentence adds up to the total ("10 Americans and two pilots")."""
+    p, w = part.numbers[0].value, whole.numbers[0].value
+    if not 0 < p < w:
+        return False
+    if part.primary.text and part.primary.text.lower() in whole.claim.text.lower():
+        return True
+    others = [_parse_number(m.group()) for m in _NUM_RX.finditer(part.claim.text)]
+    return any(x is not None and abs(p + x - w) < 1e-6 for x in others)
+
+
+def _counterpart(a: Figure, b: Figure) -> bool:
+    """Either sentence also states the other's number: that is its counterpart, these two measure different things."""
+    if a.primary.value == b.primary.value:
+        return False
+    ta, tb = a.primary.text.strip("() ").lower(), b.primary.text.strip("() ").lower()
+    return bool(ta and ta in b.claim.text.lower()) or bool(tb and tb in a.claim.text.lower())
 
 
 def _overlap(a: Figure, b: Figure) -> bool:
