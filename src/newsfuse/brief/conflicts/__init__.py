@@ -72,7 +72,7 @@ def find(
         groups[find_root(i)].append(ctx.figs[i])
     out: list[Conflict] = []
     for figs in groups.values():
-        if len({f.article for f in figs}) < 2:
+        if len({f.article for f in figs}) < 2 and not any(f.corrected for f in figs):
             continue
         c = classify(figs, ctx)
         if c:

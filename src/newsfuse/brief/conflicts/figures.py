@@ -293,7 +293,7 @@ def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
     pub = (published or "")[:10]
     for d in c.dates:
         when = (d.date if d.granularity in ("day", "week", "month") else d.end_date or "")[:10]
-        if c.start <= d.start < q.start and pub and when and when < pub and _days(when, pub) > 20:
+        if d.past and c.start <= d.start < q.start and pub and when and when < pub and _days(when, pub) > 20:
             return True
     return False
 
