@@ -60,7 +60,7 @@ def extract(article: Article, doc) -> list[Claim]:
         if not f.qty.qualifier:
             f.qty.qualifier, q_start = _qualifier(text, f.start, sent.start_char)
         conv = _conversion(text, f, sent.end_char)
-        measures, subject = _describe(f, doc, sent.start, sent.end, sent, q_start)
+        measures, subject = _describe(f, doc, sent.start, sent.end, sent, q_start, conv.end if conv else None)
         if f.kind in ("count", "vague") and not measures:
             continue  # a bare number: nothing to compare it with
         qs = [f.qty]

@@ -170,10 +170,10 @@ def _head_noun(tok, doc, sent_end_tok: int) -> tuple[str, int] | None:
     return " ".join(comp + [h.lemma_.lower()]), h.i + 1
 
 
-def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int) -> tuple[str, str]:
-    """(measures, subject) for a found quantity using the parse around it."""
+def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int, end: int | None = None) -> tuple[str, str]:
+    """(measures, subject) for a found quantity using the parse around it (`end`: past its conversion, if any)."""
     first = _token_at(doc, f.start)
-    last = _token_at(doc, max(f.start, f.end - 1))
+    last = _token_at(doc, max(f.start, (end or f.end) - 1))
     if first is None or last is None:
         return "", ""
     j = last.i + 1
@@ -266,7 +266,7 @@ _DIM_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(tall|high|long|wide|across|a
                         r"northwest|northeast|southwest|southeast|north-west|north-east|south-west|south-east)\s+of)\b", re.I)
 _DIM_WORDS = {"tall": "height", "high": "height", "long": "length", "wide": "width", "across": "width", "abreast": "width",
               "deep": "depth", "away": "distance away"}
-_DIM_LABEL = re.compile(r"\b(height|length|width|depth|wingspan|diameter|range|weight|mass)\s*:\s*$", re.I)
+_DIM_LABEL = re.compile(r"\b([A-Za-z]+)(?:\s+(?:to|of|at)\s+[\w-]+)?\s*:\s*$")  # a fact box: "Payload to LEO: 63,800kg"
 
 
 def _dimension_word(text: str, f: _Found) -> str:

@@ -76,6 +76,9 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     only figures that cannot all be right are a `contradiction`."""
     if any(f.corrected for f in figs):
         return _correction(figs, ctx)
+    if figs[0].dim == "clock":  # every time an article gives (take-off, crash, alert), once each
+        uniq = {(f.article, f.primary.value): f for f in figs}
+        return _clock(list(uniq.values()), _topic(figs), {f.article: (f.source or f.article) for f in figs}, ctx)
     # keep one figure per article, so an article restating a number is not a conflict: the one other
     # articles state most often (an article's side figure, "$60 in cash" beside "$82 a share", stays out)
     votes = defaultdict(set)

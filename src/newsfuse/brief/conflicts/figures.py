@@ -82,6 +82,8 @@ def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
     words = align_stage.measure_key(claim.measures).split()
     head = words[-1] if words else ""
     people = lambda w: w in _PEOPLE or w in _ROLES or w in _REGIONS  # noqa: E731
+    if head in _TRANSPARENT and len(words) > 1 and not any(people(w) for w in words):
+        return " ".join(words)  # "credit card numbers", "phone numbers": the thing itself
     if not people(head) and head not in _TRANSPARENT and not (len(words) > 1 and people(words[0])):
         return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
     s0, s1 = claim.start, max(claim.end, q.end)
@@ -276,6 +278,7 @@ _CAPTION = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
     r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
     r"\bCredit:|\bShutterstock\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+_CUSTODY = re.compile(r"\b(?:prison|jail(?:ed)?|imprison\w*|sentenc\w+|behind bars|custody)\b", re.I)
 _CORRECTED = re.compile(
     r"\b(?:an? )?(?:earlier|previous) version of this (?:story|article|report)|\bcorrection\s*:|\b(?:incorrectly|wrongly|mistakenly) "
     r"(?:said|stated|reported|gave)|\bmisstated\b", re.I)
@@ -328,10 +331,13 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             if conv:
                 cur.numbers.append(st)
                 continue
+            measure = align_stage.measure_key(c.measures)
+            if dim == "time" and _CUSTODY.search(c.text):
+                measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
             cur = Figure(
                 article=article.id, claim=c, dim=dim, numbers=[st], primary=q,
                 sentence=align_stage.sentence_of(sentences, c.start),
-                published=article.published, source=source, measure=align_stage.measure_key(c.measures),
+                published=article.published, source=source, measure=measure,
             )
             if dim == "count":
                 cur.what = count_measure(c, q, article.raw)
