@@ -64,9 +64,9 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
 _CASUALTY = {"kill": "killed", "injure": "injured", "wound": "wounded", "die": "killed", "dead": "killed",
              "evacuate": "evacuated", "displace": "displaced", "arrest": "arrested", "rescue": "rescued",
              "detain": "detained", "hospitalize": "hospitalized", "hospitalise": "hospitalised", "miss": "missing",
-             "missing": "missing", "strand": "stranded"}
+             "missing": "missing", "strand": "stranded", "escape": "escaped"}
 # predicates clear enough to name what a bare number subject counts ("eight are still missing")
-_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "injure", "wound", "evacuate", "rescue", "arrest"}
+_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "injure", "wound", "evacuate", "rescue", "arrest", "escape"}
 _COMPLEMENTS = ("acomp", "oprd", "attr", "xcomp")
 
 
@@ -114,7 +114,8 @@ def _people_verb(tok) -> str:
 
 def _bare_subject(tok) -> str:
     """'eight are still missing', 'five were killed': a bare cardinal subject of a casualty predicate."""
-    if not (tok.pos_ == "NUM" or tok.like_num) or tok.dep_ not in ("nsubj", "nsubjpass") or tok.head is tok:
+    if not (tok.pos_ == "NUM" or tok.like_num or tok.lower_ in ("dozens", "scores", "hundreds", "thousands", "several")) or \
+            tok.dep_ not in ("nsubj", "nsubjpass") or tok.head is tok:
         return ""
     w = _predicate(tok.head, _BARE_PREDICATES)
     return f"people {w}" if w else ""
@@ -237,7 +238,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         verb = _people_verb(doc[nxt - 1])
         if verb:
             measures = f"{measures} {verb}"
-    if not measures and f.kind == "count":
+    if not measures and f.kind in ("count", "vague"):
         measures = _bare_subject(last)
     if not measures and f.kind in ("count", "percent", "money", "duration"):
         # "the death toll rose to 12": the governing verb's subject, for verbs that state a level

@@ -28,7 +28,7 @@ _FRACTIONS = {"half": 0.5, "a half": 0.5, "one-half": 0.5, "a third": 1 / 3, "on
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 100, "thousands": 1000, "tens of thousands": 10_000,
           "hundreds of thousands": 100_000, "millions": 1e6, "tens of millions": 1e7, "billions": 1e9}
 # amounts stated by a word alone: (lowest, highest) plausible count
-VAGUE_WORDS = {"a handful": (2, 6), "several": (3, 9), "numerous": (4, float("inf")), "dozens": (24, 99),
+VAGUE_WORDS = {"some": (2, float("inf")), "a handful": (2, 6), "several": (3, 9), "numerous": (4, float("inf")), "dozens": (24, 99),
                "scores": (40, 199), "hundreds": (200, 999), "thousands": (2000, 9999), "tens of thousands": (20_000, 99_999),
                "hundreds of thousands": (200_000, 999_999), "millions": (2e6, 9.99e6), "tens of millions": (2e7, 9.99e7),
                "billions": (2e9, 9.99e9)}
@@ -63,6 +63,9 @@ _FRAC = "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True)
 _VAG = "|".join(re.escape(v) for v in sorted(_VAGUE, key=len, reverse=True))
 _ORD = "|".join(_ORDINALS)
 _START = r"(?<![\w\-./:])"
+# plural people nouns after which "some" is an amount ("some girls escaped"), not a determiner of anything
+_GROUPS = ("people|residents|civilians|children|girls|boys|women|men|students|passengers|workers|soldiers|migrants|"
+           "victims|villagers|prisoners|hostages|survivors|protesters")
 # Every alternative needs a non-word character before it and starts with a digit, a currency sign or one of
 # these letters (number, fraction, ordinal, vague-amount and "magnitude" words): testing that first lets the
 # engine skip most positions at once (same matches, half the time).
@@ -74,7 +77,7 @@ _QTY = re.compile(
     rf"|{_START}(?P<unit>(?P<unum>{_NUMBER})[\s-]?(?P<uname>{_UNIT_RX})(?![\w/]))"
     rf"|{_START}(?P<cur>(?P<cnum>{_NUMBER})\s+(?P<cword>{_CUR_WORD})\b)"
     rf"|(?<![\w-])(?P<vague>(?P<vword>{_VAG})\s+of\b|several\s+(?P<vsev>hundred|thousand|million)\b)"
-    rf"|(?<![\w-])(?P<vague2>several|numerous|dozens|scores|a\s+handful(?=\s+of\b))\b(?=\s+(?:of\s+)?[a-z])"
+    rf"|(?<![\w-])(?P<vague2>several|numerous|dozens|scores|a\s+handful(?=\s+of\b)|some(?=\s+(?:{_GROUPS})\b))\b(?=\s+(?:of\s+)?[a-z])"
     rf"|(?<![\w-])(?P<frac>(?P<fword>{_FRAC})\b(?=\s+(?:of\b|(?:the|their|its|his|her|all)\b)))"
     rf"|(?<![\w-])(?P<ord>(?:{_ORD})\b|\d+(?:st|nd|rd|th)\b)"
     rf"|{_START}(?P<num>{_NUMBER})(?![\w%]|[.,]\d|[:/]\d|-year-old|\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)))",

@@ -205,12 +205,24 @@ def revised(past: list[Figure], now: list[Figure], ctx: _Ctx) -> Conflict | None
     )
 
 
+_COMPATIBLE = ("rounding", "precision")
+
+
 def merge(conflicts: list[Conflict]) -> list[Conflict]:
     """Fold a conflict whose sentences all sit in a larger one into it ("fell 1.5% to $65.09": one move, two figures)."""
     out: list[Conflict] = []
     for c in sorted(conflicts, key=lambda c: -len(c.claims)):
         keys = {(x.article, x.text) for x in c.claims}
         host = next((o for o in out if keys <= {(x.article, x.text) for x in o.claims} and o.kind == c.kind), None)
+        if host is None and c.kind in _COMPATIBLE and c.topic.startswith("people "):
+            # two compatible readings of one count ("hundreds" ~ "more than 200"; "276" ~ "more than 270"): one note
+            host = next((o for o in out if o.topic == c.topic and o.kind in _COMPATIBLE), None)
+            if host is not None and "precision" in (c.kind, host.kind):
+                host.kind, host.severity = "precision", "low"
+                host.explanation = (f"Not a contradiction: the figures for {host.topic} fit together; some outlets give "
+                                    "a vague or rounded amount, others an exact one.")
+            if host is not None:
+                host.outlets = sorted(set(host.outlets) | set(c.outlets))
         if host is None:
             out.append(c)
             continue

@@ -290,7 +290,7 @@ _EARLIER = re.compile(
 def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
     """The figure is given as a past state: a cue just before it, or a date weeks before publication opening its clause."""
     head = raw[max(c.start, q.start - 60) : q.start] if 0 <= q.start <= len(raw) else ""
-    head = re.split(r"[;:]|,\s+(?:and|but|while)\b", head)[-1]
+    head = re.split(r"[;:]|,(?!\s+or\b)", head)[-1]  # its own clause ("up from $70 a share, or $105 billion" stays one)
     if _EARLIER.search(head):
         return True
     pub = (published or "")[:10]

@@ -60,8 +60,12 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     if a.source == b.source and (a.published or "") == (b.published or "") and not _copies(a, b, ctx):
         return None
     va, vb = _base(a), _base(b)
-    if a.dim != "clock" and min(va, vb) > 0 and max(va, vb) / min(va, vb) > 3:
+    if a.dim != "clock" and not (a.vague or b.vague) and min(va, vb) > 0 and max(va, vb) / min(va, vb) > 3:
         return None  # an order apart: not two readings of one figure
+    if a.vague != b.vague:
+        v, x = (a, b) if a.vague else (b, a)
+        if not v.numbers[0].lo / 3 <= _base(x) <= v.numbers[0].hi * 3:
+            return None  # "thousands" and "200" are not two readings of one count
     sim = lex = 0.0
     fact = False
     if ctx.alignment and a.sentence and b.sentence:
@@ -84,7 +88,7 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         if a.what != b.what:
             if a.what.startswith("people:") and b.what.startswith("people:") and "people:?" not in (a.what, b.what):
                 return None  # killed vs missing: different measures, nothing worth saying
-            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b) else None
+            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b and not (a.vague or b.vague)) else None
         if a.what == "people:?" and not close:
             return None  # "180,000 people" vs "4,000 people": unknown, only when aligned
         if not a.what.startswith("people:") and not (fact or sim >= 0.5 or lex >= 0.3):
