@@ -9,11 +9,42 @@ from dataclasses import dataclass, field
 
 from .. import nlp
 from ..model import Article, Entity
-from .names import _first_names_compatible, _person_parts, similar, skeleton
+from .firstnames import first_name_gender
+from .names import _first_names_compatible, _person_parts, name_words, same_person_names, similar, skeleton, surnames_of
 
 
-LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP", "FAC": "GPE"}
+LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP", "FAC": "GPE", "PRODUCT": "PRODUCT"}
 """spaCy labels kept, mapped to the group they are matched within (LOC and FAC link with GPE)."""
+
+# Words that are never a name on their own, whatever NER says ("us" tagged GPE, "We" tagged ORG).
+NOT_NAMES = frozenset(
+    """
+    i me my we us our you your he him his she her it its they them their this that these those who what
+    here there today yesterday tomorrow photo photos image file video reuters ap afp getty
+    """.split()
+)
+# The last word of a name that makes it a body, not a person ("Nature Air", "Hydro", "Acme Inc").
+ORG_HEADS = frozenset(
+    """
+    air airlines airways aviation hydro energy power electric inc corp corporation co ltd llc plc lp llp ag sa nv
+    group holdings bank bancorp capital partners management ventures fund trust insurance motors systems
+    technologies technology software labs media news times post press broadcasting network telecom airport
+    university college institute school academy hospital foundation association society agency ministry
+    department office council committee commission party union league club federation army police court
+    """.split()
+)
+# The last word of a name that makes it a place or facility ("Ofer Prison", "Punta Islita Airport").
+PLACE_HEADS = frozenset(
+    """
+    prison jail airport airfield base street avenue road square bridge river lake valley mountain mountains
+    island islands beach bay province county district region state village city town
+    """.split()
+)
+# Nouns before "of" that make the next name a place: "the village of Nebi Saleh".
+PLACE_OF = frozenset("village town city province region district county state capital area suburb island municipality".split())
+# Lower-case particles inside personal names ("Paulino do Rego Barros").
+PARTICLES = frozenset("da de do dos das del della di du van von der den la le bin ibn al el".split())
+NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
 
 
 # Titles and honorifics: words that precede a name but are not part of it (lower-cased, no dot).
@@ -48,6 +79,7 @@ class _Span:
     tok_start: int
     tok_end: int
     gender: str = ""
+    title: str = ""  # a title written before a person's name ("President"), kept as an alias
 
 
 def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | None:
@@ -68,7 +100,8 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     while toks:
         t = toks[0]
         w = t.lower_.rstrip(".")
-        if w in TITLES or w in ("the", "a", "an") or not t.text.strip() or (
+        # titles are stripped from people only: "State Department" keeps "State"
+        if (w in TITLES and ent.label_ == "PERSON") or w in ("the", "a", "an") or not t.text.strip() or (
             ent.label_ == "PERSON" and t.pos_ == "ADJ" and len(toks) > 1
         ):
             if w in MALE_TITLES:
@@ -124,24 +157,154 @@ def _titled_name(ent):
 
 
 def _spans(doc) -> list[_Span]:
-    """NER spans of the kept labels, cleaned, in text order."""
-    out = []
+    """NER spans of the kept labels, repaired and cleaned, in text order.
+
+    Repairs for real copy: a span across a paragraph break is cut at it ("Credit/Agency\nAcme"); a
+    person span takes a given name or particles NER left out ("Ahed" + "Tamimi"); a possessive
+    inside a person span splits it ("Israel's Shin Bet"); pronouns, lower-case words, URLs are dropped.
+    """
+    out: list[_Span] = []
     doc_text = nlp.doc_text(doc)
     for ent in doc.ents:
         group = LABELS.get(ent.label_)
         if not group:
             continue
-        cleaned = clean_span(ent, doc_text)
-        if not cleaned:
+        if ent.label_ == "PERSON":
+            ent = _widen_person(ent)
+        for part in _parts(ent, doc_text):
+            span = _one_span(part, group, doc_text)
+            if span is not None:
+                out.append(span)
+    return _split_glued(out)
+
+
+def _parts(ent, doc_text: str) -> list:
+    """The span cut at paragraph breaks, "(" and (in people) a possessive: the pieces that are names."""
+    doc = ent.doc
+    pieces, cur = [], []
+    for t in ent:
+        cut = "\n" in t.text or "\n" in t.whitespace_ or t.text == "("
+        if t.text == "(" or not t.text.strip():
+            if cur:
+                pieces.append(cur)
+            cur = []
+            if t.text == "(":
+                break  # "World Sport Body (WSB": the acronym is read by the caller of extract
             continue
-        start, end, text, gender = cleaned
-        if not any(c.isalpha() for c in text) or len(text) > 80:
+        cur.append(t)
+        if cut:
+            pieces.append(cur)
+            cur = []
+        elif ent.label_ == "PERSON" and t.i + 1 < ent.end and doc[t.i + 1].text in ("'s", "’s", "‘s"):
+            pieces.append(cur)
+            cur = []
+    if cur:
+        pieces.append(cur)
+    out = []
+    for toks in pieces:
+        toks = [t for t in toks if t.text not in ("'s", "’s", "‘s")] if ent.label_ == "PERSON" and len(pieces) > 1 else toks
+        if toks:
+            whole = toks[0].i == ent.start and toks[-1].i == ent.end - 1
+            out.append(ent if whole else _relabel(doc, toks[0].i, toks[-1].i + 1, ent.label_))
+    return out
+
+
+def _relabel(doc, start: int, end: int, label: str):
+    from spacy.tokens import Span
+
+    return Span(doc, start, end, label=label)
+
+
+def _widen_person(ent):
+    """Take in a given name NER left just outside a one-word person span ("Ahed" + "Tamimi"), and
+    a name's particles with the word before them ("Paulino" "do" + "Rego Barros")."""
+    doc = ent.doc
+    start = ent.start
+    while start > 1:
+        prev, before = doc[start - 1], doc[start - 2]
+        if prev.text in PARTICLES and before.text[:1].isupper() and before.pos_ == "PROPN" and "\n" not in before.whitespace_:
+            start -= 2
             continue
-        named = _titled_name(ent) if group != "PERSON" else None
-        if named is not None:  # "Hereditary Chief Ann Lee" tagged ORG: the person after the title
-            start, end = named.start_char, named.end_char
-            text, group = doc_text[start:end], "PERSON"
-        out.append(_Span(start, end, text, group, ent.label_, ent.start, ent.end, gender))
+        break
+    if start == ent.start and len(ent) == 1 and start > 0:
+        prev = doc[start - 1]
+        w = prev.lower_.rstrip(".")
+        if (prev.pos_ == "PROPN" and prev.text.istitle() and prev.text.isalpha() and "\n" not in prev.whitespace_
+                and w not in TITLES and w not in NOT_NAMES and prev.ent_type_ in ("", "PRODUCT")):
+            start -= 1
+    return ent if start == ent.start else _relabel(doc, start, ent.end, ent.label_)
+
+
+def _one_span(ent, group: str, doc_text: str) -> _Span | None:
+    """One cleaned span, retyped where its own words or context say what it is; None if not a name."""
+    cleaned = clean_span(ent, doc_text)
+    if not cleaned:
+        return None
+    start, end, text, gender = cleaned
+    if not any(c.isalpha() for c in text) or len(text) > 80 or not any(c.isupper() for c in text):
+        return None
+    if text.lower() in NOT_NAMES and not text.isupper() or "@" in text or "://" in text or text.lower().startswith("www."):
+        return None
+    label = ent.label_
+    title = ""
+    named = _titled_name(ent) if group != "PERSON" else None
+    if named is not None:  # "Hereditary Chief Ann Lee" tagged ORG: the person after the title
+        start, end = named.start_char, named.end_char
+        text, group, label = doc_text[start:end], "PERSON", "PERSON"
+    if group == "PERSON":
+        title = _title_before(ent.doc, doc_text, start)
+        words = [w.lower().rstrip(".") for w in text.split()]
+        if len(words) > 1 and first_name_gender(text) is None:
+            if words[-1] in ORG_HEADS:  # "Nature Air", "Lakeside Hydro"
+                group = label = "ORG"
+            elif words[-1] in PLACE_HEADS:  # "Ofer Prison"
+                group, label = "GPE", "FAC"
+        if group == "PERSON" and _after_place_noun(ent.doc, start):  # "the village of Nebi Saleh"
+            group, label = "GPE", "GPE"
+    tok = ent.doc.char_span(start, end, alignment_mode="expand")
+    ts, te = (tok.start, tok.end) if tok is not None else (ent.start, ent.end)
+    return _Span(start, end, text, group, label, ts, te, gender, title)
+
+
+def _title_before(doc, doc_text: str, start: int) -> str:
+    """The capitalised title written right before a person's name ("Prime Minister", "Mr."), else ""."""
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None:
+        return ""
+    i = tok.start
+    while i > 0 and tok.start - i < 3:
+        prev = doc[i - 1]
+        if not (prev.text[:1].isupper() and prev.lower_.rstrip(".") in TITLES and "\n" not in prev.whitespace_):
+            break
+        i -= 1
+    return doc_text[doc[i].idx : doc[tok.start - 1].idx + len(doc[tok.start - 1].text)] if i < tok.start else ""
+
+
+def _after_place_noun(doc, start: int) -> bool:
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None or tok.start < 2:
+        return False
+    return doc[tok.start - 1].lower_ == "of" and doc[tok.start - 2].lower_ in PLACE_OF
+
+
+def _split_glued(spans: list[_Span]) -> list[_Span]:
+    """A person span that is two names run together ("Acme Acme", "Wire Acme" at a caption's edge):
+    each half, when the article names both halves on their own and never as a person."""
+    seen: dict[str, set[str]] = {}
+    for s in spans:
+        seen.setdefault(s.text, set()).add(s.group)
+    out = []
+    for s in spans:
+        words = s.text.split(" ")
+        if s.group == "PERSON" and len(words) == 2 and (
+            words[0] == words[1] or all(w in seen and "PERSON" not in seen[w] for w in words)
+        ):
+            a, b = words
+            grp = next(iter(seen.get(b, {"ORG"})))
+            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen.get(a, {grp}))), "ORG", s.tok_start, s.tok_start + 1))
+            out.append(_Span(s.end - len(b), s.end, b, grp, "ORG", s.tok_end - 1, s.tok_end))
+        else:
+            out.append(s)
     return out
 
 
@@ -152,28 +315,70 @@ class _Cluster:
     last_start: int = -1
 
     @property
+    def first_start(self) -> int:
+        return min(s.start for s in self.spans)
+
+    def names(self) -> set[str]:
+        return {s.text for s in self.spans}
+
+    @property
     def full(self) -> str:
         """The longest name seen (most tokens, then most frequent)."""
         counts = Counter(s.text for s in self.spans)
         return max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
 
 
-def _find_person(clusters: list[_Cluster], name: str) -> _Cluster | None:
-    """The most recent person cluster `name` can belong to (a full name or a bare surname)."""
-    first, last = _person_parts(name)
-    best = None
-    for c in clusters:
-        if c.group != "PERSON":
+def _find_person(clusters: list[_Cluster], name: str, at: int = -1) -> _Cluster | None:
+    """The person cluster `name` (a full name, a bare surname or a bare given name) belongs to.
+
+    A full name joins a cluster of the same person (`same_person_names`). A bare surname joins the
+    cluster named nearest before it (the first after it when none is before); a bare given name joins
+    only the one person in the article with that given name and no one with it as a surname.
+    """
+    people = [c for c in clusters if c.group == "PERSON"]
+    words = name_words(name)
+    if len(words) > 1:
+        for c in people:
+            full = [t for t in c.names() if len(name_words(t)) > 1]
+            if any(same_person_names(name, t) for t in full) or (not full and any(similar(words[-1], t) for t in c.names())):
+                return c
+        return None
+    by_surname = [c for c in people if any(similar(name, w) for t in c.names() for w in (surnames_of(t) if len(name_words(t)) > 1 else [t]))]
+    if by_surname:
+        before = [c for c in by_surname if c.first_start < at]
+        if before:
+            return max(before, key=lambda c: max(s.start for s in c.spans if s.start < at))
+        return min(by_surname, key=lambda c: c.first_start)
+    key = skeleton(name)
+    given = [c for c in people if any(
+        len(name_words(t)) > 1 and (skeleton(name_words(t)[0]) == key or (len(key) >= 4 and skeleton(name_words(t)[0]).startswith(key)))
+        for t in c.names())]
+    return given[0] if len(given) == 1 else None
+
+
+_ACRONYM = re.compile(r"\s*\((?:[A-Z]{2,8}:\s*)?([A-Z][A-Za-z0-9&\-]{1,9}?)(?:\.[A-Z]{1,2})?\)")
+_WIRES = frozenset("ap afp pa upi dpa efe ansa aap cp ians pti".split())
+
+
+def _stated_acronyms(doc, spans: list[_Span]) -> dict[tuple[int, int], tuple[_Span, str]]:
+    """Acronyms and tickers the copy states in brackets right after a body's name: "Agency (OIJ)",
+    "Acme Ltd (ACME.O)", "(NASDAQ: ACME)". (start, end) of the acronym -> (the name's span, acronym)."""
+    text = nlp.doc_text(doc)
+    places = {(s.start, s.end) for s in spans if s.group in ("GPE", "NORP")}
+    out = {}
+    for s in spans:
+        if s.group not in ("ORG", "GPE", "PRODUCT") or s.label == "ACRONYM":
             continue
-        cfirst, clast = _person_parts(c.full)
-        if not similar(last, clast):
-            # a bare surname may also be a first-name-less mention of a double-barrelled name
+        m = _ACRONYM.match(text, s.end)
+        if not m:
             continue
-        if first and cfirst and not _first_names_compatible(first, cfirst):
+        acr = m.group(1)
+        if sum(c.isupper() for c in acr) < 2 or acr.lower() in _WIRES or (m.start(1), m.end(1)) in places:
             continue
-        if best is None or c.last_start > best.last_start:
-            best = c
-    return best
+        if any(ch.isspace() for ch in acr) or acr.lower() == s.text.lower():
+            continue
+        out[(m.start(1), m.end(1))] = (s, acr)
+    return out
 
 
 def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]:
