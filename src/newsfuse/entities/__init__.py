@@ -26,9 +26,12 @@ def extract(article: Article, doc) -> list[Entity]:
     votes: dict[str, Counter] = defaultdict(Counter)
     for s in spans:
         votes[skeleton(s.text)][s.group] += 1
+    bodies = {skeleton(s.text) for s in spans if s.org_evidence}  # "Kora Ulan fighters": every "Kora Ulan" is the group
     for s in spans:
         key = skeleton(s.text)
-        if key in surnames or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
+        if key in bodies and s.group == "PERSON" and key not in surnames:
+            s.group = s.label = "ORG"
+        elif key in surnames or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
             s.group = "PERSON"
         elif len(s.text.split()) == 1 and votes[key][s.group] < max(votes[key].values()):
             s.group = votes[key].most_common(1)[0][0]  # NER disagrees with itself: the majority wins

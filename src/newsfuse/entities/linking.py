@@ -42,8 +42,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
 
     def group_of(e: Entity) -> str:
         # places and bodies share one key space: NER often calls "White House" or "Kyiv" either
-        t = etype[id(e)]
-        return "PLACE_ORG" if t in ("GPE", "LOC", "FAC", "ORG") else t
+        return _family(etype[id(e)])
 
     persons = [(a, e) for a, e in locals_ if etype[id(e)] == "PERSON"]
     full = [(a, e) for a, e in persons if len(name_words(e.name)) > 1]
@@ -121,6 +120,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         else:
             groups.append([(a, e)])
             other_key[k] = len(groups) - 1
+    _merge_misspelt_bodies(groups, etype, other_key, other_blocks["PLACE_ORG"])
     _merge_part_names(groups, etype)
     canon: list[Entity] = []
     id_map: dict[tuple[str, str], str] = {}
@@ -138,7 +138,10 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         ctype = "PERSON" if any(etype[id(e)] == "PERSON" and len(e.name.split()) > 1 for _, e in members) else (
             _majority_type(Counter({t: n for t, n in types.items() if t != "PERSON"}) or types)
         )
-        name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
+        if ctype == "PERSON":
+            name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
+        else:  # a body or place by the form outlets use most ("Acme" over "Acme Holdings Ltd"), not an acronym
+            name = max(counts, key=lambda t: (not _is_acronym(t), counts[t], len(t.split()), -len(t)))
         base = f"{ctype.lower()}:{_slug(name)}"
         cid, n = base, 2
         while cid in used:
@@ -219,11 +222,12 @@ GENERIC = frozenset(
     board authority court police army military force forces navy government state national federal public
     general international united new north south east west central senate house congress parliament assembly
     party union group university college school institute bank company corporation holdings news media
-    foundation association society club league center centre heavy
+    foundation association society club league center centre
     """.split()
 )
-_PLACE_DESCRIPTORS = ("state", "province", "region", "county", "district", "governorate", "oblast", "prefecture")
-_OF_HEADS = ("ministry", "department", "office", "bureau", "agency", "university", "institute")
+GENERIC = frozenset(skeleton(w) for w in GENERIC)  # compared with skeleton words ("ministri")
+_PLACE_DESCRIPTORS = frozenset(skeleton(w) for w in "state province region county district governorate oblast prefecture".split())
+_OF_HEADS = frozenset(skeleton(w) for w in "ministry department office bureau agency university institute".split())
 
 
 def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[str]:
@@ -235,11 +239,8 @@ def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[st
         return []
     keys = [base]
     if etype in ("ORG", "PRODUCT", "NORP"):
-        k = skeleton(strip_legal(name))
+        k = _body_key(name)
         words = k.split()
-        if len(words) >= 3 and words[0] in _OF_HEADS and words[1] == "of":
-            words = words[2:] + [words[0]]
-        k = " ".join(words)
         keys.append(k)
         for cut in (1, 2):  # "US State Department" / "State Department"
             if len(words) - cut >= 2 and " ".join(words[:cut]) in places | _COUNTRY_QUALIFIERS:
@@ -272,16 +273,16 @@ def _story_types(locals_: list[tuple[str, Entity]]) -> dict[int, str]:
     NER is inconsistent across articles ("Acme" a person in one, a company in four); the family with
     most mentions of that exact name wins. A full name whose first word is a common given name stays a person.
     """
-    fam = lambda t: "PLACE_ORG" if t in ("GPE", "LOC", "FAC", "ORG") else t  # noqa: E731
+    fam = _family
     votes: dict[str, Counter] = defaultdict(Counter)
     concrete: dict[str, Counter] = defaultdict(Counter)
     for _, e in locals_:
-        k = skeleton(e.name)
+        k = skeleton(e.name).replace(" ", "")  # "Space X" is "SpaceX"
         votes[k][fam(e.type)] += max(1, len(e.mentions))
         concrete[k][e.type] += max(1, len(e.mentions))
     out: dict[int, str] = {}
     for _, e in locals_:
-        k = skeleton(e.name)
+        k = skeleton(e.name).replace(" ", "")
         (top, n), *rest = votes[k].most_common()
         if top == fam(e.type) or (rest and rest[0][1] == n) or votes[k][fam(e.type)] >= n:
             continue
@@ -292,27 +293,100 @@ def _story_types(locals_: list[tuple[str, Entity]]) -> dict[int, str]:
     return out
 
 
+def _family(t: str) -> str:
+    """The key space a type links in: places, bodies and products share one (NER mixes them up)."""
+    return "PLACE_ORG" if t in ("GPE", "LOC", "FAC", "ORG", "PRODUCT") else t
+
+
+# "I" and "X" are left alone: too often a letter ("Space X")
+_ROMAN = {"II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
+
+
+def _body_key(name: str) -> str:
+    """A body's or product's name as compared word by word: no legal suffix, "X Ministry" order, model
+    numbers as numbers ("Saturn V" = "Saturn 5", "Falcon 9s" = "Falcon 9")."""
+    raw = strip_legal(name).split()
+    raw = raw[:1] + [_ROMAN.get(w, w) for w in raw[1:]]
+    words = [w[:-1] if w[:-1].isdigit() and w.endswith("s") else w for w in skeleton(" ".join(raw)).split()]
+    if len(words) >= 3 and words[0] in _OF_HEADS and words[1] == "of":
+        words = words[2:] + [words[0]]
+    return " ".join(words)
+
+
+DESCRIPTORS = frozenset(
+    """
+    electronics semiconductor semiconductors management technologies technology systems holdings group motors
+    airlines airways air pharmaceuticals energy financial services communications networks industries
+    international global corp inc
+    """.split()
+)
+DESCRIPTORS = frozenset(skeleton(w) for w in DESCRIPTORS)
+"""Words a company's full name adds to its short one ("Acme" / "Acme Electronics")."""
+
+
+def _part_of(part: tuple, whole: tuple) -> bool:
+    """`part` names what `whole` names: its last words ("Safety Ministry" / "Public Safety Ministry"),
+    or its first words followed only by descriptors ("Acme" / "Acme Electronics"; not "Acme Roadster")."""
+    n = len(part)
+    if n >= len(whole):
+        return False
+    if whole[-n:] == part:
+        return True
+    return whole[:n] == part and all(w in DESCRIPTORS for w in whole[n:])
+
+
+def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
+    """A "person" seen once or twice whose name is a misspelling of a place or body in the story
+    ("Boko Harm" for "Boko Haram") is that place or body; a name with a common given name never is."""
+    for gi, members in enumerate(groups):
+        if not members or any(etype[id(e)] != "PERSON" for _, e in members):
+            continue
+        if sum(len(e.mentions) for _, e in members) > 2 or any(first_name_gender(e.name) for _, e in members):
+            continue
+        key = skeleton(members[0][1].name)
+        for kk in blocks.candidates(key):
+            gj = other_key.get(("PLACE_ORG", kk))
+            if gj is not None and gj != gi and groups[gj] and min(len(kk), len(key)) >= 8 and fuzz.ratio(kk, key) >= 92:
+                groups[gj].extend(members)
+                groups[gi] = []
+                break
+
+
 def _merge_part_names(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) -> None:
     """A body or product named in part ("Samsung", "Safety Ministry") joins the one longer name that
     holds all its words ("Samsung Electronics", "Public Safety Ministry"); never when two names hold them."""
     words_of: dict[int, set[frozenset]] = defaultdict(set)
     index: dict[str, set[int]] = defaultdict(set)
+    seqs: dict[int, set[tuple]] = defaultdict(set)
+    product: set[int] = set()
+    single_person: set[int] = set()  # "The Caravan" tagged a person: may join the one product named with it
     for gi, members in enumerate(groups):
+        if members and all(etype[id(e)] == "PERSON" and len(e.name.split()) == 1 for _, e in members):
+            single_person.add(gi)
         for _, e in members:
-            if etype[id(e)] not in ("ORG", "PRODUCT"):
+            if etype[id(e)] not in ("ORG", "PRODUCT") and gi not in single_person:
                 continue
-            for k in _name_keys(e.name, etype[id(e)])[1:2]:
-                w = frozenset(k.split())
-                words_of[gi].add(w)
-                for x in w:
-                    index[x].add(gi)
+            product.update([gi] if etype[id(e)] == "PRODUCT" else [])
+            seq = tuple(_body_key(e.name).split())
+            w = frozenset(seq)
+            words_of[gi].add(w)
+            seqs[gi].add(seq)
+            for x in w:
+                index[x].add(gi)
     parent = list(range(len(groups)))
     for gi, names in words_of.items():
         for w in names:
             if not (w - GENERIC):
                 continue
             cands = set.intersection(*(index[x] for x in w)) - {gi}
-            supers = {gj for gj in cands if any(w < w2 for w2 in words_of[gj]) and not any(w2 <= w for w2 in words_of[gj])}
+            part = next(q for q in seqs[gi] if frozenset(q) == w)
+            supers = {gj for gj in cands if any(_part_of(part, q2) for q2 in seqs[gj]) and not any(w2 <= w for w2 in words_of[gj])}
+            if len(supers) > 1:  # "the Heavy" and two rockets so named: the one named in each of its articles
+                arts = {a for a, _ in groups[gi]}
+                supers = {gj for gj in supers if arts <= {a for a, _ in groups[gj]}
+                          and not any(arts & {a for a, _ in groups[gk]} for gk in supers - {gj})}
+            if gi in single_person:
+                supers = {gj for gj in supers if gj in product} if len(supers) == 1 else set()
             if len(supers) == 1:
                 parent[gi] = supers.pop()
                 break
@@ -329,6 +403,11 @@ def _merge_part_names(groups: list[list[tuple[str, Entity]]], etype: dict[int, s
 
 def _looks_like_place(e: Entity) -> bool:
     return e.type in ("GPE", "LOC", "FAC")
+
+
+def _is_acronym(name: str) -> bool:
+    compact = name.replace(".", "").replace(" ", "")
+    return compact.isupper() and len(compact) <= 6
 
 
 def _initials(name: str) -> str:

@@ -80,6 +80,7 @@ class _Span:
     tok_end: int
     gender: str = ""
     title: str = ""  # a title written before a person's name ("President"), kept as an alias
+    org_evidence: bool = False  # its own words or the next word say it is a body, not a person
 
 
 def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | None:
@@ -115,7 +116,9 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
             toks.pop(0)
             continue
         break
-    while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct):
+    # a name never ends in a lower-case word ("Saturn V moon", "credit bureaus fail")
+    while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct
+                    or (len(toks) > 1 and toks[-1].is_alpha and toks[-1].text.islower())):
         toks.pop()
     if not toks:
         return None
@@ -171,11 +174,34 @@ def _spans(doc) -> list[_Span]:
             continue
         if ent.label_ == "PERSON":
             ent = _widen_person(ent)
+        model = _with_model_number(ent)
+        if model is not None:  # "Falcon" + "9": a model designation; no person's name holds a number
+            ent, group = model, ("PRODUCT" if group == "PERSON" else group)
         for part in _parts(ent, doc_text):
             span = _one_span(part, group, doc_text)
             if span is not None:
                 out.append(span)
+    out.extend(_based_bodies(doc, out))
+    out.sort(key=lambda s: s.start)
     return _split_glued(out)
+
+
+def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
+    """Bodies NER missed in "<place>-based <Name>" ("a Denver-based Acme"): the name is an organisation."""
+    covered = {i for s in spans for i in range(s.tok_start, s.tok_end)}
+    out = []
+    for tok in doc[2:]:
+        if tok.lower_ != "based" or doc[tok.i - 1].text != "-" or tok.i + 1 >= len(doc):
+            continue
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 4 and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() \
+                and end not in covered and doc[end].lower_.rstrip(".") not in TITLES:
+            end += 1
+        if end > tok.i + 1:
+            first, last = doc[tok.i + 1], doc[end - 1]
+            out.append(_Span(first.idx, last.idx + len(last.text), nlp.doc_text(doc)[first.idx : last.idx + len(last.text)],
+                             "ORG", "ORG", tok.i + 1, end))
+    return out
 
 
 def _parts(ent, doc_text: str) -> list:
@@ -215,6 +241,26 @@ def _relabel(doc, start: int, end: int, label: str):
     return Span(doc, start, end, label=label)
 
 
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
+_NOT_MODEL = frozenset("percent per pct million billion trillion times years days hours minutes people".split())
+
+
+def _with_model_number(ent):
+    """The span with the model number written right after it ("Falcon 9", "Saturn V", "Falcon 9s"), or None."""
+    doc = ent.doc
+    if ent.label_ not in ("ORG", "PRODUCT", "PERSON") or ent.end >= len(doc) or ent[-1].whitespace_ != " ":
+        return None
+    nxt = doc[ent.end]
+    after = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+    digits = re.fullmatch(r"\d{1,4}s?", nxt.text)
+    if digits and len(nxt.text.rstrip("s")) == 4 and nxt.text[:2] in ("19", "20"):
+        return None  # a year
+    roman = _ROMAN.match(nxt.text) and ent.label_ != "PERSON"  # "Henry VIII" is a person
+    if not (digits or roman) or (after is not None and (after.lower_ in _NOT_MODEL or after.text == "%")):
+        return None
+    return _relabel(doc, ent.start, ent.end + 1, ent.label_ if ent.label_ != "PERSON" else "PRODUCT")
+
+
 def _widen_person(ent):
     """Take in a given name NER left just outside a one-word person span ("Ahed" + "Tamimi"), and
     a name's particles with the word before them ("Paulino" "do" + "Rego Barros")."""
@@ -245,8 +291,12 @@ def _one_span(ent, group: str, doc_text: str) -> _Span | None:
         return None
     if text.lower() in NOT_NAMES and not text.isupper() or "@" in text or "://" in text or text.lower().startswith("www."):
         return None
+    if "/" in text and text.index("/") > 1:  # "Safety Ministry/AP": a photo credit glued on
+        text = text[: text.index("/")].rstrip()
+        end = start + len(text)
     label = ent.label_
     title = ""
+    evidence = False
     named = _titled_name(ent) if group != "PERSON" else None
     if named is not None:  # "Hereditary Chief Ann Lee" tagged ORG: the person after the title
         start, end = named.start_char, named.end_char
@@ -257,13 +307,19 @@ def _one_span(ent, group: str, doc_text: str) -> _Span | None:
         if len(words) > 1 and first_name_gender(text) is None:
             if words[-1] in ORG_HEADS:  # "Nature Air", "Lakeside Hydro"
                 group = label = "ORG"
+                evidence = True
             elif words[-1] in PLACE_HEADS:  # "Ofer Prison"
                 group, label = "GPE", "FAC"
         if group == "PERSON" and _after_place_noun(ent.doc, start):  # "the village of Nebi Saleh"
             group, label = "GPE", "GPE"
+        elif group == "PERSON" and (_CAMEL.search(text) or _before_group_noun(ent.doc, end)):
+            group = label = "ORG"  # "BrandX", "#SaveOurPark"; "Kora Ulan fighters"
+            evidence = True
+    elif group == "GPE":
+        end, text = _with_descriptor(ent.doc, doc_text, start, end, text)
     tok = ent.doc.char_span(start, end, alignment_mode="expand")
     ts, te = (tok.start, tok.end) if tok is not None else (ent.start, ent.end)
-    return _Span(start, end, text, group, label, ts, te, gender, title)
+    return _Span(start, end, text, group, label, ts, te, gender, title, evidence)
 
 
 def _title_before(doc, doc_text: str, start: int) -> str:
@@ -280,6 +336,31 @@ def _title_before(doc, doc_text: str, start: int) -> str:
     return doc_text[doc[i].idx : doc[tok.start - 1].idx + len(doc[tok.start - 1].text)] if i < tok.start else ""
 
 
+_CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|O')[A-Z])[A-Z]?[a-z]+[A-Z]\w*$")
+# Collective nouns that follow the name of an armed group or other body, never a person's name.
+GROUP_NOUNS = frozenset("militants fighters insurgents insurgency extremists jihadists rebels gunmen terrorists militia faction".split())
+_DESCRIPTORS = frozenset("state province region county district governorate".split())
+
+
+def _before_group_noun(doc, end: int) -> bool:
+    tok = doc.char_span(end - 1, end, alignment_mode="expand")
+    return tok is not None and tok.end < len(doc) and doc[tok.end].lower_ in GROUP_NOUNS
+
+
+def _with_descriptor(doc, doc_text: str, start: int, end: int, text: str) -> tuple[int, str]:
+    """A place name with the "state"/"province" NER left out ("Borno state,"): (end, text) taken in,
+    unless the word goes on to name something else ("Texas state officials")."""
+    tok = doc.char_span(end - 1, end, alignment_mode="expand")
+    if tok is None or tok.end >= len(doc):
+        return end, text
+    nxt = doc[tok.end]
+    after = doc[tok.end + 1] if tok.end + 1 < len(doc) else None
+    if nxt.lower_ in _DESCRIPTORS and doc_text[end:nxt.idx] == " " and (after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")):
+        end = nxt.idx + len(nxt.text)
+        return end, doc_text[start:end]
+    return end, text
+
+
 def _after_place_noun(doc, start: int) -> bool:
     tok = doc.char_span(start, start + 1, alignment_mode="expand")
     if tok is None or tok.start < 2:
@@ -288,21 +369,28 @@ def _after_place_noun(doc, start: int) -> bool:
 
 
 def _split_glued(spans: list[_Span]) -> list[_Span]:
-    """A person span that is two names run together ("Acme Acme", "Wire Acme" at a caption's edge):
-    each half, when the article names both halves on their own and never as a person."""
+    """Spans that are two names run together, cut where the article names each part on its own:
+    a person span "Acme Acme" or "Wire Acme" (a caption's edge), and "Acme's Rocket One"."""
     seen: dict[str, set[str]] = {}
     for s in spans:
         seen.setdefault(s.text, set()).add(s.group)
     out = []
     for s in spans:
         words = s.text.split(" ")
+        poss = re.match(r"^(.+?)['’]s (.+)$", s.text)
         if s.group == "PERSON" and len(words) == 2 and (
             words[0] == words[1] or all(w in seen and "PERSON" not in seen[w] for w in words)
         ):
             a, b = words
-            grp = next(iter(seen.get(b, {"ORG"})))
-            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen.get(a, {grp}))), "ORG", s.tok_start, s.tok_start + 1))
-            out.append(_Span(s.end - len(b), s.end, b, grp, "ORG", s.tok_end - 1, s.tok_end))
+            ga = next(iter(seen.get(a, {"ORG"}) - {"PERSON"}), "ORG")
+            gb = next(iter(seen.get(b, {"ORG"}) - {"PERSON"}), "ORG")
+            out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
+            out.append(_Span(s.end - len(b), s.end, b, gb, gb, s.tok_end - 1, s.tok_end))
+        elif poss and poss.group(1) in seen and s.group != "PERSON":
+            a, b = poss.group(1), poss.group(2)
+            ga = next(iter(seen[a]))
+            out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
+            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
         else:
             out.append(s)
     return out
