@@ -27,10 +27,13 @@ def extract(article: Article, doc) -> list[Entity]:
     for s in spans:
         votes[skeleton(s.text)][s.group] += 1
     bodies = {skeleton(s.text) for s in spans if s.org_evidence}  # "Kora Ulan fighters": every "Kora Ulan" is the group
+    places = {skeleton(s.text) for s in spans if _in_place(doc, s)} - surnames - given  # "in Kyiv" tagged a person
     for s in spans:
         key = skeleton(s.text)
         if key in bodies and s.group == "PERSON" and key not in surnames:
             s.group = s.label = "ORG"
+        elif key in places and s.group == "PERSON":
+            s.group = s.label = "GPE"
         elif key in surnames or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
             s.group = "PERSON"
         elif len(s.text.split()) == 1 and votes[key][s.group] < max(votes[key].values()):
@@ -87,3 +90,11 @@ def extract(article: Article, doc) -> list[Entity]:
         mentions = [Mention(article.id, to_raw(s.start), to_raw(s.end), s.text) for s in spans_]
         entities.append(Entity(f"{article.id}#e{n}", name, etype, aliases, mentions))
     return entities
+
+
+def _in_place(doc, s) -> bool:
+    """A one-word "person" written as a place: "in Kyiv" (never "in Lee's view")."""
+    if s.group != "PERSON" or " " in s.text or s.tok_start < 1 or s.tok_start >= len(doc):
+        return False
+    nxt = doc[s.tok_end] if s.tok_end < len(doc) else None
+    return doc[s.tok_start - 1].lower_ in ("in", "near", "outside") and not (nxt is not None and nxt.text in ("'s", "’s", "'"))

@@ -276,10 +276,20 @@ def _story_types(locals_: list[tuple[str, Entity]]) -> dict[int, str]:
     fam = _family
     votes: dict[str, Counter] = defaultdict(Counter)
     concrete: dict[str, Counter] = defaultdict(Counter)
+    one_word: set[str] = set()
     for _, e in locals_:
         k = skeleton(e.name).replace(" ", "")  # "Space X" is "SpaceX"
         votes[k][fam(e.type)] += max(1, len(e.mentions))
+        if " " not in e.name.strip():
+            one_word.add(k)
         concrete[k][e.type] += max(1, len(e.mentions))
+    # a one-word "person" who is nobody's surname or given name in the story is a place or body when
+    # NER ever says so ("Kyiv" tagged a person in most articles)
+    named = {skeleton(w) for _, e in locals_ if e.type == "PERSON" and len(name_words(e.name)) > 1
+             for w in [*surnames_of(e.name), name_words(e.name)[0]]}
+    for k, v in votes.items():
+        if "PERSON" in v and len(v) > 1 and k not in named and k in one_word:
+            del v["PERSON"]
     out: dict[int, str] = {}
     for _, e in locals_:
         k = skeleton(e.name).replace(" ", "")

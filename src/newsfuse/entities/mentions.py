@@ -289,9 +289,11 @@ def _one_span(ent, group: str, doc_text: str) -> _Span | None:
     start, end, text, gender = cleaned
     if not any(c.isalpha() for c in text) or len(text) > 80 or not any(c.isupper() for c in text):
         return None
+    if all(w.lower().rstrip(".") in TITLES for w in text.split()):
+        return None  # a title alone ("State" out of "Secretary of State") names no one
     if text.lower() in NOT_NAMES and not text.isupper() or "@" in text or "://" in text or text.lower().startswith("www."):
         return None
-    if "/" in text and text.index("/") > 1:  # "Safety Ministry/AP": a photo credit glued on
+    if "/" in text and " " in text[: text.index("/")]:  # "Safety Ministry/AP": a photo credit glued on ("AC/DC" is a name)
         text = text[: text.index("/")].rstrip()
         end = start + len(text)
     label = ent.label_
@@ -328,11 +330,16 @@ def _title_before(doc, doc_text: str, start: int) -> str:
     if tok is None:
         return ""
     i = tok.start
-    while i > 0 and tok.start - i < 3:
+    while i > 0 and tok.start - i < 4:
         prev = doc[i - 1]
+        if prev.lower_ == "of" and i > 1 and i < tok.start and doc[i - 2].lower_.rstrip(".") in TITLES:
+            i -= 1  # "Secretary of State"
+            continue
         if not (prev.text[:1].isupper() and prev.lower_.rstrip(".") in TITLES and "\n" not in prev.whitespace_):
             break
         i -= 1
+    while i < tok.start and doc[i].lower_ == "of":
+        i += 1
     return doc_text[doc[i].idx : doc[tok.start - 1].idx + len(doc[tok.start - 1].text)] if i < tok.start else ""
 
 
