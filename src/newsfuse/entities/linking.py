@@ -37,7 +37,6 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     person_full: dict[str, list[int]] = defaultdict(list)  # surname skeleton -> group indices
     other_key: dict[tuple[str, str], int] = {}
     other_blocks: dict[str, _Blocks] = defaultdict(_Blocks)
-    initials: dict[str, int] = {}  # initials of multi-word places and bodies -> group
     etype = {id(e): retype.get(id(e), e.type) for _, e in locals_}
 
     def group_of(e: Entity) -> str:
@@ -84,8 +83,6 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         # a NORP that is a body's name ("Acme" tagged NORP) joins it; "Israeli" never matches "Israel"
         spaces = [g] if g != "NORP" else ["PLACE_ORG", "NORP"]
         gi = next((other_key[(sp, k)] for k in keys for sp in spaces if (sp, k) in other_key), None)
-        if gi is None and g == "PLACE_ORG":
-            gi = _acronym_match(e.name, other_key, initials)
         if gi is None and g != "NORP":
             k1 = keys[0] if keys else skeleton(e.name)
             for kk in other_blocks[g].candidates(k1):
@@ -100,8 +97,6 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         for k in keys or [skeleton(e.name)]:
             other_key.setdefault((g, k), gi)
             other_blocks[g].add(k)
-        if g == "PLACE_ORG" and " " in e.name:
-            initials.setdefault(_initials(re.sub(r"\b(?:of|the|and|for)\b", "", e.name)), gi)
 
     for a, e in bare:
         matches = {gi for key in blocks.candidates(e.name) if similar(key, e.name) for gi in person_full[key]}
@@ -121,6 +116,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             groups.append([(a, e)])
             other_key[k] = len(groups) - 1
     _merge_misspelt_bodies(groups, etype, other_key, other_blocks["PLACE_ORG"])
+    _merge_acronyms(groups, etype)
     _merge_part_names(groups, etype)
     canon: list[Entity] = []
     id_map: dict[tuple[str, str], str] = {}
@@ -135,9 +131,11 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         types: Counter[str] = Counter()
         for _, e in members:
             types[etype[id(e)]] += max(1, len(e.mentions))
-        ctype = "PERSON" if any(etype[id(e)] == "PERSON" and len(e.name.split()) > 1 for _, e in members) else (
-            _majority_type(Counter({t: n for t, n in types.items() if t != "PERSON"}) or types)
-        )
+        # a person when full person names carry at least as many mentions as place/body tags ("Kyiv" tagged
+        # a person stays a place; "Boko Harm" tagged a person once does not make the group a person)
+        named = sum(max(1, len(e.mentions)) for _, e in members if etype[id(e)] == "PERSON" and len(e.name.split()) > 1)
+        rest = Counter({t: n for t, n in types.items() if t != "PERSON"})
+        ctype = "PERSON" if named and named >= sum(rest.values()) else _majority_type(rest or types)
         if ctype == "PERSON":
             name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
         else:  # a body or place by the form outlets use most ("Acme" over "Acme Holdings Ltd"), not an acronym
@@ -421,17 +419,36 @@ def _is_acronym(name: str) -> bool:
 
 
 def _initials(name: str) -> str:
+    """Capitalised initials of a name without its legal suffix and small words ("Acme Media Corp" -> "am")."""
+    name = re.sub(r"\b(?:of|the|and|for)\b", "", strip_legal(name))
     return "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()).lower()
 
 
-def _acronym_match(name: str, keys: dict[tuple[str, str], int], initials: dict[str, int] | None = None) -> int | None:
-    """"US"/"U.S." <-> "United States", "EU" <-> "European Union": acronym = capitalised initials
-    (of the name as written: skeletons fold letters, "Westchester" is no "V")."""
-    compact = name.replace(".", "")
-    if compact.isupper() and 2 <= len(compact) <= 5:
-        return (initials or {}).get(compact.lower())
-    elif " " in name:
-        ini = _initials(name)
-        if len(ini) >= 2:
-            return keys.get(("PLACE_ORG", skeleton(ini)))
-    return None
+def _merge_acronyms(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) -> None:
+    """"US"/"U.S." <-> "United States", "EU" <-> "European Union": an acronym joins the one place or body
+    whose capitalised initials it is. A two-letter acronym also needs the name in at least half of the
+    articles that use it ("US" in ten articles is no "United Synagogue" named in two); acronyms the copy
+    states in brackets were joined in `extract`."""
+    by_initials: dict[str, set[int]] = defaultdict(set)
+    acronyms: dict[int, str] = {}
+    for gi, members in enumerate(groups):
+        for _, e in members:
+            if etype[id(e)] == "PERSON" or etype[id(e)] == "NORP":
+                continue
+            compact = e.name.replace(".", "")
+            if compact.isupper() and compact.isalpha() and 2 <= len(compact) <= 5:
+                acronyms.setdefault(gi, compact.lower())
+            elif " " in e.name:
+                ini = _initials(e.name)
+                if len(ini) >= 2:
+                    by_initials[ini].add(gi)
+    for gi, acr in acronyms.items():
+        cands = {gj for gj in by_initials.get(acr, ()) if gj != gi and groups[gj]}
+        if len(cands) != 1 or not groups[gi]:
+            continue
+        gj = cands.pop()
+        arts_acr, arts_exp = {a for a, _ in groups[gi]}, {a for a, _ in groups[gj]}
+        if len(acr) == 2 and 2 * len(arts_acr & arts_exp) < len(arts_acr):
+            continue
+        groups[gj].extend(groups[gi])
+        groups[gi] = []

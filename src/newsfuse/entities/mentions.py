@@ -31,6 +31,7 @@ ORG_HEADS = frozenset(
     technologies technology software labs media news times post press broadcasting network telecom airport
     university college institute school academy hospital foundation association society agency ministry
     department office council committee commission party union league club federation army police court
+    girls boys women men families
     """.split()
 )
 # The last word of a name that makes it a place or facility ("Ofer Prison", "Punta Islita Airport").
@@ -58,9 +59,12 @@ TITLES = frozenset(
     ceo director commissioner assistant superintendent inspector detective constable cst sheriff
     attorney foreign defence defense interior finance state former acting interim then-president
     speaker minority majority whip mp mep coach dean cardinal bishop rabbi imam sheikh emir crown
-    ayatollah marshal admiral commander president-elect host star
+    ayatollah marshal admiral commander president-elect host star executive
     """.split()
 )
+CREDIT_WORDS = frozenset("photographer photo photos file credit staff".split())
+CREDITS = frozenset("Reuters AP AFP EPA Getty Bloomberg Shutterstock Alamy PA UPI".split())
+"""Wire and picture agencies whose name is glued onto the next name at a caption's edge."""
 MALE_TITLES = frozenset("mr sir lord king prince father".split())
 FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess madam".split())
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
@@ -101,6 +105,9 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     while toks:
         t = toks[0]
         w = t.lower_.rstrip(".")
+        if len(toks) > 1 and t.text in CREDITS:  # "Reuters Acme" at a caption's edge
+            toks.pop(0)
+            continue
         # titles are stripped from people only: "State Department" keeps "State"
         if (w in TITLES and ent.label_ == "PERSON") or w in ("the", "a", "an") or not t.text.strip() or (
             ent.label_ == "PERSON" and t.pos_ == "ADJ" and len(toks) > 1
@@ -116,9 +123,11 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
             toks.pop(0)
             continue
         break
-    # a name never ends in a lower-case word ("Saturn V moon", "credit bureaus fail")
+    # a name never ends in a lower-case word ("Saturn V moon", "credit bureaus fail"), nor a person's in a
+    # title or a caption's credit word ("Ann Lee Photographer")
     while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct
-                    or (len(toks) > 1 and toks[-1].is_alpha and toks[-1].text.islower())):
+                    or (len(toks) > 1 and toks[-1].is_alpha and toks[-1].text.islower())
+                    or (len(toks) > 2 and ent.label_ == "PERSON" and toks[-1].lower_ in TITLES | CREDIT_WORDS)):
         toks.pop()
     if not toks:
         return None
@@ -306,7 +315,9 @@ def _one_span(ent, group: str, doc_text: str) -> _Span | None:
     if group == "PERSON":
         title = _title_before(ent.doc, doc_text, start)
         words = [w.lower().rstrip(".") for w in text.split()]
-        if len(words) > 1 and first_name_gender(text) is None:
+        if len(words) > 1 and (re.fullmatch(r"[A-Z]|\d\w*", text.split()[-1]) or any(c.isdigit() for c in text)):
+            group, label = "PRODUCT", "PRODUCT"  # "Acme Model S", "Zephyr 300": no person's name
+        elif len(words) > 1 and first_name_gender(text) is None:
             if words[-1] in ORG_HEADS:  # "Nature Air", "Lakeside Hydro"
                 group = label = "ORG"
                 evidence = True
@@ -375,6 +386,15 @@ def _after_place_noun(doc, start: int) -> bool:
     return doc[tok.start - 1].lower_ == "of" and doc[tok.start - 2].lower_ in PLACE_OF
 
 
+def _two_names(text: str, seen: dict) -> bool:
+    """"Acme Safety Authority and Beta Data Office" is two bodies ("Marks and Spencer" is one): each side
+    capitalised, and each of two words or more, or named on its own in the article."""
+    a, b = text.split(" and ", 1)
+    if not (a[:1].isupper() and b[:1].isupper()):
+        return False
+    return (len(a.split()) >= 2 and len(b.split()) >= 2) or a in seen or b in seen
+
+
 def _split_glued(spans: list[_Span]) -> list[_Span]:
     """Spans that are two names run together, cut where the article names each part on its own:
     a person span "Acme Acme" or "Wire Acme" (a caption's edge), and "Acme's Rocket One"."""
@@ -393,6 +413,10 @@ def _split_glued(spans: list[_Span]) -> list[_Span]:
             gb = next(iter(seen.get(b, {"ORG"}) - {"PERSON"}), "ORG")
             out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
             out.append(_Span(s.end - len(b), s.end, b, gb, gb, s.tok_end - 1, s.tok_end))
+        elif " and " in s.text and s.group in ("ORG", "GPE") and _two_names(s.text, seen):
+            a, b = s.text.split(" and ", 1)
+            out.append(_Span(s.start, s.start + len(a), a, s.group, s.label, s.tok_start, s.tok_start + len(a.split())))
+            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_end - len(b.split()), s.tok_end))
         elif poss and poss.group(1) in seen and s.group != "PERSON":
             a, b = poss.group(1), poss.group(2)
             ga = next(iter(seen[a]))
@@ -462,7 +486,8 @@ def _stated_acronyms(doc, spans: list[_Span]) -> dict[tuple[int, int], tuple[_Sp
     places = {(s.start, s.end) for s in spans if s.group in ("GPE", "NORP")}
     out = {}
     for s in spans:
-        if s.group not in ("ORG", "GPE", "PRODUCT") or s.label == "ACRONYM":
+        # not after places: "NEW YORK (CNN)" is a dateline
+        if s.group not in ("ORG", "PRODUCT") or s.label == "ACRONYM":
             continue
         m = _ACRONYM.match(text, s.end)
         if not m:
