@@ -338,3 +338,10 @@ def test_titled_form_is_an_alias():
     text = "President Ilse Marwick spoke on Monday."
     (e,) = _extract(text, [("Ilse Marwick", "PERSON")])
     assert e.name == "Ilse Marwick" and "President Ilse Marwick" in e.aliases
+
+
+def test_headline_shouting_and_comma_joined_places_are_cleaned():
+    text = "Troops reached Ostrava, Velmora on Monday. Ostrava is calm. Velmora is not. WATCHED Ostrava residents cheered."
+    got = {e.name for e in _extract(text, [("Ostrava, Velmora", "GPE"), ("Ostrava is", "GPE"), ("Velmora is", "GPE"),
+                                          ("WATCHED Ostrava", "GPE")])}
+    assert got == {"Ostrava", "Velmora"}

@@ -417,6 +417,14 @@ def _split_glued(spans: list[_Span]) -> list[_Span]:
             a, b = s.text.split(" and ", 1)
             out.append(_Span(s.start, s.start + len(a), a, s.group, s.label, s.tok_start, s.tok_start + len(a.split())))
             out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_end - len(b.split()), s.tok_end))
+        elif len(words) > 1 and words[0].isupper() and len(words[0]) >= 4 and words[1].istitle() and \
+                " ".join(words[1:]) in seen:  # a shouted headline word glued on: "WATCHED Acme"
+            b = " ".join(words[1:])
+            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
+        elif ", " in s.text and s.group in ("ORG", "GPE") and all(p in seen for p in s.text.split(", ", 1)):
+            a, b = s.text.split(", ", 1)  # "Abuja, Borno": two places the article also names apart
+            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen[a])), s.label, s.tok_start, s.tok_start + len(a.split())))
+            out.append(_Span(s.end - len(b), s.end, b, next(iter(seen[b])), s.label, s.tok_end - len(b.split()), s.tok_end))
         elif poss and poss.group(1) in seen and s.group != "PERSON":
             a, b = poss.group(1), poss.group(2)
             ga = next(iter(seen[a]))
