@@ -173,3 +173,175 @@ def test_person_after_a_title_inside_an_org_span_becomes_a_person():
     got = {e.name: e.type for e in entities.extract(a, doc)}
     assert got.get("Talvo Menhart") == "PERSON"
     assert [t for n, t in got.items() if "Motors" in n] == ["ORG"]  # "general" is no person-only title
+
+
+# ---- real-copy rules (issue 12): invented names and sentences -------------------------------------
+
+
+def _doc_with(text: str, ents: list[tuple[str, str]]):
+    """A parsed doc whose NER spans are set by hand: (surface text, label), first occurrence each."""
+    from spacy.tokens import Span
+
+    doc = nlp.parse([text])[0]
+    spans = []
+    for surface, label in ents:
+        start = text.index(surface)
+        sp = doc.char_span(start, start + len(surface), label=label)
+        assert sp is not None, surface
+        spans.append(sp)
+    doc.ents = spans
+    return doc
+
+
+def _extract(text: str, ents: list[tuple[str, str]], art: str = "t") -> list[Entity]:
+    a = Article(id=art, raw=text, text=text)
+    return entities.extract(a, _doc_with(text, ents))
+
+
+def test_transliterated_place_names_merge():
+    """One vowel apart (Dovhivka / Dovhovka) or -ytsia / -itsa: one place across outlets."""
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "Dovhivka", "GPE"), _ent("x", "e1", "Sokolytsia", "GPE")]),
+        Analysis("y", entities=[_ent("y", "e0", "Dovhovka", "GPE"), _ent("y", "e1", "Sokolitsa", "GPE")]),
+    ]
+    places = entities.link(ans)
+    assert len(places) == 2 and all(len(e.articles) == 2 for e in places)
+
+
+def test_different_places_one_consonant_apart_stay_apart():
+    ans = [Analysis("x", entities=[_ent("x", "e0", "East Harlow", "GPE")]),
+           Analysis("y", entities=[_ent("y", "e0", "West Harlow", "GPE")])]
+    assert len(entities.link(ans)) == 2
+
+
+def test_man_and_woman_with_near_identical_first_names_stay_apart():
+    ans = [Analysis("x", entities=[_ent("x", "e0", "Daniel Okafor")]),
+           Analysis("y", entities=[_ent("y", "e0", "Danielle Okafor")])]
+    assert len([e for e in entities.link(ans) if e.type == "PERSON"]) == 2
+
+
+def test_bare_surname_joins_the_namesake_named_just_before_it():
+    text = "Marta Venn was detained in May. Venn is a lawyer. Her husband, Tomas Venn, said the case was political."
+    ents = _extract(text, [("Marta Venn", "PERSON"), ("Venn is", "PERSON"), ("Tomas Venn", "PERSON")])
+    bare_at = text.index("Venn is")
+    owner = [e.name for e in ents for m in e.mentions if m.start == bare_at]
+    assert owner == ["Marta Venn"]
+    assert {e.name for e in ents if e.type == "PERSON"} == {"Marta Venn", "Tomas Venn"}
+
+
+def test_bare_surname_between_two_namesakes_is_not_given_to_the_later_one():
+    from newsfuse.entities.mentions import _Cluster, _find_person, _Span
+
+    marta = _Cluster("PERSON", [_Span(0, 10, "Marta Venn", "PERSON", "PERSON", 0, 2)])
+    tomas = _Cluster("PERSON", [_Span(60, 70, "Tomas Venn", "PERSON", "PERSON", 12, 14)])
+    assert _find_person([marta, tomas], "Venn", at=30) is marta
+    assert _find_person([marta, tomas], "Venn", at=80) is tomas
+
+
+def test_org_named_like_a_person_is_an_org_and_pronouns_are_no_places():
+    text = "Lakeside Hydro cut power to us on Monday, and Orla Brandt said repairs would take a week."
+    ents = {e.name: e.type for e in _extract(text, [("Lakeside Hydro", "PERSON"), ("us", "GPE"), ("Orla Brandt", "PERSON")])}
+    assert ents.get("Lakeside Hydro") == "ORG"
+    assert "us" not in ents and ents.get("Orla Brandt") == "PERSON"
+
+
+def test_group_noun_and_camel_case_make_a_body():
+    text = "Kora Ulan fighters raided the town. Kora Ulan denied it, and the #FreeTheValley campaign, FreeTheValley, grew."
+    got = {e.name: e.type for e in _extract(text, [("Kora Ulan", "PERSON"), ("Kora Ulan denied", "PERSON"), ("FreeTheValley,", "PERSON")])}
+    assert got.get("Kora Ulan") == "ORG"
+    assert got.get("FreeTheValley") == "ORG"
+
+
+def test_span_across_a_paragraph_break_is_cut_and_a_credit_prefix_dropped():
+    text = "Photo by Jan Olsen/Agency\nVantor shares fell 4% on Monday.\nReuters Vantor said it would appeal."
+    got = _extract(text, [("Jan Olsen/Agency\nVantor", "PERSON"), ("Reuters Vantor", "PERSON")])
+    names = {e.name for e in got}
+    assert "Vantor" in names and not any("\n" in n or n.startswith("Reuters") for n in names)
+
+
+def test_acronym_stated_in_brackets_joins_its_name():
+    text = "The Forensic Inquiry Service (SIF) took the bodies. SIF said tests would take weeks."
+    got = _extract(text, [("Forensic Inquiry Service", "ORG"), ("SIF said", "ORG")])
+    (sif,) = [e for e in got if "Forensic" in e.name]
+    assert "SIF" in sif.aliases and len(sif.mentions) == 3
+
+
+def test_dateline_agency_is_no_acronym_of_a_place():
+    text = "VELMORA (NTB) - Flooding closed roads in Velmora on Monday."
+    got = _extract(text, [("VELMORA", "GPE"), ("Velmora", "GPE")])
+    assert not any("NTB" in e.aliases for e in got)
+
+
+def test_company_name_variants_merge_and_a_product_keeps_its_maker_apart():
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "Halvik Electronics Co Ltd", "ORG"), _ent("x", "e1", "Corvana Inc", "ORG")]),
+        Analysis("y", entities=[_ent("y", "e0", "Halvik Electronics", "ORG"), _ent("y", "e1", "Corvana", "ORG")]),
+        Analysis("z", entities=[_ent("z", "e0", "Halvik", "ORG"), _ent("z", "e1", "Corvana Roadrunner", "PRODUCT")]),
+    ]
+    canon = {e.name: e for e in entities.link(ans)}
+    halvik = next(e for e in canon.values() if "Halvik" in e.name)
+    assert {"Halvik", "Halvik Electronics", "Halvik Electronics Co Ltd"} <= {halvik.name, *halvik.aliases}
+    corvana = next(e for e in canon.values() if e.name in ("Corvana", "Corvana Inc"))
+    assert "Corvana Roadrunner" not in corvana.aliases and "Corvana Roadrunner" in canon
+
+
+def test_country_qualifier_ministry_order_and_part_names_merge():
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "U.S. Transport Department", "ORG"), _ent("x", "e1", "Ministry of Water", "ORG"),
+                                _ent("x", "e2", "United States", "GPE")]),
+        Analysis("y", entities=[_ent("y", "e0", "Transport Department", "ORG"), _ent("y", "e1", "Water Ministry", "ORG"),
+                                _ent("y", "e2", "Public Water Ministry", "ORG")]),
+    ]
+    canon = entities.link(ans)
+    assert len([e for e in canon if "Transport" in e.name]) == 1
+    assert len([e for e in canon if "Water" in e.name]) == 1
+
+
+def test_two_letter_acronym_needs_its_name_where_it_is_used():
+    ans = [Analysis(f"a{i}", entities=[_ent(f"a{i}", "e0", "US", "GPE")]) for i in range(4)]
+    ans[0].entities.append(_ent("a0", "e1", "United Shipyards", "ORG"))
+    canon = entities.link(ans)
+    assert not any("US" in e.aliases for e in canon if e.name == "United Shipyards")
+    ans = [Analysis("x", entities=[_ent("x", "e0", "EU", "ORG"), _ent("x", "e1", "European Union", "ORG")]),
+           Analysis("y", entities=[_ent("y", "e0", "EU", "ORG")])]
+    assert len(entities.link(ans)) == 1
+
+
+def test_story_wide_type_vote_and_full_name_variants():
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "Qorvex", "PERSON"), _ent("x", "e1", "Marta Quesada Rojas")]),
+        Analysis("y", entities=[_ent("y", "e0", "Qorvex", "ORG"), _ent("y", "e1", "Marta Quesada")]),
+        Analysis("z", entities=[_ent("z", "e0", "Qorvex", "ORG"), _ent("z", "e1", "Quesada")]),
+    ]
+    canon = entities.link(ans)
+    assert next(e for e in canon if e.name == "Qorvex").type == "ORG"
+    (marta,) = [e for e in canon if e.type == "PERSON"]
+    assert len(marta.articles) == 3 and marta.name == "Marta Quesada Rojas"
+
+
+def test_misspelt_body_tagged_a_person_joins_it():
+    ans = [Analysis("x", entities=[_ent("x", "e0", "Kora Ulanbek", "ORG"), _ent("x", "e1", "Kora Ulanbek", "ORG")]),
+           Analysis("y", entities=[_ent("y", "e0", "Kora Ulanbk")])]
+    canon = entities.link(ans)
+    assert len(canon) == 1 and canon[0].type == "ORG"
+
+
+def test_model_numbers_and_given_names():
+    text = "The Kestrel 9 flew again. Two Kestrel 9s have landed. Ines Varga watched; Ines said it was calm."
+    got = _extract(text, [("Kestrel", "ORG"), ("Kestrel 9s", "PERSON"), ("Ines Varga", "PERSON"), ("Ines said", "PERSON")])
+    names = {e.name: e for e in got}
+    assert any(n.startswith("Kestrel 9") for n in names) and all(e.type != "PERSON" for n, e in names.items() if "Kestrel" in n)
+    assert "Ines" in names["Ines Varga"].aliases
+
+
+def test_titled_form_is_an_alias():
+    text = "President Ilse Marwick spoke on Monday."
+    (e,) = _extract(text, [("Ilse Marwick", "PERSON")])
+    assert e.name == "Ilse Marwick" and "President Ilse Marwick" in e.aliases
+
+
+def test_headline_shouting_and_comma_joined_places_are_cleaned():
+    text = "Troops reached Ostrava, Velmora on Monday. Ostrava is calm. Velmora is not. WATCHED Ostrava residents cheered."
+    got = {e.name for e in _extract(text, [("Ostrava, Velmora", "GPE"), ("Ostrava is", "GPE"), ("Velmora is", "GPE"),
+                                          ("WATCHED Ostrava", "GPE")])}
+    assert got == {"Ostrava", "Velmora"}

@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 
 from ..model import Article, Entity, Mention
 from .linking import link, _majority_type  # noqa: F401  (re-exported)
-from .mentions import _Cluster, _find_person, gender_hints, _missed_surnames, offset_maps, _spans, TITLES  # noqa: F401  (re-exported)
-from .names import similar, skeleton
+from .mentions import _Cluster, _find_person, gender_hints, _missed_surnames, offset_maps, _Span, _spans, _stated_acronyms, TITLES  # noqa: F401  (re-exported)
+from .names import name_words, similar, skeleton, surnames_of
 
 
 def extract(article: Article, doc) -> list[Entity]:
@@ -20,18 +20,28 @@ def extract(article: Article, doc) -> list[Entity]:
     to_raw = offset_maps(article)[0]
     spans = _spans(doc)
     # surnames of people named in full: NER often mislabels a bare surname as ORG/GPE/NORP
-    surnames = {skeleton(s.text.split()[-1]) for s in spans if s.group == "PERSON" and len(s.text.split()) > 1}
+    full_people = [s for s in spans if s.group == "PERSON" and len(name_words(s.text)) > 1]
+    surnames = {skeleton(w) for s in full_people for w in surnames_of(s.text)}
+    given = {skeleton(name_words(s.text)[0]) for s in full_people}
     votes: dict[str, Counter] = defaultdict(Counter)
     for s in spans:
         votes[skeleton(s.text)][s.group] += 1
+    bodies = {skeleton(s.text) for s in spans if s.org_evidence}  # "Kora Ulan fighters": every "Kora Ulan" is the group
+    places = {skeleton(s.text) for s in spans if _in_place(doc, s)} - surnames - given  # "in Kyiv" tagged a person
     for s in spans:
         key = skeleton(s.text)
-        if key in surnames:
+        if key in bodies and s.group == "PERSON" and key not in surnames:
+            s.group = s.label = "ORG"
+        elif key in places and s.group == "PERSON":
+            s.group = s.label = "GPE"
+        elif key in surnames or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
             s.group = "PERSON"
         elif len(s.text.split()) == 1 and votes[key][s.group] < max(votes[key].values()):
             s.group = votes[key].most_common(1)[0][0]  # NER disagrees with itself: the majority wins
             s.label = s.group
     spans.extend(_missed_surnames(doc, spans, surnames))
+    acronyms = _stated_acronyms(doc, spans)
+    spans = [s for s in spans if (s.start, s.end) not in acronyms]
     spans.sort(key=lambda s: s.start)
 
     clusters: list[_Cluster] = []
@@ -40,7 +50,7 @@ def extract(article: Article, doc) -> list[Entity]:
     for s in sorted(spans, key=lambda s: (s.group != "PERSON" or len(s.text.split()) < 2, s.start)):
         c = None
         if s.group == "PERSON":
-            c = _find_person(clusters, s.text)
+            c = _find_person(clusters, s.text, s.start)
         else:
             c = by_key.get((s.group, skeleton(s.text)))
             if c is None:
@@ -55,15 +65,36 @@ def extract(article: Article, doc) -> list[Entity]:
         c.last_start = max(c.last_start, s.start)
         if s.group != "PERSON":
             by_key[(s.group, skeleton(s.text))] = c
+    # "Judicial Investigation Agency (OIJ)": the acronym is a mention of the name it follows
+    for (start, end), (owner, text) in sorted(acronyms.items()):
+        c = next((c for c in clusters if owner in c.spans), None)
+        if c is None:
+            continue
+        c.spans.append(_Span(start, end, text, c.group, "ACRONYM", -1, -1))
+        other = by_key.get((c.group, skeleton(text)))
+        if other is not None and other is not c and other in clusters:  # the acronym alone, seen before
+            c.spans.extend(other.spans)
+            clusters.remove(other)
+        by_key[(c.group, skeleton(text))] = c
 
     entities = []
     for n, c in enumerate(sorted(clusters, key=lambda c: min(s.start for s in c.spans))):
         spans_ = sorted(c.spans, key=lambda s: s.start)
         name = c.full
-        aliases = sorted({s.text for s in spans_} - {name})
+        aliases = {s.text for s in spans_} | {f"{s.title} {s.text}" for s in spans_ if s.title}
+        aliases = sorted(aliases - {name})
         etype = "PERSON" if c.group == "PERSON" else _majority_type(
-            Counter("GPE" if s.label in ("GPE", "FAC") else s.label for s in spans_)
+            Counter("GPE" if s.label in ("GPE", "FAC") else s.label for s in spans_ if s.label != "ACRONYM")
+            or Counter([c.group])
         )
         mentions = [Mention(article.id, to_raw(s.start), to_raw(s.end), s.text) for s in spans_]
         entities.append(Entity(f"{article.id}#e{n}", name, etype, aliases, mentions))
     return entities
+
+
+def _in_place(doc, s) -> bool:
+    """A one-word "person" written as a place: "in Kyiv" (never "in Lee's view")."""
+    if s.group != "PERSON" or " " in s.text or s.tok_start < 1 or s.tok_start >= len(doc):
+        return False
+    nxt = doc[s.tok_end] if s.tok_end < len(doc) else None
+    return doc[s.tok_start - 1].lower_ in ("in", "near", "outside") and not (nxt is not None and nxt.text in ("'s", "’s", "'"))

@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from rapidfuzz import fuzz
 
 from ..model import Analysis, Entity, Mention
-from .names import _Blocks, _first_names_compatible, _person_parts, similar, skeleton
+from .firstnames import first_name_gender
+from .names import _Blocks, name_words, same_person_names, similar, skeleton, strip_legal, surnames_of
 
 
 def _slug(name: str) -> str:
@@ -22,69 +23,80 @@ def _slug(name: str) -> str:
 def link(analyses: list[Analysis]) -> list[Entity]:
     """Merge article-local entities into story-wide canonical entities (updates ids in analyses).
 
-    People merge on surname skeleton with compatible first names; a bare surname joins the single
-    full name it matches (never one of two different people sharing it). Places and organisations
-    merge on skeleton equality or a high rapidfuzz ratio. The canonical name is the most complete,
-    then most frequent, form.
+    Types are first settled by a story-wide vote per name (NER calls "Acme" a person in one article
+    and a company in four). People merge on surname skeleton with compatible first names, or when one
+    full name is the other with words left out; a bare surname joins the single full name it matches
+    (never one of two different people sharing it). Places, bodies and products merge on normalised
+    keys (legal suffixes, "Ministry of X" = "X Ministry", a country qualifier, spacing), stated
+    acronyms, transliteration variants, and a shorter name that is part of exactly one longer name.
+    The canonical name is the most complete, then most frequent, form.
     """
     locals_: list[tuple[str, Entity]] = [(an.article, e) for an in analyses for e in an.entities]
+    retype = _story_types(locals_)
     groups: list[list[tuple[str, Entity]]] = []
     person_full: dict[str, list[int]] = defaultdict(list)  # surname skeleton -> group indices
     other_key: dict[tuple[str, str], int] = {}
     other_blocks: dict[str, _Blocks] = defaultdict(_Blocks)
+    etype = {id(e): retype.get(id(e), e.type) for _, e in locals_}
 
     def group_of(e: Entity) -> str:
         # places and bodies share one key space: NER often calls "White House" or "Kyiv" either
-        return "PLACE_ORG" if e.type in ("GPE", "LOC", "FAC", "ORG") else e.type
+        return _family(etype[id(e)])
 
-    persons = [(a, e) for a, e in locals_ if e.type == "PERSON"]
-    full = [(a, e) for a, e in persons if len(e.name.split()) > 1]
-    bare = [(a, e) for a, e in persons if len(e.name.split()) <= 1]
+    persons = [(a, e) for a, e in locals_ if etype[id(e)] == "PERSON"]
+    full = [(a, e) for a, e in persons if len(name_words(e.name)) > 1]
+    bare = [(a, e) for a, e in persons if len(name_words(e.name)) <= 1]
     blocks = _Blocks()
     for a, e in full:
-        first, last = _person_parts(e.name)
         target = None
-        for key in blocks.candidates(last):
-            if not similar(key, last):
-                continue
-            for gi in person_full[key]:
-                gfirst = _person_parts(groups[gi][0][1].name)[0]
-                if _first_names_compatible(first, gfirst):
-                    target = gi
+        for sur in surnames_of(e.name):
+            for key in blocks.candidates(sur):
+                for gi in person_full[key]:
+                    if any(same_person_names(e.name, o.name) for _, o in groups[gi] if len(name_words(o.name)) > 1):
+                        target = gi
+                        break
+                if target is not None:
                     break
             if target is not None:
                 break
         if target is None:
             groups.append([])
             target = len(groups) - 1
-            person_full[skeleton(last)].append(target)
-            blocks.add(skeleton(last))
+        for sur in surnames_of(e.name):
+            if target not in person_full[skeleton(sur)]:
+                person_full[skeleton(sur)].append(target)
+            blocks.add(skeleton(sur))
         groups[target].append((a, e))
-    for a, e in locals_:
-        if e.type == "PERSON":
-            continue
+
+    places = {k for a, e in locals_ if etype[id(e)] in ("GPE", "NORP") for k in _name_keys(e.name, "GPE")}
+    others = sorted((ae for ae in locals_ if etype[id(ae[1])] != "PERSON"), key=lambda ae: etype[id(ae[1])] == "NORP")
+    for a, e in others:
         g = group_of(e)
+        t = etype[id(e)]
         # a surname NER typed as ORG/GPE in an article that never named the person in full
-        if e.type not in ("GPE", "LOC", "FAC") or len(e.name.split()) == 1:
-            pm = set(person_full.get(skeleton(e.name), ()))
-            if len(pm) == 1 and not _looks_like_place(e):
+        if t not in ("GPE", "LOC", "FAC", "PRODUCT") or len(e.name.split()) == 1:
+            pm = {gi for key in blocks.candidates(e.name) if key == skeleton(e.name) for gi in person_full[key]}
+            if len(pm) == 1 and t not in ("GPE", "LOC", "FAC"):
                 groups[pm.pop()].append((a, e))
                 continue
-        k = (g, skeleton(e.name))
-        gi = other_key.get(k)
-        if gi is None and g == "PLACE_ORG":
-            gi = _acronym_match(e.name, other_key)
-        if gi is None and len(k[1]) >= 8:
-            for kk in other_blocks[g].candidates(k[1]):
-                if min(len(kk), len(k[1])) >= 8 and fuzz.ratio(kk, k[1]) >= 92:
+        keys = [k for n in [e.name, *e.aliases] for k in _name_keys(n, t, places)]
+        # a NORP that is a body's name ("Acme" tagged NORP) joins it; "Israeli" never matches "Israel"
+        spaces = [g] if g != "NORP" else ["PLACE_ORG", "NORP"]
+        gi = next((other_key[(sp, k)] for k in keys for sp in spaces if (sp, k) in other_key), None)
+        if gi is None and g != "NORP":
+            k1 = keys[0] if keys else skeleton(e.name)
+            for kk in other_blocks[g].candidates(k1):
+                if _variant(kk, k1):
                     gi = other_key[(g, kk)]
                     break
         if gi is None:
             groups.append([(a, e)])
-            other_key[k] = len(groups) - 1
-            other_blocks[g].add(k[1])
+            gi = len(groups) - 1
         else:
             groups[gi].append((a, e))
+        for k in keys or [skeleton(e.name)]:
+            other_key.setdefault((g, k), gi)
+            other_blocks[g].add(k)
 
     for a, e in bare:
         matches = {gi for key in blocks.candidates(e.name) if similar(key, e.name) for gi in person_full[key]}
@@ -103,6 +115,9 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         else:
             groups.append([(a, e)])
             other_key[k] = len(groups) - 1
+    _merge_misspelt_bodies(groups, etype, other_key, other_blocks["PLACE_ORG"])
+    _merge_acronyms(groups, etype)
+    _merge_part_names(groups, etype)
     canon: list[Entity] = []
     id_map: dict[tuple[str, str], str] = {}
     name_map: dict[str, str] = {}
@@ -115,12 +130,17 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             counts[e.name] += max(1, len(e.mentions))
         types: Counter[str] = Counter()
         for _, e in members:
-            types[e.type] += max(1, len(e.mentions))
-        etype = "PERSON" if any(e.type == "PERSON" and len(e.name.split()) > 1 for _, e in members) else (
-            _majority_type(Counter({t: n for t, n in types.items() if t != "PERSON"}) or types)
-        )
-        name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
-        base = f"{etype.lower()}:{_slug(name)}"
+            types[etype[id(e)]] += max(1, len(e.mentions))
+        # a person when full person names carry at least as many mentions as place/body tags ("Kyiv" tagged
+        # a person stays a place; "Boko Harm" tagged a person once does not make the group a person)
+        named = sum(max(1, len(e.mentions)) for _, e in members if etype[id(e)] == "PERSON" and len(e.name.split()) > 1)
+        rest = Counter({t: n for t, n in types.items() if t != "PERSON"})
+        ctype = "PERSON" if named and named >= sum(rest.values()) else _majority_type(rest or types)
+        if ctype == "PERSON":
+            name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
+        else:  # a body or place by the form outlets use most ("Acme" over "Acme Holdings Ltd"), not an acronym
+            name = max(counts, key=lambda t: (not _is_acronym(t), counts[t], len(t.split()), -len(t)))
+        base = f"{ctype.lower()}:{_slug(name)}"
         cid, n = base, 2
         while cid in used:
             cid, n = f"{base}-{n}", n + 1
@@ -132,8 +152,10 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             aliases.update(e.aliases)
             mentions.extend(e.mentions)
             id_map[(art, e.id)] = cid
+        if ctype != "PERSON":  # "Acme Holdings Ltd" is also plain "Acme Holdings"
+            aliases.update(b for n in list(aliases) if (b := strip_legal(n)) != n and b)
         name_map[cid] = name
-        canon.append(Entity(cid, name, etype, sorted(aliases - {name}), sorted(mentions, key=lambda m: (m.article, m.start))))
+        canon.append(Entity(cid, name, ctype, sorted(aliases - {name}), sorted(mentions, key=lambda m: (m.article, m.start))))
 
     _case_variant_mentions(analyses, canon)
     for an in analyses:
@@ -190,23 +212,243 @@ def _case_variant_mentions(analyses: list[Analysis], canon: list[Entity]) -> Non
                 e.mentions.sort(key=lambda x: (x.article, x.start))
 
 
+# Words too general to identify a body on their own: "Ministry" or "State Department" alone is no
+# evidence that two names are one body (a country qualifier is handled separately).
+GENERIC = frozenset(
+    """
+    the of and for a an ministry department office agency bureau service services council committee commission
+    board authority court police army military force forces navy government state national federal public
+    general international united new north south east west central senate house congress parliament assembly
+    party union group university college school institute bank company corporation holdings news media
+    foundation association society club league center centre
+    """.split()
+)
+GENERIC = frozenset(skeleton(w) for w in GENERIC)  # compared with skeleton words ("ministri")
+_PLACE_DESCRIPTORS = frozenset(skeleton(w) for w in "state province region county district governorate oblast prefecture".split())
+_OF_HEADS = frozenset(skeleton(w) for w in "ministry department office bureau agency university institute".split())
+
+
+def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[str]:
+    """Keys one name links by: its skeleton, plus (bodies) the name without legal suffix, with
+    "Ministry of X" read as "X Ministry", without a leading country qualifier, and without spaces;
+    (places) without a trailing "state"/"province"."""
+    base = skeleton(name)
+    if not base:
+        return []
+    keys = [base]
+    if etype in ("ORG", "PRODUCT", "NORP"):
+        k = _body_key(name)
+        words = k.split()
+        keys.append(k)
+        for cut in (1, 2):  # "US State Department" / "State Department"
+            if len(words) - cut >= 2 and " ".join(words[:cut]) in places | _COUNTRY_QUALIFIERS:
+                keys.append(" ".join(words[cut:]))
+        if len(k.replace(" ", "")) >= 5:
+            keys.append(k.replace(" ", ""))  # "Space X" / "SpaceX"
+    elif etype in ("GPE", "LOC", "FAC"):
+        words = base.split()
+        if len(words) >= 2 and words[-1] in _PLACE_DESCRIPTORS:
+            keys.append(" ".join(words[:-1]))  # "Borno State" / "Borno"
+    return list(dict.fromkeys(keys))
+
+
+_COUNTRY_QUALIFIERS = frozenset({"us", "u s", "uk", "eu", "un"})
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two keys of one place or body: near-identical long keys, or one vowel apart (Brenivka / Brenovka)."""
+    if min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 92:
+        return True
+    if len(a) == len(b) >= 6 and a[0] == b[0]:
+        diff = [(x, y) for x, y in zip(a, b) if x != y]
+        return len(diff) == 1 and diff[0][0] in "aeiou" and diff[0][1] in "aeiou"
+    return False
+
+
+def _story_types(locals_: list[tuple[str, Entity]]) -> dict[int, str]:
+    """Types settled by a story-wide vote per name: id(entity) -> the type it should have.
+
+    NER is inconsistent across articles ("Acme" a person in one, a company in four); the family with
+    most mentions of that exact name wins. A full name whose first word is a common given name stays a person.
+    """
+    fam = _family
+    votes: dict[str, Counter] = defaultdict(Counter)
+    concrete: dict[str, Counter] = defaultdict(Counter)
+    one_word: set[str] = set()
+    for _, e in locals_:
+        k = skeleton(e.name).replace(" ", "")  # "Space X" is "SpaceX"
+        votes[k][fam(e.type)] += max(1, len(e.mentions))
+        if " " not in e.name.strip():
+            one_word.add(k)
+        concrete[k][e.type] += max(1, len(e.mentions))
+    # a one-word "person" who is nobody's surname or given name in the story is a place or body when
+    # NER ever says so ("Kyiv" tagged a person in most articles)
+    named = {skeleton(w) for _, e in locals_ if e.type == "PERSON" and len(name_words(e.name)) > 1
+             for w in [*surnames_of(e.name), name_words(e.name)[0]]}
+    for k, v in votes.items():
+        if "PERSON" in v and len(v) > 1 and k not in named and k in one_word:
+            del v["PERSON"]
+    out: dict[int, str] = {}
+    for _, e in locals_:
+        k = skeleton(e.name).replace(" ", "")
+        (top, n), *rest = votes[k].most_common()
+        if top == fam(e.type) or (rest and rest[0][1] == n) or votes[k][fam(e.type)] >= n:
+            continue
+        if e.type == "PERSON" and first_name_gender(e.name):
+            continue
+        pool = Counter({t: c for t, c in concrete[k].items() if fam(t) == top})
+        out[id(e)] = _majority_type(pool)
+    return out
+
+
+def _family(t: str) -> str:
+    """The key space a type links in: places, bodies and products share one (NER mixes them up)."""
+    return "PLACE_ORG" if t in ("GPE", "LOC", "FAC", "ORG", "PRODUCT") else t
+
+
+# "I" and "X" are left alone: too often a letter ("Space X")
+_ROMAN = {"II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
+
+
+def _body_key(name: str) -> str:
+    """A body's or product's name as compared word by word: no legal suffix, "X Ministry" order, model
+    numbers as numbers ("Saturn V" = "Saturn 5", "Falcon 9s" = "Falcon 9")."""
+    raw = strip_legal(name).split()
+    raw = raw[:1] + [_ROMAN.get(w, w) for w in raw[1:]]
+    words = [w[:-1] if w[:-1].isdigit() and w.endswith("s") else w for w in skeleton(" ".join(raw)).split()]
+    if len(words) >= 3 and words[0] in _OF_HEADS and words[1] == "of":
+        words = words[2:] + [words[0]]
+    return " ".join(words)
+
+
+DESCRIPTORS = frozenset(
+    """
+    electronics semiconductor semiconductors management technologies technology systems holdings group motors
+    airlines airways air pharmaceuticals energy financial services communications networks industries
+    international global corp inc
+    """.split()
+)
+DESCRIPTORS = frozenset(skeleton(w) for w in DESCRIPTORS)
+"""Words a company's full name adds to its short one ("Acme" / "Acme Electronics")."""
+
+
+def _part_of(part: tuple, whole: tuple) -> bool:
+    """`part` names what `whole` names: its last words ("Safety Ministry" / "Public Safety Ministry"),
+    or its first words followed only by descriptors ("Acme" / "Acme Electronics"; not "Acme Roadster")."""
+    n = len(part)
+    if n >= len(whole):
+        return False
+    if whole[-n:] == part:
+        return True
+    return whole[:n] == part and all(w in DESCRIPTORS for w in whole[n:])
+
+
+def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
+    """A "person" seen once or twice whose name is a misspelling of a place or body in the story
+    ("Boko Harm" for "Boko Haram") is that place or body; a name with a common given name never is."""
+    for gi, members in enumerate(groups):
+        if not members or any(etype[id(e)] != "PERSON" for _, e in members):
+            continue
+        if sum(len(e.mentions) for _, e in members) > 2 or any(first_name_gender(e.name) for _, e in members):
+            continue
+        key = skeleton(members[0][1].name)
+        for kk in blocks.candidates(key):
+            gj = other_key.get(("PLACE_ORG", kk))
+            if gj is not None and gj != gi and groups[gj] and min(len(kk), len(key)) >= 8 and fuzz.ratio(kk, key) >= 92:
+                groups[gj].extend(members)
+                groups[gi] = []
+                break
+
+
+def _merge_part_names(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) -> None:
+    """A body or product named in part ("Samsung", "Safety Ministry") joins the one longer name that
+    holds all its words ("Samsung Electronics", "Public Safety Ministry"); never when two names hold them."""
+    words_of: dict[int, set[frozenset]] = defaultdict(set)
+    index: dict[str, set[int]] = defaultdict(set)
+    seqs: dict[int, set[tuple]] = defaultdict(set)
+    product: set[int] = set()
+    single_person: set[int] = set()  # "The Caravan" tagged a person: may join the one product named with it
+    for gi, members in enumerate(groups):
+        if members and all(etype[id(e)] == "PERSON" and len(e.name.split()) == 1 for _, e in members):
+            single_person.add(gi)
+        for _, e in members:
+            if etype[id(e)] not in ("ORG", "PRODUCT") and gi not in single_person:
+                continue
+            product.update([gi] if etype[id(e)] == "PRODUCT" else [])
+            seq = tuple(_body_key(e.name).split())
+            w = frozenset(seq)
+            words_of[gi].add(w)
+            seqs[gi].add(seq)
+            for x in w:
+                index[x].add(gi)
+    parent = list(range(len(groups)))
+    for gi, names in words_of.items():
+        for w in names:
+            if not (w - GENERIC):
+                continue
+            cands = set.intersection(*(index[x] for x in w)) - {gi}
+            part = next(q for q in seqs[gi] if frozenset(q) == w)
+            supers = {gj for gj in cands if any(_part_of(part, q2) for q2 in seqs[gj]) and not any(w2 <= w for w2 in words_of[gj])}
+            if len(supers) > 1:  # "the Heavy" and two rockets so named: the one named in each of its articles
+                arts = {a for a, _ in groups[gi]}
+                supers = {gj for gj in supers if arts <= {a for a, _ in groups[gj]}
+                          and not any(arts & {a for a, _ in groups[gk]} for gk in supers - {gj})}
+            if gi in single_person:
+                supers = {gj for gj in supers if gj in product} if len(supers) == 1 else set()
+            if len(supers) == 1:
+                parent[gi] = supers.pop()
+                break
+    for gi in range(len(groups)):
+        root = gi
+        seen = set()
+        while parent[root] != root and root not in seen:
+            seen.add(root)
+            root = parent[root]
+        if root != gi and groups[gi]:
+            groups[root].extend(groups[gi])
+            groups[gi] = []
+
+
 def _looks_like_place(e: Entity) -> bool:
     return e.type in ("GPE", "LOC", "FAC")
 
 
+def _is_acronym(name: str) -> bool:
+    compact = name.replace(".", "").replace(" ", "")
+    return compact.isupper() and len(compact) <= 6
+
+
 def _initials(name: str) -> str:
+    """Capitalised initials of a name without its legal suffix and small words ("Acme Media Corp" -> "am")."""
+    name = re.sub(r"\b(?:of|the|and|for)\b", "", strip_legal(name))
     return "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()).lower()
 
 
-def _acronym_match(name: str, keys: dict[tuple[str, str], int]) -> int | None:
-    """"US"/"U.S." <-> "United States", "EU" <-> "European Union": acronym = capitalised initials."""
-    compact = name.replace(".", "")
-    if compact.isupper() and 2 <= len(compact) <= 5:
-        for (g, k), gi in keys.items():
-            if g == "PLACE_ORG" and " " in k and "".join(w[0] for w in k.split() if w not in ("of", "the", "and", "for")) == compact.lower():
-                return gi
-    elif " " in name:
-        ini = _initials(name)
-        if len(ini) >= 2:
-            return keys.get(("PLACE_ORG", skeleton(ini)))
-    return None
+def _merge_acronyms(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) -> None:
+    """"US"/"U.S." <-> "United States", "EU" <-> "European Union": an acronym joins the one place or body
+    whose capitalised initials it is. A two-letter acronym also needs the name in at least half of the
+    articles that use it ("US" in ten articles is no "United Synagogue" named in two); acronyms the copy
+    states in brackets were joined in `extract`."""
+    by_initials: dict[str, set[int]] = defaultdict(set)
+    acronyms: dict[int, str] = {}
+    for gi, members in enumerate(groups):
+        for _, e in members:
+            if etype[id(e)] == "PERSON" or etype[id(e)] == "NORP":
+                continue
+            compact = e.name.replace(".", "")
+            if compact.isupper() and compact.isalpha() and 2 <= len(compact) <= 5:
+                acronyms.setdefault(gi, compact.lower())
+            elif " " in e.name:
+                ini = _initials(e.name)
+                if len(ini) >= 2:
+                    by_initials[ini].add(gi)
+    for gi, acr in acronyms.items():
+        cands = {gj for gj in by_initials.get(acr, ()) if gj != gi and groups[gj]}
+        if len(cands) != 1 or not groups[gi]:
+            continue
+        gj = cands.pop()
+        arts_acr, arts_exp = {a for a, _ in groups[gi]}, {a for a, _ in groups[gj]}
+        if len(acr) == 2 and 2 * len(arts_acr & arts_exp) < len(arts_acr):
+            continue
+        groups[gj].extend(groups[gi])
+        groups[gi] = []

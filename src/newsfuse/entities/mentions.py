@@ -9,11 +9,43 @@ from dataclasses import dataclass, field
 
 from .. import nlp
 from ..model import Article, Entity
-from .names import _first_names_compatible, _person_parts, similar, skeleton
+from .firstnames import first_name_gender
+from .names import _first_names_compatible, _person_parts, name_words, same_person_names, similar, skeleton, surnames_of
 
 
-LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP", "FAC": "GPE"}
+LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP", "FAC": "GPE", "PRODUCT": "PRODUCT"}
 """spaCy labels kept, mapped to the group they are matched within (LOC and FAC link with GPE)."""
+
+# Words that are never a name on their own, whatever NER says ("us" tagged GPE, "We" tagged ORG).
+NOT_NAMES = frozenset(
+    """
+    i me my we us our you your he him his she her it its they them their this that these those who what
+    here there today yesterday tomorrow photo photos image file video reuters ap afp getty
+    """.split()
+)
+# The last word of a name that makes it a body, not a person ("Nature Air", "Hydro", "Acme Inc").
+ORG_HEADS = frozenset(
+    """
+    air airlines airways aviation hydro energy power electric inc corp corporation co ltd llc plc lp llp ag sa nv
+    group holdings bank bancorp capital partners management ventures fund trust insurance motors systems
+    technologies technology software labs media news times post press broadcasting network telecom airport
+    university college institute school academy hospital foundation association society agency ministry
+    department office council committee commission party union league club federation army police court
+    girls boys women men families
+    """.split()
+)
+# The last word of a name that makes it a place or facility ("Ofer Prison", "Punta Islita Airport").
+PLACE_HEADS = frozenset(
+    """
+    prison jail airport airfield base street avenue road square bridge river lake valley mountain mountains
+    island islands beach bay province county district region state village city town
+    """.split()
+)
+# Nouns before "of" that make the next name a place: "the village of Nebi Saleh".
+PLACE_OF = frozenset("village town city province region district county state capital area suburb island municipality".split())
+# Lower-case particles inside personal names ("Paulino do Rego Barros").
+PARTICLES = frozenset("da de do dos das del della di du van von der den la le bin ibn al el".split())
+NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
 
 
 # Titles and honorifics: words that precede a name but are not part of it (lower-cased, no dot).
@@ -27,9 +59,12 @@ TITLES = frozenset(
     ceo director commissioner assistant superintendent inspector detective constable cst sheriff
     attorney foreign defence defense interior finance state former acting interim then-president
     speaker minority majority whip mp mep coach dean cardinal bishop rabbi imam sheikh emir crown
-    ayatollah marshal admiral commander president-elect host star
+    ayatollah marshal admiral commander president-elect host star executive
     """.split()
 )
+CREDIT_WORDS = frozenset("photographer photo photos file credit staff".split())
+CREDITS = frozenset("Reuters AP AFP EPA Getty Bloomberg Shutterstock Alamy PA UPI".split())
+"""Wire and picture agencies whose name is glued onto the next name at a caption's edge."""
 MALE_TITLES = frozenset("mr sir lord king prince father".split())
 FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess madam".split())
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
@@ -48,6 +83,8 @@ class _Span:
     tok_start: int
     tok_end: int
     gender: str = ""
+    title: str = ""  # a title written before a person's name ("President"), kept as an alias
+    org_evidence: bool = False  # its own words or the next word say it is a body, not a person
 
 
 def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | None:
@@ -68,7 +105,11 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     while toks:
         t = toks[0]
         w = t.lower_.rstrip(".")
-        if w in TITLES or w in ("the", "a", "an") or not t.text.strip() or (
+        if len(toks) > 1 and t.text in CREDITS:  # "Reuters Acme" at a caption's edge
+            toks.pop(0)
+            continue
+        # titles are stripped from people only: "State Department" keeps "State"
+        if (w in TITLES and ent.label_ == "PERSON") or w in ("the", "a", "an") or not t.text.strip() or (
             ent.label_ == "PERSON" and t.pos_ == "ADJ" and len(toks) > 1
         ):
             if w in MALE_TITLES:
@@ -82,7 +123,11 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
             toks.pop(0)
             continue
         break
-    while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct):
+    # a name never ends in a lower-case word ("Saturn V moon", "credit bureaus fail"), nor a person's in a
+    # title or a caption's credit word ("Ann Lee Photographer")
+    while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct
+                    or (len(toks) > 1 and toks[-1].is_alpha and toks[-1].text.islower())
+                    or (len(toks) > 2 and ent.label_ == "PERSON" and toks[-1].lower_ in TITLES | CREDIT_WORDS)):
         toks.pop()
     if not toks:
         return None
@@ -124,24 +169,269 @@ def _titled_name(ent):
 
 
 def _spans(doc) -> list[_Span]:
-    """NER spans of the kept labels, cleaned, in text order."""
-    out = []
+    """NER spans of the kept labels, repaired and cleaned, in text order.
+
+    Repairs for real copy: a span across a paragraph break is cut at it ("Credit/Agency\nAcme"); a
+    person span takes a given name or particles NER left out ("Ahed" + "Tamimi"); a possessive
+    inside a person span splits it ("Israel's Shin Bet"); pronouns, lower-case words, URLs are dropped.
+    """
+    out: list[_Span] = []
     doc_text = nlp.doc_text(doc)
     for ent in doc.ents:
         group = LABELS.get(ent.label_)
         if not group:
             continue
-        cleaned = clean_span(ent, doc_text)
-        if not cleaned:
+        if ent.label_ == "PERSON":
+            ent = _widen_person(ent)
+        model = _with_model_number(ent)
+        if model is not None:  # "Falcon" + "9": a model designation; no person's name holds a number
+            ent, group = model, ("PRODUCT" if group == "PERSON" else group)
+        for part in _parts(ent, doc_text):
+            span = _one_span(part, group, doc_text)
+            if span is not None:
+                out.append(span)
+    out.extend(_based_bodies(doc, out))
+    out.sort(key=lambda s: s.start)
+    return _split_glued(out)
+
+
+def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
+    """Bodies NER missed in "<place>-based <Name>" ("a Denver-based Acme"): the name is an organisation."""
+    covered = {i for s in spans for i in range(s.tok_start, s.tok_end)}
+    out = []
+    for tok in doc[2:]:
+        if tok.lower_ != "based" or doc[tok.i - 1].text != "-" or tok.i + 1 >= len(doc):
             continue
-        start, end, text, gender = cleaned
-        if not any(c.isalpha() for c in text) or len(text) > 80:
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 4 and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() \
+                and end not in covered and doc[end].lower_.rstrip(".") not in TITLES:
+            end += 1
+        if end > tok.i + 1:
+            first, last = doc[tok.i + 1], doc[end - 1]
+            out.append(_Span(first.idx, last.idx + len(last.text), nlp.doc_text(doc)[first.idx : last.idx + len(last.text)],
+                             "ORG", "ORG", tok.i + 1, end))
+    return out
+
+
+def _parts(ent, doc_text: str) -> list:
+    """The span cut at paragraph breaks, "(" and (in people) a possessive: the pieces that are names."""
+    doc = ent.doc
+    pieces, cur = [], []
+    for t in ent:
+        cut = "\n" in t.text or "\n" in t.whitespace_ or t.text == "("
+        if t.text == "(" or not t.text.strip():
+            if cur:
+                pieces.append(cur)
+            cur = []
+            if t.text == "(":
+                break  # "World Sport Body (WSB": the acronym is read by the caller of extract
             continue
-        named = _titled_name(ent) if group != "PERSON" else None
-        if named is not None:  # "Hereditary Chief Ann Lee" tagged ORG: the person after the title
-            start, end = named.start_char, named.end_char
-            text, group = doc_text[start:end], "PERSON"
-        out.append(_Span(start, end, text, group, ent.label_, ent.start, ent.end, gender))
+        cur.append(t)
+        if cut:
+            pieces.append(cur)
+            cur = []
+        elif ent.label_ == "PERSON" and t.i + 1 < ent.end and doc[t.i + 1].text in ("'s", "’s", "‘s"):
+            pieces.append(cur)
+            cur = []
+    if cur:
+        pieces.append(cur)
+    out = []
+    for toks in pieces:
+        toks = [t for t in toks if t.text not in ("'s", "’s", "‘s")] if ent.label_ == "PERSON" and len(pieces) > 1 else toks
+        if toks:
+            whole = toks[0].i == ent.start and toks[-1].i == ent.end - 1
+            out.append(ent if whole else _relabel(doc, toks[0].i, toks[-1].i + 1, ent.label_))
+    return out
+
+
+def _relabel(doc, start: int, end: int, label: str):
+    from spacy.tokens import Span
+
+    return Span(doc, start, end, label=label)
+
+
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
+_NOT_MODEL = frozenset("percent per pct million billion trillion times years days hours minutes people".split())
+
+
+def _with_model_number(ent):
+    """The span with the model number written right after it ("Falcon 9", "Saturn V", "Falcon 9s"), or None."""
+    doc = ent.doc
+    if ent.label_ not in ("ORG", "PRODUCT", "PERSON") or ent.end >= len(doc) or ent[-1].whitespace_ != " ":
+        return None
+    nxt = doc[ent.end]
+    after = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+    digits = re.fullmatch(r"\d{1,4}s?", nxt.text)
+    if digits and len(nxt.text.rstrip("s")) == 4 and nxt.text[:2] in ("19", "20"):
+        return None  # a year
+    roman = _ROMAN.match(nxt.text) and ent.label_ != "PERSON"  # "Henry VIII" is a person
+    if not (digits or roman) or (after is not None and (after.lower_ in _NOT_MODEL or after.text == "%")):
+        return None
+    return _relabel(doc, ent.start, ent.end + 1, ent.label_ if ent.label_ != "PERSON" else "PRODUCT")
+
+
+def _widen_person(ent):
+    """Take in a given name NER left just outside a one-word person span ("Ahed" + "Tamimi"), and
+    a name's particles with the word before them ("Paulino" "do" + "Rego Barros")."""
+    doc = ent.doc
+    start = ent.start
+    while start > 1:
+        prev, before = doc[start - 1], doc[start - 2]
+        if prev.text in PARTICLES and before.text[:1].isupper() and before.pos_ == "PROPN" and "\n" not in before.whitespace_:
+            start -= 2
+            continue
+        break
+    if start == ent.start and len(ent) == 1 and start > 0:
+        prev = doc[start - 1]
+        w = prev.lower_.rstrip(".")
+        if (prev.pos_ == "PROPN" and prev.text.istitle() and prev.text.isalpha() and "\n" not in prev.whitespace_
+                and w not in TITLES and w not in NOT_NAMES and prev.ent_type_ in ("", "PRODUCT")):
+            start -= 1
+    return ent if start == ent.start else _relabel(doc, start, ent.end, ent.label_)
+
+
+def _one_span(ent, group: str, doc_text: str) -> _Span | None:
+    """One cleaned span, retyped where its own words or context say what it is; None if not a name."""
+    cleaned = clean_span(ent, doc_text)
+    if not cleaned:
+        return None
+    start, end, text, gender = cleaned
+    if not any(c.isalpha() for c in text) or len(text) > 80 or not any(c.isupper() for c in text):
+        return None
+    if all(w.lower().rstrip(".") in TITLES for w in text.split()):
+        return None  # a title alone ("State" out of "Secretary of State") names no one
+    if text.lower() in NOT_NAMES and not text.isupper() or "@" in text or "://" in text or text.lower().startswith("www."):
+        return None
+    if "/" in text and " " in text[: text.index("/")]:  # "Safety Ministry/AP": a photo credit glued on ("AC/DC" is a name)
+        text = text[: text.index("/")].rstrip()
+        end = start + len(text)
+    label = ent.label_
+    title = ""
+    evidence = False
+    named = _titled_name(ent) if group != "PERSON" else None
+    if named is not None:  # "Hereditary Chief Ann Lee" tagged ORG: the person after the title
+        start, end = named.start_char, named.end_char
+        text, group, label = doc_text[start:end], "PERSON", "PERSON"
+    if group == "PERSON":
+        title = _title_before(ent.doc, doc_text, start)
+        words = [w.lower().rstrip(".") for w in text.split()]
+        if len(words) > 1 and (re.fullmatch(r"[A-Z]|\d\w*", text.split()[-1]) or any(c.isdigit() for c in text)):
+            group, label = "PRODUCT", "PRODUCT"  # "Acme Model S", "Zephyr 300": no person's name
+        elif len(words) > 1 and first_name_gender(text) is None:
+            if words[-1] in ORG_HEADS:  # "Nature Air", "Lakeside Hydro"
+                group = label = "ORG"
+                evidence = True
+            elif words[-1] in PLACE_HEADS:  # "Ofer Prison"
+                group, label = "GPE", "FAC"
+        if group == "PERSON" and _after_place_noun(ent.doc, start):  # "the village of Nebi Saleh"
+            group, label = "GPE", "GPE"
+        elif group == "PERSON" and (_CAMEL.search(text) or _before_group_noun(ent.doc, end)):
+            group = label = "ORG"  # "BrandX", "#SaveOurPark"; "Kora Ulan fighters"
+            evidence = True
+    elif group == "GPE":
+        end, text = _with_descriptor(ent.doc, doc_text, start, end, text)
+    tok = ent.doc.char_span(start, end, alignment_mode="expand")
+    ts, te = (tok.start, tok.end) if tok is not None else (ent.start, ent.end)
+    return _Span(start, end, text, group, label, ts, te, gender, title, evidence)
+
+
+def _title_before(doc, doc_text: str, start: int) -> str:
+    """The capitalised title written right before a person's name ("Prime Minister", "Mr."), else ""."""
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None:
+        return ""
+    i = tok.start
+    while i > 0 and tok.start - i < 4:
+        prev = doc[i - 1]
+        if prev.lower_ == "of" and i > 1 and i < tok.start and doc[i - 2].lower_.rstrip(".") in TITLES:
+            i -= 1  # "Secretary of State"
+            continue
+        if not (prev.text[:1].isupper() and prev.lower_.rstrip(".") in TITLES and "\n" not in prev.whitespace_):
+            break
+        i -= 1
+    while i < tok.start and doc[i].lower_ == "of":
+        i += 1
+    return doc_text[doc[i].idx : doc[tok.start - 1].idx + len(doc[tok.start - 1].text)] if i < tok.start else ""
+
+
+_CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|O')[A-Z])[A-Z]?[a-z]+[A-Z]\w*$")
+# Collective nouns that follow the name of an armed group or other body, never a person's name.
+GROUP_NOUNS = frozenset("militants fighters insurgents insurgency extremists jihadists rebels gunmen terrorists militia faction".split())
+_DESCRIPTORS = frozenset("state province region county district governorate".split())
+
+
+def _before_group_noun(doc, end: int) -> bool:
+    tok = doc.char_span(end - 1, end, alignment_mode="expand")
+    return tok is not None and tok.end < len(doc) and doc[tok.end].lower_ in GROUP_NOUNS
+
+
+def _with_descriptor(doc, doc_text: str, start: int, end: int, text: str) -> tuple[int, str]:
+    """A place name with the "state"/"province" NER left out ("Borno state,"): (end, text) taken in,
+    unless the word goes on to name something else ("Texas state officials")."""
+    tok = doc.char_span(end - 1, end, alignment_mode="expand")
+    if tok is None or tok.end >= len(doc):
+        return end, text
+    nxt = doc[tok.end]
+    after = doc[tok.end + 1] if tok.end + 1 < len(doc) else None
+    if nxt.lower_ in _DESCRIPTORS and doc_text[end:nxt.idx] == " " and (after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ")):
+        end = nxt.idx + len(nxt.text)
+        return end, doc_text[start:end]
+    return end, text
+
+
+def _after_place_noun(doc, start: int) -> bool:
+    tok = doc.char_span(start, start + 1, alignment_mode="expand")
+    if tok is None or tok.start < 2:
+        return False
+    return doc[tok.start - 1].lower_ == "of" and doc[tok.start - 2].lower_ in PLACE_OF
+
+
+def _two_names(text: str, seen: dict) -> bool:
+    """"Acme Safety Authority and Beta Data Office" is two bodies ("Marks and Spencer" is one): each side
+    capitalised, and each of two words or more, or named on its own in the article."""
+    a, b = text.split(" and ", 1)
+    if not (a[:1].isupper() and b[:1].isupper()):
+        return False
+    return (len(a.split()) >= 2 and len(b.split()) >= 2) or a in seen or b in seen
+
+
+def _split_glued(spans: list[_Span]) -> list[_Span]:
+    """Spans that are two names run together, cut where the article names each part on its own:
+    a person span "Acme Acme" or "Wire Acme" (a caption's edge), and "Acme's Rocket One"."""
+    seen: dict[str, set[str]] = {}
+    for s in spans:
+        seen.setdefault(s.text, set()).add(s.group)
+    out = []
+    for s in spans:
+        words = s.text.split(" ")
+        poss = re.match(r"^(.+?)['’]s (.+)$", s.text)
+        if s.group == "PERSON" and len(words) == 2 and (
+            words[0] == words[1] or all(w in seen and "PERSON" not in seen[w] for w in words)
+        ):
+            a, b = words
+            ga = next(iter(seen.get(a, {"ORG"}) - {"PERSON"}), "ORG")
+            gb = next(iter(seen.get(b, {"ORG"}) - {"PERSON"}), "ORG")
+            out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
+            out.append(_Span(s.end - len(b), s.end, b, gb, gb, s.tok_end - 1, s.tok_end))
+        elif " and " in s.text and s.group in ("ORG", "GPE") and _two_names(s.text, seen):
+            a, b = s.text.split(" and ", 1)
+            out.append(_Span(s.start, s.start + len(a), a, s.group, s.label, s.tok_start, s.tok_start + len(a.split())))
+            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_end - len(b.split()), s.tok_end))
+        elif len(words) > 1 and words[0].isupper() and len(words[0]) >= 4 and words[1].istitle() and \
+                " ".join(words[1:]) in seen:  # a shouted headline word glued on: "WATCHED Acme"
+            b = " ".join(words[1:])
+            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
+        elif ", " in s.text and s.group in ("ORG", "GPE") and all(p in seen for p in s.text.split(", ", 1)):
+            a, b = s.text.split(", ", 1)  # "Abuja, Borno": two places the article also names apart
+            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen[a])), s.label, s.tok_start, s.tok_start + len(a.split())))
+            out.append(_Span(s.end - len(b), s.end, b, next(iter(seen[b])), s.label, s.tok_end - len(b.split()), s.tok_end))
+        elif poss and poss.group(1) in seen and s.group != "PERSON":
+            a, b = poss.group(1), poss.group(2)
+            ga = next(iter(seen[a]))
+            out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
+            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
+        else:
+            out.append(s)
     return out
 
 
@@ -152,28 +442,71 @@ class _Cluster:
     last_start: int = -1
 
     @property
+    def first_start(self) -> int:
+        return min(s.start for s in self.spans)
+
+    def names(self) -> set[str]:
+        return {s.text for s in self.spans}
+
+    @property
     def full(self) -> str:
         """The longest name seen (most tokens, then most frequent)."""
         counts = Counter(s.text for s in self.spans)
         return max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
 
 
-def _find_person(clusters: list[_Cluster], name: str) -> _Cluster | None:
-    """The most recent person cluster `name` can belong to (a full name or a bare surname)."""
-    first, last = _person_parts(name)
-    best = None
-    for c in clusters:
-        if c.group != "PERSON":
+def _find_person(clusters: list[_Cluster], name: str, at: int = -1) -> _Cluster | None:
+    """The person cluster `name` (a full name, a bare surname or a bare given name) belongs to.
+
+    A full name joins a cluster of the same person (`same_person_names`). A bare surname joins the
+    cluster named nearest before it (the first after it when none is before); a bare given name joins
+    only the one person in the article with that given name and no one with it as a surname.
+    """
+    people = [c for c in clusters if c.group == "PERSON"]
+    words = name_words(name)
+    if len(words) > 1:
+        for c in people:
+            full = [t for t in c.names() if len(name_words(t)) > 1]
+            if any(same_person_names(name, t) for t in full) or (not full and any(similar(words[-1], t) for t in c.names())):
+                return c
+        return None
+    by_surname = [c for c in people if any(similar(name, w) for t in c.names() for w in (surnames_of(t) if len(name_words(t)) > 1 else [t]))]
+    if by_surname:
+        before = [c for c in by_surname if c.first_start < at]
+        if before:
+            return max(before, key=lambda c: max(s.start for s in c.spans if s.start < at))
+        return min(by_surname, key=lambda c: c.first_start)
+    key = skeleton(name)
+    given = [c for c in people if any(
+        len(name_words(t)) > 1 and (skeleton(name_words(t)[0]) == key or (len(key) >= 4 and skeleton(name_words(t)[0]).startswith(key)))
+        for t in c.names())]
+    return given[0] if len(given) == 1 else None
+
+
+_ACRONYM = re.compile(r"\s*\((?:[A-Z]{2,8}:\s*)?([A-Z][A-Za-z0-9&\-]{1,9}?)(?:\.[A-Z]{1,2})?\)")
+_WIRES = frozenset("ap afp pa upi dpa efe ansa aap cp ians pti".split())
+
+
+def _stated_acronyms(doc, spans: list[_Span]) -> dict[tuple[int, int], tuple[_Span, str]]:
+    """Acronyms and tickers the copy states in brackets right after a body's name: "Agency (OIJ)",
+    "Acme Ltd (ACME.O)", "(NASDAQ: ACME)". (start, end) of the acronym -> (the name's span, acronym)."""
+    text = nlp.doc_text(doc)
+    places = {(s.start, s.end) for s in spans if s.group in ("GPE", "NORP")}
+    out = {}
+    for s in spans:
+        # not after places: "NEW YORK (CNN)" is a dateline
+        if s.group not in ("ORG", "PRODUCT") or s.label == "ACRONYM":
             continue
-        cfirst, clast = _person_parts(c.full)
-        if not similar(last, clast):
-            # a bare surname may also be a first-name-less mention of a double-barrelled name
+        m = _ACRONYM.match(text, s.end)
+        if not m:
             continue
-        if first and cfirst and not _first_names_compatible(first, cfirst):
+        acr = m.group(1)
+        if sum(c.isupper() for c in acr) < 2 or acr.lower() in _WIRES or (m.start(1), m.end(1)) in places:
             continue
-        if best is None or c.last_start > best.last_start:
-            best = c
-    return best
+        if any(ch.isspace() for ch in acr) or acr.lower() == s.text.lower():
+            continue
+        out[(m.start(1), m.end(1))] = (s, acr)
+    return out
 
 
 def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]:

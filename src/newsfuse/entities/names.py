@@ -75,15 +75,70 @@ class _Blocks:
 
 
 def _first_names_compatible(a: str, b: str) -> bool:
-    """Two first names that can be the same person: equal, transliteration variants, or an initial."""
+    """Two first names that can be the same person: equal, transliteration variants, or an initial;
+    never a man's and a woman's name (Daniel / Danielle)."""
     ka, kb = skeleton(a), skeleton(b)
     if not ka or not kb:
         return True
     if len(ka) == 1 or len(kb) == 1:
         return ka[0] == kb[0]
-    return ka == kb or (min(len(ka), len(kb)) >= 4 and fuzz.ratio(ka, kb) >= 80)
+    if ka == kb:
+        return True
+    from .firstnames import FEMALE, MALE
+
+    la, lb = a.lower().rstrip("."), b.lower().rstrip(".")
+    if (la in MALE and lb in FEMALE) or (la in FEMALE and lb in MALE):
+        return False
+    return min(len(ka), len(kb)) >= 4 and fuzz.ratio(ka, kb) >= 80
+
+
+_SUFFIXES = frozenset("jr sr ii iii iv".split())
+
+
+def name_words(name: str) -> list[str]:
+    """A person's name as words, without a generational suffix ("Jr.", "III")."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(".,") in _SUFFIXES:
+        words.pop()
+    return words
+
+
+def surnames_of(name: str) -> list[str]:
+    """The words a full name may be shortened to: its last word, and the one before it in a name of
+    three or more words (Spanish double surnames: "Laura Chinchilla Miranda" is "Chinchilla")."""
+    words = [w for w in name_words(name) if w.lower() not in ("da", "de", "do", "dos", "das", "del", "van", "von", "der", "la", "le", "bin", "al", "el")]
+    if len(words) < 2:
+        return words
+    return [words[-1]] + ([words[-2]] if len(words) >= 3 else [])
+
+
+def same_person_names(a: str, b: str) -> bool:
+    """Two full names of one person: compatible first names and a shared surname, or one name the other
+    with words left out ("Laura Chinchilla" / "Laura Chinchilla Miranda", "Bruce M. Steinberg")."""
+    fa, fb = _person_parts(a)[0], _person_parts(b)[0]
+    if not fa or not fb or not _first_names_compatible(fa, fb):
+        return False
+    sa, sb = surnames_of(a), surnames_of(b)
+    if similar(sa[0], sb[0]):
+        return True
+    ka, kb = {skeleton(w) for w in sa}, {skeleton(w) for w in sb}
+    return skeleton(fa) == skeleton(fb) and bool(ka & kb)
 
 
 def _person_parts(name: str) -> tuple[str, str]:
-    words = name.split()
+    words = name_words(name)
     return (words[0] if len(words) > 1 else "", words[-1])
+
+
+LEGAL = frozenset(
+    "inc incorporated corp corporation co company ltd limited llc plc lp llp ag sa nv se spa bv gmbh oyj asa ab".split()
+)
+"""Legal-form words that end a company's name ("Acme Holdings Ltd" is "Acme Holdings")."""
+
+
+def strip_legal(name: str) -> str:
+    """The name without trailing legal-form words and their punctuation ("Acme Co Ltd" -> "Acme")."""
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower().strip(".()") in LEGAL:
+        words.pop()
+    return " ".join(words)
