@@ -17,6 +17,8 @@ PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
 _CREDIT = re.compile(r"\w \w[\w.'-]*\s*/\s*\w")  # "Ann Lee/The Press", not "AC/DC" or "24/7"
+# a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg"): a caption
+_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40})\)?\s*$")
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -47,6 +49,8 @@ class _Speakers(_Roles):
                 if m.article != article.id:
                     continue
                 s, t = to_text(m.start), to_text(m.end)
+                if d.text[max(0, s - 1) : s] == "/" or d.text[t : t + 1] == "/":
+                    continue  # a photo credit ("REUTERS/Ann Lee", "Ann Lee/Bloomberg"): nobody in the story
                 for i in range(d.tok_at(s), d.tok_at(max(s, t - 1)) + 1):  # a mention may end inside a token
                     if 0 <= i < len(d.starts):
                         self.tok_ent[i] = (e, s, t)
@@ -207,8 +211,10 @@ class _Speakers(_Roles):
         d = self.d
         out = set()
         for p, (lo, hi) in enumerate(d.para_bounds):
-            if lo < hi and _CAPTION.search(d.text[d.doc[lo].idx : d.doc[hi - 1].idx + len(d.doc[hi - 1].text)]):
-                out.add(p)
+            if lo < hi:
+                para = d.text[d.doc[lo].idx : d.doc[hi - 1].idx + len(d.doc[hi - 1].text)]
+                if _CAPTION.search(para) or _CREDIT_END.search(para):
+                    out.add(p)
         return out
 
     def _in_relative_of_person(self, tok) -> bool:
@@ -260,6 +266,18 @@ class _Speakers(_Roles):
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)
+
+    def named(self, start: int, end: int) -> Speaker:
+        """The speaker a name at text span [start, end) names: its entity when NER found one there."""
+        for i in range(self.d.tok_from(start), len(self.d.doc)):
+            if self.d.doc[i].idx >= end:
+                break
+            hit = self.tok_ent.get(i)
+            if hit and hit[0].type in ("PERSON", "ORG"):
+                rs, re_ = self._span(start, end)
+                return Speaker(hit[0].name, hit[0].id, rs, re_, self.d.text[start:end])
+        rs, re_ = self._span(start, end)
+        return Speaker(self.d.text[start:end], None, rs, re_, self.d.text[start:end])
 
     def from_token(self, tok) -> Speaker | None:
         """Speaker named by the subject (or `according to` object) token `tok`."""
