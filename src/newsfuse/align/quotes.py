@@ -13,11 +13,12 @@ from ..model import Analysis, Article, Entity, Quote, QuoteGroup, Sentence, Vari
 from .neighbours import _cluster, neighbour_pairs
 from .sources import source_keys
 from .spans import _entities_in, entity_index, sentence_of
+from .tokens import tokens
 from .tuning import QUOTE_AVG, QUOTE_GUARD, QUOTE_LINK, SHORT_QUOTE, STATEMENT_GAP, TOP_K
 from .vectors import EMBEDDINGS, Embeddings, pair_dots, tfidf_matrix
 
 
-_TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope)\.?\s+)+", re.I)
+_TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope|alhaji|mallam|sheikh|rev|rabbi|father|sir|lord|lady|dame)\.?\s+)+", re.I)
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 
 
@@ -31,6 +32,11 @@ class SpeakerResolver:
         for e in entities:
             for name in [e.name, *e.aliases]:
                 self.by_name.setdefault(_norm_name(name), e.id)
+
+    def kind(self, key: str) -> str:
+        """Entity type behind a speaker key ("" for a name no entity holds)."""
+        e = self.ids.get(key[2:]) if key.startswith("e:") else None
+        return e.type if e else ""
 
     def __call__(self, q: Quote) -> tuple[str, str]:
         """(key, display name) of the quote's speaker; ("?", "") when unknown."""
@@ -54,10 +60,47 @@ class SpeakerResolver:
         return (f"n:{name.split()[-1]}", sp.name)
 
 
+def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
+    """One key per person across articles: "Lai Mohammed" and "Alhaji Lai Mohammed", "Shehu" and
+    "Garba Shehu" (the only one of that surname) are one speaker; "Tamimi" with two Tamimis stays apart.
+
+    A name whose words end another name of the story (two words or more) joins it; a lone surname
+    joins the one full name that ends with it, when it is the only one."""
+    names: dict[str, str] = {}
+    for st in stmts:
+        if st.speaker != "?" and st.name and "\n" not in st.name:
+            names.setdefault(st.speaker, st.name)
+    words = {k: _norm_name(n).split() for k, n in names.items()}
+    words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS}
+    parent = {k: k for k in words}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for k, w in sorted(words.items(), key=lambda kv: len(kv[1])):
+        longer = [k2 for k2, w2 in words.items() if k2 != k and len(w2) >= len(w) and w2[-len(w):] == w]
+        if len(w) == 1:
+            longer = [k2 for k2 in longer if resolve.kind(k2) in ("PERSON", "")] if resolve.kind(k) in ("PERSON", "") else []
+        roots = {find(k2) for k2 in longer}
+        if len(roots) == 1 and (len(w) > 1 or len({" ".join(words[k2]) for k2 in longer}) == 1):
+            parent[find(k)] = roots.pop()
+    for st in stmts:
+        if st.speaker in parent:
+            root = find(st.speaker)
+            if root != st.speaker:
+                st.speaker = root
+
+
 def _norm_name(name: str) -> str:
     name = _TITLES.sub("", name.strip().lower().replace("’", "'"))
     name = re.sub(r"'s$", "", name)
     return " ".join(re.findall(r"[\w-]+", name))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z])")
 
 
 @dataclass
@@ -79,6 +122,19 @@ class Statement:
                 continue
             parts.append(q)
         return " … ".join(q.text.strip() for q in parts)
+
+    @property
+    def parts(self) -> list[str]:
+        """Its quotes cut into sentences: what another outlet may quote alone ("one outlet quotes two
+        sentences, another one")."""
+        out: list[str] = []
+        for q in self.quotes:
+            for piece in _SENTENCE_END.split(q.text.strip()):
+                if out and len(piece.split()) < 3:
+                    out[-1] += " " + piece
+                elif piece.strip():
+                    out.append(piece)
+        return out
 
     @property
     def direct(self) -> bool:
@@ -134,10 +190,12 @@ def group_quotes(
     stmts = statements(articles, analyses, resolve)
     if not stmts:
         return []
+    unify_speakers(stmts, resolve)
     # each statement is compared by its whole text and, when joined, by each part: best match counts
     texts, owner = [], []
     for k, st in enumerate(stmts):
-        parts = [st.text] + ([q.text for q in st.quotes] if len(st.quotes) > 1 else [])
+        pieces = st.parts
+        parts = [st.text] + (pieces if len(pieces) > 1 else [])
         texts += parts
         owner += [k] * len(parts)
     E = memo(texts)
@@ -167,11 +225,19 @@ def group_quotes(
                 best[key] = s
         link = QUOTE_LINK if speaker != "?" else QUOTE_LINK + 0.4  # unattributed: near-identical only
         local = {k: n for n, k in enumerate(ks)}
+        if speaker != "?":
+            # the same words in two outlets' quotes of one speaker: one statement, however each cut it
+            for (x, y) in verbatim_pairs([stmts[k] for k in ks]):
+                key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
+                best[key] = max(best.get(key, -1e9), VERBATIM)
 
         def pscore(x: int, y: int) -> float:
             key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
             if key in best:
                 return best[key]
+            if speaker != "?" and _shares_words(_Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]])):
+                best[key] = VERBATIM
+                return VERBATIM
             rx, ry = rows_of[ks[x]], rows_of[ks[y]]
             PX, PY = np.repeat(rx, len(ry)), np.tile(ry, len(rx))
             sc = np.einsum("ij,ij->i", E[PX], E[PY]) + pair_dots(X, PX, PY)
@@ -179,12 +245,56 @@ def group_quotes(
             best[key] = float(sc.max())
             return best[key]
 
+        part_memo: dict[tuple[int, int], int | None] = {}
+
+        def part(x: int, z: int) -> int | None:
+            """Which quote of statement z (several quotes, another article) statement x matches, if any."""
+            if (x, z) in part_memo:
+                return part_memo[(x, z)]
+            sx, sz = stmts[ks[x]], stmts[ks[z]]
+            got = None
+            if len(rows_of[ks[z]]) > 1 and sx.article != sz.article:
+                rz = rows_of[ks[z]][1:]
+                rx = np.full(len(rz), rows_of[ks[x]][0])
+                sc = E[rz] @ E[rx[0]] + pair_dots(X, rx, np.array(rz))
+                sc -= 0.25 * (np.minimum(nwords[rx], nwords[rz]) < SHORT_QUOTE)
+                wx = _Wording.of(sx)
+                for n, piece in enumerate(sz.parts):
+                    if speaker != "?" and _shares_words(wx, _Wording.of(_piece(sz, piece))):
+                        sc[n] = max(sc[n], VERBATIM)
+                if sc.max() >= link:
+                    got = int(sc.argmax())
+            part_memo[(x, z)] = got
+            return got
+
+        def bridged(x: int, y: int, members: list[int]) -> bool:
+            """x and y match quotes of one statement z (another outlet quoted them in one breath): different
+            quotes when x and y come from one article."""
+            for z in members:
+                if z in (x, y):
+                    continue
+                px, py = part(x, z), part(y, z)
+                if px is not None and py is not None and (px != py or stmts[ks[x]].article != stmts[ks[y]].article):
+                    return True
+            return False
+
         def cannot(x: int, y: int) -> bool:
-            return stmts[ks[x]].article == stmts[ks[y]].article  # one article, two places: two statements
+            return False  # one article, two places: decided by the guard, which sees both groups
 
         def guard(A: list[int], B: list[int]) -> bool:
-            sc = [pscore(x, y) for x in A for y in B]
-            return min(sc) >= QUOTE_GUARD and float(np.mean(sc)) >= QUOTE_AVG
+            members = A + B
+            sc = []
+            for x in A:
+                for y in B:
+                    if stmts[ks[x]].article == stmts[ks[y]].article:
+                        if not bridged(x, y, members):
+                            return False  # one article, two places: two statements
+                        continue
+                    s_ = pscore(x, y)
+                    if s_ < link and bridged(x, y, members):
+                        s_ = link
+                    sc.append(s_)
+            return not sc or (min(sc) >= QUOTE_GUARD and float(np.mean(sc)) >= QUOTE_AVG)
 
         pairs = [(local[i], local[j], s) for (i, j), s in best.items()]
         if pairs:
@@ -205,6 +315,98 @@ def group_quotes(
     for n, g in enumerate(out, 1):
         g.id = f"q{n}"
     return out
+
+
+VERBATIM = QUOTE_LINK + 0.3  # pair score of two statements sharing a quoted passage word for word
+MIN_RUN = 5  # words in a row two wordings share (two of them content words) to be one statement
+_QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+_MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Lowercased words, apostrophes kept inside words: wordings compared word for word."""
+    return tuple(_QWORD.findall(text.lower().replace("’", "'").replace("‘", "'")))
+
+
+def _fragments(st: "Statement") -> list[tuple[str, ...]]:
+    """The words a statement puts in quote marks: a direct quote whole, the marked parts of a reported one."""
+    out = []
+    for q in st.quotes:
+        if q.direct:
+            out.append(_words(q.text))
+        else:
+            out += [_words(m.group(1) or m.group(2)) for m in _MARKED.finditer(q.text)]
+    return [f for f in out if f]
+
+
+def _runs(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Its MIN_RUN-word runs holding at least two content words."""
+    out = set()
+    for i in range(len(words) - MIN_RUN + 1):
+        run = words[i : i + MIN_RUN]
+        if len(tokens(" ".join(run))) >= 2:
+            out.add(run)
+    return out
+
+
+def _contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:
+    n = len(frag)
+    return any(hay[i : i + n] == frag for i in range(len(hay) - n + 1)) if n else False
+
+
+@dataclass
+class _Wording:
+    """A statement's words, runs and quoted fragments, computed once for verbatim comparison."""
+
+    article: str
+    words: list[tuple[str, ...]]
+    runs: set[tuple[str, ...]]
+    frags: list[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, st: "Statement") -> "_Wording":
+        words = [_words(q.text) for q in st.quotes]
+        runs: set[tuple[str, ...]] = set()
+        for w in words:
+            runs |= _runs(w)
+        frags = [f for f in _fragments(st) if tokens(" ".join(f))]  # "we are", "it is": no content word
+        return cls(st.article, words, runs, frags)
+
+
+def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None) -> bool:
+    """One statement's quoted words inside the other's wording, or a long run of words in common.
+
+    A one-word fragment counts only when it is in `rare` (None: any)."""
+    if a.article == b.article:
+        return False
+    if a.runs & b.runs:
+        return True
+    for frags, hay in ((a.frags, b.words), (b.frags, a.words)):
+        for f in frags:
+            if len(f) == 1 and rare is not None and f[0] not in rare:
+                continue
+            if any(_contains(h, f) for h in hay):
+                return True
+    return False
+
+
+def verbatim_pairs(sts: list["Statement"]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of one speaker's statements from different articles that share a quoted passage.
+
+    A one-word fragment ("giddy") counts only when no more than two of the speaker's statements use the word."""
+    ws = [_Wording.of(st) for st in sts]
+    seen: dict[str, int] = {}
+    for w in ws:
+        for x in set().union(*map(set, w.words)) if w.words else ():
+            seen[x] = seen.get(x, 0) + 1
+    rare = frozenset(x for x, n in seen.items() if n <= 2 and len(tokens(x)) == 1)
+    return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
+
+
+def _piece(st: Statement, text: str) -> Statement:
+    """One sentence of a statement as a statement of its own (for verbatim comparison)."""
+    q = st.quotes[0]
+    return Statement(st.article, st.speaker, st.name, [Quote(q.article, q.start, q.end, text, q.direct, q.speaker)])
 
 
 def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int], sources: dict[str, str]) -> QuoteGroup:
