@@ -40,6 +40,10 @@ class SpeakerResolver:
 
     def __call__(self, q: Quote) -> tuple[str, str]:
         """(key, display name) of the quote's speaker; ("?", "") when unknown."""
+        key, name = self._resolve(q)
+        return key, clean_name(name)
+
+    def _resolve(self, q: Quote) -> tuple[str, str]:
         sp = q.speaker
         if sp is None:
             return ("?", "")
@@ -60,6 +64,13 @@ class SpeakerResolver:
         return (f"n:{name.split()[-1]}", sp.name)
 
 
+def clean_name(name: str) -> str:
+    """A display name from scraped copy: the last line of a name NER ran across a break
+    ("Scroll down for video\nAnn Lee" -> "Ann Lee")."""
+    lines = [x.strip() for x in (name or "").split("\n") if x.strip()]
+    return lines[-1] if lines else ""
+
+
 def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
     """One key per person across articles: "Lai Mohammed" and "Alhaji Lai Mohammed", "Shehu" and
     "Garba Shehu" (the only one of that surname) are one speaker; "Tamimi" with two Tamimis stays apart.
@@ -68,7 +79,7 @@ def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
     joins the one full name that ends with it, when it is the only one."""
     names: dict[str, str] = {}
     for st in stmts:
-        if st.speaker != "?" and st.name and "\n" not in st.name:
+        if st.speaker != "?" and st.name:
             names.setdefault(st.speaker, st.name)
     words = {k: _norm_name(n).split() for k, n in names.items()}
     words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS}
@@ -287,8 +298,8 @@ def group_quotes(
             for x in A:
                 for y in B:
                     if stmts[ks[x]].article == stmts[ks[y]].article:
-                        if not bridged(x, y, members):
-                            return False  # one article, two places: two statements
+                        if not (bridged(x, y, members) or _shares_words(_Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]]), same_article=True)):
+                            return False  # one article, two places: two statements (unless it repeats the words)
                         continue
                     s_ = pscore(x, y)
                     if s_ < link and bridged(x, y, members):
@@ -307,6 +318,7 @@ def group_quotes(
         for members in _cluster(len(ks), PI, PJ, PS, link=link, cannot=cannot, guard=guard):
             groups.append([ks[m] for m in members])
 
+    groups = _merge_across_speakers(groups, stmts)
     out = []
     for members in groups:
         sts = [stmts[m] for m in members]
@@ -373,12 +385,13 @@ class _Wording:
         return cls(st.article, words, runs, frags)
 
 
-def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None) -> bool:
+def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None, same_article: bool = False) -> bool:
     """One statement's quoted words inside the other's wording, or a long run of words in common.
 
-    A one-word fragment counts only when it is in `rare` (None: any)."""
+    A one-word fragment counts only when it is in `rare` (None: any). Within one article (a quote
+    repeated) only a run counts."""
     if a.article == b.article:
-        return False
+        return same_article and bool(a.runs & b.runs)
     if a.runs & b.runs:
         return True
     for frags, hay in ((a.frags, b.words), (b.frags, a.words)):
@@ -403,6 +416,85 @@ def verbatim_pairs(sts: list["Statement"]) -> list[tuple[int, int]]:
     return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
 
 
+STRONG_RUN = 6  # words in a row (three of them content words) that make two outlets' quotes one, whoever they name
+SURE_RUN = 10  # ... even when both name a different speaker by name
+
+
+def _weak(st: Statement) -> bool:
+    """A statement whose speaker is unknown, only described, or reached through a pronoun."""
+    return st.speaker == "?" or _DESCRIBED.match(st.name or "") is not None or any(
+        q.speaker is None or q.speaker.mention.strip().lower() in _PRONOUNS for q in st.quotes)
+
+
+_DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\b|[^A-Z]")  # "the company", "a statement"
+
+
+
+def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> list[list[int]]:
+    """Join groups of different speakers that quote the same words (a run of STRONG_RUN words): one
+    outlet got the speaker wrong or left it out. Two named speakers need a SURE_RUN-word run; groups
+    sharing an article never join."""
+    index: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    runs_of: list[dict[tuple[str, ...], int]] = []
+    for g, members in enumerate(groups):
+        runs: dict[tuple[str, ...], int] = {}
+        for m in members:
+            for q in stmts[m].quotes:
+                w = _words(q.text)
+                for i in range(len(w) - STRONG_RUN + 1):
+                    run = w[i : i + STRONG_RUN]
+                    if run not in runs and len(tokens(" ".join(run))) >= 3:
+                        runs[run] = i
+        runs_of.append(runs)
+        for run in runs:
+            index[run].add(g)
+    parent = list(range(len(groups)))
+
+    def find(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    arts = [{stmts[m].article for m in members} for members in groups]
+    weak = [all(_weak(stmts[m]) for m in members) for members in groups]
+    pairs = sorted({(min(a, b), max(a, b)) for gs in index.values() if len(gs) > 1 for a in gs for b in gs if a != b})
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra == rb or not set(runs_of[a]) & set(runs_of[b]):
+            continue
+        # a named speaker against another named one, or a group already holding one of the articles
+        # (a repeated or continued quote there), needs the long run
+        if (not (weak[a] or weak[b]) or arts[ra] & arts[rb]) and _longest_shared(stmts, groups[a], groups[b]) < SURE_RUN:
+            if not (arts[ra] & arts[rb] and (weak[a] or weak[b]) and (weak[a] != weak[b])):
+                continue
+        parent[rb] = ra
+        arts[ra] |= arts[rb]
+        weak[ra] = weak[ra] and weak[rb]
+    merged: dict[int, list[int]] = defaultdict(list)
+    for g, members in enumerate(groups):
+        merged[find(g)] += members
+    return [sorted(m) for m in merged.values()]
+
+
+def _longest_shared(stmts: list[Statement], A: list[int], B: list[int]) -> int:
+    """The longest run of words two groups' quotes share."""
+    best = 0
+    wa = [_words(q.text) for m in A for q in stmts[m].quotes]
+    wb = [_words(q.text) for m in B for q in stmts[m].quotes]
+    for x in wa:
+        for y in wb:
+            prev = [0] * (len(y) + 1)
+            for i in range(1, len(x) + 1):
+                cur = [0] * (len(y) + 1)
+                for j in range(1, len(y) + 1):
+                    if x[i - 1] == y[j - 1]:
+                        cur[j] = prev[j - 1] + 1
+                        best = max(best, cur[j])
+                prev = cur
+    return best
+
+
 def _piece(st: Statement, text: str) -> Statement:
     """One sentence of a statement as a statement of its own (for verbatim comparison)."""
     q = st.quotes[0]
@@ -418,10 +510,15 @@ def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int]
         range(len(sts)),
         key=lambda k: central[k] + (0.3 if sts[k].direct else 0) + 0.1 * min(len(sts[k].text.split()), 25) / 25,
     )
-    names = Counter(st.name for st in sts if st.name and st.name.lower() not in _PRONOUNS)
-    speaker = names.most_common(1)[0][0] if names else None
-    if sts[best].speaker.startswith("e:") and sts[best].name:
-        speaker = sts[best].name
+    # the speaker most outlets name (named entities before descriptions), in its fullest spelling
+    arts: dict[str, set[str]] = defaultdict(set)
+    for st in sts:
+        if st.speaker != "?" and st.name and st.name.lower() not in _PRONOUNS:
+            arts[st.speaker].add(st.article)
+    speaker = None
+    if arts:
+        key = max(arts, key=lambda k: (len(arts[k]), k == sts[best].speaker, k.startswith("e:")))
+        speaker = max((st.name for st in sts if st.speaker == key), key=lambda n: (len(n.split()) <= 4, len(n)))
     variants = []
     for st in sorted(sts, key=lambda s: (s.article, s.quotes[0].start)):
         for q in st.quotes:
