@@ -236,24 +236,27 @@ def group_quotes(
                 best[key] = s
         link = QUOTE_LINK if speaker != "?" else QUOTE_LINK + 0.4  # unattributed: near-identical only
         local = {k: n for n, k in enumerate(ks)}
-        if speaker != "?":
-            # the same words in two outlets' quotes of one speaker: one statement, however each cut it
-            for (x, y) in verbatim_pairs([stmts[k] for k in ks]):
-                key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
-                best[key] = max(best.get(key, -1e9), VERBATIM)
 
-        def pscore(x: int, y: int) -> float:
-            key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
-            if key in best:
-                return best[key]
-            if speaker != "?" and _shares_words(_Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]])):
-                best[key] = VERBATIM
-                return VERBATIM
+        def similarity(x: int, y: int) -> float:
+            """Best part-pair score (cos + TF-IDF, short quotes penalised) of two statements."""
             rx, ry = rows_of[ks[x]], rows_of[ks[y]]
             PX, PY = np.repeat(rx, len(ry)), np.tile(ry, len(rx))
             sc = np.einsum("ij,ij->i", E[PX], E[PY]) + pair_dots(X, PX, PY)
             sc -= 0.25 * (np.minimum(nwords[PX], nwords[PY]) < SHORT_QUOTE)
-            best[key] = float(sc.max())
+            return float(sc.max())
+
+        if speaker != "?":
+            # the same words in two outlets' quotes of one speaker: one statement, however each cut it
+            # (the closer wording wins where a fragment is in several)
+            for (x, y) in verbatim_pairs([stmts[k] for k in ks]):
+                key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
+                best[key] = VERBATIM + 0.1 * max(0.0, best.get(key, similarity(x, y)))
+
+        def pscore(x: int, y: int) -> float:
+            key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
+            if key not in best:
+                shared = speaker != "?" and _shares_words(_Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]]))
+                best[key] = VERBATIM if shared else similarity(x, y)
             return best[key]
 
         part_memo: dict[tuple[int, int], int | None] = {}
@@ -264,14 +267,14 @@ def group_quotes(
                 return part_memo[(x, z)]
             sx, sz = stmts[ks[x]], stmts[ks[z]]
             got = None
-            if len(rows_of[ks[z]]) > 1 and sx.article != sz.article:
+            if len(rows_of[ks[z]]) > 1 and x != z:
                 rz = rows_of[ks[z]][1:]
                 rx = np.full(len(rz), rows_of[ks[x]][0])
                 sc = E[rz] @ E[rx[0]] + pair_dots(X, rx, np.array(rz))
                 sc -= 0.25 * (np.minimum(nwords[rx], nwords[rz]) < SHORT_QUOTE)
                 wx = _Wording.of(sx)
                 for n, piece in enumerate(sz.parts):
-                    if speaker != "?" and _shares_words(wx, _Wording.of(_piece(sz, piece))):
+                    if speaker != "?" and _shares_words(wx, _Wording.of(_piece(sz, piece)), same_article=True):
                         sc[n] = max(sc[n], VERBATIM)
                 if sc.max() >= link:
                     got = int(sc.argmax())
