@@ -75,6 +75,8 @@ def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
     if posts:  # a post's own quote marks are part of its words
         out = [q for q in out if not any(_overlap(q, p) for p in posts)] + posts
     single = _single_spans(text, paras, out)
+    if len(out) >= 2 and len(out) >= len(single):
+        single = []  # the article quotes with double marks: its single marks are headlines' or nested quotes
     return sorted(out + single, key=lambda q: q.start)
 
 

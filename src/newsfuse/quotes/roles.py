@@ -16,6 +16,8 @@ ORG_NOUNS = frozenset(
     authority regulator watchdog body military army coalition campaign administration industry
     """.split()
 )
+BUSINESS_NOUNS = frozenset("company firm corporation business retailer airline bank chain brand".split())
+"""Org nouns that, with no body acting nearby, mean the company the article is about."""
 PLACE_NOUNS = frozenset("city state country county municipality district province".split())
 """Org nouns that name a place's government: never the organisation that merely acted last."""
 DOC_NOUNS = frozenset(
@@ -28,6 +30,10 @@ DOC_NOUNS = frozenset(
 DESC_SENTS = 6
 ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
 ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
+AFFILIATE_ROLES = ANON_ROLES | frozenset(
+    "commentator analyst representative executive columnist editor aide insider adviser advisor employee researcher "
+    "expert staffer".split())
+"""Role nouns of unnamed people who speak for a body named after them ("a spokesperson for Acme")."""
 """Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
 
@@ -66,7 +72,7 @@ class _Roles:
                 named += self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
             if named:
                 eid = max(named)[1]
-            elif lemma not in PLACE_NOUNS:
+            elif lemma in BUSINESS_NOUNS:
                 eid = self._dominant_org()  # an article about Acme: "the company" is Acme
         else:
             # "the mayor" -> the person titled Mayor; "the diocese" -> a body with it in its name;

@@ -10,7 +10,7 @@ from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
 from .cues import SUBJ, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head
 from .marks import _Doc
-from .roles import DESC_SENTS, _Roles
+from .roles import AFFILIATE_ROLES, DESC_SENTS, _Roles
 
 
 PRONOUNS = {"he": "m", "she": "f"}
@@ -218,7 +218,7 @@ class _Speakers(_Roles):
         doc, d = self.d.doc, self.d
         self.affiliated: list[tuple[int, str, str, str]] = []
         for tok in doc:
-            if tok.pos_ != "NOUN" or d.in_quote[tok.i]:
+            if tok.pos_ != "NOUN" or d.in_quote[tok.i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
                 continue
             for p in tok.children:
                 if p.dep_ != "prep" or p.lower_ not in AFFILIATION_PREPS or p.i < tok.i:
