@@ -474,6 +474,18 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         parent[rb] = ra
         arts[ra] |= arts[rb]
         weak[ra] = weak[ra] and weak[rb]
+    # an unknown or described speaker's quoted words (three or more, two content words) found in one
+    # other group only: that group's statement
+    words = [[_words(q.text) for m in members for q in stmts[m].quotes] for members in groups]
+    for g, members in enumerate(groups):
+        if not weak[g]:
+            continue
+        frags = {f for m in members for f in _Wording.of(stmts[m]).frags if len(f) >= 3 and len(tokens(" ".join(f))) >= 2}
+        hits = {find(h) for h in range(len(groups)) if find(h) != find(g) and any(
+            _contains(w, f) for f in frags for w in words[h])} if frags else set()
+        if len(hits) == 1:
+            h = hits.pop()
+            parent[find(g)] = h
     merged: dict[int, list[int]] = defaultdict(list)
     for g, members in enumerate(groups):
         merged[find(g)] += members

@@ -10,7 +10,7 @@ from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
 from .cues import SUBJ, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head
 from .marks import _Doc
-from .roles import AFFILIATE_ROLES, DESC_SENTS, _Roles
+from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, _Roles
 
 
 PRONOUNS = {"he": "m", "she": "f"}
@@ -212,6 +212,19 @@ class _Speakers(_Roles):
             if len(anyrole) > 64:
                 del anyrole[:32]
 
+    def _described_org_before(self, tok) -> Speaker | None:
+        """The organisation a described subject ("the firm") of the last ORG_SENTS sentences stands for."""
+        d = self.d
+        lo = d.sent_bounds[max(0, d.sent[tok.i] - ORG_SENTS)][0]
+        for j in range(tok.i - 1, lo - 1, -1):
+            t = d.doc[j]
+            if t.pos_ == "NOUN" and _is_main_subject(t) and t.lemma_.lower() in ORG_NOUNS and not d.in_quote[j]:
+                sp = self._description(t)
+                if sp is not None and sp.entity and self.ents[sp.entity].type != "PERSON":
+                    return sp
+                return None
+        return None
+
     def _affiliations(self) -> None:
         """Unnamed people described by the body they speak for: "a spokesperson for the State Department",
         "a commentator in the newspaper Haaretz" -> (token, role lemma, organisation id), text order."""
@@ -379,6 +392,10 @@ class _Speakers(_Roles):
                 e = self.ents[org[0][1]]
                 rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
                 return Speaker(e.name, e.id, rs, re_, tok.text)
+            described = self._described_org_before(tok)  # "The Singapore-based firm said … It also said"
+            if described is not None:
+                rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
+                return Speaker(described.name, described.entity, rs, re_, tok.text)
         if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
             return None
         org = self._affiliation(tok) if tok.pos_ == "NOUN" else None
