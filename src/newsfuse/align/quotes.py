@@ -213,6 +213,9 @@ def group_quotes(
     X = tfidf_matrix(texts, background=[s.text for an in analyses.values() for s in an.sentences])
     owner_arr = np.array(owner)
     nwords = np.array([len(t.split()) for t in texts])
+    # a sentence of one statement against a sentence of another (neither the whole) must match more closely:
+    # topical sentences of two long quotes are easy to pair
+    piece = np.array([r > 0 and owner[r - 1] == owner[r] for r in range(len(owner))])
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for k, st in enumerate(stmts):
         by_speaker[st.speaker].append(k)
@@ -230,7 +233,8 @@ def group_quotes(
         short = np.minimum(nwords[R[I]], nwords[R[J]]) < SHORT_QUOTE
         # statement-pair score = best part-pair score (cos + TF-IDF)
         best: dict[tuple[int, int], float] = {}
-        for i, j, s in zip(owner_arr[R[I]].tolist(), owner_arr[R[J]].tolist(), (C + lex - 0.25 * short).tolist()):
+        scores = C + lex - 0.25 * short - PIECE_PENALTY * (piece[R[I]] & piece[R[J]])
+        for i, j, s in zip(owner_arr[R[I]].tolist(), owner_arr[R[J]].tolist(), scores.tolist()):
             key = (min(i, j), max(i, j))
             if s > best.get(key, -1e9):
                 best[key] = s
@@ -242,7 +246,7 @@ def group_quotes(
             rx, ry = rows_of[ks[x]], rows_of[ks[y]]
             PX, PY = np.repeat(rx, len(ry)), np.tile(ry, len(rx))
             sc = np.einsum("ij,ij->i", E[PX], E[PY]) + pair_dots(X, PX, PY)
-            sc -= 0.25 * (np.minimum(nwords[PX], nwords[PY]) < SHORT_QUOTE)
+            sc -= 0.25 * (np.minimum(nwords[PX], nwords[PY]) < SHORT_QUOTE) + PIECE_PENALTY * (piece[PX] & piece[PY])
             return float(sc.max())
 
         if speaker != "?":
@@ -250,13 +254,17 @@ def group_quotes(
             # (the closer wording wins where a fragment is in several)
             for (x, y) in verbatim_pairs([stmts[k] for k in ks]):
                 key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
-                best[key] = VERBATIM + 0.1 * max(0.0, best.get(key, similarity(x, y)))
+                sim = best.get(key, similarity(x, y))
+                if sim >= VERBATIM_MIN_SIM:  # a shared phrase in otherwise unrelated words ("deep space") is no link
+                    best[key] = VERBATIM + 0.1 * sim
 
         def pscore(x: int, y: int) -> float:
             key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
             if key not in best:
-                shared = speaker != "?" and _shares_words(_Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]]))
-                best[key] = VERBATIM if shared else similarity(x, y)
+                sim = similarity(x, y)
+                shared = speaker != "?" and sim >= VERBATIM_MIN_SIM and _shares_words(
+                    _Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]]))
+                best[key] = VERBATIM if shared else sim
             return best[key]
 
         part_memo: dict[tuple[int, int], int | None] = {}
@@ -333,6 +341,8 @@ def group_quotes(
 
 
 VERBATIM = QUOTE_LINK + 0.3  # pair score of two statements sharing a quoted passage word for word
+PIECE_PENALTY = 0.1
+VERBATIM_MIN_SIM = 0.55  # ... whose wordings are still this similar (cos + TF-IDF)
 MIN_RUN = 5  # words in a row two wordings share (two of them content words) to be one statement
 _QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 _MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
