@@ -72,17 +72,21 @@ def clean_name(name: str) -> str:
 
 
 def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
-    """One key per person across articles: "Lai Mohammed" and "Alhaji Lai Mohammed", "Shehu" and
-    "Garba Shehu" (the only one of that surname) are one speaker; "Tamimi" with two Tamimis stays apart.
+    """One key per person across articles, shown by the fullest name the story gives them.
 
-    A name whose words end another name of the story (two words or more) joins it; a lone surname
-    joins the one full name that ends with it, when it is the only one."""
+    "Lai Mohammed" and "Alhaji Lai Mohammed" are one speaker (titles dropped); a name of two words or
+    more joins the one longer name it ends or begins ("Luis Guillermo" -> "Luis Guillermo Solis"); a lone
+    surname joins the one full name that ends with it ("Shehu" -> "Garba Shehu"; "Tamimi" with two
+    Tamimis stays apart). The story's people count as candidates even when they say nothing."""
     names: dict[str, str] = {}
     for st in stmts:
         if st.speaker != "?" and st.name:
             names.setdefault(st.speaker, st.name)
+    for eid, e in resolve.ids.items():
+        if e.type == "PERSON":
+            names.setdefault(f"e:{eid}", clean_name(e.name))
     words = {k: _norm_name(n).split() for k, n in names.items()}
-    words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS}
+    words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS and not _DESCRIBED.match(names[k])}
     parent = {k: k for k in words}
 
     def find(k: str) -> str:
@@ -92,17 +96,24 @@ def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
         return k
 
     for k, w in sorted(words.items(), key=lambda kv: len(kv[1])):
-        longer = [k2 for k2, w2 in words.items() if k2 != k and len(w2) >= len(w) and w2[-len(w):] == w]
-        if len(w) == 1:
+        n = len(w)
+        longer = [k2 for k2, w2 in words.items() if k2 != k and len(w2) >= n and (
+            w2[-n:] == w or (n > 1 and w2[:n] == w))]
+        if n == 1:
             longer = [k2 for k2 in longer if resolve.kind(k2) in ("PERSON", "")] if resolve.kind(k) in ("PERSON", "") else []
         roots = {find(k2) for k2 in longer}
-        if len(roots) == 1 and (len(w) > 1 or len({" ".join(words[k2]) for k2 in longer}) == 1):
+        if len(roots) == 1 and (n > 1 or len({" ".join(words[k2]) for k2 in longer}) == 1):
             parent[find(k)] = roots.pop()
+    classes: dict[str, list[str]] = defaultdict(list)
+    for k in parent:
+        classes[find(k)].append(k)
+    full = {root: max((names[k] for k in ks), key=lambda nm: (len(nm.split()) <= 4, len(nm.split()), len(nm)))
+            for root, ks in classes.items() if len(ks) > 1}
     for st in stmts:
         if st.speaker in parent:
             root = find(st.speaker)
-            if root != st.speaker:
-                st.speaker = root
+            st.speaker = root
+            st.name = full.get(root, st.name)
 
 
 def _norm_name(name: str) -> str:
@@ -526,6 +537,11 @@ def _piece(st: Statement, text: str) -> Statement:
     return Statement(st.article, st.speaker, st.name, [Quote(q.article, q.start, q.end, text, q.direct, q.speaker)])
 
 
+def _capitalised(name: str) -> int:
+    """How named a speaker is: capitalised words after the first ("The Bring Back Our Girls campaign": 4)."""
+    return sum(w[:1].isupper() for w in name.split()[1:]) + (0 if _DESCRIBED.match(name) else 1)
+
+
 def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int], sources: dict[str, str]) -> QuoteGroup:
     """A quote group: a direct, central, complete wording leads; every article's variant is kept."""
     whole = [rows_of[m][0] for m in members]
@@ -542,7 +558,8 @@ def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int]
             arts[st.speaker].add(st.article)
     speaker = None
     if arts:
-        key = max(arts, key=lambda k: (len(arts[k]), k == sts[best].speaker, k.startswith("e:")))
+        named = {st.speaker: _capitalised(st.name) for st in sts}
+        key = max(arts, key=lambda k: (len(arts[k]), named[k], k == sts[best].speaker, k.startswith("e:")))
         speaker = max((st.name for st in sts if st.speaker == key), key=lambda n: (len(n.split()) <= 4, len(n)))
     variants = []
     for st in sorted(sts, key=lambda s: (s.article, s.quotes[0].start)):
