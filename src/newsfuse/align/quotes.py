@@ -560,7 +560,8 @@ def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int]
     if arts:
         named = {st.speaker: _capitalised(st.name) for st in sts}
         key = max(arts, key=lambda k: (len(arts[k]), named[k], k == sts[best].speaker, k.startswith("e:")))
-        speaker = max((st.name for st in sts if st.speaker == key), key=lambda n: (len(n.split()) <= 4, len(n)))
+        speaker = max((st.name for st in sts if st.speaker == key),
+                      key=lambda n: (_capitalised(n), len(n.split()) <= 6, len(n)))
     variants = []
     for st in sorted(sts, key=lambda s: (s.article, s.quotes[0].start)):
         for q in st.quotes:
