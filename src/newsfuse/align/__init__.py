@@ -38,7 +38,9 @@ def embed_sentences(
         texts += [s.text for s in an.sentences if _alignable(s.text)]
         texts += [q.text for q in an.quotes if q.text.strip()]
         art = by_id.get(an.article) or Article(id=an.article)
-        texts += [st.text for st in statements([art], {an.article: an}, SpeakerResolver()) if len(st.quotes) > 1]
+        for st in statements([art], {an.article: an}, SpeakerResolver()):
+            pieces = st.parts
+            texts += ([st.text] if len(st.quotes) > 1 else []) + (pieces if len(pieces) > 1 else [])
     memo(texts)
     return len(texts)
 
