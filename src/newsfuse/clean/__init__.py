@@ -65,8 +65,8 @@ def _hard_reason(text: str) -> str | None:
 
 
 _RELATED_HEAD = re.compile(r"^\s*(recent|related|popular|trending|latest|most read|most popular|more)( \w+){0,3}\s*:?\s*$", re.I)
-_BIO = re.compile(r"^\s*[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s*[–—,|-]?\s*.{0,160}\b(reporter|correspondent|editor|writer|"
-                  r"columnist|journalist|contributor|author|staff)\b", re.I)
+_BIO = re.compile(r"^\s*[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s*[–—,|-]?\s*.{0,160}\b(?i:reporter|correspondent|editor|"
+                  r"writer|columnist|journalist|contributor|author|staff)\b")
 _NAME = re.compile(r"^\s*[A-Z][a-z'’-]+( [A-Z]\.?)?( [A-Z][a-z'’-]+){1,2}\s*$")
 # furniture that ends an article: what follows it is checked for being another story
 _BREAKS = {"legal-notice", "feed-disclaimer"}
@@ -121,9 +121,10 @@ def _segments(raw: str, us: list[Unit], reasons: list[str | None]) -> list[Segme
     return segs
 
 
-# text an extractor already reduced to the article (trafilatura on HTML, news-please records, feed
-# items): only units the classifier is sure are junk go; tuned on the benchmark's dev split
-EXTRACTED_FORMATS = ("html", "json", "feed")
+# text trafilatura already reduced to the article: only units the classifier is sure are junk go (tuned on the
+# benchmark's dev split). Records, feed items and plain text get the whole detector: scraped records carry
+# furniture too, and the detector keeps clean text whole
+EXTRACTED_FORMATS = ("html",)
 EXTRACTED_JUNK_LOGIT = -3.0
 # span decoder over first-stage scores (tuned on dev out-of-fold), for pages the main decoder empties
 FALLBACK_SPAN = {"bias": 1.0, "inside": -1.5, "outside": 2.0}
@@ -175,6 +176,8 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
     raw = article.raw or ""
     us = units(raw)
+    if article.meta.get("clean"):  # the producer vouches the text is the article alone
+        return _finish(article, raw, us, [None] * len(us))
     keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS, model=model)
     kept_idx = [i for i, k in enumerate(keep) if k]
     forced: dict[int, str] = {}
@@ -221,8 +224,14 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         heads = [u.text for u, r in zip(us, reasons) if r == "headline"]
         if heads:
             article.title = heads[0]
-    kept_idx = [i for i, r in enumerate(reasons) if r is None]
-    article.kept_spans = [(us[i].start, us[i].end) for i in kept_idx]
+    return _finish(article, raw, us, reasons)
+
+
+def _finish(article: Article, raw: str, us: list[Unit], reasons: list[str | None]) -> Article:
+    """Set `kept_spans`, `removed` and `text` from each unit's removal reason (None: kept)."""
+    article.kept_spans = [(u.start, u.end) for u, r in zip(us, reasons) if r is None]
     article.removed = _segments(raw, us, reasons)
+    if article.meta.get("control_characters"):  # stripped at ingest, so no offsets into raw
+        article.removed.insert(0, Segment(article.meta["control_characters"], "control-characters"))
     article.text = "\n".join(raw[s:e] for s, e in article.kept_spans)
     return article

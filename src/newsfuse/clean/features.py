@@ -103,7 +103,7 @@ def units(raw: str) -> list[Unit]:
     for para in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", raw):
         block = para.group()
         lines = [(m.start() + para.start(), m.end() + para.start()) for m in re.finditer(r"[^\n]+", block)]
-        lines = [(s, e) for s, e in lines if raw[s:e].strip()]
+        lines = [(s, e) for s, e in lines if WORD.search(raw[s:e])]
         if not lines:
             continue
         if _soft_wrapped([raw[s:e] for s, e in lines]):

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from ..model import Article
 from .sources import (
     article_id_for_path, content_hash, _decode, _fetch_url, IngestError, MAX_BYTES, Problem, _read_bytes,
-    _short_hash, _walk,
+    _short_hash, strip_controls, _walk,
 )
 from .metadata import infer_outlet, _outlet_name, stated_published
 from .formats import _parse
@@ -26,13 +26,15 @@ from .formats import _parse
 
 
 def _from_bytes(data: bytes, source: str, default_id: str, problems: list[Problem], hint: str = "") -> list[Article]:
-    text = _decode(data, source)
+    text, note = strip_controls(_decode(data, source))
     arts = _parse(text, source, default_id, hint)
     good = []
     for a in arts:
         if isinstance(a, IngestError):
             problems.append(Problem(source, str(a)))
         else:
+            if note:
+                a.meta.setdefault("control_characters", note)
             good.append(a)
     return good
 
