@@ -15,6 +15,7 @@ import numpy as np
 
 from ..model import Article, Segment
 from . import classifier
+from .furniture import furniture_reason, gallery_counters
 from .features import (
     _BYLINE,
     _CREDIT,
@@ -61,7 +62,7 @@ def _hard_reason(text: str) -> str | None:
         return "share-buttons"
     if _PITCH.search(text) and w <= 60:
         return "newsletter"
-    return None
+    return furniture_reason(text, w)
 
 
 _RELATED_HEAD = re.compile(r"^\s*(recent|related|popular|trending|latest|most read|most popular|more)( \w+){0,3}\s*:?\s*$", re.I)
@@ -200,6 +201,8 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         else:
             where = "before" if i < first else ("after" if i > last else "inside")
             reasons.append(_reason(u.text, where))
+    for i in gallery_counters([u.text for u in us]):
+        reasons[i] = "gallery"
     _drop_unrelated_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it
     body = [i for i, r in enumerate(reasons) if r is None]
