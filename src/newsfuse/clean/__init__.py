@@ -10,6 +10,7 @@ Sets `Article.text` (kept units joined by "\\n"), `kept_spans` (their offsets in
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -172,6 +173,43 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
             return
 
 
+_TURN = re.compile(r"^\W*(?:meanwhile|separately|elsewhere|in other news|in (?:a|another) separate (?:incident|development|case|story))\b",
+                   re.I)
+_PROPER = re.compile(r"(?<![.!?:]\s)(?<![\"“‘(])\b[A-Z][\w'’-]*[a-z][\w'’-]*")
+_NOT_NAMES = STOPWORDS | {"meanwhile", "separately", "elsewhere", "monday", "tuesday", "wednesday", "thursday", "friday",
+                          "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+                          "september", "october", "november", "december", "mr", "mrs", "ms", "dr"}
+
+
+def _names(text: str) -> Counter:
+    """Capitalised words not opening a sentence: the names a paragraph mentions."""
+    return Counter(w.lower() for w in _PROPER.findall(text) if w.lower() not in _NOT_NAMES)
+
+
+def _drop_other_event_tail(us: list[Unit], reasons: list[str | None], title: str) -> None:
+    """A roundup's closing paragraphs about another event ("Meanwhile, a seaplane crashed in …"): a run that opens
+    with a turn to another story after the lead, never names what the article is about (the title's names and
+    the body's most frequent names before it) and names almost nobody named before is dropped."""
+    body = [i for i, r in enumerate(reasons) if r is None]
+    if len(body) < 4:
+        return
+    for k in range(3, len(body)):
+        if not _TURN.search(us[body[k]].text):
+            continue
+        before = _names(title) + sum((_names(us[i].text) for i in body[:k]), Counter())
+        topic = {n for n, c in before.most_common(3) if c >= 2} | set(_names(title))
+        run = Counter()
+        for i in body[k:]:
+            run.update(_names(us[i].text))
+        # strong evidence only: the article has a clear subject (a name said 3+ times), the run never names it,
+        # and the run brings its own cast (8+ names, almost all new)
+        clear = bool(before) and before.most_common(1)[0][1] >= 3
+        if clear and len(run) >= 8 and not topic & set(run) and len(set(run) & set(before)) < 0.08 * len(run):
+            for i in body[k:]:
+                reasons[i] = "other-event"
+        return
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
@@ -204,6 +242,7 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     for i in gallery_counters([u.text for u in us]):
         reasons[i] = "gallery"
     _drop_unrelated_tail(us, reasons, article.title)
+    _drop_other_event_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it
     body = [i for i, r in enumerate(reasons) if r is None]
     while len(body) > 1 and len(tokens(us[body[-1]].text)) <= 40 and (
