@@ -173,6 +173,8 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
             return
 
 
+_CLOCK = re.compile(r"^\W*(?:(?:updated|posted)\s*:?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|local time)?\W*$",
+                    re.I)
 _TURN = re.compile(r"^\W*(?:meanwhile|separately|elsewhere|in other news|in (?:a|another) separate (?:incident|development|case|story))\b",
                    re.I)
 _PROPER = re.compile(r"(?<![.!?:]\s)(?<![\"“‘(])\b[A-Z][\w'’-]*[a-z][\w'’-]*")
@@ -214,9 +216,18 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
     raw = article.raw or ""
-    us = units(raw)
+    every = units(raw)
     if article.meta.get("clean"):  # the producer vouches the text is the article alone
-        return _finish(article, raw, us, [None] * len(us))
+        return _finish(article, raw, every, [None] * len(every))
+    # furniture known by its wording and a live blog's bare entry times are set aside before scoring: among
+    # them the body's own paragraphs would look like a list of links
+    clocks = {i for i, u in enumerate(every) if _CLOCK.match(u.text)}
+    known: dict[int, str] = {i: "gallery" for i in gallery_counters([u.text for u in every])}
+    for i, u in enumerate(every):
+        why = None if i in clocks or i in known else furniture_reason(u.text, len(tokens(u.text)))
+        if why:
+            known[i] = why
+    us = [u for i, u in enumerate(every) if i not in clocks and i not in known]
     keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS, model=model)
     kept_idx = [i for i, k in enumerate(keep) if k]
     forced: dict[int, str] = {}
@@ -239,8 +250,6 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         else:
             where = "before" if i < first else ("after" if i > last else "inside")
             reasons.append(_reason(u.text, where))
-    for i in gallery_counters([u.text for u in us]):
-        reasons[i] = "gallery"
     _drop_unrelated_tail(us, reasons, article.title)
     _drop_other_event_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it
@@ -266,7 +275,18 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         heads = [u.text for u, r in zip(us, reasons) if r == "headline"]
         if heads:
             article.title = heads[0]
-    return _finish(article, raw, us, reasons)
+    return _finish(article, raw, every, _merge(every, clocks, known, reasons))
+
+
+def _merge(every: list[Unit], clocks: set[int], known: dict[int, str], reasons: list[str | None]) -> list[str | None]:
+    """Reasons for every unit from the scored ones' and the set-aside ones'; an entry time is kept when the
+    entry it heads is kept."""
+    rest = iter(reasons)
+    out: list[str | None] = [None if i in clocks else known[i] if i in known else next(rest) for i in range(len(every))]
+    for i in sorted(clocks, reverse=True):
+        following = out[i + 1] if i + 1 < len(out) else "timestamp"
+        out[i] = None if following is None and i + 1 not in clocks else "timestamp"
+    return out
 
 
 def _finish(article: Article, raw: str, us: list[Unit], reasons: list[str | None]) -> Article:

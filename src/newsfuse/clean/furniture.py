@@ -24,6 +24,7 @@ _CAPTION = [
     re.compile(rf"[(\[](?:{_AGENCY}|Photo/\w+|File Photo)[)\]]{_END}"),
     re.compile(rf"\b(?:REUTERS|Reuters|AFP|EPA|AP)\s*/\s*{_NAME}{_END}"),
     re.compile(rf"(?:\bPhotographer:\s*)?{_NAME}\s*/\s*{_AGENCY}{_END}"),
+    re.compile(r"^\s*(?:Photo|Photos|Photograph|Image|Picture|Pictures)\s*:\s*\S"),
     # caption widgets and credit prefixes glued to the caption
     re.compile(r"^\s*(?:Enlarge this image|toggle caption|Open this photo in gallery|Image caption|Image copyright)\b", re.I),
     re.compile(r"^\s*(?:Getty(?: Images)?\s*[-–]\s*Contributor|AFP or licensors|AP:Associated Press|PA:Press Association|"
