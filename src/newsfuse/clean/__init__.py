@@ -212,6 +212,44 @@ def _drop_other_event_tail(us: list[Unit], reasons: list[str | None], title: str
         return
 
 
+# what the line classifier says of a unit only from its shape and place; overruled by evidence of body
+_SHAPE_REASONS = {"related-list", "unrelated-story", "page-footer", "in-body-furniture", "navigation", "headline",
+                  "page-header"}
+
+
+def _restore_lists(us: list[Unit], reasons: list[str | None]) -> None:
+    """A list the body introduces (a kept paragraph ending in ":") is body: its short items are kept up to the
+    first unit with other evidence of furniture or the first long one."""
+    for i in range(len(us) - 1):
+        if reasons[i] is not None or not us[i].text.rstrip().endswith(":") or len(tokens(us[i].text)) < 4:
+            continue
+        j = i + 1
+        while j < len(us) and (reasons[j] is None or reasons[j] in _SHAPE_REASONS) and len(tokens(us[j].text)) <= 25 \
+                and not _hard_reason(us[j].text):
+            reasons[j] = None
+            j += 1
+
+
+def _restore_prose(us: list[Unit], reasons: list[str | None]) -> None:
+    """A sentence next to the body that names someone the body names, dropped for its shape and place alone,
+    is body."""
+    body_names = Counter()
+    for u, r in zip(us, reasons):
+        if r is None:
+            body_names.update(_names(u.text))
+    changed = True
+    while changed:
+        changed = False
+        for i, u in enumerate(us):
+            if reasons[i] not in _SHAPE_REASONS or _hard_reason(u.text):
+                continue
+            beside = (i > 0 and reasons[i - 1] is None) or (i + 1 < len(us) and reasons[i + 1] is None)
+            t = tokens(u.text)
+            if beside and len(t) >= 8 and _SENT_END.search(u.text) and set(_names(u.text)) & set(body_names):
+                reasons[i] = None
+                changed = True
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
@@ -250,6 +288,8 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         else:
             where = "before" if i < first else ("after" if i > last else "inside")
             reasons.append(_reason(u.text, where))
+    _restore_lists(us, reasons)
+    _restore_prose(us, reasons)
     _drop_unrelated_tail(us, reasons, article.title)
     _drop_other_event_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it
