@@ -16,7 +16,7 @@ import numpy as np
 
 from ..model import Article, Segment
 from . import classifier
-from .furniture import furniture_reason, gallery_counters
+from .furniture import furniture_reason, gallery_counters, teaser_lists
 from .features import (
     _BYLINE,
     _CREDIT,
@@ -260,7 +260,8 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     # furniture known by its wording and a live blog's bare entry times are set aside before scoring: among
     # them the body's own paragraphs would look like a list of links
     clocks = {i for i, u in enumerate(every) if _CLOCK.match(u.text)}
-    known: dict[int, str] = {i: "gallery" for i in gallery_counters([u.text for u in every])}
+    known: dict[int, str] = {i: "related-list" for i in teaser_lists([u.text for u in every])}
+    known.update({i: "gallery" for i in gallery_counters([u.text for u in every])})
     for i, u in enumerate(every):
         why = None if i in clocks or i in known else furniture_reason(u.text, len(tokens(u.text)))
         if why:

@@ -22,6 +22,8 @@ _CAPTION = [
     re.compile(rf"\([^()]{{2,100}}\bvia {_AGENCY}[^()]{{0,20}}\){_END}"),
     re.compile(rf"\([^()]{{0,100}}/\s*{_AGENCY}(?:,? File)?\){_END}"),
     re.compile(rf"[(\[](?:{_AGENCY}|Photo/\w+|File Photo)[)\]]{_END}"),
+    re.compile(rf"\((?:Photo|Photos|Image|Photograph|Video)\s*:\s*[^()]{{2,80}}\){_END}"),
+    re.compile(r"\bin an? (?:photo|image|picture) (?:obtained|released|provided|distributed|made available) (?:exclusively )?by\b"),
     re.compile(rf"\b(?:REUTERS|Reuters|AFP|EPA|AP)\s*/\s*{_NAME}{_END}"),
     re.compile(rf"(?:\bPhotographer:\s*)?{_NAME}\s*/\s*{_AGENCY}{_END}"),
     re.compile(r"^\s*(?:Photo|Photos|Photograph|Image|Picture|Pictures)\s*:\s*\S"),
@@ -85,6 +87,21 @@ def furniture_reason(text: str, words: int) -> str | None:
         if not _STOP.search(text) and (_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text)):
             return "photo-caption"
     return None
+
+
+_TEASER_HEAD = re.compile(r"^\W*(?:read more|read also|also read|see also|more on this(?: story)?|more stories|related(?: stories| "
+                          r"articles| coverage| content)?|recommended(?: for you)?|you may also like|more from \w+)\W*$", re.I)
+
+
+def teaser_lists(texts: list[str]) -> set[int]:
+    """Indices of a teaser list closing an article: a heading ("Read more:", "Related stories") and the short
+    headlines after it, when nothing but such headlines follows to the end."""
+    for i, t in enumerate(texts):
+        if _TEASER_HEAD.match(t):
+            rest = texts[i + 1:]
+            if all(len(r.split()) <= 25 for r in rest):
+                return set(range(i, len(texts)))
+    return set()
 
 
 def gallery_counters(texts: list[str]) -> set[int]:
