@@ -233,21 +233,18 @@ def _restore_lists(us: list[Unit], reasons: list[str | None]) -> None:
 def _restore_prose(us: list[Unit], reasons: list[str | None]) -> None:
     """A sentence next to the body that names someone the body names, dropped for its shape and place alone,
     is body."""
-    body_names = Counter()
+    body_names: set[str] = set()
     for u, r in zip(us, reasons):
         if r is None:
             body_names.update(_names(u.text))
-    changed = True
-    while changed:
-        changed = False
-        for i, u in enumerate(us):
-            if reasons[i] not in _SHAPE_REASONS or _hard_reason(u.text):
-                continue
-            beside = (i > 0 and reasons[i - 1] is None) or (i + 1 < len(us) and reasons[i + 1] is None)
-            t = tokens(u.text)
-            if beside and len(t) >= 8 and _SENT_END.search(u.text) and set(_names(u.text)) & set(body_names):
+    ok = [reasons[i] in _SHAPE_REASONS and len(tokens(u.text)) >= 8 and bool(_SENT_END.search(u.text))
+          and bool(body_names & set(_names(u.text))) and not _hard_reason(u.text) for i, u in enumerate(us)]
+    # one sweep each way spreads the body outward through such sentences
+    for order in (range(1, len(us)), range(len(us) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step == 1 else i + 1
+            if ok[i] and reasons[j] is None:
                 reasons[i] = None
-                changed = True
 
 
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
