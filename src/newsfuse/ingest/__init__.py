@@ -2,8 +2,11 @@
 
 Reads plain text, HTML (main text + metadata via trafilatura), JSON/JSONL in the news-please
 shape, story bundles (JSONL lines with an `articles` list), and RSS/Atom feeds (feedparser).
-`.gz` inputs are read transparently. A bad input never stops the batch: it becomes one
-`Problem` line naming the input and what is wrong.
+`.gz` inputs are read transparently; control characters (stray NULs) are stripped and noted in
+`meta["control_characters"]`; a page nested deeper than the HTML parser allows is read by a streaming
+text walk. A record may say `"clean": true` (its text is the article alone; cleaning keeps it whole).
+A bad input (a true binary among them) never stops the batch: it becomes one `Problem` line naming
+the input and what is wrong. `pipeline.read` is ingest followed by clean, the one reading path.
 """
 
 from __future__ import annotations
