@@ -19,6 +19,19 @@ def test_source_keys_duplicates_and_outlets():
     assert len({keys["1"], keys["4"], keys["5"]}) == 3
 
 
+def test_one_outlet_running_two_wires_keeps_the_wires_apart():
+    # a paper runs one agency's copy and, an hour later, another agency's: still two independent sources
+    arts = [
+        Article(id="a1", outlet="Agency One"), Article(id="a2", outlet="City Paper", duplicate_of="a1"),
+        Article(id="b1", outlet="Agency Two"), Article(id="b2", outlet="City Paper", duplicate_of="b1"),
+        Article(id="b3", outlet="Evening Post", duplicate_of="b1"), Article(id="c", outlet="Agency One"),
+    ]
+    keys = align.source_keys(arts)
+    assert keys["a1"] == keys["a2"] == keys["c"]
+    assert keys["b1"] == keys["b2"] == keys["b3"]
+    assert keys["a1"] != keys["b1"]
+
+
 def _clustered(n_centres: int, per: int, dim: int = 384, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     centres = rng.standard_normal((n_centres, dim))

@@ -66,9 +66,11 @@ def single_source(
         for _, value in _numbers(u.sentence.text):
             number_sources[value].add(u.source)
 
+    # a fact of one wire's copies (support 1) is still uncorroborated
+    corroborated = {f.id for f in alignment.facts if f.support >= 2}
     items = []
     for i, u in enumerate(units):
-        if (u.article, u.sentence.index) in alignment.fact_of or best[i] >= ELSEWHERE or on_topic[i] < ON_TOPIC:
+        if alignment.fact_of.get((u.article, u.sentence.index)) in corroborated or best[i] >= ELSEWHERE or on_topic[i] < ON_TOPIC:
             continue
         if u.direct:  # mostly a direct quote: quote groups show it
             continue
