@@ -278,6 +278,8 @@ FURNITURE = {
                 "7/8"],
     "link": ["Read more: Port Elsby approves harbour expansion plan", "Related: Crane makers face new wind rules"],
     "newsletter": ["Sign up for our free morning newsletter and get the news in your inbox."],
+    "snippet": ["... the council said it would review ... before the harbour board meets"],
+    "update-note": ["Update, March 6, 5pm: The harbour authority sent the Courier the following statement:"],
 }
 OTHER_EVENT = [
     "Meanwhile, a tanker ran aground off Vellmar in Norland on Wednesday, the Norland coast guard said.",
@@ -291,7 +293,8 @@ def test_each_kind_of_furniture_in_a_record_is_removed_with_its_reason(tmp_path)
     title = "Crane collapse closes Port Elsby's northern dock"
     text = "\n".join([*FURNITURE["gallery"][:2], BODY[0], FURNITURE["photo-caption"][0], BODY[1], FURNITURE["link"][0],
                       BODY[2], FURNITURE["gallery"][2], FURNITURE["photo-caption"][1], BODY[3], FURNITURE["newsletter"][0],
-                      BODY[4], FURNITURE["photo-caption"][2], FURNITURE["link"][1], BODY[5], *FURNITURE["credit"]])
+                      BODY[4], FURNITURE["photo-caption"][2], FURNITURE["snippet"][0], FURNITURE["link"][1], BODY[5],
+                      FURNITURE["update-note"][0], *FURNITURE["credit"]])
     [art] = _read_records(tmp_path, {"id": "f", "title": title, "text": text})
     assert art.text.splitlines() == BODY
     accepted = {"credit": {"credit", "byline"}, "photo-caption": {"photo-caption", "photo-credit"}}

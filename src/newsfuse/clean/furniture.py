@@ -67,6 +67,10 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("related-list", re.compile(r"^\s*(?:related stories|related articles|related coverage|most read|just watched|must watch|"
                                 r"more videos|recommended for you|you may also like)\b", re.I)),
     ("highlights", re.compile(r"^\s*story highlights\b", re.I)),
+    # search-result or transcript snippets: a fragment opening with an ellipsis and cut again inside
+    ("snippet", re.compile(r"^\s*(?:\.\.\.|…)\s*\w.*(?:\.\.\.|…)")),
+    # an update's header introducing the updated text ("Update, Nov. 15, 4pm: X sent the following statement:")
+    ("update-note", re.compile(r"^\s*(?:update|updated|editor'?’?s note)\b[^:]{0,40}:.{0,120}:\s*$", re.I)),
     ("video-teaser", re.compile(r"^\s*(?:CLOSE|REPLAY|PLAY VIDEO|WATCH VIDEO)\s+(?=[A-Z\"“])")),
 ]
 _TEASER = re.compile(r"^\s*(?:READ MORE|Read more|READ ALSO|Read also|ALSO READ|Also read|RELATED|Related|MORE|More|WATCH|Watch|"
