@@ -152,15 +152,15 @@ def build_units(
     return units
 
 
-def disagree(a: Unit, b: Unit) -> bool:
+def disagree(a: Unit, b: Unit, strict: bool = False) -> bool:
     """Both give a figure for one measure (the same unit, a shared word in what they count) and the figures differ:
-    neither may stand as support for the other."""
+    neither may stand as support for the other. `strict`: any two figures in one unit, when they share none."""
     va_all = {(v, u) for v, u, _ in a.figures}
     vb_all = {(v, u) for v, u, _ in b.figures}
     for va, ua, ma in a.figures:
         wa = set(ma.split())
         for vb, ub, mb in b.figures:
-            if ua != ub or abs(va - vb) <= ROUNDING * max(abs(va), abs(vb)) or not (wa & set(mb.split())):
+            if ua != ub or abs(va - vb) <= ROUNDING * max(abs(va), abs(vb)) or not (strict or wa & set(mb.split())):
                 continue  # 2,500 km and 1,500 miles are one range, rounded
             if (vb, ub) not in va_all and (va, ua) not in vb_all:
                 return True

@@ -20,12 +20,12 @@ from ..model import Fact, Variant
 from .facts import Unit, disagree
 from .tokens import tokens
 
-JOIN_COS = 0.58  # a sentence holding the anchor joins the proposition at this cosine to its lead sentence
-JOIN_COS_ONE = 0.70  # ... or needs this when it shares only the anchor itself with the lead
+JOIN_COS = 0.50  # a sentence holding the anchor joins the proposition at this cosine to its lead sentence
+JOIN_COS_ONE = 0.65  # ... or needs this when it shares only the anchor itself with the lead
 NEAR_SAME = 0.6  # a proposition whose sentences mostly belong to an earlier fact adds nothing
 MAX_PER_ANCHOR = 2  # propositions read off one anchor (a name can head two different statements)
 DENSE_MAX = 4000  # up to this many sentences the story's cosine and shared-anchor matrices are computed once
-COMMON = 0.5  # unigrams in more than this share of the story's sentences are no anchor ("crash", "police")
+SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are no anchor ("crash", the main actors)
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
@@ -59,12 +59,17 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     if n < 2:
         return []
     anchors = [_anchors(u.sentence.text) for u in units]
-    vocab: dict[str, int] = {}
     holders: dict[str, list[int]] = defaultdict(list)
-    rows_, cols_ = [], []
     for i, an in enumerate(anchors):
         for a in an:
             holders[a].append(i)
+    # the story's main actors are in every other sentence: only specific anchors make or join a proposition
+    limit = max(SPECIFIC * n, 3)
+    specific = {a for a, rows in holders.items() if len(rows) <= limit}
+    vocab: dict[str, int] = {}
+    rows_, cols_ = [], []
+    for i, an in enumerate(anchors):
+        for a in an & specific:
             rows_.append(i)
             cols_.append(vocab.setdefault(a, len(vocab)))
     A = sparse.csr_matrix((np.ones(len(rows_), dtype=np.float32), (rows_, cols_)), shape=(n, max(1, len(vocab))))
@@ -74,9 +79,9 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
         S_all, shared_all = E @ E.T, (A @ A.T).toarray()
     else:
         S_all = shared_all = None
-    found: list[tuple[float, list[int]]] = []
+    found: list[tuple[float, list[int], str]] = []
     for anchor, rows in holders.items():
-        if " " not in anchor and not _DIGITS.match(anchor) and len(rows) > COMMON * n:
+        if anchor not in specific:
             continue
         if len({units[r].source for r in rows}) < min_support or len({units[r].article for r in rows}) < 2:
             continue
@@ -85,23 +90,27 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             group = _best_group(left, units, E, A, art, measured, S_all, shared_all)
             if group is None:
                 break
-            found.append(group)
+            found.append((*group, anchor))
             left = np.array([r for r in left if r not in group[1]])
             if len({units[r].source for r in left}) < min_support:
                 break
     found.sort(key=lambda g: -g[0])
     key = lambda m: (units[m].article, units[m].sentence.start)  # noqa: E731
+    row = {key(m): m for m in range(n)}
     owner: dict[tuple[str, int], Fact] = {}
     for f in facts:
         for v in f.variants:
             owner.setdefault((v.article, v.start), f)
     taken = [{(v.article, v.start) for v in f.variants} for f in facts]
     out: list[Fact] = []
-    for _, members in found:
+    for _, members, anchor in found:
         keys = {key(m) for m in members}
         host = owner.get(key(members[0]))
-        if host is not None:
-            _extend(host, [m for m in members if units[m].article not in set(host.articles)], units)
+        if host is not None and anchor in _anchors(host.text):
+            lead = next((row[(v.article, v.start)] for v in host.variants
+                         if v.text == host.text and (v.article, v.start) in row), members[0])
+            _extend(host, [m for m in members if units[m].article not in set(host.articles)
+                           and float(E[m] @ E[lead]) >= JOIN_COS], units)
             continue
         if any(len(keys & t) >= NEAR_SAME * min(len(keys), len(t)) for t in taken):
             continue
@@ -129,7 +138,7 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, A: spars
     ok = (S >= np.where(shared >= 2, JOIN_COS, JOIN_COS_ONE)) & (a[:, None] != a[None, :])
     m = measured[rows]
     for x, y in zip(*np.nonzero(ok & m[:, None] & m[None, :])):
-        if disagree(units[rows[x]], units[rows[y]]):
+        if disagree(units[rows[x]], units[rows[y]], strict=True):
             ok[x, y] = False
     M = np.where(ok, S, 0.0)
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
