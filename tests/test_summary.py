@@ -232,3 +232,17 @@ def test_summary_never_opens_on_a_pronoun_when_another_sentence_can_open_it():
     assert S._open_without_pronoun([0, 3], texts) == [0, 3]  # nothing else could open it
     # a word that merely starts like a pronoun is no pronoun
     assert S._open_without_pronoun([0, 1], ["Hesitant officials said little.", "It rained."]) == [0, 1]
+
+
+def test_datelines_with_a_region_or_a_date_are_trimmed():
+    from newsfuse.brief.summary import trim
+
+    assert trim("PORT ELLEN, Isle of Islay — Ferry crews resumed sailings on Thursday after the storm passed.").startswith("Ferry crews")
+    assert trim("LAGOS, Nov 3 (Reuters) - Two tankers collided off the coast of Lagos on Friday, officials said.").startswith("Two tankers")
+
+
+def test_half_a_quote_is_no_summary_sentence():
+    from newsfuse.brief.summary import _is_junk
+
+    assert _is_junk('"The whole valley is grieving with these families tonight.')
+    assert not _is_junk("“The whole valley is grieving,” the mayor of Dunmore said on Friday evening.")

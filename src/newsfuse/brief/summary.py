@@ -49,10 +49,10 @@ PARAMS = Params()
 
 _MIN_WORDS, _MAX_WORDS = 6, 70
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z.'’\- ]+)?\s*)?"  # PLACE or PLACE, State
+    r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z0-9.'’\- ]+)?\s*)?"  # PLACE, PLACE, State or PLACE, Dec 31
     r"(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CNBC|NBC|ABC|CBS|The Hill|Xinhua)\)\s*)"
     r"(?:[-–—]+\s*)?"
-    r"|^[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+)?\s*[-–—]+\s+"
+    r"|^[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+(?:\s(?:of\s|de\s|del\s)?[A-Z][A-Za-z.]+){0,3})?\s*[-–—]+\s+"
 )
 _CONNECTIVE = re.compile(
     r"^(?:But|However|Meanwhile|Still|Also|And|So|Yet|Moreover|Furthermore|Additionally|In addition|"
@@ -123,6 +123,8 @@ def _is_junk(text: str) -> bool:
         return True
     if _starts_mid_quote(text):
         return True  # the tail of a quote torn apart by the sentence splitter
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return True  # a quote the sentence splitter cut in two: half a statement
     alpha = [w for w in words if w[:1].isalpha()]
     lower = sum(1 for w in alpha if w[:1].islower())
     return lower < max(2, 0.25 * len(alpha))  # Title Case Or ALL CAPS lines are headings
