@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -375,13 +376,23 @@ def _fragments(st: "Statement") -> list[tuple[str, ...]]:
     return [f for f in out if f]
 
 
-def _runs(words: tuple[str, ...]) -> set[tuple[str, ...]]:
-    """Its MIN_RUN-word runs holding at least two content words."""
+@functools.lru_cache(maxsize=65536)
+def _content(word: str) -> bool:
+    """Is `word` a content word (not a stop word)?"""
+    return bool(tokens(word))
+
+
+def _n_content(words: tuple[str, ...]) -> int:
+    return sum(map(_content, words))
+
+
+def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2) -> set[tuple[str, ...]]:
+    """Its n-word runs holding at least `min_content` content words."""
+    flags = [_content(w) for w in words]
     out = set()
-    for i in range(len(words) - MIN_RUN + 1):
-        run = words[i : i + MIN_RUN]
-        if len(tokens(" ".join(run))) >= 2:
-            out.add(run)
+    for i in range(len(words) - n + 1):
+        if sum(flags[i : i + n]) >= min_content:
+            out.add(words[i : i + n])
     return out
 
 
@@ -401,11 +412,19 @@ class _Wording:
 
     @classmethod
     def of(cls, st: "Statement") -> "_Wording":
+        """The statement's wording (computed once per statement)."""
+        got = st.__dict__.get("_wording")
+        if got is None:
+            got = st.__dict__["_wording"] = cls._of(st)
+        return got
+
+    @classmethod
+    def _of(cls, st: "Statement") -> "_Wording":
         words = [_words(q.text) for q in st.quotes]
         runs: set[tuple[str, ...]] = set()
         for w in words:
             runs |= _runs(w)
-        frags = [f for f in _fragments(st) if tokens(" ".join(f))]  # "we are", "it is": no content word
+        frags = [f for f in _fragments(st) if _n_content(f)]  # "we are", "it is": no content word
         return cls(st.article, words, runs, frags)
 
 
@@ -436,7 +455,7 @@ def verbatim_pairs(sts: list["Statement"]) -> list[tuple[int, int]]:
     for w in ws:
         for x in set().union(*map(set, w.words)) if w.words else ():
             seen[x] = seen.get(x, 0) + 1
-    rare = frozenset(x for x, n in seen.items() if n <= 2 and len(tokens(x)) == 1)
+    rare = frozenset(x for x, n in seen.items() if n <= 2 and _content(x))
     return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
 
 
@@ -459,16 +478,12 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
     outlet got the speaker wrong or left it out. Two named speakers need a SURE_RUN-word run; groups
     sharing an article never join."""
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    runs_of: list[dict[tuple[str, ...], int]] = []
+    runs_of: list[set[tuple[str, ...]]] = []
     for g, members in enumerate(groups):
-        runs: dict[tuple[str, ...], int] = {}
+        runs: set[tuple[str, ...]] = set()
         for m in members:
             for q in stmts[m].quotes:
-                w = _words(q.text)
-                for i in range(len(w) - STRONG_RUN + 1):
-                    run = w[i : i + STRONG_RUN]
-                    if run not in runs and len(tokens(" ".join(run))) >= 3:
-                        runs[run] = i
+                runs |= _runs(_words(q.text), STRONG_RUN, 3)
         runs_of.append(runs)
         for run in runs:
             index[run].add(g)
@@ -497,13 +512,21 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         weak[ra] = weak[ra] and weak[rb]
     # an unknown or described speaker's quoted words (three or more, two content words) found in one
     # other group only: that group's statement
-    words = [[_words(q.text) for m in members for q in stmts[m].quotes] for members in groups]
+    words = [[w for m in members for w in _Wording.of(stmts[m]).words] for members in groups]
+    having: dict[str, set[int]] = defaultdict(set)  # word -> groups using it
+    for h, ws in enumerate(words):
+        for w in ws:
+            for x in w:
+                having[x].add(h)
     for g, members in enumerate(groups):
         if not weak[g]:
             continue
-        frags = {f for m in members for f in _Wording.of(stmts[m]).frags if len(f) >= 3 and len(tokens(" ".join(f))) >= 2}
-        hits = {find(h) for h in range(len(groups)) if find(h) != find(g) and any(
-            _contains(w, f) for f in frags for w in words[h])} if frags else set()
+        frags = {f for m in members for f in _Wording.of(stmts[m]).frags if len(f) >= 3 and _n_content(f) >= 2}
+        hits = set()
+        for f in frags:
+            for h in set.intersection(*(having[x] for x in f)):
+                if find(h) != find(g) and any(_contains(w, f) for w in words[h]):
+                    hits.add(find(h))
         if len(hits) == 1:
             h = hits.pop()
             parent[find(g)] = h
