@@ -53,6 +53,9 @@ class SpeakerResolver:
             return (f"e:{e.id}", e.name)
         if sp.start >= 0:
             hits = _entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
+            # "the Israeli army" names no entity: a nationality or place inside a description is a modifier
+            hits = {h for h in hits if self.ids[h].type not in ("NORP", "GPE", "LOC")
+                    or _norm_name(self.ids[h].name) == _norm_name(sp.name)}
             if len(hits) == 1:
                 e = self.ids[next(iter(hits))]
                 return (f"e:{e.id}", e.name)
@@ -228,6 +231,12 @@ def group_quotes(
     # a sentence of one statement against a sentence of another (neither the whole) must match more closely:
     # topical sentences of two long quotes are easy to pair
     piece = np.array([r > 0 and owner[r - 1] == owner[r] for r in range(len(owner))])
+    nums = [frozenset(_NUMBER.findall(t.replace(",", ""))) for t in texts]
+
+    def clash(I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """Pairs whose wordings both hold figures and share none: two statements ("143 million" / "2.5 million")."""
+        return np.array([bool(nums[i] and nums[j] and not nums[i] & nums[j]) for i, j in zip(I.tolist(), J.tolist())],
+                        dtype=bool)
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for k, st in enumerate(stmts):
         by_speaker[st.speaker].append(k)
@@ -245,7 +254,7 @@ def group_quotes(
         short = np.minimum(nwords[R[I]], nwords[R[J]]) < SHORT_QUOTE
         # statement-pair score = best part-pair score (cos + TF-IDF)
         best: dict[tuple[int, int], float] = {}
-        scores = C + lex - 0.25 * short - PIECE_PENALTY * (piece[R[I]] & piece[R[J]])
+        scores = C + lex - 0.25 * short - PIECE_PENALTY * (piece[R[I]] & piece[R[J]]) - NUMBER_PENALTY * clash(R[I], R[J])
         for i, j, s in zip(owner_arr[R[I]].tolist(), owner_arr[R[J]].tolist(), scores.tolist()):
             key = (min(i, j), max(i, j))
             if s > best.get(key, -1e9):
@@ -259,6 +268,7 @@ def group_quotes(
             PX, PY = np.repeat(rx, len(ry)), np.tile(ry, len(rx))
             sc = np.einsum("ij,ij->i", E[PX], E[PY]) + pair_dots(X, PX, PY)
             sc -= 0.25 * (np.minimum(nwords[PX], nwords[PY]) < SHORT_QUOTE) + PIECE_PENALTY * (piece[PX] & piece[PY])
+            sc -= NUMBER_PENALTY * clash(PX, PY)
             return float(sc.max())
 
         if speaker != "?":
@@ -354,6 +364,8 @@ def group_quotes(
 
 VERBATIM = QUOTE_LINK + 0.3  # pair score of two statements sharing a quoted passage word for word
 PIECE_PENALTY = 0.1
+NUMBER_PENALTY = 1.0  # two wordings with figures, none in common, are two statements (a quote keeps its figures)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 VERBATIM_MIN_SIM = 0.55  # ... whose wordings are still this similar (cos + TF-IDF)
 MIN_RUN = 5  # words in a row two wordings share (two of them content words) to be one statement
 _QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
