@@ -165,3 +165,13 @@ def test_a_nationality_inside_a_described_speaker_is_not_the_speaker():
     ents = [Entity(id="n1", name="Freedonian", type="NORP", mentions=[Mention("a", 4, 14, "Freedonian")])]
     groups = align.group_quotes(*story(a), ents)
     assert groups[0].speaker == "The Freedonian army"
+
+
+def test_a_shared_proper_name_is_no_shared_statement():
+    # six words in a row, but a name: two bodies' different statements about one country
+    a = Doc("a", "Ledger").say("The ministry said the United Republic of North Valdoria fired two rockets at dawn.")
+    a.quote("the United Republic of North Valdoria fired two rockets at dawn", "The ministry", direct=False)
+    b = Doc("b", "Times").say("A statement said it condemned the United Republic of North Valdoria over the test.")
+    b.quote("it condemned the United Republic of North Valdoria over the test", "A statement", direct=False)
+    groups = align.group_quotes(*story(a, b))
+    assert len(groups) == 2

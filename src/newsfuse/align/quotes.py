@@ -20,6 +20,7 @@ from .vectors import EMBEDDINGS, Embeddings, pair_dots, tfidf_matrix
 
 
 _TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope|alhaji|mallam|sheikh|rev|rabbi|father|sir|lord|lady|dame)\.?\s+)+", re.I)
+_CREDIT = re.compile(r"\w\s*/\s*(?:[A-Z]|$)")  # a photo credit merged into a name ("Ann Lee / Reuters")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 
 
@@ -48,19 +49,19 @@ class SpeakerResolver:
         sp = q.speaker
         if sp is None:
             return ("?", "")
-        if sp.entity and sp.entity in self.ids:
+        if sp.entity and sp.entity in self.ids and not _CREDIT.search(self.ids[sp.entity].name):
             e = self.ids[sp.entity]
             return (f"e:{e.id}", e.name)
         if sp.start >= 0:
             hits = _entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
             # "the Israeli army" names no entity: a nationality or place inside a description is a modifier
-            hits = {h for h in hits if self.ids[h].type not in ("NORP", "GPE", "LOC")
-                    or _norm_name(self.ids[h].name) == _norm_name(sp.name)}
+            hits = {h for h in hits if (self.ids[h].type not in ("NORP", "GPE", "LOC")
+                    or _norm_name(self.ids[h].name) == _norm_name(sp.name)) and not _CREDIT.search(self.ids[h].name)}
             if len(hits) == 1:
                 e = self.ids[next(iter(hits))]
                 return (f"e:{e.id}", e.name)
         name = _norm_name(sp.name)
-        if name in self.by_name:
+        if name in self.by_name and not _CREDIT.search(self.ids[self.by_name[name]].name):
             e = self.ids[self.by_name[name]]
             return (f"e:{e.id}", e.name)
         if not name or name in _PRONOUNS:
@@ -398,9 +399,18 @@ def _n_content(words: tuple[str, ...]) -> int:
     return sum(map(_content, words))
 
 
-def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2) -> set[tuple[str, ...]]:
-    """Its n-word runs holding at least `min_content` content words."""
-    flags = [_content(w) for w in words]
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def _proper(text: str) -> frozenset[str]:
+    """Words the text capitalises: names, whose shared runs ("the Democratic People's Republic of Korea")
+    say nothing of who said what."""
+    return frozenset(_words(" ".join(_CAPITALISED.findall(text))))
+
+
+def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
+    """Its n-word runs holding at least `min_content` content words (names not counted)."""
+    flags = [_content(w) and w not in proper for w in words]
     out = set()
     for i in range(len(words) - n + 1):
         if sum(flags[i : i + n]) >= min_content:
@@ -434,8 +444,8 @@ class _Wording:
     def _of(cls, st: "Statement") -> "_Wording":
         words = [_words(q.text) for q in st.quotes]
         runs: set[tuple[str, ...]] = set()
-        for w in words:
-            runs |= _runs(w)
+        for w, q in zip(words, st.quotes):
+            runs |= _runs(w, proper=_proper(q.text))
         frags = [f for f in _fragments(st) if _n_content(f)]  # "we are", "it is": no content word
         return cls(st.article, words, runs, frags)
 
@@ -495,7 +505,7 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         runs: set[tuple[str, ...]] = set()
         for m in members:
             for q in stmts[m].quotes:
-                runs |= _runs(_words(q.text), STRONG_RUN, 3)
+                runs |= _runs(_words(q.text), STRONG_RUN, 3, _proper(q.text))
         runs_of.append(runs)
         for run in runs:
             index[run].add(g)
