@@ -496,9 +496,9 @@ _DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|
 
 
 def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> list[list[int]]:
-    """Join groups of different speakers that quote the same words (a run of STRONG_RUN words): one
-    outlet got the speaker wrong or left it out. Two named speakers need a SURE_RUN-word run; groups
-    sharing an article never join."""
+    """Join groups of different speakers that quote the same words (a run of STRONG_RUN words, names not
+    counted): one outlet got the speaker wrong or left it out. Two named speakers need a SURE_RUN-word run
+    (a rival repeating someone's words in mockery usually quotes a short phrase)."""
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
     runs_of: list[set[tuple[str, ...]]] = []
     for g, members in enumerate(groups):
@@ -522,13 +522,13 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
     pairs = sorted({(min(a, b), max(a, b)) for gs in index.values() if len(gs) > 1 for a in gs for b in gs if a != b})
     for a, b in pairs:
         ra, rb = find(a), find(b)
-        if ra == rb or not set(runs_of[a]) & set(runs_of[b]):
+        if ra == rb or not runs_of[a] & runs_of[b]:
             continue
-        # a named speaker against another named one, or a group already holding one of the articles
-        # (a repeated or continued quote there), needs the long run
-        if (not (weak[a] or weak[b]) or arts[ra] & arts[rb]) and _longest_shared(stmts, groups[a], groups[b]) < SURE_RUN:
-            if not (arts[ra] & arts[rb] and (weak[a] or weak[b]) and (weak[a] != weak[b])):
-                continue
+        # a named speaker against another named one needs the long run; so do two groups already sharing
+        # an article, unless exactly one of them is the doubtful one (a quote continued there)
+        need_sure = not (weak[a] or weak[b]) or bool(arts[ra] & arts[rb] and weak[a] == weak[b])
+        if need_sure and _longest_shared(stmts, groups[a], groups[b]) < SURE_RUN:
+            continue
         parent[rb] = ra
         arts[ra] |= arts[rb]
         weak[ra] = weak[ra] and weak[rb]
