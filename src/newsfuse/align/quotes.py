@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,118 +12,11 @@ import numpy as np
 from ..model import Analysis, Article, Entity, Quote, QuoteGroup, Sentence, Variant
 from .neighbours import _cluster, neighbour_pairs
 from .sources import source_keys
-from .spans import _entities_in, entity_index, sentence_of
-from .tokens import tokens
+from .spans import sentence_of
+from .speakerkeys import _DESCRIBED, _PRONOUNS, SpeakerResolver, clean_name, unify_speakers  # noqa: F401  (re-exported)
 from .tuning import QUOTE_AVG, QUOTE_GUARD, QUOTE_LINK, SHORT_QUOTE, STATEMENT_GAP, TOP_K
 from .vectors import EMBEDDINGS, Embeddings, pair_dots, tfidf_matrix
-
-
-_TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope|alhaji|mallam|sheikh|rev|rabbi|father|sir|lord|lady|dame)\.?\s+)+", re.I)
-_CREDIT = re.compile(r"\w\s*/\s*(?:[A-Z]|$)")  # a photo credit merged into a name ("Ann Lee / Reuters")
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
-
-
-class SpeakerResolver:
-    """Map a quote's speaker to a story-wide key: canonical entity id, else a normalised surname."""
-
-    def __init__(self, entities: Sequence[Entity] = ()) -> None:
-        self.ids = {e.id: e for e in entities}
-        self.mentions = entity_index(entities)
-        self.by_name: dict[str, str] = {}
-        for e in entities:
-            for name in [e.name, *e.aliases]:
-                self.by_name.setdefault(_norm_name(name), e.id)
-
-    def kind(self, key: str) -> str:
-        """Entity type behind a speaker key ("" for a name no entity holds)."""
-        e = self.ids.get(key[2:]) if key.startswith("e:") else None
-        return e.type if e else ""
-
-    def __call__(self, q: Quote) -> tuple[str, str]:
-        """(key, display name) of the quote's speaker; ("?", "") when unknown."""
-        key, name = self._resolve(q)
-        return key, clean_name(name)
-
-    def _resolve(self, q: Quote) -> tuple[str, str]:
-        sp = q.speaker
-        if sp is None:
-            return ("?", "")
-        if sp.entity and sp.entity in self.ids and not _CREDIT.search(self.ids[sp.entity].name):
-            e = self.ids[sp.entity]
-            return (f"e:{e.id}", e.name)
-        if sp.start >= 0:
-            hits = _entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
-            # "the Israeli army" names no entity: a nationality or place inside a description is a modifier
-            hits = {h for h in hits if (self.ids[h].type not in ("NORP", "GPE", "LOC")
-                    or _norm_name(self.ids[h].name) == _norm_name(sp.name)) and not _CREDIT.search(self.ids[h].name)}
-            if len(hits) == 1:
-                e = self.ids[next(iter(hits))]
-                return (f"e:{e.id}", e.name)
-        name = _norm_name(sp.name)
-        if name in self.by_name and not _CREDIT.search(self.ids[self.by_name[name]].name):
-            e = self.ids[self.by_name[name]]
-            return (f"e:{e.id}", e.name)
-        if not name or name in _PRONOUNS:
-            return ("?", sp.name)
-        return (f"n:{name.split()[-1]}", sp.name)
-
-
-def clean_name(name: str) -> str:
-    """A display name from scraped copy: the last line of a name NER ran across a break
-    ("Scroll down for video\nAnn Lee" -> "Ann Lee")."""
-    lines = [x.strip() for x in (name or "").split("\n") if x.strip()]
-    return lines[-1] if lines else ""
-
-
-def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
-    """One key per person across articles, shown by the fullest name the story gives them.
-
-    "Lai Mohammed" and "Alhaji Lai Mohammed" are one speaker (titles dropped); a name of two words or
-    more joins the one longer name it ends or begins ("Luis Guillermo" -> "Luis Guillermo Solis"); a lone
-    surname joins the one full name that ends with it ("Shehu" -> "Garba Shehu"; "Tamimi" with two
-    Tamimis stays apart). The story's people count as candidates even when they say nothing."""
-    names: dict[str, str] = {}
-    for st in stmts:
-        if st.speaker != "?" and st.name:
-            names.setdefault(st.speaker, st.name)
-    for eid, e in resolve.ids.items():
-        if e.type == "PERSON":
-            names.setdefault(f"e:{eid}", clean_name(e.name))
-    words = {k: _norm_name(n).split() for k, n in names.items()}
-    words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS and not _DESCRIBED.match(names[k])}
-    parent = {k: k for k in words}
-
-    def find(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for k, w in sorted(words.items(), key=lambda kv: len(kv[1])):
-        n = len(w)
-        longer = [k2 for k2, w2 in words.items() if k2 != k and len(w2) >= n and (
-            w2[-n:] == w or (n > 1 and w2[:n] == w))]
-        if n == 1:
-            longer = [k2 for k2 in longer if resolve.kind(k2) in ("PERSON", "")] if resolve.kind(k) in ("PERSON", "") else []
-        roots = {find(k2) for k2 in longer}
-        if len(roots) == 1 and (n > 1 or len({" ".join(words[k2]) for k2 in longer}) == 1):
-            parent[find(k)] = roots.pop()
-    classes: dict[str, list[str]] = defaultdict(list)
-    for k in parent:
-        classes[find(k)].append(k)
-    full = {root: max((names[k] for k in ks), key=lambda nm: (len(nm.split()) <= 4, len(nm.split()), len(nm)))
-            for root, ks in classes.items() if len(ks) > 1}
-    for st in stmts:
-        if st.speaker in parent:
-            root = find(st.speaker)
-            st.speaker = root
-            st.name = full.get(root, st.name)
-
-
-def _norm_name(name: str) -> str:
-    name = _TITLES.sub("", name.strip().lower().replace("’", "'"))
-    name = re.sub(r"'s$", "", name)
-    return " ".join(re.findall(r"[\w-]+", name))
+from .wording import _contains, _longest_shared, _n_content, _proper, _runs, _shares_words, _words, _Wording, verbatim_pairs
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z])")
@@ -368,119 +260,6 @@ PIECE_PENALTY = 0.1
 NUMBER_PENALTY = 1.0  # two wordings with figures, none in common, are two statements (a quote keeps its figures)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 VERBATIM_MIN_SIM = 0.55  # ... whose wordings are still this similar (cos + TF-IDF)
-MIN_RUN = 5  # words in a row two wordings share (two of them content words) to be one statement
-_QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
-_MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """Lowercased words, apostrophes kept inside words: wordings compared word for word."""
-    return tuple(_QWORD.findall(text.lower().replace("’", "'").replace("‘", "'")))
-
-
-def _fragments(st: "Statement") -> list[tuple[str, ...]]:
-    """The words a statement puts in quote marks: a direct quote whole, the marked parts of a reported one."""
-    out = []
-    for q in st.quotes:
-        if q.direct:
-            out.append(_words(q.text))
-        else:
-            out += [_words(m.group(1) or m.group(2)) for m in _MARKED.finditer(q.text)]
-    return [f for f in out if f]
-
-
-@functools.lru_cache(maxsize=65536)
-def _content(word: str) -> bool:
-    """Is `word` a content word (not a stop word)?"""
-    return bool(tokens(word))
-
-
-def _n_content(words: tuple[str, ...]) -> int:
-    return sum(map(_content, words))
-
-
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
-
-
-def _proper(text: str) -> frozenset[str]:
-    """Words the text capitalises: names, whose shared runs ("the Democratic People's Republic of Korea")
-    say nothing of who said what."""
-    return frozenset(_words(" ".join(_CAPITALISED.findall(text))))
-
-
-def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
-    """Its n-word runs holding at least `min_content` content words (names not counted)."""
-    flags = [_content(w) and w not in proper for w in words]
-    out = set()
-    for i in range(len(words) - n + 1):
-        if sum(flags[i : i + n]) >= min_content:
-            out.add(words[i : i + n])
-    return out
-
-
-def _contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:
-    n = len(frag)
-    return any(hay[i : i + n] == frag for i in range(len(hay) - n + 1)) if n else False
-
-
-@dataclass
-class _Wording:
-    """A statement's words, runs and quoted fragments, computed once for verbatim comparison."""
-
-    article: str
-    words: list[tuple[str, ...]]
-    runs: set[tuple[str, ...]]
-    frags: list[tuple[str, ...]]
-
-    @classmethod
-    def of(cls, st: "Statement") -> "_Wording":
-        """The statement's wording (computed once per statement)."""
-        got = st.__dict__.get("_wording")
-        if got is None:
-            got = st.__dict__["_wording"] = cls._of(st)
-        return got
-
-    @classmethod
-    def _of(cls, st: "Statement") -> "_Wording":
-        words = [_words(q.text) for q in st.quotes]
-        runs: set[tuple[str, ...]] = set()
-        for w, q in zip(words, st.quotes):
-            runs |= _runs(w, proper=_proper(q.text))
-        frags = [f for f in _fragments(st) if _n_content(f)]  # "we are", "it is": no content word
-        return cls(st.article, words, runs, frags)
-
-
-def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None, same_article: bool = False) -> bool:
-    """One statement's quoted words inside the other's wording, or a long run of words in common.
-
-    A one-word fragment counts only when it is in `rare` (None: any). Within one article (a quote
-    repeated) only a run counts."""
-    if a.article == b.article:
-        return same_article and bool(a.runs & b.runs)
-    if a.runs & b.runs:
-        return True
-    for frags, hay in ((a.frags, b.words), (b.frags, a.words)):
-        for f in frags:
-            if len(f) == 1 and rare is not None and f[0] not in rare:
-                continue
-            if any(_contains(h, f) for h in hay):
-                return True
-    return False
-
-
-def verbatim_pairs(sts: list["Statement"]) -> list[tuple[int, int]]:
-    """Pairs (i, j) of one speaker's statements from different articles that share a quoted passage.
-
-    A one-word fragment ("giddy") counts only when no more than two of the speaker's statements use the word."""
-    ws = [_Wording.of(st) for st in sts]
-    seen: dict[str, int] = {}
-    for w in ws:
-        for x in set().union(*map(set, w.words)) if w.words else ():
-            seen[x] = seen.get(x, 0) + 1
-    rare = frozenset(x for x, n in seen.items() if n <= 2 and _content(x))
-    return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
-
-
 STRONG_RUN = 6  # words in a row (three of them content words) that make two outlets' quotes one, whoever they name
 SURE_RUN = 10  # ... even when both name a different speaker by name
 
@@ -491,7 +270,6 @@ def _weak(st: Statement) -> bool:
         q.speaker is None or q.speaker.mention.strip().lower() in _PRONOUNS for q in st.quotes)
 
 
-_DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\b|[^A-Z]")  # "the company", "a statement"
 
 
 
@@ -527,7 +305,8 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         # a named speaker against another named one needs the long run; so do two groups already sharing
         # an article, unless exactly one of them is the doubtful one (a quote continued there)
         need_sure = not (weak[a] or weak[b]) or bool(arts[ra] & arts[rb] and weak[a] == weak[b])
-        if need_sure and _longest_shared(stmts, groups[a], groups[b]) < SURE_RUN:
+        texts = [[q.text for m in groups[g] for q in stmts[m].quotes] for g in (a, b)]
+        if need_sure and _longest_shared(*texts) < SURE_RUN:
             continue
         parent[rb] = ra
         arts[ra] |= arts[rb]
@@ -556,24 +335,6 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
     for g, members in enumerate(groups):
         merged[find(g)] += members
     return [sorted(m) for m in merged.values()]
-
-
-def _longest_shared(stmts: list[Statement], A: list[int], B: list[int]) -> int:
-    """The longest run of words two groups' quotes share."""
-    best = 0
-    wa = [_words(q.text) for m in A for q in stmts[m].quotes]
-    wb = [_words(q.text) for m in B for q in stmts[m].quotes]
-    for x in wa:
-        for y in wb:
-            prev = [0] * (len(y) + 1)
-            for i in range(1, len(x) + 1):
-                cur = [0] * (len(y) + 1)
-                for j in range(1, len(y) + 1):
-                    if x[i - 1] == y[j - 1]:
-                        cur[j] = prev[j - 1] + 1
-                        best = max(best, cur[j])
-                prev = cur
-    return best
 
 
 def _piece(st: Statement, text: str) -> Statement:
