@@ -158,3 +158,33 @@ def test_a_truncated_name_is_shown_in_full():
     ents = [Entity(id="p1", name="Ana Maria Quiroga", type="PERSON")]
     groups = align.group_quotes(*story(a), ents)
     assert groups[0].speaker == "Ana Maria Quiroga"
+
+
+def test_one_speakers_statements_with_different_figures_stay_apart():
+    a = Doc("a", "Ledger").say("Orvex said a fault in its billing system may have exposed 140 million customer records.")
+    a.quote("a fault in its billing system may have exposed 140 million customer records", "Orvex", direct=False)
+    b = Doc("b", "Times").say("Orvex said a further 3.1 million customer records may have been exposed by the billing fault.")
+    b.quote("a further 3.1 million customer records may have been exposed by the billing fault", "Orvex", direct=False)
+    groups = align.group_quotes(*story(a, b))
+    assert len(groups) == 2
+
+
+def test_a_nationality_inside_a_described_speaker_is_not_the_speaker():
+    from newsfuse.model import Entity, Mention
+
+    a = Doc("a", "Ledger").say("The Freedonian army said the soldier acted with restraint.")
+    a.quote("the soldier acted with restraint", "The Freedonian army", direct=False)
+    a.analysis.quotes[-1].speaker.start, a.analysis.quotes[-1].speaker.end = 0, 19
+    ents = [Entity(id="n1", name="Freedonian", type="NORP", mentions=[Mention("a", 4, 14, "Freedonian")])]
+    groups = align.group_quotes(*story(a), ents)
+    assert groups[0].speaker == "The Freedonian army"
+
+
+def test_a_shared_proper_name_is_no_shared_statement():
+    # six words in a row, but a name: two bodies' different statements about one country
+    a = Doc("a", "Ledger").say("The ministry said the United Republic of North Valdoria fired two rockets at dawn.")
+    a.quote("the United Republic of North Valdoria fired two rockets at dawn", "The ministry", direct=False)
+    b = Doc("b", "Times").say("A statement said it condemned the United Republic of North Valdoria over the test.")
+    b.quote("it condemned the United Republic of North Valdoria over the test", "A statement", direct=False)
+    groups = align.group_quotes(*story(a, b))
+    assert len(groups) == 2

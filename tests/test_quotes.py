@@ -403,3 +403,10 @@ def test_a_caption_credit_above_the_story_is_no_subject_or_antecedent():
     army = [q for q in qs if "road will reopen" in q.text]
     assert army and army[0].speaker and "army" in army[0].speaker.name.lower()
     assert _speaker(qs, "Half the orchards") == "Celia Marin"
+
+
+def test_the_wire_in_a_dateline_is_not_the_subject():
+    text = "LIMA (Reuters) - The Andean Mining Board said on Tuesday it had suspended work at two copper pits."
+    qs = _extract(text)
+    sp = _speaker(qs, "suspended work")
+    assert sp and "Reuters" not in sp

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,114 +12,11 @@ import numpy as np
 from ..model import Analysis, Article, Entity, Quote, QuoteGroup, Sentence, Variant
 from .neighbours import _cluster, neighbour_pairs
 from .sources import source_keys
-from .spans import _entities_in, entity_index, sentence_of
-from .tokens import tokens
+from .spans import sentence_of
+from .speakerkeys import _DESCRIBED, _PRONOUNS, SpeakerResolver, clean_name, unify_speakers  # noqa: F401  (re-exported)
 from .tuning import QUOTE_AVG, QUOTE_GUARD, QUOTE_LINK, SHORT_QUOTE, STATEMENT_GAP, TOP_K
 from .vectors import EMBEDDINGS, Embeddings, pair_dots, tfidf_matrix
-
-
-_TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope|alhaji|mallam|sheikh|rev|rabbi|father|sir|lord|lady|dame)\.?\s+)+", re.I)
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
-
-
-class SpeakerResolver:
-    """Map a quote's speaker to a story-wide key: canonical entity id, else a normalised surname."""
-
-    def __init__(self, entities: Sequence[Entity] = ()) -> None:
-        self.ids = {e.id: e for e in entities}
-        self.mentions = entity_index(entities)
-        self.by_name: dict[str, str] = {}
-        for e in entities:
-            for name in [e.name, *e.aliases]:
-                self.by_name.setdefault(_norm_name(name), e.id)
-
-    def kind(self, key: str) -> str:
-        """Entity type behind a speaker key ("" for a name no entity holds)."""
-        e = self.ids.get(key[2:]) if key.startswith("e:") else None
-        return e.type if e else ""
-
-    def __call__(self, q: Quote) -> tuple[str, str]:
-        """(key, display name) of the quote's speaker; ("?", "") when unknown."""
-        key, name = self._resolve(q)
-        return key, clean_name(name)
-
-    def _resolve(self, q: Quote) -> tuple[str, str]:
-        sp = q.speaker
-        if sp is None:
-            return ("?", "")
-        if sp.entity and sp.entity in self.ids:
-            e = self.ids[sp.entity]
-            return (f"e:{e.id}", e.name)
-        if sp.start >= 0:
-            hits = _entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
-            if len(hits) == 1:
-                e = self.ids[next(iter(hits))]
-                return (f"e:{e.id}", e.name)
-        name = _norm_name(sp.name)
-        if name in self.by_name:
-            e = self.ids[self.by_name[name]]
-            return (f"e:{e.id}", e.name)
-        if not name or name in _PRONOUNS:
-            return ("?", sp.name)
-        return (f"n:{name.split()[-1]}", sp.name)
-
-
-def clean_name(name: str) -> str:
-    """A display name from scraped copy: the last line of a name NER ran across a break
-    ("Scroll down for video\nAnn Lee" -> "Ann Lee")."""
-    lines = [x.strip() for x in (name or "").split("\n") if x.strip()]
-    return lines[-1] if lines else ""
-
-
-def unify_speakers(stmts: list["Statement"], resolve: SpeakerResolver) -> None:
-    """One key per person across articles, shown by the fullest name the story gives them.
-
-    "Lai Mohammed" and "Alhaji Lai Mohammed" are one speaker (titles dropped); a name of two words or
-    more joins the one longer name it ends or begins ("Luis Guillermo" -> "Luis Guillermo Solis"); a lone
-    surname joins the one full name that ends with it ("Shehu" -> "Garba Shehu"; "Tamimi" with two
-    Tamimis stays apart). The story's people count as candidates even when they say nothing."""
-    names: dict[str, str] = {}
-    for st in stmts:
-        if st.speaker != "?" and st.name:
-            names.setdefault(st.speaker, st.name)
-    for eid, e in resolve.ids.items():
-        if e.type == "PERSON":
-            names.setdefault(f"e:{eid}", clean_name(e.name))
-    words = {k: _norm_name(n).split() for k, n in names.items()}
-    words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS and not _DESCRIBED.match(names[k])}
-    parent = {k: k for k in words}
-
-    def find(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for k, w in sorted(words.items(), key=lambda kv: len(kv[1])):
-        n = len(w)
-        longer = [k2 for k2, w2 in words.items() if k2 != k and len(w2) >= n and (
-            w2[-n:] == w or (n > 1 and w2[:n] == w))]
-        if n == 1:
-            longer = [k2 for k2 in longer if resolve.kind(k2) in ("PERSON", "")] if resolve.kind(k) in ("PERSON", "") else []
-        roots = {find(k2) for k2 in longer}
-        if len(roots) == 1 and (n > 1 or len({" ".join(words[k2]) for k2 in longer}) == 1):
-            parent[find(k)] = roots.pop()
-    classes: dict[str, list[str]] = defaultdict(list)
-    for k in parent:
-        classes[find(k)].append(k)
-    full = {root: max((names[k] for k in ks), key=lambda nm: (len(nm.split()) <= 4, len(nm.split()), len(nm)))
-            for root, ks in classes.items() if len(ks) > 1}
-    for st in stmts:
-        if st.speaker in parent:
-            root = find(st.speaker)
-            st.speaker = root
-            st.name = full.get(root, st.name)
-
-
-def _norm_name(name: str) -> str:
-    name = _TITLES.sub("", name.strip().lower().replace("’", "'"))
-    name = re.sub(r"'s$", "", name)
-    return " ".join(re.findall(r"[\w-]+", name))
+from .wording import _contains, _longest_shared, _n_content, _proper, _runs, _shares_words, _words, _Wording, verbatim_pairs
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z])")
@@ -227,6 +124,12 @@ def group_quotes(
     # a sentence of one statement against a sentence of another (neither the whole) must match more closely:
     # topical sentences of two long quotes are easy to pair
     piece = np.array([r > 0 and owner[r - 1] == owner[r] for r in range(len(owner))])
+    nums = [frozenset(_NUMBER.findall(t.replace(",", ""))) for t in texts]
+
+    def clash(I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """Pairs whose wordings both hold figures and share none: two statements ("143 million" / "2.5 million")."""
+        return np.array([bool(nums[i] and nums[j] and not nums[i] & nums[j]) for i, j in zip(I.tolist(), J.tolist())],
+                        dtype=bool)
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for k, st in enumerate(stmts):
         by_speaker[st.speaker].append(k)
@@ -244,7 +147,7 @@ def group_quotes(
         short = np.minimum(nwords[R[I]], nwords[R[J]]) < SHORT_QUOTE
         # statement-pair score = best part-pair score (cos + TF-IDF)
         best: dict[tuple[int, int], float] = {}
-        scores = C + lex - 0.25 * short - PIECE_PENALTY * (piece[R[I]] & piece[R[J]])
+        scores = C + lex - 0.25 * short - PIECE_PENALTY * (piece[R[I]] & piece[R[J]]) - NUMBER_PENALTY * clash(R[I], R[J])
         for i, j, s in zip(owner_arr[R[I]].tolist(), owner_arr[R[J]].tolist(), scores.tolist()):
             key = (min(i, j), max(i, j))
             if s > best.get(key, -1e9):
@@ -258,6 +161,7 @@ def group_quotes(
             PX, PY = np.repeat(rx, len(ry)), np.tile(ry, len(rx))
             sc = np.einsum("ij,ij->i", E[PX], E[PY]) + pair_dots(X, PX, PY)
             sc -= 0.25 * (np.minimum(nwords[PX], nwords[PY]) < SHORT_QUOTE) + PIECE_PENALTY * (piece[PX] & piece[PY])
+            sc -= NUMBER_PENALTY * clash(PX, PY)
             return float(sc.max())
 
         if speaker != "?":
@@ -353,93 +257,9 @@ def group_quotes(
 
 VERBATIM = QUOTE_LINK + 0.3  # pair score of two statements sharing a quoted passage word for word
 PIECE_PENALTY = 0.1
+NUMBER_PENALTY = 1.0  # two wordings with figures, none in common, are two statements (a quote keeps its figures)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 VERBATIM_MIN_SIM = 0.55  # ... whose wordings are still this similar (cos + TF-IDF)
-MIN_RUN = 5  # words in a row two wordings share (two of them content words) to be one statement
-_QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
-_MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """Lowercased words, apostrophes kept inside words: wordings compared word for word."""
-    return tuple(_QWORD.findall(text.lower().replace("’", "'").replace("‘", "'")))
-
-
-def _fragments(st: "Statement") -> list[tuple[str, ...]]:
-    """The words a statement puts in quote marks: a direct quote whole, the marked parts of a reported one."""
-    out = []
-    for q in st.quotes:
-        if q.direct:
-            out.append(_words(q.text))
-        else:
-            out += [_words(m.group(1) or m.group(2)) for m in _MARKED.finditer(q.text)]
-    return [f for f in out if f]
-
-
-def _runs(words: tuple[str, ...]) -> set[tuple[str, ...]]:
-    """Its MIN_RUN-word runs holding at least two content words."""
-    out = set()
-    for i in range(len(words) - MIN_RUN + 1):
-        run = words[i : i + MIN_RUN]
-        if len(tokens(" ".join(run))) >= 2:
-            out.add(run)
-    return out
-
-
-def _contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:
-    n = len(frag)
-    return any(hay[i : i + n] == frag for i in range(len(hay) - n + 1)) if n else False
-
-
-@dataclass
-class _Wording:
-    """A statement's words, runs and quoted fragments, computed once for verbatim comparison."""
-
-    article: str
-    words: list[tuple[str, ...]]
-    runs: set[tuple[str, ...]]
-    frags: list[tuple[str, ...]]
-
-    @classmethod
-    def of(cls, st: "Statement") -> "_Wording":
-        words = [_words(q.text) for q in st.quotes]
-        runs: set[tuple[str, ...]] = set()
-        for w in words:
-            runs |= _runs(w)
-        frags = [f for f in _fragments(st) if tokens(" ".join(f))]  # "we are", "it is": no content word
-        return cls(st.article, words, runs, frags)
-
-
-def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None, same_article: bool = False) -> bool:
-    """One statement's quoted words inside the other's wording, or a long run of words in common.
-
-    A one-word fragment counts only when it is in `rare` (None: any). Within one article (a quote
-    repeated) only a run counts."""
-    if a.article == b.article:
-        return same_article and bool(a.runs & b.runs)
-    if a.runs & b.runs:
-        return True
-    for frags, hay in ((a.frags, b.words), (b.frags, a.words)):
-        for f in frags:
-            if len(f) == 1 and rare is not None and f[0] not in rare:
-                continue
-            if any(_contains(h, f) for h in hay):
-                return True
-    return False
-
-
-def verbatim_pairs(sts: list["Statement"]) -> list[tuple[int, int]]:
-    """Pairs (i, j) of one speaker's statements from different articles that share a quoted passage.
-
-    A one-word fragment ("giddy") counts only when no more than two of the speaker's statements use the word."""
-    ws = [_Wording.of(st) for st in sts]
-    seen: dict[str, int] = {}
-    for w in ws:
-        for x in set().union(*map(set, w.words)) if w.words else ():
-            seen[x] = seen.get(x, 0) + 1
-    rare = frozenset(x for x, n in seen.items() if n <= 2 and len(tokens(x)) == 1)
-    return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
-
-
 STRONG_RUN = 6  # words in a row (three of them content words) that make two outlets' quotes one, whoever they name
 SURE_RUN = 10  # ... even when both name a different speaker by name
 
@@ -450,25 +270,20 @@ def _weak(st: Statement) -> bool:
         q.speaker is None or q.speaker.mention.strip().lower() in _PRONOUNS for q in st.quotes)
 
 
-_DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\b|[^A-Z]")  # "the company", "a statement"
 
 
 
 def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> list[list[int]]:
-    """Join groups of different speakers that quote the same words (a run of STRONG_RUN words): one
-    outlet got the speaker wrong or left it out. Two named speakers need a SURE_RUN-word run; groups
-    sharing an article never join."""
+    """Join groups of different speakers that quote the same words (a run of STRONG_RUN words, names not
+    counted): one outlet got the speaker wrong or left it out. Two named speakers need a SURE_RUN-word run
+    (a rival repeating someone's words in mockery usually quotes a short phrase)."""
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    runs_of: list[dict[tuple[str, ...], int]] = []
+    runs_of: list[set[tuple[str, ...]]] = []
     for g, members in enumerate(groups):
-        runs: dict[tuple[str, ...], int] = {}
+        runs: set[tuple[str, ...]] = set()
         for m in members:
             for q in stmts[m].quotes:
-                w = _words(q.text)
-                for i in range(len(w) - STRONG_RUN + 1):
-                    run = w[i : i + STRONG_RUN]
-                    if run not in runs and len(tokens(" ".join(run))) >= 3:
-                        runs[run] = i
+                runs |= _runs(_words(q.text), STRONG_RUN, 3, _proper(q.text))
         runs_of.append(runs)
         for run in runs:
             index[run].add(g)
@@ -485,25 +300,34 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
     pairs = sorted({(min(a, b), max(a, b)) for gs in index.values() if len(gs) > 1 for a in gs for b in gs if a != b})
     for a, b in pairs:
         ra, rb = find(a), find(b)
-        if ra == rb or not set(runs_of[a]) & set(runs_of[b]):
+        if ra == rb or not runs_of[a] & runs_of[b]:
             continue
-        # a named speaker against another named one, or a group already holding one of the articles
-        # (a repeated or continued quote there), needs the long run
-        if (not (weak[a] or weak[b]) or arts[ra] & arts[rb]) and _longest_shared(stmts, groups[a], groups[b]) < SURE_RUN:
-            if not (arts[ra] & arts[rb] and (weak[a] or weak[b]) and (weak[a] != weak[b])):
-                continue
+        # a named speaker against another named one needs the long run; so do two groups already sharing
+        # an article, unless exactly one of them is the doubtful one (a quote continued there)
+        need_sure = not (weak[a] or weak[b]) or bool(arts[ra] & arts[rb] and weak[a] == weak[b])
+        texts = [[q.text for m in groups[g] for q in stmts[m].quotes] for g in (a, b)]
+        if need_sure and _longest_shared(*texts) < SURE_RUN:
+            continue
         parent[rb] = ra
         arts[ra] |= arts[rb]
         weak[ra] = weak[ra] and weak[rb]
     # an unknown or described speaker's quoted words (three or more, two content words) found in one
     # other group only: that group's statement
-    words = [[_words(q.text) for m in members for q in stmts[m].quotes] for members in groups]
+    words = [[w for m in members for w in _Wording.of(stmts[m]).words] for members in groups]
+    having: dict[str, set[int]] = defaultdict(set)  # word -> groups using it
+    for h, ws in enumerate(words):
+        for w in ws:
+            for x in w:
+                having[x].add(h)
     for g, members in enumerate(groups):
         if not weak[g]:
             continue
-        frags = {f for m in members for f in _Wording.of(stmts[m]).frags if len(f) >= 3 and len(tokens(" ".join(f))) >= 2}
-        hits = {find(h) for h in range(len(groups)) if find(h) != find(g) and any(
-            _contains(w, f) for f in frags for w in words[h])} if frags else set()
+        frags = {f for m in members for f in _Wording.of(stmts[m]).frags if len(f) >= 3 and _n_content(f) >= 2}
+        hits = set()
+        for f in frags:
+            for h in set.intersection(*(having[x] for x in f)):
+                if find(h) != find(g) and any(_contains(w, f) for w in words[h]):
+                    hits.add(find(h))
         if len(hits) == 1:
             h = hits.pop()
             parent[find(g)] = h
@@ -511,24 +335,6 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
     for g, members in enumerate(groups):
         merged[find(g)] += members
     return [sorted(m) for m in merged.values()]
-
-
-def _longest_shared(stmts: list[Statement], A: list[int], B: list[int]) -> int:
-    """The longest run of words two groups' quotes share."""
-    best = 0
-    wa = [_words(q.text) for m in A for q in stmts[m].quotes]
-    wb = [_words(q.text) for m in B for q in stmts[m].quotes]
-    for x in wa:
-        for y in wb:
-            prev = [0] * (len(y) + 1)
-            for i in range(1, len(x) + 1):
-                cur = [0] * (len(y) + 1)
-                for j in range(1, len(y) + 1):
-                    if x[i - 1] == y[j - 1]:
-                        cur[j] = prev[j - 1] + 1
-                        best = max(best, cur[j])
-                prev = cur
-    return best
 
 
 def _piece(st: Statement, text: str) -> Statement:

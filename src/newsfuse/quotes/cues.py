@@ -78,9 +78,11 @@ def _subject(verb):
     """The subject of a cue verb, climbing from participles/conjuncts ("…, adding", "and told")."""
     v = verb
     for _ in range(4):
-        for c in v.children:
-            if c.dep_ in SUBJ:
-                return _same_paragraph(c, verb)
+        subjects = [c for c in v.children if c.dep_ in SUBJ]
+        if len(subjects) > 1:  # "SEOUL (Reuters) - North Korea said": the wire in its dateline is no subject
+            subjects = [c for c in subjects if not _bracketed(c)] or subjects
+        if subjects:
+            return _same_paragraph(subjects[0], verb)
         lost = _lost_subject(v)
         if lost is not None:
             return lost
@@ -94,6 +96,12 @@ def _subject(verb):
             break
         return v.head  # "…,” Ann Lee, the bank's chief, mentioned in a note: the name it modifies
     return None
+
+
+def _bracketed(tok) -> bool:
+    """A token alone in parentheses: "(Reuters)"."""
+    doc = tok.doc
+    return 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")"
 
 
 def _same_paragraph(subj, verb):

@@ -1,0 +1,149 @@
+"""Wordings compared word for word: shared runs of words and quoted fragments one outlet's quote holds."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..model import Quote
+from .tokens import tokens
+
+
+class _Quoted(Protocol):
+    """What a wording is read from: an article's consecutive quotes (a statement)."""
+
+    article: str
+    quotes: list[Quote]
+
+
+MIN_RUN = 5  # words in a row two wordings share (two of them content words) to be one statement
+_QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+_MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Lowercased words, apostrophes kept inside words: wordings compared word for word."""
+    return tuple(_QWORD.findall(text.lower().replace("’", "'").replace("‘", "'")))
+
+
+def _fragments(st: _Quoted) -> list[tuple[str, ...]]:
+    """The words a statement puts in quote marks: a direct quote whole, the marked parts of a reported one."""
+    out = []
+    for q in st.quotes:
+        if q.direct:
+            out.append(_words(q.text))
+        else:
+            out += [_words(m.group(1) or m.group(2)) for m in _MARKED.finditer(q.text)]
+    return [f for f in out if f]
+
+
+@functools.lru_cache(maxsize=65536)
+def _content(word: str) -> bool:
+    """Is `word` a content word (not a stop word)?"""
+    return bool(tokens(word))
+
+
+def _n_content(words: tuple[str, ...]) -> int:
+    return sum(map(_content, words))
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def _proper(text: str) -> frozenset[str]:
+    """Words the text capitalises: names, whose shared runs ("the Democratic People's Republic of Korea")
+    say nothing of who said what."""
+    return frozenset(_words(" ".join(_CAPITALISED.findall(text))))
+
+
+def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
+    """Its n-word runs holding at least `min_content` content words (names not counted)."""
+    flags = [_content(w) and w not in proper for w in words]
+    out = set()
+    for i in range(len(words) - n + 1):
+        if sum(flags[i : i + n]) >= min_content:
+            out.add(words[i : i + n])
+    return out
+
+
+def _contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:
+    n = len(frag)
+    return any(hay[i : i + n] == frag for i in range(len(hay) - n + 1)) if n else False
+
+
+@dataclass
+class _Wording:
+    """A statement's words, runs and quoted fragments, computed once for verbatim comparison."""
+
+    article: str
+    words: list[tuple[str, ...]]
+    runs: set[tuple[str, ...]]
+    frags: list[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, st: _Quoted) -> "_Wording":
+        """The statement's wording (computed once per statement)."""
+        got = st.__dict__.get("_wording")
+        if got is None:
+            got = st.__dict__["_wording"] = cls._of(st)
+        return got
+
+    @classmethod
+    def _of(cls, st: _Quoted) -> "_Wording":
+        words = [_words(q.text) for q in st.quotes]
+        runs: set[tuple[str, ...]] = set()
+        for w, q in zip(words, st.quotes):
+            runs |= _runs(w, proper=_proper(q.text))
+        frags = [f for f in _fragments(st) if _n_content(f)]  # "we are", "it is": no content word
+        return cls(st.article, words, runs, frags)
+
+
+def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None, same_article: bool = False) -> bool:
+    """One statement's quoted words inside the other's wording, or a long run of words in common.
+
+    A one-word fragment counts only when it is in `rare` (None: any). Within one article (a quote
+    repeated) only a run counts."""
+    if a.article == b.article:
+        return same_article and bool(a.runs & b.runs)
+    if a.runs & b.runs:
+        return True
+    for frags, hay in ((a.frags, b.words), (b.frags, a.words)):
+        for f in frags:
+            if len(f) == 1 and rare is not None and f[0] not in rare:
+                continue
+            if any(_contains(h, f) for h in hay):
+                return True
+    return False
+
+
+def verbatim_pairs(sts: list[_Quoted]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of one speaker's statements from different articles that share a quoted passage.
+
+    A one-word fragment ("giddy") counts only when no more than two of the speaker's statements use the word."""
+    ws = [_Wording.of(st) for st in sts]
+    seen: dict[str, int] = {}
+    for w in ws:
+        for x in set().union(*map(set, w.words)) if w.words else ():
+            seen[x] = seen.get(x, 0) + 1
+    rare = frozenset(x for x, n in seen.items() if n <= 2 and _content(x))
+    return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
+
+
+def _longest_shared(xs: list[str], ys: list[str]) -> int:
+    """The longest run of words two sets of quotes share."""
+    best = 0
+    wa = [_words(x) for x in xs]
+    wb = [_words(y) for y in ys]
+    for x in wa:
+        for y in wb:
+            prev = [0] * (len(y) + 1)
+            for i in range(1, len(x) + 1):
+                cur = [0] * (len(y) + 1)
+                for j in range(1, len(y) + 1):
+                    if x[i - 1] == y[j - 1]:
+                        cur[j] = prev[j - 1] + 1
+                        best = max(best, cur[j])
+                prev = cur
+    return best
