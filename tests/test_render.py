@@ -95,3 +95,15 @@ def test_unquote_removes_marks_in_pairs_only():
     assert _unquote('"We will rebuild," he said, calling it "a disaster"') == '"We will rebuild," he said, calling it "a disaster"'
     assert _unquote("“Fine” and “good”") == "“Fine” and “good”"
     assert _unquote('"The dam was at risk," … "Nobody fixed it."') == "The dam was at risk … Nobody fixed it."
+
+
+def test_markdown_keeps_one_wires_copies_apart_from_corroborated_facts():
+    from newsfuse.model import Brief, Fact
+
+    b = Brief(story=Story(id="s"), facts=[
+        Fact(id="f1", text="Two agencies confirm the bridge closed at dawn.", articles=["a", "b"], support=2),
+        Fact(id="f2", text="The agency's copy says the bridge reopens on Friday.", articles=["c", "d", "e"], support=1),
+    ])
+    md = render.to_markdown(b)
+    assert "**2 sources** — Two agencies" in md
+    assert "## Carried by several outlets from one source" in md and "**1 source in 3 articles**" in md

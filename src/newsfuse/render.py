@@ -198,6 +198,13 @@ def _claim_rows(c) -> list[dict]:
             vals.append(f"{x.value:g} {x.unit}".strip())
     return [{"article": k[0], "text": k[1], "values": v} for k, v in rows.items()]
 
+def _support(f) -> str:
+    """'3 sources', or '1 source in 3 articles' for one wire's copy run by several outlets."""
+    if f.support >= 2:
+        return f"{f.support} sources"
+    return f"1 source in {len(f.articles)} articles"
+
+
 def to_markdown(b: Brief) -> str:
     """A readable Markdown brief: summary with citations, facts, quotes, conflicts, single-source, timeline."""
     lab = _labels(b)
@@ -215,7 +222,9 @@ def to_markdown(b: Brief) -> str:
             lines.extend([f"## {title}", "", *rows, ""])
 
     section("Summary", [f"- {_md(s.text)} {cite(s.articles)}" for s in b.summary])
-    section("Corroborated facts", [f"- **{f.support} sources** — {_md(f.text)} {cite(f.articles)}" for f in b.facts])
+    section("Corroborated facts", [f"- **{_support(f)}** — {_md(f.text)} {cite(f.articles)}" for f in b.facts if f.support >= 2])
+    section("Carried by several outlets from one source", [
+        f"- **{_support(f)}** — {_md(f.text)} {cite(f.articles)}" for f in b.facts if f.support < 2])
     if b.conflicts:
         lines += ["## Conflicts", ""]
         for c in sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)):
