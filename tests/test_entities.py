@@ -327,11 +327,11 @@ def test_misspelt_body_tagged_a_person_joins_it():
 
 
 def test_model_numbers_and_given_names():
-    text = "The Kestrel 9 flew again. Two Kestrel 9s have landed. Ines Varga watched; Ines said it was calm."
-    got = _extract(text, [("Kestrel", "ORG"), ("Kestrel 9s", "PERSON"), ("Ines Varga", "PERSON"), ("Ines said", "PERSON")])
+    text = "The Kestrel 9 flew again. Two Kestrel 9s have landed. Irene Varga watched; Irene said it was calm."
+    got = _extract(text, [("Kestrel", "ORG"), ("Kestrel 9s", "PERSON"), ("Irene Varga", "PERSON"), ("Irene said", "PERSON")])
     names = {e.name: e for e in got}
     assert any(n.startswith("Kestrel 9") for n in names) and all(e.type != "PERSON" for n, e in names.items() if "Kestrel" in n)
-    assert "Ines" in names["Ines Varga"].aliases
+    assert "Irene" in names["Irene Varga"].aliases
 
 
 def test_titled_form_is_an_alias():

@@ -34,7 +34,7 @@ def extract(article: Article, doc) -> list[Entity]:
             s.group = s.label = "ORG"
         elif key in places and s.group == "PERSON":
             s.group = s.label = "GPE"
-        elif key in surnames or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
+        elif (key in surnames and not s.text.isupper()) or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
             s.group = "PERSON"
         elif len(s.text.split()) == 1 and votes[key][s.group] < max(votes[key].values()):
             s.group = votes[key].most_common(1)[0][0]  # NER disagrees with itself: the majority wins

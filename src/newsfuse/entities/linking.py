@@ -76,7 +76,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         # a surname NER typed as ORG/GPE in an article that never named the person in full
         if t not in ("GPE", "LOC", "FAC", "PRODUCT") or len(e.name.split()) == 1:
             pm = {gi for key in blocks.candidates(e.name) if key == skeleton(e.name) for gi in person_full[key]}
-            if len(pm) == 1 and t not in ("GPE", "LOC", "FAC"):
+            if len(pm) == 1 and t not in ("GPE", "LOC", "FAC") and not e.name.isupper() and len(skeleton(e.name)) >= 3:
                 groups[pm.pop()].append((a, e))
                 continue
         keys = [k for n in [e.name, *e.aliases] for k in _name_keys(n, t, places)]
@@ -116,6 +116,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             groups.append([(a, e)])
             other_key[k] = len(groups) - 1
     _merge_misspelt_bodies(groups, etype, other_key, other_blocks["PLACE_ORG"])
+    _merge_qualified(groups, etype, places)
     _merge_acronyms(groups, etype)
     _merge_part_names(groups, etype)
     canon: list[Entity] = []
@@ -240,9 +241,6 @@ def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[st
         k = _body_key(name)
         words = k.split()
         keys.append(k)
-        for cut in (1, 2):  # "US State Department" / "State Department"
-            if len(words) - cut >= 2 and " ".join(words[:cut]) in places | _COUNTRY_QUALIFIERS:
-                keys.append(" ".join(words[cut:]))
         if len(k.replace(" ", "")) >= 5:
             keys.append(k.replace(" ", ""))  # "Space X" / "SpaceX"
     elif etype in ("GPE", "LOC", "FAC"):
@@ -341,6 +339,42 @@ def _part_of(part: tuple, whole: tuple) -> bool:
     if whole[-n:] == part:
         return True
     return whole[:n] == part and all(w in DESCRIPTORS for w in whole[n:])
+
+
+def _unqualified(name: str, places: set[str]) -> str:
+    """A body's name without a leading country or nationality the story names ("US State Department" ->
+    "state department"), or "" when it has none."""
+    words = _body_key(name).split()
+    for cut in (2, 1):
+        if len(words) - cut >= 2 and " ".join(words[:cut]) in places | _COUNTRY_QUALIFIERS:
+            return " ".join(words[cut:])
+    return ""
+
+
+def _merge_qualified(groups, etype, places: set[str]) -> None:
+    """"State Department" joins "US State Department" when that is the only qualified body so named; a
+    "Foreign Ministry" beside a Chinese and a Korean one joins neither, and those two never merge."""
+    qualified: dict[str, set[int]] = defaultdict(set)
+    plain: dict[str, set[int]] = defaultdict(set)
+    for gi, members in enumerate(groups):
+        for _, e in members:
+            if etype[id(e)] not in ("ORG", "PRODUCT"):
+                continue
+            rest = _unqualified(e.name, places)
+            if rest:
+                qualified[rest].add(gi)
+            else:
+                plain[_body_key(e.name)].add(gi)
+    # a story naming several countries' ministries (or departments ...) leaves a plain one ambiguous
+    heads = Counter(rest.split()[-1] for rest, owners in qualified.items() for _ in owners)
+    for rest, owners in qualified.items():
+        if len(owners) != 1 or heads[rest.split()[-1]] > 1:
+            continue
+        gj = next(iter(owners))
+        for gi in plain.get(rest, ()):
+            if gi != gj and groups[gi] and groups[gj]:
+                groups[gj].extend(groups[gi])
+                groups[gi] = []
 
 
 def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
