@@ -1,8 +1,10 @@
 """Entities: people, organisations and places, canonical within an article and across a story.
 
-`extract` turns spaCy NER spans into article-local entities (titles, honorifics and possessives
-stripped; a bare surname joins the full name it belongs to). `link` merges them across a story's
-articles with transliteration-aware keys plus rapidfuzz, and rewrites ids inside each Analysis.
+`extract` turns spaCy NER spans into article-local entities (spans repaired for real copy; titles,
+honorifics and possessives stripped; a bare surname joins the full name it belongs to; an acronym
+stated in brackets joins its name). `link` settles types by a story-wide vote and merges entities
+across a story's articles with transliteration-aware keys plus rapidfuzz, and rewrites ids inside
+each Analysis.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             if len(pm) == 1 and t not in ("GPE", "LOC", "FAC") and not e.name.isupper() and len(skeleton(e.name)) >= 3:
                 groups[pm.pop()].append((a, e))
                 continue
-        keys = [k for n in [e.name, *e.aliases] for k in _name_keys(n, t, places)]
+        keys = [k for n in [e.name, *e.aliases] for k in _name_keys(n, t)]
         # a NORP that is a body's name ("Acme" tagged NORP) joins it; "Israeli" never matches "Israel"
         spaces = [g] if g != "NORP" else ["PLACE_ORG", "NORP"]
         gi = next((other_key[(sp, k)] for k in keys for sp in spaces if (sp, k) in other_key), None)
@@ -229,10 +229,10 @@ _PLACE_DESCRIPTORS = frozenset(skeleton(w) for w in "state province region count
 _OF_HEADS = frozenset(skeleton(w) for w in "ministry department office bureau agency university institute".split())
 
 
-def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[str]:
+def _name_keys(name: str, etype: str) -> list[str]:
     """Keys one name links by: its skeleton, plus (bodies) the name without legal suffix, with
-    "Ministry of X" read as "X Ministry", without a leading country qualifier, and without spaces;
-    (places) without a trailing "state"/"province"."""
+    "Ministry of X" read as "X Ministry", and without spaces; (places) without a trailing "state"/"province".
+    A leading country qualifier is handled apart (`_merge_qualified`)."""
     base = skeleton(name)
     if not base:
         return []
@@ -441,10 +441,6 @@ def _merge_part_names(groups: list[list[tuple[str, Entity]]], etype: dict[int, s
         if root != gi and groups[gi]:
             groups[root].extend(groups[gi])
             groups[gi] = []
-
-
-def _looks_like_place(e: Entity) -> bool:
-    return e.type in ("GPE", "LOC", "FAC")
 
 
 def _is_acronym(name: str) -> bool:

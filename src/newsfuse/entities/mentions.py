@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .. import nlp
 from ..model import Article, Entity
 from .firstnames import FEMALE, MALE, first_name_gender
-from .names import _first_names_compatible, _person_parts, name_words, same_person_names, similar, skeleton, surnames_of
+from .names import name_words, same_person_names, similar, skeleton, surnames_of
 
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP", "FAC": "GPE", "PRODUCT": "PRODUCT"}
