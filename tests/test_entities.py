@@ -345,3 +345,9 @@ def test_headline_shouting_and_comma_joined_places_are_cleaned():
     got = {e.name for e in _extract(text, [("Ostrava, Velmora", "GPE"), ("Ostrava is", "GPE"), ("Velmora is", "GPE"),
                                           ("WATCHED Ostrava", "GPE")])}
     assert got == {"Ostrava", "Velmora"}
+
+
+def test_body_after_based_is_found_when_ner_misses_it():
+    text = "The tour was run by Denver-based Trailwise. Trailwise said its guide was aboard."
+    got = {e.name: e.type for e in _extract(text, [("Denver", "GPE")])}
+    assert got.get("Trailwise") == "ORG"

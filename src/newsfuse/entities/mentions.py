@@ -200,10 +200,16 @@ def _spans(doc) -> list[_Span]:
 
 def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
     """Bodies NER missed in "<place>-based <Name>" ("a Denver-based Acme"): the name is an organisation."""
+    text = nlp.doc_text(doc)
+    hits = [m.start() + 1 for m in re.finditer(r"-based\b", text, re.I)]
+    if not hits:
+        return []
     covered = {i for s in spans for i in range(s.tok_start, s.tok_end)}
     out = []
-    for tok in doc[2:]:
-        if tok.lower_ != "based" or doc[tok.i - 1].text != "-" or tok.i + 1 >= len(doc):
+    for at in hits:
+        tok = doc.char_span(at, at + 5, alignment_mode="expand")
+        tok = tok[-1] if tok is not None and len(tok) else None
+        if tok is None or tok.lower_ != "based" or tok.i < 1 or doc[tok.i - 1].text != "-" or tok.i + 1 >= len(doc):
             continue
         end = tok.i + 1
         while end < len(doc) and end - tok.i <= 4 and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() \
@@ -211,7 +217,7 @@ def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
             end += 1
         if end > tok.i + 1:
             first, last = doc[tok.i + 1], doc[end - 1]
-            out.append(_Span(first.idx, last.idx + len(last.text), nlp.doc_text(doc)[first.idx : last.idx + len(last.text)],
+            out.append(_Span(first.idx, last.idx + len(last.text), text[first.idx : last.idx + len(last.text)],
                              "ORG", "ORG", tok.i + 1, end))
     return out
 

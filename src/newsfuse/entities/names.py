@@ -33,6 +33,7 @@ def translit_key(name: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@functools.lru_cache(maxsize=65536)
 def _plain(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
     return "".join(c for c in s if not unicodedata.combining(c) and c.isalnum()).lower()
