@@ -239,3 +239,20 @@ def test_timeline_skips_the_start_of_a_counting_window():
     an = pipeline.analyze([a])
     assert {d.expression for d in an["tl"].dates} >= {"January", "March 2024"}  # found, just not events
     assert [(e.date, e.expression) for e in timeline.build([a], an)] == [("2025-08-11", "mid-August"), ("2025-10-17", "Friday")]
+
+
+def test_corroborated_sentence_with_details_only_one_source_gives_is_single_source():
+    a = Doc("a", "Valley Herald").say(
+        "Fire crews contained the warehouse blaze in Dunmore on Friday after six hours, officials said."
+    ).say("The warehouse, owned by Kestrel Logistics, stored paper and textiles for regional retailers.")
+    b = Doc("b", "County Wire").say(
+        "Fire crews contained the warehouse blaze in Dunmore on Friday after six hours, investigators said, "
+        "and arson detectives from Carlow Prefecture seized a petrol canister near the loading bay."
+    ).say("Residents of nearby streets were told to keep their windows closed because of the smoke.")
+    c = Doc("c", "Metro Times").say("Firefighters contained the Dunmore warehouse blaze on Friday after six hours.")
+    arts, ans = story(a, b, c)
+    al = align.align(arts, ans)
+    assert any("b" in f.articles and f.support >= 2 for f in al.facts)
+    items = corroboration.single_source(arts, ans, al)
+    canister = [x for x in items if "canister" in x.text]
+    assert canister and canister[0].article == "b" and "corroborated" in canister[0].why

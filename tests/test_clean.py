@@ -181,3 +181,146 @@ def test_shipped_model_is_two_stage_json():
     x = features(us)
     assert context_features(m.logits(x), x, us).shape == (len(us), len(CONTEXT_NAMES))
     assert m.scores(x, us).shape == (len(us),)
+
+
+# --------------------------------------------------------------------------- records, layouts, furniture (issue 13)
+
+import json  # noqa: E402
+
+from newsfuse import pipeline  # noqa: E402
+
+
+def _read_records(tmp_path, *records: dict) -> list[Article]:
+    """The records as a user feeds them (a JSONL file) through the one reading path."""
+    p = tmp_path / "records.jsonl"
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    problems: list = []
+    arts = pipeline.read([str(p)], problems)
+    assert problems == []
+    return arts
+
+
+def _kept_share(body: list[str], art: Article) -> float:
+    """Share of the body's characters whose paragraph survives in the cleaned text."""
+    kept = art.text
+    return sum(len(b) for b in body if b.strip() in kept) / sum(len(b) for b in body)
+
+
+def test_clean_record_loses_nothing(tmp_path):
+    [art] = _read_records(tmp_path, {"id": "r", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": "\n".join(BODY)})
+    assert art.text.splitlines() == BODY and art.removed == []
+
+
+LAYOUTS = {
+    # paragraphs separated by lines holding a lone "." (as some archives export them)
+    "dot-separated": "\n .\n ".join(BODY),
+    "single-line": " ".join(BODY),
+    "one-sentence-paragraphs": "\n\n".join(s.split(", ")[0] + "." for s in BODY),
+    "list": "\n".join([
+        "The council of Wrenfield approved its budget for next year on Thursday. The main changes are:",
+        "- a new bus route between the station and the hospital, costing 1.2 million",
+        "- longer opening hours at the two public libraries",
+        "- repairs to the Mill Lane bridge, closed since the spring floods",
+        "- a freeze on parking charges in the town centre",
+        "Councillor Ada Penhale said the plan kept spending within the limits the council set in March.",
+    ]),
+    # an introduced list of short items, each on its own line
+    "awards-list": "\n".join([
+        "The Elsby Film Circle named the nominees for its annual awards on Monday, with the harbour drama The Long "
+        "Quay leading the field with seven nominations.",
+        "The winners will be named at the Corn Exchange on March 14, the circle's chair Nessa Loughran said.",
+        "Here are the nominees in the main categories:",
+        "Best Picture.", "The Long Quay.", "Northern Lights.", "Salt and Iron.", "A House by the Weir.",
+        "Best Director.", "Ines Varga, The Long Quay.", "Tomas Reid, Salt and Iron.",
+        "Loughran said the jury had watched 212 films this year, a record for the circle.",
+    ]),
+    "q-and-a": "\n".join([
+        "Mara Quill has run the Harbour Authority of Port Elsby for six years. We asked her about the crane collapse.",
+        "Q: What went wrong on Tuesday?",
+        "A: A gust well above the crane's rated limit hit it while it was loading, and the boom folded.",
+        "Q: Were the other cranes at risk?",
+        "A: We don't think so, but we will inspect each of them before they move a single container.",
+        "Q: When will the dock reopen?",
+        "A: Within a week, if the inspections find nothing.",
+    ]),
+    "live-blog": "\n".join([
+        "Storm Oriel makes landfall on the west coast: live updates",
+        "09:12",
+        "Winds of up to 140 km/h were recorded at the Carrow Point weather station overnight, the met office said.",
+        "09:40",
+        "About 12,000 homes in the Dunmore district are without power, the grid operator said.",
+        "10:05",
+        "Ferries between Port Elsby and the islands are cancelled for the rest of the day.",
+        "10:31",
+        "Police closed the coast road north of Carrow after trees fell across both lanes.",
+    ]),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_unusual_layouts_keep_their_body(tmp_path, layout):
+    text = LAYOUTS[layout]
+    [art] = _read_records(tmp_path, {"id": layout, "text": text})
+    lines = [ln.strip() for ln in text.splitlines() if any(c.isalnum() for c in ln)]
+    prose = [ln for ln in lines if not ln.endswith(": live updates") and not re.fullmatch(r"\d\d:\d\d", ln)]
+    assert _kept_share(prose, art) >= 0.99, [(s.reason, s.text[:60]) for s in art.removed]
+
+
+FURNITURE = {
+    "credit": ["(Reporting by Lena Dorsey; Writing by Piet Mahler; Editing by Ruth Gale)",
+               "Reporting by Lena Dorsey in Port Elsby",
+               "Associated Press writer Jan Oduya in Carrow contributed to this report."],
+    "photo-caption": ["Workers inspect the damaged crane at the northern dock in Port Elsby on Tuesday. (AP Photo/Imre Vas)",
+                      "The dented hull of the cargo ship Meridian Star. (Port Elsby Harbour Authority via AP)",
+                      "Photo: Dock workers gather at the quay after the collapse"],
+    "gallery": ["1/34 Firefighters hose down the crane's engine housing", "2/34 A tug moves the cargo ship away from the quay",
+                "7/8"],
+    "link": ["Read more: Port Elsby approves harbour expansion plan", "Related: Crane makers face new wind rules"],
+    "newsletter": ["Sign up for our free morning newsletter and get the news in your inbox."],
+    "snippet": ["... the council said it would review ... before the harbour board meets"],
+    "update-note": ["Update, March 6, 5pm: The harbour authority sent the Courier the following statement:"],
+}
+OTHER_EVENT = [
+    "Meanwhile, a tanker ran aground off Vellmar in Norland on Wednesday, the Norland coast guard said.",
+    "Captain Osric Haldane and his crew of 14 were taken off by helicopter, according to coastguard spokeswoman "
+    "Inge Brask, and the Halvard Line said it would tow the vessel to Tromby once the weather cleared.",
+    "Environment minister Sigrun Ekdal told Norland Radio that no oil had leaked so far.",
+]
+
+
+def test_each_kind_of_furniture_in_a_record_is_removed_with_its_reason(tmp_path):
+    title = "Crane collapse closes Port Elsby's northern dock"
+    text = "\n".join([*FURNITURE["gallery"][:2], BODY[0], FURNITURE["photo-caption"][0], BODY[1], FURNITURE["link"][0],
+                      BODY[2], FURNITURE["gallery"][2], FURNITURE["photo-caption"][1], BODY[3], FURNITURE["newsletter"][0],
+                      BODY[4], FURNITURE["photo-caption"][2], FURNITURE["snippet"][0], FURNITURE["link"][1], BODY[5],
+                      FURNITURE["update-note"][0], *FURNITURE["credit"]])
+    [art] = _read_records(tmp_path, {"id": "f", "title": title, "text": text})
+    assert art.text.splitlines() == BODY
+    accepted = {"credit": {"credit", "byline"}, "photo-caption": {"photo-caption", "photo-credit"}}
+    for kind, lines in FURNITURE.items():
+        for ln in lines:
+            why = [s.reason for s in art.removed if ln in s.text]
+            assert why and why[0] in accepted.get(kind, {kind}), (ln, why)
+
+
+def test_wire_credit_closing_a_paragraph_goes_alone():
+    raw = "\n".join(BODY[:3] + [BODY[3] + " (Reporting by Lena Dorsey; Editing by Ruth Gale)"])
+    art = clean(Article(id="w", raw=raw, meta={"format": "json"}))
+    assert art.text.splitlines() == BODY[:4]
+    assert [s.reason for s in art.removed] == ["credit"]
+
+
+def test_roundup_paragraphs_about_another_event_are_dropped_only_with_strong_evidence(tmp_path):
+    title = "Crane collapse closes Port Elsby's northern dock"
+    body = [b.replace("the authority", "the Port Elsby authority") for b in BODY]
+    [roundup, own] = _read_records(
+        tmp_path,
+        {"id": "roundup", "title": title, "text": "\n".join(body + OTHER_EVENT)},
+        # the same turn of phrase about the article's own subject is reporting, not another event
+        {"id": "own", "title": title, "text": "\n".join(body + ["Meanwhile, Port Elsby's harbour master said the "
+                                                                 "southern terminal would stay open through the night."])},
+    )
+    assert roundup.text.splitlines() == body
+    assert {s.reason for s in roundup.removed} == {"other-event"}
+    assert own.removed == [] and "Meanwhile" in own.text

@@ -156,3 +156,23 @@ def test_past_tense_verb_keeps_a_yearless_date_behind_publication():
     dates.infer_published([undated, dated], an)  # the re-resolution against the inferred anchor keeps the tense
     mar = next(r for r in an["u"].dates if r.expression == "March 30")
     assert undated.published == "2025-11-05" and mar.date == "2025-03-30"
+
+
+def test_day_after_publication_in_an_updated_day_stamped_report():
+    # 2025-10-19 is a Sunday; the copy, stamped with the day only, was updated the next morning
+    text = ("A ferry ran aground off Pell Island on Sunday, stranding 80 passengers. "
+            "Harbour officials said Monday that a steering fault was the likely cause.")
+    r = _refs(text, "2025-10-19")
+    assert r["Sunday"].date == "2025-10-19"
+    assert r["Monday"].date == "2025-10-20"
+    # with a real time of day, the stamp is the copy's own: Monday is the Monday before
+    assert _refs(text, "2025-10-19T21:40:00")["Monday"].date == "2025-10-13"
+    # and without the publication day named, nothing frames an update
+    assert _refs("Harbour officials said Monday that a steering fault was to blame.", "2025-10-19")["Monday"].date == "2025-10-13"
+
+
+def test_a_long_future_clause_still_points_ahead():
+    # 2025-10-19 is a Sunday
+    r = _refs("The coroner said investigators would begin matching the recovered belongings with missing-person reports Tuesday.",
+              "2025-10-19")
+    assert r["Tuesday"].date == "2025-10-21"

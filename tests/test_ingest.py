@@ -291,3 +291,77 @@ def test_stated_publication_time_is_kept(tmp_path):
     assert by_id["wire"].published == "2024-03-05T07:45"
     assert by_id["plain"].published is None  # "published" in a sentence is not a dateline
     assert by_id["page"].published == "2024-03-05T21:15"
+
+
+# --------------------------------------------------------------------------- read what can be read (issue 13)
+
+
+def test_text_with_nul_bytes_is_read_and_the_stripping_is_reported(tmp_path):
+    from newsfuse import pipeline
+
+    p = tmp_path / "export.txt"
+    p.write_bytes(STORY.encode("utf-8").replace(b"closed the", b"closed\x00 the", 1) + b"\x00\x07")
+    problems: list = []
+    [art] = pipeline.read([str(p)], problems)
+    assert problems == []
+    assert "\x00" not in art.raw and "\x07" not in art.raw and "closed the northern dock" in art.text
+    [note] = [s for s in art.removed if s.reason == "control-characters"]
+    assert "2 x U+0000 (NUL)" in note.text and "U+0007" in note.text
+
+
+def test_json_record_with_escaped_nul_is_cleaned_of_it(tmp_path):
+    p = tmp_path / "recs.jsonl"
+    p.write_text(json.dumps({"id": "n1", "text": "Dock\u0000 closed. " + STORY}) + "\n", encoding="utf-8")
+    [art] = ingest.ingest([str(p)])
+    assert "\x00" not in art.raw and "NUL" in art.meta["control_characters"]
+
+
+def test_page_nested_fifty_thousand_divs_deep_is_read_by_a_streaming_walk(tmp_path):
+    from newsfuse import pipeline
+
+    body = "".join(f"<p>{ln}</p>" for ln in STORY.splitlines())
+    html = ("<html><head><title>Dock closed</title><script>var x = 1;</script></head><body>" + "<div>" * 50_000
+            + body + "</div>" * 50_000 + "</body></html>")
+    (tmp_path / "deep.html").write_text(html, encoding="utf-8")
+    problems: list = []
+    [art] = pipeline.read([str(tmp_path / "deep.html")], problems)
+    assert problems == [] and art.title == "Dock closed"
+    assert art.meta["format"] == "html-text" and "var x" not in art.raw
+    assert "crane collapsed" in art.text and "told reporters" in art.text
+
+
+def test_shallow_page_without_article_text_is_still_refused(tmp_path):
+    (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    problems: list = []
+    assert ingest.ingest([str(tmp_path / "nav.html")], problems) == []
+    assert "no article text" in problems[0].message
+
+
+def test_true_binaries_are_refused_with_one_line_naming_the_input(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(4000)))
+    (tmp_path / "noise.dat").write_bytes(bytes(rng.randrange(256) for _ in range(4000)))
+    (tmp_path / "sheet.txt").write_bytes(b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(4000)))
+    problems: list = []
+    assert ingest.ingest([str(tmp_path)], problems) == []
+    assert len(problems) == 3
+    by_name = {os.path.basename(p.source): p.message for p in problems}
+    assert by_name["photo.png"] == "binary data (a PNG image), not text"
+    assert by_name["sheet.txt"].startswith("binary data (a ZIP archive")
+    assert by_name["noise.dat"].startswith("binary data")
+    assert all("\n" not in str(p) for p in problems)
+
+
+def test_record_marked_clean_is_kept_whole(tmp_path):
+    from newsfuse import pipeline
+
+    text = "By Tom Ferris\n" + STORY + "Read more: Harbour expansion approved\n"
+    p = tmp_path / "recs.jsonl"
+    p.write_text(json.dumps({"id": "c1", "text": text, "clean": True}) + "\n"
+                 + json.dumps({"id": "c2", "text": text}) + "\n", encoding="utf-8")
+    trusted, checked = pipeline.read([str(p)])
+    assert trusted.removed == [] and trusted.text.splitlines() == text.splitlines()
+    assert {s.reason for s in checked.removed} >= {"byline", "link"}
+    assert checked.text.splitlines() == STORY.splitlines()

@@ -336,3 +336,70 @@ def test_a_name_with_a_slash_is_no_photo_credit():
                   "AC/DC said in a statement.", "band")
     (q,) = [q for q in qs if "stage is not safe" in q.text]
     assert q.speaker.name == "AC/DC" and q.speaker.entity  # linked to the band's entity, not a bare name
+
+
+def test_single_mark_quotes_are_read_and_apostrophes_are_not_quotes():
+    text = (
+        "Harbour master Ingrid Solberg spoke on Tuesday.\n"
+        "'We won't finish the channel before the storms, and the boats' owners know it,' she said.\n"
+        "'The dredger is booked for the spring. It can't come sooner,' Solberg added.\n"
+        "The fishermen's union called the delay 'a slap in the face for every crew'."
+    )
+    qs = _extract(text)
+    direct = [q for q in qs if q.direct]
+    assert any(q.text.startswith("'We won't") and q.text.endswith("know it,'") for q in direct)
+    assert _speaker(qs, "We won't finish") == "Ingrid Solberg"
+    assert _speaker(qs, "dredger is booked") == "Ingrid Solberg"
+    assert not any(q.text.startswith("'s") or q.text.startswith("' owners") for q in qs)
+
+
+def test_single_marks_are_ignored_where_the_article_quotes_with_double_marks():
+    text = (
+        "'Nowhere left to park'\n"
+        "“The lot closes on Friday,” said Lena Brook, who runs the market.\n"
+        "“We have asked the city for another site,” Brook said."
+    )
+    qs = _extract(text)
+    assert not any("Nowhere left" in q.text for q in qs)
+
+
+def test_a_closing_mark_typed_as_the_opener_still_opens_the_quote():
+    text = ("Rami Haddad, chairman of the Farmers Guild, said the new levy was unfair.\n"
+            "”Their aim is to push small growers off the land, and they know it,” he said.")
+    qs = _extract(text)
+    assert _speaker(qs, "Their aim is to push") == "Rami Haddad"
+
+
+def test_embedded_post_is_a_quote_by_its_author():
+    text = ("The governor welcomed the rescue on social media.\n"
+            "Grateful to every diver who brought the miners home tonight. — Nadia Ferreira (@NadiaFerreiraGov) March 3, 2021\n"
+            "Rescue teams worked for three days.")
+    qs = _extract(text)
+    post = [q for q in qs if q.text.startswith("Grateful to every diver")]
+    assert post and post[0].speaker and post[0].speaker.name == "Nadia Ferreira"
+    assert post[0].text.endswith("home tonight.")
+
+
+def test_a_spokesperson_for_a_body_speaks_for_it():
+    text = ("A spokesperson for the Ministry of Fisheries confirmed the closure of the bay.\n"
+            "“We share the concern of every family on the coast,” the spokesperson said.")
+    qs = _extract(text)
+    assert "Ministry of Fisheries" in (_speaker(qs, "We share the concern") or "")
+
+
+def test_the_n_year_old_is_the_person_just_named():
+    text = ("Grace Adeyemi, a nurse, was freed after two years in captivity.\n"
+            "“I am not comfortable with the way I am being kept from my family,” the 23-year-old said.")
+    qs = _extract(text)
+    assert _speaker(qs, "not comfortable") == "Grace Adeyemi"
+
+
+def test_a_caption_credit_above_the_story_is_no_subject_or_antecedent():
+    text = ("Villagers clear debris in Lomas on Sunday. REUTERS/Pablo Arroyo\n"
+            "LOMAS — The army says the road will reopen on Friday.\n"
+            "Farmers leader Celia Marin said the damage was worse than expected.\n"
+            "“Half the orchards are gone,” she said.")
+    qs = _extract(text)
+    army = [q for q in qs if "road will reopen" in q.text]
+    assert army and army[0].speaker and "army" in army[0].speaker.name.lower()
+    assert _speaker(qs, "Half the orchards") == "Celia Marin"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import Article, Brief, Claim, Conflict, Entity, Fact, Quote, QuoteGroup, Story
-from .pipeline import fuse
+from .pipeline import fuse, read
 
 __version__ = "0.1.0"
-__all__ = ["fuse", "Article", "Brief", "Claim", "Conflict", "Entity", "Fact", "Quote", "QuoteGroup", "Story"]
+__all__ = ["fuse", "read", "Article", "Brief", "Claim", "Conflict", "Entity", "Fact", "Quote", "QuoteGroup", "Story"]

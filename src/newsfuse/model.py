@@ -260,7 +260,7 @@ class Conflict:
 
     id: str
     topic: str
-    kind: str  # contradiction | rounding | different-measure | soft | update
+    kind: str  # contradiction | rounding | precision | different-measure | soft | update | correction
     severity: str  # high | medium | low | none
     explanation: str
     claims: list[ConflictClaim] = field(default_factory=list)

@@ -18,8 +18,14 @@ Progress = Callable[[int], None]
 
 
 def clean_all(articles: Iterable[Article]) -> list[Article]:
-    """Run the clean stage over every article."""
-    return [clean.clean(a) for a in articles]
+    """Run the clean stage over every article not cleaned yet (one with neither kept nor removed text)."""
+    return [a if (a.kept_spans or a.removed) else clean.clean(a) for a in articles]
+
+
+def read(sources: Iterable[str], problems: list[ingest.Problem] | None = None) -> list[Article]:
+    """Ingest and clean: the one path from input (files, pages, records, feeds, bundles, URLs, stdin) to
+    clean text, shared by the CLI, the Python API and the benchmarks; bad inputs -> `problems`."""
+    return clean_all(ingest.ingest(sources, problems))
 
 
 def analyze(articles: list[Article], progress: Progress | None = None) -> dict[str, Analysis]:
@@ -88,8 +94,7 @@ def fuse_articles(
 
 def fuse_many(paths: Iterable[str], problems: list[ingest.Problem] | None = None, **options) -> list[Brief]:
     """Ingest `paths` and return one Brief per story found."""
-    articles = ingest.ingest(paths, problems)
-    return fuse_articles(articles, **options)
+    return fuse_articles(read(paths, problems), **options)
 
 
 def fuse(paths: Iterable[str] | str, **options) -> Brief:

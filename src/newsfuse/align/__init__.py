@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..model import Analysis, Article, Entity, QuoteGroup
-from .facts import VAGUE, Alignment, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
+from .facts import VAGUE, Alignment, disagree, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import _cluster, neighbour_pairs
+from .propositions import propositions
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
@@ -37,7 +38,9 @@ def embed_sentences(
         texts += [s.text for s in an.sentences if _alignable(s.text)]
         texts += [q.text for q in an.quotes if q.text.strip()]
         art = by_id.get(an.article) or Article(id=an.article)
-        texts += [st.text for st in statements([art], {an.article: an}, SpeakerResolver()) if len(st.quotes) > 1]
+        for st in statements([art], {an.article: an}, SpeakerResolver()):
+            pieces = st.parts
+            texts += ([st.text] if len(st.quotes) > 1 else []) + (pieces if len(pieces) > 1 else [])
     memo(texts)
     return len(texts)
 
@@ -53,7 +56,9 @@ def align(
 ) -> Alignment:
     """Group the story's sentences into facts: the same statement made by several outlets.
 
-    `quote_groups` (from `group_quotes`) keep apart sentences that quote different statements."""
+    A fact needs `min_support` independent sources, or (when that is 2) one wire's copy run by two outlets: the
+    outlets carry it, and its `support` of 1 says it has one source. `quote_groups` (from `group_quotes`) keep
+    apart sentences that quote different statements."""
     memo = memo or EMBEDDINGS
     sources = source_keys(articles)
     units = build_units(articles, analyses, entities, sources)
@@ -81,7 +86,9 @@ def align(
             return True
         if ux.quote_groups and uy.quote_groups and not (ux.quote_groups & uy.quote_groups):
             return True  # both mostly quote someone, and the quotes are different statements
-        return bool(ux.speakers and uy.speakers and not (ux.speakers & uy.speakers))
+        if ux.speakers and uy.speakers and not (ux.speakers & uy.speakers):
+            return True
+        return bool(ux.figures and uy.figures and disagree(ux, uy))
 
     def guard(A: list[int], B: list[int]) -> bool:
         cos = E[A] @ E[B].T
@@ -93,18 +100,24 @@ def align(
 
     clusters = _cluster(len(units), I, J, S, link=FACT_LINK, cannot=cannot, guard=guard)
     facts, fact_of = [], {}
+    outlet = {a.id: (a.outlet or a.id).strip().lower() for a in articles}
     for members in clusters:
         support = {units[m].source for m in members}
-        if len(support) < min_support:
+        carried = {outlet.get(units[m].article, units[m].article) for m in members}
+        if len(support) < min_support and not (min_support == 2 and len(carried) >= 2):
             continue
         facts.append(_make_fact(members, units, E, score))
-    facts.sort(key=lambda f: (-f.support, _first_position(f, units)))
+    sentence_facts = {id(f) for f in facts}
+    facts += propositions(units, E, facts, min_support)
+    facts.sort(key=lambda f: (-f.support, -len(f.articles), _first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
         f.id = f"f{n}"
+    # a sentence's own fact is its sentence cluster; a proposition claims only sentences no cluster holds
+    for f in sorted(facts, key=lambda f: id(f) not in sentence_facts):
         for v in f.variants:
             idx = by_start.get((v.article, v.start))
             if idx is not None:
-                fact_of[(v.article, idx)] = f.id
+                fact_of.setdefault((v.article, idx), f.id)
     index = {(u.article, u.sentence.index): i for i, u in enumerate(units)}
     return Alignment(units, E, X, facts, fact_of, index, (I, J, S), sources)

@@ -18,6 +18,7 @@ from .tokens import _alignable, tokens
 from .vectors import pair_dots, row_dot
 
 
+ROUNDING = 0.1  # figures this close (relative) may be one figure rounded or converted: no disagreement
 VAGUE = frozenset({"vague", "several", "some", "many", "dozens", "hundreds", "thousands", "millions", "few"})
 
 
@@ -31,6 +32,7 @@ class Unit:
     entities: frozenset[str] = frozenset()
     quantities: frozenset[tuple[float, str]] = frozenset()
     measured: frozenset[tuple[float, str, str]] = frozenset()  # (value, unit, what it measures)
+    figures: frozenset[tuple[float, str, str]] = frozenset()  # the same, small counts included (for disagreement)
     speakers: frozenset[str] = frozenset()  # speakers of quotes that make up most of the sentence
     direct: bool = False  # the sentence is mostly a direct quote
     quote_groups: frozenset[str] = frozenset()  # quote groups of the quotes making up most of the sentence
@@ -77,13 +79,16 @@ def measure_key(measures: str) -> str:
 
 
 def _claim_quantities(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> dict[int, set[tuple]]:
-    """Sentence index -> {(value, unit)} and {(value, unit, measure)} of its non-trivial quantities."""
+    """Sentence index -> {(value, unit)} and {(value, unit, measure)} of its non-trivial quantities, and
+    {("all", value, unit, measure)} of every precise figure."""
     out: dict[int, set[tuple]] = defaultdict(set)
     for c in claims:
         s = sentence_of(sentences, c.start)
         if s is None:
             continue
         for q in c.quantities:
+            if c.measures and q.qualifier not in VAGUE and q.unit != "ordinal":
+                out[s.index].add(("all", *quantity_key(q.value, q.unit), measure_key(c.measures)))
             if q.unit in ("", "ordinal") and abs(q.value) < 10:  # small counts are too common to align on
                 continue
             if q.qualifier in VAGUE:  # "thousands", "several": not a figure anyone can corroborate
@@ -139,11 +144,27 @@ def build_units(
                     entities=_entities_in(ents.get(a.id, []), s.start, s.end),
                     quantities=frozenset(k for k in qty.get(s.index, ()) if len(k) == 2),
                     measured=frozenset(k for k in qty.get(s.index, ()) if len(k) == 3),
+                    figures=frozenset(k[1:] for k in qty.get(s.index, ()) if len(k) == 4),
                     speakers=frozenset(spk.get(s.index, ())),
                     direct=s.index in direct,
                 )
             )
     return units
+
+
+def disagree(a: Unit, b: Unit) -> bool:
+    """Both give a figure for one measure (the same unit, a shared word in what they count) and the figures differ:
+    neither may stand as support for the other."""
+    va_all = {(v, u) for v, u, _ in a.figures}
+    vb_all = {(v, u) for v, u, _ in b.figures}
+    for va, ua, ma in a.figures:
+        wa = set(ma.split())
+        for vb, ub, mb in b.figures:
+            if ua != ub or abs(va - vb) <= ROUNDING * max(abs(va), abs(vb)) or not (wa & set(mb.split())):
+                continue  # 2,500 km and 1,500 miles are one range, rounded
+            if (vb, ub) not in va_all and (va, ua) not in vb_all:
+                return True
+    return False
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:

@@ -14,11 +14,13 @@ from ..model import Analysis, Article, Entity, SingleSource
 NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
 _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|km|kilometers|miles))?")
-MAX_ITEMS = 20
+MAX_ITEMS = 60
+PER_SOURCE = 15  # items from one source at most, so one long feature does not fill the list
+UNIQUE_WORDS = 3  # a corroborated sentence is still single-source for the details it alone gives: this many words
 _DULL_UNITS = {"ordinal", "second", "minute", "hour", "day", "week", "month", "year"}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
-ON_TOPIC = 0.3  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
+ON_TOPIC = 0.2  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
 ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
 
 
@@ -61,15 +63,27 @@ def single_source(
     lowered = {}
     for a in articles:
         lowered.setdefault(sources.get(a.id, a.id), []).append(a.text.lower() or a.raw.lower())
+    # every content word each source uses anywhere (what "no other source says" is checked against)
+    vocab: dict[str, set[str]] = defaultdict(set)
+    for src, texts in lowered.items():
+        for t in texts:
+            vocab[src].update(align_stage.tokens(t))
+    word_sources: dict[str, int] = defaultdict(int)
+    for words in vocab.values():
+        for w in words:
+            word_sources[w] += 1
     number_sources: dict[float, set[str]] = defaultdict(set)
     for u in units:
         for _, value in _numbers(u.sentence.text):
             number_sources[value].add(u.source)
 
+    # a fact of one wire's copies (support 1) is still uncorroborated
+    corroborated = {f.id for f in alignment.facts if f.support >= 2}
     items = []
     for i, u in enumerate(units):
-        if (u.article, u.sentence.index) in alignment.fact_of or best[i] >= ELSEWHERE or on_topic[i] < ON_TOPIC:
+        if on_topic[i] < ON_TOPIC:
             continue
+        shared = alignment.fact_of.get((u.article, u.sentence.index)) in corroborated or best[i] >= ELSEWHERE
         if u.direct:  # mostly a direct quote: quote groups show it
             continue
         text = u.sentence.text
@@ -90,10 +104,19 @@ def single_source(
         ]
         if solo:
             reasons.append("names no other source mentions: " + ", ".join(sorted(set(solo))[:3]))
+        own = [w for w in dict.fromkeys(align_stage.tokens(text))
+               if len(w) >= 5 and not w.isdigit() and word_sources.get(w, 0) == 1 and w in vocab[u.source]]
+        if len(own) >= UNIQUE_WORDS:
+            reasons.append("details no other source gives (" + ", ".join(own[:4]) + ")")
         if not reasons:
             continue
+        if shared:  # the sentence is corroborated; its own details are not
+            reasons = [r for r in reasons if not r.startswith("only")]
+            if not reasons:
+                continue
+            reasons = ["adds to a corroborated statement: " + r for r in reasons]
         score = sum(2.0 if r.startswith("only") else 1.5 if r.startswith("figures") else 1.0 for r in reasons)
-        score += float(on_topic[i]) - u.sentence.index / 200
+        score += float(on_topic[i]) - u.sentence.index / 200 - (0.5 if shared else 0.0)
         items.append((score, u, "; ".join(reasons)))
     # a wire copy repeats its original's sentences: one item per (source, sentence), citing the original
     copy = {a.id for a in articles if a.duplicate_of}
@@ -105,8 +128,14 @@ def single_source(
         if key not in seen:
             seen.add(key)
             kept.append(it)
+    per: dict[str, int] = defaultdict(int)
+    capped = []
+    for it in kept:
+        if per[it[1].source] < PER_SOURCE:
+            per[it[1].source] += 1
+            capped.append(it)
     out = []
-    for _, u, why in kept[:MAX_ITEMS]:
+    for _, u, why in capped[:MAX_ITEMS]:
         out.append(
             SingleSource(article=u.article, text=u.sentence.text, start=u.sentence.start, end=u.sentence.end,
                          why=f"{u.source}: {why}")

@@ -15,7 +15,7 @@ _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
     r"biggest|highest|lowest|longest|strongest|fastest|greatest|latest)\b[^.;:]{0,40}"
     r"\bsince\s+(?:the\s+)?$", re.I)
-MERGE_COS = 0.55  # sentences on one date at least this similar are one event
+MERGE_COS = 0.45  # sentences on one date at least this similar are one event
 MAX_EVENTS = 40
 
 

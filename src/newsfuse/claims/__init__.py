@@ -17,6 +17,7 @@ import re
 from .. import dates as dates_stage
 from .. import nlp
 from ..model import Article, Claim
+from .clock import clock_times
 from .numbers import _conversion, _QTY, _qualifier, _quantity
 from .measures import _describe, _ordinal_ok, _skip_reference, _split_at_newline
 
@@ -59,8 +60,8 @@ def extract(article: Article, doc) -> list[Claim]:
         if not f.qty.qualifier:
             f.qty.qualifier, q_start = _qualifier(text, f.start, sent.start_char)
         conv = _conversion(text, f, sent.end_char)
-        measures, subject = _describe(f, doc, sent.start, sent.end, sent, q_start)
-        if f.kind == "count" and not measures:
+        measures, subject = _describe(f, doc, sent.start, sent.end, sent, q_start, conv.end if conv else None)
+        if f.kind in ("count", "vague") and not measures:
             continue  # a bare number: nothing to compare it with
         qs = [f.qty]
         if conv:
@@ -75,4 +76,13 @@ def extract(article: Article, doc) -> list[Claim]:
         hi = bisect.bisect_left(raw_starts, re_)
         claims.append(Claim(article=article.id, start=rs, end=re_, text=text[cs:ce], quantities=qs,
                             measures=measures, subject=subject, dates=[r for _, _, r in ref_spans[lo:hi]]))
+    for s0, e0, q, event in clock_times(text, doc):
+        si = bisect.bisect_right(sent_starts, s0) - 1
+        if si < 0:
+            continue
+        cs, ce = _split_at_newline(text, sents[si].start_char, sents[si].end_char, s0)
+        q.start, q.end = article.raw_offset(s0), article.raw_offset(e0)
+        claims.append(Claim(article=article.id, start=article.raw_offset(cs), end=article.raw_offset(ce), text=text[cs:ce],
+                            quantities=[q], measures=f"time {event}".strip()))
+    claims.sort(key=lambda c: (c.start, c.quantities[0].start))
     return claims

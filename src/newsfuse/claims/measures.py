@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .. import nlp
 from .numbers import _Found
 
 
@@ -63,9 +64,9 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
 _CASUALTY = {"kill": "killed", "injure": "injured", "wound": "wounded", "die": "killed", "dead": "killed",
              "evacuate": "evacuated", "displace": "displaced", "arrest": "arrested", "rescue": "rescued",
              "detain": "detained", "hospitalize": "hospitalized", "hospitalise": "hospitalised", "miss": "missing",
-             "missing": "missing", "strand": "stranded"}
+             "missing": "missing", "strand": "stranded", "escape": "escaped"}
 # predicates clear enough to name what a bare number subject counts ("eight are still missing")
-_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "injure", "wound", "evacuate", "rescue", "arrest"}
+_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "injure", "wound", "evacuate", "rescue", "arrest", "escape"}
 _COMPLEMENTS = ("acomp", "oprd", "attr", "xcomp")
 
 
@@ -113,7 +114,8 @@ def _people_verb(tok) -> str:
 
 def _bare_subject(tok) -> str:
     """'eight are still missing', 'five were killed': a bare cardinal subject of a casualty predicate."""
-    if not (tok.pos_ == "NUM" or tok.like_num) or tok.dep_ not in ("nsubj", "nsubjpass") or tok.head is tok:
+    if not (tok.pos_ == "NUM" or tok.like_num or tok.lower_ in ("dozens", "scores", "hundreds", "thousands", "several")) or \
+            tok.dep_ not in ("nsubj", "nsubjpass") or tok.head is tok:
         return ""
     w = _predicate(tok.head, _BARE_PREDICATES)
     return f"people {w}" if w else ""
@@ -169,10 +171,10 @@ def _head_noun(tok, doc, sent_end_tok: int) -> tuple[str, int] | None:
     return " ".join(comp + [h.lemma_.lower()]), h.i + 1
 
 
-def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int) -> tuple[str, str]:
-    """(measures, subject) for a found quantity using the parse around it."""
+def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int, end: int | None = None) -> tuple[str, str]:
+    """(measures, subject) for a found quantity using the parse around it (`end`: past its conversion, if any)."""
     first = _token_at(doc, f.start)
-    last = _token_at(doc, max(f.start, f.end - 1))
+    last = _token_at(doc, max(f.start, (end or f.end) - 1))
     if first is None or last is None:
         return "", ""
     j = last.i + 1
@@ -193,7 +195,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
     if f.kind in ("count", "vague", "fraction", "percent", "duration", "unit", "money"):
         if j < sent_end_tok and doc[j].lower_ in ("of", "into", "in") and f.kind not in ("unit",):
             after, possessor, nxt = _noun_run(doc, j + 1, sent_end_tok)
-        elif f.kind in ("count", "money", "ordinal"):
+        elif f.kind in ("count", "money", "ordinal", "vague"):
             after, possessor, nxt = _noun_run(doc, j, sent_end_tok)
     if f.kind in ("count", "ordinal"):
         hn = _head_noun(last, doc, sent_end_tok)
@@ -215,11 +217,14 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
     if f.kind == "money":
         measures = after or before
     elif f.kind == "unit":
-        measures = before
+        dim_word = _dimension_word(nlp.doc_text(doc), f)
+        measures = (dim_word if dim_word != "distance away" else "") or before
         if not measures and f.adjective and j < sent_end_tok:  # "a 32-metre dam": the dam
             measures = _noun_run(doc, j, sent_end_tok)[0]
         if not measures and f.dimension == "length" and re.search(r"\b(?:range|strik(?:e|es|ing)|reach|missiles?|rockets?|fly|flies)\b", sent.text, re.I):
             measures = "range"
+        if not measures and dim_word:
+            measures = dim_word
         if not measures and j < sent_end_tok and doc[j].tag_ == "VBN":
             measures = f"{f.dimension} {doc[j].text.lower()}"
         if not measures and j < sent_end_tok and doc[j].lower_ == "of":
@@ -233,7 +238,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         verb = _people_verb(doc[nxt - 1])
         if verb:
             measures = f"{measures} {verb}"
-    if not measures and f.kind == "count":
+    if not measures and f.kind in ("count", "vague"):
         measures = _bare_subject(last)
     if not measures and f.kind in ("count", "percent", "money", "duration"):
         # "the death toll rose to 12": the governing verb's subject, for verbs that state a level
@@ -258,6 +263,25 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
     return measures, subject
 
 
+_DIM_AFTER = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(tall|high|long|wide|across|abreast|deep|away|(?:north|south|east|west|"
+                        r"northwest|northeast|southwest|southeast|north-west|north-east|south-west|south-east)\s+of)\b", re.I)
+_DIM_WORDS = {"tall": "height", "high": "height", "long": "length", "wide": "width", "across": "width", "abreast": "width",
+              "deep": "depth", "away": "distance away"}
+_DIM_LABEL = re.compile(r"\b([A-Za-z]+)(?:\s+(?:to|of|at)\s+[\w-]+)?\s*:\s*$")  # a fact box: "Payload to LEO: 63,800kg"
+
+
+def _dimension_word(text: str, f: _Found) -> str:
+    """What a length measures from the words around it: "230 feet tall" -> height, "130 miles northwest of" -> distance from."""
+    if f.dimension not in ("length", "mass"):
+        return ""
+    m = _DIM_AFTER.match(text, f.end, f.end + 60)
+    if m and f.dimension == "length":
+        w = m.group(1).lower()
+        return _DIM_WORDS.get(w, "distance from place")
+    m = _DIM_LABEL.search(text[max(0, f.start - 20) : f.start])
+    return m.group(1).lower() if m else ""
+
+
 def _skip_reference(text: str, f: _Found) -> bool:
     """'the two leaders', 'one of its largest': numbers that refer rather than claim."""
     if f.kind != "count":
@@ -266,6 +290,10 @@ def _skip_reference(text: str, f: _Found) -> bool:
     before = text[max(0, f.start - 12) : f.start].lower()
     if word in ("one", "a dozen") or f.qty.value == 1 and not word[0].isdigit():
         return True
+    if word.isdigit() and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]*\s$", text[max(0, f.start - 20) : f.start]) and \
+            not re.search(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s$", text[max(0, f.start - 12) : f.start]):
+        return True  # a model or name ("Boeing 747", "Falcon 9", "Route 66"), not a count
     if not word[0].isdigit() and re.search(r"\b(the|these|those|both|their|its|his|her|our|all|of)\s+$", before):
         return True
     if re.match(r"\s*(?:of|or)\s+(?:the|them|those|these)\b", text[f.end : f.end + 12]) and not word[0].isdigit():

@@ -27,6 +27,11 @@ _FRACTIONS = {"half": 0.5, "a half": 0.5, "one-half": 0.5, "a third": 1 / 3, "on
               "three-quarters": 0.75, "three quarters": 0.75, "a fifth": 0.2, "one-fifth": 0.2, "a tenth": 0.1}
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 100, "thousands": 1000, "tens of thousands": 10_000,
           "hundreds of thousands": 100_000, "millions": 1e6, "tens of millions": 1e7, "billions": 1e9}
+# amounts stated by a word alone: (lowest, highest) plausible count
+VAGUE_WORDS = {"some": (2, float("inf")), "a handful": (2, 6), "several": (3, 9), "numerous": (4, float("inf")), "dozens": (24, 99),
+               "scores": (40, 199), "hundreds": (200, 999), "thousands": (2000, 9999), "tens of thousands": (20_000, 99_999),
+               "hundreds of thousands": (200_000, 999_999), "millions": (2e6, 9.99e6), "tens of millions": (2e7, 9.99e7),
+               "billions": (2e9, 9.99e9)}
 # surface qualifier -> canonical qualifier
 _QUALIFIERS = {
     "around": "around", "about": "around", "approximately": "around", "roughly": "around", "some": "around",
@@ -49,7 +54,8 @@ _WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- 
             r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
             r"|seventeen|eighteen|nineteen|a\s+dozen|a\s+hundred|a\s+thousand|a\s+million|a\s+billion)")
 _NUMD = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_NUMBER = rf"(?:{_NUMD}|{_WORDNUM})(?:[\s-](?:hundred|thousand|million|billion|trillion)){{0,2}}"
+# "44million", "2.5bn"-style run-ons are common in tabloid copy: the scale word may follow the digits directly
+_NUMBER = rf"(?:{_NUMD}|{_WORDNUM})(?:[\s-]?(?:hundred|thousand|million|billion|trillion)){{0,2}}"
 _UNIT_RX = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _CUR_SYM = r"(?:US\$|C\$|A\$|\$|€|£|¥|₹|₽|₴)"
 _CUR_WORD = "|".join(re.escape(u) for u in sorted(_CURRENCY_WORDS, key=len, reverse=True))
@@ -57,6 +63,9 @@ _FRAC = "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True)
 _VAG = "|".join(re.escape(v) for v in sorted(_VAGUE, key=len, reverse=True))
 _ORD = "|".join(_ORDINALS)
 _START = r"(?<![\w\-./:])"
+# plural people nouns after which "some" is an amount ("some girls escaped"), not a determiner of anything
+_GROUPS = ("people|residents|civilians|children|girls|boys|women|men|students|passengers|workers|soldiers|migrants|"
+           "victims|villagers|prisoners|hostages|survivors|protesters")
 # Every alternative needs a non-word character before it and starts with a digit, a currency sign or one of
 # these letters (number, fraction, ordinal, vague-amount and "magnitude" words): testing that first lets the
 # engine skip most positions at once (same matches, half the time).
@@ -68,17 +77,21 @@ _QTY = re.compile(
     rf"|{_START}(?P<unit>(?P<unum>{_NUMBER})[\s-]?(?P<uname>{_UNIT_RX})(?![\w/]))"
     rf"|{_START}(?P<cur>(?P<cnum>{_NUMBER})\s+(?P<cword>{_CUR_WORD})\b)"
     rf"|(?<![\w-])(?P<vague>(?P<vword>{_VAG})\s+of\b|several\s+(?P<vsev>hundred|thousand|million)\b)"
+    rf"|(?<![\w-])(?P<vague2>several|numerous|dozens|scores|a\s+handful(?=\s+of\b)|some(?=\s+(?:{_GROUPS})\b))\b(?=\s+(?:of\s+)?[a-z])"
     rf"|(?<![\w-])(?P<frac>(?P<fword>{_FRAC})\b(?=\s+(?:of\b|(?:the|their|its|his|her|all)\b)))"
     rf"|(?<![\w-])(?P<ord>(?:{_ORD})\b|\d+(?:st|nd|rd|th)\b)"
-    rf"|{_START}(?P<num>{_NUMBER})(?![\w%]|[.,]\d|:\d|-year-old|\s?(?:a\.?m\.?|p\.?m\.?)\B))",
+    rf"|{_START}(?P<num>{_NUMBER})(?![\w%]|[.,]\d|[:/]\d|-year-old|\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)))",
     re.I,
 )
+_MASS_CONTEXT = re.compile(r"\b(?:thrust|payload|cargo|weigh\w*|lift\w*|haul\w*|carr\w+|kg|kilo\w+|(?:metric )?tons?|tonnes?|"
+                           r"lbs?|heavy|load)\b", re.I)
 _YEARLIKE = re.compile(r"(?:1[89]|20)\d\d")
 
 
 def _parse_number(s: str) -> float | None:
     """'2,500' -> 2500; 'twenty-five' -> 25; 'two hundred thousand' -> 200000; 'a dozen' -> 12."""
     s = re.sub(r"\s+", " ", s.strip().lower())
+    s = re.sub(r"(\d)(?=[a-z])", r"\1 ", s)  # "44million"
     parts = re.split(r"[\s-]", s)
     value: float | None = None
     i = 0
@@ -102,12 +115,18 @@ def _parse_number(s: str) -> float | None:
     return value
 
 
+_PHRASAL = re.compile(r"\b(?:hand(?:s|ed|ing)?|turn(?:s|ed|ing)?|t(?:ake|akes|ook|aken|aking)|won|win|pass(?:es|ed)?|"
+                      r"g(?:ive|ave|iven)|sign(?:s|ed)?|roll(?:s|ed)?|fl(?:y|ew|own)|hover(?:s|ed)?|preside[sd]?)\s+$", re.I)
+
+
 def _qualifier(text: str, start: int, floor: int) -> tuple[str, int]:
     """(canonical qualifier, its start) for the words just before offset `start`."""
     window = text[max(floor, start - 24) : start]
     m = _QUAL_RX.search(window)
     if not m:
         return "", start
+    if m.group(1).lower() in ("over", "under", "above", "below") and _PHRASAL.search(window[: m.start(1)]):
+        return "", start  # "handed over 21 girls": a particle, not "more than"
     return _QUALIFIERS[m.group(1).lower()], start - len(window) + m.start(1)
 
 
@@ -153,6 +172,8 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
         if name == "m" and g["uname"] != "m":
             return None
         unit, dim = _UNITS[name]
+        if name in ("pounds", "pound") and not _MASS_CONTEXT.search(text[max(0, s - 150) : e + 60]):
+            return None  # money or weight: not said
         if dim == "duration":
             if re.match(r"-old\b|\s+old\b", text[e:]):
                 return None  # ages are not claims about the event
@@ -176,6 +197,9 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
         if g["vword"]:
             e = s + len(g["vword"])
         return _Found("vague", s, e, Quantity(float(v), "", qualifier="vague", text=text[s:e]), "count")
+    if g["vague2"]:
+        word = re.sub(r"\s+", " ", g["vague2"].lower())
+        return _Found("vague", s, e, Quantity(float(VAGUE_WORDS[word][0]), "", qualifier="vague", text=surface), "count")
     if g["frac"]:
         v = _FRACTIONS[g["fword"].lower()]
         return _Found("fraction", s, e, Quantity(v, "share", text=surface, original_unit="fraction"), "share")

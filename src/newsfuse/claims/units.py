@@ -16,6 +16,8 @@ _UNITS = {
     "meters": ("meter", "length"), "metres": ("meter", "length"), "m": ("meter", "length"),
     "feet": ("foot", "length"), "ft": ("foot", "length"), "yards": ("yard", "length"),
     "centimeters": ("centimeter", "length"), "cm": ("centimeter", "length"), "inches": ("inch", "length"),
+    "metric tons": ("metric_ton", "mass"), "metric tonnes": ("metric_ton", "mass"), "pounds": ("pound", "mass"),
+    "lbs": ("pound", "mass"), "lb": ("pound", "mass"),
     "tonnes": ("metric_ton", "mass"), "tons": ("metric_ton", "mass"), "kilograms": ("kilogram", "mass"),
     "kg": ("kilogram", "mass"), "grams": ("gram", "mass"),
     "liters": ("liter", "volume"), "litres": ("liter", "volume"), "gallons": ("gallon", "volume"),
@@ -39,7 +41,7 @@ _UNITS.update({
     "metre": ("meter", "length"), "meter": ("meter", "length"), "foot": ("foot", "length"), "yard": ("yard", "length"),
     "centimetre": ("centimeter", "length"), "centimeter": ("centimeter", "length"), "inch": ("inch", "length"),
     "tonne": ("metric_ton", "mass"), "ton": ("metric_ton", "mass"), "kilogram": ("kilogram", "mass"),
-    "litre": ("liter", "volume"), "liter": ("liter", "volume"), "gallon": ("gallon", "volume"),
+    "pound": ("pound", "mass"), "litre": ("liter", "volume"), "liter": ("liter", "volume"), "gallon": ("gallon", "volume"),
     "megawatt": ("megawatt", "power"), "gigawatt": ("gigawatt", "power"), "kilowatt": ("kilowatt", "power"),
 })
 # what every dimension is normalised to (pint names); durations keep their own unit

@@ -10,11 +10,13 @@ Sets `Article.text` (kept units joined by "\\n"), `kept_spans` (their offsets in
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
 from ..model import Article, Segment
 from . import classifier
+from .furniture import furniture_reason, gallery_counters, teaser_lists
 from .features import (
     _BYLINE,
     _CREDIT,
@@ -61,12 +63,12 @@ def _hard_reason(text: str) -> str | None:
         return "share-buttons"
     if _PITCH.search(text) and w <= 60:
         return "newsletter"
-    return None
+    return furniture_reason(text, w)
 
 
 _RELATED_HEAD = re.compile(r"^\s*(recent|related|popular|trending|latest|most read|most popular|more)( \w+){0,3}\s*:?\s*$", re.I)
-_BIO = re.compile(r"^\s*[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s*[–—,|-]?\s*.{0,160}\b(reporter|correspondent|editor|writer|"
-                  r"columnist|journalist|contributor|author|staff)\b", re.I)
+_BIO = re.compile(r"^\s*[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s*[–—,|-]?\s*.{0,160}\b(?i:reporter|correspondent|editor|"
+                  r"writer|columnist|journalist|contributor|author|staff)\b")
 _NAME = re.compile(r"^\s*[A-Z][a-z'’-]+( [A-Z]\.?)?( [A-Z][a-z'’-]+){1,2}\s*$")
 # furniture that ends an article: what follows it is checked for being another story
 _BREAKS = {"legal-notice", "feed-disclaimer"}
@@ -121,9 +123,10 @@ def _segments(raw: str, us: list[Unit], reasons: list[str | None]) -> list[Segme
     return segs
 
 
-# text an extractor already reduced to the article (trafilatura on HTML, news-please records, feed
-# items): only units the classifier is sure are junk go; tuned on the benchmark's dev split
-EXTRACTED_FORMATS = ("html", "json", "feed")
+# text trafilatura already reduced to the article: only units the classifier is sure are junk go (tuned on the
+# benchmark's dev split). Records, feed items and plain text get the whole detector: scraped records carry
+# furniture too, and the detector keeps clean text whole
+EXTRACTED_FORMATS = ("html",)
 EXTRACTED_JUNK_LOGIT = -3.0
 # span decoder over first-stage scores (tuned on dev out-of-fold), for pages the main decoder empties
 FALLBACK_SPAN = {"bias": 1.0, "inside": -1.5, "outside": 2.0}
@@ -170,11 +173,97 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
             return
 
 
+_CLOCK = re.compile(r"^\W*(?:(?:updated|posted)\s*:?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|local time)?\W*$",
+                    re.I)
+_TURN = re.compile(r"^\W*(?:meanwhile|separately|elsewhere|in other news|in (?:a|another) separate (?:incident|development|case|story))\b",
+                   re.I)
+_PROPER = re.compile(r"(?<![.!?:]\s)(?<![\"“‘(])\b[A-Z][\w'’-]*[a-z][\w'’-]*")
+_NOT_NAMES = STOPWORDS | {"meanwhile", "separately", "elsewhere", "monday", "tuesday", "wednesday", "thursday", "friday",
+                          "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+                          "september", "october", "november", "december", "mr", "mrs", "ms", "dr"}
+
+
+def _names(text: str) -> Counter:
+    """Capitalised words not opening a sentence: the names a paragraph mentions."""
+    return Counter(w.lower() for w in _PROPER.findall(text) if w.lower() not in _NOT_NAMES)
+
+
+def _drop_other_event_tail(us: list[Unit], reasons: list[str | None], title: str) -> None:
+    """A roundup's closing paragraphs about another event ("Meanwhile, a seaplane crashed in …"): a run that opens
+    with a turn to another story after the lead, never names what the article is about (the title's names and
+    the body's most frequent names before it) and names almost nobody named before is dropped."""
+    body = [i for i, r in enumerate(reasons) if r is None]
+    if len(body) < 4:
+        return
+    for k in range(3, len(body)):
+        if not _TURN.search(us[body[k]].text):
+            continue
+        before = _names(title) + sum((_names(us[i].text) for i in body[:k]), Counter())
+        topic = {n for n, c in before.most_common(3) if c >= 2} | set(_names(title))
+        run = Counter()
+        for i in body[k:]:
+            run.update(_names(us[i].text))
+        # strong evidence only: the article has a clear subject (a name said 3+ times), the run never names it,
+        # and the run brings its own cast (8+ names, almost all new)
+        clear = bool(before) and before.most_common(1)[0][1] >= 3
+        if clear and len(run) >= 8 and not topic & set(run) and len(set(run) & set(before)) < 0.08 * len(run):
+            for i in body[k:]:
+                reasons[i] = "other-event"
+        return
+
+
+# what the line classifier says of a unit only from its shape and place; overruled by evidence of body
+_SHAPE_REASONS = {"related-list", "unrelated-story", "page-footer", "in-body-furniture", "navigation", "headline",
+                  "page-header"}
+
+
+def _restore_lists(us: list[Unit], reasons: list[str | None]) -> None:
+    """A list the body introduces (a kept paragraph ending in ":") is body: its short items are kept up to the
+    first unit with other evidence of furniture or the first long one."""
+    for i in range(len(us) - 1):
+        if reasons[i] is not None or not us[i].text.rstrip().endswith(":") or len(tokens(us[i].text)) < 4:
+            continue
+        j = i + 1
+        while j < len(us) and (reasons[j] is None or reasons[j] in _SHAPE_REASONS) and len(tokens(us[j].text)) <= 25 \
+                and not _hard_reason(us[j].text):
+            reasons[j] = None
+            j += 1
+
+
+def _restore_prose(us: list[Unit], reasons: list[str | None]) -> None:
+    """A sentence next to the body that names someone the body names, dropped for its shape and place alone,
+    is body."""
+    body_names: set[str] = set()
+    for u, r in zip(us, reasons):
+        if r is None:
+            body_names.update(_names(u.text))
+    ok = [reasons[i] in _SHAPE_REASONS and len(tokens(u.text)) >= 8 and bool(_SENT_END.search(u.text))
+          and bool(body_names & set(_names(u.text))) and not _hard_reason(u.text) for i, u in enumerate(us)]
+    # one sweep each way spreads the body outward through such sentences
+    for order in (range(1, len(us)), range(len(us) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step == 1 else i + 1
+            if ok[i] and reasons[j] is None:
+                reasons[i] = None
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
     raw = article.raw or ""
-    us = units(raw)
+    every = units(raw)
+    if article.meta.get("clean"):  # the producer vouches the text is the article alone
+        return _finish(article, raw, every, [None] * len(every))
+    # furniture known by its wording and a live blog's bare entry times are set aside before scoring: among
+    # them the body's own paragraphs would look like a list of links
+    clocks = {i for i, u in enumerate(every) if _CLOCK.match(u.text)}
+    known: dict[int, str] = {i: "related-list" for i in teaser_lists([u.text for u in every])}
+    known.update({i: "gallery" for i in gallery_counters([u.text for u in every])})
+    for i, u in enumerate(every):
+        why = None if i in clocks or i in known else furniture_reason(u.text, len(tokens(u.text)))
+        if why:
+            known[i] = why
+    us = [u for i, u in enumerate(every) if i not in clocks and i not in known]
     keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS, model=model)
     kept_idx = [i for i, k in enumerate(keep) if k]
     forced: dict[int, str] = {}
@@ -197,7 +286,10 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         else:
             where = "before" if i < first else ("after" if i > last else "inside")
             reasons.append(_reason(u.text, where))
+    _restore_lists(us, reasons)
+    _restore_prose(us, reasons)
     _drop_unrelated_tail(us, reasons, article.title)
+    _drop_other_event_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it
     body = [i for i, r in enumerate(reasons) if r is None]
     while len(body) > 1 and len(tokens(us[body[-1]].text)) <= 40 and (
@@ -221,8 +313,25 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         heads = [u.text for u, r in zip(us, reasons) if r == "headline"]
         if heads:
             article.title = heads[0]
-    kept_idx = [i for i, r in enumerate(reasons) if r is None]
-    article.kept_spans = [(us[i].start, us[i].end) for i in kept_idx]
+    return _finish(article, raw, every, _merge(every, clocks, known, reasons))
+
+
+def _merge(every: list[Unit], clocks: set[int], known: dict[int, str], reasons: list[str | None]) -> list[str | None]:
+    """Reasons for every unit from the scored ones' and the set-aside ones'; an entry time is kept when the
+    entry it heads is kept."""
+    rest = iter(reasons)
+    out: list[str | None] = [None if i in clocks else known[i] if i in known else next(rest) for i in range(len(every))]
+    for i in sorted(clocks, reverse=True):
+        following = out[i + 1] if i + 1 < len(out) else "timestamp"
+        out[i] = None if following is None and i + 1 not in clocks else "timestamp"
+    return out
+
+
+def _finish(article: Article, raw: str, us: list[Unit], reasons: list[str | None]) -> Article:
+    """Set `kept_spans`, `removed` and `text` from each unit's removal reason (None: kept)."""
+    article.kept_spans = [(u.start, u.end) for u, r in zip(us, reasons) if r is None]
     article.removed = _segments(raw, us, reasons)
+    if article.meta.get("control_characters"):  # stripped at ingest, so no offsets into raw
+        article.removed.insert(0, Segment(article.meta["control_characters"], "control-characters"))
     article.text = "\n".join(raw[s:e] for s, e in article.kept_spans)
     return article

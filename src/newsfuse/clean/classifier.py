@@ -38,7 +38,14 @@ class LineModel:
             for t in spec.get("trees", [])
         ]
         self.rate = float(spec.get("learning_rate", 1.0))
-        if not self.trees:
+        if self.trees:
+            # all trees padded into (trees x nodes) arrays, walked level by level at once
+            width = max(len(t[0]) for t in self.trees)
+            pad = lambda k, fill, dt: np.array([np.pad(t[k], (0, width - len(t[k])), constant_values=fill)  # noqa: E731
+                                                for t in self.trees], dtype=dt)
+            self._feature, self._threshold = pad(0, 0, np.intp), pad(1, 0.0, float)
+            self._left, self._right, self._value = pad(2, -1, np.intp), pad(3, -1, np.intp), pad(4, 0.0, float)
+        else:
             self.mean = np.array(spec["mean"], dtype=float)
             self.scale = np.array(spec["scale"], dtype=float)
             self.coef = np.array(spec["coef"], dtype=float)
@@ -57,19 +64,18 @@ class LineModel:
         if not self.trees:
             return ((x - self.mean) / self.scale) @ self.coef + self.intercept
         x = x.astype(np.float32)  # sklearn's trees split on float32 features
-        rows = np.arange(len(x))
-        total = np.full(len(x), self.intercept)
-        for feature, threshold, left, right, value in self.trees:
-            node = np.zeros(len(x), dtype=int)
-            while True:
-                inner = left[node] >= 0
-                if not inner.any():
-                    break
-                f = np.where(inner, feature[node], 0)
-                go_left = x[rows, f] <= threshold[node]
-                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
-            total += self.rate * value[node]
-        return total
+        n_trees = len(self.trees)
+        tree = np.arange(n_trees)[None, :]
+        rows = np.arange(len(x))[:, None]
+        node = np.zeros((len(x), n_trees), dtype=np.intp)
+        while True:
+            left = self._left[tree, node]
+            inner = left >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, self._feature[tree, node]] <= self._threshold[tree, node]
+            node = np.where(inner, np.where(go_left, left, self._right[tree, node]), node)
+        return self.intercept + self.rate * self._value[tree, node].sum(axis=1)
 
 
 @lru_cache(maxsize=1)

@@ -103,15 +103,31 @@ def units(raw: str) -> list[Unit]:
     for para in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", raw):
         block = para.group()
         lines = [(m.start() + para.start(), m.end() + para.start()) for m in re.finditer(r"[^\n]+", block)]
-        lines = [(s, e) for s, e in lines if raw[s:e].strip()]
+        lines = [(s, e) for s, e in lines if WORD.search(raw[s:e])]
         if not lines:
             continue
         if _soft_wrapped([raw[s:e] for s, e in lines]):
             s, e = lines[0][0], lines[-1][1]
             out.append(Unit(s, e, " ".join(raw[a:b].strip() for a, b in lines)))
         else:
-            out.extend(Unit(s, e, raw[s:e].strip()) for s, e in lines)
+            for s, e in lines:
+                out.extend(_split_credit(raw, s, e))
     return out
+
+
+# a wire credit closing a paragraph of reporting: "… beaches. (Reporting by X; Editing by Y)"
+_TAIL_CREDIT = re.compile(r"(?<=[.!?\"”])\s+(\((?:additional )?(?:reporting|writing|editing|compiled|research) by\b[^()]*\))\s*$",
+                          re.I)
+
+
+def _split_credit(raw: str, s: int, e: int) -> list[Unit]:
+    """The line raw[s:e] as one unit, or two when a wire credit closes it (so the credit can go alone)."""
+    m = _TAIL_CREDIT.search(raw, s, e)
+    if not m:
+        return [Unit(s, e, raw[s:e].strip())]
+    c = m.start(1)
+    head_end = s + len(raw[s:c].rstrip())
+    return [Unit(s, head_end, raw[s:head_end].strip()), Unit(c, e, raw[c:e].strip())]
 
 
 def _content(toks: list[str]) -> list[str]:

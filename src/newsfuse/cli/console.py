@@ -1,6 +1,6 @@
 """How every command talks to the user: the two consoles, warnings as one line, problems, progress, exit code.
 
-Reads the paths a command was given (through `ingest`); adds `read` plus the shared reporting used by the
+Reads the paths a command was given (through `pipeline.read`: ingest + clean); adds `read` plus the shared reporting used by the
 command modules: one line per problem on stderr, a progress bar on a terminal, exit code 1 when any input failed.
 """
 
@@ -43,11 +43,16 @@ def report(problems: list[ingest_stage.Problem]) -> None:
         err.print(f"[red]error:[/] {p}", markup=True, highlight=False, soft_wrap=True)
 
 
-def read(paths: list[str]) -> tuple[list, list[ingest_stage.Problem]]:
-    """Ingest the given files, directories, URLs or stdin: (articles, problems)."""
+def read(paths: list[str], clean: bool = True) -> tuple[list, list[ingest_stage.Problem]]:
+    """Read and clean the given files, directories, URLs or stdin through `pipeline.read`: (articles, problems).
+
+    `clean=False` leaves cleaning to the caller's own `pipeline.clean_all` (the store cleans only what is new).
+    """
+    from .. import pipeline
+
     setup_logging()
     problems: list[ingest_stage.Problem] = []
-    articles = ingest_stage.ingest(paths, problems)
+    articles = pipeline.read(paths, problems) if clean else ingest_stage.ingest(paths, problems)
     return articles, problems
 
 

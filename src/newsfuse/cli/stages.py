@@ -23,7 +23,6 @@ def clean(
 ) -> None:
     """Print each article's cleaned text (page furniture removed)."""
     articles, problems = read(paths)
-    articles = pipeline.clean_all(articles)
     if as_json:
         emit_json_lines(
             {
@@ -41,9 +40,8 @@ def clean(
 
 
 def _analyse(paths: list[str]) -> tuple[list, dict, list]:
-    """Read, clean and analyse: (articles, analyses, problems)."""
+    """Read (ingest + clean) and analyse: (articles, analyses, problems)."""
     articles, problems = read(paths)
-    articles = pipeline.clean_all(articles)
     with progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
         analyses = pipeline.analyze(articles, lambda n: prog.advance(task, n))

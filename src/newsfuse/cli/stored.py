@@ -37,7 +37,7 @@ def ingest(
     from ..store import StoreError
     from ..store.update import ingest_articles
 
-    articles, problems = read(paths)
+    articles, problems = read(paths, clean=False)  # ingest_articles cleans only what is not stored yet
     st = _open_store(db)
     try:
         with progress() as prog:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..model import Article, Story
 from . import features
-from .batch import BatchConfig, average_link, similarity_graph
+from .batch import BatchConfig, average_link, embedding_merge, similarity_graph
 from .config import Config
 from .stream import Embedder, StoryClusterer
 
@@ -74,7 +74,10 @@ def cluster(
         if a.story:
             bundles.setdefault(a.story, []).append(i)
     groups += [g for g in bundles.values() if len(g) > 1]
-    parts = average_link(len(articles), I, J, V, bc.cut, groups, [a.story for a in articles])
+    locked = [a.story for a in articles]
+    parts = average_link(len(articles), I, J, V, bc.cut, groups, locked)
+    if embs is not None:
+        parts = embedding_merge(parts, embs, bc, locked)
     days = [features.day_of(a.published) for a in articles]
     parts.sort(key=lambda p: min((days[i] is None, days[i] or 0.0, i) for i in p))
     stories: list[Story] = []

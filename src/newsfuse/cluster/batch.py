@@ -28,6 +28,9 @@ class BatchConfig:
     scale_k: int = 3  # neighbours whose mean similarity is a document's local scale
     scale_floor: float = 0.05  # lowest local scale (isolated documents must not look close to everything)
     cut: float = 0.53  # average-link stops when the best normalised cluster similarity falls below this
+    # then clusters still merge while their mean MiniLM cosine is this high: a corpus of one event (two wires'
+    # copies, say) has no other story to set the scale against; no two dev events' articles average this close
+    embedding_cut: float = 0.80
     dense_max: int = 2000  # up to this many articles all pairs are scored; above, sparse top-k neighbours
     top_k: int = 50  # neighbours kept per document in the sparse (large corpus) path
 
@@ -99,6 +102,19 @@ def _sparse_topk(
     key = lo.astype(np.int64) * n + hi
     _, first = np.unique(key, return_index=True)
     return lo[first], hi[first], V[first]
+
+
+def embedding_merge(parts: list[list[int]], embeddings: np.ndarray, cfg: BatchConfig,
+                    locked: Sequence[str | None] | None = None) -> list[list[int]]:
+    """Average-link the clusters on raw MiniLM cosine alone, down to `cfg.embedding_cut` (corpus-independent)."""
+    n = len(embeddings)
+    if cfg.embedding_cut <= 0 or len(parts) < 2 or n > cfg.dense_max:
+        return parts
+    E = normalize(np.asarray(embeddings, dtype=np.float32))
+    I, J = np.triu_indices(n, 1)
+    C = (E @ E.T)[I, J]
+    keep = C > 0
+    return average_link(n, I[keep], J[keep], C[keep], cfg.embedding_cut, parts, locked)
 
 
 def average_link(

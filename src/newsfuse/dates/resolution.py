@@ -42,7 +42,7 @@ def _future(text: str, s_start: int, e_start: int, e_end: int, s_end: int) -> bo
     The tense marker nearest before the date decides ("officials expect ..., she said late on Tuesday"
     is past); a quotation mark closes a clause, so a quote's "will" does not reach the reporting verb.
     """
-    before = text[max(s_start, e_start - 70) : e_start]
+    before = text[max(s_start, e_start - 110) : e_start]
     after = text[e_end : min(s_end, e_end + 20)]
     # only the clause holding the date: cut at the last clause break before it
     cut = max(before.rfind(". "), before.rfind("; "), before.rfind(" but "),
@@ -281,8 +281,18 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
     return out
 
 
-def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None]:
-    """Resolve items in text order; offsets ("the day before") count from the last date seen nearby."""
+def _date_only(published: str | None) -> bool:
+    """Whether a publication stamp gives the day alone (no time, or midnight): the copy may be a later update."""
+    p = (published or "").strip()
+    return len(p) <= 10 or p[11:19] in ("00:00:00", "00:00")
+
+
+def _resolve_items(items: list[_Item], base: Day | None, date_only: bool = False) -> list[Resolved | None]:
+    """Resolve items in text order; offsets ("the day before") count from the last date seen nearby.
+
+    With a day-only stamp, a bare weekday naming the day after publication is that next day when the copy also
+    names the publication day itself ('crashed Sunday ... investigators said Monday' stamped Sunday: an update),
+    not six days back."""
     out: list[Resolved | None] = []
     last: tuple[int, Day] | None = None  # (sentence index, day) of the last non-offset day-level date
     for it in items:
@@ -294,6 +304,13 @@ def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None
         out.append(r)
         if r and r[2] == "day" and it.kind != "offset":
             last = (it.sent, r[0])
+    if date_only and base is not None:
+        bare = [i for i, it in enumerate(items) if it.kind == "weekday" and not re.match(r"(last|next|this|past)\s", it.expr.lower())]
+        if any(out[i] and out[i][0] == base for i in bare):
+            for i in bare:
+                r = out[i]
+                if r and r[0] == base - dt.timedelta(days=6) and not items[i].future:
+                    out[i] = (base + dt.timedelta(days=1), r[1], r[2])
     return out
 
 
@@ -354,7 +371,7 @@ def resolve(article: Article, doc) -> list[DateRef]:
         found += _spacy_extra(doc, found)
     items = _items(text, sents, found, doc)
     base = _anchor(article.published)
-    refs = _to_refs(article, items, _resolve_items(items, base), keep_pending=base is None, inferred=article.published_inferred)
+    refs = _to_refs(article, items, _resolve_items(items, base, _date_only(article.published)), keep_pending=base is None, inferred=article.published_inferred)
     if cache is not None:
         cache[_CACHE_KEY] = refs
     return refs

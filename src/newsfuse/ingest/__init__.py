@@ -2,8 +2,11 @@
 
 Reads plain text, HTML (main text + metadata via trafilatura), JSON/JSONL in the news-please
 shape, story bundles (JSONL lines with an `articles` list), and RSS/Atom feeds (feedparser).
-`.gz` inputs are read transparently. A bad input never stops the batch: it becomes one
-`Problem` line naming the input and what is wrong.
+`.gz` inputs are read transparently; control characters (stray NULs) are stripped and noted in
+`meta["control_characters"]`; a page nested deeper than the HTML parser allows is read by a streaming
+text walk. A record may say `"clean": true` (its text is the article alone; cleaning keeps it whole).
+A bad input (a true binary among them) never stops the batch: it becomes one `Problem` line naming
+the input and what is wrong. `pipeline.read` is ingest followed by clean, the one reading path.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import urlparse
 from ..model import Article
 from .sources import (
     article_id_for_path, content_hash, _decode, _fetch_url, IngestError, MAX_BYTES, Problem, _read_bytes,
-    _short_hash, _walk,
+    _short_hash, strip_controls, _walk,
 )
 from .metadata import infer_outlet, _outlet_name, stated_published
 from .formats import _parse
@@ -26,13 +29,15 @@ from .formats import _parse
 
 
 def _from_bytes(data: bytes, source: str, default_id: str, problems: list[Problem], hint: str = "") -> list[Article]:
-    text = _decode(data, source)
+    text, note = strip_controls(_decode(data, source))
     arts = _parse(text, source, default_id, hint)
     good = []
     for a in arts:
         if isinstance(a, IngestError):
             problems.append(Problem(source, str(a)))
         else:
+            if note:
+                a.meta.setdefault("control_characters", note)
             good.append(a)
     return good
 

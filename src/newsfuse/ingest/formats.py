@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 from ..model import Article
-from .sources import content_hash, IngestError, _short_hash
+from .sources import content_hash, IngestError, _short_hash, strip_controls
 from .metadata import infer_outlet, _iso_date, _meta_published, _outlet_name, stated_published
 
 
@@ -76,10 +77,71 @@ def _html_to_text(html: str) -> tuple[str, dict]:
     return text or "", md
 
 
+# lxml (under trafilatura) gives up on trees deeper than libxml2's limit of 256 levels
+_PARSER_DEPTH = 255
+_BLOCK_TAGS = frozenset("""address article aside blockquote br dd details div dl dt figcaption figure footer form h1 h2 h3
+    h4 h5 h6 header hr li main nav ol p pre section table td th tr ul""".split())
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+class _TextWalk(HTMLParser):
+    """Visible text of a page in one streaming pass (no tree, so no depth limit); block tags break lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.depth = self.max_depth = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style", "noscript", "template", "svg"):
+            self.skip += 1
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "noscript", "template", "svg") and self.skip:
+            self.skip -= 1
+        if tag not in _VOID_TAGS:
+            self.depth = max(0, self.depth - 1)
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(ln.split()) for ln in "".join(self.parts).split("\n"))
+        return "\n".join(ln for ln in lines if ln)
+
+
+def _walk_text(html: str) -> tuple[str, int]:
+    """(visible text, deepest tag nesting) of a page, by a streaming walk."""
+    body = re.search(r"<body\b", html, re.I)
+    walk = _TextWalk()
+    walk.feed(html[body.start():] if body else html)
+    walk.close()
+    return walk.text(), walk.max_depth
+
+
 def _read_html(html: str, source: str, art_id: str) -> Article:
     text, md = _html_to_text(html)
+    fmt = "html"
     if len(re.findall(r"\w+", text)) < 3:
-        raise IngestError("HTML page with no article text found")
+        # the tree parser stops at its depth limit: read such a page's text by a streaming walk
+        # (the whole visible page, so cleaning treats it as scraped page text)
+        walked, depth = _walk_text(html)
+        if depth <= _PARSER_DEPTH or len(re.findall(r"\w+", walked)) < 3:
+            raise IngestError("HTML page with no article text found")
+        text, fmt = walked, "html-text"
+        if not md.get("title"):
+            t = re.search(r"<title[^>]*>([^<]{1,300})</title>", html[:20000], re.I)
+            if t:
+                md["title"] = " ".join(t.group(1).split())
     url = md.get("url") or (source if source.startswith(("http://", "https://")) else "")
     outlet = md.get("sitename") or md.get("hostname") or (urlparse(url).hostname or "" if url else "")
     art = Article(
@@ -92,7 +154,7 @@ def _read_html(html: str, source: str, art_id: str) -> Article:
         outlet=_outlet_name(outlet),
         published=_meta_published(html, _iso_date(md.get("date"))),
         content_hash=content_hash(text),
-        meta={"format": "html", "description": md.get("description", "")},
+        meta={"format": fmt, "description": md.get("description", "")},
     )
     return art
 
@@ -108,9 +170,14 @@ def _record_to_article(rec: dict, source: str, default_id: str) -> Article:
     url = rec.get("url") or ""
     if not outlet and url:
         outlet = urlparse(url).hostname or ""
-    text = text.replace("\r\n", "\n")
+    text, note = strip_controls(text.replace("\r\n", "\n"))
     if not text.strip() and not title.strip():
         raise IngestError(f"record {rid!r} has no text")
+    meta: dict = {"format": "json"}
+    if note:
+        meta["control_characters"] = note
+    if rec.get("clean") is True:  # the producer vouches the text is the article alone: cleaning keeps it whole
+        meta["clean"] = True
     return Article(
         id=rid,
         source=source,
@@ -122,7 +189,7 @@ def _record_to_article(rec: dict, source: str, default_id: str) -> Article:
         published=_iso_date(rec.get("date_publish") or rec.get("published") or rec.get("date")),
         stance=rec.get("stance"),
         content_hash=content_hash(text),
-        meta={"format": "json"},
+        meta=meta,
     )
 
 
@@ -136,6 +203,8 @@ def _bundle_to_articles(rec: dict, source: str, default_id: str) -> list[Article
         sub = dict(a)
         sub.setdefault("id", f"{sid}-{i + 1}")
         sub.setdefault("date", rec.get("date"))
+        if rec.get("clean") is True:
+            sub.setdefault("clean", True)
         art = _record_to_article(sub, source, f"{sid}-{i + 1}")
         art.story = sid
         art.meta["bundle"] = {"id": sid, "title": rec.get("title") or ""}

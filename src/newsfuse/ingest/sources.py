@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -51,13 +53,40 @@ def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
+# magic numbers of common binary formats, so a refusal can say what the input is
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"), (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (docx/xlsx/epub?)"), (b"\x7fELF", "an executable"), (b"RIFF", "a media file"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
+)
+# C0 controls other than tab, newline, vertical tab, form feed and carriage return, plus DEL and the C1 block
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BINARY_SHARE = 0.02  # more control bytes than this in the head: binary data, not text with stray NULs
+
+
+def _control_share(data: bytes) -> float:
+    head = data[:65536]
+    return sum(1 for b in head if b < 32 and b not in b"\t\n\v\f\r") / max(1, len(head))
+
+
 def _decode(data: bytes, source: str) -> str:
-    """Bytes to text: UTF-8 (with BOM) first, else detect the encoding; refuse binary data."""
+    """Bytes to text: UTF-8 (with BOM) first, else detect the encoding; refuse binary data.
+
+    Text with a few stray control bytes (NULs from a bad export) is text: the caller strips them.
+    """
     if not data.strip():
         raise IngestError("empty input")
-    head = data[:8192]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
-        raise IngestError("binary data, not text (NUL bytes found)")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise IngestError(f"binary data ({what}), not text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError("binary data or broken UTF-16 text") from None
+    share = _control_share(data)
+    if share > _BINARY_SHARE:
+        raise IngestError(f"binary data, not text ({share:.0%} of its first bytes are control bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -68,11 +97,20 @@ def _decode(data: bytes, source: str) -> str:
     if best is None:
         raise IngestError("binary data or unknown text encoding")
     text = str(best)
-    # many control characters means it was binary after all
-    ctrl = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\n\r\t\f")
-    if ctrl > 0.05 * max(1, len(text[:4096])):
+    ctrl = len(_CONTROL.findall(text[:4096]))
+    if ctrl > _BINARY_SHARE * max(1, len(text[:4096])):
         raise IngestError("binary data, not text")
     return text
+
+
+def strip_controls(text: str) -> tuple[str, str]:
+    """`text` without control characters (NUL and the like), and a note saying what went ("" if none)."""
+    found = _CONTROL.findall(text)
+    if not found:
+        return text, ""
+    counts = Counter(found)
+    parts = [f"{n} x U+{ord(c):04X}" + (" (NUL)" if c == "\x00" else "") for c, n in counts.most_common()]
+    return _CONTROL.sub("", text), "control characters removed: " + ", ".join(parts)
 
 
 def _read_bytes(path: str) -> bytes:

@@ -57,7 +57,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         inside = 0
         j = di
         while j < len(direct) and direct[j].start < q.end:
-            inside += _overlap(q, direct[j])
+            if len(_WORD.findall(text[direct[j].start : direct[j].end])) >= MIN_DIRECT_WORDS:
+                inside += _overlap(q, direct[j])  # a short partial quote is no quote of its own: the clause stays
             j += 1
         if inside < 0.6 * (q.end - q.start):
             kept_ind.append(q)
@@ -88,7 +89,9 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
     last_speaker: dict[int, Speaker | None] = {}
     prev_end = 0
     for k, q in enumerate(all_spans):
-        if q.direct:
+        if q.by is not None:
+            q.speaker = sp.named(*q.by)
+        elif q.direct:
             nxt = all_spans[k + 1].start if k + 1 < len(all_spans) else len(text)
             if not _attribute_direct(q, d, sp, text, prev_end, nxt, paras[q.para][0]):
                 q.speaker = _inherit(q, last_speaker, paras, text)
@@ -109,7 +112,7 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         if q.direct and not q.tail and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS:
             continue  # a scare-quoted phrase or title, not speech
         rule_sp = q.speaker
-        if model is not None or collect is not None:
+        if q.by is None and (model is not None or collect is not None):
             cands = _candidates(q, d, sp, prev_sp)
             if collect is not None:
                 collect.append(cands)

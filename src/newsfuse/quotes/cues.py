@@ -80,7 +80,7 @@ def _subject(verb):
     for _ in range(4):
         for c in v.children:
             if c.dep_ in SUBJ:
-                return c
+                return _same_paragraph(c, verb)
         lost = _lost_subject(v)
         if lost is not None:
             return lost
@@ -94,6 +94,19 @@ def _subject(verb):
             break
         return v.head  # "…,” Ann Lee, the bank's chief, mentioned in a note: the name it modifies
     return None
+
+
+def _same_paragraph(subj, verb):
+    """The parser may take a caption's name above a paragraph break as the subject ("(Ann Lee/AP)\nCITY —
+    The army says"): then the subject is the appositive noun after the break, or none."""
+    lo, hi = sorted((subj.i, verb.i))
+    breaks = [t.i for t in subj.doc[lo:hi] if "\n" in t.text]
+    if not breaks:
+        return subj
+    cut = breaks[-1]
+    after = [c for c in subj.subtree
+             if cut < c.i < verb.i and c.dep_ in ("appos", "conj") and c.pos_ in ("NOUN", "PROPN") and c.head.i <= cut]
+    return after[-1] if after else None  # the one nearest the verb ("RAMALLAH, West Bank — the army says")
 
 
 def _according(tok):

@@ -53,6 +53,12 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
         if comps:
             c = comps[0] if len(comps) == 1 or comps[0].i > tok.i else next((x for x in comps if x.i > tok.i), comps[0])
             lo, hi = max(c.left_edge.i, sent_lo), min(c.right_edge.i, sent_hi - 1)
+            after = [x for x in comps if x.i > tok.i]
+            if len(after) > 1 and c is after[0]:  # "said it was willing pay …": one clause the parser split in two
+                hi = min(max(x.right_edge.i for x in after), sent_hi - 1)
+            obj = [o for o in tok.children if o.dep_ == "dobj" and tok.i < o.i < c.i]
+            if obj and not any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in c.children):
+                lo = max(obj[0].left_edge.i, sent_lo)  # "said sentencing … is lighter": the parser took the subject as an object
             span = _trim(doc, lo, hi, text)
         elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
             lo, hi = sent_lo, tok.left_edge.i - 1

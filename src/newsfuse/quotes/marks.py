@@ -30,6 +30,7 @@ class _Span:
     attributed: bool = False
     tail: bool = False  # attributed by a cue right after it ("…," X said)
     unclosed: bool = False  # ran to its paragraph's end: continues in the next paragraph
+    by: tuple[int, int] | None = None  # an embedded post's author name (char span): the speaker, no cue needed
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -42,7 +43,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
-    """Quote-mark spans, one linear pass; an unclosed quote ends at its paragraph's end."""
+    """Quote-mark spans, one linear pass; an unclosed quote ends at its paragraph's end.
+
+    Double marks first; single marks ('…' or ‘…’, the house style of some outlets) are read in the
+    text outside double-quoted spans, told from apostrophes by what surrounds them (see `_single_spans`).
+    """
     out: list[_Span] = []
     marks = [(m.start(), m.group()) for m in _QUOTE_CHARS.finditer(text)]
     k = 0
@@ -54,7 +59,9 @@ def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
             if i < ps:
                 continue
             if open_at < 0:
-                if ch in OPENERS:
+                # a closing mark that opens a paragraph or follows a space and leads into a word is a
+                # mistyped opener ("”Their aim …,” he said" in scraped copy)
+                if ch in OPENERS or (ch == "”" and (i == ps or text[i - 1].isspace()) and text[i + 1 : i + 2].isalnum()):
                     open_at, opener = i, ch
             elif ch in CLOSERS or (ch == "“" and opener == '"'):
                 if i > open_at + 1:
@@ -64,7 +71,85 @@ def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
             end = len(text[open_at:pe].rstrip())
             if end > 1:
                 out.append(_Span(open_at, open_at + end, pi, True, unclosed=True))
+    posts = _post_spans(text, paras)
+    if posts:  # a post's own quote marks are part of its words
+        out = [q for q in out if not any(_overlap(q, p) for p in posts)] + posts
+    single = _single_spans(text, paras, out)
+    if len(out) >= 2 and len(out) >= len(single):
+        single = []  # the article quotes with double marks: its single marks are headlines' or nested quotes
+    return sorted(out + single, key=lambda q: q.start)
+
+
+# an embedded post as scraped copy keeps it: "text — Ann Lee (@annlee) May 3, 2017" on one line
+_POST = re.compile(
+    r"(?:\d+/\d+\s+)?(?P<body>\S.*\S)\s+[—–-]{1,2}\s+(?P<name>[^\s()@][^()@\n]{0,60}?)\s+\(@\w{1,30}\)\s+"
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s*$"
+)
+
+
+def _post_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
+    """Embedded social-media posts ("… — Ann Lee (@annlee) May 3, 2017"): the post's words, said by its author."""
+    out = []
+    for pi, (ps, pe) in enumerate(paras):
+        if "(@" not in text[ps:pe]:
+            continue
+        m = _POST.match(text, ps, pe)
+        if m and len(_WORD.findall(m.group("body"))) >= 2:
+            out.append(_Span(m.start("body"), m.end("body"), pi, True, cue="posted", attributed=True,
+                             tail=True, by=(m.start("name"), m.end("name"))))
     return out
+
+
+_SINGLE = re.compile(r"['‘’]")
+_ELISION = re.compile(r"(?:n|em|til|cause|tis|twas|\d\ds?)\b", re.I)  # rock 'n' roll, 'em, '90s
+
+
+def _single_spans(text: str, paras: list[tuple[int, int]], double: list[_Span]) -> list[_Span]:
+    """Single-mark quote spans outside double-quoted ones: an opener after a space (or the paragraph
+    start) before a word, a closer after a word or punctuation before a space, punctuation or the end.
+    An apostrophe inside a word (don't) is neither; "the girls' mothers" (s' then a lowercase word) is
+    a plural possessive. An unclosed single quote counts only when it opens its paragraph."""
+    out: list[_Span] = []
+    taken = [(q.start, q.end) for q in double]
+    ti = 0
+    for pi, (ps, pe) in enumerate(paras):
+        open_at = -1
+        for m in _SINGLE.finditer(text, ps, pe):
+            i = m.start()
+            while ti < len(taken) and taken[ti][1] <= i:
+                ti += 1
+            if ti < len(taken) and taken[ti][0] <= i:
+                continue  # nested inside a double-quoted span
+            prev = text[i - 1] if i > ps else " "
+            nxt = text[i + 1] if i + 1 < pe else " "
+            if prev.isalnum() and nxt.isalnum():
+                continue  # apostrophe inside a word
+            if open_at < 0:
+                if m.group() != "’" and (prev.isspace() or prev in "([—–-\"") and (nxt.isalnum() or nxt in "…."):
+                    if not _ELISION.match(text, i + 1, pe):
+                        open_at = i
+                continue
+            if m.group() == "‘" or prev.isspace() or i <= open_at + 1:
+                continue
+            if not (nxt.isspace() or nxt in ".,;:!?)—–-\"" or i + 1 >= pe):
+                continue
+            if prev in "sS" and nxt == " " and text[i + 2 : i + 3].islower() and not _cue_follows(text, i + 2, pe):
+                continue  # "the girls' mothers": a plural possessive, not a closer
+            out.append(_Span(open_at, i + 1, pi, True))
+            open_at = -1
+        if open_at >= 0 and open_at == ps + len(text[ps:pe]) - len(text[ps:pe].lstrip()):
+            end = len(text[open_at:pe].rstrip())
+            if end > 1:
+                out.append(_Span(open_at, open_at + end, pi, True, unclosed=True))
+    return out
+
+
+_CUE_WORDS = re.compile(r"(?:he|she|they|it|we|said|says|added|told|according|wrote|explained)\b")
+
+
+def _cue_follows(text: str, i: int, end: int) -> bool:
+    """Does a speech cue start at `i` ("…' he said")?"""
+    return bool(_CUE_WORDS.match(text, i, end))
 
 
 class _Doc:

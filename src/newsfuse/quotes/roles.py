@@ -16,6 +16,8 @@ ORG_NOUNS = frozenset(
     authority regulator watchdog body military army coalition campaign administration industry
     """.split()
 )
+BUSINESS_NOUNS = frozenset("company firm corporation business retailer airline bank chain brand".split())
+"""Org nouns that, with no body acting nearby, mean the company the article is about."""
 PLACE_NOUNS = frozenset("city state country county municipality district province".split())
 """Org nouns that name a place's government: never the organisation that merely acted last."""
 DOC_NOUNS = frozenset(
@@ -28,6 +30,10 @@ DOC_NOUNS = frozenset(
 DESC_SENTS = 6
 ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
 ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
+AFFILIATE_ROLES = ANON_ROLES | frozenset(
+    "commentator analyst representative executive columnist editor aide insider adviser advisor employee researcher "
+    "expert staffer".split())
+"""Role nouns of unnamed people who speak for a body named after them ("a spokesperson for Acme")."""
 """Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
 
@@ -66,6 +72,8 @@ class _Roles:
                 named += self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
             if named:
                 eid = max(named)[1]
+            elif lemma in BUSINESS_NOUNS:
+                eid = self._dominant_org()  # an article about Acme: "the company" is Acme
         else:
             # "the mayor" -> the person titled Mayor; "the diocese" -> a body with it in its name;
             # else the latest named person nearby
@@ -83,6 +91,23 @@ class _Roles:
         e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _dominant_org(self) -> str | None:
+        """The organisation the article names most (its headline counting three mentions), when it is
+        named at least three times and half as often again as any other (the company the story is about)."""
+        if not hasattr(self, "_dominant"):
+            title = (self.title or "").lower()
+            counts = sorted(((len(v) + 3 * (self.ents[eid].name.lower() in title), eid)
+                             for eid, v in self._org_mentions().items()), reverse=True)
+            ok = counts and counts[0][0] >= 3 and (len(counts) == 1 or counts[0][0] >= 1.5 * counts[1][0])
+            self._dominant = counts[0][1] if ok else None
+        return self._dominant
+
+    def _org_mentions(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, eid in self.org_at:
+            out.setdefault(eid, []).append(i)
+        return out
 
     def _latest_person(self, tok) -> str | None:
         """The person named last before `tok`, within 8 sentences."""

@@ -10,13 +10,15 @@ from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
 from .cues import SUBJ, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head
 from .marks import _Doc
-from .roles import _Roles
+from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, _Roles
 
 
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
 _CREDIT = re.compile(r"\w \w[\w.'-]*\s*/\s*\w")  # "Ann Lee/The Press", not "AC/DC" or "24/7"
+# a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg"): a caption
+_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40})\)?\s*$")
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -29,6 +31,8 @@ NOT_NAMING = frozenset({"continue"})
 """Speech verbs whose capitalised subject is no name NER missed ("Story continues below")."""
 
 
+_AGED = re.compile(r"(?i)the \S+-year-old$")
+AFFILIATION_PREPS = frozenset({"for", "of", "at", "in", "with", "from"})
 QUOTE_SUBJ_TOKENS = 30  # how far before a quote parsed as a subject its real subject may sit
 
 
@@ -37,6 +41,7 @@ class _Speakers(_Roles):
 
     def __init__(self, article: Article, d: _Doc, entities: list[Entity]) -> None:
         self.d = d
+        self.title = article.title or ""
         to_raw, to_text = offset_maps(article)
         self.to_raw = to_raw
         entities = [e for e in entities if not _CREDIT.search(e.name)]  # photo credits ("Ann Lee/The Press")
@@ -47,6 +52,8 @@ class _Speakers(_Roles):
                 if m.article != article.id:
                     continue
                 s, t = to_text(m.start), to_text(m.end)
+                if d.text[max(0, s - 1) : s] == "/" or d.text[t : t + 1] == "/":
+                    continue  # a photo credit ("REUTERS/Ann Lee", "Ann Lee/Bloomberg"): nobody in the story
                 for i in range(d.tok_at(s), d.tok_at(max(s, t - 1)) + 1):  # a mention may end inside a token
                     if 0 <= i < len(d.starts):
                         self.tok_ent[i] = (e, s, t)
@@ -63,6 +70,7 @@ class _Speakers(_Roles):
         self.org_subjects: list[tuple[int, str]] = []  # (token, entity id) of organisations as main subjects
         self.talkers: list[tuple[int, str]] = []  # (token, entity id) of named subjects of speech verbs
         self._titles()
+        self._affiliations()
         self._learn_gender()
         self._resolve_pronouns()
         self.mention_at = sorted(self.person_at + self.org_at)
@@ -142,6 +150,8 @@ class _Speakers(_Roles):
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
                 role = _nominal_role(tok)
+                if tok.dep_ == "compound" and role.pos_ == "NOUN" and role.i != tok.i and role.i not in self.tok_ent:
+                    continue  # "her LinkedIn profile said": a modifier, not the body acting
                 if _is_main_subject(role):
                     self.org_subjects.append((tok.i, hit[0].id))
                 if _is_subject(role) and _speech_head(role):
@@ -202,13 +212,72 @@ class _Speakers(_Roles):
             if len(anyrole) > 64:
                 del anyrole[:32]
 
+    def _described_org_before(self, tok) -> Speaker | None:
+        """The organisation a described subject ("the firm") of the last ORG_SENTS sentences stands for."""
+        d = self.d
+        lo = d.sent_bounds[max(0, d.sent[tok.i] - ORG_SENTS)][0]
+        for j in range(tok.i - 1, lo - 1, -1):
+            t = d.doc[j]
+            if t.pos_ == "NOUN" and _is_main_subject(t) and t.lemma_.lower() in ORG_NOUNS and not d.in_quote[j]:
+                sp = self._description(t)
+                if sp is not None and sp.entity and self.ents[sp.entity].type != "PERSON":
+                    return sp
+                return None
+        return None
+
+    def _affiliations(self) -> None:
+        """Unnamed people described by the body they speak for: "a spokesperson for the State Department",
+        "a commentator in the newspaper Haaretz" -> (token, role lemma, organisation id), text order."""
+        doc, d = self.d.doc, self.d
+        self.affiliated: list[tuple[int, str, str, str]] = []
+        for tok in doc:
+            if tok.pos_ != "NOUN" or d.in_quote[tok.i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
+                continue
+            for p in tok.children:
+                if p.dep_ != "prep" or p.lower_ not in AFFILIATION_PREPS or p.i < tok.i:
+                    continue
+                for j in range(p.i + 1, min(len(doc), p.i + 8)):
+                    t = doc[j]
+                    if t.text in ",;:()[].—–" or t.pos_ in ("VERB", "AUX") or d.in_quote[j]:
+                        break
+                    hit = self.tok_ent.get(j)
+                    if hit and hit[0].type == "ORG":
+                        lo = j  # the organisation's full name as printed ("US State Department")
+                        while lo - 1 > p.i and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].dep_ == "compound":
+                            lo -= 1
+                        hi = j
+                        while hi + 1 < len(doc) and self.tok_ent.get(hi + 1, (None,))[0] is hit[0]:
+                            hi += 1
+                        name = doc[lo : hi + 1].text
+                        self.affiliated.append((tok.i, tok.lemma_.lower(), hit[0].id, name))
+                        break
+                break
+
+    def _affiliation(self, tok) -> tuple[str, str] | None:
+        """The organisation `tok` speaks for: its own "for/of/at/in ORG", or (for "the spokesperson")
+        that of the latest same role so described within DESC_SENTS sentences."""
+        k = bisect_left(self.affiliated, (tok.i, "", "", ""))
+        if k < len(self.affiliated) and self.affiliated[k][0] == tok.i:
+            return self.affiliated[k][2:]
+        if not any(c.lower_ in ("the", "that", "this") for c in tok.children if c.dep_ == "det"):
+            return None
+        lemma = tok.lemma_.lower()
+        for i, role, eid, name in reversed(self.affiliated[:k]):
+            if self.d.sent[tok.i] - self.d.sent[i] > DESC_SENTS:
+                break
+            if role == lemma:
+                return eid, name
+        return None
+
     def _captions(self) -> set[int]:
         """Paragraphs that are photo captions ("Ann Lee, left, and …"): their people are no antecedents."""
         d = self.d
         out = set()
         for p, (lo, hi) in enumerate(d.para_bounds):
-            if lo < hi and _CAPTION.search(d.text[d.doc[lo].idx : d.doc[hi - 1].idx + len(d.doc[hi - 1].text)]):
-                out.add(p)
+            if lo < hi:
+                para = d.text[d.doc[lo].idx : d.doc[hi - 1].idx + len(d.doc[hi - 1].text)]
+                if _CAPTION.search(para) or _CREDIT_END.search(para):
+                    out.add(p)
         return out
 
     def _in_relative_of_person(self, tok) -> bool:
@@ -261,6 +330,18 @@ class _Speakers(_Roles):
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)
 
+    def named(self, start: int, end: int) -> Speaker:
+        """The speaker a name at text span [start, end) names: its entity when NER found one there."""
+        for i in range(self.d.tok_from(start), len(self.d.doc)):
+            if self.d.doc[i].idx >= end:
+                break
+            hit = self.tok_ent.get(i)
+            if hit and hit[0].type in ("PERSON", "ORG"):
+                rs, re_ = self._span(start, end)
+                return Speaker(hit[0].name, hit[0].id, rs, re_, self.d.text[start:end])
+        rs, re_ = self._span(start, end)
+        return Speaker(self.d.text[start:end], None, rs, re_, self.d.text[start:end])
+
     def from_token(self, tok) -> Speaker | None:
         """Speaker named by the subject (or `according to` object) token `tok`."""
         if self.d.in_quote[tok.i]:
@@ -311,8 +392,16 @@ class _Speakers(_Roles):
                 e = self.ents[org[0][1]]
                 rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
                 return Speaker(e.name, e.id, rs, re_, tok.text)
+            described = self._described_org_before(tok)  # "The Singapore-based firm said … It also said"
+            if described is not None:
+                rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
+                return Speaker(described.name, described.entity, rs, re_, tok.text)
         if tok.pos_ in ("PRON",) and tok.lower_ not in ("they", "we", "i", "you"):
             return None
+        org = self._affiliation(tok) if tok.pos_ == "NOUN" else None
+        if org is not None:  # "a spokesperson for the US State Department": the body speaks
+            rs, re_ = self._span(tok.left_edge.idx, tok.idx + len(tok.text))
+            return Speaker(org[1], None, rs, re_, self.d.text[tok.left_edge.idx : tok.idx + len(tok.text)])
         described = self._description(tok)
         if described is not None:
             return described
@@ -329,6 +418,10 @@ class _Speakers(_Roles):
         s, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         rs, re_ = self._span(s, end)
         text = self.d.text[s:end]
+        if _AGED.match(text):  # "the 21-year-old": the person just named
+            eid = self._latest_person(tok)
+            if eid:
+                return Speaker(self.ents[eid].name, eid, rs, re_, text)
         return Speaker(text, None, rs, re_, text)
 
 

@@ -1,10 +1,12 @@
 """Conflicts: figures and dates about the same thing that disagree, classified and explained.
 
-Claims from different sources are paired when they measure the same thing (same `measures`, or very
-similar sentences) in compatible units; each group is then classified: `rounding` (every stated
-number fits one true value within its rounding), `update` (figures change with publication time),
-`soft` (vague quantities or different horizons), `different-measure` (counts of different things),
-else `contradiction`. Precision first: ambiguous pairings are dropped, never reported.
+Claims from different sources are paired when they measure the same thing (what is counted, with its
+predicate, group and region, or the measured noun; similar sentences) in compatible units. Each group is
+classified: `correction` (an outlet withdrew a figure), `rounding` (the numbers fit one value once rounding
+and "more than" are read), `precision` (a vague word or rough time fits an exact figure), `update` (figures
+move with publication time, or the copy gives one as a past state), `different-measure` (a group's count vs a
+total), else `contradiction`. Near-copies take part: a copy that changes a figure still disagrees.
+Precision first: ambiguous pairings are dropped, never reported.
 """
 
 from __future__ import annotations
@@ -14,11 +16,17 @@ from collections.abc import Sequence
 
 from ... import align as align_stage
 from ...model import Analysis, Article, Conflict
-from .classify import _different_measure, classify
+from .classify import _different_measure, classify, merge, revised
 from .figures import figures, rounding_step, stated  # noqa: F401  (rounding_step, stated: public helpers)
 from .horizons import horizons
 from .pairing import _candidate_pairs, _Ctx, _related
 from .years import attribute_years
+
+
+def _split_sentence(a: set, b: set) -> bool:
+    """Would joining these groups put two different figures of one sentence together ("$82 ... $60 in cash")?"""
+    seen = {(x, s): v for x, s, v in a}
+    return any((x, s) in seen and seen[(x, s)] != v for x, s, v in b)
 
 
 def find(
@@ -30,9 +38,7 @@ def find(
     """Every conflict in the story, most severe first."""
     sources = sources or align_stage.source_keys(articles)
     ctx = _Ctx({a.id: a for a in articles}, sources, alignment)
-    for a in articles:
-        if a.duplicate_of:  # a wire copy adds no figure of its own
-            continue
+    for a in articles:  # near-copies too: a copy that changes a figure still disagrees (`_related` pairs them)
         an = analyses.get(a.id)
         if an:
             sents = sorted(an.sentences, key=lambda s: s.start)
@@ -46,23 +52,39 @@ def find(
             x = same[x]
         return x
 
-    others = []
+    # (article, sentence start, value) per group: one sentence's two different figures never join one group
+    members = {i: {(f.article, f.claim.start, f.primary.value)} for i, f in enumerate(ctx.figs)}
+    others, earlier = [], []
     for i, j in pairs:
         rel = _related(ctx.figs[i], ctx.figs[j], ctx)
-        if rel == "same":
+        if rel == "earlier":
+            earlier.append((i, j))
+        elif rel == "same":
             ri, rj = find_root(i), find_root(j)
-            if ri != rj:
-                same[max(ri, rj)] = min(ri, rj)
+            if ri != rj and not _split_sentence(members[ri], members[rj]):
+                lo_, hi_ = min(ri, rj), max(ri, rj)
+                same[hi_] = lo_
+                members[lo_] |= members.pop(hi_)
         elif rel == "other":
             others.append((i, j))
-    groups: dict[int, list[Figure]] = defaultdict(list)
+    groups: dict[int, list] = defaultdict(list)
     for i in range(len(ctx.figs)):
         groups[find_root(i)].append(ctx.figs[i])
     out: list[Conflict] = []
     for figs in groups.values():
-        if len({f.source for f in figs}) < 2 and len({f.published for f in figs}) < 2:
+        if len({f.article for f in figs}) < 2 and not any(f.corrected for f in figs):
             continue
         c = classify(figs, ctx)
+        if c:
+            out.append(c)
+    done = set()
+    for i, j in earlier:  # a past figure and the current one: the story moved on
+        ri, rj = find_root(i), find_root(j)
+        past, now = (ri, rj) if ctx.figs[i].earlier else (rj, ri)
+        if (past, now) in done:
+            continue
+        done.add((past, now))
+        c = revised(groups[past], groups[now], ctx)
         if c:
             out.append(c)
     seen = set()
@@ -70,7 +92,7 @@ def find(
         a, b = ctx.figs[i], ctx.figs[j]
         if find_root(i) == find_root(j) or a.primary.value == b.primary.value:
             continue
-        key = frozenset(((a.source, a.primary.value), (b.source, b.primary.value)))
+        key = frozenset(((a.what, a.primary.value), (b.what, b.primary.value)))  # one note per pair of figures
         if key in seen:
             continue
         seen.add(key)
@@ -78,6 +100,7 @@ def find(
     if alignment is not None:
         out += horizons(articles, analyses, alignment, sources)
         out += attribute_years(articles, analyses, alignment, sources)
+    out = merge(out)
     rank = {"high": 0, "medium": 1, "low": 2, "none": 3}
     out.sort(key=lambda c: (rank.get(c.severity, 4), c.kind))
     for n, c in enumerate(out, 1):

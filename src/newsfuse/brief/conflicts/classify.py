@@ -8,12 +8,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ...model import Conflict, ConflictClaim
-from .figures import APPROX, Figure, Stated, dimension
+from .figures import APPROX, DOWN, UP, Figure, Stated, dimension
 from .pairing import _Ctx
 
 
 _UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|now|latest|updated|revised|"
                          r"has grown|grew|reached|fell|dropped|lowered)\b", re.I)
+
+
+# qualifiers that change what a figure says ("more than 50" is not "50"); "about" and "up to" (a capacity) do not
+_BOUNDS = DOWN | {"less than", "fewer than", "under", "below", "nearly", "almost"}
 
 
 def _interval_overlap(figs: Sequence[Figure]) -> tuple[float, float]:
@@ -44,7 +48,9 @@ def _outlets(figs: Sequence[Figure], ctx: _Ctx) -> list[str]:
 
 
 _WHAT_TOPIC = {"dead": "people killed", "missing": "people missing", "injured": "people injured",
-               "displaced": "people displaced", "rescued": "people rescued", "arrested": "people arrested"}
+               "displaced": "people displaced", "rescued": "people rescued", "arrested": "people arrested",
+               "abducted": "people abducted", "held": "people held", "freed": "people freed", "escaped": "people who escaped",
+               "affected": "people affected"}
 
 
 def _topic(figs: Sequence[Figure]) -> str:
@@ -64,19 +70,33 @@ def _pub(f: Figure) -> str:
 def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     """Classify a group of figures about one thing; None when they agree.
 
-    Figures published at different times that move one way (or say "rose to", "now") are an `update`;
-    only figures published together that cannot all be right are a `contradiction`."""
-    # keep one figure per article (its first), so an article restating a number is not a conflict
+    A withdrawn figure is a `correction`; numbers that fit one value as written are `rounding` (qualifiers
+    allowed: "51" and "more than 50"), a vague word or rough time that fits an exact figure is `precision`;
+    figures published at different times that move one way (or say "rose to", "now") are an `update`;
+    only figures that cannot all be right are a `contradiction`."""
+    if any(f.corrected for f in figs):
+        return _correction(figs, ctx)
+    if figs[0].dim == "clock":  # every time an article gives (take-off, crash, alert), once each
+        uniq = {(f.article, f.primary.value): f for f in figs}
+        return _clock(list(uniq.values()), _topic(figs), {f.article: (f.source or f.article) for f in figs}, ctx)
+    # keep one figure per article, so an article restating a number is not a conflict: the one other
+    # articles state most often (an article's side figure, "$60 in cash" beside "$82 a share", stays out)
+    votes = defaultdict(set)
+    for f in figs:
+        votes[round(f.primary.value, 6)].add(f.article)
     by_art: dict[str, Figure] = {}
     for f in figs:
-        by_art.setdefault(f.article, f)
-    figs = list(by_art.values())
+        cur = by_art.get(f.article)
+        if cur is None or len(votes[round(f.primary.value, 6)]) > len(votes[round(cur.primary.value, 6)]):
+            by_art[f.article] = f
+    figs = sorted(by_art.values(), key=lambda f: figs.index(f))
     if len(figs) < 2:
         return None
     stated_values = defaultdict(set)
     for f in figs:
         for n in f.numbers:
-            stated_values[n.unit].add(round(n.value, 6))
+            # "about 10" and "10" say the same; "more than 10" and "10" do not
+            stated_values[n.unit].add((round(n.value, 6), n.qualifier if n.qualifier in _BOUNDS else ""))
     differ = any(len(v) > 1 for v in stated_values.values())
     if not differ:
         return None
@@ -84,26 +104,35 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     lo, hi = _interval_overlap(figs)
     names = {f.article: (f.source or f.article) for f in figs}
     flo, fhi = max(f.flo for f in figs), min(f.fhi for f in figs)
-    if flo <= fhi and not any(f.vague for f in figs):
+    rough = any(f.rough for f in figs)
+    if figs[0].dim == "clock":
+        return _clock(figs, topic, names, ctx)
+    if flo <= fhi and not rough:
         return _rounding(figs, topic, flo, fhi, names)  # the numbers as written fit one value
     timed = all(f.published for f in figs) and len({_pub(f) for f in figs}) > 1
-    if timed and _is_update(figs, ctx):
+    if timed and not rough and _is_update(figs, ctx):
         return _update(figs, topic, names, ctx)
-    if lo <= hi:
-        return None  # "at least 5" and "7", "thousands" and "3,000": compatible
-    if any(f.vague for f in figs) or any(n.qualifier in APPROX for f in figs for n in f.numbers):
-        rows = "; ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
+    rows = "; ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
+    if lo <= hi:  # compatible once qualifiers are read: "more than 50" and "51", "several" and "seven"
+        if rough:
+            return Conflict(
+                id="", topic=topic, kind="precision", severity="low",
+                explanation=f"Not a contradiction: the figures for {topic} ({rows}) fit together; some outlets are "
+                            "less precise than others.",
+                claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+            )
         return Conflict(
-            id="", topic=topic, kind="soft", severity="low",
-            explanation=f"Imprecise figures for {topic}: {rows}; they differ but at least one is vague.",
+            id="", topic=topic, kind="rounding", severity="none",
+            explanation=f"Not a contradiction: the figures for {topic} ({rows}) fit one value once “about”, "
+                        "“more than” and the like are read.",
             claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
         )
     clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
-    if timed and not clash:
+    if timed and not clash and not rough:
         ordered = sorted(figs, key=_pub)
         rows = ", then ".join(f"{_shown(f)} ({names[f.article]}, {f.published})" for f in ordered)
         return Conflict(
-            id="", topic=topic, kind="soft", severity="low",
+            id="", topic=topic, kind="update", severity="low",
             explanation=f"The figure for {topic} differs between reports published at different times ({rows}); "
                         "it may have been revised.",
             claims=[_claim_row(f) for f in ordered], outlets=_outlets(figs, ctx),
@@ -111,13 +140,95 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     if clash:
         figs = max(clash, key=len)
     vals = [f.numbers[0].lo + f.numbers[0].hi for f in figs]
-    spread = (max(vals) - min(vals)) / max(abs(max(vals)), 1e-9)
+    spread = (max(vals) - min(vals)) / max(abs(max(vals)), 1e-9) if all(map(math.isfinite, vals)) else 1.0
     rows = " vs ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
     return Conflict(
         id="", topic=topic, kind="contradiction", severity="high" if spread > 0.25 else "medium",
         explanation=f"Outlets disagree on {topic}: {rows}; the figures cannot all be right.",
         claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
     )
+
+
+def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict | None:
+    """Times of day around one event: exact times of one step that differ contradict; rough times
+    ("around noon") beside exact ones are precision; exact times of different steps are nothing."""
+    exact = [f for f in figs if not f.rough]
+    by_step: dict[str, set[float]] = defaultdict(set)
+    for f in exact:
+        by_step[f.claim.measures].add(f.numbers[0].value)
+    clash = [step for step, vals in by_step.items() if len(vals) > 1]
+    rows = "; ".join(f"{_shown(f)} ({names[f.article]})" for f in figs)
+    if clash:
+        return Conflict(
+            id="", topic=topic, kind="contradiction", severity="medium",
+            explanation=f"Outlets give different times for {topic}: {rows}.",
+            claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+        )
+    if len(exact) == len(figs):
+        return None  # exact times of different steps (take-off, crash, first alert): nothing to reconcile
+    return Conflict(
+        id="", topic=topic, kind="precision", severity="low",
+        explanation=f"Not a contradiction: the times given ({rows}) fit one sequence of events; some outlets "
+                    "give only a rough time.",
+        claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
+    )
+
+
+def _correction(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
+    """An outlet withdrew a figure ("An earlier version of this story said 14"): the corrected one stands."""
+    wrong = [f for f in figs if f.corrected]
+    right = [f for f in figs if not f.corrected and f.article in {w.article for w in wrong}]
+    if not wrong or not right or {n.value for f in wrong for n in f.numbers} == {n.value for f in right for n in f.numbers}:
+        return None
+    topic = _topic(figs)
+    src = wrong[0].source or wrong[0].article
+    return Conflict(
+        id="", topic=topic, kind="correction", severity="medium",
+        explanation=f"{src} corrected itself: it first gave {_shown(wrong[0])} for {topic} and now says {_shown(right[0])}.",
+        claims=[_claim_row(f) for f in wrong + right], outlets=_outlets(figs, ctx),
+    )
+
+
+def revised(past: list[Figure], now: list[Figure], ctx: _Ctx) -> Conflict | None:
+    """A figure the copy gives as a past state ("its previous offer of", "said in September") against today's."""
+    pv = {round(f.numbers[0].value, 6) for f in past}
+    nv = {round(f.numbers[0].value, 6) for f in now}
+    if not pv or not nv or pv & nv or len({f.article for f in past + now}) < 2:
+        return None
+    topic = _topic(past + now)
+    was = ", ".join(dict.fromkeys(_shown(f) for f in past))
+    is_ = ", ".join(dict.fromkeys(_shown(f) for f in now))
+    return Conflict(
+        id="", topic=topic, kind="update", severity="low",
+        explanation=f"Not a contradiction: {topic} was earlier given as {was} and is now {is_}; the story moved on.",
+        claims=[_claim_row(f) for f in past + now], outlets=_outlets(past + now, ctx),
+    )
+
+
+_COMPATIBLE = ("rounding", "precision")
+
+
+def merge(conflicts: list[Conflict]) -> list[Conflict]:
+    """Fold a conflict whose sentences all sit in a larger one into it ("fell 1.5% to $65.09": one move, two figures)."""
+    out: list[Conflict] = []
+    for c in sorted(conflicts, key=lambda c: -len(c.claims)):
+        keys = {(x.article, x.text) for x in c.claims}
+        host = next((o for o in out if keys <= {(x.article, x.text) for x in o.claims} and o.kind == c.kind), None)
+        if host is None and c.kind in _COMPATIBLE and c.topic.startswith("people "):
+            # two compatible readings of one count ("hundreds" ~ "more than 200"; "276" ~ "more than 270"): one note
+            host = next((o for o in out if o.topic == c.topic and o.kind in _COMPATIBLE), None)
+            if host is not None and "precision" in (c.kind, host.kind):
+                host.kind, host.severity = "precision", "low"
+                host.explanation = (f"Not a contradiction: the figures for {host.topic} fit together; some outlets give "
+                                    "a vague or rounded amount, others an exact one.")
+            if host is not None:
+                host.outlets = sorted(set(host.outlets) | set(c.outlets))
+        if host is None:
+            out.append(c)
+            continue
+        have = {(x.article, x.text, x.value) for x in host.claims}
+        host.claims += [x for x in c.claims if (x.article, x.text, x.value) not in have]
+    return out
 
 
 def _by_time(figs: Sequence[Figure]) -> list[list[Figure]]:
@@ -196,13 +307,28 @@ def _rounding(figs: list[Figure], topic: str, lo: float, hi: float, names: dict[
 
 
 def _different_measure(a: Figure, b: Figure, ctx: _Ctx) -> Conflict:
-    """Two counts that look alike but count different things (e.g. visits vs meetings)."""
+    """Two counts that look alike but count different things (visits vs meetings; U.S. citizens vs everyone killed)."""
     na, nb = ctx.sources.get(a.article, a.article), ctx.sources.get(b.article, b.article)
+    wa, wb = _counted(a), _counted(b)
     explanation = (
-        f"Not a contradiction: “{a.primary.text}” ({na}) counts {a.claim.measures or 'one thing'} while "
-        f"“{b.primary.text}” ({nb}) counts {b.claim.measures or 'another'}: different events, different counts."
+        f"Not a contradiction: “{a.primary.text}” ({na}) counts {wa} while “{b.primary.text}” ({nb}) counts {wb}; "
+        "they measure different things."
     )
     return Conflict(
-        id="", topic=f"{a.claim.measures} / {b.claim.measures}", kind="different-measure", severity="none",
+        id="", topic=f"{wa} / {wb}", kind="different-measure", severity="none",
         explanation=explanation, claims=[_claim_row(a), _claim_row(b)], outlets=sorted({na, nb}),
     )
+
+
+def _counted(f: Figure) -> str:
+    """What a figure counts, in words: "people killed", "U.S. citizens killed", "visits to Paris"."""
+    role, region = f.group
+    what = f.what.split(":")[-1] if f.what.startswith("people:") else ""
+    noun = (f.claim.measures or "").split(" ")[0] if f.what.startswith("people:") else f.claim.measures
+    noun = noun or "people"
+    if region and region.upper() in ("US", "UK"):
+        noun = f"{region.upper()} {noun}"
+    elif region:
+        noun = f"{region.title()} {noun}"
+    verb = _WHAT_TOPIC.get(what, "").split(" ")[-1] if what and what != "?" else ""
+    return f"{noun} {verb}".strip() or "one thing"

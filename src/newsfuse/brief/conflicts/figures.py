@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ... import align as align_stage
+from ...claims.numbers import VAGUE_WORDS
 from ...model import Article, Claim, Quantity, Sentence
 
 
@@ -29,7 +30,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "second": ("time", 1.0), "minute": ("time", 60.0), "hour": ("time", 3600.0), "day": ("time", 86400.0),
     "week": ("time", 604800.0), "month": ("time", 2629746.0), "year": ("time", 31556952.0),
     "percent": ("percent", 1.0), "%": ("percent", 1.0), "share": ("share", 1.0),
-    "degree_Celsius": ("celsius", 1.0), "ordinal": ("ordinal", 1.0), "": ("count", 1.0),
+    "degree_Celsius": ("celsius", 1.0), "ordinal": ("ordinal", 1.0), "": ("count", 1.0), "clock": ("clock", 1.0),
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 REL_TOL = 0.05  # a round figure may be up to 5% off the true value
@@ -43,13 +44,32 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
     "missing": ("missing", "unaccounted", "disappeared"),
     "injured": ("injur", "wounded", "hurt", "hospitali"),
     "displaced": ("evacuat", "displaced", "homeless", "shelter", "moved to", "relocat", "fled", "forced from",
-                  "forcing", "forced out", "from their homes", "lost their homes"),
+                  "forcing", "forced out", "from their homes", "lost their homes", "displacement"),
     "rescued": ("rescued", "lifted", "saved", "pulled from", "airlifted"),
     "arrested": ("arrest", "detained", "detain", "charged"),
+    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive", "were taken", "been taken", "taken from"),
+    "held": ("held", "captiv", "remain", "hostage"),
+    "freed": ("freed", "released", "set free", "handed over"),
+    "escaped": ("escap",),
+    "affected": ("affect", "impact", "expos", "compromis", "stolen", "stole", "breach", "hack", "accessed", "leaked", "pilfer"),
 }
 _PEOPLE = {"people", "person", "persons", "resident", "residents", "civilian", "civilians", "victim", "victims",
            "child", "children", "adult", "adults", "worker", "workers", "passenger", "passengers", "soldier",
            "soldiers", "man", "men", "woman", "women", "citizen", "citizens", "individual", "individuals"}
+# groups a count of people may be limited to: a count of one group is part of a total, not a rival figure
+_ROLES = {"crew": "crew", "pilot": "crew", "crewmember": "crew", "attendant": "crew",
+          "child": "child", "kid": "child", "boy": "child", "girl": "child", "schoolgirl": "child", "schoolboy": "child",
+          "student": "child", "pupil": "child", "teenager": "child",
+          "soldier": "security", "troop": "security", "police": "security", "officer": "security", "policeman": "security",
+          "militant": "fighter", "fighter": "fighter", "insurgent": "fighter",
+          "passenger": "passenger", "tourist": "passenger", "guest": "passenger", "traveler": "passenger", "traveller": "passenger",
+          "consumer": "", "customer": "", "user": "", "people": "", "person": "", "resident": "", "civilian": "", "victim": "",
+          "citizen": "", "individual": "", "man": "", "woman": "", "adult": "", "worker": "", "national": "", "foreigner": ""}
+# demonyms and country names folded to one region key
+_REGIONS = {"u.s.": "us", "us": "us", "american": "us", "americans": "us", "united states": "us", "america": "us",
+            "uk": "uk", "u.k.": "uk", "british": "uk", "brits": "uk", "brit": "uk", "britons": "uk", "briton": "uk",
+            "britain": "uk", "united kingdom": "uk", "canadian": "canada", "canadians": "canada", "canada": "canada"}
+_REGION_RX = re.compile(r"\b(?:in|from|of) (?:the )?(U\.S\.|US|United States|America|UK|U\.K\.|Britain|United Kingdom|[A-Z][a-z]+)\b")
 _TRANSPARENT = {"", "number", "toll", "total", "figure", "count", "tally"}
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s(?:and|but|after|while|where|before|although)\s", re.I)
 
@@ -61,7 +81,10 @@ def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
     missing": five -> dead, eight -> missing); 'people:?' when none is found."""
     words = align_stage.measure_key(claim.measures).split()
     head = words[-1] if words else ""
-    if head not in _PEOPLE and head not in _TRANSPARENT and not (len(words) > 1 and words[0] in _PEOPLE):
+    people = lambda w: w in _PEOPLE or w in _ROLES or w in _REGIONS  # noqa: E731
+    if head in _TRANSPARENT and len(words) > 1 and not any(people(w) for w in words):
+        return " ".join(words)  # "credit card numbers", "phone numbers": the thing itself
+    if not people(head) and head not in _TRANSPARENT and not (len(words) > 1 and people(words[0])):
         return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
     s0, s1 = claim.start, max(claim.end, q.end)
     text = raw[s0:s1].lower() if 0 <= s0 < s1 <= len(raw) else claim.text.lower()
@@ -73,6 +96,11 @@ def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
     hi = min((b for b in breaks if b > pos + len(q.text)), default=len(text))
     clause = text[lo:hi] + " "
     at = pos - lo
+    part = re.match(r"\s+of\s+(?:the|these|those|our|its|their|them)\b[^,;]*?\b(?:have|has|had|were|was|are|is|will)\b",
+                    clause[at + len(q.text) :])
+    if part:  # the participle after "N of the girls" describes the girls; the count's verb comes after
+        cut = at + len(q.text) + part.end()
+        clause, at = clause[:at + len(q.text)] + " " * (cut - at - len(q.text)) + clause[cut:], at
     best, dist = "?", 10**6
     for cls, cues in _PREDICATES.items():
         for cue in cues:
@@ -81,6 +109,48 @@ def count_measure(claim: Claim, q: Quantity, raw: str) -> str:
                 if d < dist:
                     best, dist = cls, d
     return f"people:{best}"
+
+
+def _singular(w: str) -> str:
+    w = w.lower().strip(".,;:'\"")
+    if w in ("people", "police", "crew", "us", "u.s."):
+        return w
+    if w.endswith("ren"):
+        return w[:-3]
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+
+
+def count_group(claim: Claim, q: Quantity, raw: str) -> tuple[str, str]:
+    """(role, region) a count of people is limited to: "10 U.S. citizens" -> ("", "us"), "two pilots" -> ("crew", "")."""
+    tail = raw[q.end : min(q.end + 80, max(claim.end, q.end))] if 0 <= q.end <= len(raw) else ""
+    role, region, caps = "", "", []
+    for w in re.findall(r"[A-Za-z][\w.'’-]*", tail)[:5]:
+        sw = _singular(w)
+        if w[0].isupper() and w.lower() not in ("the", "a", "of", "and"):
+            if sw in _ROLES or _singular(w.lower()) in _ROLES:
+                role = _ROLES.get(sw, "")
+                break
+            caps.append(w)
+            continue
+        if sw in _ROLES:
+            role = _ROLES[sw]
+            break
+        if sw in _PEOPLE or w.lower() in ("of", "and", "in", "were", "was", "are", "have", "had", "who", "from"):
+            break
+    for c in caps:
+        region = _REGIONS.get(c.lower().rstrip("'’s"), "") or _REGIONS.get(_singular(c), "")
+        if region:
+            break
+    if not region:  # a demonym ("Nigerian", "Israeli", "Chinese"), not any capitalised word
+        region = next((c.lower() for c in caps if re.search(r"(?:an|ese|ish|i)$", c)), "")
+    if not region:
+        m = _REGION_RX.search(tail[:60])
+        if m:
+            region = _REGIONS.get(m.group(1).lower(), "")
+    words = claim.measures.split()
+    if not region and words:
+        region = _REGIONS.get(words[-1].lower(), "") or _REGIONS.get(_singular(words[0]), "")
+    return role, region
 
 
 def dimension(unit: str) -> tuple[str, float] | None:
@@ -144,6 +214,12 @@ def stated(q: Quantity) -> Stated | None:
     if q.qualifier in APPROX:
         tol = max(tol, 0.1 * abs(value))
     lo, hi = value - tol, value + tol
+    word = re.sub(r"\s+", " ", (q.text or "").lower().strip()).removesuffix(" of")
+    if q.qualifier == "vague" and word in VAGUE_WORDS:
+        lo, hi = VAGUE_WORDS[word]
+    if unit == "clock":  # minutes after midnight; a rough time is a half-hour window
+        lo, hi = {"around": (value - 30, value + 30), "just after": (value, value + 30),
+                  "just before": (value - 30, value)}.get(q.qualifier, (value, value))
     flo, fhi = lo * factor, hi * factor
     if q.qualifier in UP:
         lo = 0.0 if q.qualifier not in ("nearly", "almost") else value * 0.85
@@ -166,6 +242,10 @@ class Figure:
     source: str = ""
     measure: str = ""
     what: str = ""  # for counts: what is counted (`count_measure`)
+    group: tuple[str, str] = ("", "")  # for counts of people: (role, region) they are limited to (`count_group`)
+    earlier: bool = False  # the copy gives it as a past state ("its previous offer of", "said in September")
+    siblings: int = 0  # other figures of this dimension in its sentence
+    corrected: bool = False  # the outlet withdraws it ("An earlier version of this story said ...")
 
     @property
     def lo(self) -> float:
@@ -187,11 +267,56 @@ class Figure:
     def vague(self) -> bool:
         return any(n.qualifier in align_stage.VAGUE for n in self.numbers)
 
+    @property
+    def rough(self) -> bool:
+        """Stated as a range rather than a figure: a vague word or a rough clock time ("around noon")."""
+        return self.vague or any(n.unit == "clock" and n.qualifier for n in self.numbers)
+
+
+# furniture that may still sit in kept text: photo captions, credits, gallery counters
+_CAPTION = re.compile(
+    r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
+    r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
+    r"\bCredit:|\bShutterstock\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+_CUSTODY = re.compile(r"\b(?:prison|jail(?:ed)?|imprison\w*|sentenc\w+|behind bars|custody)\b", re.I)
+_CORRECTED = re.compile(
+    r"\b(?:an? )?(?:earlier|previous) version of this (?:story|article|report)|\bcorrection\s*:|\b(?:incorrectly|wrongly|mistakenly) "
+    r"(?:said|stated|reported|gave)|\bmisstated\b", re.I)
+_EARLIER = re.compile(
+    r"\b(?:previous(?:ly)?|earlier|initial(?:ly)?|original(?:ly)?|prior|first|former)\b(?:\W+\w+){0,4}\W*$|"
+    r"\b(?:up|down|raised|rose|cut|lowered|increased|revised|from)\s+from\s+(?:\w+\s+){0,3}$|\bfrom\s+(?:an?|its|the)?\s*$", re.I)
+
+
+def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
+    """The figure is given as a past state: a cue just before it, or a date weeks before publication opening its clause."""
+    head = raw[max(c.start, q.start - 60) : q.start] if 0 <= q.start <= len(raw) else ""
+    head = re.split(r"[;:]|,(?!\s+or\b)", head)[-1]  # its own clause ("up from $70 a share, or $105 billion" stays one)
+    if _EARLIER.search(head):
+        return True
+    pub = (published or "")[:10]
+    for d in c.dates:
+        when = (d.date if d.granularity in ("day", "week", "month") else d.end_date or "")[:10]
+        if d.past and c.start <= d.start < q.start and pub and when and when < pub and _days(when, pub) > 20:
+            return True
+    return False
+
+
+def _days(a: str, b: str) -> int:
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(b) - date.fromisoformat(a)).days
+    except ValueError:
+        return 0
+
 
 def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sentence], source: str) -> list[Figure]:
     """A claim's quantities grouped into figures: a quantity in brackets right after another converts it."""
     out: list[Figure] = []
     for c in claims:
+        if _CAPTION.search(c.text):
+            continue  # a caption's or credit's number is not the story's figure
+        corrected = bool(_CORRECTED.search(c.text))
         qs = sorted(c.quantities, key=lambda q: (q.start, q.end))
         cur: Figure | None = None
         cur_end = -1
@@ -206,12 +331,23 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             if conv:
                 cur.numbers.append(st)
                 continue
+            measure = align_stage.measure_key(c.measures)
+            if dim == "time" and _CUSTODY.search(c.text):
+                measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
             cur = Figure(
                 article=article.id, claim=c, dim=dim, numbers=[st], primary=q,
                 sentence=align_stage.sentence_of(sentences, c.start),
-                published=article.published, source=source, measure=align_stage.measure_key(c.measures),
+                published=article.published, source=source, measure=measure,
             )
             if dim == "count":
                 cur.what = count_measure(c, q, article.raw)
+                cur.group = count_group(c, q, article.raw)
+            cur.corrected = corrected
+            cur.earlier = dim != "clock" and _earlier(c, q, article.raw, article.published)
             out.append(cur)
+    per_sentence: dict[tuple[int, str], int] = {}
+    for f in out:
+        per_sentence[(f.claim.start, f.dim)] = per_sentence.get((f.claim.start, f.dim), 0) + 1
+    for f in out:
+        f.siblings = per_sentence[(f.claim.start, f.dim)] - 1
     return out

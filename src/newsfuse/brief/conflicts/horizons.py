@@ -22,7 +22,7 @@ def _interval(d: DateRef) -> tuple[date, date] | None:
 def horizons(
     articles: Sequence[Article], analyses: dict[str, Analysis], alignment: align_stage.Alignment, sources: dict[str, str]
 ) -> list[Conflict]:
-    """Soft conflicts between forward-looking date ranges of aligned sentences that don't overlap."""
+    """Precision conflicts between forward-looking date ranges of aligned sentences that don't overlap."""
     refs = []  # (article, sentence index, DateRef, interval)
     for a in articles:
         an = analyses.get(a.id)
@@ -80,7 +80,7 @@ def horizons(
             na, nb = sources.get(a[0], a[0]), sources.get(b[0], b[0])
             out.append(
                 Conflict(
-                    id="", topic="timing", kind="soft", severity="low",
+                    id="", topic="timing", kind="precision", severity="low",
                     explanation=(
                         f"Different horizons for the same plan: “{a[2].expression}” ({na}) vs “{b[2].expression}” ({nb}); "
                         "both are vague, so this is imprecision rather than a contradiction."

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ... import align as align_stage
+from ...claims.numbers import _parse_number
 from ...model import Article
 from .figures import Figure
 
 
 # measures too generic to tell two lengths/amounts apart ("range" vs "distance")
 _GENERIC = {"range", "distance", "length", "amount", "number", "total", "figure", "level", "area", "mass", "volume",
-            "speed", "time", "duration", "share", "percent"}
+            "speed", "time", "duration", "share", "percent", "stock", "cash", "unit", "head", "flight", "year", "day",
+            "month", "week", "value", "price"}
 
 
 @dataclass
@@ -24,12 +27,45 @@ class _Ctx:
     figs: list[Figure] = field(default_factory=list)
 
 
+_SYNONYMS = {"cargo": "payload", "load": "payload", "bid": "offer", "approach": "offer", "takeover": "offer",
+             "lawsuit": "suit", "action": "suit"}
+
+
+def _base(f: Figure) -> float:
+    """A figure's size in its dimension's base unit (a vague figure by its lowest reading)."""
+    n = f.numbers[0]
+    return n.lo if f.vague else (n.flo + n.fhi) / 2
+
+
+def _copies(a: Figure, b: Figure, ctx: _Ctx) -> bool:
+    """One article is a near-copy of the other (or both of one original): its differing figures still count."""
+    x, y = ctx.articles.get(a.article), ctx.articles.get(b.article)
+    if x is None or y is None:
+        return False
+    return x.duplicate_of == y.id or y.duplicate_of == x.id or (bool(x.duplicate_of) and x.duplicate_of == y.duplicate_of)
+
+
 def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
-    """How two figures relate: 'same' (same thing measured), 'other' (different things that look alike), or None."""
-    if a.dim != b.dim or a.article == b.article:
+    """How two figures relate: 'same' (same thing measured), 'other' (different things that look alike),
+    'earlier' (the same thing, one given as a past state), or None."""
+    if a.dim != b.dim:
         return None
-    if a.source == b.source and (a.published or "") == (b.published or ""):
+    if a.article == b.article:
+        # only an outlet's withdrawn figure and its corrected one are compared within an article
+        if a.corrected != b.corrected and a.what == b.what and a.measure == b.measure and a.group == b.group:
+            return "same"
         return None
+    if a.corrected or b.corrected:
+        return None
+    if a.source == b.source and (a.published or "") == (b.published or "") and not _copies(a, b, ctx):
+        return None
+    va, vb = _base(a), _base(b)
+    if a.dim != "clock" and not (a.vague or b.vague) and min(va, vb) > 0 and max(va, vb) / min(va, vb) > 3:
+        return None  # an order apart: not two readings of one figure
+    if a.vague != b.vague:
+        v, x = (a, b) if a.vague else (b, a)
+        if not v.numbers[0].lo / 3 <= _base(x) <= v.numbers[0].hi * 3:
+            return None  # "thousands" and "200" are not two readings of one count
     sim = lex = 0.0
     fact = False
     if ctx.alignment and a.sentence and b.sentence:
@@ -37,31 +73,77 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         sim, lex = ctx.alignment.similarity(ka, kb), ctx.alignment.lexical(ka, kb)
         fact = ka in ctx.alignment.fact_of and ctx.alignment.fact_of.get(ka) == ctx.alignment.fact_of.get(kb)
     subj_a, subj_b = a.claim.subject.lower(), b.claim.subject.lower()
-    if subj_a and subj_b and subj_a != subj_b and not fact:
+    if subj_a and subj_b and subj_a != subj_b and not fact and sim < 0.6:
         return None
     close = fact or (sim >= 0.75 and lex >= 0.2)
+    same = "earlier" if a.earlier != b.earlier else "same"
+    if (a.vague or b.vague) and not (fact or sim >= 0.5):
+        return None  # "several", "dozens": only against a figure stated in a like sentence
+    if a.dim == "clock":
+        if fact or sim >= 0.5 or (a.measure == b.measure and a.measure != "time" and sim >= 0.3):
+            return same
+        return None
     if a.dim == "count":
         # a count is compared only with a count of the same thing: head noun plus predicate
         if a.what != b.what:
             if a.what.startswith("people:") and b.what.startswith("people:") and "people:?" not in (a.what, b.what):
                 return None  # killed vs missing: different measures, nothing worth saying
-            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b) else None
-        if a.what == "people:?":
-            return "same" if close else None  # "180,000 people" vs "4,000 people": unknown, only when aligned
-        return "same" if (sim >= 0.35 or fact or lex >= 0.1) else None
-    generic = {a.measure, b.measure} & _GENERIC or not (a.measure and b.measure)
+            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b and not (a.vague or b.vague)) else None
+        if a.what == "people:?" and not close:
+            return None  # "180,000 people" vs "4,000 people": unknown, only when aligned
+        if not a.what.startswith("people:") and not (fact or sim >= 0.5 or lex >= 0.3):
+            return None  # "two boosters" vs "three boosters" in unrelated sentences
+        if not (sim >= 0.35 or fact or lex >= 0.1):
+            return None
+        (ra, ga), (rb, gb) = a.group, b.group
+        narrower = (ra != rb and "" in (ra, rb)) or (ga != gb and "" in (ga, gb))
+        if narrower and a.what.startswith("people:") and not _overlap(a, b) and (_subset(a, b) or _subset(b, a)):
+            return "other"  # "10 Americans" within "12 killed": a group within a total
+        if (ra == rb or narrower) and (ga == gb or not (ga and gb)) and not _counterpart(a, b):
+            return same
+        return None
+    ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
+    generic = {ma, mb} & _GENERIC or not (ma and mb)
     if not generic:
-        ta, tb = set(a.measure.split()), set(b.measure.split())
-        if ta & tb and (len(ta & tb) / len(ta | tb) >= 0.5 or a.measure.split()[-1] == b.measure.split()[-1]):
-            return "same" if (sim >= 0.35 or fact or lex >= 0.1) else None
+        ta, tb = {_SYNONYMS.get(w, w) for w in ma.split()}, {_SYNONYMS.get(w, w) for w in mb.split()}
+        if ta & tb and (len(ta & tb) / len(ta | tb) >= 0.5 or ma.split()[-1] == mb.split()[-1]):
+            return same if (sim >= 0.35 or fact or lex >= 0.1) and not _counterpart(a, b) else None
         if a.dim == "ordinal" and sim >= 0.45:
             return "other"  # "third visit" vs "sixth meeting": looks alike, counts different things
         return None
-    if close:
-        return "same"
+    near = a.dim in ("percent", "share") or max(va, vb) <= 1.25 * min(va, vb)  # moves in percent vary widely
+    if close and not _counterpart(a, b) and not (a.siblings or b.siblings) and near:
+        return same  # like sentences, one figure each, near in size: the same thing
     if a.numbers[0].unit == b.numbers[0].unit and a.numbers[0].value == b.numbers[0].value and sim >= 0.4 and lex >= 0.1:
-        return "same"  # one number restated, e.g. with different conversions: at worst a rounding note
+        return same  # one number restated, e.g. with different conversions: at worst a rounding note
     return None
+
+
+_NUM_RX = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
+
+
+def _subset(part: Figure, whole: Figure) -> bool:
+    """`part` counts a group within `whole`'s total: the total's sentence names the part ("12 killed, including
+    10 Americans") or the part's sentence adds up to the total ("10 Americans and two pilots")."""
+    p, w = part.numbers[0].value, whole.numbers[0].value
+    if not 0 < p < w:
+        return False
+    if part.primary.text and part.primary.text.lower() in whole.claim.text.lower():
+        return True
+    others = [_parse_number(m.group()) for m in _NUM_RX.finditer(part.claim.text)]
+    return any(x is not None and abs(p + x - w) < 1e-6 for x in others)
+
+
+def _counterpart(a: Figure, b: Figure) -> bool:
+    """Either sentence also states the other's number: that is its counterpart, these two measure different things."""
+    if a.primary.value == b.primary.value:
+        return False
+    ta, tb = a.primary.text.strip("() ").lower(), b.primary.text.strip("() ").lower()
+    return bool(ta and ta in b.claim.text.lower()) or bool(tb and tb in a.claim.text.lower())
+
+
+def _overlap(a: Figure, b: Figure) -> bool:
+    return max(a.lo, b.lo) <= min(a.hi, b.hi)
 
 
 def _candidate_pairs(figs: Sequence[Figure], cap: int = 40) -> list[tuple[int, int]]:

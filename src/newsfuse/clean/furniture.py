@@ -1,0 +1,127 @@
+"""Known furniture phrasing in scraped news copy: photo captions and credits, story credits, teasers, embeds, pitches.
+
+Each pattern is wording a news page uses for furniture and reporting does not (a caption's "(AP Photo/…)",
+"Writing by …; Editing by …", "Continue reading the main story"), so a unit matching one goes wherever
+it stands, with the reason named here. Short length alone is never evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_AGENCY = (r"(?:AP|AFP|EPA|EPA-EFE|Reuters|REUTERS|PA|PA Wire|PA Media|Getty Images|Getty|Bloomberg|Xinhua|Anadolu|"
+           r"Shutterstock|Alamy|NurPhoto|SOPA Images|Sipa|DPA|dpa|Kyodo|Yonhap|TASS|Newscom|ZUMA|Agencies|"
+           r"Agence France-?[Pp]resse|The Associated Press|Associated Press|NASA|Rex Features|Handout)")
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+_END = r"\s*[.]?\s*$"
+
+# photo captions and credits
+_CAPTION = [
+    # a credit closing the line: "(AP Photo/Name)", "(Photo by Name/Getty Images)", "(Name via AP)", "(Ministry/AP)"
+    re.compile(rf"\((?:{_AGENCY} )?Photos?\s*(?:/|by\b)[^()]{{2,100}}\){_END}"),
+    re.compile(rf"\([^()]{{2,100}}\bvia {_AGENCY}[^()]{{0,20}}\){_END}"),
+    re.compile(rf"\([^()]{{0,100}}/\s*{_AGENCY}(?:,? File)?\){_END}"),
+    re.compile(rf"[(\[](?:{_AGENCY}|Photo/\w+|File Photo)[)\]]{_END}"),
+    re.compile(rf"\((?:Photo|Photos|Image|Photograph|Video)\s*:\s*[^()]{{2,80}}\){_END}"),
+    re.compile(r"\bin an? (?:photo|image|picture) (?:obtained|released|provided|distributed|made available) (?:exclusively )?by\b"),
+    re.compile(rf"\b(?:REUTERS|Reuters|AFP|EPA|AP)\s*/\s*{_NAME}{_END}"),
+    re.compile(rf"(?:\bPhotographer:\s*)?{_NAME}\s*/\s*{_AGENCY}{_END}"),
+    re.compile(r"^\s*(?:Photo|Photos|Photograph|Image|Picture|Pictures)\s*:\s*\S"),
+    # caption widgets and credit prefixes glued to the caption
+    re.compile(r"^\s*(?:Enlarge this image|toggle caption|Open this photo in gallery|Image caption|Image copyright)\b", re.I),
+    re.compile(r"^\s*(?:Getty(?: Images)?\s*[-–]\s*Contributor|AFP or licensors|AP:Associated Press|PA:Press Association|"
+               r"Rex Features|Rex/Shutterstock)\b"),
+    # caption phrasing: "This photo released by …", "FILE - In this Dec. 28 file photo, …", "An image from a video …"
+    re.compile(r"^\s*(?:FILE\s*[-–—:]\s*)?(?:In )?this (?:[\w.,'’]+ ){0,8}?(?:file )?(?:photo|image|picture|handout photo|"
+               r"video grab|screen ?grab|photograph)(?:,| (?:released|made available|provided|taken|shows|showing|obtained|"
+               r"distributed|from))", re.I),
+    re.compile(r"^\s*(?:A|An|Am) (?:file )?(?:image|photo|picture|still|grab|screengrab) (?:from|taken|released|provided|"
+               r"made available)\b", re.I),
+    re.compile(r"^\s*(?:Grab|Screengrab|Screenshot|Still) (?:from|of)\b", re.I),
+]
+# caption wording that reporting also uses: only on a line with no closing stop, as captions are written
+_CAPTION_NO_STOP = re.compile(r"\b(?:photo|image|picture)s? (?:released|made available|provided|obtained|distributed|handed out) "
+                              r"(?:exclusively )?by\b|\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom)\)", re.I)
+# a credit first, then a caption with no closing stop ("Reuters In 2014 the group …")
+_CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Getty|PA|Alamy|Shutterstock)\s+(?=[A-Z])")
+_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+_GALLERY = re.compile(r"^\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b\s*(.*)$")
+
+_RULES: list[tuple[str, re.Pattern]] = [
+    ("credit", re.compile(r"\bcontributed (?:reporting|to this (?:report|story|article))|"
+                          r"\b(?:reporting|writing|editing) by\b.{0,120}\b(?:writing|editing|reporting) by\b", re.I)),
+    ("credit", re.compile(r"^\s*[(\[]?\s*(?:additional )?(?:reporting|writing|editing|compiled|research|edited|written|"
+                          r"produced) by\b", re.I)),
+    ("social-prompt", re.compile(r"^\s*(?:follow\b.{0,80}\bon (?:twitter|facebook|instagram|x)\b|email the author\b|"
+                                 r"check us out on\b|like us on facebook\b|follow us\b)", re.I)),
+    ("share-buttons", re.compile(r"^\s*read or share this story\b", re.I)),
+    ("social-embed", re.compile(r"\bA post shared by\b.{0,80}\bon \w+ \d{1,2}, \d{4}|"
+                                r"\bPosted by .{1,80} on (?:\w+day, )?(?:\d{1,2} \w+|\w+ \d{1,2},?) \d{4}\s*$", re.I)),
+    ("advertisement", re.compile(r"\bcontinue reading the main story\b|\bstory continues below(?: the)? advertisement\b|"
+                                 r"^\s*advertisement\s*$", re.I)),
+    ("newsletter", re.compile(r"\bplease verify you'?’?re not a robot\b|\byou agree to receive occasional updates\b|"
+                              r"\bsign up for (?:our|the) .{0,40}newsletters?\b", re.I)),
+    ("reader-pitch", re.compile(r"\bdo you have a story for\b|\bwe pay for (?:your )?(?:stories|videos)\b|"
+                                r"\bemail us at \S+@|\bsend us your (?:stories|story tips|tips|photos|videos)\b", re.I)),
+    ("related-list", re.compile(r"^\s*(?:related stories|related articles|related coverage|most read|just watched|must watch|"
+                                r"more videos|recommended for you|you may also like)\b", re.I)),
+    ("highlights", re.compile(r"^\s*story highlights\b", re.I)),
+    # search-result or transcript snippets: a fragment opening with an ellipsis and cut again inside
+    ("snippet", re.compile(r"^\s*(?:\.\.\.|…)\s*\w.*(?:\.\.\.|…)")),
+    # an update's header introducing the updated text ("Update, Nov. 15, 4pm: X sent the following statement:")
+    ("update-note", re.compile(r"^\s*(?:update|updated|editor'?’?s note)\b[^:]{0,40}:.{0,120}:\s*$", re.I)),
+    ("video-teaser", re.compile(r"^\s*(?:CLOSE|REPLAY|PLAY VIDEO|WATCH VIDEO)\s+(?=[A-Z\"“])")),
+]
+_TEASER = re.compile(r"^\s*(?:READ MORE|Read more|READ ALSO|Read also|ALSO READ|Also read|RELATED|Related|MORE|More|WATCH|Watch|"
+                     r"SEE ALSO|See also|LISTEN|Listen|RECOMMENDED|Recommended|MUST READ|Must read|TRENDING|Trending)\s*:\s*\S")
+_BRACKETED = re.compile(r"^\s*\[[^\[\]]{3,200}\]\s*$")
+
+
+def furniture_reason(text: str, words: int) -> str | None:
+    """Why `text` (one unit, `words` long) is furniture by its wording, or None."""
+    for reason, rx in _RULES:
+        if rx.search(text) and words <= (120 if reason in ("advertisement", "newsletter", "related-list", "highlights") else 60):
+            return reason
+    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text)):
+        return "link"
+    if words <= 70 and not text.lstrip().startswith(("\"", "“", "'", "‘")):
+        if any(rx.search(text) for rx in _CAPTION):
+            return "photo-caption"
+        if not _STOP.search(text) and (_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text)):
+            return "photo-caption"
+    return None
+
+
+_TEASER_HEAD = re.compile(r"^\W*(?:read more|read also|also read|see also|more on this(?: story)?|more stories|related(?: stories| "
+                          r"articles| coverage| content)?|recommended(?: for you)?|you may also like|more from \w+)\W*$", re.I)
+
+
+def teaser_lists(texts: list[str]) -> set[int]:
+    """Indices of a teaser list closing an article: a heading ("Read more:", "Related stories") and the short
+    headlines after it, when nothing but such headlines follows to the end."""
+    for i, t in enumerate(texts):
+        if _TEASER_HEAD.match(t):
+            rest = texts[i + 1:]
+            if all(len(r.split()) <= 25 for r in rest):
+                return set(range(i, len(texts)))
+    return set()
+
+
+def gallery_counters(texts: list[str]) -> set[int]:
+    """Indices of gallery counters ("7/8", "1/34 Firefighters …"): a counter alone on its line, or
+    captions numbered against one total that occurs at least twice on the page."""
+    found: dict[int, list[int]] = {}
+    alone: set[int] = set()
+    for i, t in enumerate(texts):
+        m = _GALLERY.match(t)
+        if not m or not 0 < int(m.group(1)) <= int(m.group(2)):
+            continue
+        if not m.group(3).strip():
+            alone.add(i)
+        found.setdefault(int(m.group(2)), []).append(i)
+    out = set(alone)
+    for idx in found.values():
+        if len(idx) >= 2:
+            out.update(idx)
+    return out

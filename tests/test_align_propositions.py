@@ -1,0 +1,44 @@
+"""Propositions: one statement that outlets word differently, in different places of their articles."""
+
+from __future__ import annotations
+
+from newsfuse import align
+from newsfuse.align.propositions import _anchors
+from test_brief import Doc, story
+
+
+def _ferry_story(third_toll: str = "nine", third_value: float = 9.0):
+    a = Doc("a", "Harbor Times").say(
+        "A passenger ferry capsized off the island of Marvel Key on Tuesday, prompting a large rescue operation."
+    ).say("Nine people drowned when the Sea Lark overturned in heavy swell, the coast guard said.").claim(
+        "people drowned", ("Nine", 9.0, "")
+    ).say("The vessel had been inspected only last month, its owner said.")
+    b = Doc("b", "Island Wire").say(
+        "Rescue crews pulled 40 survivors from the water after the Sea Lark ferry went down near Marvel Key."
+    ).say("The coast guard said nine passengers had drowned in the accident.").claim("passengers drowned", ("nine", 9.0, ""))
+    c = Doc("c", "Gulf Post").say(
+        f"The coast guard reported that {third_toll} people drowned when the Sea Lark ferry capsized."
+    ).claim("people drowned", (third_toll, third_value, ""))
+    return story(a, b, c)
+
+
+def test_a_toll_stated_in_different_sentences_is_one_fact_with_its_sources():
+    arts, ans = _ferry_story()
+    al = align.align(arts, ans)
+    toll = [f for f in al.facts if "drown" in f.text.lower()]
+    assert toll, [f.text for f in al.facts]
+    assert set(toll[0].articles) == {"a", "b", "c"} and toll[0].support == 3
+
+
+def test_an_outlet_with_another_figure_never_supports_the_toll():
+    arts, ans = _ferry_story("eleven", 11.0)
+    al = align.align(arts, ans)
+    for f in al.facts:
+        if "drown" in f.text.lower():
+            assert "c" not in f.articles, f
+
+
+def test_anchors_fold_number_words_and_inflections():
+    an = _anchors("Seven lawmakers debated the bill")
+    assert "7" in an and "debat" in an and "lawmaker debat" in an
+    assert "debat" in _anchors("The bill sparked a debate")

@@ -1,0 +1,100 @@
+"""Conflicts on real extraction: invented reports run through claims, align and the conflicts step."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfuse import align, pipeline
+from newsfuse.brief import conflicts
+from newsfuse.model import Article
+
+
+def art(aid: str, outlet: str, text: str, published: str = "2024-09-14T10:00", duplicate_of: str | None = None) -> Article:
+    return Article(id=aid, outlet=outlet, raw=text, text=text, published=published, duplicate_of=duplicate_of)
+
+
+def found(*arts: Article):
+    arts = list(arts)
+    an = pipeline.analyze(arts)
+    return conflicts.find(arts, an, align.align(arts, an))
+
+
+def values(c) -> set[float]:
+    return {x.value for x in c.claims}
+
+
+def test_a_caption_number_never_feeds_a_conflict():
+    a = art("a", "Marlow Courier",
+            "Fourteen people were injured when a coach overturned on the ring road near Marlow on Friday, rescuers said.\n"
+            "Rescuers lift a passenger from the coach near Marlow on Friday, where 40 people were injured. (AP Photo/Lena Ortiz)\n"
+            "7/8")
+    b = art("b", "Vale Post", "A coach overturned on the ring road near Marlow on Friday and 14 people were injured, rescuers said.")
+    out = found(a, b)
+    assert not any(40.0 in values(c) or 8.0 in values(c) or 7.0 in values(c) for c in out)
+
+
+def test_a_vague_word_against_an_exact_count_is_precision():
+    a = art("a", "Alpine Wire", "Several climbers were rescued from the glacier above Vennick on Tuesday, the mountain guard said.")
+    b = art("b", "Valley Radio", "Seven climbers were rescued from the glacier above Vennick on Tuesday, the mountain guard said.")
+    out = found(a, b)
+    assert [c.kind for c in out] == ["precision"]
+    assert values(out[0]) == {3.0, 7.0} and "less precise" in out[0].explanation
+
+
+def test_more_than_fifty_and_fifty_one_is_rounding():
+    a = art("a", "Dorrow Daily", "Police said 51 people were arrested after the cup final in Dorrow on Saturday night.")
+    b = art("b", "Harbor Times", "Police said more than 50 people were arrested after the cup final in Dorrow on Saturday night.")
+    out = found(a, b)
+    assert [c.kind for c in out] == ["rounding"] and out[0].severity == "none"
+
+
+def test_a_toll_rising_over_publication_time_is_an_update_with_the_latest_current():
+    arts = [art(f"t{n}", outlet, f"At least {word} people died when the ferry Calder capsized off Innis Point, the coastguard said.", when)
+            for n, (outlet, word, when) in enumerate([("Early Wire", "three", "2024-09-14T06:00"), ("Noon Post", "five", "2024-09-14T12:00"),
+                                                      ("Night Desk", "nine", "2024-09-14T21:00")])]
+    out = found(*arts)
+    assert [c.kind for c in out] == ["update"]
+    assert [x.value for x in out[0].claims] == [3.0, 5.0, 9.0] and "latest is nine" in out[0].explanation
+
+
+def test_a_group_within_a_total_is_a_different_measure():
+    a = art("a", "Island Wire", "A small plane crashed near Port Elwin on Sunday, killing 10 Canadian tourists and two local pilots, officials said.")
+    b = art("b", "Coast Herald", "A small plane crashed near Port Elwin on Sunday, killing 12 people, officials said.")
+    out = found(a, b)
+    assert not any(c.kind in ("contradiction", "update") for c in out)
+    dm = [c for c in out if c.kind == "different-measure" and values(c) == {10.0, 12.0}]
+    assert dm and "different things" in dm[0].explanation
+
+
+def test_a_near_copy_that_changes_a_figure_still_conflicts():
+    text = "The new ferry Orla will carry {n} vehicles across the strait from Kelby when it enters service in May, the operator said."
+    a = art("a", "Strait News", text.format(n="1,200"))
+    b = art("b", "Kelby Mail", text.format(n="1,500"), duplicate_of="a")
+    c = art("c", "Harbour Daily", "When it enters service in May the ferry Orla will carry 1,200 vehicles across the strait from Kelby, its operator said.")
+    out = found(a, b, c)
+    assert len(out) == 1 and values(out[0]) == {1200.0, 1500.0} and out[0].kind == "contradiction"
+    assert {x.article for x in out[0].claims} == {"a", "b", "c"}
+
+
+def test_an_outlet_correcting_itself_is_a_correction():
+    a = art("a", "Kessel Gazette",
+            "Twelve people were injured in the fire at the Kessel warehouse on Monday, the fire service said.\n"
+            "An earlier version of this story said 14 people were injured in the fire at the Kessel warehouse.")
+    b = art("b", "River Post", "The fire service said 12 people were injured in the fire at the Kessel warehouse on Monday.")
+    out = found(a, b)
+    assert [c.kind for c in out] == ["correction"]
+    assert values(out[0]) == {12.0, 14.0} and "corrected itself" in out[0].explanation
+
+
+def test_a_rough_time_beside_an_exact_one_is_precision():
+    a = art("a", "Air Wire", "The charter plane crashed just after noon on Sunday shortly after taking off from Elwin airstrip, officials said.")
+    b = art("b", "Coast Herald", "The charter plane took off from Elwin airstrip at 12:10 p.m. on Sunday and crashed minutes later, officials said.")
+    out = found(a, b)
+    assert [c.kind for c in out] == ["precision"] and values(out[0]) == {720.0, 730.0}
+
+
+@pytest.mark.parametrize("text", ["He paid 5 million pounds for the house.", "A 737 jet and a Boeing 747 were parked at the gate."])
+def test_no_figure_from_money_pounds_or_model_numbers(text):
+    a = art("a", "One", text)
+    an = pipeline.analyze([a])
+    assert not [q for c in an["a"].claims for q in c.quantities if q.value in (5e6, 747.0)]
