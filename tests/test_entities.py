@@ -351,3 +351,10 @@ def test_body_after_based_is_found_when_ner_misses_it():
     text = "The tour was run by Denver-based Trailwise. Trailwise said its guide was aboard."
     got = {e.name: e.type for e in _extract(text, [("Denver", "GPE")])}
     assert got.get("Trailwise") == "ORG"
+
+
+def test_place_tagged_a_person_joins_its_other_spelling():
+    ans = [Analysis("x", entities=[_ent("x", "e0", "Nebi Salim")]),
+           Analysis("y", entities=[_ent("y", "e0", "Nabi Salim", "GPE"), _ent("y", "e1", "Nabi Salim", "GPE")])]
+    canon = entities.link(ans)
+    assert len(canon) == 1 and canon[0].type == "GPE"

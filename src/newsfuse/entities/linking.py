@@ -378,8 +378,9 @@ def _merge_qualified(groups, etype, places: set[str]) -> None:
 
 
 def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
-    """A "person" seen once or twice whose name is a misspelling of a place or body in the story
-    ("Boko Harm" for "Boko Haram") is that place or body; a name with a common given name never is."""
+    """A "person" seen once or twice whose name is a misspelling or another transliteration of a place
+    or body in the story ("Kora Ulanbk" for "Kora Ulanbek", "Nebi Salim" for the village "Nabi Salim") is
+    that place or body; a name with a common given name never is."""
     for gi, members in enumerate(groups):
         if not members or any(etype[id(e)] != "PERSON" for _, e in members):
             continue
@@ -388,7 +389,10 @@ def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
         key = skeleton(members[0][1].name)
         for kk in blocks.candidates(key):
             gj = other_key.get(("PLACE_ORG", kk))
-            if gj is not None and gj != gi and groups[gj] and min(len(kk), len(key)) >= 8 and fuzz.ratio(kk, key) >= 92:
+            if gj is not None and gj != gi and groups[gj] and min(len(kk), len(key)) >= 8 and _variant(kk, key):
+                body = Counter(etype[id(o)] for _, o in groups[gj]).most_common(1)[0][0]
+                for _, e in members:
+                    etype[id(e)] = body
                 groups[gj].extend(members)
                 groups[gi] = []
                 break
