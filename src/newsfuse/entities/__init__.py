@@ -1,8 +1,10 @@
 """Entities: people, organisations and places, canonical within an article and across a story.
 
-`extract` turns spaCy NER spans into article-local entities (titles, honorifics and possessives
-stripped; a bare surname joins the full name it belongs to). `link` merges them across a story's
-articles with transliteration-aware keys plus rapidfuzz, and rewrites ids inside each Analysis.
+`extract` turns spaCy NER spans into article-local entities (spans repaired for real copy; titles,
+honorifics and possessives stripped; a bare surname joins the full name it belongs to; an acronym
+stated in brackets joins its name). `link` settles types by a story-wide vote and merges entities
+across a story's articles with transliteration-aware keys plus rapidfuzz, and rewrites ids inside
+each Analysis.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def extract(article: Article, doc) -> list[Entity]:
             s.group = s.label = "ORG"
         elif key in places and s.group == "PERSON":
             s.group = s.label = "GPE"
-        elif key in surnames or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
+        elif (key in surnames and not s.text.isupper()) or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):
             s.group = "PERSON"
         elif len(s.text.split()) == 1 and votes[key][s.group] < max(votes[key].values()):
             s.group = votes[key].most_common(1)[0][0]  # NER disagrees with itself: the majority wins

@@ -76,10 +76,10 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         # a surname NER typed as ORG/GPE in an article that never named the person in full
         if t not in ("GPE", "LOC", "FAC", "PRODUCT") or len(e.name.split()) == 1:
             pm = {gi for key in blocks.candidates(e.name) if key == skeleton(e.name) for gi in person_full[key]}
-            if len(pm) == 1 and t not in ("GPE", "LOC", "FAC"):
+            if len(pm) == 1 and t not in ("GPE", "LOC", "FAC") and not e.name.isupper() and len(skeleton(e.name)) >= 3:
                 groups[pm.pop()].append((a, e))
                 continue
-        keys = [k for n in [e.name, *e.aliases] for k in _name_keys(n, t, places)]
+        keys = [k for n in [e.name, *e.aliases] for k in _name_keys(n, t)]
         # a NORP that is a body's name ("Acme" tagged NORP) joins it; "Israeli" never matches "Israel"
         spaces = [g] if g != "NORP" else ["PLACE_ORG", "NORP"]
         gi = next((other_key[(sp, k)] for k in keys for sp in spaces if (sp, k) in other_key), None)
@@ -116,6 +116,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             groups.append([(a, e)])
             other_key[k] = len(groups) - 1
     _merge_misspelt_bodies(groups, etype, other_key, other_blocks["PLACE_ORG"])
+    _merge_qualified(groups, etype, places)
     _merge_acronyms(groups, etype)
     _merge_part_names(groups, etype)
     canon: list[Entity] = []
@@ -228,10 +229,10 @@ _PLACE_DESCRIPTORS = frozenset(skeleton(w) for w in "state province region count
 _OF_HEADS = frozenset(skeleton(w) for w in "ministry department office bureau agency university institute".split())
 
 
-def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[str]:
+def _name_keys(name: str, etype: str) -> list[str]:
     """Keys one name links by: its skeleton, plus (bodies) the name without legal suffix, with
-    "Ministry of X" read as "X Ministry", without a leading country qualifier, and without spaces;
-    (places) without a trailing "state"/"province"."""
+    "Ministry of X" read as "X Ministry", and without spaces; (places) without a trailing "state"/"province".
+    A leading country qualifier is handled apart (`_merge_qualified`)."""
     base = skeleton(name)
     if not base:
         return []
@@ -240,9 +241,6 @@ def _name_keys(name: str, etype: str, places: set[str] = frozenset()) -> list[st
         k = _body_key(name)
         words = k.split()
         keys.append(k)
-        for cut in (1, 2):  # "US State Department" / "State Department"
-            if len(words) - cut >= 2 and " ".join(words[:cut]) in places | _COUNTRY_QUALIFIERS:
-                keys.append(" ".join(words[cut:]))
         if len(k.replace(" ", "")) >= 5:
             keys.append(k.replace(" ", ""))  # "Space X" / "SpaceX"
     elif etype in ("GPE", "LOC", "FAC"):
@@ -343,9 +341,46 @@ def _part_of(part: tuple, whole: tuple) -> bool:
     return whole[:n] == part and all(w in DESCRIPTORS for w in whole[n:])
 
 
+def _unqualified(name: str, places: set[str]) -> str:
+    """A body's name without a leading country or nationality the story names ("US State Department" ->
+    "state department"), or "" when it has none."""
+    words = _body_key(name).split()
+    for cut in (2, 1):
+        if len(words) - cut >= 2 and " ".join(words[:cut]) in places | _COUNTRY_QUALIFIERS:
+            return " ".join(words[cut:])
+    return ""
+
+
+def _merge_qualified(groups, etype, places: set[str]) -> None:
+    """"State Department" joins "US State Department" when that is the only qualified body so named; a
+    "Foreign Ministry" beside a Chinese and a Korean one joins neither, and those two never merge."""
+    qualified: dict[str, set[int]] = defaultdict(set)
+    plain: dict[str, set[int]] = defaultdict(set)
+    for gi, members in enumerate(groups):
+        for _, e in members:
+            if etype[id(e)] not in ("ORG", "PRODUCT"):
+                continue
+            rest = _unqualified(e.name, places)
+            if rest:
+                qualified[rest].add(gi)
+            else:
+                plain[_body_key(e.name)].add(gi)
+    # a story naming several countries' ministries (or departments ...) leaves a plain one ambiguous
+    heads = Counter(rest.split()[-1] for rest, owners in qualified.items() for _ in owners)
+    for rest, owners in qualified.items():
+        if len(owners) != 1 or heads[rest.split()[-1]] > 1:
+            continue
+        gj = next(iter(owners))
+        for gi in plain.get(rest, ()):
+            if gi != gj and groups[gi] and groups[gj]:
+                groups[gj].extend(groups[gi])
+                groups[gi] = []
+
+
 def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
-    """A "person" seen once or twice whose name is a misspelling of a place or body in the story
-    ("Boko Harm" for "Boko Haram") is that place or body; a name with a common given name never is."""
+    """A "person" seen once or twice whose name is a misspelling or another transliteration of a place
+    or body in the story ("Kora Ulanbk" for "Kora Ulanbek", "Nebi Salim" for the village "Nabi Salim") is
+    that place or body; a name with a common given name never is."""
     for gi, members in enumerate(groups):
         if not members or any(etype[id(e)] != "PERSON" for _, e in members):
             continue
@@ -354,7 +389,10 @@ def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
         key = skeleton(members[0][1].name)
         for kk in blocks.candidates(key):
             gj = other_key.get(("PLACE_ORG", kk))
-            if gj is not None and gj != gi and groups[gj] and min(len(kk), len(key)) >= 8 and fuzz.ratio(kk, key) >= 92:
+            if gj is not None and gj != gi and groups[gj] and min(len(kk), len(key)) >= 8 and _variant(kk, key):
+                body = Counter(etype[id(o)] for _, o in groups[gj]).most_common(1)[0][0]
+                for _, e in members:
+                    etype[id(e)] = body
                 groups[gj].extend(members)
                 groups[gi] = []
                 break
@@ -407,10 +445,6 @@ def _merge_part_names(groups: list[list[tuple[str, Entity]]], etype: dict[int, s
         if root != gi and groups[gi]:
             groups[root].extend(groups[gi])
             groups[gi] = []
-
-
-def _looks_like_place(e: Entity) -> bool:
-    return e.type in ("GPE", "LOC", "FAC")
 
 
 def _is_acronym(name: str) -> bool:

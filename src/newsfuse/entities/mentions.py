@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from .. import nlp
 from ..model import Article, Entity
-from .firstnames import first_name_gender
-from .names import _first_names_compatible, _person_parts, name_words, same_person_names, similar, skeleton, surnames_of
+from .firstnames import FEMALE, MALE, first_name_gender
+from .names import name_words, same_person_names, similar, skeleton, surnames_of
 
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP", "FAC": "GPE", "PRODUCT": "PRODUCT"}
@@ -31,7 +31,7 @@ ORG_HEADS = frozenset(
     technologies technology software labs media news times post press broadcasting network telecom airport
     university college institute school academy hospital foundation association society agency ministry
     department office council committee commission party union league club federation army police court
-    girls boys women men families
+    girls boys women men families herald tribune journal gazette telegraph chronicle inquirer zeitung store
     """.split()
 )
 # The last word of a name that makes it a place or facility ("Ofer Prison", "Punta Islita Airport").
@@ -105,6 +105,9 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     while toks:
         t = toks[0]
         w = t.lower_.rstrip(".")
+        if len(toks) > 1 and (t.is_punct or (ent.label_ == "PERSON" and t.is_alpha and t.text.islower() and t.text not in PARTICLES)):
+            toks.pop(0)  # "s Ann Lee" (a split possessive): a name never starts lower-case but for "de", "van"
+            continue
         if len(toks) > 1 and t.text in CREDITS:  # "Reuters Acme" at a caption's edge
             toks.pop(0)
             continue
@@ -197,10 +200,16 @@ def _spans(doc) -> list[_Span]:
 
 def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
     """Bodies NER missed in "<place>-based <Name>" ("a Denver-based Acme"): the name is an organisation."""
+    text = nlp.doc_text(doc)
+    hits = [m.start() + 1 for m in re.finditer(r"-based\b", text, re.I)]
+    if not hits:
+        return []
     covered = {i for s in spans for i in range(s.tok_start, s.tok_end)}
     out = []
-    for tok in doc[2:]:
-        if tok.lower_ != "based" or doc[tok.i - 1].text != "-" or tok.i + 1 >= len(doc):
+    for at in hits:
+        tok = doc.char_span(at, at + 5, alignment_mode="expand")
+        tok = tok[-1] if tok is not None and len(tok) else None
+        if tok is None or tok.lower_ != "based" or tok.i < 1 or doc[tok.i - 1].text != "-" or tok.i + 1 >= len(doc):
             continue
         end = tok.i + 1
         while end < len(doc) and end - tok.i <= 4 and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() \
@@ -208,7 +217,7 @@ def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
             end += 1
         if end > tok.i + 1:
             first, last = doc[tok.i + 1], doc[end - 1]
-            out.append(_Span(first.idx, last.idx + len(last.text), nlp.doc_text(doc)[first.idx : last.idx + len(last.text)],
+            out.append(_Span(first.idx, last.idx + len(last.text), text[first.idx : last.idx + len(last.text)],
                              "ORG", "ORG", tok.i + 1, end))
     return out
 
@@ -417,6 +426,10 @@ def _split_glued(spans: list[_Span]) -> list[_Span]:
             a, b = s.text.split(" and ", 1)
             out.append(_Span(s.start, s.start + len(a), a, s.group, s.label, s.tok_start, s.tok_start + len(a.split())))
             out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_end - len(b.split()), s.tok_end))
+        elif s.group == "PERSON" and len(words) > 1 and words[0].isupper() and words[0] in seen and "PERSON" not in seen[words[0]]:
+            a, b = words[0], " ".join(words[1:])  # "NBC Ann Lee": a broadcaster's credit glued on
+            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen[a])), "ORG", s.tok_start, s.tok_start + 1))
+            out.append(_Span(s.end - len(b), s.end, b, "PERSON", "PERSON", s.tok_start + 1, s.tok_end))
         elif len(words) > 1 and words[0].isupper() and len(words[0]) >= 4 and words[1].istitle() and \
                 " ".join(words[1:]) in seen:  # a shouted headline word glued on: "WATCHED Acme"
             b = " ".join(words[1:])
@@ -476,6 +489,8 @@ def _find_person(clusters: list[_Cluster], name: str, at: int = -1) -> _Cluster 
         if before:
             return max(before, key=lambda c: max(s.start for s in c.spans if s.start < at))
         return min(by_surname, key=lambda c: c.first_start)
+    if name.lower() not in MALE | FEMALE:
+        return None  # only a common given name says a bare word is someone's first name ("Acme" of "Acme Cash" is not)
     key = skeleton(name)
     given = [c for c in people if any(
         len(name_words(t)) > 1 and (skeleton(name_words(t)[0]) == key or (len(key) >= 4 and skeleton(name_words(t)[0]).startswith(key)))
@@ -519,7 +534,7 @@ def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]
     out = []
     for tok in doc:
         word = tok.text.rstrip(_INVISIBLE)  # "Lee\u200b": a zero-width space glued to the name
-        if tok.i in covered or not word[:1].isupper() or len(word) < 3 or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
+        if tok.i in covered or not word[:1].isupper() or word.isupper() or len(word) < 3 or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
             continue
         if skeleton(word) in surnames:
             out.append(_Span(tok.idx, tok.idx + len(word), word, "PERSON", "PERSON", tok.i, tok.i + 1))

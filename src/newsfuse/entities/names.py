@@ -33,12 +33,20 @@ def translit_key(name: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@functools.lru_cache(maxsize=65536)
+def _plain(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in s if not unicodedata.combining(c) and c.isalnum()).lower()
+
+
 def similar(a: str, b: str, threshold: float = 90) -> bool:
     """Same skeleton, same transliteration key (names of 5+ letters), or near-identical skeletons
     (rapidfuzz ratio) for names long enough to trust."""
     ka, kb = skeleton(a), skeleton(b)
     if not ka or not kb:
         return False
+    if len(ka) <= 4 and len(kb) <= 4:  # short names: letters folded only for accents ("Jong" is no "Yong")
+        return _plain(a) == _plain(b)
     if ka == kb:
         return True
     if min(len(ka), len(kb)) >= 5 and translit_key(a) == translit_key(b):
@@ -115,14 +123,17 @@ def surnames_of(name: str) -> list[str]:
 def same_person_names(a: str, b: str) -> bool:
     """Two full names of one person: compatible first names and a shared surname, or one name the other
     with words left out ("Laura Chinchilla" / "Laura Chinchilla Miranda", "Bruce M. Steinberg")."""
+    if _plain(a) == _plain(b):  # "Kim Jong-Un" / "Kim Jong Un"
+        return True
     fa, fb = _person_parts(a)[0], _person_parts(b)[0]
     if not fa or not fb or not _first_names_compatible(fa, fb):
         return False
     sa, sb = surnames_of(a), surnames_of(b)
     if similar(sa[0], sb[0]):
         return True
-    ka, kb = {skeleton(w) for w in sa}, {skeleton(w) for w in sb}
-    return skeleton(fa) == skeleton(fb) and bool(ka & kb)
+    # words left out: exact words only ("Kim Yong" is not "Kim Jong Un", though j/y fold together)
+    ka, kb = {w.lower() for w in sa}, {w.lower() for w in sb}
+    return fa.lower() == fb.lower() and bool(ka & kb)
 
 
 def _person_parts(name: str) -> tuple[str, str]:
