@@ -277,7 +277,11 @@ class Figure:
 _CAPTION = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
     r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
-    r"\bCredit:|\bShutterstock\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+    r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
+    r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+# a bullet or headline: present-tense "says" and no closing punctuation ("Equifax says 143 million may be affected")
+_HEADLINE = re.compile(r"^(?=[^\n]{0,200}$)(?=.*\bsays?\b)(?!.*[.!?\"”’')]\s*$)", re.S)
+_WITH_DEBT = re.compile(r"\b(?:includ\w+|with|plus)\s+(?:\w+\s+){0,3}debt\b|\bdebt\s+included\b", re.I)
 _CUSTODY = re.compile(r"\b(?:prison|jail(?:ed)?|imprison\w*|sentenc\w+|behind bars|custody)\b", re.I)
 _CORRECTED = re.compile(
     r"\b(?:an? )?(?:earlier|previous) version of this (?:story|article|report)|\bcorrection\s*:|\b(?:incorrectly|wrongly|mistakenly) "
@@ -314,8 +318,8 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
     """A claim's quantities grouped into figures: a quantity in brackets right after another converts it."""
     out: list[Figure] = []
     for c in claims:
-        if _CAPTION.search(c.text):
-            continue  # a caption's or credit's number is not the story's figure
+        if _CAPTION.search(c.text) or _HEADLINE.search(c.text):
+            continue  # a caption's, credit's or bullet headline's number is not the story's figure
         corrected = bool(_CORRECTED.search(c.text))
         qs = sorted(c.quantities, key=lambda q: (q.start, q.end))
         cur: Figure | None = None
@@ -334,6 +338,8 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             measure = align_stage.measure_key(c.measures)
             if dim == "time" and _CUSTODY.search(c.text):
                 measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
+            if dim.startswith("currency:") and _WITH_DEBT.search(c.text):
+                measure = "value including debt"  # a deal's enterprise value is not its equity price
             cur = Figure(
                 article=article.id, claim=c, dim=dim, numbers=[st], primary=q,
                 sentence=align_stage.sentence_of(sentences, c.start),
