@@ -76,7 +76,9 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     if subj_a and subj_b and subj_a != subj_b and not fact and sim < 0.6:
         return None
     close = fact or (sim >= 0.75 and lex >= 0.2)
-    same = "earlier" if a.earlier != b.earlier else "same"
+    same = "same"
+    if a.earlier != b.earlier:  # a past state against today's figure: only for closely worded sentences
+        same = "earlier" if (fact or sim >= 0.6) else "none"
     if (a.vague or b.vague) and not (fact or sim >= 0.5):
         return None  # "several", "dozens": only against a figure stated in a like sentence
     if a.dim == "clock":
