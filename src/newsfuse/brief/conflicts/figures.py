@@ -47,7 +47,7 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
                   "forcing", "forced out", "from their homes", "lost their homes", "displacement"),
     "rescued": ("rescued", "lifted", "saved", "pulled from", "airlifted"),
     "arrested": ("arrest", "detained", "detain", "charged"),
-    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive", "were taken", "been taken", "taken from"),
+    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive", "taken hostage", "taken from"),
     "held": ("held", "captiv", "remain", "hostage"),
     "freed": ("freed", "released", "set free", "handed over"),
     "escaped": ("escap",),
@@ -245,6 +245,7 @@ class Figure:
     group: tuple[str, str] = ("", "")  # for counts of people: (role, region) they are limited to (`count_group`)
     earlier: bool = False  # the copy gives it as a past state ("its previous offer of", "said in September")
     siblings: int = 0  # other figures of this dimension in its sentence
+    rest: bool = False  # counts the rest beside another count of the same thing ("20 others")
     corrected: bool = False  # the outlet withdraws it ("An earlier version of this story said ...")
 
     @property
@@ -356,4 +357,18 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
         per_sentence[(f.claim.start, f.dim)] = per_sentence.get((f.claim.start, f.dim), 0) + 1
     for f in out:
         f.siblings = per_sentence[(f.claim.start, f.dim)] - 1
+        # "four were badly hurt while 20 others were slightly hurt": the rest of a count of the same thing
+        rest = _others(f)
+        f.rest = f.dim == "count" and (rest == "other" or (rest == "others" and any(
+            g is not f and g.claim.start == f.claim.start and g.what == f.what and g.dim == "count" for g in out)))
     return out
+
+
+def _others(f: Figure) -> str:
+    """'other' for "19 other defendants" / "an additional 2.5 million" (besides those named), 'others' for
+    "20 others" (the rest of some count, or of anyone), else ''."""
+    parts = f.claim.text.lower().split(f.primary.text.lower(), 1)
+    after = parts[1] if len(parts) > 1 else ""
+    if re.match(r"\s*other\s+[a-z]", after) or re.search(r"\b(?:additional|another|further)\s+$", parts[0][-12:]):
+        return "other"
+    return "others" if re.match(r"\s*others\b", after) else ""

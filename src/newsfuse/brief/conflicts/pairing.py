@@ -97,6 +97,8 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
             return None  # "two boosters" vs "three boosters" in unrelated sentences
         if not (sim >= 0.35 or fact or lex >= 0.1):
             return None
+        if a.rest != b.rest:
+            return None  # "19 other defendants" leaves out the one named: not the same count as "23 defendants"
         (ra, ga), (rb, gb) = a.group, b.group
         narrower = (ra != rb and "" in (ra, rb)) or (ga != gb and "" in (ga, gb))
         if narrower and a.what.startswith("people:") and not _overlap(a, b) and (_subset(a, b) or _subset(b, a)):
