@@ -152,6 +152,8 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
 def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict | None:
     """Times of day around one event: exact times of one step that differ contradict; rough times
     ("around noon") beside exact ones are precision; exact times of different steps are nothing."""
+    if len({(f.numbers[0].value, f.numbers[0].qualifier) for f in figs}) < 2:
+        return None  # every outlet gives the same time
     exact = [f for f in figs if not f.rough]
     by_step: dict[str, set[float]] = defaultdict(set)
     for f in exact:

@@ -339,6 +339,8 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             measure = align_stage.measure_key(c.measures)
             if dim == "time" and _CUSTODY.search(c.text):
                 measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
+            if re.search(r"\b(?:a )?(?:combined )?total of\s+$|\bin all\b|\bcombined\b", article.raw[max(c.start, q.start - 20) : q.start]):
+                measure = f"{measure} total"  # a sum over several cases is not one case's figure
             if dim.startswith("currency:") and _WITH_DEBT.search(c.text):
                 measure = "value including debt"  # a deal's enterprise value is not its equity price
             cur = Figure(
