@@ -184,3 +184,21 @@ def test_death_counts_share_one_measure():
     assert cs["six"][1].measures == "people killed"
     assert cs["8"][1].measures == "people killed"
     assert cs["Three"][1].measures == "people killed"
+
+
+def test_clock_times_are_claims_but_stamps_are_not():
+    cs = _claims("The ferry left Dunmore at 6.04am and sank just after noon, the coastguard said.\n"
+                 "A post shared by Harbour Watch (@harbourwatch) on May 3, 2025 at 9:50pm PDT\n"
+                 "Update, May 4, 4pm: the operator sent the following statement.")
+    times = {q.text: (q.value, q.qualifier, c.measures) for c in cs for q in c.quantities if q.unit == "clock"}
+    assert times == {"6.04am": (364.0, "", "time leave"), "just after noon": (720.0, "just after", "time sink")}
+
+
+def test_weights_run_on_scales_and_vague_words():
+    got = _by_text(_claims("The rocket can lift 140,000 pounds (63,500kg) of cargo, and up to 44million fans watched. "
+                           "Several climbers were rescued. He paid 5 million pounds for the house."))
+    q, c = got["140,000 pounds"]
+    assert q.unit == "metric_ton" and c.measures == "cargo"
+    assert got["44million"][0].value == 44e6
+    assert got["Several"][0].qualifier == "vague"
+    assert "5 million pounds" not in got  # money or weight: the copy does not say

@@ -98,3 +98,11 @@ def test_no_figure_from_money_pounds_or_model_numbers(text):
     a = art("a", "One", text)
     an = pipeline.analyze([a])
     assert not [q for c in an["a"].claims for q in c.quantities if q.value in (5e6, 747.0)]
+
+
+def test_the_rest_of_a_count_is_not_a_rival_figure():
+    a = art("a", "Rhine Wire", "Four people were taken to hospital with serious injuries while 20 others were slightly hurt when the barge "
+                               "struck the Kallen bridge on Tuesday, police said.")
+    b = art("b", "Valley Post", "Police said 24 people were injured when the barge struck the Kallen bridge on Tuesday.")
+    out = found(a, b)
+    assert not any(20.0 in values(c) and 24.0 in values(c) for c in out)

@@ -22,6 +22,10 @@ from .numbers import _conversion, _QTY, _qualifier, _quantity
 from .measures import _describe, _ordinal_ok, _skip_reference, _split_at_newline
 
 
+# social-media embeds ("A post shared by X (@x) on Feb 4 at 9:50pm") and editors' notes ("Update, Nov. 15, 4pm:")
+_STAMP = re.compile(r"\b(?:post|photo|video) shared by\b|\(@\w+\)|^\W*(?:Update|Updated|Editor'?s note)\b[^:]{0,40}:", re.I)
+
+
 def extract(article: Article, doc) -> list[Claim]:
     """Numeric claims of `article` (offsets into `article.raw`), one per stated quantity."""
     text = nlp.doc_text(doc)
@@ -81,6 +85,8 @@ def extract(article: Article, doc) -> list[Claim]:
         if si < 0:
             continue
         cs, ce = _split_at_newline(text, sents[si].start_char, sents[si].end_char, s0)
+        if _STAMP.search(text[cs:ce]):
+            continue  # a post's or an update's time stamp, not when something happened
         q.start, q.end = article.raw_offset(s0), article.raw_offset(e0)
         claims.append(Claim(article=article.id, start=article.raw_offset(cs), end=article.raw_offset(ce), text=text[cs:ce],
                             quantities=[q], measures=f"time {event}".strip()))

@@ -230,6 +230,8 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         if not measures and j < sent_end_tok and doc[j].lower_ == "of":
             measures, possessor, _ = _noun_run(doc, j + 1, sent_end_tok)
     elif f.kind in ("duration", "percent", "fraction"):
+        if not after and f.kind == "fraction" and j < sent_end_tok and doc[j].pos_ == "DET":  # "half the population"
+            after = _noun_run(doc, j, sent_end_tok)[0]
         measures = after or before
     else:
         measures = after or (before if f.kind != "count" else "")

@@ -172,7 +172,8 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
         if name == "m" and g["uname"] != "m":
             return None
         unit, dim = _UNITS[name]
-        if name in ("pounds", "pound") and not _MASS_CONTEXT.search(text[max(0, s - 150) : e + 60]):
+        floor = max(s - 150, text.rfind(". ", 0, s) + 1, text.rfind("\n", 0, s) + 1, 0)  # within its own sentence
+        if name in ("pounds", "pound") and not _MASS_CONTEXT.search(text[floor : e + 60].split(". ")[0]):
             return None  # money or weight: not said
         if dim == "duration":
             if re.match(r"-old\b|\s+old\b", text[e:]):

@@ -57,6 +57,8 @@ def find(
     others, earlier = [], []
     for i, j in pairs:
         rel = _related(ctx.figs[i], ctx.figs[j], ctx)
+        if rel == "none":
+            continue
         if rel == "earlier":
             earlier.append((i, j))
         elif rel == "same":
@@ -88,11 +90,19 @@ def find(
         if c:
             out.append(c)
     seen = set()
-    for i, j in others:
+
+    def likeness(p: tuple[int, int]) -> float:
+        a, b = ctx.figs[p[0]], ctx.figs[p[1]]
+        if alignment is None or not (a.sentence and b.sentence):
+            return 0.0
+        return alignment.similarity((a.article, a.sentence.index), (b.article, b.sentence.index))
+
+    for i, j in sorted(others, key=lambda p: -likeness(p)):  # the closest-worded pair speaks for its kind
         a, b = ctx.figs[i], ctx.figs[j]
         if find_root(i) == find_root(j) or a.primary.value == b.primary.value:
             continue
-        key = frozenset(((a.what, a.primary.value), (b.what, b.primary.value)))  # one note per pair of figures
+        # one note per pair of figures; ordinals ("third visit" vs "sixth meeting") once per story at most
+        key = "ordinal" if a.dim == "ordinal" else frozenset(((a.what, a.primary.value), (b.what, b.primary.value)))
         if key in seen:
             continue
         seen.add(key)

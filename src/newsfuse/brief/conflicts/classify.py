@@ -130,7 +130,7 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
     if timed and not clash and not rough:
         ordered = sorted(figs, key=_pub)
-        rows = ", then ".join(f"{_shown(f)} ({names[f.article]}, {f.published})" for f in ordered)
+        rows = _runs(ordered, names)
         return Conflict(
             id="", topic=topic, kind="update", severity="low",
             explanation=f"The figure for {topic} differs between reports published at different times ({rows}); "
@@ -152,6 +152,8 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
 def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict | None:
     """Times of day around one event: exact times of one step that differ contradict; rough times
     ("around noon") beside exact ones are precision; exact times of different steps are nothing."""
+    if len({(f.numbers[0].value, f.numbers[0].qualifier) for f in figs}) < 2:
+        return None  # every outlet gives the same time
     exact = [f for f in figs if not f.rough]
     by_step: dict[str, set[float]] = defaultdict(set)
     for f in exact:
@@ -262,10 +264,26 @@ def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
     return bool(later) and all(_UPDATE_CUE.search(f.claim.text or "") for f in later)
 
 
+def _runs(ordered: Sequence[Figure], names: dict[str, str]) -> str:
+    """Figures in publication order, a run of one value said once: "143 million (a, b; from 2017-09-07), then ..."."""
+    runs: list[list[Figure]] = []
+    for f in ordered:
+        if runs and runs[-1][0].numbers[0].value == f.numbers[0].value:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    parts = []
+    for run in runs:
+        outlets = ", ".join(dict.fromkeys(names[f.article] for f in run))
+        when = (run[0].published or "")[:16].replace("T", " ")
+        parts.append(f"{_shown(run[0])} ({outlets}; {'from ' if len(run) > 1 else ''}{when})")
+    return ", then ".join(parts)
+
+
 def _update(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict:
     """Breaking news revised over time: figures ordered by publication, the latest is current."""
     ordered = sorted(figs, key=_pub)
-    rows = ", then ".join(f"{_shown(f)} ({names[f.article]}, {f.published})" for f in ordered)
+    rows = _runs(ordered, names)
     latest = ordered[-1]
     return Conflict(
         id="", topic=topic, kind="update", severity="low",

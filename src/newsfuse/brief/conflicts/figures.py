@@ -47,7 +47,7 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
                   "forcing", "forced out", "from their homes", "lost their homes", "displacement"),
     "rescued": ("rescued", "lifted", "saved", "pulled from", "airlifted"),
     "arrested": ("arrest", "detained", "detain", "charged"),
-    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive", "were taken", "been taken", "taken from"),
+    "abducted": ("abduct", "kidnap", "seized", "snatched", "taken captive", "taken hostage", "taken from"),
     "held": ("held", "captiv", "remain", "hostage"),
     "freed": ("freed", "released", "set free", "handed over"),
     "escaped": ("escap",),
@@ -245,6 +245,7 @@ class Figure:
     group: tuple[str, str] = ("", "")  # for counts of people: (role, region) they are limited to (`count_group`)
     earlier: bool = False  # the copy gives it as a past state ("its previous offer of", "said in September")
     siblings: int = 0  # other figures of this dimension in its sentence
+    rest: bool = False  # counts the rest beside another count of the same thing ("20 others")
     corrected: bool = False  # the outlet withdraws it ("An earlier version of this story said ...")
 
     @property
@@ -277,7 +278,11 @@ class Figure:
 _CAPTION = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
     r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
-    r"\bCredit:|\bShutterstock\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+    r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
+    r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
+# a bullet or headline: present-tense "says" and no closing punctuation ("Equifax says 143 million may be affected")
+_HEADLINE = re.compile(r"^(?=[^\n]{0,200}$)(?=.*\bsays?\b)(?!.*[.!?\"”’')]\s*$)", re.S)
+_WITH_DEBT = re.compile(r"\b(?:includ\w+|with|plus)\s+(?:\w+\s+){0,3}debt\b|\bdebt\s+included\b", re.I)
 _CUSTODY = re.compile(r"\b(?:prison|jail(?:ed)?|imprison\w*|sentenc\w+|behind bars|custody)\b", re.I)
 _CORRECTED = re.compile(
     r"\b(?:an? )?(?:earlier|previous) version of this (?:story|article|report)|\bcorrection\s*:|\b(?:incorrectly|wrongly|mistakenly) "
@@ -314,8 +319,8 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
     """A claim's quantities grouped into figures: a quantity in brackets right after another converts it."""
     out: list[Figure] = []
     for c in claims:
-        if _CAPTION.search(c.text):
-            continue  # a caption's or credit's number is not the story's figure
+        if _CAPTION.search(c.text) or _HEADLINE.search(c.text):
+            continue  # a caption's, credit's or bullet headline's number is not the story's figure
         corrected = bool(_CORRECTED.search(c.text))
         qs = sorted(c.quantities, key=lambda q: (q.start, q.end))
         cur: Figure | None = None
@@ -334,6 +339,10 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             measure = align_stage.measure_key(c.measures)
             if dim == "time" and _CUSTODY.search(c.text):
                 measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
+            if re.search(r"\b(?:a )?(?:combined )?total of\s+$|\bin all\b|\bcombined\b", article.raw[max(c.start, q.start - 20) : q.start]):
+                measure = f"{measure} total"  # a sum over several cases is not one case's figure
+            if dim.startswith("currency:") and _WITH_DEBT.search(c.text):
+                measure = "value including debt"  # a deal's enterprise value is not its equity price
             cur = Figure(
                 article=article.id, claim=c, dim=dim, numbers=[st], primary=q,
                 sentence=align_stage.sentence_of(sentences, c.start),
@@ -350,4 +359,18 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
         per_sentence[(f.claim.start, f.dim)] = per_sentence.get((f.claim.start, f.dim), 0) + 1
     for f in out:
         f.siblings = per_sentence[(f.claim.start, f.dim)] - 1
+        # "four were badly hurt while 20 others were slightly hurt": the rest of a count of the same thing
+        rest = _others(f)
+        f.rest = f.dim == "count" and (rest == "other" or (rest == "others" and any(
+            g is not f and g.claim.start == f.claim.start and g.what == f.what and g.dim == "count" for g in out)))
     return out
+
+
+def _others(f: Figure) -> str:
+    """'other' for "19 other defendants" / "an additional 2.5 million" (besides those named), 'others' for
+    "20 others" (the rest of some count, or of anyone), else ''."""
+    parts = f.claim.text.lower().split(f.primary.text.lower(), 1)
+    after = parts[1] if len(parts) > 1 else ""
+    if re.match(r"\s*other\s+[a-z]", after) or re.search(r"\b(?:additional|another|further)\s+$", parts[0][-12:]):
+        return "other"
+    return "others" if re.match(r"\s*others\b", after) else ""

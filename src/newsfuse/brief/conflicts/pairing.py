@@ -27,6 +27,9 @@ class _Ctx:
     figs: list[Figure] = field(default_factory=list)
 
 
+# counted periods and rounds: a count of them names a stretch of time, which differs with the stretch meant
+_PERIODS = {"season", "year", "month", "week", "day", "decade", "term", "game", "match", "round", "quarter", "inning",
+            "lap", "time", "hour", "minute", "night", "century", "generation", "cycle", "session", "stage"}
 _SYNONYMS = {"cargo": "payload", "load": "payload", "bid": "offer", "approach": "offer", "takeover": "offer",
              "lawsuit": "suit", "action": "suit"}
 
@@ -76,7 +79,9 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     if subj_a and subj_b and subj_a != subj_b and not fact and sim < 0.6:
         return None
     close = fact or (sim >= 0.75 and lex >= 0.2)
-    same = "earlier" if a.earlier != b.earlier else "same"
+    same = "same"
+    if a.earlier != b.earlier:  # a past state against today's figure: only for closely worded sentences
+        same = "earlier" if (fact or sim >= 0.6) else "none"
     if (a.vague or b.vague) and not (fact or sim >= 0.5):
         return None  # "several", "dozens": only against a figure stated in a like sentence
     if a.dim == "clock":
@@ -93,8 +98,12 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
             return None  # "180,000 people" vs "4,000 people": unknown, only when aligned
         if not a.what.startswith("people:") and not (fact or sim >= 0.5 or lex >= 0.3):
             return None  # "two boosters" vs "three boosters" in unrelated sentences
+        if a.what in _PERIODS and not close:
+            return None  # "the past two seasons" vs "five seasons together": spans of different stretches
         if not (sim >= 0.35 or fact or lex >= 0.1):
             return None
+        if a.rest != b.rest:
+            return None  # "19 other defendants" leaves out the one named: not the same count as "23 defendants"
         (ra, ga), (rb, gb) = a.group, b.group
         narrower = (ra != rb and "" in (ra, rb)) or (ga != gb and "" in (ga, gb))
         if narrower and a.what.startswith("people:") and not _overlap(a, b) and (_subset(a, b) or _subset(b, a)):
@@ -102,6 +111,8 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         if (ra == rb or narrower) and (ga == gb or not (ga and gb)) and not _counterpart(a, b):
             return same
         return None
+    if a.measure.endswith(" total") != b.measure.endswith(" total"):
+        return None  # "a total of 45 years" over several cases vs one case's 25 years
     ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
     generic = {ma, mb} & _GENERIC or not (ma and mb)
     if not generic:
