@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
 
 from ..model import Fact, Variant
 from .facts import Unit, disagree
@@ -25,6 +24,7 @@ JOIN_COS_ONE = 0.65  # ... or needs this when it shares only the anchor itself w
 NEAR_SAME = 0.6  # a proposition whose sentences mostly belong to an earlier fact adds nothing
 MAX_PER_ANCHOR = 2  # propositions read off one anchor (a name can head two different statements)
 DENSE_MAX = 4000  # up to this many sentences the story's cosine and shared-anchor matrices are computed once
+MAX_ROWS = 60  # nor in more sentences than this, whatever the story's size (keeps the step near-linear)
 SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are no anchor ("crash", the main actors)
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -64,22 +64,14 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
         for a in an:
             holders[a].append(i)
     # the story's main actors are in every other sentence: only specific anchors make or join a proposition
-    limit = max(SPECIFIC * n, 3)
+    limit = max(min(SPECIFIC * n, MAX_ROWS), 3)
     specific = {a for a, rows in holders.items() if len(rows) <= limit}
-    vocab: dict[str, int] = {}
-    rows_, cols_ = [], []
-    for i, an in enumerate(anchors):
-        for a in an & specific:
-            rows_.append(i)
-            cols_.append(vocab.setdefault(a, len(vocab)))
-    A = sparse.csr_matrix((np.ones(len(rows_), dtype=np.float32), (rows_, cols_)), shape=(n, max(1, len(vocab))))
+    spec = [frozenset(an & specific) for an in anchors]
     art = np.array([hash(u.article) for u in units])
     measured = np.array([bool(u.figures) for u in units])
-    if n <= DENSE_MAX:  # one product each beats one per anchor; larger stories pay per anchor
-        S_all, shared_all = E @ E.T, (A @ A.T).toarray()
-    else:
-        S_all = shared_all = None
+    S_all = E @ E.T if n <= DENSE_MAX else None  # one product beats one per anchor; larger stories pay per anchor
     found: list[tuple[float, list[int], str]] = []
+    seen: dict[tuple[int, int], bool] = {}
     for anchor, rows in holders.items():
         if anchor not in specific:
             continue
@@ -87,7 +79,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             continue
         left = np.array(rows)
         for _ in range(MAX_PER_ANCHOR):
-            group = _best_group(left, units, E, A, art, measured, S_all, shared_all)
+            group = _best_group(left, units, E, spec, art, measured, S_all, seen)
             if group is None:
                 break
             found.append((*group, anchor))
@@ -122,40 +114,49 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     return out
 
 
-def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, A: sparse.csr_matrix, art: np.ndarray,
-                measured: np.ndarray, S_all: np.ndarray | None, shared_all: np.ndarray | None,
-                ) -> tuple[float, list[int]] | None:
+def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, spec: list[frozenset[str]], art: np.ndarray,
+                measured: np.ndarray, S_all: np.ndarray | None,
+                seen: dict[tuple[int, int], bool]) -> tuple[float, list[int]] | None:
     """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours."""
     rows = rows[np.argsort(art[rows], kind="stable")]
     a = art[rows]
     if len(set(a.tolist())) < 2:
         return None
-    if S_all is not None and shared_all is not None:
-        S, shared = S_all[np.ix_(rows, rows)], shared_all[np.ix_(rows, rows)]
-    else:
-        sub = A[rows]
-        S, shared = E[rows] @ E[rows].T, (sub @ sub.T).toarray()
-    ok = (S >= np.where(shared >= 2, JOIN_COS, JOIN_COS_ONE)) & (a[:, None] != a[None, :])
-    m = measured[rows]
-    for x, y in zip(*np.nonzero(ok & m[:, None] & m[None, :])):
-        if disagree(units[rows[x]], units[rows[y]], strict=True):
+    S = S_all[np.ix_(rows, rows)] if S_all is not None else E[rows] @ E[rows].T
+    ok = (S >= JOIN_COS) & (a[:, None] != a[None, :])
+    # between the two bars a sentence must share a second specific anchor with the lead
+    for x, y in zip(*np.nonzero(ok & (S < JOIN_COS_ONE))):
+        if len(spec[rows[x]] & spec[rows[y]]) < 2:
             ok[x, y] = False
     M = np.where(ok, S, 0.0)
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
-    best_per_art = np.maximum.reduceat(M, starts, axis=1)  # lead x article
-    scores = best_per_art.sum(1)
-    order = np.argsort(-scores)
-    for lead in order[:3]:
-        if scores[lead] <= 0:
+    ends = np.r_[starts[1:], len(rows)]
+    scores = np.maximum.reduceat(M, starts, axis=1).sum(1)  # lead x best per article, before figure checks
+    best: tuple[float, list[int]] | None = None
+    for lead in np.argsort(-scores)[:3]:
+        if scores[lead] <= 0 or (best and scores[lead] <= best[0]):
             break
-        members = [int(rows[lead])]
-        for k, s0 in enumerate(starts):
-            s1 = starts[k + 1] if k + 1 < len(starts) else len(rows)
-            if best_per_art[lead, k] > 0:
-                members.append(int(rows[s0 + int(np.argmax(M[lead, s0:s1]))]))
-        if len({units[m].source for m in members}) >= 2:
-            return float(scores[lead]), members
-    return None
+        members, score = [int(rows[lead])], 0.0
+        for s0, s1 in zip(starts, ends):
+            for c in s0 + np.argsort(-M[lead, s0:s1]):
+                if M[lead, c] <= 0:
+                    break
+                if measured[rows[lead]] and measured[rows[c]] and _disagree(int(rows[lead]), int(rows[c]), units, seen):
+                    continue  # another figure for the same thing: no support
+                members.append(int(rows[c]))
+                score += float(M[lead, c])
+                break
+        if len({units[m].source for m in members}) >= 2 and (best is None or score > best[0]):
+            best = (score, members)
+    return best
+
+
+def _disagree(x: int, y: int, units: Sequence[Unit], seen: dict[tuple[int, int], bool]) -> bool:
+    """`disagree` (strict), remembered per pair: anchors share sentences, so pairs recur."""
+    k = (x, y) if x < y else (y, x)
+    if k not in seen:
+        seen[k] = disagree(units[x], units[y], strict=True)
+    return seen[k]
 
 
 def _extend(f: Fact, members: list[int], units: Sequence[Unit]) -> None:
