@@ -67,7 +67,8 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     limit = max(min(SPECIFIC * n, MAX_ROWS), 3)
     specific = {a for a, rows in holders.items() if len(rows) <= limit}
     spec = [frozenset(an & specific) for an in anchors]
-    art = np.array([hash(u.article) for u in units])
+    order = {aid: i for i, aid in enumerate(dict.fromkeys(u.article for u in units))}
+    art = np.array([order[u.article] for u in units])  # article ids as stable numbers (str hashes vary by run)
     measured = np.array([bool(u.figures) for u in units])
     S_all = E @ E.T if n <= DENSE_MAX else None  # one product beats one per anchor; larger stories pay per anchor
     found: list[tuple[float, list[int], str]] = []
