@@ -256,3 +256,13 @@ def test_corroborated_sentence_with_details_only_one_source_gives_is_single_sour
     items = corroboration.single_source(arts, ans, al)
     canister = [x for x in items if "canister" in x.text]
     assert canister and canister[0].article == "b" and "corroborated" in canister[0].why
+
+
+def test_a_related_headline_is_no_timeline_event():
+    a = Doc("a", "Coast Ledger", "2024-03-01").say("The harbour crane collapsed on Thursday, injuring two dock workers.")
+    a.date("Thursday", "2024-02-29")
+    a.say("Storm in March: Ferry sank on Tuesday")
+    a.date("Tuesday", "2024-02-27")
+    arts, ans = story(a)
+    events = timeline.build(arts, ans)
+    assert [e.date for e in events] == ["2024-02-29"]

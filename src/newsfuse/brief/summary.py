@@ -123,8 +123,8 @@ def _is_junk(text: str) -> bool:
         return True
     if _starts_mid_quote(text):
         return True  # the tail of a quote torn apart by the sentence splitter
-    if text.count('"') % 2 or text.count("“") != text.count("”"):
-        return True  # a quote the sentence splitter cut in two: half a statement
+    if text.lstrip()[:1] in ('"', "“") and (text.count('"') % 2 or text.count("“") != text.count("”")):
+        return True  # the first half of a quote the splitter cut in two: words with no one saying them
     alpha = [w for w in words if w[:1].isalpha()]
     lower = sum(1 for w in alpha if w[:1].islower())
     return lower < max(2, 0.25 * len(alpha))  # Title Case Or ALL CAPS lines are headings

@@ -15,7 +15,13 @@ _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
     r"biggest|highest|lowest|longest|strongest|fastest|greatest|latest)\b[^.;:]{0,40}"
     r"\bsince\s+(?:the\s+)?$", re.I)
-MERGE_COS = 0.45  # sentences on one date at least this similar are one event
+_HEADLINE = re.compile(r"[^.!?…\"”’')\]]\s*$")
+MERGE_COS = 0.45
+
+
+def _headline(text: str) -> bool:
+    """A short line with no closing stop: a headline or teaser, not a reported event."""
+    return len(text.split()) <= 12 and bool(_HEADLINE.search(text))  # sentences on one date at least this similar are one event
 MAX_EVENTS = 40
 
 
@@ -42,7 +48,7 @@ def build(
             if _COUNT_SINCE.search(a.raw[max(0, d.start - 60) : d.start]):
                 continue  # when a count began, not an event the sentence reports
             s = align_stage.sentence_of(sents, d.start)
-            if s is None or (d.date, s.index) in seen:
+            if s is None or (d.date, s.index) in seen or _headline(s.text):
                 continue
             seen.add((d.date, s.index))
             key = (d.date if d.granularity != "month" else d.date[:7], d.granularity)
