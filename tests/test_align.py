@@ -188,3 +188,10 @@ def test_a_shared_proper_name_is_no_shared_statement():
     b.quote("it condemned the United Republic of North Valdoria over the test", "A statement", direct=False)
     groups = align.group_quotes(*story(a, b))
     assert len(groups) == 2
+
+
+def test_a_dateline_alone_is_no_fact():
+    from newsfuse.align.tokens import _alignable
+
+    assert not _alignable("PORT ELLEN, March 3 (IPA) -")
+    assert _alignable("Ferry crews resumed sailings on Thursday after the storm passed.")

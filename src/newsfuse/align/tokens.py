@@ -39,5 +39,8 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+_DATELINE_ONLY = re.compile(r"[-–—]\s*$")  # "PLACE, March 12 (Agency) -": the line opening a report, no statement
+
+
 def _alignable(text: str) -> bool:
-    return len(text.split()) >= MIN_WORDS
+    return len(text.split()) >= MIN_WORDS and not _DATELINE_ONLY.search(text)
