@@ -42,3 +42,4 @@ def test_anchors_fold_number_words_and_inflections():
     an = _anchors("Seven lawmakers debated the bill")
     assert "7" in an and "debat" in an and "lawmaker debat" in an
     assert "debat" in _anchors("The bill sparked a debate")
+    assert {"10", "12"} <= _anchors("Ten ferries and a dozen barges")  # "ten" is a spaCy stop word

@@ -78,17 +78,18 @@ def measure_key(measures: str) -> str:
     return " ".join(tokens(measures))
 
 
-def _claim_quantities(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> dict[int, set[tuple]]:
-    """Sentence index -> {(value, unit)} and {(value, unit, measure)} of its non-trivial quantities, and
-    {("all", value, unit, measure)} of every precise figure."""
+def _claim_quantities(claims: Sequence[Claim], sentences: Sequence[Sentence]) -> tuple[dict[int, set[tuple]], dict[int, set[tuple]]]:
+    """Sentence index -> {(value, unit)} and {(value, unit, measure)} of its non-trivial quantities; and sentence
+    index -> {(value, unit, measure)} of every precise figure, small counts included (for disagreement)."""
     out: dict[int, set[tuple]] = defaultdict(set)
+    figures: dict[int, set[tuple]] = defaultdict(set)
     for c in claims:
         s = sentence_of(sentences, c.start)
         if s is None:
             continue
         for q in c.quantities:
             if c.measures and q.qualifier not in VAGUE and q.unit != "ordinal":
-                out[s.index].add(("all", *quantity_key(q.value, q.unit), measure_key(c.measures)))
+                figures[s.index].add((*quantity_key(q.value, q.unit), measure_key(c.measures)))
             if q.unit in ("", "ordinal") and abs(q.value) < 10:  # small counts are too common to align on
                 continue
             if q.qualifier in VAGUE:  # "thousands", "several": not a figure anyone can corroborate
@@ -97,7 +98,7 @@ def _claim_quantities(claims: Sequence[Claim], sentences: Sequence[Sentence]) ->
             out[s.index].add(k)
             if c.measures:
                 out[s.index].add((*k, measure_key(c.measures)))
-    return out
+    return out, figures
 
 
 def _quote_speakers(quotes: Sequence[Quote], sentences: Sequence[Sentence], resolve) -> tuple[dict[int, set[str]], set[int]]:
@@ -131,7 +132,7 @@ def build_units(
         if an is None:
             continue
         sents = sorted(an.sentences, key=lambda s: s.start)
-        qty = _claim_quantities(an.claims, sents)
+        qty, figs = _claim_quantities(an.claims, sents)
         spk, direct = _quote_speakers(an.quotes, sents, resolve)
         for s in sents:
             if not _alignable(s.text):
@@ -144,7 +145,7 @@ def build_units(
                     entities=_entities_in(ents.get(a.id, []), s.start, s.end),
                     quantities=frozenset(k for k in qty.get(s.index, ()) if len(k) == 2),
                     measured=frozenset(k for k in qty.get(s.index, ()) if len(k) == 3),
-                    figures=frozenset(k[1:] for k in qty.get(s.index, ()) if len(k) == 4),
+                    figures=frozenset(figs.get(s.index, ())),
                     speakers=frozenset(spk.get(s.index, ())),
                     direct=s.index in direct,
                 )
@@ -157,10 +158,11 @@ def disagree(a: Unit, b: Unit, strict: bool = False) -> bool:
     neither may stand as support for the other. `strict`: any two figures in one unit, when they share none."""
     va_all = {(v, u) for v, u, _ in a.figures}
     vb_all = {(v, u) for v, u, _ in b.figures}
+    b_words = [(vb, ub, set(mb.split())) for vb, ub, mb in b.figures]
     for va, ua, ma in a.figures:
         wa = set(ma.split())
-        for vb, ub, mb in b.figures:
-            if ua != ub or abs(va - vb) <= ROUNDING * max(abs(va), abs(vb)) or not (strict or wa & set(mb.split())):
+        for vb, ub, wb in b_words:
+            if ua != ub or abs(va - vb) <= ROUNDING * max(abs(va), abs(vb)) or not (strict or wa & wb):
                 continue  # 2,500 km and 1,500 miles are one range, rounded
             if (vb, ub) not in va_all and (va, ua) not in vb_all:
                 return True

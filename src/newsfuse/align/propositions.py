@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..claims.numbers import NUMBER_WORDS
 from ..model import Fact, Variant
 from .facts import Unit, disagree
 from .tokens import tokens
@@ -27,10 +28,9 @@ DENSE_MAX = 4000  # up to this many sentences the story's cosine and shared-anch
 MAX_ROWS = 60  # nor in more sentences than this, whatever the story's size (keeps the step near-linear)
 SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are no anchor ("crash", the main actors)
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split())}
-_NUMBER_WORDS["dozen"] = "12"
+# one-word number words as the digits `tokens` gives ("ten" -> "10", "dozen" -> "12")
+_NUMBER_WORDS = {w: f"{v:g}" for w, v in NUMBER_WORDS.items() if " " not in w and v < 1000}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -44,7 +44,9 @@ def _stem(word: str) -> str:
 
 def _anchors(text: str) -> set[str]:
     """A sentence's anchors: content words, adjacent content-word pairs and numbers (number words as digits)."""
-    toks = [_NUMBER_WORDS.get(t) or _stem(t) for t in tokens(text)]
+    # number words become digits before stop words go ("ten" is one to spaCy)
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    toks = [t if _DIGITS.match(t) else _stem(t) for t in tokens(text)]
     out = {t for t in toks if len(t) >= 4 or _DIGITS.match(t)}
     out |= {f"{a} {b}" for a, b in zip(toks, toks[1:])}
     return out

@@ -15,13 +15,15 @@ _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
     r"biggest|highest|lowest|longest|strongest|fastest|greatest|latest)\b[^.;:]{0,40}"
     r"\bsince\s+(?:the\s+)?$", re.I)
-_HEADLINE = re.compile(r"[^.!?…\"”’')\]]\s*$")
-MERGE_COS = 0.45
+_HEADLINE = re.compile(r"[^.!?…\"”’')\]]\s*$")  # no closing stop
+MERGE_COS = 0.45  # sentences on one date at least this similar are one event
 
 
 def _headline(text: str) -> bool:
     """A short line with no closing stop: a headline or teaser, not a reported event."""
-    return len(text.split()) <= 12 and bool(_HEADLINE.search(text))  # sentences on one date at least this similar are one event
+    return len(text.split()) <= 12 and bool(_HEADLINE.search(text))
+
+
 MAX_EVENTS = 40
 
 

@@ -15,6 +15,8 @@ _SMALL = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12, "a hundred": 100,
     "a thousand": 1000, "a million": 1e6, "a billion": 1e9,
 }
+NUMBER_WORDS = _SMALL  # public: later stages read number words the way claims do
+
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
            "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12}
 _ORDINALS = {
