@@ -28,9 +28,10 @@ def test_a_caption_number_never_feeds_a_conflict():
             "Fourteen people were injured when a coach overturned on the ring road near Marlow on Friday, rescuers said.\n"
             "Rescuers lift a passenger from the coach near Marlow on Friday, where 40 people were injured. (AP Photo/Lena Ortiz)\n"
             "7/8")
-    b = art("b", "Vale Post", "A coach overturned on the ring road near Marlow on Friday and 14 people were injured, rescuers said.")
+    b = art("b", "Vale Post", "A coach overturned on the ring road near Marlow on Friday and 12 people were injured, rescuers said.")
     out = found(a, b)
-    assert not any(40.0 in values(c) or 8.0 in values(c) or 7.0 in values(c) for c in out)
+    assert out, "the two body counts (14 vs 12) still conflict"
+    assert all(values(c) <= {14.0, 12.0} for c in out)
 
 
 def test_a_vague_word_against_an_exact_count_is_precision():
@@ -93,11 +94,11 @@ def test_a_rough_time_beside_an_exact_one_is_precision():
     assert [c.kind for c in out] == ["precision"] and values(out[0]) == {720.0, 730.0}
 
 
-@pytest.mark.parametrize("text", ["He paid 5 million pounds for the house.", "A 737 jet and a Boeing 747 were parked at the gate."])
-def test_no_figure_from_money_pounds_or_model_numbers(text):
-    a = art("a", "One", text)
+def test_a_model_number_is_no_count_but_the_count_beside_it_is():
+    a = art("a", "One", "A Boeing 747 plane with 300 passengers landed at Kallen airport on Tuesday.")
     an = pipeline.analyze([a])
-    assert not [q for c in an["a"].claims for q in c.quantities if q.value in (5e6, 747.0)]
+    values_ = {q.value for c in an["a"].claims for q in c.quantities}
+    assert 300.0 in values_ and 747.0 not in values_
 
 
 def test_the_rest_of_a_count_is_not_a_rival_figure():

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ... import align as align_stage
-from ...claims.numbers import _parse_number
+from ...claims.numbers import NUMBER_WORDS, _parse_number
 from ...model import Article
 from .figures import Figure
 
@@ -130,7 +130,9 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     return None
 
 
-_NUM_RX = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
+# figures and number words, as claims reads them ("twenty", "a dozen")
+_NUM_RX = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))
+                     + r")\b", re.I)
 
 
 def _subset(part: Figure, whole: Figure) -> bool:
