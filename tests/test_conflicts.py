@@ -107,3 +107,23 @@ def test_the_rest_of_a_count_is_not_a_rival_figure():
     b = art("b", "Valley Post", "Police said 24 people were injured when the barge struck the Kallen bridge on Tuesday.")
     out = found(a, b)
     assert not any(20.0 in values(c) and 24.0 in values(c) for c in out)
+
+
+def test_a_report_stating_its_own_revision_is_an_update():
+    a = art("a", "Lakeside Ledger",
+            "While the lender previously said up to 90,000 Norland customers may have been affected, it said on "
+            "Monday that its completed review found about 6,000 Norland customers were affected.")
+    b = art("b", "Harbor Times", "The lender said the breach affected customers in Norland and several other countries.")
+    out = found(a, b)
+    assert [c.kind for c in out] == ["update"]
+    assert values(out[0]) == {90000.0, 6000.0}
+
+
+def test_a_figure_restated_at_another_precision_is_shown_beside_it():
+    a = art("a", "Early Wire", "The lender said fewer than 300,000 Norland customers had their passport numbers stolen in the breach.",
+            "2024-09-14T06:00")
+    b = art("b", "Night Desk",
+            "The lender now says almost 500,000 Norland customers had their passport numbers stolen in the breach.\n"
+            "The lender added: \u201cWe will write to 496,310 customers by post this week.\u201d", "2024-09-20T21:00")
+    out = found(a, b)
+    assert out and values(out[0]) == {300000.0, 500000.0, 496310.0}

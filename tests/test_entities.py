@@ -87,6 +87,16 @@ def test_link_is_idempotent(story):
     assert first == second
 
 
+def test_linking_again_keeps_every_spelling():
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "Yevhen Brodsky"), _ent("x", "e1", "Kharkiv", "GPE")]),
+        Analysis("y", entities=[_ent("y", "e0", "Yevgen Brodskiy"), _ent("y", "e1", "Kharkov", "GPE")]),
+    ]
+    first = {e.name: set(e.aliases) for e in entities.link(ans)}
+    second = {e.name: set(e.aliases) for e in entities.link(ans)}  # a brief refreshed in the same process
+    assert first == second and all(first.values()), "the article's own spellings survive a second linking"
+
+
 def test_skeleton_folds_transliterations():
     assert entities.skeleton("Zelenskiy") == entities.skeleton("Zelensky") == entities.skeleton("Zelenskyy")
     assert entities.skeleton("Kiev") == entities.skeleton("Kyiv") == entities.skeleton("kyiv")

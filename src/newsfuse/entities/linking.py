@@ -163,6 +163,8 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         for e in an.entities:
             new = id_map.get((an.article, e.id))
             if new:
+                if e.name != name_map[new]:  # keep the article's own spelling, so linking again finds it
+                    e.aliases = sorted({*e.aliases, e.name})
                 e.id, e.name = new, name_map[new]
         for q in an.quotes:
             sp = q.speaker

@@ -89,9 +89,20 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
         cur = by_art.get(f.article)
         if cur is None or len(votes[round(f.primary.value, 6)]) > len(votes[round(cur.primary.value, 6)]):
             by_art[f.article] = f
+    # an article's own restatement at another precision ("almost 700,000" and "693,665") is shown beside it
+    extra = [f for f in figs if by_art[f.article] is not f and f.primary.value != by_art[f.article].primary.value
+             and abs(f.primary.value - by_art[f.article].primary.value) <= 0.02 * abs(by_art[f.article].primary.value)]
     figs = sorted(by_art.values(), key=lambda f: figs.index(f))
     if len(figs) < 2:
         return None
+    c = _classify(figs, ctx)
+    if c is not None and extra:
+        c.claims += [_claim_row(f) for f in extra]
+    return c
+
+
+def _classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
+    """`classify` for one figure per article."""
     stated_values = defaultdict(set)
     for f in figs:
         for n in f.numbers:
@@ -195,8 +206,10 @@ def revised(past: list[Figure], now: list[Figure], ctx: _Ctx) -> Conflict | None
     """A figure the copy gives as a past state ("its previous offer of", "said in September") against today's."""
     pv = {round(f.numbers[0].value, 6) for f in past}
     nv = {round(f.numbers[0].value, 6) for f in now}
-    if not pv or not nv or pv & nv or len({f.article for f in past + now}) < 2:
+    if not pv or not nv or pv & nv:
         return None
+    if len({f.article for f in past + now}) < 2 and len({f.sentence.index for f in past + now if f.sentence}) != 1:
+        return None  # within one article, only a sentence that states its own update ("previously ..., now ...")
     topic = _topic(past + now)
     was = ", ".join(dict.fromkeys(_shown(f) for f in past))
     is_ = ", ".join(dict.fromkeys(_shown(f) for f in now))

@@ -57,6 +57,10 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         # only an outlet's withdrawn figure and its corrected one are compared within an article
         if a.corrected != b.corrected and a.what == b.what and a.measure == b.measure and a.group == b.group:
             return "same"
+        if _restated(a, b):
+            return "earlier"  # "previously said up to 100,000 ..., now about 8,000": the copy states its own update
+        if a.dim == "count" and a.earlier == b.earlier and a.sentence != b.sentence and _one_count(a, b):
+            return "same"  # "almost 700,000" in the lede, "693,665" in the quote: one figure, read with its rounding
         return None
     if a.corrected or b.corrected:
         return None
@@ -93,8 +97,11 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         if a.what != b.what:
             if a.what.startswith("people:") and b.what.startswith("people:") and "people:?" not in (a.what, b.what):
                 return None  # killed vs missing: different measures, nothing worth saying
+            if "people:?" in (a.what, b.what) and a.what.startswith("people:") and b.what.startswith("people:") \
+                    and _one_count(a, b) and not _counterpart(a, b):
+                return same  # "693,665 consumers" (no verb near) and "almost 700,000 UK consumers affected"
             return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b and not (a.vague or b.vague)) else None
-        if a.what == "people:?" and not close:
+        if a.what == "people:?" and not close and not _one_count(a, b):
             return None  # "180,000 people" vs "4,000 people": unknown, only when aligned
         if not a.what.startswith("people:") and not (fact or sim >= 0.5 or lex >= 0.3):
             return None  # "two boosters" vs "three boosters" in unrelated sentences
@@ -135,6 +142,37 @@ _NUM_RX = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(map(re.escape
                      + r")\b", re.I)
 
 
+def _head(f: Figure) -> str:
+    words = f.measure.split()
+    w = words[-1] if words else ""
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+
+
+def _one_count(a: Figure, b: Figure) -> bool:
+    """Two counts of people that can only be one figure read twice: the same counted noun, compatible groups,
+    and large exact-looking numbers within rounding of each other ("693,665" and "almost 700,000")."""
+    ha, hb = _head(a), _head(b)
+    if a.vague or b.vague or not (ha and hb) or (ha != hb and "people" not in (ha, hb)):
+        return False  # "people" is anyone: "145.5 million people" may be "roughly 145 million Americans"
+    (ra, ga), (rb, gb) = a.group, b.group
+    if (ra and rb and ra != rb) or (ga and gb and ga != gb):
+        return False
+    va, vb = a.numbers[0].value, b.numbers[0].value
+    return min(va, vb) >= 1000 and abs(va - vb) <= 0.02 * max(va, vb)
+
+
+def _restated(a: Figure, b: Figure) -> bool:
+    """One sentence gives a count as a past state and another as today's, for the same people or thing."""
+    if a.earlier == b.earlier or a.dim != "count" or not (a.sentence and b.sentence):
+        return False
+    if a.sentence.index != b.sentence.index or a.rest or b.rest or a.vague or b.vague:
+        return False
+    (ra, ga), (rb, gb) = a.group, b.group
+    if a.what.startswith("people:") and b.what.startswith("people:"):
+        return ra == rb and ga == gb and bool(ga or ra or _head(a) == _head(b))
+    return a.what == b.what
+
+
 def _subset(part: Figure, whole: Figure) -> bool:
     """`part` counts a group within `whole`'s total: the total's sentence names the part ("12 killed, including
     10 Americans") or the part's sentence adds up to the total ("10 Americans and two pilots")."""
@@ -169,6 +207,8 @@ def _candidate_pairs(figs: Sequence[Figure], cap: int = 40) -> list[tuple[int, i
         buckets[(f.dim, head)].append(i)
         if head:
             buckets[(f.dim, "")].append(i)  # measure-less figures may still match by sentence
+        if f.dim == "count" and f.what.startswith("people:"):
+            buckets[(f.dim, "people " + _head(f))].append(i)  # one count read with and without its verb
     pairs = set()
     for key, idx in buckets.items():
         if key[1] == "" and key[0] not in ("ordinal", "count"):
