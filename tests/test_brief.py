@@ -266,3 +266,20 @@ def test_a_related_headline_is_no_timeline_event():
     arts, ans = story(a)
     events = timeline.build(arts, ans)
     assert [e.date for e in events] == ["2024-02-29"]
+
+
+def test_a_teaser_question_and_a_layout_pointer_are_not_single_source_claims():
+    arts, ans = _mini_story()
+    extra = Doc("d", "Night Desk", "2024-06-12").say(
+        "Heavy rain flooded Riverton's old town on Tuesday and hundreds of residents left their homes."
+    ).say("Could the Harrowgate reservoir scheme finally tame the Lune valley?").say(
+        "Below is a sample of the Harrowgate insurers' claims forms.").say(
+        "Engineers from Ostley Consulting said a culvert under Mill Street collapsed, blocking drainage."
+    ).say("A neighbour quoted the sign that read: “Will the Lune valley ever be dry again?”")
+    a2, an2 = story(extra)
+    arts, ans = arts + a2, {**ans, **an2}
+    items = corroboration.single_source(arts, ans, align.align(arts, ans))
+    texts = [x.text for x in items]
+    assert any("Ostley" in t for t in texts), "a statement only one outlet makes is listed"
+    assert any("Will the Lune" in t for t in texts), "a quoted question is the outlet's report, not a teaser"
+    assert not any("Could the Harrowgate" in t or t.startswith("Below is") for t in texts)

@@ -205,6 +205,9 @@ def _support(f) -> str:
     return f"1 source in {len(f.articles)} articles"
 
 
+MD_SINGLE_SOURCE = 30  # single-source items a Markdown brief lists before it says how many more there are
+
+
 def to_markdown(b: Brief) -> str:
     """A readable Markdown brief: summary with citations, facts, quotes, conflicts, single-source, timeline."""
     lab = _labels(b)
@@ -245,8 +248,10 @@ def to_markdown(b: Brief) -> str:
         if rest > 0:
             lines.append(f"- … and {rest} more quotes reported by one outlet each")
         lines.append("")
-    section("Reported by one source only",
-            [f"- {_md(s.text)} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))])
+    solo = [f"- {_md(s.text)} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))]
+    if len(solo) > MD_SINGLE_SOURCE:  # the most newsworthy first; the JSON brief holds every item
+        solo = solo[:MD_SINGLE_SOURCE] + [f"- … and {len(solo) - MD_SINGLE_SOURCE} more in the JSON brief"]
+    section("Reported by one source only", solo)
     section("Timeline", [f"- **{t.date}** {_md(t.text)} {cite(t.articles)}" for t in b.timeline])
     if b.entities:
         section("Who and what", [", ".join(f"{_md(e.name)} ({e.type}, {len(e.articles)})" for e in b.entities[:30])])

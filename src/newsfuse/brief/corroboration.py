@@ -14,12 +14,16 @@ from ..model import Analysis, Article, Entity, SingleSource
 NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
 _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|km|kilometers|miles))?")
-MAX_ITEMS = 60
-PER_SOURCE = 15  # items from one source at most, so one long feature does not fill the list
+MAX_ITEMS = 100  # a fact-checker wants every uncorroborated claim; the Markdown brief shows the first ones
+PER_SOURCE = 25  # items from one source at most, so one long feature does not fill the list
 UNIQUE_WORDS = 3  # a corroborated sentence is still single-source for the details it alone gives: this many words
 _DULL_UNITS = {"ordinal", "second", "minute", "hour", "day", "week", "month", "year"}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+# not a claim: the sentence's own question (a teaser headline, a rhetorical aside; a quoted one may be news)
+# or a pointer to page layout ("Below is ...")
+_NOT_A_CLAIM = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$|^\W*(?:below|above|here)(?:\s+(?:is|are)|'s|’s)\b|"
+                          r"\b(?:see|shown|pictured|listed)\s+(?:below|above)\b", re.I)
 ON_TOPIC = 0.2  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
 ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
 
@@ -87,6 +91,8 @@ def single_source(
         if u.direct:  # mostly a direct quote: quote groups show it
             continue
         text = u.sentence.text
+        if _NOT_A_CLAIM.search(text):
+            continue
         reasons = []
         names = [n for n in _QUOTED_NAME.findall(text) if len(n) > 3]
         for name in names:
