@@ -368,3 +368,18 @@ def test_place_tagged_a_person_joins_its_other_spelling():
            Analysis("y", entities=[_ent("y", "e0", "Nabi Salim", "GPE"), _ent("y", "e1", "Nabi Salim", "GPE")])]
     canon = entities.link(ans)
     assert len(canon) == 1 and canon[0].type == "GPE"
+
+
+def test_a_he_said_pointing_at_a_company_goes_to_the_person_named_before():
+    x_text = "Dana Whitlow runs the chip unit. \u201cWe can do much more,\u201d he said."
+    x = Analysis("x", entities=[
+        Entity("x#e0", "Dana Whitlow", "PERSON", [], [Mention("x", 0, 12, "Dana Whitlow")]),
+        Entity("x#e1", "Norvex", "PERSON", [], [Mention("x", 60, 66, "Norvex")]),  # NER's slip in this article
+    ])
+    q0 = x_text.index("\u201c")
+    x.quotes = [Quote("x", q0, q0 + 24, x_text[q0:q0 + 24], speaker=Speaker("Norvex", "x#e1", q0 + 26, q0 + 28, "he"))]
+    ys = [Analysis(f"y{i}", entities=[Entity(f"y{i}#e0", "Norvex", "ORG", [], [Mention(f"y{i}", 0, 6, "Norvex")] * 3)])
+          for i in range(3)]
+    canon = entities.link([x, *ys])
+    assert [e.type for e in canon if e.name == "Norvex"] == ["ORG"]
+    assert x.quotes[0].speaker.name == "Dana Whitlow"

@@ -410,3 +410,12 @@ def test_the_wire_in_a_dateline_is_not_the_subject():
     qs = _extract(text)
     sp = _speaker(qs, "suspended work")
     assert sp and "Reuters" not in sp
+
+
+def test_a_role_introduced_unnamed_is_not_the_last_person_named():
+    qs = _extract(
+        "Lawyer Maria Castell filed the appeal on Monday. A federal judge in Denver dismissed the claims in March. "
+        "\"The statute does not reach this conduct,\" the judge wrote.\n"
+        "Castell said she would appeal again. \"We are not done,\" the lawyer said.")
+    assert _speaker(qs, "statute does not reach") == "the judge"
+    assert "Castell" in (_speaker(qs, "We are not done") or "")

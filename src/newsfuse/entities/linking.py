@@ -172,8 +172,37 @@ def link(analyses: list[Analysis]) -> list[Entity]:
                 new = id_map.get((an.article, sp.entity))
                 if new:
                     sp.entity, sp.name = new, name_map[new]
+    _repair_pronoun_speakers(analyses, canon)
     canon.sort(key=lambda e: (-len(e.mentions), e.name))
     return canon
+
+
+_PRONOUN_REACH = 600  # characters back from a "he said" within which the person meant is named
+
+
+def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity]) -> None:
+    """A "he"/"she" resolved to what the story shows is not a person (NER called "Qualcomm" a person in
+    one article) means the person named just before: re-pointed there, or left as the bare pronoun."""
+    kinds = {e.id: e.type for e in canon}
+    people: dict[str, list[tuple[int, Entity]]] = defaultdict(list)
+    for e in canon:
+        if e.type == "PERSON":
+            for m in e.mentions:
+                people[m.article].append((m.start, e))
+    for an in analyses:
+        for q in an.quotes:
+            sp = q.speaker
+            if not (sp and sp.entity and (sp.mention or "").lower() in ("he", "she")):
+                continue
+            if kinds.get(sp.entity, "PERSON") == "PERSON":
+                continue
+            at = sp.start if sp.start is not None and sp.start >= 0 else q.start
+            before = [(s, e) for s, e in people.get(an.article, ()) if at - _PRONOUN_REACH <= s < at]
+            if before:
+                e = max(before, key=lambda x: x[0])[1]
+                sp.entity, sp.name = e.id, e.name
+            else:
+                sp.entity, sp.name = None, sp.mention
 
 
 def _majority_type(counts: Counter) -> str:

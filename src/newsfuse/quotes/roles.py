@@ -84,8 +84,8 @@ class _Roles:
                 eid = titled[-1][1]
             elif named:
                 eid = named[-1][1]
-            else:
-                eid = None if lemma in ANON_ROLES else self._latest_person(tok)
+            elif lemma not in ANON_ROLES and not self._introduced_unnamed(tok, lemma):
+                eid = self._latest_person(tok)
         if eid is None:
             return None
         e = self.ents[eid]
@@ -108,6 +108,16 @@ class _Roles:
         for i, eid in self.org_at:
             out.setdefault(eid, []).append(i)
         return out
+
+    def _introduced_unnamed(self, tok, lemma: str) -> bool:
+        """Was "the judge" introduced unnamed ("a Los Angeles judge") after the last person named? Then it
+        is that unnamed one, not the person."""
+        k = bisect_left(self.person_at, (tok.i, "")) - 1
+        lo = self.person_at[k][0] if k >= 0 else 0
+        for t in self.d.doc[lo : tok.i]:
+            if t.lemma_.lower() == lemma and any(c.lower_ in ("a", "an", "another") for c in t.children if c.dep_ == "det"):
+                return True
+        return False
 
     def _latest_person(self, tok) -> str | None:
         """The person named last before `tok`, within 8 sentences."""
