@@ -176,3 +176,13 @@ def test_a_long_future_clause_still_points_ahead():
     r = _refs("The coroner said investigators would begin matching the recovered belongings with missing-person reports Tuesday.",
               "2025-10-19")
     assert r["Tuesday"].date == "2025-10-21"
+
+
+def test_a_weekday_of_a_present_tense_event_is_the_coming_one():
+    # 2025-10-17 is a Friday
+    r = _refs("When the ferry sails on Tuesday, the harbour will close.")
+    assert r["Tuesday"].date == "2025-10-21"
+    r = _refs("The harbour master says Tuesday that the ferry sailed on time.")
+    assert r["Tuesday"].date == "2025-10-14", "a reporting verb in the present reports a past day"
+    r = _refs("The ferry sank on Wednesday.")
+    assert r["Wednesday"].date == "2025-10-15"

@@ -277,7 +277,11 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
         ss, se = sents[i] if sents else (0, len(text))
         expr = text[s:e].lstrip("(")
         s += len(text[s:e]) - len(expr)
-        out.append(_Item(kind, s, e, expr, i, _future(text, ss, s, e, se), doc is not None and _past_verb(doc, s, e)))
+        past = doc is not None and _past_verb(doc, s, e)
+        future = _future(text, ss, s, e, se)
+        if kind == "weekday" and not future and not past and doc is not None and _present_verb(doc, s, e):
+            future = True  # "when it launches on Tuesday", "remains go for launch Tuesday": the coming one
+        out.append(_Item(kind, s, e, expr, i, future, past))
     return out
 
 
@@ -328,6 +332,28 @@ def _past_verb(doc, start: int, end: int) -> bool:
         return False
     aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
     return tok.tag_ == "VBD" or (tok.tag_ == "VBN" and bool(aux & {"had", "was", "were"}))
+
+
+_REPORTING = frozenset("say tell add announce report confirm state note write claim insist argue explain".split())
+
+
+def _present_verb(doc, start: int, end: int) -> bool:
+    """Whether the verb governing the expression is a present-tense event verb (not a reporting verb:
+    "says Tuesday" reports what was said that day)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() in _REPORTING:
+        return False
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    if aux & {"had", "was", "were", "has", "have", "did"}:
+        return False
+    return tok.tag_ in ("VBZ", "VBP") or (tok.tag_ == "VBG" and bool(aux & {"is", "are", "am"}))
 
 
 def _depends_on_anchor(kind: str, expr: str) -> bool:
