@@ -188,3 +188,9 @@ def test_a_weekday_of_a_present_tense_event_is_the_coming_one():
     assert r["Tuesday"].date == "2025-10-14", "a reporting verb in the present reports a past day"
     r = _refs("The ferry sank on Wednesday.")
     assert r["Wednesday"].date == "2025-10-15"
+
+
+def test_a_month_range_between_two_months_names_both():
+    r = _refs("Records of 90,000 members were exposed between May and July, the insurer said. It may take weeks to notify them.")
+    assert r["May"].date == "2025-05-01" and r["July"].date == "2025-07-01"
+    assert list(r) == ["May", "July"], "the modal 'may' is no month"

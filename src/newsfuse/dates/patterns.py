@@ -42,7 +42,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("part", rf"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[- ]|[Tt]he\s+(?:end|beginning|start|middle)\s+of\s+){_MONTH}(?:,?\s+{_YEAR})?\b"),
     ("my", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b"),
     # a preposition/modifier first, then the name (group "x" is the expression): fast to scan
-    ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter)\s"
+    ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter"
+              r"|[Bb]etween|[Tt]hrough)\s"
               r"(?P<x>January|February|March|April|May|June|July|August|September|October|November|December)\b"
               r"|\b(?:January|February|April|June|July|August|September|October|November|December)\b"),
     ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{_YEAR})\b(?![-–]\d)"),
