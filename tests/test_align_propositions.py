@@ -43,3 +43,14 @@ def test_anchors_fold_number_words_and_inflections():
     assert "7" in an and "debat" in an and "lawmaker debat" in an
     assert "debat" in _anchors("The bill sparked a debate")
     assert {"10", "12"} <= _anchors("Ten ferries and a dozen barges")  # "ten" is a spaCy stop word
+
+
+def test_one_counted_figure_joins_sentences_worded_apart_but_a_year_or_small_count_does_not():
+    from newsfuse.align.propositions import _close
+    shared = _anchors("Some 340 miners remain trapped below Dorvale") & _anchors(
+        "Officials said the rescue would help free the 340 miners who remain underground")
+    assert "340 miner" in shared
+    assert _close(0.40, frozenset(shared))
+    assert not _close(0.30, frozenset(shared)), "too far apart in meaning even with the figure"
+    assert not _close(0.40, frozenset(_anchors("The 2014 kidnapping shocked Dorvale") & _anchors("After the 2014 kidnapping, Dorvale mourned")))
+    assert not _close(0.40, frozenset(_anchors("Three miners were hurt") & _anchors("Three miners remain in hospital")))

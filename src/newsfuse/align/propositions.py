@@ -26,12 +26,23 @@ NEAR_SAME = 0.6  # a proposition whose sentences mostly belong to an earlier fac
 MAX_PER_ANCHOR = 2  # propositions read off one anchor (a name can head two different statements)
 DENSE_MAX = 4000  # up to this many sentences the story's cosine and shared-anchor matrices are computed once
 MAX_ROWS = 60  # nor in more sentences than this, whatever the story's size (keeps the step near-linear)
+JOIN_COS_FIGURE = 0.35  # ... or only this when both state one figure of one thing ("197 girls"), worded apart
 SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are no anchor ("crash", the main actors)
 
 # one-word number words as the digits `tokens` gives ("ten" -> "10", "dozen" -> "12")
 _NUMBER_WORDS = {w: f"{v:g}" for w, v in NUMBER_WORDS.items() if " " not in w and v < 1000}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
+_FIGURE_NOUN = re.compile(r"^(\d+(?:\.\d+)?) [a-z]{3,}$")
+
+
+def _figure_noun(anchor: str) -> bool:
+    """A number with the noun it counts ("197 girl"), not a small count or a year: one fact's own figure."""
+    m = _FIGURE_NOUN.match(anchor)
+    if not m:
+        return False
+    v = float(m.group(1))
+    return v >= 13 and not (1900 <= v <= 2100 and v.is_integer())
 
 
 def _stem(word: str) -> str:
@@ -105,7 +116,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             lead = next((row[(v.article, v.start)] for v in host.variants
                          if v.text == host.text and (v.article, v.start) in row), members[0])
             _extend(host, [m for m in members if units[m].article not in set(host.articles)
-                           and float(E[m] @ E[lead]) >= JOIN_COS], units)
+                           and _close(float(E[m] @ E[lead]), spec[m] & spec[lead])], units)
             continue
         if any(len(keys & t) >= NEAR_SAME * min(len(keys), len(t)) for t in taken):
             continue
@@ -117,6 +128,13 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     return out
 
 
+def _close(cos: float, shared: frozenset[str]) -> bool:
+    """Close enough to state the lead's fact: by meaning, or by meaning and the same counted figure."""
+    if cos >= JOIN_COS:
+        return True
+    return cos >= JOIN_COS_FIGURE and len(shared) >= 2 and any(_figure_noun(t) for t in shared)
+
+
 def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, spec: list[frozenset[str]], art: np.ndarray,
                 measured: np.ndarray, S_all: np.ndarray | None,
                 seen: dict[tuple[int, int], bool]) -> tuple[float, list[int]] | None:
@@ -126,11 +144,15 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, spec: li
     if len(set(a.tolist())) < 2:
         return None
     S = S_all[np.ix_(rows, rows)] if S_all is not None else E[rows] @ E[rows].T
-    ok = (S >= JOIN_COS) & (a[:, None] != a[None, :])
+    other = a[:, None] != a[None, :]
+    ok = (S >= JOIN_COS) & other
     # between the two bars a sentence must share a second specific anchor with the lead
     for x, y in zip(*np.nonzero(ok & (S < JOIN_COS_ONE))):
         if len(spec[rows[x]] & spec[rows[y]]) < 2:
             ok[x, y] = False
+    # below them, sentences stating one figure of one thing ("197 girls remain" / "the 197 girls who remain")
+    for x, y in zip(*np.nonzero(other & (S >= JOIN_COS_FIGURE) & (S < JOIN_COS))):
+        ok[x, y] = _close(float(S[x, y]), spec[rows[x]] & spec[rows[y]])
     M = np.where(ok, S, 0.0)
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
     ends = np.r_[starts[1:], len(rows)]
