@@ -202,3 +202,9 @@ def test_weights_run_on_scales_and_vague_words():
     assert got["44million"][0].value == 44e6
     assert got["Several"][0].qualifier == "vague"
     assert "5 million pounds" not in got  # money or weight: the copy does not say
+
+
+def test_a_bare_count_still_unaccounted_for_counts_the_missing():
+    cs = _claims("Eleven climbers were rescued on Sunday. Just under 40 remain unaccounted for on the glacier.")
+    bare = [c for c in cs if c.quantities[0].value == 40.0]
+    assert bare and bare[0].measures == "people missing" and bare[0].quantities[0].qualifier == "nearly"

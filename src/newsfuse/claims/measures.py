@@ -64,9 +64,9 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
 _CASUALTY = {"kill": "killed", "injure": "injured", "wound": "wounded", "die": "killed", "dead": "killed",
              "evacuate": "evacuated", "displace": "displaced", "arrest": "arrested", "rescue": "rescued",
              "detain": "detained", "hospitalize": "hospitalized", "hospitalise": "hospitalised", "miss": "missing",
-             "missing": "missing", "strand": "stranded", "escape": "escaped"}
+             "missing": "missing", "unaccounted": "missing", "strand": "stranded", "escape": "escaped"}
 # predicates clear enough to name what a bare number subject counts ("eight are still missing")
-_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "injure", "wound", "evacuate", "rescue", "arrest", "escape"}
+_BARE_PREDICATES = {"kill", "dead", "die", "miss", "missing", "unaccounted", "injure", "wound", "evacuate", "rescue", "arrest", "escape"}
 _COMPLEMENTS = ("acomp", "oprd", "attr", "xcomp")
 
 
