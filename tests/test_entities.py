@@ -383,3 +383,27 @@ def test_a_he_said_pointing_at_a_company_goes_to_the_person_named_before():
     canon = entities.link([x, *ys])
     assert [e.type for e in canon if e.name == "Norvex"] == ["ORG"]
     assert x.quotes[0].speaker.name == "Dana Whitlow"
+
+
+def test_sites_named_by_one_code_merge_whatever_ner_called_them():
+    ans = [
+        Analysis("x", entities=[_ent("x", "e0", "LC-39A"), _ent("x", "e1", "Pad 40B", "FAC")]),
+        Analysis("y", entities=[_ent("y", "e0", "Pad 39A", "PRODUCT")]),
+    ]
+    canon = entities.link(ans)
+    by_name = {e.name: e for e in canon}
+    site = next(e for e in canon if "LC-39A" in [e.name, *e.aliases])
+    assert {"LC-39A", "Pad 39A"} <= {site.name, *site.aliases}
+    assert "Pad 40B" in by_name and by_name["Pad 40B"] is not site
+
+
+def test_spellings_ner_missed_join_the_known_name():
+    text = ("The Orion 7 crew rode a Titan IV rocket from the coast. No rocket since the Titan 4 has lifted as much, "
+            "and the #SaveOurHarbours group, backed by Save Our Harbours volunteers, watched from the beach.")
+    an = Analysis("x", entities=[_ent("x", "e0", "Titan IV", "PRODUCT"), _ent("x", "e1", "SaveOurHarbours", "ORG")])
+    an.sentences = [Sentence("x", 0, 0, len(text), text)]
+    canon = {e.name: e for e in entities.link([an])}
+    assert "Titan 4" in canon["Titan IV"].aliases
+    assert len(canon["Titan IV"].mentions) == 2
+    assert "Save Our Harbours" in canon and "SaveOurHarbours" in canon["Save Our Harbours"].aliases
+    assert an.entities[1].name == "Save Our Harbours"

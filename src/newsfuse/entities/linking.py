@@ -119,6 +119,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     _merge_qualified(groups, etype, places)
     _merge_acronyms(groups, etype)
     _merge_part_names(groups, etype)
+    _merge_codes(groups, etype)
     canon: list[Entity] = []
     id_map: dict[tuple[str, str], str] = {}
     name_map: dict[str, str] = {}
@@ -159,6 +160,8 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         canon.append(Entity(cid, name, ctype, sorted(aliases - {name}), sorted(mentions, key=lambda m: (m.article, m.start))))
 
     _case_variant_mentions(analyses, canon)
+    _spelling_variant_mentions(analyses, canon)
+    name_map.update({e.id: e.name for e in canon})
     for an in analyses:
         for e in an.entities:
             new = id_map.get((an.article, e.id))
@@ -517,3 +520,83 @@ def _merge_acronyms(groups: list[list[tuple[str, Entity]]], etype: dict[int, str
             continue
         groups[gj].extend(groups[gi])
         groups[gi] = []
+
+
+_CODE = re.compile(r"(?<![\w.])(\d{1,4}[A-Z]{1,2})(?![\w.])")
+
+
+def _merge_codes(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) -> None:
+    """Short names that end in one alphanumeric code ("LC-39A", "Pad 39A", "Launch Complex 39A") are one
+    site or product: NER types them at random, the code is what identifies them. Never two full names."""
+    by_code: dict[str, set[int]] = defaultdict(set)
+    for gi, members in enumerate(groups):
+        for _, e in members:
+            m = _CODE.search(e.name.replace("-", " "))
+            if m and len(e.name.split()) <= 3 and e.name.replace("-", " ").split()[-1] == m.group(1):
+                by_code[m.group(1)].add(gi)
+    for gis in by_code.values():
+        live = sorted(gi for gi in gis if groups[gi])
+        for gj in live[1:]:
+            groups[live[0]].extend(groups[gj])
+            groups[gj] = []
+
+
+_ARABIC = {v: k for k, v in _ROMAN.items()}
+
+
+def _variant_pattern(name: str) -> str | None:
+    """A regex for other spellings of a body or product name: a Roman numeral as digits or back ("Saturn V" /
+    "Saturn 5", "Delta IV Heavy" / "Delta 4-Heavy"), hyphens as spaces, a hashtag's words run together or
+    apart ("#BringBackOurGirls" / "Bring Back Our Girls"); None when the name has no such variant."""
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    if len(words) == 1 and re.fullmatch(r"(?:[A-Z][a-z]+){3,}", words[0]):  # a hashtag's CamelCase run
+        parts = re.findall(r"[A-Z][a-z]+", words[0])
+        return r"#?" + r"[\s-]*".join(parts)
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None
+    alt = False
+    out = [re.escape(words[0])]
+    for w in words[1:]:
+        if w in _ROMAN:
+            out.append(f"(?:{w}|{_ROMAN[w]})")
+            alt = True
+        elif w in _ARABIC:
+            out.append(f"(?:{w}|{_ARABIC[w]})")
+            alt = True
+        else:
+            out.append(re.escape(w))
+    return r"[\s-]+".join(out) if alt else None
+
+
+def _spelling_variant_mentions(analyses: list[Analysis], canon: list[Entity]) -> None:
+    """Mentions NER missed because the copy spells a known body or product another way (see `_variant_pattern`):
+    each such spelling found in a sentence becomes a mention and an alias of the entity."""
+    pats = []
+    for e in canon:
+        if e.type in ("PERSON", "NORP", "GPE"):
+            continue
+        for n in (e.name, *e.aliases):
+            p = _variant_pattern(n)
+            if p:
+                pats.append((re.compile(r"(?<![\w#])" + p + r"(?![\w])"), e))
+    if not pats:
+        return
+    known = {n for e in canon for n in (e.name, *e.aliases)}
+    named = set(known)  # a spelling NER already knows: where it left one untagged, it chose to
+    for an in analyses:
+        taken = {(m.start, m.end) for e in canon for m in e.mentions if m.article == an.article}
+        for sent in an.sentences:
+            for pat, e in pats:
+                for m in pat.finditer(sent.text):
+                    s, t = sent.start + m.start(), sent.start + m.end()
+                    if m.group() in named or any(a < t and s < b for a, b in taken):
+                        continue
+                    taken.add((s, t))
+                    e.mentions.append(Mention(an.article, s, t, m.group()))
+                    if m.group() not in known:
+                        known.add(m.group())
+                        if " " in m.group() and re.fullmatch(r"(?:[A-Z][a-z]+){3,}", e.name):
+                            e.name, e.aliases = m.group(), sorted({*e.aliases, e.name})  # prose over hashtag
+                        e.aliases = sorted({*e.aliases, m.group()} - {e.name})
+        for e in canon:
+            e.mentions.sort(key=lambda x: (x.article, x.start))
