@@ -15,7 +15,7 @@ NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "
 _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|km|kilometers|miles))?")
 MAX_ITEMS = 100  # a fact-checker wants every uncorroborated claim; the Markdown brief shows the first ones
-PER_SOURCE = 25  # items from one source at most, so one long feature does not fill the list
+PER_SOURCE = 30  # items from one source at most, so one long feature does not fill the list
 UNIQUE_WORDS = 3  # a corroborated sentence is still single-source for the details it alone gives: this many words
 _DULL_UNITS = {"ordinal", "second", "minute", "hour", "day", "week", "month", "year"}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -24,6 +24,8 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 # or a pointer to page layout ("Below is ...")
 _NOT_A_CLAIM = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$|^\W*(?:below|above|here)(?:\s+(?:is|are)|'s|’s)\b|"
                           r"\b(?:see|shown|pictured|listed)\s+(?:below|above)\b", re.I)
+# a claim is a sentence: a line with no closing stop is a headline, teaser or bullet of page furniture
+_CLOSED = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 ON_TOPIC = 0.2  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
 ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
 
@@ -76,10 +78,10 @@ def single_source(
     for words in vocab.values():
         for w in words:
             word_sources[w] += 1
-    number_sources: dict[float, set[str]] = defaultdict(set)
+    number_sources: dict[tuple, set[str]] = defaultdict(set)
     for u in units:
-        for _, value in _numbers(u.sentence.text):
-            number_sources[value].add(u.source)
+        for _, key in _numbers(u.sentence.text):
+            number_sources[key].add(u.source)
 
     # a fact of one wire's copies (support 1) is still uncorroborated
     corroborated = {f.id for f in alignment.facts if f.support >= 2}
@@ -91,7 +93,7 @@ def single_source(
         if u.direct:  # mostly a direct quote: quote groups show it
             continue
         text = u.sentence.text
-        if _NOT_A_CLAIM.search(text):
+        if _NOT_A_CLAIM.search(text) or not _CLOSED.search(text):
             continue
         reasons = []
         names = [n for n in _QUOTED_NAME.findall(text) if len(n) > 3]
@@ -100,7 +102,7 @@ def single_source(
             if not others:
                 reasons.append(f"only this source names “{name}”")
         figs = [k for k in u.quantities if qty_sources[k] == {u.source} and k[1] not in _DULL_UNITS]
-        nums = [raw for raw, value in _numbers(text) if number_sources[value] == {u.source}]
+        nums = [raw for raw, key in _numbers(text) if number_sources[key] == {u.source}]
         if figs or nums:
             shown = ", ".join(nums[:3]) if nums else ", ".join(f"{k[0]:g} {k[1]}".strip() for k in figs[:3])
             reasons.append(f"figures no other source gives ({shown})")
@@ -149,8 +151,12 @@ def single_source(
     return out
 
 
-def _numbers(text: str) -> list[tuple[str, float]]:
-    """Significant numbers in a sentence, normalised ("2,500" -> "2500"); years and small counts left out."""
+_COUNTED = re.compile(r"\s*(?:million|billion|thousand|percent|per cent|%)?\s*([a-z]+)?", re.I)
+
+
+def _numbers(text: str) -> list[tuple[str, tuple]]:
+    """Significant numbers in a sentence with what they count: (as written, (value, next word's stem)), so
+    "18 launches" is not "18 Boeing 747s"; years, dates and small counts left out."""
     out = []
     for m in _NUMBER.finditer(text):
         before = text[max(0, m.start() - 11) : m.start()].strip().lower()
@@ -166,5 +172,6 @@ def _numbers(text: str) -> list[tuple[str, float]]:
             continue
         if v < 10 or (1900 <= v <= 2100 and "." not in digits and not raw.startswith(("$", "€", "£"))):
             continue
-        out.append((raw, v))
+        word = (_COUNTED.match(text, m.end()).group(1) or "").lower()
+        out.append((raw, (v, align_stage.tokens(word)[0] if align_stage.tokens(word) else "")))
     return out
