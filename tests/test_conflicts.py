@@ -127,3 +127,15 @@ def test_a_figure_restated_at_another_precision_is_shown_beside_it():
             "The lender added: \u201cWe will write to 496,310 customers by post this week.\u201d", "2024-09-20T21:00")
     out = found(a, b)
     assert out and values(out[0]) == {300000.0, 500000.0, 496310.0}
+
+
+def test_a_share_price_move_reported_through_the_day_is_an_update_and_another_company_stays_apart():
+    a = art("a", "Ticker Wire", "Halvane Systems shares fell 1.5 percent to $41.10 at 9:34 a.m. as traders doubted regulators would clear it.",
+            "2024-09-14T09:40")
+    b = art("b", "City Ledger", "Halvane Systems shares fell 4.2 percent to $40.20 at mid-afternoon on doubts about the deal, as a broker cut its rating.",
+            "2024-09-14T15:10")
+    c = art("c", "Market Desk", "Orbek Corp shares rose 0.4 percent to $88.20 after it raised its bid for Halvane Systems.",
+            "2024-09-14T16:00")
+    out = [x for x in found(a, b, c) if values(x) & {1.5, 4.2, 0.4}]
+    assert [x.kind for x in out] == ["update"]
+    assert values(out[0]) == {1.5, 4.2} and "Halvane Systems’s share price" in out[0].explanation

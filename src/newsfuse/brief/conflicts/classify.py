@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ...model import Conflict, ConflictClaim
 from .figures import APPROX, DOWN, UP, Figure, Stated, dimension
-from .pairing import _Ctx
+from .pairing import _Ctx, _market_move
 
 
 _UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|now|latest|updated|revised|"
@@ -54,6 +54,9 @@ _WHAT_TOPIC = {"dead": "people killed", "missing": "people missing", "injured": 
 
 
 def _topic(figs: Sequence[Figure]) -> str:
+    moves = {_market_move(f.claim.text) for f in figs}
+    if len(moves) == 1 and (move := moves.pop()):
+        return f"the move in {_company(figs[0].claim.text, move[0])}’s share price"
     whats = {f.what for f in figs}
     if len(whats) == 1 and next(iter(whats)).split(":")[-1] in _WHAT_TOPIC:
         return _WHAT_TOPIC[next(iter(whats)).split(":")[-1]]
@@ -61,6 +64,12 @@ def _topic(figs: Sequence[Figure]) -> str:
     if measures:
         return max(set(measures), key=measures.count)
     return figs[0].primary.text
+
+
+def _company(text: str, lowered: str) -> str:
+    """The company name as the sentence writes it."""
+    k = text.lower().find(lowered)
+    return text[k : k + len(lowered)] if k >= 0 else lowered
 
 
 def _pub(f: Figure) -> str:

@@ -120,6 +120,8 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         return None
     if a.measure.endswith(" total") != b.measure.endswith(" total"):
         return None  # "a total of 45 years" over several cases vs one case's 25 years
+    if a.dim == "percent" and (move := _market_move(a.claim.text)) and move == _market_move(b.claim.text):
+        return same  # "Acme shares fell 1.5%" at 9:34, "fell 4.3%" by mid-afternoon: one day's move as it went
     ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
     generic = {ma, mb} & _GENERIC or not (ma and mb)
     if not generic:
@@ -135,6 +137,21 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     if a.numbers[0].unit == b.numbers[0].unit and a.numbers[0].value == b.numbers[0].value and sim >= 0.4 and lex >= 0.1:
         return same  # one number restated, e.g. with different conversions: at worst a rounding note
     return None
+
+
+_MOVE = re.compile(r"\b([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)(?:\s*\([A-Z.:]+\))?(?:['’]s)?\s+(?:shares|stock|share price)"
+                   r"\s+(?:\w+\s+)?(fell|dropped|slid|declined|lost|tumbled|sank|slumped|dipped|were down|was down|rose|"
+                   r"gained|climbed|jumped|rallied|surged|were up|was up|edged up|edged down|edged lower|edged higher)\b")
+_DOWN_WORDS = {"fell", "dropped", "slid", "declined", "lost", "tumbled", "sank", "slumped", "dipped", "were down", "was down",
+               "edged down", "edged lower"}
+
+
+def _market_move(text: str) -> tuple[str, str] | None:
+    """(company, 'down'/'up') of a sentence reporting a share-price move ("Acme (ACM) shares fell 6.6%"), else None."""
+    m = _MOVE.search(text)
+    if not m:
+        return None
+    return m.group(1).lower(), "down" if m.group(2) in _DOWN_WORDS else "up"
 
 
 # figures and number words, as claims reads them ("twenty", "a dozen")
