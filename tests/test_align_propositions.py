@@ -54,3 +54,17 @@ def test_one_counted_figure_joins_sentences_worded_apart_but_a_year_or_small_cou
     assert not _close(0.30, frozenset(shared)), "too far apart in meaning even with the figure"
     assert not _close(0.40, frozenset(_anchors("The 2014 kidnapping shocked Dorvale") & _anchors("After the 2014 kidnapping, Dorvale mourned")))
     assert not _close(0.40, frozenset(_anchors("Three miners were hurt") & _anchors("Three miners remain in hospital")))
+
+
+def test_a_figure_backed_through_one_shared_sentence_is_one_fact_of_all_three_outlets():
+    a = Doc("a", "Delta Herald").say("Aid groups opened new camps near Tarsk on Sunday as families kept arriving.").say(
+        "The insurgency has claimed more than 30,000 lives and displaced 1.4 million people since the rebels took up arms.")
+    b = Doc("b", "Rights Monitor").say("The release was welcomed by families in Tarsk on Sunday.").say(
+        "The group, which formed in 2009, has killed more than 30,000 people in attacks across the region, "
+        "according to a rights group.")
+    c = Doc("c", "River Wire").say("Convoys reached the camps outside Tarsk on Sunday.").say(
+        "The rebels have been blamed for the deaths of more than 30,000 people and the displacement of 1.4 million others.")
+    arts, ans = story(a, b, c)
+    al = align.align(arts, ans)
+    toll = [f for f in al.facts if "30,000" in f.text]
+    assert len(toll) == 1 and set(toll[0].articles) == {"a", "b", "c"}, [(f.text, f.articles) for f in toll]

@@ -120,6 +120,13 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             continue
         if any(len(keys & t) >= NEAR_SAME * min(len(keys), len(t)) for t in taken):
             continue
+        # one sentence already in a proposition of the same figure ("killed more than 20,000 people" joined
+        # by a sentence that also backs "claimed more than 20,000 lives"): the rest extend that proposition
+        near = next((owner[k] for k in keys if k in owner
+                     and _figures(owner[k].text) & _figures(units[members[0]].sentence.text)), None)
+        if near is not None:
+            _extend(near, [m for m in members if units[m].article not in set(near.articles)], units)
+            continue
         taken.append(keys)
         f = _fact(members, units)
         out.append(f)
@@ -203,3 +210,14 @@ def _fact(members: list[int], units: Sequence[Unit]) -> Fact:
     sources = sorted({units[m].source for m in members})
     return Fact(id="", text=units[lead].sentence.text, articles=sorted({units[m].article for m in members}),
                 support=len(sources), variants=variants, outlets=sources)
+
+
+def _figures(text: str) -> set[str]:
+    """The significant figures a sentence states (as `_anchors` reads them): no small counts, no years."""
+    out = set()
+    for t in _anchors(text):
+        if _DIGITS.match(t):
+            v = float(t)
+            if v >= 13 and not (1900 <= v <= 2100 and v.is_integer()):
+                out.add(t)
+    return out
