@@ -324,3 +324,137 @@ def test_roundup_paragraphs_about_another_event_are_dropped_only_with_strong_evi
     assert roundup.text.splitlines() == body
     assert {s.reason for s in roundup.removed} == {"other-event"}
     assert own.removed == [] and "Meanwhile" in own.text
+
+
+# --------------------------------------------------------------------------- shape alone is no evidence (issue 13)
+
+# a list article: a lead, then item names each followed by a paragraph; the later items bring their own names
+LIST_ARTICLE = [
+    "Carmakers, breweries and snack brands spent record sums on this year's Harbour Cup adverts, with thirty-second "
+    "slots selling for more than four million each.",
+    "The broadcaster expects around 90 million viewers to watch Sunday's final between Port Elsby and Carrow.",
+    "Wrenfield Motors",
+    "Wrenfield Motors shows a family driving its new estate car along the coast road while the final plays on the radio.",
+    "The carmaker said the advert was filmed in a single day at Carrow Point.",
+    "Dunmore Ales",
+    "A brewer's horse pulls a cart of barrels through a flooded village, a nod to the spring floods in the valley.",
+    "Dunmore Ales said it would give part of the advert's budget to flood relief charities.",
+    "Kestrel Crisps",
+    "Comedian Ottilie Brann eats a packet of crisps so loudly that a library evacuates.",
+    "Brann said the shoot took eleven hours and forty packets of crisps.",
+    "Halvard Line",
+    "The ferry company's advert follows a lighthouse keeper, played by veteran actor Sigmund Vale, through a winter storm.",
+    "Critics praised its photography, though some viewers said the storm scenes were too dark to follow.",
+    "Norland Telecom",
+    "A grandmother in Tromby teaches her grandson to knit over a video call that never drops.",
+    "The company said the grandmother was played by a retired schoolteacher from the town, Agnes Moe.",
+]
+
+
+def test_a_list_article_keeps_its_later_items(tmp_path):
+    [art] = _read_records(tmp_path, {"id": "ads", "title": "Harbour Cup adverts: the best of this year's commercials",
+                                     "text": "\n".join(LIST_ARTICLE)})
+    assert art.text.splitlines() == LIST_ARTICLE, [(s.reason, s.text[:50]) for s in art.removed]
+
+
+def test_shape_only_drops_of_the_body_own_story_are_overruled():
+    """The line model may call a list article's later items (new names, short headings) a related list or another
+    story; with no furniture wording and the body's own vocabulary, they are body."""
+    from newsfuse.clean import _restore_evidenced
+    from newsfuse.clean.features import units
+
+    us = units("\n".join(LIST_ARTICLE))
+    title = "Harbour Cup adverts: the best of this year's commercials"
+    reasons = [None] * 8 + ["unrelated-story"] + ["related-list"] * (len(us) - 9)
+    _restore_evidenced(us, list(reasons), title, set())  # a copy: the call changes its argument
+    got = list(reasons)
+    _restore_evidenced(us, got, title, set())
+    assert got[8:-1] == [None] * (len(us) - 9)
+    # the run's last line is a sentence too; a closing run of headlines with no sentence stays dropped
+    teasers = units("\n".join(LIST_ARTICLE[:8] + ["Harbour board names new chair", "Ferry fares to rise in April"]))
+    got = [None] * 8 + ["related-list"] * 2
+    _restore_evidenced(teasers, got, title, set())
+    assert got[8:] == ["related-list"] * 2
+    # a run after set-aside teaser furniture ("Read more:") is not touched
+    got = [None] * 8 + ["unrelated-story"] + ["related-list"] * (len(us) - 9)
+    _restore_evidenced(us, got, title, {8})
+    assert got[8] == "unrelated-story"
+
+
+def test_a_record_opening_with_its_lead_keeps_it_above_an_embed(tmp_path):
+    lead = [
+        "Port Elsby beat Carrow 3-1 in the Harbour Cup final on Sunday, with two goals from striker Ines Varga in the "
+        "first half and a late header from captain Tomas Reid.",
+        "Carrow's only goal came from a penalty by Osric Haldane ten minutes from the end, after a foul by the Port "
+        "Elsby goalkeeper.",
+    ]
+    embed = ["What a night", "for", "the", "harbour", "Skip Twitter post by @portelsbyfc"]
+    rest = [
+        "Varga's second goal, a shot from outside the area, was her twelfth of the season, a club record.",
+        "Port Elsby's manager Nessa Loughran said the team would celebrate with a parade through the town on Tuesday.",
+        "Carrow finished the season second in the league, their best result for nine years.",
+    ]
+    [art] = _read_records(tmp_path, {"id": "cup", "title": "Port Elsby win the Harbour Cup",
+                                     "text": "\n".join(lead + embed + rest)})
+    kept = art.text.splitlines()
+    assert lead[0] in kept and lead[1] in kept and all(r in kept for r in rest), [(s.reason, s.text[:50]) for s in art.removed]
+    assert "Skip Twitter post by @portelsbyfc" not in art.text
+
+
+# written in Japanese: no spaces between words, sentences closed by "。"
+JAPANESE = [
+    "港町エルスビーの北埠頭で火曜日、強風のためクレーンが倒れ、貨物船の上に落ちる事故がありました。",
+    "港湾局によりますと、けが人はいませんでしたが、船の船体が大きくへこんだということです。",
+    "港湾局は残る四基のクレーンを点検するまで、北埠頭の使用を中止すると発表しました。",
+    "点検には一週間ほどかかる見通しで、船会社には南の埠頭を使うよう求めています。",
+    "労働組合は、去年から風の制限について懸念を伝えていたとして、独立した調査を求めています。",
+]
+
+
+def test_a_japanese_record_is_kept_whole(tmp_path):
+    [art] = _read_records(tmp_path, {"id": "ja", "title": "エルスビー港でクレーン倒壊", "text": "\n".join(JAPANESE)})
+    assert art.text.splitlines() == JAPANESE, [(s.reason, s.text[:30]) for s in art.removed]
+
+
+def test_a_title_repeated_as_the_first_line_goes_as_the_headline(tmp_path):
+    title = "Crane collapse closes Port Elsby's northern dock"
+    [art] = _read_records(tmp_path, {"id": "t", "title": title, "text": "\n".join([title, *BODY])})
+    assert art.text.splitlines() == BODY
+    assert [(s.reason, s.text) for s in art.removed] == [("headline", title)]
+
+
+# furniture in the wording real scraped records carry, each with the reason it must be removed for
+REAL_COPY_FURNITURE = {
+    "photo-caption": ["Dock workers gather on the quay after the collapse. Photograph: Imre Vas for the Courier",
+                      "Imre Vas/COURIER",
+                      "GETTY The northern dock has been closed since Tuesday",
+                      "HARBOUR PICTURES•GETTY Cranes at the southern terminal"],
+    "social-embed": ["Skip Twitter post by @elsbyharbour"],
+    "social-prompt": ["Email: tferris@courier.example; Follow Courier harbour reporter @tferris on Twitter",
+                      "Read the original article on the Courier. Follow the Courier on Facebook."],
+    "link": ["Port Elsby approves harbour expansion plan Read more"],
+    "credit": ["— With assistance by Jan Oduya"],
+    "advertisement": ["Anzeige:", "Hier erfahrt ihr, wie ihr Tickets für die Fähre kaufen könnt."],
+}
+
+
+def test_furniture_seen_in_real_copy_is_removed_with_its_reason(tmp_path):
+    f = REAL_COPY_FURNITURE
+    text = "\n".join([BODY[0], f["photo-caption"][0], f["photo-caption"][1], BODY[1], f["social-embed"][0], BODY[2],
+                      f["photo-caption"][2], f["link"][0], BODY[3], f["photo-caption"][3], "___", BODY[4],
+                      *f["advertisement"], BODY[5], f["credit"][0], *f["social-prompt"]])
+    [art] = _read_records(tmp_path, {"id": "real", "title": "Crane collapse closes Port Elsby's northern dock", "text": text})
+    assert art.text.splitlines() == BODY, [(s.reason, s.text[:50]) for s in art.removed]
+    for kind, lines in f.items():
+        for ln in lines:
+            why = [s.reason for s in art.removed if ln in s.text]
+            assert why == [kind], (ln, why)
+    assert not any(s.text.strip() == "___" for s in art.removed)  # a rule line is a separator, not a unit
+
+
+def test_a_closing_more_from_list_is_a_teaser_list(tmp_path):
+    teasers = ["More from the Port Elsby Courier:", "Harbour board names new chair",
+               "Ferry fares to rise in April", "Why the southern terminal is running out of room"]
+    [art] = _read_records(tmp_path, {"id": "more", "text": "\n".join(BODY + teasers)})
+    assert art.text.splitlines() == BODY
+    assert {s.reason for s in art.removed} == {"related-list"}

@@ -74,8 +74,15 @@ _NAME = re.compile(r"^\s*[A-Z][a-z'’-]+( [A-Z]\.?)?( [A-Z][a-z'’-]+){1,2}\s*
 _BREAKS = {"legal-notice", "feed-disclaimer"}
 
 
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
+
+
 def _content_words(text: str) -> set[str]:
-    return {t.lower() for t in tokens(text) if len(t) > 2 and not t.isdigit() and t.lower() not in STOPWORDS}
+    """Lower-cased content words; Chinese, Japanese and Korean runs (written without spaces) as character pairs."""
+    words = {t.lower() for t in tokens(text) if len(t) > 2 and not t.isdigit() and t.lower() not in STOPWORDS}
+    for run in _CJK_RUN.findall(text):
+        words.update(run[k:k + 2] for k in range(len(run) - 1))
+    return words
 
 
 def _coherence(unit_words: set[str], body_words: set[str]) -> float:
@@ -212,6 +219,9 @@ def _drop_other_event_tail(us: list[Unit], reasons: list[str | None], title: str
         return
 
 
+_IN_BODY_FURNITURE = {"photo-caption", "advertisement", "social-embed", "gallery", "video-teaser", "update-note"}
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK_STOP = re.compile(r"[。！？][」』”）)]*\s*$")
 # what the line classifier says of a unit only from its shape and place; overruled by evidence of body
 _SHAPE_REASONS = {"related-list", "unrelated-story", "page-footer", "in-body-furniture", "navigation", "headline",
                   "page-header"}
@@ -247,6 +257,88 @@ def _restore_prose(us: list[Unit], reasons: list[str | None]) -> None:
                 reasons[i] = None
 
 
+# shape-only drops a block of the body's own prose may overrule (a headline is placed by the title or the page top)
+_RESTORABLE = _SHAPE_REASONS - {"headline"}
+RESTORE_SENTENCE_SHARE = 0.6
+RESTORE_COHERENCE = 0.5  # tuned on AEB dev page texts: standfirsts and captions beside the body stay out
+RESTORE_COHERENCE_EXTRACTED = 0.15  # news_cluster dev records: an appended disclaimer or other story stays out
+
+
+def _sentence(text: str) -> bool:
+    """A full sentence: 8+ words closed by a stop (Chinese, Japanese and Korean text counted by characters)."""
+    cjk = len(_CJK.findall(text))
+    if cjk >= 16:
+        return bool(_CJK_STOP.search(text) or _SENT_END.search(text))
+    return len(tokens(text)) >= 8 and bool(_SENT_END.search(text))
+
+
+def _size(text: str) -> int:
+    """Words in a unit, two CJK characters counting as one."""
+    return len(tokens(text)) + len(_CJK.findall(text)) // 2
+
+
+def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, breaks: set[int]) -> None:
+    """Removal needs evidence, not shape and place alone: a run of units the line classifier dropped only for
+    their shape and place (no furniture wording, no hard rule) that touches the body is body when full
+    sentences hold most of its words and they read as the body's own story (the body and title already use
+    enough of their content words). Short lines between such sentences (a list article's item names) come
+    back with them. The bar is low for a text that opens with its body (an extracted article: what follows
+    is its own unless it is another story) and for the run a text opens with; a run between a page's own
+    header and the body needs most of its words in the body's vocabulary (standfirsts, captions and bylines
+    sit there). `breaks`: units with set-aside furniture just above them (a run ends there)."""
+    body_words = set(_content_words(title)).union(*(_content_words(u.text) for u, r in zip(us, reasons) if r is None))
+    kept = [i for i, r in enumerate(reasons) if r is None]
+    if not kept:
+        # nothing kept: a text of full sentences and nothing else (the line model reads sentences written without
+        # spaces, in Chinese, Japanese or Korean, as one-word lines) is an article, kept whole
+        sentences = [k for k, u in enumerate(us) if _sentence(u.text)]
+        if sentences and all(reasons[k] in _RESTORABLE | {"headline"} and not _hard_reason(us[k].text)
+                             for k in sentences):
+            share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(u.text) for u in us))
+            if share >= 0.8:
+                for k in range(sentences[0], sentences[-1] + 1):
+                    reasons[k] = None
+        return
+    if not body_words:
+        return
+    opens_with_body = all(reasons[k] == "headline" for k in range(kept[0])) and not breaks & set(range(kept[0] + 1))
+    # a list article (item names over paragraphs): in a text that opens with its body, a run laid out the same
+    # way continues the list, however new its names
+    item_heads = sum(1 for k in kept[:-1] if reasons[k + 1] is None and not _sentence(us[k].text)
+                     and len(tokens(us[k].text)) <= 8 and _sentence(us[k + 1].text))
+    listed = opens_with_body and item_heads >= 2
+
+    def shape_only(k: int) -> bool:  # a two-word capitalised line is a name only by its shape, too
+        r, t = reasons[k], us[k].text
+        return (r in _RESTORABLE or (r == "author-bio" and not _BIO.search(t))) and not _hard_reason(t)
+
+    i = 0
+    while i < len(us):
+        if not shape_only(i):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(us) and j not in breaks and shape_only(j):
+            j += 1
+        opening = i == 0 and 0 not in breaks
+        touches = opening or (reasons[i - 1] is None and i not in breaks) or (
+            j < len(us) and reasons[j] is None and j not in breaks)
+        sentences = [k for k in range(i, j) if _sentence(us[k].text)]
+        if touches and sentences:
+            share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(us[k].text) for k in range(i, j)))
+            coh = float(np.mean([_coherence(_content_words(us[k].text), body_words) for k in sentences]))
+            bar = RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
+            heads = [k for k in range(i, j) if not _sentence(us[k].text) and len(tokens(us[k].text)) <= 8
+                     and k + 1 in sentences]
+            first = sentences[0]
+            if listed and heads:
+                bar, first = 0.0, min(first, heads[0])
+            if share >= RESTORE_SENTENCE_SHARE and coh >= bar:
+                for k in range(first, sentences[-1] + 1):
+                    reasons[k] = None
+        i = j
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
@@ -263,7 +355,15 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         why = None if i in clocks or i in known else furniture_reason(u.text, len(tokens(u.text)))
         if why:
             known[i] = why
-    us = [u for i, u in enumerate(every) if i not in clocks and i not in known]
+        if why == "advertisement" and u.text.rstrip().endswith(":") and i + 1 < len(every) \
+                and len(tokens(every[i + 1].text)) <= 30:
+            known.setdefault(i + 1, why)  # an ad label's colon introduces the ad itself
+    aside = clocks | set(known)
+    us = [u for i, u in enumerate(every) if i not in aside]
+    # scored units just below set-aside furniture that closes a body (teasers, pitches, credits; not a caption,
+    # an ad slot or an embed, which sit inside one)
+    breaks = {n for n, i in enumerate(i for i in range(len(every)) if i not in aside)
+              if i - 1 in known and known[i - 1] not in _IN_BODY_FURNITURE}
     keep = keep_mask(us, article.title, extracted=article.meta.get("format") in EXTRACTED_FORMATS, model=model)
     kept_idx = [i for i, k in enumerate(keep) if k]
     forced: dict[int, str] = {}
@@ -288,6 +388,7 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
             reasons.append(_reason(u.text, where))
     _restore_lists(us, reasons)
     _restore_prose(us, reasons)
+    _restore_evidenced(us, reasons, article.title, breaks)
     _drop_unrelated_tail(us, reasons, article.title)
     _drop_other_event_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it

@@ -38,12 +38,17 @@ _CAPTION = [
     re.compile(r"^\s*(?:A|An|Am) (?:file )?(?:image|photo|picture|still|grab|screengrab) (?:from|taken|released|provided|"
                r"made available)\b", re.I),
     re.compile(r"^\s*(?:Grab|Screengrab|Screenshot|Still) (?:from|of)\b", re.I),
+    # a caption closed by its credit: "… Photograph: Name for the Outlet", "… Photo: Name/Outlet"
+    re.compile(r"\b(?:Photograph|Photo|Photos|Picture|Illustration|Composite)\s*:\s*[^.!?]{2,80}$"),
+    # a credit line alone: "Ann Lee/OUTLET", "PICTURE DESK•GETTY"
+    re.compile(rf"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{1,3}}\s*/\s*(?:[A-Z][A-Z0-9&.]+|{_AGENCY})\s*$"),
+    re.compile(r"^\s*[A-Z][A-Z .&'’-]{1,40}\s*•\s*(?:GETTY|AFP|AP|EPA|REUTERS|PA|REX|SHUTTERSTOCK|ALAMY)\b"),
 ]
 # caption wording that reporting also uses: only on a line with no closing stop, as captions are written
 _CAPTION_NO_STOP = re.compile(r"\b(?:photo|image|picture)s? (?:released|made available|provided|obtained|distributed|handed out) "
                               r"(?:exclusively )?by\b|\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom)\)", re.I)
 # a credit first, then a caption with no closing stop ("Reuters In 2014 the group …")
-_CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Getty|PA|Alamy|Shutterstock)\s+(?=[A-Z])")
+_CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Getty|GETTY|PA|Alamy|Shutterstock)\s+(?=[A-Z])")
 _STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 _GALLERY = re.compile(r"^\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b\s*(.*)$")
@@ -53,13 +58,23 @@ _RULES: list[tuple[str, re.Pattern]] = [
                           r"\b(?:reporting|writing|editing) by\b.{0,120}\b(?:writing|editing|reporting) by\b", re.I)),
     ("credit", re.compile(r"^\s*[(\[]?\s*(?:additional )?(?:reporting|writing|editing|compiled|research|edited|written|"
                           r"produced) by\b", re.I)),
+    ("credit", re.compile(r"^\W*with (?:additional )?(?:assistance|reporting) (?:by|from)\b", re.I)),
+    # an embedded post's widget label ("Skip Twitter post by @x"); the post and its signature ("— Ann Lee (@annlee)
+    # March 3, 2018") are what someone said, and who: they stay
+    ("social-embed", re.compile(r"^\s*skip (?:twitter|instagram|facebook|youtube) post\b", re.I)),
     ("social-prompt", re.compile(r"^\s*(?:follow\b.{0,80}\bon (?:twitter|facebook|instagram|x)\b|email the author\b|"
-                                 r"check us out on\b|like us on facebook\b|follow us\b)", re.I)),
+                                 r"check us out on\b|like us on facebook\b|follow us\b)|"
+                                 r"^\s*e-?mail\s*:\s*\S+@\S+.{0,80}\bfollow\b|\bread the original article on\b|"
+                                 r"\bden originalartikel gibt es\b", re.I)),
+    ("legal-notice", re.compile(r"\bcopyright (?:©\s*)?(?:19|20)\d\d\b|\bmay not be in its final form\b|"
+                                r"\btranscripts? (?:are|is) created on a rush deadline\b", re.I)),
+    ("related-list", re.compile(r"^\s*for more (?:[\w-]+ ){0,3}(?:coverage|news|stories|information)\b.{0,30}(?:https?://|www\.)",
+                                re.I)),
     ("share-buttons", re.compile(r"^\s*read or share this story\b", re.I)),
     ("social-embed", re.compile(r"\bA post shared by\b.{0,80}\bon \w+ \d{1,2}, \d{4}|"
                                 r"\bPosted by .{1,80} on (?:\w+day, )?(?:\d{1,2} \w+|\w+ \d{1,2},?) \d{4}\s*$", re.I)),
     ("advertisement", re.compile(r"\bcontinue reading the main story\b|\bstory continues below(?: the)? advertisement\b|"
-                                 r"^\s*advertisement\s*$", re.I)),
+                                 r"^\s*(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità)\s*:?\s*$", re.I)),
     ("newsletter", re.compile(r"\bplease verify you'?’?re not a robot\b|\byou agree to receive occasional updates\b|"
                               r"\bsign up for (?:our|the) .{0,40}newsletters?\b", re.I)),
     ("reader-pitch", re.compile(r"\bdo you have a story for\b|\bwe pay for (?:your )?(?:stories|videos)\b|"
@@ -76,6 +91,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
 _TEASER = re.compile(r"^\s*(?:READ MORE|Read more|READ ALSO|Read also|ALSO READ|Also read|RELATED|Related|MORE|More|WATCH|Watch|"
                      r"SEE ALSO|See also|LISTEN|Listen|RECOMMENDED|Recommended|MUST READ|Must read|TRENDING|Trending)\s*:\s*\S")
 _BRACKETED = re.compile(r"^\s*\[[^\[\]]{3,200}\]\s*$")
+# another story's headline with its link label after it: "Bank bans card purchases of bitcoin Read more"
+_TEASER_TAIL = re.compile(r"\S\s+(?:Read more|READ MORE|Read More)\s*$")
 
 
 def furniture_reason(text: str, words: int) -> str | None:
@@ -83,7 +100,7 @@ def furniture_reason(text: str, words: int) -> str | None:
     for reason, rx in _RULES:
         if rx.search(text) and words <= (120 if reason in ("advertisement", "newsletter", "related-list", "highlights") else 60):
             return reason
-    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text)):
+    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or _TEASER_TAIL.search(text)):
         return "link"
     if words <= 70 and not text.lstrip().startswith(("\"", "“", "'", "‘")):
         if any(rx.search(text) for rx in _CAPTION):
@@ -94,7 +111,8 @@ def furniture_reason(text: str, words: int) -> str | None:
 
 
 _TEASER_HEAD = re.compile(r"^\W*(?:read more|read also|also read|see also|more on this(?: story)?|more stories|related(?: stories| "
-                          r"articles| coverage| content)?|recommended(?: for you)?|you may also like|more from \w+)\W*$", re.I)
+                          r"articles| coverage| content)?|recommended(?: for you)?|you may also like|read this next|"
+                          r"more from [\w .&'’-]{1,40})\W*$", re.I)
 
 
 def teaser_lists(texts: list[str]) -> set[int]:
