@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsfuse.clean.train import DEFAULT_DATA, load_gold, load_plain, load_split, page_score, summarize  # noqa: E402
+from newsfuse.training.clean import DEFAULT_DATA, load_gold, load_plain, load_split, page_score, summarize  # noqa: E402
 
 PUBLISHED = ["trafilatura", "newspaper", "news_please", "readability"]
 
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "command (start-up included).  ",
         "Metric: the benchmark's own (4-token shingles of \\w+ tokens, per-page P/R averaged, F1 from the averages).",
         "",
-        "The line classifier was trained on dev (`python -m newsfuse.clean.train`), so dev rows are in-sample;",
+        "The line classifier was trained on dev (`python -m newsfuse.training.clean`), so dev rows are in-sample;",
         "its 5-fold out-of-fold dev figure is stored in the model file. Test was read once, after freezing.",
         "",
         "| split | system | precision | recall | F1 | time |",

@@ -33,7 +33,7 @@ DATA = SHARED / "data" / "quotes-ggt"
 RESULTS = ROOT / "bench" / "results" / "quotes.md"
 PUBLISHED = "GGT v7.0 extractor (all 98 articles): P 0.846 / R 0.827 / F1 0.837 at 30 %, F1 0.761 at 80 %, speaker acc 0.865"
 CV_NOTE = ("Honest dev figure, 5-fold cross-validation by article over the 695 dev quotes matched at 30 % "
-           "(`python -m newsfuse.quotes.train --cv 5`): rules 0.912, learned scorer 0.919 (the gold speaker is "
+           "(`python -m newsfuse.training.quotes --cv 5`): rules 0.912, learned scorer 0.919 (the gold speaker is "
            "among the candidates for 0.954); with en_core_web_sm's own NER (`NEWSFUSE_FAST_NER=0`) 0.911 / 0.919 / 0.953.")
 _DET = re.compile(r"^(the|a|an|some|many|several)\s+", re.I)
 
@@ -206,14 +206,14 @@ def write(results: dict) -> None:
         "Speaker choice: a logistic-regression scorer over speaker candidates (rule pick, none, previous",
         "quote's speaker, people/organisations named in the paragraph and the 3 sentences before; features:",
         "rule pick, distances, same paragraph, subject of a speech verb, mention count, pronoun gender",
-        "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.quotes.train --write`",
+        "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.training.quotes --write`",
         f"(weights in src/newsfuse/data/quotes-speaker.json; the rules decide when it is missing). {CV_NOTE}",
         "The dev rows above use weights fitted on all of dev (in-sample); the test rows were read once,",
         "after rules and weights were frozen: test speaker accuracy 0.883 with the scorer (30 %). With",
         "en_core_web_sm's own NER instead of the distilled head it was 0.875 (0.857 with the rules alone);",
         "quote P/R/F1 are the same with either NER on both splits.",
         "",
-        "Entities (and so speaker candidates) come from `newsfuse.fastner`, a head distilled from",
+        "Entities (and so speaker candidates) come from `newsfuse.nlp.fastner`, a head distilled from",
         "en_core_web_sm's NER (entity F1 0.908 against the teacher on held-out text; see",
         "bench/results/fastner.md). The speaker scorer's weights were fitted with the teacher's entities and",
         "were not refitted.",

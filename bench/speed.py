@@ -55,7 +55,8 @@ def main() -> None:
     ap.add_argument("--components", action="store_true", help="spaCy throughput with each heavy component off")
     args = ap.parse_args()
 
-    from newsfuse import claims, dates, entities, fastner, nlp, pipeline, quotes
+    from newsfuse import claims, dates, entities, nlp, pipeline, quotes
+    from newsfuse.nlp import fastner
 
     sets = 3 if args.components else 2
     pool = load_articles(sets * args.n + WARM)

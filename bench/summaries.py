@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsfuse import ingest, nlp, pipeline  # noqa: E402
 from newsfuse.brief import summary as summary_mod  # noqa: E402
-from newsfuse.brief import summary_train  # noqa: E402
+from newsfuse.training import summary as summary_train  # noqa: E402
 from newsfuse.model import Analysis, Article, Sentence  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))

@@ -8,7 +8,8 @@ import pytest
 import spacy
 import spacy.tokens
 
-from newsfuse import fastner, nlp
+from newsfuse import nlp
+from newsfuse.nlp import fastner
 
 TEXT = (
     "Governor Elena Markovic told reporters in Lviv on Tuesday that the European Commission had pledged "

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import spacy
 
-from newsfuse import fastner, nlp
+from newsfuse import nlp
+from newsfuse.nlp import fastner
 
 TEXTS = [
     # invented text with the contractions and multi-token rules the ruler's exceptions cover

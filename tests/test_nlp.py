@@ -30,7 +30,7 @@ def test_embeddings_are_normalised_and_reworded_quotes_are_close():
 
 def test_embed_memo_returns_identical_vectors_without_recomputing(monkeypatch):
     first = nlp.embed(["A ferry ran aground off the northern cape."])
-    monkeypatch.setattr(nlp, "_embedder", lambda: (_ for _ in ()).throw(AssertionError("recomputed")))
+    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: (_ for _ in ()).throw(AssertionError("recomputed")))
     again = nlp.embed(["A ferry ran aground off the northern cape."])
     assert np.array_equal(first, again)
 

@@ -97,7 +97,7 @@ def test_cache_hit_on_second_run(tmp_path: Path, serial: dict[str, Analysis], mo
     def boom(*_a, **_k):
         raise AssertionError("analysed again despite the cache")
 
-    monkeypatch.setattr(pipeline, "analyze", boom)
+    monkeypatch.setattr(scale, "analyze", boom)
     second = scale.analyze_distributed(make_articles(), 1, cache=cache)
     assert (cache.hits, cache.misses) == (6, 6)
     assert list(second) == list(serial) and second == first

@@ -23,7 +23,7 @@ from newsfuse.model import (
 )
 from newsfuse.store import ArticleRejected, StoreError, open_store, resolve_url
 from newsfuse.store import schema as S
-from newsfuse.store.codec import from_dict
+from newsfuse.codec import from_dict
 from newsfuse.store.update import ingest_articles
 
 # Short invented reports of two invented events (a bridge closure and a library fire).

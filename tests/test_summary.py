@@ -161,7 +161,7 @@ def test_hand_weights_fallback(story):
 def test_greedy_oracle_respects_budget_and_stops_without_gain():
     import numpy as np
 
-    from newsfuse.brief.summary_train import greedy_oracle
+    from newsfuse.training.summary import greedy_oracle
 
     ref = "the senate passed the budget bill on friday".split()
     cands = ["the senate passed the budget bill".split(), "weather was sunny in ohio".split(),
@@ -183,7 +183,7 @@ def test_section_labels_are_trimmed_but_speaker_colons_stay():
 def test_subset_effect_ranks_the_useful_candidate_first():
     import numpy as np
 
-    from newsfuse.brief.summary_train import subset_effect, subset_samples
+    from newsfuse.training.summary import subset_effect, subset_samples
 
     ref = "the lighthouse keeper rescued three sailors near the rocky cape".split()
     cands = ["the lighthouse keeper rescued three sailors".split(), "a bakery opened a second shop downtown".split(),
@@ -216,8 +216,8 @@ def test_candidates_embedded_per_article_leave_nothing_to_embed_in_the_brief(sto
         a.title = f"Crane collapse at Keston Harbour, as told by {a.outlet}"
     assert embed_candidates(arts, analyses) > len(arts)
     embedded: list[str] = []
-    real = nlp._embedder()
-    monkeypatch.setattr(nlp, "_embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
+    real = nlp.vectors._embedder()
+    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
     assert summarize(arts, analyses)
     assert embedded == []  # trimmed sentences and titles were all embedded in the per-article step
 

@@ -9,8 +9,11 @@ import logging
 from collections.abc import Callable, Iterable
 
 from . import brief as brief_stage
-from . import align, claims, clean, cluster, dates, dedupe, entities, ingest, nlp, quotes
-from .model import Analysis, Article, Brief, Story
+from . import align, clean, cluster, dates, dedupe, ingest, scale
+from .model import Article, Brief, Story
+from .understand import analyze
+
+__all__ = ["analyze", "clean_all", "fuse", "fuse_articles", "fuse_many", "read"]
 
 log = logging.getLogger("newsfuse")
 
@@ -28,36 +31,6 @@ def read(sources: Iterable[str], problems: list[ingest.Problem] | None = None) -
     return clean_all(ingest.ingest(sources, problems))
 
 
-def analyze(articles: list[Article], progress: Progress | None = None) -> dict[str, Analysis]:
-    """Per-article understanding: sentences, entities, quotes, claims and dates (spaCy batched)."""
-    out: dict[str, Analysis] = {}
-    texts = []
-    for a in articles:
-        if len(a.text) > nlp.MAX_CHARS:
-            log.warning("%s: article text is %d characters; only the first %d are analysed", a.id, len(a.text), nlp.MAX_CHARS)
-        texts.append(a.text)
-    nlp_ = nlp.load()
-    nlp_.max_length = max(nlp_.max_length, nlp.MAX_CHARS + 1)
-    docs = nlp_.pipe((t[: nlp.MAX_CHARS] for t in texts), batch_size=nlp.BATCH_SIZE)
-    for a, doc in zip(articles, docs):
-        an = Analysis(article=a.id)
-        try:
-            an.sentences = nlp.sentences(a.id, doc, a.raw_offset)
-            an.entities = entities.extract(a, doc)
-            an.quotes = quotes.extract(a, doc, an.entities)
-            an.claims = claims.extract(a, doc)
-            an.dates = dates.resolve(a, doc)
-            if not an.sentences:
-                an.warnings.append("no sentences found")
-        except Exception as exc:  # one bad article must not sink the batch
-            log.warning("%s: analysis failed (%s: %s)", a.id, type(exc).__name__, exc)
-            an.warnings.append(f"analysis failed: {type(exc).__name__}: {exc}")
-        out[a.id] = an
-        if progress:
-            progress(1)
-    return out
-
-
 def fuse_articles(
     articles: list[Article], *, published: str | None = None, progress: Progress | None = None, workers: int = 1,
     **options,
@@ -72,8 +45,6 @@ def fuse_articles(
                 a.published = published
     clean_all(articles)
     articles = [a for a in articles if a.text.strip()]
-    from . import scale  # imported here: the Dask path and the cache stay off plain imports
-
     if scale.enabled(workers):
         analyses = scale.analyze_distributed(articles, workers, progress=progress)
     else:

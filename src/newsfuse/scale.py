@@ -2,8 +2,8 @@
 
 `analyze_distributed` sends chunks of cleaned articles to Dask workers (a `LocalCluster` of
 processes with one thread each, the scheduler at `$NEWSFUSE_DASK_SCHEDULER`, or a `Client` you
-pass); each worker runs `pipeline.analyze` on its chunk, loading spaCy once per process. The result
-is the same dict the single-process `pipeline.analyze` returns (same order, same content). Workers
+pass); each worker runs `understand.analyze` on its chunk, loading spaCy once per process. The result
+is the same dict the single-process `understand.analyze` returns (same order, same content). Workers
 of a remote scheduler need the same newsfuse installed (tasks refer to `newsfuse.scale` by name).
 On a small shared machine the cluster's start-up and spaCy loads outweigh the gain (see
 bench/results/scale_dask.md): use it for big batches on many cores.
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Analysis, Article, to_dict
+from .understand import analyze
 
 if TYPE_CHECKING:  # pragma: no cover
     from dask.distributed import Client
@@ -47,8 +48,7 @@ STAGE_VERSION = "analyze-1"  # bump when the meaning of an Analysis changes with
 CHUNK_SIZE = 32  # articles per Dask task: big enough to amortise spaCy batching and task overhead
 CACHE_ENV = "NEWSFUSE_CACHE"
 SCHEDULER_ENV = "NEWSFUSE_DASK_SCHEDULER"
-_STAGE_MODULES = ("pipeline.py", "nlp.py", "fastpipes.py", "fastner.py", "entities.py", "quotes.py", "claims.py",
-                  "dates.py")
+_STAGE_MODULES = ("understand.py", "nlp", "entities", "quotes", "claims", "dates")
 
 Progress = Callable[[int], None]
 
@@ -70,14 +70,14 @@ def stage_fingerprint() -> str:
     # which NER runs, and the head's weights, change every entity
     for env in ("NEWSFUSE_FAST_NER", "NEWSFUSE_STOCK_SPACY"):
         h.update(f"{env}={os.environ.get(env, '')};".encode())
-    from . import fastner
+    from .nlp import fastner
 
     if fastner.WEIGHTS.exists():
         h.update(fastner.WEIGHTS.read_bytes())
     here = Path(__file__).parent
     for name in _STAGE_MODULES:
         path, package = here / name, here / Path(name).stem  # a stage may be a module or a package
-        if path.exists():
+        if path.is_file():
             h.update(path.read_bytes())
         elif package.is_dir():
             for sub in sorted(package.rglob("*.py")):
@@ -117,7 +117,7 @@ class AnalysisCache:
 
     def get(self, article: Article) -> Analysis | None:
         """The cached analysis of `article`, or None."""
-        from .store.codec import from_dict
+        from .codec import from_dict
 
         try:
             data = json.loads(self._path(cache_key(article)).read_text(encoding="utf-8"))
@@ -169,14 +169,13 @@ class _Collect(logging.Handler):
 
 
 def _analyze_chunk(chunk: list[Article]) -> tuple[dict[str, Analysis], list[tuple[int, str]]]:
-    """One Dask task: `pipeline.analyze` on a chunk, with the warnings it logged."""
-    from . import pipeline
+    """One Dask task: `understand.analyze` on a chunk, with the warnings it logged."""
 
     logger = logging.getLogger("newsfuse")
     handler = _Collect()
     logger.addHandler(handler)
     try:
-        return pipeline.analyze(chunk), handler.records
+        return analyze(chunk), handler.records
     finally:
         logger.removeHandler(handler)
 
@@ -242,14 +241,12 @@ def analyze_distributed(
     cache: AnalysisCache | None | bool = None,
     progress: Progress | None = None,
 ) -> dict[str, Analysis]:
-    """`pipeline.analyze` on `workers` Dask processes (or `client`), reusing cached results; same output.
+    """`understand.analyze` on `workers` Dask processes (or `client`), reusing cached results; same output.
 
     `cache`: None uses `$NEWSFUSE_CACHE` (if set), False disables it, or pass an `AnalysisCache`.
     With `workers` <= 1 and no client, the misses are analysed in this process; with `workers` > 1 and no
     client, `$NEWSFUSE_DASK_SCHEDULER` (a scheduler address) is used if set, else a new LocalCluster.
     """
-    from . import pipeline
-
     store = default_cache() if cache is None else (cache or None)
     done: dict[str, Analysis] = {}
     todo: list[Article] = []
@@ -263,7 +260,7 @@ def analyze_distributed(
             todo.append(a)
     if todo:
         remote = client is not None or workers > 1
-        fresh = _run(todo, workers, client, progress) if remote else pipeline.analyze(todo, progress)
+        fresh = _run(todo, workers, client, progress) if remote else analyze(todo, progress)
         for a in todo:
             if isinstance(store, AnalysisCache) and a.id in fresh and not _failed(fresh[a.id]):
                 store.put(a, fresh[a.id])

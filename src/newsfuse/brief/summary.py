@@ -2,7 +2,7 @@
 
 Every summary sentence is an article sentence, at most lightly trimmed (dateline, section label,
 leading connective, trailing generic attribution). Sentences are scored by a small learned linear model
-(`newsfuse/data/summary-model.json`, weights only, trained by `summary_train` on dev) over
+(`newsfuse/data/summary-model.json`, weights only, trained by `newsfuse.training.summary` on dev) over
 corroboration, position, centrality, headline overlap, cross-outlet word sharing, length and stance
 features (hand weights when the file is missing), chosen by MMR with a redundancy cut on embedding
 cosine blended with shared content words, cite every article that carries a similar sentence (or
@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import nlp
 from ..model import Analysis, Article, Fact, SummarySentence
-from .summary_features import FEATURES, _z, features, redundancy  # noqa: F401  (FEATURES, _z: for summary_train)
+from .summary_features import FEATURES, _z, features, redundancy  # noqa: F401  (FEATURES, _z: for newsfuse.training.summary)
 
 
 @dataclass(frozen=True)

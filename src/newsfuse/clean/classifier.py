@@ -4,7 +4,7 @@ Two stages: the first scores each unit from its own features; the optional secon
 the first-stage scores of a wider neighbourhood (`features.context_features`). The decoder is either
 the best contiguous span or a 2-state (body/furniture) Viterbi path with learned switch penalties.
 The model file `newsfuse/data/clean-lines.json` holds the trees (or weights) and the decoder's
-parameters; `python -m newsfuse.clean.train` rebuilds it from the benchmark's dev split.
+parameters; `python -m newsfuse.training.clean` rebuilds it from the benchmark's dev split.
 JSON rather than pickle: nothing executable ships inside the package.
 """
 

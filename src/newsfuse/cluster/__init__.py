@@ -26,7 +26,7 @@ def default_embedder() -> Embedder | None:
     try:
         from .. import nlp
 
-        nlp._embedder()
+        nlp.load_embedder()
         return nlp.embed
     except Exception as exc:  # model missing or broken: words and entities still cluster well
         log.warning("sentence embeddings unavailable for clustering (%s); using words and entities only", exc)

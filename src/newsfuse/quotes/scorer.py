@@ -15,7 +15,7 @@ from .speakers import PRONOUNS, _Speakers
 # --- learned speaker choice ------------------------------------------------------------------
 # A logistic-regression scorer over speaker candidates (the rule pick, "none", the previous
 # quote's speaker, people/organisations mentioned near the quote), trained on the dev split by
-# `python -m newsfuse.quotes.train`. Only weights are shipped; without the file the rules decide.
+# `python -m newsfuse.training.quotes`. Only weights are shipped; without the file the rules decide.
 
 MODEL_PATH = Path(__file__).parent.with_name("data") / "quotes-speaker.json"
 WINDOW_SENTS = 3  # candidates: mentions from this many sentences before the quote to its sentence end

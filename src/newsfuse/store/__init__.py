@@ -20,7 +20,7 @@ import os
 
 from .articles import VERSION_SEP, ArticleRows
 from .check import Checks
-from .codec import dumps, from_dict
+from ..codec import dumps, from_dict
 from .db import DEFAULT_URL, ArticleRejected, StoreError, now, resolve_url, shown_url
 from .stages import StageState
 from .stories import StoryRow, StoryRows, members_key

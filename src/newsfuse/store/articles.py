@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from ..model import Analysis, Article, Segment
 from . import schema as S
-from .codec import dumps, from_dict
+from ..codec import dumps, from_dict
 from .db import ArticleRejected, Database, now, one_line
 
 VERSION_SEP = "~"  # new versions of an id: "<id>~2", "<id>~3", ...

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from . import schema as S
-from .codec import json_default
+from ..codec import json_default
 from .db import Database, now
 
 _CHUNK = 200  # rows per statement

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..model import Story
 from . import schema as S
-from .codec import dumps
+from ..codec import dumps
 from .db import Database, now
 
 

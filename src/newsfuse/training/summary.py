@@ -8,7 +8,7 @@ R-1 + R-2 F1 gain, under the benchmark word budget), plus the z-scored effect of
 R-1 + R-2 F1 of random budget-filling subsets (ridge on membership: its value in context); the model
 is a ridge regression on `summary.FEATURES`, stories weighted by 1/sqrt(candidates).
 
-    .venv/bin/python -m newsfuse.brief.summary_train            # fit on all dev stories, write the JSON
+    .venv/bin/python -m newsfuse.training.summary            # fit on all dev stories, write the JSON
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import ingest, nlp, pipeline
 from ..model import Analysis, Article
-from . import summary as S
+from ..brief import summary as S
 
 SHARED = Path(os.environ.get("NEWSFUSE_SHARED", Path(__file__).resolve().parents[4] / "shared"))
 SETS = ("multinews", "allsides")

@@ -1,6 +1,6 @@
 """Retrain the two-stage line classifier and its decoder on the extraction benchmark's dev split (never on test).
 
-Usage: `python -m newsfuse.clean.train [--data ../shared/data/extraction-aeb] [--out PATH]`.
+Usage: `python -m newsfuse.training.clean [--data ../shared/data/extraction-aeb] [--out PATH]`.
 A unit is labelled body when most of its 4-token shingles occur in the page's gold articleBody.
 Stage 2 learns from stage 1's out-of-fold scores (stacking), so it sees the scores it will meet on
 unseen pages; the decoder is tuned on stage 2's out-of-fold scores; the printed dev figures are 5-fold
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import classifier
-from .features import CONTEXT_NAMES, FEATURE_NAMES, context_features, features, tokens, units
+from ..clean import classifier
+from ..clean.features import CONTEXT_NAMES, FEATURE_NAMES, context_features, features, tokens, units
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "extraction-aeb"
+DEFAULT_DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "extraction-aeb"
 
 
 def shingles(text: str, n: int = 4) -> Counter:
@@ -138,7 +138,7 @@ def _combined(spec1: dict, spec2: dict, params: dict) -> classifier.LineModel:
 
 def main(argv: list[str] | None = None) -> None:
     from ..model import Article
-    from . import clean
+    from ..clean import clean
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEWSFUSE_AEB", DEFAULT_DATA)))

@@ -5,7 +5,7 @@ en_core_web_sm's NER runs its own tok2vec and a transition loop, about half of t
 (`Doc.tensor`) and the teacher's own embedding after the first two of its four convolution layers:
 each token's window of five such vectors goes through a one-hidden-layer network that scores the
 teacher's BILUO moves, and a constrained Viterbi pass over the uncertain stretches turns the scores
-into well-formed entities. The weights (`data/fastner.npz`) come from `python -m newsfuse.fastner_train`,
+into well-formed entities. The weights (`data/fastner.npz`) come from `python -m newsfuse.training.fastner`,
 trained on the teacher's output over unlabelled news text; agreement with the teacher is in
 bench/results/fastner.md. `NEWSFUSE_FAST_NER=0` (or `NEWSFUSE_STOCK_SPACY=1`) keeps the teacher.
 """
@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 log = logging.getLogger("newsfuse")
 
 HEAD_NAME = "newsfuse_ner"
-WEIGHTS = Path(__file__).resolve().parent / "data" / "fastner.npz"
+WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "fastner.npz"
 WINDOW = 2  # tokens each side whose vectors a token's features include
 SURE_OUTSIDE = 0.95  # a token this sure to be outside every entity bounds the Viterbi stretches
 BLOCK = 4096  # tokens scored at once, so a very long text never builds one huge feature matrix

@@ -13,8 +13,8 @@ import types
 import typing
 from typing import Any, TypeVar, Union
 
-from .. import model
-from ..staterows import json_default
+from . import model
+from .staterows import json_default
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """Train the quote speaker scorer on the GGT dev split (reads ../shared at training time only).
 
-    .venv/bin/python -m newsfuse.quotes.train [--cv 5] [--write] [--docs /tmp/ggt_docs.spacy]
+    .venv/bin/python -m newsfuse.training.quotes [--cv 5] [--write] [--docs /tmp/ggt_docs.spacy]
 
 For every predicted quote matched (> 30 %) to a gold quote, each speaker candidate from
 `quotes.speaker_candidates` is labelled by the benchmark's name match against the gold

@@ -8,9 +8,9 @@ Training text is read from ../shared/data at training time (ECB+, NewsCluster, A
 article bodies and the Multi-News dev articles the speed bench does not use); the file holds weights, never text.
 The GGT quote set and the first Multi-News dev articles are held out for `eval`.
 
-    .venv/bin/python -m newsfuse.fastner_train collect   # teacher-label the corpora (cached)
-    .venv/bin/python -m newsfuse.fastner_train fit       # train, write the weights
-    .venv/bin/python -m newsfuse.fastner_train eval      # entity agreement with the teacher, held out
+    .venv/bin/python -m newsfuse.training.fastner collect   # teacher-label the corpora (cached)
+    .venv/bin/python -m newsfuse.training.fastner fit       # train, write the weights
+    .venv/bin/python -m newsfuse.training.fastner eval      # entity agreement with the teacher, held out
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-SHARED = Path(os.environ.get("NEWSFUSE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+SHARED = Path(os.environ.get("NEWSFUSE_SHARED", Path(__file__).resolve().parents[4] / "shared"))
 CACHE = Path(os.environ.get("NEWSFUSE_BENCH_CACHE", "/tmp/newsfuse-fastner"))
 HELD_OUT_MULTINEWS = 400  # the first Multi-News dev articles: speed bench + held-out evaluation
 
@@ -71,8 +71,8 @@ def collect(which: str, max_tokens: int) -> Path:
 
     from spacy.attrs import IS_SPACE
 
-    from . import nlp
-    from .fastner import HEAD_NAME, teacher_fingerprint
+    from .. import nlp
+    from ..nlp.fastner import HEAD_NAME, teacher_fingerprint
 
     spacy_nlp = nlp.load()
     if HEAD_NAME in spacy_nlp.pipe_names:
@@ -205,7 +205,7 @@ def fit(out: Path, features: list[str], *, window: int = WINDOW, hidden: int = H
 
 def evaluate(weights: Path) -> dict[str, tuple[float, float, float]]:
     """Entity P/R/F1 of the head against the teacher on the held-out texts, overall and per label."""
-    from .fastner import FastNER
+    from ..nlp.fastner import FastNER
 
     head = FastNER(weights)
     data = np.load(CACHE / "heldout.npz")
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--out", type=Path, default=None, help="weights file (default: the shipped one)")
     args = ap.parse_args(argv)
-    from .fastner import WEIGHTS
+    from ..nlp.fastner import WEIGHTS
 
     out = args.out or WEIGHTS
     if args.step == "collect":

@@ -1,0 +1,9 @@
+"""The NLP runtime: spaCy loading and batching (`loading`), its faster rule components (`fastpipes`), the
+distilled NER head (`fastner`) and sentence vectors (`vectors`). Training and distillation live in
+`newsfuse.training`, which nothing here imports.
+"""
+
+from .loading import BATCH_SIZE, MAX_CHARS, SPACY_MODELS, doc_text, load, parse, sentences
+from .vectors import MEMO_MAX, embed, load_embedder
+
+__all__ = ["BATCH_SIZE", "MAX_CHARS", "MEMO_MAX", "SPACY_MODELS", "doc_text", "embed", "load", "load_embedder", "parse", "sentences"]
