@@ -407,3 +407,18 @@ def test_spellings_ner_missed_join_the_known_name():
     assert len(canon["Titan IV"].mentions) == 2
     assert "Save Our Harbours" in canon and "SaveOurHarbours" in canon["Save Our Harbours"].aliases
     assert an.entities[1].name == "Save Our Harbours"
+
+
+def test_a_reporter_ner_took_for_a_body_is_a_person_and_her_she_says_is_hers():
+    text = ("President Amaka Obi welcomed the deal on Sunday. Radio Delta's Nkem Adaeze-Ibe reports from the border. "
+            "But if true, she says, “it would be a major coup for the government.”")
+    k = text.index("Nkem")
+    obi = Entity("x#e0", "Amaka Obi", "PERSON", [], [Mention("x", 10, 19, "Amaka Obi")])
+    nkem = Entity("x#e1", "Nkem Adaeze-Ibe", "ORG", [], [Mention("x", k, k + 15, "Nkem Adaeze-Ibe")])
+    she = text.index("she says")
+    quote = Quote("x", she + 10, len(text), text[she + 10:], speaker=Speaker("Amaka Obi", "x#e0", she, she + 3, "she"))
+    x = Analysis("x", entities=[obi, nkem], quotes=[quote])
+    y = Analysis("y", entities=[_ent("y", "e0", "Nkem")])
+    canon = {e.name: e for e in entities.link([x, y])}
+    assert canon["Nkem Adaeze-Ibe"].type == "PERSON"
+    assert x.quotes[0].speaker.name == "Nkem Adaeze-Ibe"

@@ -159,6 +159,8 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         name_map[cid] = name
         canon.append(Entity(cid, name, ctype, sorted(aliases - {name}), sorted(mentions, key=lambda m: (m.article, m.start))))
 
+    retyped = {(a, m.start): id_map[(a, e.id)] for a, e in locals_ if e.type != "PERSON" and etype[id(e)] == "PERSON"
+               for m in e.mentions if (a, e.id) in id_map}
     _case_variant_mentions(analyses, canon)
     _spelling_variant_mentions(analyses, canon)
     name_map.update({e.id: e.name for e in canon})
@@ -175,7 +177,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
                 new = id_map.get((an.article, sp.entity))
                 if new:
                     sp.entity, sp.name = new, name_map[new]
-    _repair_pronoun_speakers(analyses, canon)
+    _repair_pronoun_speakers(analyses, canon, retyped)
     canon.sort(key=lambda e: (-len(e.mentions), e.name))
     return canon
 
@@ -183,9 +185,11 @@ def link(analyses: list[Analysis]) -> list[Entity]:
 _PRONOUN_REACH = 600  # characters back from a "he said" within which the person meant is named
 
 
-def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity]) -> None:
+def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity],
+                             retyped: dict[tuple[str, int], str] | None = None) -> None:
     """A "he"/"she" resolved to what the story shows is not a person (NER called "Qualcomm" a person in
-    one article) means the person named just before: re-pointed there, or left as the bare pronoun."""
+    one article) means the person named just before: re-pointed there, or left as the bare pronoun. One
+    resolved past a person the article's NER took for a body ("NPR's Ofeibea Quist-Arcton") goes to that person."""
     kinds = {e.id: e.type for e in canon}
     people: dict[str, list[tuple[int, Entity]]] = defaultdict(list)
     for e in canon:
@@ -197,9 +201,15 @@ def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity]) -> N
             sp = q.speaker
             if not (sp and sp.entity and (sp.mention or "").lower() in ("he", "she")):
                 continue
-            if kinds.get(sp.entity, "PERSON") == "PERSON":
-                continue
             at = sp.start if sp.start is not None and sp.start >= 0 else q.start
+            if kinds.get(sp.entity, "PERSON") == "PERSON":
+                named = [s for s, e in people.get(an.article, ()) if e.id == sp.entity and s < at]
+                late = [(s, cid) for (art, s), cid in (retyped or {}).items()
+                        if art == an.article and max(named, default=-1) < s < at and at - s <= _PRONOUN_REACH]
+                if late:
+                    cid = max(late)[1]
+                    sp.entity, sp.name = cid, next(e.name for e in canon if e.id == cid)
+                continue
             before = [(s, e) for s, e in people.get(an.article, ()) if at - _PRONOUN_REACH <= s < at]
             if before:
                 e = max(before, key=lambda x: x[0])[1]
@@ -330,6 +340,15 @@ def _story_types(locals_: list[tuple[str, Entity]]) -> dict[int, str]:
             continue
         pool = Counter({t: c for t, c in concrete[k].items() if fam(t) == top})
         out[id(e)] = _majority_type(pool)
+    # "NPR's Ofeibea Quist-Arcton" tagged a body while the story calls her "Ofeibea" (a person) elsewhere
+    bodies = {skeleton(e.name) for _, e in locals_ if e.type != "PERSON" and " " not in e.name.strip()}
+    given = {skeleton(e.name) for _, e in locals_ if e.type == "PERSON" and " " not in e.name.strip()} - bodies
+    for _, e in locals_:
+        words = e.name.split()
+        if (e.type == "ORG" and id(e) not in out and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+                and strip_legal(e.name) == e.name and not {skeleton(w) for w in words} & GENERIC
+                and skeleton(words[0]) in given):
+            out[id(e)] = "PERSON"
     return out
 
 
