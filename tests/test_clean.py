@@ -441,7 +441,7 @@ REAL_COPY_FURNITURE = {
 def test_furniture_seen_in_real_copy_is_removed_with_its_reason(tmp_path):
     f = REAL_COPY_FURNITURE
     text = "\n".join([BODY[0], f["photo-caption"][0], f["photo-caption"][1], BODY[1], f["social-embed"][0], BODY[2],
-                      f["photo-caption"][2], f["link"][0], BODY[3], f["photo-caption"][3], "___", BODY[4],
+                      f["photo-caption"][2], f["link"][0], BODY[3], f["photo-caption"][3], BODY[4],
                       *f["advertisement"], BODY[5], f["credit"][0], *f["social-prompt"]])
     [art] = _read_records(tmp_path, {"id": "real", "title": "Crane collapse closes Port Elsby's northern dock", "text": text})
     assert art.text.splitlines() == BODY, [(s.reason, s.text[:50]) for s in art.removed]
@@ -449,7 +449,6 @@ def test_furniture_seen_in_real_copy_is_removed_with_its_reason(tmp_path):
         for ln in lines:
             why = [s.reason for s in art.removed if ln in s.text]
             assert why == [kind], (ln, why)
-    assert not any(s.text.strip() == "___" for s in art.removed)  # a rule line is a separator, not a unit
 
 
 def test_a_closing_more_from_list_is_a_teaser_list(tmp_path):

@@ -221,6 +221,7 @@ def _drop_other_event_tail(us: list[Unit], reasons: list[str | None], title: str
 
 _IN_BODY_FURNITURE = {"photo-caption", "advertisement", "social-embed", "gallery", "video-teaser", "update-note"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_URL = re.compile(r"https?://|\bwww\.\w")
 _CJK_STOP = re.compile(r"[。！？][」』”）)]*\s*$")
 # what the line classifier says of a unit only from its shape and place; overruled by evidence of body
 _SHAPE_REASONS = {"related-list", "unrelated-story", "page-footer", "in-body-furniture", "navigation", "headline",
@@ -310,7 +311,8 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
 
     def shape_only(k: int) -> bool:  # a two-word capitalised line is a name only by its shape, too
         r, t = reasons[k], us[k].text
-        return (r in _RESTORABLE or (r == "author-bio" and not _BIO.search(t))) and not _hard_reason(t)
+        return (r in _RESTORABLE or (r == "author-bio" and not _BIO.search(t))) and not _hard_reason(t) \
+            and not _URL.search(t)  # a web address is evidence of a link
 
     i = 0
     while i < len(us):

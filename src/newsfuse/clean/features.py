@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 WORD = re.compile(r"\w+")
-_ALNUM = re.compile(r"[^\W_]")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have
@@ -104,7 +103,7 @@ def units(raw: str) -> list[Unit]:
     for para in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", raw):
         block = para.group()
         lines = [(m.start() + para.start(), m.end() + para.start()) for m in re.finditer(r"[^\n]+", block)]
-        lines = [(s, e) for s, e in lines if _ALNUM.search(raw[s:e])]  # "___", " . ": separators, not units
+        lines = [(s, e) for s, e in lines if WORD.search(raw[s:e])]
         if not lines:
             continue
         if _soft_wrapped([raw[s:e] for s, e in lines]):

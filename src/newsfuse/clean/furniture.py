@@ -65,7 +65,10 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("social-prompt", re.compile(r"^\s*(?:follow\b.{0,80}\bon (?:twitter|facebook|instagram|x)\b|email the author\b|"
                                  r"check us out on\b|like us on facebook\b|follow us\b)|"
                                  r"^\s*e-?mail\s*:\s*\S+@\S+.{0,80}\bfollow\b|\bread the original article on\b|"
-                                 r"\bden originalartikel gibt es\b", re.I)),
+                                 r"\bden originalartikel gibt es\b|^\s*reach the (?:reporter|writer|author|correspondent)s? (?:on twitter|at)\b",
+                                 re.I)),
+    ("related-list", re.compile(r"^\s*(?:follow|read|see|find|get) (?:[\w.]+'?’?s )?(?:full|more|complete|all|latest) "
+                                r"(?:[\w-]+ ){0,2}coverage\b", re.I)),
     ("legal-notice", re.compile(r"\bcopyright (?:©\s*)?(?:19|20)\d\d\b|\bmay not be in its final form\b|"
                                 r"\btranscripts? (?:are|is) created on a rush deadline\b", re.I)),
     ("related-list", re.compile(r"^\s*for more (?:[\w-]+ ){0,3}(?:coverage|news|stories|information)\b.{0,30}(?:https?://|www\.)",
@@ -76,7 +79,15 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("advertisement", re.compile(r"\bcontinue reading the main story\b|\bstory continues below(?: the)? advertisement\b|"
                                  r"^\s*(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità)\s*:?\s*$", re.I)),
     ("newsletter", re.compile(r"\bplease verify you'?’?re not a robot\b|\byou agree to receive occasional updates\b|"
-                              r"\bsign up for (?:our|the) .{0,40}newsletters?\b", re.I)),
+                              r"\bsign up for (?:our|the) .{0,40}newsletters?\b|^\W*thanks? (?:you )?for (?:signing up|subscribing)\b|"
+                              r"\bkeep an eye on your inbox\b|\berror processing your subscription\b", re.I)),
+    ("legal-notice", re.compile(r"\bthis copy is for your personal,? non-?commercial use only\b|"
+                                r"\bgoverned by our subscriber agreement\b", re.I)),
+    ("share-buttons", re.compile(r"^\W*(?:order reprints?|print (?:this )?article|e-?mail (?:this )?article|save (?:this )?article|"
+                                 r"share (?:this )?article|this article has been sent to|an error has occurred,? please try again"
+                                 r"(?: later)?)\W*$", re.I)),
+    ("social-prompt", re.compile(r"^\s*(?:write to|contact|email) (?:the (?:author|reporter|writer)|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}) "
+                                 r"at \S+@\S+\s*\.?\s*$")),
     ("reader-pitch", re.compile(r"\bdo you have a story for\b|\bwe pay for (?:your )?(?:stories|videos)\b|"
                                 r"\bemail us at \S+@|\bsend us your (?:stories|story tips|tips|photos|videos)\b", re.I)),
     ("related-list", re.compile(r"^\s*(?:related stories|related articles|related coverage|most read|just watched|must watch|"
