@@ -229,3 +229,13 @@ def test_row_saves_rebuild_exactly_what_whole_state_saves_do(monkeypatch, apply_
     legacy = StoryClusterer.from_state(json.loads(whole))
     head2, rows2 = legacy.changed_rows()
     assert rows2.replace and sum(kind == "story" for kind, _k, _v in rows2.put) == len(legacy)
+
+
+def test_a_duplicate_link_across_two_bundles_never_merges_them() -> None:
+    arts = _articles(PERU + TURKEY)
+    arts[0].story = arts[1].story = "bundle-peru"
+    arts[3].story = "bundle-turkey"
+    arts[3].duplicate_of = "peru-1"  # say a shared boilerplate page was marked a copy across bundles
+    cluster(arts, embedder=None)
+    assert arts[0].story == arts[1].story == "bundle-peru"
+    assert arts[3].story == "bundle-turkey"

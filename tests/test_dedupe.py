@@ -168,3 +168,80 @@ def test_minhash_packing_round_trips_both_widths() -> None:
     wide = sig.copy()
     wide[0] = np.uint64(1 << 40)
     assert np.array_equal(unpack_sig(pack_sig(wide), 128), wide)
+
+
+# a crawler's note that several bundles carry as one of their "articles"
+CRAWL_NOTE = (
+    "These crawls are part of an effort to archive pages as they are created and archive the pages that they "
+    "refer to. That way, as the pages that are referenced are changed or taken from the web, a link to the "
+    "version that was live when the page was written will be preserved. The archive hopes that this will help "
+    "readers follow links in news stories long after the pages they point to have gone."
+)
+FLOOD = (
+    "Heavy rain flooded the lower town of Rellport on Sunday, forcing about 600 residents from their homes. "
+    "The river rose two metres in six hours, the regional water agency said, and the old stone bridge was closed "
+    "to traffic. Volunteers filled sandbags in the market square through the night while firefighters pumped "
+    "water from the basement of the hospital. The mayor said the town would ask for emergency funds on Monday."
+)
+TARIFF = (
+    "The trade ministry of Osterland raised tariffs on imported steel to 25 percent on Friday, saying cheap "
+    "imports had cost 3,000 jobs at the country's two remaining mills. Exporters in neighbouring states called the "
+    "move a breach of the regional trade pact and said they would file a complaint. Car makers warned that the "
+    "higher price of steel would be passed on to buyers within months."
+)
+
+
+def test_shared_boilerplate_never_links_two_bundles() -> None:
+    arts = [
+        _a("b1-1", FLOOD, "2031-05-01"), _a("b1-2", CRAWL_NOTE, "2031-05-01"),
+        _a("b2-1", TARIFF, "2031-05-02"), _a("b2-2", CRAWL_NOTE, "2031-05-02"),
+    ]
+    for a in arts:
+        a.story = a.id.split("-")[0]
+    assert mark_duplicates(arts) == {}
+    # the same copies outside bundles are copies as before
+    loose = [_a("x", CRAWL_NOTE, "2031-05-01"), _a("y", CRAWL_NOTE, "2031-05-02")]
+    assert mark_duplicates(loose) == {"y": "x"}
+
+
+TWEET_NOTE = (
+    "Tweet with a location. You can add location information to your Tweets, such as your city or precise "
+    "location, from the web and via third-party applications. You always have the option to delete your history."
+)
+FLOOD_MORE = (
+    " By Monday morning the water had begun to fall, but the agency warned that more rain was expected in the hills "
+    "above the town later in the week. Insurers said they had received more than 200 claims by noon, most from "
+    "shop owners on the riverside street, and the regional government promised a first payment to families who "
+    "had lost their belongings within ten days. Schools in the lower town stayed closed."
+)
+TARIFF_MORE = (
+    " Officials at the ministry said the tariff would be reviewed after one year and could be lowered if imports "
+    "fell back to their level of two years ago. Union leaders at the mills welcomed the decision but said it came "
+    "too late for the workers laid off last winter, and called for a fund to retrain them. Shares in both steel "
+    "makers rose by more than six percent in Friday trading on the news."
+)
+
+
+def test_a_long_article_holding_a_short_note_is_no_copy_of_it() -> None:
+    note = _a("note", TWEET_NOTE, "2031-05-01")
+    flood = _a("flood", FLOOD + FLOOD_MORE + "\n" + TWEET_NOTE, "2031-05-02")
+    tariff = _a("tariff", TARIFF + TARIFF_MORE + "\n" + TWEET_NOTE, "2031-05-03")
+    assert mark_duplicates([note, flood, tariff]) == {}
+    # a trimmed copy that is most of its original still is one
+    trimmed = _a("trimmed", FLOOD[: FLOOD.rindex("Volunteers")], "2031-05-03")
+    assert mark_duplicates([_a("orig", FLOOD, "2031-05-01"), trimmed]) == {"trimmed": "orig"}
+
+
+def test_bundle_of_each_copy_survives_a_row_save() -> None:
+    idx = DuplicateIndex()
+    a = _a("b1-2", CRAWL_NOTE, "2031-05-01")
+    a.story = "b1"
+    idx.add(a)
+    head, rows = idx.changed_rows()
+    back = DuplicateIndex.from_rows(head, {"article": {k: v for _, k, v in rows.put}})
+    b = _a("b2-2", CRAWL_NOTE, "2031-05-02")
+    b.story = "b2"
+    assert back.add(b) == (None, 0.0)
+    c = _a("b1-3", CRAWL_NOTE, "2031-05-02")
+    c.story = "b1"
+    assert back.add(c)[0] == "b1-2"

@@ -271,6 +271,24 @@ def test_new_article_rebriefs_only_its_own_story(store, tmp_path):
     assert store.check() == []
 
 
+def test_an_old_article_in_a_new_batch_lands_in_a_written_story(store, tmp_path):
+    """The stream's time window must not drop the old article's story before the batch is written."""
+    first = ingest.ingest([str(write_corpus(tmp_path / "one", ["denmere-gazette.txt", "valley-post.txt"]))])
+    for a in first:
+        a.published = "2024-03-04"
+    ingest_articles(store, first)
+    batch = ingest.ingest([str(write_corpus(tmp_path / "two", ["castleford-times.txt", "north-herald.txt"]))])
+    old, new = sorted(batch, key=lambda a: a.id)  # castleford-times arrives first
+    old.published, new.published = "2019-06-01", "2024-03-05"  # five years older than the stream's window
+    ingest_articles(store, [old, new])
+    placed = {a.id: a.story for a in store.articles()}
+    assert all(placed.values()), placed
+    assert placed["castleford-times"] != placed["denmere-gazette"]
+    members = store.memberships()
+    assert members[placed["castleford-times"]] == ["castleford-times"]
+    assert store.brief(placed["castleford-times"]) is not None and store.check() == []
+
+
 def test_older_schema_is_upgraded_at_open(db_url):
     old = open_store(db_url, migrate_to=1)
     assert old.schema_version() == 1

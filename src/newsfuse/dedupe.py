@@ -1,7 +1,10 @@
 """Dedupe: near-duplicate (wire copy) detection with MinHash-LSH plus a containment check.
 
 Exact copies, syndicated copies under a new headline or with a trimmed ending, and lightly edited
-rewrites are marked `duplicate_of` the earliest copy. LSH gives sub-linear candidate lookup; each
+rewrites are marked `duplicate_of` the earliest copy. A given grouping is a fact: two articles of different
+bundles (`article.story` preset) are never copies of each other, and a short text found inside a much longer
+one (a boilerplate note, a "Tweet with a location" embed) is no evidence the longer one is a copy of it, so
+boilerplate never chains unrelated stories. LSH gives sub-linear candidate lookup; each
 candidate is verified on its MinHash Jaccard and on containment estimated from Jaccard and sizes
 (|A∩B| = J·(|A|+|B|)/(1+J)), so a shorter copy mostly contained in a longer one is caught too.
 """
@@ -37,6 +40,7 @@ class DedupeConfig:
     jaccard: float = 0.6  # verified Jaccard at or above which two texts are copies
     containment: float = 0.8  # or: share of the shorter text's shingles found in the longer one
     min_shingles: int = 20  # texts shorter than this are only matched on exact Jaccard
+    min_ratio: float = 0.2  # containment only counts when the shorter text is at least this share of the longer
     window_days: float | None = 30.0  # streaming: forget copies this much older than the newest seen
 
 
@@ -82,6 +86,7 @@ class DuplicateIndex:
         self.size: dict[str, int] = {}
         self.when: dict[str, tuple[float, int]] = {}  # (day or +inf, arrival) for "earliest"
         self.canonical: dict[str, str] = {}
+        self.group: dict[str, str] = {}  # article -> the bundle (given story) it came in, when it came in one
         self.repointed: dict[str, str] = {}
         self.seq = 0
         self.max_day: float | None = None
@@ -120,12 +125,19 @@ class DuplicateIndex:
         c = self.config
         m, n = self.signature(article.text or article.raw or "")
         best, best_sim = None, 0.0
+        group = article.story or None
         if n:
             for other in self.lsh.query(m):
                 if other == article.id or other not in self.sigs:
                     continue
+                theirs = self.group.get(other)
+                if group and theirs and theirs != group:
+                    continue  # two bundles: each is its own story, shared text or not
                 j, cont = self._score(m.hashvalues, n, other)
-                is_dup = j >= c.jaccard or (min(n, self.size[other]) >= c.min_shingles and cont >= c.containment)
+                small, large = sorted((n, self.size[other]))
+                is_dup = j >= c.jaccard or (
+                    small >= c.min_shingles and small >= c.min_ratio * large and cont >= c.containment
+                )
                 if is_dup:
                     sim = max(j, cont)
                     if sim > best_sim:
@@ -141,6 +153,8 @@ class DuplicateIndex:
         self.sigs[article.id] = m.hashvalues.copy()
         self.size[article.id] = n
         self.when[article.id] = key
+        if article.story:
+            self.group[article.id] = article.story
         if n:
             self.lsh.insert(article.id, m)
         self._touch([article.id])
@@ -171,7 +185,7 @@ class DuplicateIndex:
         old = [a for a, (d, _) in self.when.items() if d != float("inf") and d < self.max_day - w]
         for a in old:
             self.lsh.remove(a)
-            for table in (self.sigs, self.size, self.when):
+            for table in (self.sigs, self.size, self.when, self.group):
                 table.pop(a, None)
         dead = set(old)
         for a in [a for a, c in self.canonical.items() if a in dead or c in dead]:
@@ -191,7 +205,8 @@ class DuplicateIndex:
             "seq": self.seq,
             "max_day": self.max_day,
             "articles": [
-                [a, self.sigs[a].tolist(), self.size[a], list(self.when[a]), self.canonical.get(a, a)] for a in self.sigs
+                [a, self.sigs[a].tolist(), self.size[a], list(self.when[a]), self.canonical.get(a, a), self.group.get(a)]
+                for a in self.sigs
             ],
         }
 
@@ -201,15 +216,17 @@ class DuplicateIndex:
 
         The first `changed_rows` afterwards writes every row (an older store's whole state becomes rows).
         """
-        self = cls(DedupeConfig(**state["config"]))
+        self = cls(DedupeConfig(**{**DedupeConfig().__dict__, **state["config"]}))
         self.seq, self.max_day = state["seq"], state["max_day"]
-        for a, sig, n, when, canon in state["articles"]:
-            self._restore(a, np.asarray(sig, dtype=np.uint64), n, (when[0], when[1]), canon)
+        for a, sig, n, when, canon, *group in state["articles"]:
+            self._restore(a, np.asarray(sig, dtype=np.uint64), n, (when[0], when[1]), canon, group[0] if group else None)
         return self
 
-    def _restore(self, a: str, hv: np.ndarray, n: int, when: tuple[float, int], canon: str) -> None:
-        """Put back one saved article: its signature, size, arrival key, canonical copy and LSH entry."""
+    def _restore(self, a: str, hv: np.ndarray, n: int, when: tuple[float, int], canon: str, group: str | None = None) -> None:
+        """Put back one saved article: its signature, size, arrival key, canonical copy, bundle and LSH entry."""
         self.sigs[a], self.size[a], self.when[a], self.canonical[a] = hv, n, when, canon
+        if group:
+            self.group[a] = group
         if n:
             self.lsh.insert(a, MinHash(num_perm=self.config.num_perm, hashvalues=hv, scheme=self._perm.scheme))
 
@@ -238,22 +255,26 @@ class DuplicateIndex:
         return (self.when[a][1] if a in self.when else -1, a)
 
     def _row(self, a: str) -> str:
-        """One article's row: [MinHash (base64), shingles, day (null: undated), arrival, canonical (null: itself)]."""
+        """One article's row: [MinHash (base64), shingles, day (null: undated), arrival, canonical (null: itself)],
+        plus its bundle id when it came in one."""
         day, seq = self.when[a]
         canon = self.canonical.get(a, a)
         undated = day == float("inf")
         sig = pack_sig(self.sigs[a])
-        return json.dumps([sig, self.size[a], None if undated else day, seq, None if canon == a else canon])
+        row = [sig, self.size[a], None if undated else day, seq, None if canon == a else canon]
+        if a in self.group:
+            row.append(self.group[a])
+        return json.dumps(row)
 
     @classmethod
     def from_rows(cls, head: dict[str, Any], rows: dict[str, dict[str, str]]) -> DuplicateIndex:
         """Rebuild an index from a stored head and its rows ({kind: {key: JSON value}}), in arrival order."""
-        self = cls(DedupeConfig(**head["config"]))
+        self = cls(DedupeConfig(**{**DedupeConfig().__dict__, **head["config"]}))
         self.seq, self.max_day = head["seq"], head["max_day"]
         saved = sorted(((a, json.loads(v)) for a, v in rows.get(ARTICLE, {}).items()), key=lambda r: r[1][3])
-        for a, (sig, n, day, seq, canon) in saved:
+        for a, (sig, n, day, seq, canon, *group) in saved:
             when = (float("inf") if day is None else day, seq)
-            self._restore(a, unpack_sig(sig, self.config.num_perm), n, when, canon or a)
+            self._restore(a, unpack_sig(sig, self.config.num_perm), n, when, canon or a, group[0] if group else None)
         self._synced = True
         return self
 

@@ -123,7 +123,8 @@ def average_link(
 ) -> list[list[int]]:
     """Average-link agglomeration over a sparse graph (missing pairs count as 0) until the best link < cut.
 
-    `groups` start merged (bundles, duplicates); clusters holding two different `locked` labels never merge.
+    `groups` start merged (bundles, duplicates); clusters holding two different `locked` labels never merge,
+    not even through a group (a duplicate link across two bundles is ignored).
     """
     root = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -132,7 +133,7 @@ def average_link(
         g = list(g)
         for x in g[1:]:
             a, b = root[g[0]], root[x]
-            if a != b:
+            if a != b and not (label[a] and label[b] and label[a] != label[b]):  # a given grouping is a fact
                 members[a].extend(members.pop(b))
                 label[a] = label[a] or label.pop(b)
                 for m in members[a]:

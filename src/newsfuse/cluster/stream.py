@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -76,6 +76,8 @@ class StoryClusterer:
         self.merged_into: dict[str, str] = {}  # vanished story id -> the story that took its articles
         self._vecs: dict[str, Doc] = {}  # in-memory cache of window documents' vectors (not persisted)
         self.changes = Changes()  # what to write at the next row-by-row save (`changed_rows`)
+        self.batch_seq: int | None = None  # `begin_batch`: stories updated after this are not evicted
+        self.pinned: set[str] = set()  # `begin_batch`: stories never evicted in this batch
 
     # ---- document side -------------------------------------------------------------------------
     def observe(self, feats: F.Features) -> None:
@@ -234,15 +236,26 @@ class StoryClusterer:
         del self.stories[st.id]
         self.changes.story_gone(st.id)
 
+    def begin_batch(self, pinned: Iterable[str] = ()) -> None:
+        """Start a batch: stories it touches, and `pinned` ones (placed but not yet written by the caller),
+        stay in the active set until the next batch, so the window never drops an article of this batch."""
+        self.batch_seq = self.seq
+        self.pinned = set(pinned)
+
+    def _evictable(self, st: Centroid) -> bool:
+        return st.id not in self.pinned and (self.batch_seq is None or st.seq <= self.batch_seq)
+
     def _evict(self) -> None:
         c = self.config
         if self.max_day is not None:
-            old = [st for st in self.stories.values() if st.last_day is not None and st.last_day < self.max_day - c.window_days]
+            old = [st for st in self.stories.values()
+                   if st.last_day is not None and st.last_day < self.max_day - c.window_days and self._evictable(st)]
             for st in old:
                 self.drop(st)
                 self.evicted += 1
         if len(self.stories) > c.max_active:
-            for st in sorted(self.stories.values(), key=lambda s: s.seq)[: len(self.stories) - c.max_active]:
+            spare = sorted((st for st in self.stories.values() if self._evictable(st)), key=lambda s: s.seq)
+            for st in spare[: len(self.stories) - c.max_active]:
                 self.drop(st)
                 self.evicted += 1
 

@@ -141,6 +141,8 @@ def _load_stages(store: Store) -> tuple[dedupe.DuplicateIndex, cluster.StoryClus
 def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Problem]]:
     """Place unplaced stored articles with the streaming dedupe/cluster stages, then rewrite changed stories.
 
+    Stories this batch touches stay in the clusterer's active set until they are written (an old article
+    starts or joins an old story, and that story is written like any other).
     Order, so that a crash anywhere loses nothing: (1) place every unplaced article in memory;
     (2) save both stages' state (their heads and changed rows) and the new duplicate marks in one
     transaction; (3) rewrite each story whose members or duplicate marks differ from its stored brief,
@@ -152,6 +154,10 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     with store.exclusive():
         pending = store.unplaced()
         index, clusterer = _load_stages(store)
+        if pending:
+            # the time window never drops a story of this batch, nor one whose write a crash lost
+            stored = store.memberships()
+            clusterer.begin_batch(sid for sid, st in clusterer.stories.items() if stored.get(sid) != st.articles)
         marks: dict[str, tuple[str | None, float | None]] = {}
         for a in pending:
             if a.id in clusterer.story_of:  # placed before a crash; only its story write was lost
