@@ -283,3 +283,27 @@ def test_a_teaser_question_and_a_layout_pointer_are_not_single_source_claims():
     assert any("Ostley" in t for t in texts), "a statement only one outlet makes is listed"
     assert any("Will the Lune" in t for t in texts), "a quoted question is the outlet's report, not a teaser"
     assert not any("Could the Harrowgate" in t or t.startswith("Below is") for t in texts)
+
+
+def test_an_undated_lead_that_others_carry_is_dated_to_its_publication_day():
+    from newsfuse import align as align_stage, pipeline
+    from newsfuse.model import Article
+
+    lead = "The harbour authority of Port Vella has admitted that up to 40,000 passengers' booking records were exposed."
+    a = Article(id="a", outlet="Coast Daily", published="2024-09-14T08:00",
+                raw=lead + " Its chief apologised to customers.", text=lead + " Its chief apologised to customers.")
+    b = Article(id="b", outlet="Bay Wire", published="2024-09-14T12:00",
+                raw="Port Vella's harbour authority admitted up to 40,000 passengers' booking records were exposed. "
+                    "The authority runs the island's two ferry terminals.",
+                text="Port Vella's harbour authority admitted up to 40,000 passengers' booking records were exposed. "
+                     "The authority runs the island's two ferry terminals.")
+    teaser = "Watch our gallery of this summer's best beach festivals along the northern coast of the island."
+    c = Article(id="c", outlet="Island Post", published="2024-09-15T09:00",
+                raw=teaser + " Port Vella's harbour authority said the exposed booking records were found in an old file.",
+                text=teaser + " Port Vella's harbour authority said the exposed booking records were found in an old file.")
+    arts = [a, b, c]
+    an = pipeline.analyze(arts)
+    events = timeline.build(arts, an, align_stage.align(arts, an))
+    day = [e for e in events if e.date == "2024-09-14"]
+    assert day and day[0].expression == "published" and set(day[0].articles) >= {"a"}
+    assert not any("festival" in e.text for e in events)

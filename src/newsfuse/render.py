@@ -252,7 +252,8 @@ def to_markdown(b: Brief) -> str:
     if len(solo) > MD_SINGLE_SOURCE:  # the most newsworthy first; the JSON brief holds every item
         solo = solo[:MD_SINGLE_SOURCE] + [f"- … and {len(solo) - MD_SINGLE_SOURCE} more in the JSON brief"]
     section("Reported by one source only", solo)
-    section("Timeline", [f"- **{t.date}** {_md(t.text)} {cite(t.articles)}" for t in b.timeline])
+    section("Timeline", [f"- **{t.date}**{' (reported)' if t.expression == 'published' else ''} {_md(t.text)} "
+                         f"{cite(t.articles)}" for t in b.timeline])
     if b.entities:
         section("Who and what", [", ".join(f"{_md(e.name)} ({e.type}, {len(e.articles)})" for e in b.entities[:30])])
     lines += ["## Sources", ""]

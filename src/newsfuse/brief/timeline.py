@@ -6,6 +6,8 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
 from .. import align as align_stage
 from ..model import Analysis, Article, TimelineEvent
 
@@ -55,6 +57,9 @@ def build(
             seen.add((d.date, s.index))
             key = (d.date if d.granularity != "month" else d.date[:7], d.granularity)
             by_date[key].append((a.id, s.index, s.text, d.expression, d.inferred))
+        lead = _undated_lead(a, sents, {i for _, i in seen})
+        if lead is not None and _on_topic(lead, alignment) and _told_elsewhere(lead, alignment):  # what the report's lead tells, on the day it was published
+            by_date[(a.published[:10], "published")].append((a.id, lead.index, lead.text, "published", a.published_inferred))
     events: list[TimelineEvent] = []
     for (day, gran), items in by_date.items():
         for group in _merge(items, alignment):
@@ -64,10 +69,48 @@ def build(
                 TimelineEvent(date=day, text=lead[2], articles=arts, expression=lead[3], inferred=all(i[4] for i in group))
             )
     # the most corroborated events survive a cap; then chronological
-    events.sort(key=lambda e: (-len({sources.get(x, x) for x in e.articles}), e.date))
+    events.sort(key=lambda e: (-len({sources.get(x, x) for x in e.articles}), e.expression == "published", e.date))
     events = events[:MAX_EVENTS]
     events.sort(key=lambda e: (e.date, -len(e.articles)))
     return events
+
+
+LEAD_SENTS = 2  # a report's lead: its first sentences
+_LEAD_MIN_WORDS = 8
+
+
+def _undated_lead(a: Article, sents: list, dated: set[int]):
+    """The first sentence of a report whose lead dates nothing: its news happened when it was published
+    (a report's "now"). None when the lead carries its own date, or the article has no publication day."""
+    if not a.published or len(a.published) < 10 or a.published_inferred:
+        return None
+    lead = sents[:LEAD_SENTS]
+    if not lead or any(s.index in dated for s in lead):
+        return None
+    first = lead[0]
+    if _headline(first.text) or len(first.text.split()) < _LEAD_MIN_WORDS or first.text.lstrip()[:1] in "“\"'‘":
+        return None
+    return first
+
+
+LEAD_ON_TOPIC = 0.5  # a lead this far from the story's centre is another story's page furniture
+
+
+def _on_topic(s, alignment: align_stage.Alignment | None) -> bool:
+    """Is sentence `s` about the story (cosine to the mean of the story's sentence vectors)?"""
+    if alignment is None or not len(alignment.units):
+        return True
+    i = alignment.index.get((s.article, s.index))
+    if i is None:
+        return False
+    centre = alignment.E.mean(0)
+    return float(alignment.E[i] @ centre) / max(float(np.linalg.norm(centre)), 1e-9) >= LEAD_ON_TOPIC
+
+
+def _told_elsewhere(s, alignment: align_stage.Alignment | None) -> bool:
+    """Does another article tell what sentence `s` tells (it belongs to a fact)? A lead no one else carries
+    may be a teaser of another story left on the page."""
+    return alignment is None or (s.article, s.index) in alignment.fact_of
 
 
 def _merge(items: list, alignment: align_stage.Alignment | None) -> list[list]:
