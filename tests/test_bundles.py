@@ -68,3 +68,50 @@ def test_cli_brief_one_brief_per_bundle_line(tmp_path):
         summary = r.get("summary")
         if summary:  # the summary respects --summary-words, cutting at sentence ends
             assert sum(len(s["text"].split()) for s in summary) <= 30
+
+
+# page furniture a crawl saved as an "article" of several unrelated bundles
+TWEET_NOTE = ("Tweet with a location\n\nYou can add location information to your Tweets, such as your city or precise "
+              "location, from the web and via third-party applications. You always have the option to delete your "
+              "Tweet location history.")
+
+
+def test_shared_boilerplate_never_merges_bundles_and_no_local_path_leaks(tmp_path):
+    bundles = [dict(b, articles=b["articles"] + [{"source": None, "text": TWEET_NOTE}]) for b in BUNDLES]
+    p = tmp_path / "crawl.jsonl"
+    p.write_text("\n".join(json.dumps(b) for b in bundles) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["brief", str(p), "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    stories = {s["id"]: sorted(s["articles"]) for s in doc["stories"]}
+    assert stories == {
+        "ferry-strike": ["ferry-strike-1", "ferry-strike-2", "ferry-strike-3"],
+        "library-roof": ["library-roof-1", "library-roof-2", "library-roof-3"],
+    }
+    assert str(tmp_path) not in (out / "brief.json").read_text(encoding="utf-8")
+    assert {a["source"] for a in doc["articles"]} == {"crawl.jsonl"}
+    assert "tally: 6 read, 6 briefed, 0 duplicates, 2 stories, 0 errors" in result.stderr
+
+
+def test_cli_brief_reads_a_pipe_and_says_what_it_could_not_read(tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    story = BUNDLES[0]["articles"][0]["text"]
+
+    def writer() -> None:
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write(story)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    result = CliRunner().invoke(app, ["brief", str(fifo), "/dev/zero", "--format", "json", "--outlet", "Harbour Gazette"])
+    t.join(10)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout[result.stdout.index("{"):])
+    assert [a["outlet"] for a in doc["articles"]] == ["Harbour Gazette"]
+    assert "error: /dev/zero: a character device, not a file: not read" in result.stderr
+    assert "tally: 1 read, 1 briefed, 0 duplicates, 1 story, 1 error" in result.stderr

@@ -13,13 +13,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from newsfuse.cli import app
 from newsfuse.store import open_store
-from test_store import ARTICLES, db_url, write_corpus  # noqa: F401  # fixture shared with the store tests
+from test_store import ARTICLES, db_url, fresh_db, write_corpus  # noqa: F401  # fixture shared with the store tests
 
 runner = CliRunner()
 
@@ -102,15 +103,34 @@ def test_crash_mid_ingest_loses_nothing_and_rerun_completes(db_url, tmp_path, mo
     assert f"0 new article(s) stored, {len(ARTICLES)} unchanged, 0 story brief(s) updated" in again.stdout
     assert _assert_sound(db_url) == counts
 
+    # the same stories as one clean run of the same batch
+    kind = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    with fresh_db(kind, tmp_path) if kind == "postgresql" else nullcontext(f"sqlite:///{tmp_path / 'clean.db'}") as clean:
+        assert runner.invoke(app, ["ingest", str(corpus), "--db", clean]).exit_code == 0
+        st = open_store(clean)
+        clean_members = st.memberships()
+        st.close()
+    assert sorted(map(sorted, members.values())) == sorted(map(sorted, clean_members.values()))
+
 
 def test_ingest_stories_show(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     corpus = write_corpus(tmp_path / "in", ["denmere-gazette.txt", "valley-post.txt", "castleford-times.txt"])
     missing = tmp_path / "missing.txt"
     res = runner.invoke(app, ["ingest", str(corpus), str(missing), "--db", db])
-    assert res.exit_code == 1
-    assert res.stderr.strip().splitlines() == [f"error: {missing}: no such file or directory"]
-    assert "3 new article(s) stored" in res.stdout  # the good inputs are stored anyway
+    assert res.exit_code == 0  # the good inputs are stored; the bad one is said, and counted in the tally
+    assert res.stderr.strip().splitlines() == [
+        f"error: {missing}: no such file or directory",
+        "tally: 3 read, 3 stored, 0 duplicates, 2 stories, 1 error",
+    ]
+    assert "3 new article(s) stored" in res.stdout
+    strict = runner.invoke(app, ["ingest", str(corpus), str(missing), "--db", db, "--strict"])
+    assert strict.exit_code == 1
+    assert strict.stderr.strip().splitlines()[-1] == "tally: 3 read, 0 stored, 3 unchanged, 0 duplicates, 2 stories, 1 error"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = runner.invoke(app, ["ingest", str(empty), "--db", db])
+    assert nothing.exit_code == 1 and f"error: {empty}: no files in this directory" in nothing.stderr
 
     st = open_store(db)
     sid = st.stories()[0].id

@@ -365,3 +365,56 @@ def test_record_marked_clean_is_kept_whole(tmp_path):
     assert trusted.removed == [] and trusted.text.splitlines() == text.splitlines()
     assert {s.reason for s in checked.removed} >= {"byline", "link"}
     assert checked.text.splitlines() == STORY.splitlines()
+
+
+def test_a_pipe_is_read_as_a_stream_like_stdin(tmp_path):
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    import threading
+
+    def writer() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(STORY.encode("utf-8"))
+
+    t = threading.Thread(target=writer)
+    t.start()
+    problems: list = []
+    arts = ingest.ingest([str(fifo)], problems)
+    t.join(10)
+    assert problems == [] and len(arts) == 1 and "crane collapsed" in arts[0].raw
+    assert arts[0].id.startswith("pipe-")
+
+
+def test_a_character_device_is_refused_without_reading():
+    problems: list = []
+    assert ingest.ingest(["/dev/zero"], problems) == []  # reading it would never end
+    assert [str(p) for p in problems] == ["/dev/zero: a character device, not a file: not read"]
+
+
+def test_empty_directory_and_size_limit_are_said_as_the_readme_says(tmp_path):
+    (tmp_path / "none").mkdir()
+    problems: list = []
+    ingest.ingest([str(tmp_path / "none")], problems)
+    assert [p.message for p in problems] == ["no files in this directory"]
+    from newsfuse.ingest import MAX_BYTES
+
+    assert MAX_BYTES == 20 * 2**20
+    readme = (os.path.dirname(__file__) + "/../README.md")
+    assert "over 20 MB" in open(readme, encoding="utf-8").read()
+
+
+def test_source_is_relative_to_what_the_user_passed_and_outlet_can_be_given(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "day1").mkdir(parents=True)
+    (corpus / "day1" / "04_eastern-review.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "single.txt").write_text(STORY, encoding="utf-8")
+    arts = ingest.ingest([str(corpus), str(tmp_path / "single.txt")], outlet="Port Elsby Courier")
+    assert [a.source for a in arts] == ["corpus/day1/04_eastern-review.txt", "single.txt"]
+    assert all(a.outlet == "Port Elsby Courier" for a in arts)
+    here = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        [rel] = ingest.ingest(["corpus/day1"])
+    finally:
+        os.chdir(here)
+    assert rel.source == "corpus/day1/04_eastern-review.txt" and rel.outlet == ""

@@ -25,25 +25,30 @@ def clean_all(articles: Iterable[Article]) -> list[Article]:
     return [a if (a.kept_spans or a.removed) else clean.clean(a) for a in articles]
 
 
-def read(sources: Iterable[str], problems: list[ingest.Problem] | None = None) -> list[Article]:
+def read(sources: Iterable[str], problems: list[ingest.Problem] | None = None, *, outlet: str = "") -> list[Article]:
     """Ingest and clean: the one path from input (files, pages, records, feeds, bundles, URLs, stdin) to
     clean text, shared by the CLI, the Python API and the benchmarks; bad inputs -> `problems`."""
-    return clean_all(ingest.ingest(sources, problems))
+    return clean_all(ingest.ingest(sources, problems, outlet=outlet))
 
 
 def fuse_articles(
     articles: list[Article], *, published: str | None = None, progress: Progress | None = None, workers: int = 1,
-    **options,
+    problems: list[ingest.Problem] | None = None, **options,
 ) -> list[Brief]:
     """Clean, understand, dedupe, cluster and brief already-ingested articles; one Brief per story.
 
+    Every article ends in exactly one story, or in `problems` with why (nothing left after cleaning).
     `workers` > 1 runs the per-article stages on Dask (see `scale`); `$NEWSFUSE_CACHE` caches them.
     """
+    problems = problems if problems is not None else []
     if published:
         for a in articles:
             if not a.published:
                 a.published = published
     clean_all(articles)
+    for a in articles:
+        if not a.text.strip():
+            problems.append(ingest.Problem(a.source or a.id, f"{a.id}: no article text left after cleaning"))
     articles = [a for a in articles if a.text.strip()]
     if scale.enabled(workers):
         analyses = scale.analyze_distributed(articles, workers, progress=progress)
@@ -60,12 +65,17 @@ def fuse_articles(
     for story in stories:
         arts = [by_id[i] for i in story.articles if i in by_id]
         briefs.append(brief_stage.build(story, arts, {i: analyses[i] for i in story.articles if i in analyses}, **options))
+    placed = {i for b in briefs for i in b.story.articles}
+    for a in articles:
+        if a.id not in placed:  # the clusterer places every article; say so loudly if one ever slips out
+            problems.append(ingest.Problem(a.source or a.id, f"{a.id}: placed in no story"))
     return briefs
 
 
 def fuse_many(paths: Iterable[str], problems: list[ingest.Problem] | None = None, **options) -> list[Brief]:
     """Ingest `paths` and return one Brief per story found."""
-    return fuse_articles(read(paths, problems), **options)
+    problems = problems if problems is not None else []
+    return fuse_articles(read(paths, problems), problems=problems, **options)
 
 
 def fuse(paths: Iterable[str] | str, **options) -> Brief:

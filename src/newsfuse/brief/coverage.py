@@ -98,7 +98,7 @@ def _load_cached(path: str) -> dict[str, str]:
 
 
 def _outlet(a: Article) -> str:
-    return a.outlet or a.source or a.id
+    return a.outlet or a.id  # never a path: sources are files on the ingesting machine
 
 
 def coverage(

@@ -436,5 +436,7 @@ def _finish(article: Article, raw: str, us: list[Unit], reasons: list[str | None
     article.removed = _segments(raw, us, reasons)
     if article.meta.get("control_characters"):  # stripped at ingest, so no offsets into raw
         article.removed.insert(0, Segment(article.meta["control_characters"], "control-characters"))
+    if article.meta.get("decoding"):  # replaced or re-decoded bytes at ingest: said on the article
+        article.removed.insert(0, Segment(article.meta["decoding"], "decoding"))
     article.text = "\n".join(raw[s:e] for s, e in article.kept_spans)
     return article

@@ -1,7 +1,8 @@
 """The `newsfuse` command (Typer + Rich). Each command is a thin wrapper over a stage's public function.
 
-Bad inputs are reported one line each on stderr; the batch goes on; the exit code is 1 when any
-input failed (2 for usage errors). Commands live by concern in `stages` (one stage's output), `briefs`
+Bad inputs are reported one line each on stderr; the batch goes on. `brief`, `run` and `ingest` end with a
+tally (read, stored, duplicates, stories, errors) and exit 1 when nothing could be read, or with `--strict`
+when anything failed; the one-stage commands exit 1 when any input failed (2 for usage errors). Commands live by concern in `stages` (one stage's output), `briefs`
 (fuse without a store) and `stored` (the database); `console` holds how they report.
 """
 

@@ -13,9 +13,10 @@ from typing import Optional
 import typer
 
 from .. import pipeline
-from .console import err, finish, out, progress, read, report
+from .console import OUTLET_HELP, STRICT_HELP, decoding_warnings, err, out, outcome, progress, read, report, tally
 
 WORKERS_HELP = "Analyse articles on N Dask worker processes (N > 1; $NEWSFUSE_DASK_SCHEDULER for a cluster)."
+
 
 
 def _load_leanings(path: Path) -> dict[str, str]:
@@ -37,6 +38,8 @@ def brief(
     summary_words: Optional[int] = typer.Option(None, "--summary-words", help="Cap the summary at N words."),
     leanings: Optional[Path] = typer.Option(None, "--leanings", help="CSV mapping outlet -> leaning."),
     workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
+    outlet: str = typer.Option("", "--outlet", help=OUTLET_HELP),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
 ) -> None:
     """Ingest, clean, understand and fuse articles into one brief per story."""
     from .. import render
@@ -44,7 +47,8 @@ def brief(
     if fmt not in ("md", "html", "json"):
         err.print(f"error: unknown format {fmt!r} (md, html or json)")
         raise typer.Exit(2)
-    articles, problems = read(paths)
+    articles, problems = read(paths, outlet=outlet)
+    n_read, decoded = len(articles), decoding_warnings(articles)
     options = {}
     if summary_words:
         options["summary_words"] = summary_words
@@ -53,11 +57,14 @@ def brief(
     with progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
         briefs = pipeline.fuse_articles(
-            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers, **options
+            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers,
+            problems=problems, **options
         )
+    line = _tally(briefs, n_read, decoded, problems)
     if not briefs:
         report(problems)
         err.print("error: no readable articles")
+        err.print(line, markup=False, highlight=False)
         raise typer.Exit(1)
     if out_dir:
         paths_written = render.write(briefs, out_dir, formats=[fmt])
@@ -76,7 +83,7 @@ def brief(
                 out.print(Markdown(text))
             else:
                 sys.stdout.write(text + "\n")
-    finish(problems)
+    outcome(problems, line, strict=strict, produced=True)
 
 
 def run(
@@ -85,21 +92,30 @@ def run(
     published: Optional[str] = typer.Option(None, "--published"),
     workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
     leanings: Optional[Path] = typer.Option(None, "--leanings", help="CSV mapping outlet -> leaning."),
+    outlet: str = typer.Option("", "--outlet", help=OUTLET_HELP),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
 ) -> None:
     """The main job: brief every story in PATHS in JSON, Markdown and HTML under --out."""
     from .. import render
 
     options = {"leanings": _load_leanings(leanings)} if leanings else {}
-    articles, problems = read(paths)
+    articles, problems = read(paths, outlet=outlet)
+    n_read, decoded = len(articles), decoding_warnings(articles)
     with progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
         briefs = pipeline.fuse_articles(
-            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers, **options
+            articles, published=published, progress=lambda n: prog.advance(task, n), workers=workers,
+            problems=problems, **options
         )
     written = render.write(briefs, out_dir, formats=["json", "md", "html"])
-    report(problems)
-    out.print(f"[bold green]{len(briefs)} brief(s) from {len(articles)} article(s)[/]; output:", highlight=False)
+    out.print(f"[bold green]{len(briefs)} brief(s) from {n_read} article(s)[/]; output:", highlight=False)
     for p in written:
         out.print(f"  {p}", highlight=False)
-    if problems:
-        raise typer.Exit(1)
+    outcome(problems, _tally(briefs, n_read, decoded, problems), strict=strict, produced=bool(briefs))
+
+
+def _tally(briefs: list, n_read: int, decoded: int, problems: list) -> str:
+    """The final tally of a fuse: articles read, briefed, duplicates among them, stories, errors."""
+    briefed = [a for b in briefs for a in b.articles]
+    return tally(read=n_read, stored=len(briefed), duplicates=sum(1 for a in briefed if a.duplicate_of),
+                 stories=len(briefs), errors=len(problems), decoded=decoded, stored_word="briefed")

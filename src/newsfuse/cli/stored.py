@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from .console import err, out, progress, read, report
+from .console import OUTLET_HELP, STRICT_HELP, decoding_warnings, err, out, outcome, progress, read, report, tally
 
 DB_HELP = "Database URL (default: $NEWSFUSE_DB, else sqlite:///newsfuse.db here); postgresql://… works too."
 
@@ -32,12 +32,15 @@ def _open_store(db: Optional[str]):
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories, URLs or - for stdin."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    outlet: str = typer.Option("", "--outlet", help=OUTLET_HELP),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
 ) -> None:
     """Add articles to the store: clean, analyse, store, dedupe, cluster and refresh affected briefs."""
     from ..store import StoreError
     from ..store.update import ingest_articles
 
-    articles, problems = read(paths, clean=False)  # ingest_articles cleans only what is not stored yet
+    articles, problems = read(paths, clean=False, outlet=outlet)  # ingest_articles cleans only what is not stored yet
+    decoded = decoding_warnings(articles)
     st = _open_store(db)
     try:
         with progress() as prog:
@@ -50,10 +53,10 @@ def ingest(
     finally:
         st.close()
     problems = problems + done.problems
-    report(problems)
     out.print(done.summary(), highlight=False)
-    if problems:
-        raise typer.Exit(1)
+    line = tally(read=len(articles), stored=len(done.added), unchanged=len(done.unchanged), duplicates=done.duplicates,
+                 stories=done.stories, errors=len(problems), decoded=decoded)
+    outcome(problems, line, strict=strict, produced=bool(articles))
 
 
 def stories(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:

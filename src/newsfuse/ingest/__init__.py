@@ -12,13 +12,14 @@ the input and what is wrong. `pipeline.read` is ingest followed by clean, the on
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlparse
 
 from ..model import Article
 from .sources import (
-    article_id_for_path, content_hash, _decode, _fetch_url, IngestError, MAX_BYTES, Problem, _read_bytes,
+    article_id_for_path, content_hash, _decode, _fetch_url, gunzip_bytes, IngestError, MAX_BYTES, Problem, _read_bytes,
     _short_hash, strip_controls, _walk,
 )
 from .metadata import infer_outlet, _outlet_name, stated_published
@@ -28,8 +29,11 @@ from .formats import _parse
 # --------------------------------------------------------------------------- public
 
 
-def _from_bytes(data: bytes, source: str, default_id: str, problems: list[Problem], hint: str = "") -> list[Article]:
-    text, note = strip_controls(_decode(data, source))
+def _from_bytes(
+    data: bytes, source: str, default_id: str, problems: list[Problem], hint: str = "", header: str = ""
+) -> list[Article]:
+    decoded, decoding = _decode(data, source, header)
+    text, note = strip_controls(decoded)
     arts = _parse(text, source, default_id, hint)
     good = []
     for a in arts:
@@ -38,22 +42,42 @@ def _from_bytes(data: bytes, source: str, default_id: str, problems: list[Proble
         else:
             if note:
                 a.meta.setdefault("control_characters", note)
+            if decoding:
+                a.meta["decoding"] = decoding
             good.append(a)
     return good
 
 
-def ingest_one(source: str, problems: list[Problem]) -> list[Article]:
-    """Read one source (a file, a URL or "-" for stdin); problems are appended, never raised."""
+def _shown(path: str, given: str) -> str:
+    """How a file is named in outputs: the path relative to what the user passed, never an absolute path.
+
+    A relative argument is kept as written; an absolute one shows from its last part down
+    (`/home/u/corpus` -> `corpus/04_review.txt`)."""
+    if not os.path.isabs(given):
+        return path
+    base = os.path.dirname(os.path.normpath(given))
+    return os.path.relpath(path, base) if path.startswith(base) else os.path.basename(path)
+
+
+def _read_stream(fh, what: str) -> bytes:
+    data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise IngestError(f"{what} too large (over {MAX_BYTES // 2**20} MB)")
+    return gunzip_bytes(data)
+
+
+def ingest_one(source: str, problems: list[Problem], shown: str | None = None) -> list[Article]:
+    """Read one source (a file, a pipe or FIFO, a URL or "-" for stdin); problems are appended, never raised.
+
+    `shown` is the name outputs use for a file (`source` of its articles); by default the path itself."""
     try:
         if source == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                raise IngestError("stdin too large")
+            data = _read_stream(sys.stdin.buffer, "stdin")
             return _from_bytes(data, "<stdin>", "stdin-" + _short_hash(data.decode("utf-8", "replace")), problems)
         if source.startswith(("http://", "https://")):
             data, ctype = _fetch_url(source)
             hint = "json" if "json" in ctype else ""
-            arts = _from_bytes(data, source, "url-" + _short_hash(source), problems, hint)
+            arts = _from_bytes(data, source, "url-" + _short_hash(source), problems, hint, header=ctype)
             for a in arts:
                 a.url = a.url or source
                 if not a.outlet:
@@ -61,7 +85,16 @@ def ingest_one(source: str, problems: list[Problem]) -> list[Article]:
             return arts
         if not os.path.exists(source):
             raise IngestError("no such file or directory" if not os.path.islink(source) else "broken symlink")
-        return _from_bytes(_read_bytes(source), source, article_id_for_path(source), problems)
+        mode = os.stat(source).st_mode
+        if stat.S_ISFIFO(mode):  # a pipe (`<(cmd)`, a named FIFO): read once, as a stream, like stdin
+            with open(source, "rb") as fh:
+                data = _read_stream(fh, "pipe")
+            return _from_bytes(data, shown or source, "pipe-" + _short_hash(data.decode("utf-8", "replace")), problems)
+        if not stat.S_ISREG(mode):
+            what = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+            raise IngestError(f"{what}, not a file: not read")
+        return _from_bytes(_read_bytes(source), shown or source, article_id_for_path(source), problems)
     except IngestError as exc:
         problems.append(Problem(source, str(exc)))
     except (OSError, ValueError, RecursionError) as exc:
@@ -69,28 +102,38 @@ def ingest_one(source: str, problems: list[Problem]) -> list[Article]:
     return []
 
 
-def expand_sources(sources: Iterable[str], problems: list[Problem]) -> Iterator[str]:
-    """Sources with directories expanded (recursively, loop-safe)."""
+def expand_sources(sources: Iterable[str], problems: list[Problem]) -> Iterator[tuple[str, str]]:
+    """(path to read, name shown in outputs) of every source, directories expanded (recursively, loop-safe).
+
+    An empty directory is a problem line of its own."""
     for s in sources:
         if s != "-" and not s.startswith(("http://", "https://")) and os.path.isdir(s):
-            yield from _walk(s, problems)
+            n = 0
+            for path in _walk(s, problems):
+                n += 1
+                yield path, _shown(path, s)
+            if n == 0:
+                problems.append(Problem(s, "no files in this directory"))
         else:
-            yield s
+            yield s, _shown(s, s) if os.path.isabs(s) else s
 
 
-def ingest(sources: Iterable[str], problems: list[Problem] | None = None) -> list[Article]:
+def ingest(sources: Iterable[str], problems: list[Problem] | None = None, *, outlet: str = "") -> list[Article]:
     """Read every source into raw Articles (id, source, raw text, metadata); bad inputs -> `problems`.
 
-    Ids are unique within one call: a clash gets a `-2`, `-3` suffix.
+    Ids are unique within one call: a clash gets a `-2`, `-3` suffix. `outlet` names the outlet of every
+    article that names none itself (record, page metadata, feed or URL come first).
     """
     problems = problems if problems is not None else []
     out: list[Article] = []
     seen: dict[str, int] = {}
-    for src in expand_sources(sources, problems):
-        for art in ingest_one(src, problems):
+    for src, shown in expand_sources(sources, problems):
+        for art in ingest_one(src, problems, shown):
             if art.id in seen:
                 seen[art.id] += 1
                 art.id = f"{art.id}-{seen[art.id]}"
             seen.setdefault(art.id, 1)
+            if outlet and not art.outlet:
+                art.outlet = outlet
             out.append(art)
     return out

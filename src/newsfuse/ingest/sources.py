@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from .decoding import decode_text
 
 
 MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused: no real article page is this big
@@ -69,8 +72,9 @@ def _control_share(data: bytes) -> float:
     return sum(1 for b in head if b < 32 and b not in b"\t\n\v\f\r") / max(1, len(head))
 
 
-def _decode(data: bytes, source: str) -> str:
-    """Bytes to text: UTF-8 (with BOM) first, else detect the encoding; refuse binary data.
+def _decode(data: bytes, source: str, header: str = "") -> tuple[str, str]:
+    """Bytes to (text, decoding note): refuse binary data, then `decoding.decode_text` (BOM, declared charset,
+    UTF-8 with replacements counted, windows-1252 for Latin bytes, a guess only when UTF-8 fails broadly).
 
     Text with a few stray control bytes (NULs from a bad export) is text: the caller strips them.
     """
@@ -81,26 +85,17 @@ def _decode(data: bytes, source: str) -> str:
             raise IngestError(f"binary data ({what}), not text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), ""
         except UnicodeDecodeError:
             raise IngestError("binary data or broken UTF-16 text") from None
     share = _control_share(data)
     if share > _BINARY_SHARE:
         raise IngestError(f"binary data, not text ({share:.0%} of its first bytes are control bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise IngestError("binary data or unknown text encoding")
-    text = str(best)
+    text, note = decode_text(data, header)
     ctrl = len(_CONTROL.findall(text[:4096]))
-    if ctrl > _BINARY_SHARE * max(1, len(text[:4096])):
+    if note and ctrl > _BINARY_SHARE * max(1, len(text[:4096])):
         raise IngestError("binary data, not text")
-    return text
+    return text, note
 
 
 def strip_controls(text: str) -> tuple[str, str]:
@@ -111,6 +106,24 @@ def strip_controls(text: str) -> tuple[str, str]:
     counts = Counter(found)
     parts = [f"{n} x U+{ord(c):04X}" + (" (NUL)" if c == "\x00" else "") for c, n in counts.most_common()]
     return _CONTROL.sub("", text), "control characters removed: " + ", ".join(parts)
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def gunzip_bytes(data: bytes) -> bytes:
+    """`data` unzipped when it is gzip (streamed: a gzip bomb stops at the limit), else as it is."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+            out = gz.read(MAX_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise IngestError(f"broken gzip data ({exc})") from None
+    if len(out) > MAX_BYTES:
+        raise IngestError(f"too large once unzipped (over {MAX_BYTES // 2**20} MB)")
+    return out
 
 
 def _read_bytes(path: str) -> bytes:
@@ -126,11 +139,11 @@ def _read_bytes(path: str) -> bytes:
             raise IngestError(f"broken gzip file ({exc})") from None
     else:
         if size > MAX_BYTES:
-            raise IngestError(f"too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:.0f} MB)")
+            raise IngestError(f"too large ({_mb(size)}; limit {MAX_BYTES // 2**20} MB)")
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise IngestError(f"too large (over {MAX_BYTES / 1e6:.0f} MB)")
+        raise IngestError(f"too large (over {MAX_BYTES // 2**20} MB)")
     return data
 
 
@@ -146,7 +159,7 @@ def _fetch_url(url: str, timeout: float = 15.0) -> tuple[bytes, str]:
                 for chunk in resp.iter_bytes():
                     total += len(chunk)
                     if total > MAX_BYTES:
-                        raise IngestError(f"too large (over {MAX_BYTES / 1e6:.0f} MB)")
+                        raise IngestError(f"too large (over {MAX_BYTES // 2**20} MB)")
                     chunks.append(chunk)
                 return b"".join(chunks), resp.headers.get("content-type", "")
     except httpx.TimeoutException:

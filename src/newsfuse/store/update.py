@@ -40,6 +40,8 @@ class IngestReport:
     versions: list[tuple[str, str]] = field(default_factory=list)  # (id as ingested, id stored)
     problems: list[Problem] = field(default_factory=list)
     stories_updated: list[str] = field(default_factory=list)
+    duplicates: int = 0  # articles of this batch marked a copy of another
+    stories: int = 0  # stories that hold this batch's articles
 
     def summary(self) -> str:
         """One line for the user."""
@@ -108,7 +110,19 @@ def ingest_articles(
                 os._exit(137)
     report.stories_updated, problems = refresh_stories(store, **options)
     report.problems.extend(problems)
+    _account(store, report)
     return report
+
+
+def _account(store: Store, report: IngestReport) -> None:
+    """Where this batch's articles ended: their stories and duplicate marks; one stored in no story is a problem."""
+    marks = store.marks()
+    placed = [marks[a] for a in dict.fromkeys(report.added + report.unchanged) if a in marks]
+    report.duplicates = sum(1 for _, dup in placed if dup)
+    report.stories = len({sid for sid, _ in placed if sid})
+    for a in report.added:
+        if a in marks and not marks[a][0]:
+            report.problems.append(Problem(a, "stored but placed in no story (run `newsfuse ingest` again to place it)"))
 
 
 def _load_index(store: Store) -> dedupe.DuplicateIndex:
