@@ -139,3 +139,18 @@ def test_a_share_price_move_reported_through_the_day_is_an_update_and_another_co
     out = [x for x in found(a, b, c) if values(x) & {1.5, 4.2, 0.4}]
     assert [x.kind for x in out] == ["update"]
     assert values(out[0]) == {1.5, 4.2} and "Halvane Systems’s share price" in out[0].explanation
+
+
+def test_numerous_lawsuits_against_a_count_of_class_actions_is_precision():
+    a = art("a", "Metro Daily", "Corvane also faces several state inquiries and numerous class-action lawsuits over the leak.")
+    b = art("b", "Law Wire", "Corvane faces 130 consumer class actions over the leak, according to court records.")
+    out = [c for c in found(a, b) if 130.0 in values(c)]
+    assert [c.kind for c in out] == ["precision"]
+
+
+def test_one_group_within_a_total_is_noted_once_however_each_outlet_words_it():
+    a = art("a", "Sur Wire", "A small plane crash on Sunday in northern Verdania killed 12 people, including 10 Danish citizens, officials said.")
+    b = art("b", "Nord Post", "Officials said 10 of the 12 victims in Sunday's crash in northern Verdania were Danish citizens.")
+    c = art("c", "Capital News", "Investigators are examining the crash in northern Verdania that killed the 10 Danish citizens on board on Sunday.")
+    notes = [x for x in found(a, b, c) if x.kind == "different-measure"]
+    assert len(notes) == 1 and values(notes[0]) == {10.0, 12.0}

@@ -35,6 +35,10 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
     possessor = ""
     while i < end:
         t = doc[i]
+        if t.text == "-" and nouns and not t.whitespace_ and not doc[i - 1].whitespace_ and i + 1 < end \
+                and doc[i + 1].pos_ in ("NOUN", "PROPN"):
+            i += 1  # "class-action lawsuits": a hyphenated compound goes on to its head noun
+            continue
         if t.pos_ in ("DET", "NUM") or (t.pos_ == "ADJ" and not nouns) or t.text in ("-", "–") or (t.pos_ == "ADV" and not nouns and t.dep_ == "advmod"):
             if nouns:
                 break

@@ -101,8 +101,9 @@ def find(
         a, b = ctx.figs[i], ctx.figs[j]
         if find_root(i) == find_root(j) or a.primary.value == b.primary.value:
             continue
-        # one note per pair of figures; ordinals ("third visit" vs "sixth meeting") once per story at most
-        key = "ordinal" if a.dim == "ordinal" else frozenset(((a.what, a.primary.value), (b.what, b.primary.value)))
+        # one note per pair of figures, however each sentence words what it counts ("12 killed, including 10 US
+        # citizens" and "10 of the 12 victims" say one thing); ordinals ("third visit" vs "sixth meeting") once per story
+        key = "ordinal" if a.dim == "ordinal" else frozenset(((a.dim, a.primary.value), (b.dim, b.primary.value)))
         if key in seen:
             continue
         seen.add(key)

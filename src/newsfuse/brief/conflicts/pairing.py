@@ -94,7 +94,7 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         return None
     if a.dim == "count":
         # a count is compared only with a count of the same thing: head noun plus predicate
-        if a.what != b.what:
+        if _SYNONYMS.get(a.what, a.what) != _SYNONYMS.get(b.what, b.what):
             if a.what.startswith("people:") and b.what.startswith("people:") and "people:?" not in (a.what, b.what):
                 return None  # killed vs missing: different measures, nothing worth saying
             if "people:?" in (a.what, b.what) and a.what.startswith("people:") and b.what.startswith("people:") \
