@@ -422,3 +422,16 @@ def test_a_reporter_ner_took_for_a_body_is_a_person_and_her_she_says_is_hers():
     canon = {e.name: e for e in entities.link([x, y])}
     assert canon["Nkem Adaeze-Ibe"].type == "PERSON"
     assert x.quotes[0].speaker.name == "Nkem Adaeze-Ibe"
+
+
+def test_a_nationality_before_army_or_military_is_one_body():
+    text = "The Chilean army said the convoy was stopped at the border. A day later the Chilean military said it had apologised."
+    a = Article(id="t", raw=text, text=text)
+    doc = _doc_with(text, [("Chilean", "NORP")])
+    k = text.index("Chilean military")
+    doc.ents = list(doc.ents) + [doc.char_span(k, k + 7, label="NORP")]
+    ents = entities.extract(a, doc)
+    bodies = [e for e in ents if e.type == "ORG"]
+    assert {e.name for e in bodies} <= {"Chilean army", "Chilean military"} and bodies
+    canon = [e for e in entities.link([Analysis("t", entities=ents)]) if e.type == "ORG"]
+    assert len(canon) == 1 and {canon[0].name, *canon[0].aliases} == {"Chilean army", "Chilean military"}

@@ -281,6 +281,9 @@ def _name_keys(name: str, etype: str) -> list[str]:
     if not base:
         return []
     keys = [base]
+    forces = _FORCES.match(name)
+    if forces and etype == "ORG":  # "Israeli army" = "Israeli military" = "Israeli armed forces"
+        keys.append(f"{skeleton(forces.group(1))} military")
     if etype in ("ORG", "PRODUCT", "NORP"):
         k = _body_key(name)
         words = k.split()
@@ -294,6 +297,7 @@ def _name_keys(name: str, etype: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+_FORCES = re.compile(r"^(?:the\s+)?([A-Z][a-z]+)\s+(?:army|military|armed forces)$")
 _COUNTRY_QUALIFIERS = frozenset({"us", "u s", "uk", "eu", "un"})
 
 

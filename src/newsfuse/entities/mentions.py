@@ -194,8 +194,31 @@ def _spans(doc) -> list[_Span]:
             if span is not None:
                 out.append(span)
     out.extend(_based_bodies(doc, out))
+    out = _national_bodies(doc, out)
     out.sort(key=lambda s: s.start)
     return _split_glued(out)
+
+
+# a nationality before one of these lower-case nouns names a body: "the Israeli army", "Nigerian military"
+_NATIONAL_BODY_NOUNS = {"army": 1, "military": 1, "navy": 1, "police": 1, "armed": 2, "air": 2, "security": 2}
+
+
+def _national_bodies(doc, spans: list[_Span]) -> list[_Span]:
+    """"Israeli army", "Nigerian military": NER tags only the nationality; the phrase is an organisation."""
+    text = nlp.doc_text(doc)
+    out = []
+    for s in spans:
+        nxt = doc[s.tok_end] if s.group == "NORP" and s.tok_end < len(doc) else None
+        width = _NATIONAL_BODY_NOUNS.get(nxt.text) if nxt is not None else None
+        if width == 2 and not (s.tok_end + 1 < len(doc) and doc[s.tok_end + 1].text in ("forces", "force")):
+            width = None  # "armed forces", "air force", "security forces" only
+        if width:
+            last = doc[s.tok_end + width - 1]
+            end = last.idx + len(last.text)
+            out.append(_Span(s.start, end, text[s.start:end], "ORG", "ORG", s.tok_start, s.tok_end + width))
+        else:
+            out.append(s)
+    return out
 
 
 def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
