@@ -6,12 +6,12 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ..clean.furniture import caption_or_credit
 from ..model import Entity, Quote
 from .spans import _entities_in, entity_index
 
 
 _TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope|alhaji|mallam|sheikh|rev|rabbi|father|sir|lord|lady|dame)\.?\s+)+", re.I)
-_CREDIT = re.compile(r"\w\s*/\s*(?:[A-Z]|$)")  # a photo credit merged into a name ("Ann Lee / Reuters")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 
 
@@ -40,19 +40,19 @@ class SpeakerResolver:
         sp = q.speaker
         if sp is None:
             return ("?", "")
-        if sp.entity and sp.entity in self.ids and not _CREDIT.search(self.ids[sp.entity].name):
+        if sp.entity and sp.entity in self.ids and not caption_or_credit(self.ids[sp.entity].name, within=True):
             e = self.ids[sp.entity]
             return (f"e:{e.id}", e.name)
         if sp.start >= 0:
             hits = _entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
             # "the Israeli army" names no entity: a nationality or place inside a description is a modifier
             hits = {h for h in hits if (self.ids[h].type not in ("NORP", "GPE", "LOC")
-                    or _norm_name(self.ids[h].name) == _norm_name(sp.name)) and not _CREDIT.search(self.ids[h].name)}
+                    or _norm_name(self.ids[h].name) == _norm_name(sp.name)) and not caption_or_credit(self.ids[h].name, within=True)}
             if len(hits) == 1:
                 e = self.ids[next(iter(hits))]
                 return (f"e:{e.id}", e.name)
         name = _norm_name(sp.name)
-        if name in self.by_name and not _CREDIT.search(self.ids[self.by_name[name]].name):
+        if name in self.by_name and not caption_or_credit(self.ids[self.by_name[name]].name, within=True):
             e = self.ids[self.by_name[name]]
             return (f"e:{e.id}", e.name)
         if not name or name in _PRONOUNS:

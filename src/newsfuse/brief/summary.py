@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import nlp
+from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
 from .summary_features import FEATURES, _z, features, redundancy  # noqa: F401  (FEATURES, _z: for newsfuse.training.summary)
 
@@ -119,7 +120,7 @@ def _is_junk(text: str) -> bool:
     first = next((c for c in text if c.isalnum()), "")
     if first.islower():
         return True  # a fragment cut out of a longer sentence
-    if _JUNK.search(text):
+    if _JUNK.search(text) or caption_or_credit(text):
         return True
     if _starts_mid_quote(text):
         return True  # the tail of a quote torn apart by the sentence splitter

@@ -154,3 +154,35 @@ def gallery_counters(texts: list[str]) -> set[int]:
         if len(idx) >= 2:
             out.update(idx)
     return out
+
+
+# caption and credit wording that may remain inside kept text (a caption run into a paragraph, a sentence the
+# cleaner kept): each says the words describe a picture, not the story
+_CAPTION_WITHIN = re.compile(
+    r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
+    r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
+    r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
+    r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|"
+    r"taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|"
+    r"\b(?:File|Handout) (?:photo|image)\b", re.I)
+# who stands where in a picture: "Ann Lee, left, and …"
+_PLACED = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
+# a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg", "… via Ministry")
+_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40})\)?\s*$")
+# a credit merged into a name: "Ann Lee/The Press", "Ann Lee / Reuters" (not "AC/DC" or "24/7")
+_CREDIT_IN_NAME = re.compile(r"\w \w[\w.'-]*\s*/\s*(?:\w|$)|\w\s*/\s*$")
+
+
+def caption_or_credit(text: str, within: bool = False) -> bool:
+    """The one test for photo captions and credits, shared by every stage that must not read one as reporting.
+
+    `within=False`: `text` (a line, paragraph or sentence) is a caption or credit, or carries caption or credit
+    wording (the cleaner's own furniture rules, a picture's placement "Ann Lee, left,", a credit closing it): its
+    numbers are no figures of the story, its people no speakers, its words no summary. `within=True`: `text` is
+    a name or span cut from running text, and a credit is merged into it ("Ann Lee/The Press")."""
+    if within:
+        return bool(_CREDIT_IN_NAME.search(text))
+    words = len(text.split())
+    if furniture_reason(text, words) in ("photo-caption", "gallery"):
+        return True
+    return bool(_CAPTION_WITHIN.search(text) or _PLACED.search(text) or _CREDIT_END.search(text))

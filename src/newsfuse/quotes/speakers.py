@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from ..clean.furniture import caption_or_credit
 from ..entities import TITLES, gender_hints, offset_maps
 from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
@@ -15,10 +16,6 @@ from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, _Roles
 
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
-_CAPTION = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
-_CREDIT = re.compile(r"\w \w[\w.'-]*\s*/\s*\w")  # "Ann Lee/The Press", not "AC/DC" or "24/7"
-# a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg"): a caption
-_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40})\)?\s*$")
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -44,7 +41,7 @@ class _Speakers(_Roles):
         self.title = article.title or ""
         to_raw, to_text = offset_maps(article)
         self.to_raw = to_raw
-        entities = [e for e in entities if not _CREDIT.search(e.name)]  # photo credits ("Ann Lee/The Press")
+        entities = [e for e in entities if not caption_or_credit(e.name, within=True)]  # "Ann Lee/The Press"
         self.ents = {e.id: e for e in entities}
         self.tok_ent: dict[int, tuple[Entity, int, int]] = {}  # token -> (entity, text start, text end)
         for e in entities:
@@ -276,7 +273,7 @@ class _Speakers(_Roles):
         for p, (lo, hi) in enumerate(d.para_bounds):
             if lo < hi:
                 para = d.text[d.doc[lo].idx : d.doc[hi - 1].idx + len(d.doc[hi - 1].text)]
-                if _CAPTION.search(para) or _CREDIT_END.search(para):
+                if caption_or_credit(para):
                     out.add(p)
         return out
 

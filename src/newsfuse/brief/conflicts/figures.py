@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ... import align as align_stage
 from ...claims.numbers import VAGUE_WORDS
+from ...clean.furniture import caption_or_credit
 from ...model import Article, Claim, Quantity, Sentence
 
 
@@ -274,12 +275,6 @@ class Figure:
         return self.vague or any(n.unit == "clock" and n.qualifier for n in self.numbers)
 
 
-# furniture that may still sit in kept text: photo captions, credits, gallery counters
-_CAPTION = re.compile(
-    r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
-    r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
-    r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
-    r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|\b(?:File|Handout) (?:photo|image)\b", re.I)
 # a bullet or headline: present-tense "says" and no closing punctuation ("Equifax says 143 million may be affected")
 _HEADLINE = re.compile(r"^(?=[^\n]{0,200}$)(?=.*\bsays?\b)(?!.*[.!?\"”’')]\s*$)", re.S)
 _WITH_DEBT = re.compile(r"\b(?:includ\w+|with|plus)\s+(?:\w+\s+){0,3}debt\b|\bdebt\s+included\b", re.I)
@@ -319,7 +314,7 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
     """A claim's quantities grouped into figures: a quantity in brackets right after another converts it."""
     out: list[Figure] = []
     for c in claims:
-        if _CAPTION.search(c.text) or _HEADLINE.search(c.text):
+        if caption_or_credit(c.text) or _HEADLINE.search(c.text):
             continue  # a caption's, credit's or bullet headline's number is not the story's figure
         corrected = bool(_CORRECTED.search(c.text))
         qs = sorted(c.quantities, key=lambda q: (q.start, q.end))
