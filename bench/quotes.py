@@ -32,9 +32,6 @@ SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data" / "quotes-ggt"
 RESULTS = ROOT / "bench" / "results" / "quotes.md"
 PUBLISHED = "GGT v7.0 extractor (all 98 articles): P 0.846 / R 0.827 / F1 0.837 at 30 %, F1 0.761 at 80 %, speaker acc 0.865"
-CV_NOTE = ("Honest dev figure, 5-fold cross-validation by article over the 695 dev quotes matched at 30 % "
-           "(`python -m newsfuse.training.quotes --cv 5`): rules 0.912, learned scorer 0.919 (the gold speaker is "
-           "among the candidates for 0.954); with en_core_web_sm's own NER (`NEWSFUSE_FAST_NER=0`) 0.911 / 0.919 / 0.953.")
 _DET = re.compile(r"^(the|a|an|some|many|several)\s+", re.I)
 
 
@@ -200,29 +197,19 @@ def write(results: dict) -> None:
         "(canonical entity name; a pronoun resolved to its person) has the gold `reference`'s last word,",
         "or one contains the other, or both are none. The command time includes loading the models.",
         "",
-        "The table is the CLI path only. Figures quoted below from earlier rounds (speaker-rule work, CV) were",
-        "measured by the former in-process route (parse, entities and quotes on the raw text, no ingest or clean).",
+        "Every figure here is the CLI path (`newsfuse quotes --json` on records). The dev rows are in-sample for the",
+        "speaker scorer's weights (fitted on dev); the test rows were read after rules and weights were frozen.",
         "",
         "Speaker choice: a logistic-regression scorer over speaker candidates (rule pick, none, previous",
         "quote's speaker, people/organisations named in the paragraph and the 3 sentences before; features:",
         "rule pick, distances, same paragraph, subject of a speech verb, mention count, pronoun gender",
         "agreement, role-noun match, entity type), trained on dev by `python -m newsfuse.training.quotes --write`",
-        f"(weights in src/newsfuse/data/quotes-speaker.json; the rules decide when it is missing). {CV_NOTE}",
-        "The dev rows above use weights fitted on all of dev (in-sample); the test rows were read once,",
-        "after rules and weights were frozen: test speaker accuracy 0.883 with the scorer (30 %). With",
-        "en_core_web_sm's own NER instead of the distilled head it was 0.875 (0.857 with the rules alone);",
-        "quote P/R/F1 are the same with either NER on both splits.",
+        "(weights in src/newsfuse/data/quotes-speaker.json; the rules decide when it is missing).",
         "",
         "Entities (and so speaker candidates) come from `newsfuse.nlp.fastner`, a head distilled from",
         "en_core_web_sm's NER (entity F1 0.908 against the teacher on held-out text; see",
         "bench/results/fastner.md). The speaker scorer's weights were fitted with the teacher's entities and",
         "were not refitted.",
-        "",
-        "Goal (dev speaker accuracy >= 0.90 with quote F1 >= 0.88): met on dev, 0.919 cross-validated, F1 0.894.",
-        "But the rules were designed by reading dev errors, so the dev figure is optimistic even when",
-        "cross-validated: test, 0.883, is the honest out-of-sample figure and is still below 0.90. The round",
-        "moved dev 0.868 -> 0.919 (CV) and test 0.852 -> 0.875; the earlier round (dev 0.822 -> 0.868) had",
-        "not moved test at all, this one carried about half of its dev gain over.",
         "",
         "Rules designed looking at dev errors (all general, none keyed to article text): a given-name gender",
         "prior (a hand-written list of common unambiguous first names, src/newsfuse/entities/firstnames.py;",
@@ -238,7 +225,7 @@ def write(results: dict) -> None:
         "relatives; an abbreviation's dot (\"Lt.\") does not end a tail-cue search; photo captions and",
         "\"Name/Outlet\" credits are no speakers; a person title inside an ORG span (\"Hereditary Chief X\").",
         "",
-        "Remaining dev speaker errors (56 of 695): gold resolving documents (\"the lawsuit\", \"the memo\",",
+        "Remaining dev speaker errors: gold resolving documents (\"the lawsuit\", \"the memo\",",
         "\"preliminary findings\") to a party the text does not name as their issuer; unnamed groups",
         "(\"students\", \"parents\", \"they\") where gold keeps a longer",
         "description we do not build; role nouns gold resolves to a person named only later or not near",

@@ -457,3 +457,20 @@ def test_a_closing_more_from_list_is_a_teaser_list(tmp_path):
     [art] = _read_records(tmp_path, {"id": "more", "text": "\n".join(BODY + teasers)})
     assert art.text.splitlines() == BODY
     assert {s.reason for s in art.removed} == {"related-list"}
+
+
+def test_a_table_inside_an_extracted_article_is_kept():
+    """Inside the body of a text that opens with its body, lines dropped for their shape alone (a results table)
+    are the article's own; the same lines in a page with its own header above the body need sentences."""
+    from newsfuse.clean import _restore_evidenced
+    from newsfuse.clean.features import units
+
+    table = ["Port Elsby 3, Carrow 1", "Dunmore 0, Wrenfield 0", "Tromby 2, Vellmar 2"]
+    us = units("\n".join(BODY[:2] + table + BODY[2:]))
+    got = [None, None] + ["in-body-furniture"] * 3 + [None] * 4
+    _restore_evidenced(us, got, "", set())
+    assert got == [None] * 9
+    page = units("\n".join(["Home | Sport | Results", *BODY[:2], *table, *BODY[2:]]))
+    got = ["navigation", None, None] + ["in-body-furniture"] * 3 + [None] * 4
+    _restore_evidenced(page, got, "", set())
+    assert got[3:6] == ["in-body-furniture"] * 3

@@ -326,7 +326,13 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
         touches = opening or (reasons[i - 1] is None and i not in breaks) or (
             j < len(us) and reasons[j] is None and j not in breaks)
         sentences = [k for k in range(i, j) if _sentence(us[k].text)]
-        if touches and sentences:
+        inside = i > 0 and reasons[i - 1] is None and i not in breaks and j < len(us) and reasons[j] is None \
+            and j not in breaks
+        if opens_with_body and inside:
+            # inside an extracted article's body, with no evidence of furniture: its own headings, lists, tables
+            for k in range(i, j):
+                reasons[k] = None
+        elif touches and sentences:
             share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(us[k].text) for k in range(i, j)))
             coh = float(np.mean([_coherence(_content_words(us[k].text), body_words) for k in sentences]))
             bar = RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
