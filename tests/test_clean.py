@@ -474,3 +474,22 @@ def test_a_table_inside_an_extracted_article_is_kept():
     got = ["navigation", None, None] + ["in-body-furniture"] * 3 + [None] * 4
     _restore_evidenced(page, got, "", set())
     assert got[3:6] == ["in-body-furniture"] * 3
+
+
+def test_caption_or_credit_is_the_one_test_every_stage_uses():
+    import importlib
+
+    from newsfuse.clean.furniture import caption_or_credit
+
+    captions = ["Workers inspect the damaged crane on Tuesday. (AP Photo/Imre Vas)",
+                "Harbour director Mara Quill, left, and engineer Tomas Reid walk along the quay on Tuesday.",
+                "The dented hull of the Meridian Star in Port Elsby. REUTERS/Imre Vas",
+                "2/34 A tug moves the cargo ship away from the quay"]
+    reporting = ["The crane, installed in 2009, had passed its last safety inspection in March.",
+                 "Quill said 24/7 inspections would start on Wednesday, and the AC/DC cables would be replaced."]
+    assert all(caption_or_credit(c) for c in captions)
+    assert not any(caption_or_credit(r) for r in reporting)
+    assert caption_or_credit("Imre Vas/The Courier", within=True) and caption_or_credit("Imre Vas / Reuters", within=True)
+    assert not caption_or_credit("Mara Quill", within=True) and not caption_or_credit("AC/DC", within=True)
+    for stage in ("align.speakerkeys", "brief.conflicts.figures", "brief.summary", "quotes.speakers"):
+        assert importlib.import_module(f"newsfuse.{stage}").caption_or_credit is caption_or_credit
