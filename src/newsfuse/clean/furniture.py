@@ -167,8 +167,9 @@ _CAPTION_WITHIN = re.compile(
     r"\b(?:File|Handout) (?:photo|image)\b", re.I)
 # who stands where in a picture: "Ann Lee, left, and …"
 _PLACED = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
-# a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg", "… via Ministry")
-_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40})\)?\s*$")
+# a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg", "… via Ministry";
+# not a sentence closing "… announced via Twitter.")
+_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40}\w)\)?\s*$")
 # a credit merged into a name: "Ann Lee/The Press", "Ann Lee / Reuters" (not "AC/DC" or "24/7")
 _CREDIT_IN_NAME = re.compile(r"\w \w[\w.'-]*\s*/\s*(?:\w|$)|\w\s*/\s*$")
 
