@@ -435,3 +435,11 @@ def test_a_nationality_before_army_or_military_is_one_body():
     assert {e.name for e in bodies} <= {"Chilean army", "Chilean military"} and bodies
     canon = [e for e in entities.link([Analysis("t", entities=ents)]) if e.type == "ORG"]
     assert len(canon) == 1 and {canon[0].name, *canon[0].aliases} == {"Chilean army", "Chilean military"}
+
+
+def test_a_quoted_name_before_the_thing_it_names_is_an_entity():
+    text = ("The booster will try to land on the ‘Just Read The Manual’ droneship off the coast, while supporters "
+            "of the “Free The Nine” campaign gathered at the gates.")
+    ents = {e.name: e.type for e in _extract(text, [])}
+    assert ents.get("Just Read The Manual") == "PRODUCT"
+    assert ents.get("Free The Nine") == "ORG"

@@ -195,6 +195,7 @@ def _spans(doc) -> list[_Span]:
                 out.append(span)
     out.extend(_based_bodies(doc, out))
     out = _national_bodies(doc, out)
+    out.extend(_quoted_names(doc, out))
     out.sort(key=lambda s: s.start)
     return _split_glued(out)
 
@@ -218,6 +219,31 @@ def _national_bodies(doc, spans: list[_Span]) -> list[_Span]:
             out.append(_Span(s.start, end, text[s.start:end], "ORG", "ORG", s.tok_start, s.tok_end + width))
         else:
             out.append(s)
+    return out
+
+
+# "the 'Of Course I Still Love You' drone ship", "the “Bring Back Our Girls” movement": a quoted title-case name
+# between a determiner and the common noun it names
+_QUOTED_NAME = re.compile(r"(?:\b(?:the|a|an|its|their|his|her)|['’]s)\s+[‘'“\"]((?:[A-Z0-9][\w'’-]*)(?:\s+[A-Z0-9][\w'’-]*){1,7})"
+                          r"[’'”\"]\s+([a-z]{3,})")
+_QUOTED_BODY_NOUNS = {"movement", "campaign", "group", "coalition", "party", "organisation", "organization", "network"}
+
+
+def _quoted_names(doc, spans: list[_Span]) -> list[_Span]:
+    """Names NER leaves out because they are quoted phrases: a ship, a programme, a campaign (see `_QUOTED_NAME`)."""
+    text = nlp.doc_text(doc)
+    covered = [(s.start, s.end) for s in spans]
+    out = []
+    for m in _QUOTED_NAME.finditer(text):
+        start, end = m.span(1)
+        if any(a < end and start < b for a, b in covered):
+            continue
+        sp = doc.char_span(start, end, alignment_mode="expand")
+        if sp is None or not len(sp) or any(t.pos_ == "VERB" and t.i > sp.start for t in sp[:1]):
+            continue
+        label = "ORG" if m.group(2) in _QUOTED_BODY_NOUNS else "PRODUCT"
+        out.append(_Span(start, end, text[start:end], label, label, sp.start, sp.end))
+        covered.append((start, end))
     return out
 
 
