@@ -50,3 +50,16 @@ def test_doc_text_is_built_once_and_matches_doc_text():
     doc = nlp.parse(["The river rose 3 metres overnight, the mayor said on Friday."])[0]
     assert nlp.doc_text(doc) == doc.text
     assert nlp.doc_text(doc) is nlp.doc_text(doc)  # cached on the Doc, not re-joined
+
+
+def test_a_vector_depends_on_its_text_alone():
+    """One model run per text: the same vector alone or among longer and shorter texts (so a stored or
+    worker-computed vector is the one this process would compute)."""
+    from newsfuse.nlp import vectors
+
+    text = "The council shut the bridge on Monday after inspectors found cracks in two piers."
+    model = vectors._embedder()
+    alone = model([text])[0]
+    among = model(["Cracks.", text, "Drivers faced a twenty-minute detour on Tuesday, a day after the bridge "
+                   "was closed, and the bus operator added two extra services during the closure."])[1]
+    assert np.array_equal(alone, among)

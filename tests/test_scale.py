@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -81,11 +82,24 @@ def test_chunks_are_even_and_cover_every_worker() -> None:
 
 
 @pytest.mark.slow
-def test_distributed_equals_serial(serial: dict[str, Analysis]) -> None:
-    got = scale.analyze_distributed(make_articles(), 2, cache=False)
+def test_distributed_equals_serial(serial: dict[str, Analysis], monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfuse import nlp
+
+    monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
+    arts = make_articles()
+    got = scale.analyze_distributed(arts, 2, cache=False, vectors=True)
     assert list(got) == list(serial)
     assert to_dict(got) == to_dict(serial)
     assert any(an.quotes for an in got.values()) and any(an.claims for an in got.values())
+    # the workers' sentence vectors came back: the very vectors this process computes, none left to compute
+    shipped = dict(nlp.vectors._MEMO)
+    assert len(shipped) > 20
+    here = nlp.vectors._embedder()(list(shipped))
+    assert all(np.array_equal(v, here[i]) for i, v in enumerate(shipped.values()))
+    computed: list[str] = []
+    real = nlp.vectors._embedder()
+    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: computed.extend(texts) or real(texts))
+    assert pipeline.vectorise(arts, got) > 20 and computed == []
 
 
 def test_cache_hit_on_second_run(tmp_path: Path, serial: dict[str, Analysis], monkeypatch: pytest.MonkeyPatch) -> None:

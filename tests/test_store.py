@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -303,17 +304,17 @@ def test_older_schema_is_upgraded_at_open(db_url):
     old.close()
     st = open_store(db_url)
     try:
-        assert st.schema_version() == S.LATEST == 3
+        assert st.schema_version() == S.LATEST == 4
         assert st.article("old").raw == "Old raw."  # data survives the upgrade
         with st.engine.connect() as conn:
             insp = sa.inspect(conn)
-            assert {"state", "state_rows"} <= set(insp.get_table_names())
+            assert {"state", "state_rows", "sentence_vectors"} <= set(insp.get_table_names())
             assert "articles_key" in {c["name"] for c in insp.get_columns("briefs")}
         st.write_story(Story("s-old"), [("old", None, None)], {"schema": "x"})
         assert st.check() == []
     finally:
         st.close()
-    assert open_store(db_url).schema_version() == 3  # reopening is a no-op
+    assert open_store(db_url).schema_version() == 4  # reopening is a no-op
 
 
 def test_newer_schema_is_refused(db_url):
@@ -568,3 +569,24 @@ def test_an_older_copy_re_marks_every_stored_copy(store):
     assert store.article("trimmed").duplicate_of == "earliest"
     assert store.article("trimmed").duplicate_similarity > 0.8
     assert store.article("earliest").duplicate_of is None
+
+
+def test_a_brief_refresh_never_runs_the_model_on_stored_sentences(store, tmp_path, monkeypatch):
+    from newsfuse import nlp
+
+    first = write_corpus(tmp_path / "one", ["denmere-gazette.txt", "valley-post.txt"])
+    ingest_articles(store, ingest.ingest([str(first)]))
+    old = [s.text for aid in ("denmere-gazette", "valley-post") for s in store.analyses([aid])[aid].sentences]
+    stored = store.vectors(nlp.vectors.key(t) for t in old)
+    assert len(stored) >= len(old) - 2  # every alignable sentence (a dateline-only line is not aligned)
+    assert all(np.allclose(stored[nlp.vectors.key(t)], nlp.embed([t])[0], atol=1e-6) for t in old[:3])
+
+    # a later process: nothing memoised; the new article joins the story, whose brief is rebuilt
+    monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
+    computed: list[str] = []
+    real = nlp.vectors._embedder()
+    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: computed.extend(texts) or real(texts))
+    more = write_corpus(tmp_path / "two", ["north-herald.txt"])
+    report = ingest_articles(store, ingest.ingest([str(more)]))
+    assert report.stories_updated == [store.article("north-herald").story]
+    assert computed and not set(computed) & set(old)  # only the new article's texts ran through the model

@@ -9,11 +9,11 @@ import logging
 from collections.abc import Callable, Iterable
 
 from . import brief as brief_stage
-from . import align, clean, cluster, dates, dedupe, ingest, scale
+from . import clean, cluster, dates, dedupe, ingest, scale
 from .model import Article, Brief, Story
-from .understand import analyze
+from .understand import analyze, vectorise
 
-__all__ = ["analyze", "clean_all", "fuse", "fuse_articles", "fuse_many", "read"]
+__all__ = ["analyze", "clean_all", "fuse", "fuse_articles", "fuse_many", "read", "vectorise"]
 
 log = logging.getLogger("newsfuse")
 
@@ -51,14 +51,14 @@ def fuse_articles(
             problems.append(ingest.Problem(a.source or a.id, f"{a.id}: no article text left after cleaning"))
     articles = [a for a in articles if a.text.strip()]
     if scale.enabled(workers):
-        analyses = scale.analyze_distributed(articles, workers, progress=progress)
+        analyses = scale.analyze_distributed(articles, workers, progress=progress, vectors=True)
     else:
         analyses = analyze(articles, progress)
     dates.infer_published(articles, analyses)  # also re-resolves relative dates against the inferred anchor
     dedupe.mark_duplicates(articles)
-    # per-article sentence embeddings (memoised), so each story's align/summary steps only look them up
-    align.embed_sentences(analyses.values(), articles=articles)
-    brief_stage.summary.embed_candidates(articles, analyses)
+    # per-article sentence vectors (memoised; already there when workers computed them), so each story's
+    # align/summary steps only look them up
+    vectorise(articles, analyses)
     stories: list[Story] = cluster.cluster(articles)
     by_id = {a.id: a for a in articles}
     briefs = []

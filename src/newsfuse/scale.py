@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Analysis, Article, to_dict
-from .understand import analyze
+from .understand import analyze, vectorise
 
 if TYPE_CHECKING:  # pragma: no cover
     from dask.distributed import Client
@@ -168,14 +168,24 @@ class _Collect(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _analyze_chunk(chunk: list[Article]) -> tuple[dict[str, Analysis], list[tuple[int, str]]]:
-    """One Dask task: `understand.analyze` on a chunk, with the warnings it logged."""
+def _analyze_chunk(
+    chunk: list[Article], vectors: bool = False
+) -> tuple[dict[str, Analysis], list[tuple[int, str]], dict[str, Any]]:
+    """One Dask task: `understand.analyze` on a chunk (and `vectorise` when asked), with the warnings it
+    logged and the sentence vectors it computed (text -> vector)."""
+    from . import nlp
 
     logger = logging.getLogger("newsfuse")
     handler = _Collect()
     logger.addHandler(handler)
     try:
-        return analyze(chunk), handler.records
+        found = analyze(chunk)
+        computed: dict[str, Any] = {}
+        if vectors:
+            with nlp.vectors.backed_by():
+                vectorise(chunk, found)
+                computed = nlp.vectors.pending()
+        return found, handler.records, computed
     finally:
         logger.removeHandler(handler)
 
@@ -210,18 +220,24 @@ def _connect(workers: int, client: Client | None) -> tuple[Client, list[Any]]:
     return c, [c, cluster]
 
 
-def _run(articles: list[Article], workers: int, client: Client | None, progress: Progress | None) -> dict[str, Analysis]:
-    """Analyse `articles` on the cluster, chunked; the per-chunk results merged."""
+def _run(
+    articles: list[Article], workers: int, client: Client | None, progress: Progress | None, vectors: bool = False
+) -> dict[str, Analysis]:
+    """Analyse `articles` on the cluster, chunked; the per-chunk results merged (their vectors memoised here)."""
     from dask.distributed import as_completed
 
     c, owned = _connect(workers, client)
     try:
         own_cluster = len(owned) == 2  # we started a LocalCluster of `workers` processes
         n_workers = workers if own_cluster else max(1, sum(c.nthreads().values()))
-        futures = [c.submit(_analyze_chunk, ch, pure=False) for ch in chunks(articles, n_workers)]
+        futures = [c.submit(_analyze_chunk, ch, vectors, pure=False) for ch in chunks(articles, n_workers)]
         merged: dict[str, Analysis] = {}
         for fut in as_completed(futures):
-            found, records = fut.result()
+            found, records, computed = fut.result()
+            if computed:
+                from . import nlp
+
+                nlp.vectors.remember(computed)
             for level, msg in records:
                 log.log(level, "%s", msg)
             merged.update(found)
@@ -240,12 +256,15 @@ def analyze_distributed(
     *,
     cache: AnalysisCache | None | bool = None,
     progress: Progress | None = None,
+    vectors: bool = False,
 ) -> dict[str, Analysis]:
     """`understand.analyze` on `workers` Dask processes (or `client`), reusing cached results; same output.
 
     `cache`: None uses `$NEWSFUSE_CACHE` (if set), False disables it, or pass an `AnalysisCache`.
     With `workers` <= 1 and no client, the misses are analysed in this process; with `workers` > 1 and no
     client, `$NEWSFUSE_DASK_SCHEDULER` (a scheduler address) is used if set, else a new LocalCluster.
+    `vectors`: the workers also compute the articles' sentence vectors (`understand.vectorise`) and this
+    process memoises them (`nlp.vectors.remember`; one text per model run, so the same vectors).
     """
     store = default_cache() if cache is None else (cache or None)
     done: dict[str, Analysis] = {}
@@ -260,7 +279,7 @@ def analyze_distributed(
             todo.append(a)
     if todo:
         remote = client is not None or workers > 1
-        fresh = _run(todo, workers, client, progress) if remote else analyze(todo, progress)
+        fresh = _run(todo, workers, client, progress, vectors) if remote else analyze(todo, progress)
         for a in todo:
             if isinstance(store, AnalysisCache) and a.id in fresh and not _failed(fresh[a.id]):
                 store.put(a, fresh[a.id])

@@ -1,7 +1,8 @@
-"""Understand: the per-article analysis, one cleaned article at a time (spaCy batched).
+"""Understand: the per-article stages, one cleaned article at a time (spaCy batched).
 
-Reads cleaned `Article`s; adds one `Analysis` each (sentences, entities, quotes, claims, dates). Both the
-single-process pipeline and the Dask workers of `scale` call `analyze`, so it imports neither of them.
+Reads cleaned `Article`s; `analyze` adds one `Analysis` each (sentences, entities, quotes, claims, dates),
+`vectorise` the sentence vectors every later stage asks for. Both the single-process pipeline, the store's
+ingest and the Dask workers of `scale` call them, so this module imports none of those.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from . import claims, dates, entities, nlp, quotes
+from . import align, claims, dates, entities, nlp, quotes
+from .brief import summary
 from .model import Analysis, Article
 
 log = logging.getLogger("newsfuse")
@@ -45,3 +47,11 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
         if progress:
             progress(1)
     return out
+
+
+def vectorise(articles: list[Article], analyses: dict[str, Analysis]) -> int:
+    """Per-article sentence vectors: every alignable sentence, quote and quoted statement (align) and every
+    summary candidate and title (summary), through `nlp.embed`'s memo, so a story's brief only looks them
+    up. Returns how many texts were asked for."""
+    an = [analyses[a.id] for a in articles if a.id in analyses]
+    return align.embed_sentences(an, articles=articles) + summary.embed_candidates(articles, analyses)

@@ -15,6 +15,10 @@ import typer
 
 from .console import OUTLET_HELP, STRICT_HELP, decoding_warnings, err, out, outcome, progress, read, report, tally
 
+WORKERS_HELP = (
+    "Run the per-article stages (analysis, sentence vectors) on N Dask worker processes "
+    "(N > 1; $NEWSFUSE_DASK_SCHEDULER for an existing cluster)."
+)
 DB_HELP = "Database URL (default: $NEWSFUSE_DB, else sqlite:///newsfuse.db here); postgresql://… works too."
 
 
@@ -34,6 +38,7 @@ def ingest(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     outlet: str = typer.Option("", "--outlet", help=OUTLET_HELP),
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
+    workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
 ) -> None:
     """Add articles to the store: clean, analyse, store, dedupe, cluster and refresh affected briefs."""
     from ..store import StoreError
@@ -45,7 +50,7 @@ def ingest(
     try:
         with progress() as prog:
             task = prog.add_task("ingesting", total=len(articles))
-            done = ingest_articles(st, articles, progress=lambda n: prog.advance(task, n))
+            done = ingest_articles(st, articles, progress=lambda n: prog.advance(task, n), workers=workers)
     except StoreError as exc:
         report(problems)
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)

@@ -4,6 +4,7 @@ distilled NER head (`fastner`) and sentence vectors (`vectors`). Training and di
 """
 
 from .loading import BATCH_SIZE, MAX_CHARS, SPACY_MODELS, doc_text, load, parse, sentences
+from . import vectors
 from .vectors import MEMO_MAX, embed, load_embedder
 
 __all__ = ["BATCH_SIZE", "MAX_CHARS", "MEMO_MAX", "SPACY_MODELS", "doc_text", "embed", "load", "load_embedder", "parse", "sentences"]

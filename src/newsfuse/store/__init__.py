@@ -24,6 +24,7 @@ from ..codec import dumps, from_dict
 from .db import DEFAULT_URL, ArticleRejected, StoreError, now, resolve_url, shown_url
 from .stages import StageState
 from .stories import StoryRow, StoryRows, members_key
+from .vectors import VectorRows
 
 __all__ = [
     "DEFAULT_URL", "VERSION_SEP", "ArticleRejected", "Store", "StoreError", "StoryRow", "dumps", "from_dict",
@@ -31,11 +32,11 @@ __all__ = [
 ]
 
 
-class Store(ArticleRows, StoryRows, StageState, Checks):
+class Store(ArticleRows, StoryRows, StageState, VectorRows, Checks):
     """A handle on one database; cheap to share (a connection pool). Use `open_store` to get one.
 
     Parts by concern: `db.Database` (engine, transactions, migrations, lock), `articles`, `stories`,
-    `stages` (streaming-stage state) and `check`.
+    `stages` (streaming-stage state), `vectors` (sentence vectors) and `check`.
     """
 
 

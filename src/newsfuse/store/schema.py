@@ -97,6 +97,13 @@ state_rows = sa.Table(  # v3: streaming-stage state saved row by row (only chang
     sa.Column("value", sa.Text, nullable=False),  # JSON
 )
 
+sentence_vectors = sa.Table(  # v4: sentence vectors by text hash, computed once per text and never again
+    "sentence_vectors",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # hex SHA-256 of the text (nlp.vectors.key)
+    sa.Column("vector", sa.LargeBinary, nullable=False),  # float32 little-endian, 384 values
+)
+
 
 def _v1(conn: Connection) -> None:
     """Articles, their analyses, stories with their members, and briefs."""
@@ -174,10 +181,22 @@ def _v3(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4(conn: Connection) -> None:
+    """Sentence vectors stored by text hash, so a brief refresh never runs the model on a stored sentence."""
+    md = sa.MetaData()
+    sa.Table(
+        "sentence_vectors", md,
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("vector", sa.LargeBinary, nullable=False),
+    )
+    md.create_all(conn)
+
+
 # Ordered; append only. Version N is reached by running step N on a version N-1 database.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, analyses, stories, story_articles, briefs", _v1),
     (2, "briefs.articles_key; state table", _v2),
     (3, "state_rows table", _v3),
+    (4, "sentence_vectors table", _v4),
 ]
 LATEST = MIGRATIONS[-1][0]

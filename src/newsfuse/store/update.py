@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import brief as brief_stage
-from .. import cluster, dates, dedupe, pipeline, render
+from .. import cluster, dates, dedupe, nlp, pipeline, render, scale
 from ..cluster import rows as cluster_rows
 from ..cluster import stream
 from ..ingest import Problem, content_hash
@@ -65,10 +65,30 @@ def _crash_point(kind: str) -> int | None:
     return int(n)
 
 
+def _stored_vectors(store: Store) -> Callable[[list[str]], dict]:
+    """`nlp.vectors.backed_by`'s lookup over the store's sentence vectors."""
+    return store.vectors
+
+
+def save_vectors(store: Store) -> int:
+    """Store the sentence vectors computed since the last save (`nlp.vectors.pending`); how many were new."""
+    fresh = nlp.vectors.pending()
+    return store.put_vectors({nlp.vectors.key(t): v for t, v in fresh.items()}) if fresh else 0
+
+
 def ingest_articles(
-    store: Store, articles: list[Article], *, progress: Callable[[int], None] | None = None, **options: Any
+    store: Store, articles: list[Article], *, progress: Callable[[int], None] | None = None, workers: int = 1,
+    **options: Any,
 ) -> IngestReport:
-    """Store `articles` (skipping exact re-ingests), then refresh affected stories and briefs."""
+    """Store `articles` (skipping exact re-ingests) with their analyses and sentence vectors, then refresh
+    affected stories and briefs. `workers` > 1 runs the per-article stages on Dask (see `scale`)."""
+    with nlp.vectors.backed_by(_stored_vectors(store)):
+        return _ingest(store, articles, progress, workers, options)
+
+
+def _ingest(
+    store: Store, articles: list[Article], progress: Callable[[int], None] | None, workers: int, options: dict[str, Any]
+) -> IngestReport:
     report = IngestReport()
     advance = progress or (lambda n: None)
     crash_after = _crash_point("articles")
@@ -86,8 +106,9 @@ def ingest_articles(
             report.versions.append((a.id, stored_id))
             a.id = stored_id
         todo.append(a)
-    for i in range(0, len(todo), CHUNK):
-        chunk = pipeline.clean_all(todo[i : i + CHUNK])
+    step = CHUNK if not scale.enabled(workers) else max(CHUNK, scale.CHUNK_SIZE * 2 * workers)
+    for i in range(0, len(todo), step):
+        chunk = pipeline.clean_all(todo[i : i + step])
         keep = []
         for a in chunk:
             if a.text.strip():
@@ -95,8 +116,13 @@ def ingest_articles(
             else:
                 report.problems.append(Problem(a.source or a.id, f"{a.id}: no article text left after cleaning"))
                 advance(1)
-        analyses = pipeline.analyze(keep)
+        if scale.enabled(workers):
+            analyses = scale.analyze_distributed(keep, workers, vectors=True)
+        else:
+            analyses = pipeline.analyze(keep)
         dates.infer_published(keep, analyses)
+        pipeline.vectorise(keep, analyses)  # per article, once; stored, so no later refresh runs the model on them
+        save_vectors(store)
         for a in keep:
             try:
                 if store.put_article(a, analyses[a.id]):
@@ -163,9 +189,10 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     one transaction per story.
     (4) delete stories merged away by re-clustering once all their articles sit in their new story.
     A crash after (2) is repaired by (3)-(4) on the next run. Returns (updated story ids, problems).
+    Sentence vectors come from the store where stored; new ones are stored after each story.
     """
     crash_after = _crash_point("stories")
-    with store.exclusive():
+    with store.exclusive(), nlp.vectors.backed_by(_stored_vectors(store)):
         pending = store.unplaced()
         index, clusterer = _load_stages(store)
         if pending:
@@ -231,6 +258,7 @@ def _write_changed(
             problems.append(Problem(sid, f"brief failed ({type(exc).__name__}: {exc})"))
             continue
         store.write_story(story, [(a.id, a.duplicate_of, a.duplicate_similarity) for a in arts], doc, md, html)
+        save_vectors(store)
         updated.append(sid)
         if crash_after is not None and len(updated) >= crash_after:
             os._exit(137)
