@@ -487,7 +487,8 @@ def test_caption_or_credit_is_the_one_test_every_stage_uses():
                 "2/34 A tug moves the cargo ship away from the quay"]
     reporting = ["The crane, installed in 2009, had passed its last safety inspection in March.",
                  "Quill said 24/7 inspections would start on Wednesday, and the AC/DC cables would be replaced.",
-                 "The authority announced the closure of the northern dock via Twitter."]
+                 "The authority announced the closure of the northern dock via Twitter.",
+                 "Divers took pictures by torchlight of the hull below the waterline."]
     assert all(caption_or_credit(c) for c in captions)
     assert not any(caption_or_credit(r) for r in reporting)
     assert caption_or_credit("Imre Vas/The Courier", within=True) and caption_or_credit("Imre Vas / Reuters", within=True)

@@ -113,12 +113,16 @@ def furniture_reason(text: str, words: int) -> str | None:
             return reason
     if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or _TEASER_TAIL.search(text)):
         return "link"
-    if words <= 70 and not text.lstrip().startswith(("\"", "“", "'", "‘")):
-        if any(rx.search(text) for rx in _CAPTION):
-            return "photo-caption"
-        if not _STOP.search(text) and (_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text)):
-            return "photo-caption"
-    return None
+    return "photo-caption" if _is_caption(text, words) else None
+
+
+def _is_caption(text: str, words: int) -> bool:
+    """A photo caption or credit line by its wording (`words` long); a quote is never one."""
+    if words > 70 or text.lstrip().startswith(("\"", "“", "'", "‘")):
+        return False
+    if any(rx.search(text) for rx in _CAPTION):
+        return True
+    return not _STOP.search(text) and bool(_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text))
 
 
 _TEASER_HEAD = re.compile(r"^\W*(?:read more|read also|also read|see also|more on this(?: story)?|more stories|related(?: stories| "
@@ -160,11 +164,15 @@ def gallery_counters(texts: list[str]) -> set[int]:
 # cleaner kept): each says the words describe a picture, not the story
 _CAPTION_WITHIN = re.compile(
     r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
-    r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|\b(?:Photos?|Pictures?) by\b|\bGetty Images\b|\bvia AP\b|"
+    r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|(?-i:\b(?:Photos?|Pictures?) by\b)|\bGetty Images\b|\bvia AP\b|"
     r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
     r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|"
     r"taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|"
     r"\b(?:File|Handout) (?:photo|image)\b", re.I)
+# words one of _CAPTION_WITHIN's patterns needs (a cheap test first: most paragraphs have none)
+_WITHIN_KEYS = ("photo", "pictur", "image", "getty", "via ap", "credit:", "shutterstock", "shared by", "(@", "/", "file ",
+                "handout ", "still", "grab", "screen", "(ap", "(afp", "(reuters", "(epa")
+_WITHIN_OPENERS = ("reuters", "ap ", "afp", "epa", "getty", "pa ", "alamy", "xinhua")
 # who stands where in a picture: "Ann Lee, left, and …"
 _PLACED = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
 # a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg", "… via Ministry";
@@ -183,7 +191,7 @@ def caption_or_credit(text: str, within: bool = False) -> bool:
     a name or span cut from running text, and a credit is merged into it ("Ann Lee/The Press")."""
     if within:
         return bool(_CREDIT_IN_NAME.search(text))
-    words = len(text.split())
-    if furniture_reason(text, words) in ("photo-caption", "gallery"):
-        return True
-    return bool(_CAPTION_WITHIN.search(text) or _PLACED.search(text) or _CREDIT_END.search(text))
+    low = text.lower()
+    within = any(k in low for k in _WITHIN_KEYS) or low.lstrip().startswith(_WITHIN_OPENERS)
+    return bool((within and _CAPTION_WITHIN.search(text)) or _PLACED.search(text) or _CREDIT_END.search(text)
+                or _is_caption(text, len(text.split())))
