@@ -307,3 +307,15 @@ def test_an_undated_lead_that_others_carry_is_dated_to_its_publication_day():
     day = [e for e in events if e.date == "2024-09-14"]
     assert day and day[0].expression == "published" and set(day[0].articles) >= {"a"}
     assert not any("festival" in e.text for e in events)
+
+
+def test_a_short_sentence_of_details_only_one_source_gives_is_single_source():
+    a = Doc("a", "Valley Herald").say(
+        "Fire crews contained the warehouse blaze in Dunmore on Friday after six hours, officials said."
+    ).say("Crews then put a dredger aboard.")
+    b = Doc("b", "County Wire").say(
+        "Fire crews contained the warehouse blaze in Dunmore on Friday after six hours, investigators said.")
+    c = Doc("c", "Metro Times").say("Firefighters contained the Dunmore warehouse blaze on Friday after six hours.")
+    arts, ans = story(a, b, c)
+    items = corroboration.single_source(arts, ans, align.align(arts, ans))
+    assert any("dredger" in x.text and x.article == "a" for x in items)

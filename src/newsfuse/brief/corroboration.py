@@ -16,6 +16,7 @@ _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|km|kilometers|miles))?")
 MAX_ITEMS = 100  # a fact-checker wants every uncorroborated claim; the Markdown brief shows the first ones
 PER_SOURCE = 30  # items from one source at most, so one long feature does not fill the list
+UNIQUE_SHARE = 0.4  # ... or, in a short sentence no other source echoes, this share of its words (at least two)
 UNIQUE_WORDS = 3  # a corroborated sentence is still single-source for the details it alone gives: this many words
 _DULL_UNITS = {"ordinal", "second", "minute", "hour", "day", "week", "month", "year"}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -114,7 +115,8 @@ def single_source(
             reasons.append("names no other source mentions: " + ", ".join(sorted(set(solo))[:3]))
         own = [w for w in dict.fromkeys(align_stage.tokens(text))
                if len(w) >= 5 and not w.isdigit() and word_sources.get(w, 0) == 1 and w in vocab[u.source]]
-        if len(own) >= UNIQUE_WORDS:
+        content = [w for w in dict.fromkeys(align_stage.tokens(text)) if not w.isdigit()]
+        if len(own) >= UNIQUE_WORDS or (len(own) >= 2 and len(own) >= UNIQUE_SHARE * len(content) and not shared):
             reasons.append("details no other source gives (" + ", ".join(own[:4]) + ")")
         if not reasons:
             continue
