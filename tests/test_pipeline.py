@@ -36,3 +36,14 @@ def test_run_writes_json_markdown_and_html(examples_dir, tmp_path):
     html = (out / f"{story}.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") and "<script" not in html.lower()
     assert str(out / "brief.json") in res.output  # says where the output is
+
+
+def test_an_article_with_nothing_left_after_cleaning_gets_one_error_line(tmp_path):
+    from newsfuse import pipeline
+
+    p = tmp_path / "page.jsonl"
+    p.write_text('{"id": "ad", "title": "Offers", "text": "Advertisement\\nShare this article\\nSubscribe to our '
+                 'newsletter"}\n', encoding="utf-8")
+    problems: list = []
+    assert pipeline.fuse_articles(pipeline.read([str(p)], problems), problems=problems) == []
+    assert [str(x) for x in problems] == ["page.jsonl: ad: no article text left after cleaning"]
