@@ -176,7 +176,8 @@ def write(results: dict) -> None:
         "Command: `.venv/bin/python bench/quotes.py --split both --write`, which runs `newsfuse quotes --json ggt_SPLIT.jsonl`",
         "on each split's articles written as `{id, outlet, url, text}` records (the CLI's own reading path: ingest,",
         "clean, nlp, entities, quotes), so these are the figures a user gets.  ",
-        f"Machine: {os.cpu_count()}-core CPU ({platform.machine()}, Python {platform.python_version()}), shared.  ",
+        f"Machine: {os.cpu_count()}-core CPU ({platform.machine()}, Python {platform.python_version()}), shared (load average "
+        f"{os.getloadavg()[0]:.1f} when written).  ",
         "Data: `../shared/data/quotes-ggt` (98 articles; dev 49 / test 49). Tuned on dev only.",
         "",
         "| split | match | P | R | F1 | speaker acc | pred | gold | command time |",
