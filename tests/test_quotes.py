@@ -419,3 +419,10 @@ def test_a_role_introduced_unnamed_is_not_the_last_person_named():
         "Castell said she would appeal again. \"We are not done,\" the lawyer said.")
     assert _speaker(qs, "statute does not reach") == "the judge"
     assert "Castell" in (_speaker(qs, "We are not done") or "")
+
+
+def test_according_to_a_statement_is_the_body_the_sentence_names():
+    qs = _extract("Orvane Holdings has raised its bid for Telmark to about $40 billion.\n"
+                  "The new offer of $52 a share will be Orvane Holdings’ “best and final,” according to a statement "
+                  "Monday. The deal would be paid mostly in cash.")
+    assert _speaker(qs, "best and final") == "Orvane Holdings"

@@ -51,11 +51,12 @@ class _Roles:
                     e = self.ents[eid]
                     rs, re_ = self._span(s, end)
                     return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
-        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not any(
-            c.lower_ in ("the", "this") for c in self.d.doc[tok.left_edge.i : tok.i]
+        dets = {c.lower_ for c in self.d.doc[tok.left_edge.i : tok.i]}
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not (
+            dets & {"the", "this"} or (lemma in DOC_NOUNS and dets & {"a", "an"})
         ):
             return None
-        lemma = tok.lemma_.lower()
         sent = self.d.sent[tok.i]
         eid = None
         if lemma in DOC_NOUNS:
@@ -63,6 +64,11 @@ class _Roles:
             k = bisect_left(self.talkers, (tok.i, "")) - 1
             if k >= 0 and sent - self.d.sent[self.talkers[k][0]] <= DESC_SENTS:
                 eid = self.talkers[k][1]
+            elif dets & {"a", "an"}:
+                # "Acme's offer is its “best and final,” according to a statement": the body the sentence names
+                eid = self._possessor_in_sentence(tok) or self._dominant_org()
+                if eid is None:
+                    return None
         elif lemma in ORG_NOUNS:
             # "the agency": a body named earlier with that noun in its name or described by it
             k = bisect_left(self.org_at, (tok.i, "")) - 1
@@ -91,6 +97,18 @@ class _Roles:
         e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _possessor_in_sentence(self, tok) -> str | None:
+        """A body or person written with a possessive ("Acme's") in `tok`'s sentence, the last one before it."""
+        doc = self.d.doc
+        sent = self.d.sent[tok.i]
+        found = None
+        for t in doc[max(0, tok.i - 60) : tok.i]:
+            if self.d.sent[t.i] == sent and t.tag_ == "POS":
+                hit = self.tok_ent.get(t.i - 1)
+                if hit and hit[0].type in ("ORG", "PERSON") and hit[0].id in self.ents:
+                    found = hit[0].id
+        return found
 
     def _dominant_org(self) -> str | None:
         """The organisation the article names most (its headline counting three mentions), when it is
