@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -60,15 +61,60 @@ def _entity(e: Entity) -> dict:
     }
 
 
+def locate(raw: str, text: str) -> tuple[int, int] | None:
+    """Where `text` stands in `raw` (exactly, else with any run of whitespace matching any other), or None."""
+    if not text or not raw:
+        return None
+    at = raw.find(text)
+    if at >= 0:
+        return at, at + len(text)
+    words = text.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(re.escape(w) for w in words), raw)
+    return (m.start(), m.end()) if m else None
+
+
+def _citer(b: Brief):
+    """`cites(text, article ids)`: each article's offsets of that sentence (a fact's or quote's variant when the
+    sentence is one of its wordings, else the sentence found in the article's raw text); articles without it are left out."""
+    raws = {a.id: a.raw for a in b.articles}
+    wordings: dict[str, dict[str, tuple[int, int]]] = {}
+    for group in [*b.facts, *b.quotes]:
+        spans = {v.article: (v.start, v.end) for v in group.variants if 0 <= v.start < v.end}
+        for t in {group.text, *(v.text for v in group.variants)}:
+            wordings.setdefault(t, {}).update({k: v for k, v in spans.items() if k not in wordings.get(t, {})})
+
+    def cites(text: str, articles: Sequence[str]) -> list[dict]:
+        known = wordings.get(text, {})
+        out = []
+        for aid in articles:
+            where = locate(raws.get(aid) or "", text) or known.get(aid)
+            if where:
+                out.append({"article": aid, "start": where[0], "end": where[1]})
+        return out
+
+    return cites
+
+
+def _span(cites: list[dict]) -> dict:
+    return {"start": cites[0]["start"], "end": cites[0]["end"]} if cites else {"start": -1, "end": -1}
+
+
 def story_json(b: Brief) -> dict:
-    """One brief as the `stories[]` item of `newsfuse/brief-v1`."""
+    """One brief as the `stories[]` item of `newsfuse/brief-v1`; summary, timeline and conflict-claim
+    sentences carry offsets into their articles' raw text (`cites`, `start`/`end`) so readers can anchor them."""
+    cites = _citer(b)
     return {
         "id": b.story.id,
         "title": b.title,
         "updated_at": b.story.updated_at,
         "articles": [a.id for a in b.articles] or list(b.story.articles),
         "outlets": sorted({a.outlet for a in b.articles if a.outlet}),
-        "summary": [{"text": s.text, "articles": list(s.articles), "outlets": list(s.outlets)} for s in b.summary],
+        "summary": [
+            {"text": s.text, "articles": list(s.articles), "outlets": list(s.outlets), "cites": cites(s.text, s.articles)}
+            for s in b.summary
+        ],
         "facts": [
             {
                 "id": f.id, "text": f.text, "articles": list(f.articles), "support": f.support,
@@ -96,14 +142,16 @@ def story_json(b: Brief) -> dict:
                 "id": c.id, "topic": c.topic, "kind": c.kind, "severity": c.severity, "explanation": c.explanation,
                 "outlets": list(c.outlets), "stances": list(c.stances),
                 "claims": [
-                    {"article": x.article, "text": x.text, "value": x.value, "unit": x.unit, "published": x.published}
+                    {"article": x.article, "text": x.text, "value": x.value, "unit": x.unit, "published": x.published,
+                     **_span(cites(x.text, [x.article]))}
                     for x in c.claims
                 ],
             }
             for c in b.conflicts
         ],
         "timeline": [
-            {"date": t.date, "text": t.text, "articles": list(t.articles), "expression": t.expression, "inferred": t.inferred}
+            {"date": t.date, "text": t.text, "articles": list(t.articles), "expression": t.expression, "inferred": t.inferred,
+             "cites": cites(t.text, t.articles)}
             for t in b.timeline
         ],
         "entities": [_entity(e) for e in b.entities],

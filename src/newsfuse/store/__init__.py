@@ -22,21 +22,23 @@ from .articles import VERSION_SEP, ArticleRows
 from .check import Checks
 from ..codec import dumps, from_dict
 from .db import DEFAULT_URL, ArticleRejected, StoreError, now, resolve_url, shown_url
+from .search import StoryEntry, StorySearch
 from .stages import StageState
 from .stories import StoryRow, StoryRows, members_key
 from .vectors import VectorRows
 
 __all__ = [
-    "DEFAULT_URL", "VERSION_SEP", "ArticleRejected", "Store", "StoreError", "StoryRow", "dumps", "from_dict",
+    "DEFAULT_URL", "VERSION_SEP", "ArticleRejected", "Store", "StoreError", "StoryEntry", "StoryRow", "dumps", "from_dict",
     "members_key", "now", "open_store", "resolve_url", "shown_url",
 ]
 
 
-class Store(ArticleRows, StoryRows, StageState, VectorRows, Checks):
+class Store(ArticleRows, StoryRows, StorySearch, StageState, VectorRows, Checks):
     """A handle on one database; cheap to share (a connection pool). Use `open_store` to get one.
 
     Parts by concern: `db.Database` (engine, transactions, migrations, lock), `articles`, `stories`,
-    `stages` (streaming-stage state), `vectors` (sentence vectors) and `check`.
+    `search` (the story list, filters, full-text search), `stages` (streaming-stage state), `vectors`
+    (sentence vectors) and `check`.
     """
 
 

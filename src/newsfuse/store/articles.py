@@ -99,6 +99,15 @@ class ArticleRows(Database):
         with self._read() as conn:
             return [self._article(r) for r in conn.execute(q)]
 
+    def raw_lengths(self, ids: Iterable[str]) -> dict[str, int]:
+        """The length of each given article's raw text, by id (without reading the texts)."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        with self._read() as conn:
+            rows = conn.execute(sa.select(S.articles.c.id, sa.func.length(S.articles.c.raw)).where(S.articles.c.id.in_(ids)))
+            return {r[0]: int(r[1] or 0) for r in rows}
+
     def article(self, article_id: str) -> Article | None:
         """One stored article, or None."""
         found = self.articles([article_id])

@@ -104,6 +104,32 @@ sentence_vectors = sa.Table(  # v4: sentence vectors by text hash, computed once
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32 little-endian, 384 values
 )
 
+story_index = sa.Table(  # v5: what the story list shows and filters on, one row per story (see store/search.py)
+    "story_index",
+    metadata,
+    sa.Column("story_id", sa.String(255), sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),  # the brief's first summary sentence
+    sa.Column("first_published", sa.String(40)),
+    sa.Column("last_published", sa.String(40), index=True),  # the news order of the list
+    sa.Column("n_articles", sa.Integer, nullable=False),
+    sa.Column("n_outlets", sa.Integer, nullable=False),
+    sa.Column("n_conflicts", sa.Integer, nullable=False),
+    sa.Column("outlets", sa.Text, nullable=False),  # JSON [name]
+    sa.Column("leanings", sa.Text, nullable=False),  # JSON {side: outlets}
+    sa.Column("updated_at", sa.String(40)),
+)
+
+story_terms = sa.Table(  # v5: outlets and entities a story names (filters, entity pages)
+    "story_terms",
+    metadata,
+    sa.Column("story_id", sa.String(255), sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),  # outlet | entity
+    sa.Column("value", sa.String(255), primary_key=True),  # outlet name, lower-cased | entity id
+    sa.Column("label", sa.Text, nullable=False),  # as shown
+    sa.Index("ix_story_terms_kind_value", "kind", "value"),
+)
+
 
 def _v1(conn: Connection) -> None:
     """Articles, their analyses, stories with their members, and briefs."""
@@ -192,11 +218,42 @@ def _v4(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v5(conn: Connection) -> None:
+    """The story list's index: one row per story, its outlets and entities, and full-text search
+    (SQLite FTS5, PostgreSQL tsvector); filled from the briefs already stored."""
+    from . import search
+
+    md = sa.MetaData()
+    sa.Table("stories", md, sa.Column("id", sa.String(255), primary_key=True))  # referenced only, exists
+    index = sa.Table(
+        "story_index", md,
+        sa.Column("story_id", sa.String(255), sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+        *(sa.Column(c, sa.Text, nullable=False) for c in ("title", "summary")),
+        sa.Column("first_published", sa.String(40)),
+        sa.Column("last_published", sa.String(40), index=True),
+        *(sa.Column(c, sa.Integer, nullable=False) for c in ("n_articles", "n_outlets", "n_conflicts")),
+        *(sa.Column(c, sa.Text, nullable=False) for c in ("outlets", "leanings")),
+        sa.Column("updated_at", sa.String(40)),
+    )
+    terms = sa.Table(
+        "story_terms", md,
+        sa.Column("story_id", sa.String(255), sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("kind", sa.String(20), primary_key=True),
+        sa.Column("value", sa.String(255), primary_key=True),
+        sa.Column("label", sa.Text, nullable=False),
+        sa.Index("ix_story_terms_kind_value", "kind", "value"),
+    )
+    md.create_all(conn, tables=[index, terms])
+    search.create_fulltext(conn)
+    search.backfill(conn)
+
+
 # Ordered; append only. Version N is reached by running step N on a version N-1 database.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "articles, analyses, stories, story_articles, briefs", _v1),
     (2, "briefs.articles_key; state table", _v2),
     (3, "state_rows table", _v3),
     (4, "sentence_vectors table", _v4),
+    (5, "story_index, story_terms and full-text search of stories", _v5),
 ]
 LATEST = MIGRATIONS[-1][0]

@@ -18,6 +18,7 @@ from ..model import Story
 from . import schema as S
 from ..codec import dumps
 from .db import Database, now
+from .search import index_story, unindex_story
 
 
 @dataclass
@@ -94,10 +95,12 @@ class StoryRows(Database):
                 conn.execute(S.briefs.update().where(S.briefs.c.story_id == story.id).values(**brow))
             else:
                 conn.execute(S.briefs.insert().values(story_id=story.id, **brow))
+            index_story(conn, story.id, brief)
 
     def delete_story(self, story_id: str) -> None:
         """Remove a story (its brief and member links; the articles stay) in one transaction."""
         with self._write() as conn:
+            unindex_story(conn, story_id)
             conn.execute(S.briefs.delete().where(S.briefs.c.story_id == story_id))
             conn.execute(S.story_articles.delete().where(S.story_articles.c.story_id == story_id))
             conn.execute(S.articles.update().where(S.articles.c.story == story_id).values(story=None))
