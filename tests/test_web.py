@@ -432,3 +432,19 @@ def test_pages_cut_at_line_breaks():
     bounds = pages(raw, size=250)
     assert [b - a for a, b in bounds][:-1] == [200] * (len(bounds) - 1)
     assert "".join(raw[a:b] for a, b in bounds) == raw and PAGE_CHARS * 4 < 2_000_000
+
+
+def test_cached_pages_follow_writes_from_another_process(store):
+    app = create_app(store, token=TOKEN)
+    app.state.cache._check = 0.0  # re-read the store's fingerprint on every request
+    client = TestClient(app)
+    assert client.get("/articles/late-arrival").status_code == 404  # now cached
+    other = open_store(store.url)  # as `newsfuse ingest` in another process would
+    try:
+        raw = "Denmere council met on Wednesday to discuss the Harlow Bridge repairs."
+        other.put_article(Article(id="late-arrival", raw=raw, text=raw, title="Council meets", content_hash=content_hash(raw),
+                                  kept_spans=[(0, len(raw))]), Analysis(article="late-arrival"))
+    finally:
+        other.close()
+    page = client.get("/articles/late-arrival")
+    assert page.status_code == 200 and "Council meets" in page.text

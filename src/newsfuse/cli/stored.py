@@ -132,7 +132,11 @@ def serve(
     port: int = typer.Option(8000, "--port"),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Serve the web UI (stories, briefs, articles) over the store."""
+    """Serve the web reader (search, stories, articles, entities) and the API (/api/v1, docs at /api/v1/docs).
+
+    Adding articles over HTTP (POST /api/v1/articles) needs NEWSFUSE_TOKEN set; without it the server is read-only."""
+    import os
+
     import uvicorn
 
     from ..web import create_app
@@ -140,7 +144,9 @@ def serve(
     st = _open_store(db)
     from ..store import shown_url
 
-    err.print(f"serving {shown_url(st.url)} on http://{host}:{port}/", markup=False, highlight=False)
+    mode = "ingest allowed with the bearer token" if os.environ.get("NEWSFUSE_TOKEN") else "read-only (set NEWSFUSE_TOKEN to allow ingest)"
+    err.print(f"serving {shown_url(st.url)} on http://{host}:{port}/ (API docs: /api/v1/docs; {mode})",
+              markup=False, highlight=False)
     uvicorn.run(create_app(st), host=host, port=port, log_level="warning")
 
 

@@ -49,6 +49,49 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+_SECURITY = [
+    (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class _Headers:
+    """Pure ASGI middleware: security headers on every response; GET responses served from and kept in the cache."""
+
+    def __init__(self, app: Any, cache: ResponseCache) -> None:
+        self.app, self.cache = app, cache
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        cacheable = scope.get("method") == "GET" and self.cache.enabled and not path.startswith("/static/")
+        key = path + "?" + scope.get("query_string", b"").decode("latin-1")
+        if cacheable:
+            hit = self.cache.get(key)
+            if hit is not None:
+                body, status, headers = hit
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def wrapped(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                keep = [(k, v) for k, v in message.get("headers", []) if k.lower() not in {h for h, _ in _SECURITY}]
+                message = {**message, "headers": keep + _SECURITY}
+                start.update(message)
+            elif message["type"] == "http.response.body" and cacheable:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") in (200, 301, 404):
+                    self.cache.put(key, (b"".join(chunks), start["status"], list(start["headers"])))
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
 def create_app(db: str | Store | None = None, *, token: str | None = None) -> FastAPI:
     """The reader and API over the store at `db` (a URL, an open Store, or the default store).
 
@@ -77,27 +120,6 @@ def create_app(db: str | Store | None = None, *, token: str | None = None) -> Fa
         title = {404: "Not found", 405: "Method not allowed"}.get(code, "Error")
         return page("error.html", code, status=title, message=message)
 
-    @app.middleware("http")
-    async def _cached(request: Request, call_next):  # noqa: ANN001, ANN202
-        key = request.url.path + "?" + request.url.query
-        hit = cache.get(key) if request.method == "GET" and not request.url.path.startswith("/static/") else None
-        if hit is not None:
-            body, status, media, headers = hit
-            response: Response = Response(body, status_code=status, media_type=media, headers=headers)
-        else:
-            response = await call_next(request)
-            if request.method == "GET" and cache.enabled and response.status_code in (200, 301, 404) \
-                    and not request.url.path.startswith("/static/"):
-                body = b"".join([chunk async for chunk in response.body_iterator])
-                headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
-                media = response.headers.get("content-type", "text/html; charset=utf-8")
-                cache.put(key, (body, response.status_code, media, headers))
-                response = Response(body, status_code=response.status_code, media_type=media, headers=headers)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
-
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else "No such page."
@@ -125,6 +147,7 @@ def create_app(db: str | Store | None = None, *, token: str | None = None) -> Fa
         log.exception("error serving %s", request.url.path)
         return error(request, 500, "internal error (logged on the server)")
 
+    app.add_middleware(_Headers, cache=cache)
     pages.install(app, store, page, error)
     api.install(app, store, cache, token if token is not None else os.environ.get("NEWSFUSE_TOKEN") or None)
     return app

@@ -16,13 +16,13 @@ from typing import Any
 
 
 class ResponseCache:
-    """Rendered responses (body, status, media type, headers) by key, least recently used dropped past `size`."""
+    """Rendered responses (body, status, raw headers) by key, least recently used dropped past `size`."""
 
     def __init__(self, fingerprint: Callable[[], Any], *, size: int = 512, check: float = 1.0, enabled: bool | None = None) -> None:
         self.enabled = os.environ.get("NEWSFUSE_WEB_CACHE", "1") != "0" if enabled is None else enabled
         self._fingerprint = fingerprint
         self._size, self._check = size, check
-        self._items: OrderedDict[str, tuple[bytes, int, str, dict[str, str]]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[bytes, int, list[tuple[bytes, bytes]]]] = OrderedDict()
         self._seen: Any = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -38,7 +38,7 @@ class ResponseCache:
                 self._items.clear()
                 self._seen = fp
 
-    def get(self, key: str) -> tuple[bytes, int, str, dict[str, str]] | None:
+    def get(self, key: str) -> tuple[bytes, int, list[tuple[bytes, bytes]]] | None:
         if not self.enabled:
             return None
         self._fresh()
@@ -48,7 +48,7 @@ class ResponseCache:
                 self._items.move_to_end(key)
             return hit
 
-    def put(self, key: str, value: tuple[bytes, int, str, dict[str, str]]) -> None:
+    def put(self, key: str, value: tuple[bytes, int, list[tuple[bytes, bytes]]]) -> None:
         if not self.enabled:
             return
         with self._lock:
