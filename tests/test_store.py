@@ -304,7 +304,7 @@ def test_older_schema_is_upgraded_at_open(db_url):
     old.close()
     st = open_store(db_url)
     try:
-        assert st.schema_version() == S.LATEST == 4
+        assert st.schema_version() == S.LATEST == 5
         assert st.article("old").raw == "Old raw."  # data survives the upgrade
         with st.engine.connect() as conn:
             insp = sa.inspect(conn)
@@ -314,7 +314,7 @@ def test_older_schema_is_upgraded_at_open(db_url):
         assert st.check() == []
     finally:
         st.close()
-    assert open_store(db_url).schema_version() == 4  # reopening is a no-op
+    assert open_store(db_url).schema_version() == 5  # reopening is a no-op
 
 
 def test_newer_schema_is_refused(db_url):
