@@ -495,3 +495,16 @@ def test_caption_or_credit_is_the_one_test_every_stage_uses():
     assert not caption_or_credit("Mara Quill", within=True) and not caption_or_credit("AC/DC", within=True)
     for stage in ("align.speakerkeys", "brief.conflicts.figures", "brief.summary", "quotes.speakers"):
         assert importlib.import_module(f"newsfuse.{stage}").caption_or_credit is caption_or_credit
+
+
+def test_a_schedule_closing_an_extracted_article_is_kept_but_not_after_a_teaser_heading():
+    from newsfuse.clean import _restore_evidenced
+    from newsfuse.clean.features import units
+
+    us = units("\n".join(BODY + ["Next matches", "Port Elsby: host Carrow on Saturday.", "Carrow: visit Dunmore on Wednesday."]))
+    got = [None] * 6 + ["related-list"] * 3
+    _restore_evidenced(us, got, "", set())
+    assert got == [None] * 9
+    got = [None] * 6 + ["related-list"] * 3
+    _restore_evidenced(us, got, "", {6})  # set-aside teaser furniture ("Read more:") just above the run
+    assert got[6:] == ["related-list"] * 3

@@ -328,8 +328,12 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
         sentences = [k for k in range(i, j) if _sentence(us[k].text)]
         inside = i > 0 and reasons[i - 1] is None and i not in breaks and j < len(us) and reasons[j] is None \
             and j not in breaks
-        if opens_with_body and inside:
-            # inside an extracted article's body, with no evidence of furniture: its own headings, lists, tables
+        # a closing run with lines written as statements (a schedule, not a list of headlines)
+        closing = i > 0 and reasons[i - 1] is None and i not in breaks and j == len(us) and any(
+            _SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text) for k in range(i, j))
+        if opens_with_body and (inside or closing):
+            # inside or closing an extracted article's body, with no evidence of furniture (no wording, no web
+            # address, no teaser heading above): its own headings, lists, tables, schedules
             for k in range(i, j):
                 reasons[k] = None
         elif touches and sentences:
