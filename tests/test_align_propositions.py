@@ -68,3 +68,27 @@ def test_a_figure_backed_through_one_shared_sentence_is_one_fact_of_all_three_ou
     al = align.align(arts, ans)
     toll = [f for f in al.facts if "30,000" in f.text]
     assert len(toll) == 1 and set(toll[0].articles) == {"a", "b", "c"}, [(f.text, f.articles) for f in toll]
+
+
+def test_one_statement_found_twice_is_one_fact_but_other_figures_stay_apart():
+    import numpy as np
+
+    from newsfuse.align.facts import Unit
+    from newsfuse.align.propositions import merge_near_duplicates
+    from newsfuse.model import Fact, Sentence, Variant
+
+    texts = {"a": "The release of the hostages is the outcome of talks, the spokesman said.",
+             "b": "The release of the hostages is the outcome of talks, the spokesman said.",
+             "c": "The release of the hostages followed talks with the rebels.",
+             "d": "The ferry carried 40 passengers.", "e": "The ferry carried 90 passengers."}
+    units = [Unit(k, Sentence(k, 0, 0, len(t), t), f"src-{k}",
+                  figures=frozenset({(40.0, "", "passenger")} if k == "d" else {(90.0, "", "passenger")} if k == "e" else set()))
+             for k, t in texts.items()]
+    E = np.eye(5)
+    E[1] = E[0]  # a and b: one sentence, two outlets' copies
+    E[4] = E[3]  # d and e: alike but for the figure
+    fact = lambda ks: Fact("", texts[ks[0]], sorted(ks), len(ks), [Variant(k, texts[k], 0, len(texts[k])) for k in ks],  # noqa: E731
+                           [f"src-{k}" for k in ks])
+    out = merge_near_duplicates([fact(["a", "c"]), fact(["b", "c"]), fact(["d", "c"]), fact(["e", "c"])], units, E)
+    assert len(out) == 3
+    assert set(out[0].articles) == {"a", "b", "c"} and out[0].support == 3

@@ -16,7 +16,7 @@ import numpy as np
 from ..model import Analysis, Article, Entity, QuoteGroup
 from .facts import VAGUE, Alignment, disagree, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import _cluster, neighbour_pairs
-from .propositions import propositions
+from .propositions import merge_near_duplicates, propositions
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
@@ -109,6 +109,7 @@ def align(
         facts.append(_make_fact(members, units, E, score))
     sentence_facts = {id(f) for f in facts}
     facts += propositions(units, E, facts, min_support)
+    facts = merge_near_duplicates(facts, units, E)
     facts.sort(key=lambda f: (-f.support, -len(f.articles), _first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):

@@ -221,3 +221,43 @@ def _figures(text: str) -> set[str]:
             if v >= 13 and not (1900 <= v <= 2100 and v.is_integer()):
                 out.add(t)
     return out
+
+
+SAME_FACT = 0.93  # two facts whose lead sentences are this close in meaning state one thing (0.86-0.91 still
+# pairs different statements that share a dateline or a toll)
+
+
+def merge_near_duplicates(facts: list[Fact], units: Sequence[Unit], E: np.ndarray) -> list[Fact]:
+    """One statement found twice (a sentence cluster and a proposition, one wire's sentence in two outlets'
+    copies, or two clusters split by wording: "relatives on holiday" / "on vacation") is one fact: the
+    better-supported keeps its lead and takes the other's sentences. Leads with different figures never merge."""
+    at = {(u.article, u.sentence.start): i for i, u in enumerate(units)}
+    leads = []
+    for f in facts:
+        v = next((v for v in f.variants if v.text == f.text and (v.article, v.start) in at), None)
+        leads.append(at[(v.article, v.start)] if v else None)
+    rows = [k for k, i in enumerate(leads) if i is not None]
+    if len(rows) < 2:
+        return facts
+    L = E[[leads[k] for k in rows]]
+    S = L @ L.T
+    order = sorted(rows, key=lambda k: (-facts[k].support, -len(facts[k].articles), k))
+    pos = {k: n for n, k in enumerate(rows)}
+    gone: set[int] = set()
+    for x in order:
+        if x in gone:
+            continue
+        for y in order:
+            if y == x or y in gone or S[pos[x], pos[y]] < SAME_FACT:
+                continue
+            if disagree(units[leads[x]], units[leads[y]], strict=True):
+                continue
+            host, other = facts[x], facts[y]
+            have = {(v.article, v.start) for v in host.variants}
+            host.variants = sorted(host.variants + [v for v in other.variants if (v.article, v.start) not in have],
+                                   key=lambda v: (v.article, v.start))
+            host.articles = sorted(set(host.articles) | set(other.articles))
+            host.outlets = sorted(set(host.outlets) | set(other.outlets))
+            host.support = len(host.outlets)
+            gone.add(y)
+    return [f for k, f in enumerate(facts) if k not in gone]
