@@ -107,3 +107,13 @@ def test_markdown_keeps_one_wires_copies_apart_from_corroborated_facts():
     md = render.to_markdown(b)
     assert "**2 sources** — Two agencies" in md
     assert "## Carried by several outlets from one source" in md and "**1 source in 3 articles**" in md
+
+
+def test_nearest_sentence_is_the_articles_own_telling():
+    from newsfuse.render import nearest
+
+    raw = ("Officials closed the bridge on Monday.\nAbout 12,000 vehicles cross it each day, the council said.\n"
+           "Repairs will take six weeks.")
+    at = nearest(raw, "Roughly 12,000 vehicles use the crossing each day.")
+    assert at and raw[at[0]:at[1]] == "About 12,000 vehicles cross it each day, the council said."
+    assert nearest(raw, "A fire destroyed the town library on Saturday night.") is None

@@ -75,9 +75,26 @@ def locate(raw: str, text: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+_SENTENCE = re.compile(r"[^\s][^.!?\n]*(?:[.!?]+[\"'”’)]*|$)")
+
+
+def nearest(raw: str, text: str, floor: float = 60.0) -> tuple[int, int] | None:
+    """The sentence of `raw` closest in wording to `text` (an article's own telling of a fact it is cited
+    for), or None when no sentence shares enough words (token-set ratio below `floor`)."""
+    from rapidfuzz import fuzz, process, utils
+
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(raw) if m.end() - m.start() > 20]
+    if not spans or not text.strip():
+        return None
+    best = process.extractOne(text, [raw[a:b] for a, b in spans], scorer=fuzz.token_set_ratio,
+                              processor=utils.default_process, score_cutoff=floor)
+    return spans[best[2]] if best else None
+
+
 def _citer(b: Brief):
     """`cites(text, article ids)`: each article's offsets of that sentence (a fact's or quote's variant when the
-    sentence is one of its wordings, else the sentence found in the article's raw text); articles without it are left out."""
+    sentence is one of its wordings, else the sentence found in the article's raw text, else the article's sentence
+    nearest in wording); articles with none of these are left out."""
     raws = {a.id: a.raw for a in b.articles}
     wordings: dict[str, dict[str, tuple[int, int]]] = {}
     for group in [*b.facts, *b.quotes]:
@@ -89,7 +106,8 @@ def _citer(b: Brief):
         known = wordings.get(text, {})
         out = []
         for aid in articles:
-            where = locate(raws.get(aid) or "", text) or known.get(aid)
+            raw = raws.get(aid) or ""
+            where = locate(raw, text) or known.get(aid) or nearest(raw, text)
             if where:
                 out.append({"article": aid, "start": where[0], "end": where[1]})
         return out
