@@ -19,6 +19,7 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..store import Store, StoreError, open_store
@@ -69,6 +70,8 @@ class _Headers:
         cacheable = scope.get("method") == "GET" and self.cache.enabled and not path.startswith("/static/")
         key = path + "?" + scope.get("query_string", b"").decode("latin-1")
         if cacheable:
+            if self.cache.due():  # the fingerprint is a database read: keep it off the event loop
+                await run_in_threadpool(self.cache.refresh)
             hit = self.cache.get(key)
             if hit is not None:
                 body, status, headers = hit

@@ -27,6 +27,14 @@ class ResponseCache:
         self._checked = 0.0
         self._lock = threading.Lock()
 
+    def due(self) -> bool:
+        """Whether the next `get` would read the store's fingerprint (callers on an event loop do it in a thread)."""
+        return self.enabled and time.monotonic() - self._checked >= self._check
+
+    def refresh(self) -> None:
+        """Read the fingerprint now when due; drop everything if the store changed."""
+        self._fresh()
+
     def _fresh(self) -> None:
         now = time.monotonic()
         if now - self._checked < self._check:
