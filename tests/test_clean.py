@@ -508,3 +508,16 @@ def test_a_schedule_closing_an_extracted_article_is_kept_but_not_after_a_teaser_
     got = [None] * 6 + ["related-list"] * 3
     _restore_evidenced(us, got, "", {6})  # set-aside teaser furniture ("Read more:") just above the run
     assert got[6:] == ["related-list"] * 3
+
+
+def test_closing_bullets_of_other_stories_go_and_the_story_own_list_stays():
+    teasers = ["- Wrenfield mayor opens new library wing Readers queued from dawn for the opening",
+               "- Tromby festival line-up announced Three headline acts confirmed for July",
+               "- Vellmar bakery wins national award The family firm beat 200 entries",
+               "- Dunmore school gets solar roof Pupils helped install the panels"]
+    own = ["- the northern dock stays closed until the cranes are inspected",
+           "- ships are diverted to the southern terminal of Port Elsby",
+           "- the union wants an independent inquiry into the crane collapse"]
+    for text, kept in ((BODY + teasers, BODY), (BODY + own, BODY + own)):
+        art = clean(Article(id="b", raw="\n".join(text), meta={"format": "html"}))
+        assert art.text.splitlines() == kept, [(s.reason, s.text[:40]) for s in art.removed]

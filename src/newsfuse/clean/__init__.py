@@ -178,6 +178,28 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
             for i in after:
                 reasons[i] = "unrelated-story"
             return
+    _drop_closing_bullets(us, reasons, title, words)
+
+
+_BULLET = re.compile(r"^\s*[-•*–]\s+\S")
+
+
+def _drop_closing_bullets(us: list[Unit], reasons: list[str | None], title: str, words: list[set[str]]) -> None:
+    """A kept list closing the text (three or more bulleted lines) whose items share little vocabulary with the
+    body above is a list of other stories' headlines ("- Headline Teaser …"): drop it."""
+    kept = [i for i, r in enumerate(reasons) if r is None]
+    run: list[int] = []
+    for i in reversed(kept):
+        if not _BULLET.match(us[i].text):
+            break
+        run.append(i)
+    before = [i for i in kept if i not in run]
+    if len(run) < 3 or len(before) < 3:
+        return
+    body_words = set(_content_words(title)).union(*(words[i] for i in before))
+    if float(np.mean([_coherence(words[i], body_words) for i in run])) < 0.18:
+        for i in run:
+            reasons[i] = "related-list"
 
 
 _CLOCK = re.compile(r"^\W*(?:(?:updated|posted)\s*:?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|local time)?\W*$",
