@@ -92,3 +92,13 @@ def test_one_statement_found_twice_is_one_fact_but_other_figures_stay_apart():
     out = merge_near_duplicates([fact(["a", "c"]), fact(["b", "c"]), fact(["d", "c"]), fact(["e", "c"])], units, E)
     assert len(out) == 3
     assert set(out[0].articles) == {"a", "b", "c"} and out[0].support == 3
+
+
+def test_a_sentence_naming_another_year_never_supports_the_fact():
+    a = Doc("a", "Desert Sun").say("Renner, the No. 1 overall pick by Toledo in 2004, retired on Tuesday after 14 seasons.")
+    b = Doc("b", "Lake Post").say("Renner, the No. 1 overall pick by Toledo in 2003, retired on Tuesday after 14 seasons.")
+    c = Doc("c", "Valley Wire").say("Renner was taken first overall by Toledo in 2004 and retired on Tuesday after 14 seasons.")
+    arts, ans = story(a, b, c)
+    al = align.align(arts, ans)
+    pick = [f for f in al.facts if "2004" in f.text]
+    assert pick and all("b" not in f.articles for f in pick), [(f.text, f.articles) for f in al.facts]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ..model import Analysis, Article, Entity, QuoteGroup
-from .facts import VAGUE, Alignment, disagree, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
+from .facts import VAGUE, Alignment, disagree, years_clash, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import _cluster, neighbour_pairs
 from .propositions import merge_near_duplicates, propositions
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
@@ -88,7 +88,7 @@ def align(
             return True  # both mostly quote someone, and the quotes are different statements
         if ux.speakers and uy.speakers and not (ux.speakers & uy.speakers):
             return True
-        return bool(ux.figures and uy.figures and disagree(ux, uy))
+        return bool(ux.figures and uy.figures and disagree(ux, uy)) or years_clash(ux.sentence.text, uy.sentence.text)
 
     def guard(A: list[int], B: list[int]) -> bool:
         cos = E[A] @ E[B].T

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -153,9 +155,34 @@ def build_units(
     return units
 
 
+_YEAR = re.compile(r"(?<![\d,.$€£])(?:19[5-9]\d|20[0-4]\d)(?!\d|,\d)")
+_SLOT = re.compile(r"([a-z]+)\W+(?:(?:in|of|since|from|by)\s+)?(?:(?:early|late|mid)[\s-]+)?$")
+
+
+def _year_slots(text: str) -> dict[str, set[str]]:
+    """Each year a sentence names, by the word written before it ("pick by Toledo in 2004" -> toledo: {2004})."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in _YEAR.finditer(text):
+        slot = _SLOT.search(text[max(0, m.start() - 40) : m.start()].lower())
+        if slot:
+            out[slot.group(1)].add(m.group())
+    return out
+
+
+def years_clash(a: str, b: str) -> bool:
+    """The same thing dated to different years ("the No. 1 pick by Toledo in 2004" / "by Toledo in 2003"):
+    neither supports the other. Years in other places of the sentences ("formed in 2002") do not clash."""
+    ya, yb = _year_slots(a), _year_slots(b)
+    if not ya or not yb or set().union(*ya.values()) & set().union(*yb.values()):
+        return False
+    return any(ya[k] != yb[k] for k in ya.keys() & yb.keys())
+
+
 def disagree(a: Unit, b: Unit, strict: bool = False) -> bool:
     """Both give a figure for one measure (the same unit, a shared word in what they count) and the figures differ:
     neither may stand as support for the other. `strict`: any two figures in one unit, when they share none."""
+    if years_clash(a.sentence.text, b.sentence.text):
+        return True
     va_all = {(v, u) for v, u, _ in a.figures}
     vb_all = {(v, u) for v, u, _ in b.figures}
     b_words = [(vb, ub, set(mb.split())) for vb, ub, mb in b.figures]

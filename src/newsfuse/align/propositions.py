@@ -17,7 +17,7 @@ import numpy as np
 
 from ..claims.numbers import NUMBER_WORDS
 from ..model import Fact, Variant
-from .facts import Unit, disagree
+from .facts import Unit, disagree, years_clash
 from .tokens import tokens
 
 JOIN_COS = 0.50  # a sentence holding the anchor joins the proposition at this cosine to its lead sentence
@@ -175,6 +175,8 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, spec: li
                     break
                 if measured[rows[lead]] and measured[rows[c]] and _disagree(int(rows[lead]), int(rows[c]), units, seen):
                     continue  # another figure for the same thing: no support
+                if years_clash(units[rows[lead]].sentence.text, units[rows[c]].sentence.text):
+                    continue  # another year: another time, or a disagreement
                 members.append(int(rows[c]))
                 score += float(M[lead, c])
                 break
