@@ -174,3 +174,21 @@ def test_hostile_article_executes_nothing(server, page):
         link.click()
         page.go_back()
     assert page.dialogs == []
+
+
+def test_pages_work_without_javascript(server, browser):
+    base, store = server
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1100, "height": 800})
+    pg = context.new_page()
+    try:
+        bridge = store.article("gazette").story
+        pg.goto(f"{base}/?q=Okafor")
+        pg.locator(f'ol.stories a[href="/stories/{bridge}"]').click()
+        pg.wait_for_url(f"**/stories/{bridge}")
+        chip = pg.locator("#facts a.chip:not(.chip-plain)").first
+        chip.click()
+        pg.wait_for_url("**/articles/**#s-*")
+        got = _highlighted_in_view(pg)  # evaluate() runs even with page scripts off; the page's own app.js does not
+        assert got["found"] and got["inView"] and got["bg"] == HIGHLIGHT, got  # CSS :target alone
+    finally:
+        context.close()
