@@ -448,3 +448,25 @@ def test_cached_pages_follow_writes_from_another_process(store):
         other.close()
     page = client.get("/articles/late-arrival")
     assert page.status_code == 200 and "Council meets" in page.text
+
+
+def test_list_shows_coverage_by_leaning(tmp_path):
+    from newsfuse.model import Story
+
+    st = open_store(f"sqlite:///{tmp_path / 'lean.db'}")
+    try:
+        arts = [{"id": f"a{i}", "outlet": o, "published": "2024-05-0%d" % (i + 1), "title": "t"} for i, o in
+                enumerate(["Left Daily", "Centre Wire", "Right Times", "Unknown Post"])]
+        cov = {"outlets": [{"outlet": a["outlet"], "side": s, "leaning": s, "articles": [a["id"]]}
+                           for a, s in zip(arts, ["left", "center", "right", None])], "has_leanings": True}
+        doc = {"schema": "newsfuse/brief-v1", "articles": arts, "stories": [{
+            "id": "s-lean", "title": "Budget vote", "articles": [a["id"] for a in arts], "summary": [], "facts": [],
+            "single_source": [], "quotes": [], "conflicts": [], "timeline": [], "entities": [], "coverage": cov}]}
+        st.write_story(Story("s-lean"), [], doc)
+        row = st.search_stories()[0][0]
+        assert row.leanings == {"left": 1, "center": 1, "right": 1} and row.n_outlets == 4
+        html = TestClient(create_app(st)).get("/").text
+        bar = re.search(r'<span class="bar"[^>]*>(.*?)</span></p>', html, re.S).group(1)
+        assert re.findall(r'side-(\w+)', bar) == ["left", "center", "right", "unknown"]
+    finally:
+        st.close()

@@ -39,10 +39,14 @@ def ingest(
     outlet: str = typer.Option("", "--outlet", help=OUTLET_HELP),
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
     workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
+    leanings: Optional[Path] = typer.Option(None, "--leanings", help="CSV mapping outlet -> leaning (coverage, the list's leaning bar)."),
 ) -> None:
     """Add articles to the store: clean, analyse, store, dedupe, cluster and refresh affected briefs."""
     from ..store import StoreError
     from ..store.update import ingest_articles
+    from .briefs import _load_leanings
+
+    options = {"leanings": _load_leanings(leanings)} if leanings else {}
 
     articles, problems = read(paths, clean=False, outlet=outlet)  # ingest_articles cleans only what is not stored yet
     decoded = decoding_warnings(articles)
@@ -50,7 +54,7 @@ def ingest(
     try:
         with progress() as prog:
             task = prog.add_task("ingesting", total=len(articles))
-            done = ingest_articles(st, articles, progress=lambda n: prog.advance(task, n), workers=workers)
+            done = ingest_articles(st, articles, progress=lambda n: prog.advance(task, n), workers=workers, **options)
     except StoreError as exc:
         report(problems)
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
