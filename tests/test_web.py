@@ -350,6 +350,15 @@ def test_ingest_over_the_api_shows_up_on_the_story_page(store):
                        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"})
     assert text.status_code == 201 and text.json()["added"] == ["plain-1"]
     assert store.article("plain-1").outlet == "Wire Desk"
+    page = ("<html><head><title>Bridge repairs begin</title></head><body><nav>Home | Sport</nav><article>"
+            "<h1>Bridge repairs begin</h1><p>Work to repair the cracked piers of the Harlow Bridge in Denmere began on "
+            "Thursday, council engineer Ruth Okafor said.</p><p>The bridge is expected to reopen in six weeks.</p>"
+            "</article></body></html>")
+    html = client.post("/api/v1/articles?id=html-1&outlet=Harlow+Herald&published=2024-03-07",
+                       content=page.encode(), headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/html"})
+    assert html.status_code == 201 and html.json()["added"] == ["html-1"], html.text
+    stored = store.article("html-1")
+    assert "cracked piers" in stored.text and "<p>" not in stored.text and stored.published.startswith("2024-03-07")
 
 
 # ------------------------------------------------------------------------------------------ routes, redirects, docs
