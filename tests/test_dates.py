@@ -194,3 +194,15 @@ def test_a_month_range_between_two_months_names_both():
     r = _refs("Records of 90,000 members were exposed between May and July, the insurer said. It may take weeks to notify them.")
     assert r["May"].date == "2025-05-01" and r["July"].date == "2025-07-01"
     assert list(r) == ["May", "July"], "the modal 'may' is no month"
+
+
+def test_the_following_month_counts_from_the_date_just_given_and_a_span_is_no_date():
+    from newsfuse import pipeline
+    from newsfuse.model import Article
+
+    text = ("A driver sued the depot operator in May 2016. He dropped the lawsuit the following month. "
+            "It was the second derailment in four months for the line. Repairs will start in four months.")
+    a = Article(id="d", raw=text, text=text, published="2017-11-14T10:00:00")
+    got = {(d.expression.strip(), d.date[:7]) for d in pipeline.analyze([a])["d"].dates}
+    assert ("the following month", "2016-06") in got
+    assert [d for d in got if d[0] == "in four months"] == [("in four months", "2018-03")]

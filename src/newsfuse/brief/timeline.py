@@ -11,7 +11,10 @@ import numpy as np
 from .. import align as align_stage
 from ..model import Analysis, Article, TimelineEvent
 
-VAGUE_EXPRESSIONS = ("recent", "this week", "earlier this", "coming", "next few", "within", "soon", "lately", "the day before")
+VAGUE_EXPRESSIONS = ("recent", "this week", "earlier this", "coming", "next few", "within", "soon", "lately", "the day before",
+                     "few", "several", "couple", "some")
+_PART_OF_MONTH = re.compile(r"\b(?:early|mid|late|end of|beginning of)[\s-]+(?:january|february|march|april|may|june|july|"
+                            r"august|september|october|november|december)\b", re.I)
 # "his third visit since January", "the largest attack since 2022": a counting window, not an event
 _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
@@ -55,7 +58,8 @@ def build(
             if s is None or (d.date, s.index) in seen or _headline(s.text):
                 continue
             seen.add((d.date, s.index))
-            key = (d.date if d.granularity != "month" else d.date[:7], d.granularity)
+            month = d.granularity == "month" or (d.granularity == "range" and _PART_OF_MONTH.search(d.expression))
+            key = (d.date[:7] if month else d.date, d.granularity)  # "late January" is January, not the 21st
             by_date[key].append((a.id, s.index, s.text, d.expression, d.inferred))
         lead = _undated_lead(a, sents, {i for _, i in seen})
         if lead is not None and _on_topic(lead, alignment) and _told_elsewhere(lead, alignment):  # what the report's lead tells, on the day it was published

@@ -269,6 +269,14 @@ class _Item:
         self.past = past
 
 
+# an ordinal or superlative before "in N months" makes it a span ("the deadliest attack in two years")
+_SPAN_OF = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)|only|latest|worst|deadliest|"
+                      r"biggest|largest|highest|lowest|most|least)\b[^.;]{0,50}$", re.I)
+# "the following month", "the previous year": counted from the date the copy just gave, not from publication
+_ANAPHORIC = re.compile(r"^the\s+(?:following|previous)\s", re.I)
+ANAPHORA_SENTS = 3
+
+
 def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, int, int]], doc=None) -> list[_Item]:
     starts = [s for s, _ in sents]
     out = []
@@ -277,6 +285,8 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
         ss, se = sents[i] if sents else (0, len(text))
         expr = text[s:e].lstrip("(")
         s += len(text[s:e]) - len(expr)
+        if kind == "ahead" and expr.lower().startswith("in ") and _SPAN_OF.search(text[max(ss, s - 60) : s]):
+            continue  # "the second crash in four months": a stretch of time, not a date ahead
         past = doc is not None and _past_verb(doc, s, e)
         future = _future(text, ss, s, e, se)
         if kind == "weekday" and not future and not past and doc is not None and _present_verb(doc, s, e):
@@ -299,15 +309,23 @@ def _resolve_items(items: list[_Item], base: Day | None, date_only: bool = False
     not six days back."""
     out: list[Resolved | None] = []
     last: tuple[int, Day] | None = None  # (sentence index, day) of the last non-offset day-level date
+    seen: tuple[int, Day] | None = None  # (sentence index, start) of the last date of any precision
     for it in items:
         ref = last[1] if last and it.sent - last[0] <= 1 else None
+        anaphoric = it.kind == "period" and bool(_ANAPHORIC.match(it.expr))
         try:
-            r = _interpret(it.kind, it.expr, base, it.future, ref, it.past)
+            if anaphoric:  # "filed in May 2016 ... dismissed the following month": from May 2016, else unknown
+                near = seen if seen and it.sent - seen[0] <= ANAPHORA_SENTS else None
+                r = _interpret(it.kind, it.expr, near[1], False, None, True) if near else None
+            else:
+                r = _interpret(it.kind, it.expr, base, it.future, ref, it.past)
         except (ValueError, AttributeError, OverflowError):
             r = None
         out.append(r)
         if r and r[2] == "day" and it.kind != "offset":
             last = (it.sent, r[0])
+        if r and not anaphoric:
+            seen = (it.sent, r[0])
     if date_only and base is not None:
         bare = [i for i, it in enumerate(items) if it.kind == "weekday" and not re.match(r"(last|next|this|past)\s", it.expr.lower())]
         if any(out[i] and out[i][0] == base for i in bare):
