@@ -85,6 +85,25 @@ def write_records(docs: list[dict], path: Path) -> Path:
     return path
 
 
+def score_briefs(events: list[int], where: Path) -> float | None:
+    """Mean found/total of the six briefs against the editor's gold (what bench/fusion.py reports)."""
+    scorer_path = SHARED / "tools" / "fusion_score.py"
+    if not scorer_path.exists():
+        return None
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fusion_score", scorer_path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    fracs = []
+    for e in events:
+        result = mod.score(json.loads((GOLD / f"gold_event{e}.json").read_text()), mod.load_brief(str(where / f"brief{e}")))
+        result.pop("_precision", None)
+        got = sum(ok for items in result.values() for _, ok in items)
+        fracs.append(got / max(1, sum(len(items) for items in result.values())))
+    return sum(fracs) / max(1, len(fracs))
+
+
 def stage_rows(runs: dict[str, dict]) -> list[str]:
     """One row per stage: CPU seconds and share of the process's CPU for each run."""
     head = "| stage | " + " | ".join(f"{k} CPU s | share" for k in runs) + " |"
@@ -129,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         ingests[f"ingest --workers {w}"] = r
         print(f"ingest --workers {w}: {n} articles, wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s = "
               f"{n / r['cpu']:.2f} articles/CPU-s, {n / r['wall']:.2f} articles/s wall, peak RSS {r['rss_mb']:.0f} MB "
-              f"(load {r['load_before']} -> {r['load_after']}); {r['stdout'].strip()}", flush=True)
+              f"(load {r['load_before']} -> {r['load_after']}); per-article stages {r['stages'].get('per_article_wall', 0):.1f} s "
+              f"wall; {r['stdout'].strip()}", flush=True)
     spacy = None
     if not args.no_spacy:
         spacy = run([sys.executable, "-c", SPACY_ALONE, str(corpus)])
@@ -157,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
                 total["stages"]["cpu"][k] = total["stages"]["cpu"].get(k, 0.0) + v
             total["stages"]["total_cpu"] += r["stages"]["total_cpu"]
         briefs["six events"] = total
+        fusion = score_briefs(events, where)
+        if fusion is not None:
+            print(f"fusion gold mean of these briefs: {fusion:.3f} (../shared/tools/fusion_score.py)", flush=True)
     if not args.write:
         return 0
     ing = next(iter(ingests.values())) if ingests else None
@@ -184,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| `newsfuse brief` of the six fusion events, one process each (sum) | {t['articles']} | "
                      f"{t['wall']:.1f} | {t['cpu']:.1f} | {t['articles'] / t['cpu']:.2f} | {t['articles'] / t['wall']:.2f} | "
                      f"{t['rss_mb']:.0f} (max) | – |")
+    if len(ingests) > 1:
+        walls = {k: r["stages"].get("per_article_wall", 0.0) for k, r in ingests.items()}
+        base = walls.get("ingest --workers 1")
+        lines += ["", "Per-article stages (analysis + sentence vectors; with workers, the Dask call) as the ingest waits for them, wall s: "
+                  + ", ".join(f"`{k}` {v:.1f}" + (f" ({base / v:.2f}× one process)" if base and v and k != "ingest --workers 1" else "")
+                              for k, v in walls.items()) + "."]
     if ing and spacy:
         ratio = (ing["cpu"] / n) / (spacy["cpu"] / spacy["articles"])
         lines += ["", f"Ingest CPU per article is **{ratio:.1f}×** spaCy alone's (goal: within 2×; 12 articles/s per core)."]

@@ -16,6 +16,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsfuse.cli import app
@@ -172,3 +173,32 @@ def test_unreachable_database_is_one_clear_line(monkeypatch):
     assert res.exit_code == 1
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: cannot use database postgresql+psycopg://u:***@127.0.0.1:1/x")
+
+
+@pytest.mark.slow
+def test_ingest_with_two_workers_stores_what_one_process_stores(tmp_path):
+    """`ingest --workers 2` (a local Dask cluster for the per-article stages) gives the same stories, briefs and
+    stored sentence vectors as one process."""
+    corpus = write_corpus(tmp_path / "corpus")
+    got = {}
+    for w in (1, 2):
+        db = f"sqlite:///{tmp_path / f'w{w}.db'}"
+        res = runner.invoke(app, ["ingest", str(corpus), "--db", db, "--workers", str(w)])
+        assert res.exit_code == 0, res.output
+        st = open_store(db)
+        try:
+            briefs = {tuple(m): json.dumps(st.brief(s), sort_keys=True) for s, m in st.memberships().items()}
+            with st.engine.connect() as conn:
+                n_vectors = conn.exec_driver_sql("SELECT count(*) FROM sentence_vectors").scalar()
+            got[w] = (briefs, n_vectors)
+        finally:
+            st.close()
+    assert got[1][1] > 20
+    assert set(got[1][0]) == set(got[2][0]) and got[1][1] == got[2][1]
+
+    def timeless(x):  # a story's `updated_at` is when it was written
+        if isinstance(x, dict):
+            return {k: timeless(v) for k, v in x.items() if k != "updated_at"}
+        return [timeless(v) for v in x] if isinstance(x, list) else x
+
+    assert {k: timeless(json.loads(v)) for k, v in got[1][0].items()} == {k: timeless(json.loads(v)) for k, v in got[2][0].items()}
