@@ -154,3 +154,12 @@ def test_one_group_within_a_total_is_noted_once_however_each_outlet_words_it():
     c = art("c", "Capital News", "Investigators are examining the crash in northern Verdania that killed the 10 Danish citizens on board on Sunday.")
     notes = [x for x in found(a, b, c) if x.kind == "different-measure"]
     assert len(notes) == 1 and values(notes[0]) == {10.0, 12.0}
+
+
+def test_qualified_shares_that_fit_one_value_are_no_update():
+    a = art("a", "Early Post", "The leak exposed the records of well over a third of Norland's adults, the regulator said.",
+            "2024-09-14T06:00")
+    b = art("b", "Late Wire", "The leak exposed the records of almost half of Norland's adults, the regulator said.",
+            "2024-09-20T06:00")
+    kinds = [c.kind for c in found(a, b)]
+    assert "update" not in kinds and kinds, kinds

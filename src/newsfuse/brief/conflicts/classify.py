@@ -278,12 +278,15 @@ def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
         if glo > ghi:
             return False  # published together and incompatible: a contradiction, not an update
     vals = [[n.value * (dimension(n.unit) or ("", 1.0))[1] for f in g for n in f.numbers[:1]] for g in groups]
+    later = [f for g in groups[1:] for f in g]
+    cued = bool(later) and all(_UPDATE_CUE.search(f.claim.text or "") for f in later)
+    lo, hi = _interval_overlap(figs)
+    if lo <= hi and not cued and len({f.numbers[0].qualifier for f in figs}) > 1:
+        return False  # "well over a third" then "almost half": one value read with its qualifiers, not a revision
+        # (a toll given "at least 3", then "at least 5", then "at least 7" still rises)
     up = all(max(a) <= min(b) for a, b in zip(vals, vals[1:]))
     down = all(min(a) >= max(b) for a, b in zip(vals, vals[1:]))
-    if up or down:
-        return True
-    later = [f for g in groups[1:] for f in g]
-    return bool(later) and all(_UPDATE_CUE.search(f.claim.text or "") for f in later)
+    return up or down or cued
 
 
 def _runs(ordered: Sequence[Figure], names: dict[str, str]) -> str:
