@@ -8,19 +8,20 @@ news_cluster set (../shared/data/clustering-newscluster, 383 articles, 69 events
 
 Each page kind gets `--requests` requests spread over its URLs (every story, every article, the first list
 pages, searches for entity names the store holds), sent by `--clients` concurrent keep-alive clients
-(httpx, asyncio) after one warm-up pass. The client shares the box with the server: figures are for the
+(threads on http.client keep-alive connections) after one warm-up pass. The client shares the box with the server: figures are for the
 pair. Goal: story page p95 < 150 ms at 20 clients on the 2-core box.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
 import os
 import random
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -74,32 +75,43 @@ def urls(db: Path) -> dict[str, list[str]]:
     }
 
 
-async def _run(base: str, paths: list[str], n: int, clients: int) -> tuple[list[float], float, int, int]:
+def _run(base: str, paths: list[str], n: int, clients: int) -> tuple[list[float], float, int, int]:
+    """`n` GETs spread over `paths`, sent by `clients` threads each on its own keep-alive connection
+    (http.client: a light client, so the measurement is mostly the server's)."""
+    host, port = base.split("//")[1].split(":")
     todo = [paths[i % len(paths)] for i in range(n)]
     lat: list[float] = []
-    errors = 0
-    size = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        for p in todo:
-            queue.put_nowait(p)
+    stats = {"errors": 0, "size": 0}
+    lock = threading.Lock()
+    nxt = iter(todo)
 
-        async def worker() -> None:
-            nonlocal errors, size
-            while not queue.empty():
-                p = queue.get_nowait()
-                t = time.perf_counter()
-                r = await client.get(p)
-                lat.append(time.perf_counter() - t)
-                size = max(size, len(r.content))
-                if r.status_code != 200:
-                    errors += 1
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        mine = []
+        while True:
+            with lock:
+                p = next(nxt, None)
+            if p is None:
+                break
+            t = time.perf_counter()
+            conn.request("GET", p)
+            r = conn.getresponse()
+            body = r.read()
+            mine.append(time.perf_counter() - t)
+            with lock:
+                stats["size"] = max(stats["size"], len(body))
+                stats["errors"] += r.status != 200 or not body.rstrip().endswith(b"</html>")  # a whole page
+        conn.close()
+        with lock:
+            lat.extend(mine)
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        wall = time.perf_counter() - t0
-    return lat, wall, errors, size
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return lat, time.perf_counter() - t0, stats["errors"], stats["size"]
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -124,8 +136,8 @@ def measure(db: Path, clients: int, requests: int, cache: bool) -> list[dict]:
         kinds = urls(db)
         rows = []
         for kind, paths in kinds.items():
-            asyncio.run(_run(base, paths, len(paths), min(clients, len(paths))))  # warm-up: every URL once
-            lat, wall, errors, size = asyncio.run(_run(base, paths, requests, clients))
+            _run(base, paths, len(paths), min(clients, len(paths)))  # warm-up: every URL once
+            lat, wall, errors, size = _run(base, paths, requests, clients)
             rows.append({"page": kind, "urls": len(paths), "requests": requests, "rps": requests / wall,
                          "p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95), "errors": errors, "largest": size})
             print(f"{kind:8s} {rows[-1]['rps']:7.1f} req/s  p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  "
@@ -167,7 +179,8 @@ def main() -> None:
                  f"`python bench/web.py --write --clients {args.clients} --requests {args.requests}` — `newsfuse serve` "
                  "(one uvicorn process) over a SQLite store holding the whole news_cluster set (`newsfuse ingest` of "
                  "../shared/data/clustering-newscluster/news_cluster_docs.jsonl), driven by "
-                 f"{args.clients} concurrent keep-alive clients on the same 2-core box (the clients' own CPU counts against the server). "
+                 f"{args.clients} concurrent keep-alive clients (threads on http.client connections) on the same 2-core box "
+                 "(the clients' own CPU counts against the server). "
                  "Each page kind: one warm-up pass over its URLs, then the requests spread over them. Goal: story page p95 < 150 ms.", ""]
         for cache, rows, load0, load1 in parts:
             lines += [f"## Response cache {'on (default)' if cache else 'off (NEWSFUSE_WEB_CACHE=0)'}", "",
