@@ -590,3 +590,17 @@ def test_a_brief_refresh_never_runs_the_model_on_stored_sentences(store, tmp_pat
     report = ingest_articles(store, ingest.ingest([str(more)]))
     assert report.stories_updated == [store.article("north-herald").story]
     assert computed and not set(computed) & set(old)  # only the new article's texts ran through the model
+
+
+def test_ingest_stores_articles_when_the_vector_model_is_missing(store, tmp_path, monkeypatch, caplog):
+    from newsfuse import nlp
+
+    def missing():
+        raise RuntimeError("no MiniLM model installed")
+
+    monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
+    monkeypatch.setattr(nlp.vectors, "_embedder", missing)
+    corpus = write_corpus(tmp_path / "one", ["castleford-times.txt", "castleford-echo.txt"])
+    report = ingest_articles(store, ingest.ingest([str(corpus)]))
+    assert sorted(report.added) == ["castleford-echo", "castleford-times"]
+    assert "sentence vectors unavailable (RuntimeError: no MiniLM model installed)" in caplog.text

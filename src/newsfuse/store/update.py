@@ -121,8 +121,11 @@ def _ingest(
         else:
             analyses = pipeline.analyze(keep)
         dates.infer_published(keep, analyses)
-        pipeline.vectorise(keep, analyses)  # per article, once; stored, so no later refresh runs the model on them
-        save_vectors(store)
+        try:  # per article, once; stored, so no later refresh runs the model on them
+            pipeline.vectorise(keep, analyses)
+            save_vectors(store)
+        except Exception as exc:  # noqa: BLE001  # no vectors (model missing or broken): store the articles anyway
+            log.warning("sentence vectors unavailable (%s: %s); the briefs will need them", type(exc).__name__, exc)
         for a in keep:
             try:
                 if store.put_article(a, analyses[a.id]):
