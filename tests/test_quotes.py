@@ -426,3 +426,9 @@ def test_according_to_a_statement_is_the_body_the_sentence_names():
                   "The new offer of $52 a share will be Orvane Holdings’ “best and final,” according to a statement "
                   "Monday. The deal would be paid mostly in cash.")
     assert _speaker(qs, "best and final") == "Orvane Holdings"
+
+
+def test_the_dateline_place_is_never_the_speaker():
+    qs = _extract("MARLOW, England — British officials said Tuesday that a teenage girl could face up to 14 years in prison "
+                  "after being charged with assaulting two guards.")
+    assert qs and all((q.speaker is None or "marlow" not in q.speaker.name.lower()) for q in qs), [(q.text, q.speaker) for q in qs]

@@ -9,6 +9,8 @@ the speaker of the quote before it in the paragraph (or the previous one, when i
 
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_right
 
 from .. import nlp
@@ -30,6 +32,20 @@ def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tu
     collect: list = []
     quotes = _extract(article, doc, entities, None, collect)
     return list(zip(quotes, collect))
+
+
+_DATELINE_END = re.compile(r"^[^\n]{0,60}?(?:\s[—–-]{1,2}\s|\((?:AP|AFP|Reuters|CNN|UPI|dpa)\))")
+
+
+def _dateline_place(speaker: Speaker, text: str, entities: list[Entity]) -> bool:
+    """Is the speaker only the place of the report's dateline ("SAN JOSE, Costa Rica —", "RAMALLAH (AP) —")?"""
+    kinds = {e.id: e.type for e in entities}
+    if kinds.get(speaker.entity or "", "") not in ("GPE", "LOC", "FAC") or not speaker.mention:
+        return False
+    head = text.lstrip()[:80]
+    m = _DATELINE_END.match(head)
+    return bool(m) and speaker.mention.lower() in head[: m.end()].lower() and \
+        head.lower().startswith(speaker.mention.lower()[:4])
 
 
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
@@ -119,6 +135,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
             if model is not None and cands:
                 q.speaker = max(cands, key=lambda c: _score(model, c[1]))[0]
         prev_sp = rule_sp  # the rule pick (as in training)
+        if q.speaker is not None and _dateline_place(q.speaker, text, entities):
+            q.speaker = None  # "RAMALLAH, West Bank —" opens the report; the place said nothing
         rs, re_ = sp.to_raw(q.start), sp.to_raw(q.end)
         lo, hi = d.clip(d.tok_at(q.start))
         last = doc[max(lo, hi - 1)]
