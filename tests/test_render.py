@@ -117,3 +117,16 @@ def test_nearest_sentence_is_the_articles_own_telling():
     at = nearest(raw, "Roughly 12,000 vehicles use the crossing each day.")
     assert at and raw[at[0]:at[1]] == "About 12,000 vehicles cross it each day, the council said."
     assert nearest(raw, "A fire destroyed the town library on Saturday night.") is None
+
+
+def test_reported_speech_is_not_shown_inside_quotation_marks(mini_brief):
+    import copy
+
+    from newsfuse.model import QuoteGroup, Variant
+
+    b = copy.deepcopy(mini_brief)
+    said = "the council would rebuild the bridge before winter"
+    b.quotes = [QuoteGroup("q9", "Ana Lopez", said, ["a", "b"],
+                           [Variant("a", said, 0, len(said), False), Variant("b", said, 0, len(said), False)], ["A", "B"])]
+    line = next(ln for ln in render.to_markdown(b).splitlines() if "Ana Lopez**" in ln)
+    assert "(reported)" in line and "“" + said not in line

@@ -306,7 +306,11 @@ def to_markdown(b: Brief) -> str:
     if b.quotes:
         lines += ["## Quotes", ""]
         for q in quotes:
-            lines.append(f"- **{_md(q.speaker or 'Unattributed')}**: “{_md(_unquote(q.text))}” {cite(q.articles)}")
+            lead = next((v for v in q.variants if v.text == q.text), None)
+            if lead is None or lead.direct:
+                lines.append(f"- **{_md(q.speaker or 'Unattributed')}**: “{_md(_unquote(q.text))}” {cite(q.articles)}")
+            else:  # reported speech is the outlet's wording: no quotation marks around it
+                lines.append(f"- **{_md(q.speaker or 'Unattributed')}** (reported): {_md(q.text)} {cite(q.articles)}")
             for v in q.variants:
                 form = "direct" if v.direct else "reported"
                 lines.append(f"  - {cite([v.article])} ({form}) {_md(v.text)}")

@@ -24,7 +24,7 @@ from ..cluster import rows as cluster_rows
 from ..cluster import stream
 from ..ingest import Problem, content_hash
 from ..model import Article, Story
-from . import ArticleRejected, Store, now
+from . import ArticleRejected, Store, StoreError, now
 
 log = logging.getLogger("newsfuse")
 CHUNK = 16  # articles analysed per spaCy batch before their (one-by-one) commits
@@ -124,6 +124,8 @@ def _ingest(
         try:  # per article, once; stored, so no later refresh runs the model on them
             pipeline.vectorise(keep, analyses)
             save_vectors(store)
+        except StoreError:
+            raise  # the database itself is busy or gone: one error line, as for any other write
         except Exception as exc:  # noqa: BLE001  # no vectors (model missing or broken): store the articles anyway
             log.warning("sentence vectors unavailable (%s: %s); the briefs will need them", type(exc).__name__, exc)
         for a in keep:
