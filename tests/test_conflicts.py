@@ -163,3 +163,11 @@ def test_qualified_shares_that_fit_one_value_are_no_update():
             "2024-09-20T06:00")
     kinds = [c.kind for c in found(a, b)]
     assert "update" not in kinds and kinds, kinds
+
+
+def test_two_values_of_a_settled_past_offer_contradict_and_are_no_update():
+    a = art("a", "Deal Wire", "The board rejected Orvane's original $105 billion approach in November.", "2024-09-14T06:00")
+    b = art("b", "Money Post", "This comes three months after Orvane made an initial $103 billion offer for the chipmaker.",
+            "2024-09-14T15:00")
+    out = [c for c in found(a, b) if values(c) == {105.0, 103.0}]
+    assert [c.kind for c in out] == ["contradiction"], [(c.kind, c.explanation) for c in found(a, b)]

@@ -16,6 +16,10 @@ _UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped
                          r"has grown|grew|reached|fell|dropped|lowered)\b", re.I)
 
 
+# a figure of a settled past event ("the original offer", "an initial bid"): outlets giving two values disagree
+_SETTLED = re.compile(r"\b(?:original|initial|first|previous|prior|earlier|last year's|opening)\b", re.I)
+
+
 # qualifiers that change what a figure says ("more than 50" is not "50"); "about" and "up to" (a capacity) do not
 _BOUNDS = DOWN | {"less than", "fewer than", "under", "below", "nearly", "almost"}
 
@@ -148,7 +152,7 @@ def _classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
             claims=[_claim_row(f) for f in figs], outlets=_outlets(figs, ctx),
         )
     clash = [g for g in _by_time(figs) if len(g) > 1 and _interval_overlap(g)[0] > _interval_overlap(g)[1]]
-    if timed and not clash and not rough:
+    if timed and not clash and not rough and not all(_SETTLED.search(f.claim.text or "") for f in figs):
         ordered = sorted(figs, key=_pub)
         rows = _runs(ordered, names)
         return Conflict(
@@ -278,6 +282,8 @@ def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
         if glo > ghi:
             return False  # published together and incompatible: a contradiction, not an update
     vals = [[n.value * (dimension(n.unit) or ("", 1.0))[1] for f in g for n in f.numbers[:1]] for g in groups]
+    if all(_SETTLED.search(f.claim.text or "") for f in figs):
+        return False  # "the original $105 billion offer" / "an initial $103 billion offer": a past figure does not move
     later = [f for g in groups[1:] for f in g]
     cued = bool(later) and all(_UPDATE_CUE.search(f.claim.text or "") for f in later)
     lo, hi = _interval_overlap(figs)
@@ -342,7 +348,12 @@ def _rounding(figs: list[Figure], topic: str, lo: float, hi: float, names: dict[
     common = " ≈ ".join(in_units)
     listed = ", ".join(differing[:-1]) + " and " + differing[-1] if len(differing) > 1 else "the figures"
     both = "both" if len(differing) == 2 else "all"
-    explanation = f"Not a contradiction: {listed} {both} round the same value, {common}, within the precision given."
+    hedges = sorted({n.qualifier for f in figs for n in f.numbers if n.qualifier and n.qualifier != "vague"})
+    if hedges:  # "roughly 130 miles" fits 143 miles by its hedge, not by rounding
+        read = " and ".join(f"“{h}”" for h in hedges)
+        explanation = f"Not a contradiction: {listed} {both} fit one value, {common}, once rounding and {read} are read."
+    else:
+        explanation = f"Not a contradiction: {listed} {both} round the same value, {common}, within the precision given."
     return Conflict(
         id="", topic=topic, kind="rounding", severity="none", explanation=explanation,
         claims=[_claim_row(f, n) for f in figs for n in f.numbers], outlets=sorted({f.source for f in figs}),

@@ -176,8 +176,11 @@ def rounding_step(v: float) -> float:
         return 10.0 ** -decimals
     step = 1.0
     k = 0
+    # a half-step (5, 50, 500) only for numbers of two significant digits or fewer: "2,500" may be rounded to
+    # the nearest 500, "$105 billion" is written to the billion
+    halves = len(f"{v:.0f}".rstrip("0")) <= 2
     while k < 15:
-        for m in (5.0, 1.0):
+        for m in ((5.0, 1.0) if halves else (1.0,)):
             s = m * 10.0**k
             if s <= v and (v / s) == round(v / s):
                 step = max(step, s)
