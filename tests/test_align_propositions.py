@@ -102,3 +102,14 @@ def test_a_sentence_naming_another_year_never_supports_the_fact():
     al = align.align(arts, ans)
     pick = [f for f in al.facts if "2004" in f.text]
     assert pick and all("b" not in f.articles for f in pick), [(f.text, f.articles) for f in al.facts]
+
+
+def test_a_quote_two_outlets_carry_is_a_quote_group_not_a_fact():
+    q = "“We will rebuild every bridge on the river before the winter comes,” Mayor Ana Lopez said."
+    a = Doc("a", "Harbor Times").say("Floods cut the town of Dunmore in two on Friday.").say(q).quote(
+        "We will rebuild every bridge on the river before the winter comes", "Ana Lopez")
+    b = Doc("b", "Island Wire").say("Dunmore was split in two by floods on Friday.").say(q).quote(
+        "We will rebuild every bridge on the river before the winter comes", "Ana Lopez")
+    arts, ans = story(a, b)
+    al = align.align(arts, ans)
+    assert not any("rebuild every bridge" in f.text for f in al.facts), [f.text for f in al.facts]

@@ -110,6 +110,9 @@ def align(
     sentence_facts = {id(f) for f in facts}
     facts += propositions(units, E, facts, min_support)
     facts = merge_near_duplicates(facts, units, E)
+    # a fact made only of direct quotes is a quote: the quote groups carry it, with its speaker
+    direct = {(u.article, u.sentence.start) for u in units if u.direct}
+    facts = [f for f in facts if not all((v.article, v.start) in direct for v in f.variants)]
     facts.sort(key=lambda f: (-f.support, -len(f.articles), _first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
