@@ -208,3 +208,13 @@ def test_a_bare_count_still_unaccounted_for_counts_the_missing():
     cs = _claims("Eleven climbers were rescued on Sunday. Just under 40 remain unaccounted for on the glacier.")
     bare = [c for c in cs if c.quantities[0].value == 40.0]
     assert bare and bare[0].measures == "people missing" and bare[0].quantities[0].qualifier == "nearly"
+
+
+def test_a_record_or_score_is_no_count():
+    from newsfuse import pipeline
+    from newsfuse.model import Article
+
+    t = "The Rangers went 7-8-1 last season and 8-8 this year under the coach. Some 12 players were injured in camp."
+    a = Article(id="r", raw=t, text=t)
+    values = {q.value for c in pipeline.analyze([a])["r"].claims for q in c.quantities}
+    assert values == {12.0}

@@ -294,6 +294,8 @@ def _skip_reference(text: str, f: _Found) -> bool:
         return False
     word = f.qty.text.lower()
     before = text[max(0, f.start - 12) : f.start].lower()
+    if re.match(r"[-–]\d", text[f.end : f.end + 2]) or re.search(r"\d[-–]$", text[max(0, f.start - 2) : f.start]):
+        return True  # a record or score ("went 7-8-1", "won 3-2"), not a count
     if word in ("one", "a dozen") or f.qty.value == 1 and not word[0].isdigit():
         return True
     if word.isdigit() and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]*\s$", text[max(0, f.start - 20) : f.start]) and \
