@@ -20,7 +20,7 @@ from .propositions import merge_near_duplicates, propositions
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
-from .tokens import _alignable, tokens  # noqa: F401  (re-exported)
+from .tokens import _alignable, open_line, tokens  # noqa: F401  (re-exported)
 from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
 from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
 

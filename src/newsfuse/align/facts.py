@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,14 +159,16 @@ _YEAR = re.compile(r"(?<![\d,.$€£])(?:19[5-9]\d|20[0-4]\d)(?!\d|,\d)")
 _SLOT = re.compile(r"([a-z]+)\W+(?:(?:in|of|since|from|by)\s+)?(?:(?:early|late|mid)[\s-]+)?$")
 
 
-def _year_slots(text: str) -> dict[str, set[str]]:
-    """Each year a sentence names, by the word written before it ("pick by Toledo in 2004" -> toledo: {2004})."""
+@lru_cache(maxsize=16384)
+def _year_slots(text: str) -> dict[str, frozenset[str]]:
+    """Each year a sentence names, by the word written before it ("pick by Toledo in 2004" -> toledo: {2004}).
+    Memoised: candidate pairs share sentences; callers only read the result."""
     out: dict[str, set[str]] = defaultdict(set)
     for m in _YEAR.finditer(text):
         slot = _SLOT.search(text[max(0, m.start() - 40) : m.start()].lower())
         if slot:
             out[slot.group(1)].add(m.group())
-    return out
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def years_clash(a: str, b: str) -> bool:

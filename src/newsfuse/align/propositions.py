@@ -195,13 +195,19 @@ def _disagree(x: int, y: int, units: Sequence[Unit], seen: dict[tuple[int, int],
 
 def _extend(f: Fact, members: list[int], units: Sequence[Unit]) -> None:
     """Add other articles' sentences to an existing fact (its lead wording stays)."""
-    if not members:
+    _absorb(f, [Variant(units[m].article, units[m].sentence.text, units[m].sentence.start, units[m].sentence.end)
+                for m in members], {units[m].source for m in members})
+
+
+def _absorb(f: Fact, variants: list[Variant], outlets: set[str]) -> None:
+    """Add sentences (and the outlets behind them) to fact `f`; a sentence it holds already is not added twice."""
+    if not variants:
         return
-    f.variants += [Variant(units[m].article, units[m].sentence.text, units[m].sentence.start, units[m].sentence.end)
-                   for m in members]
-    f.variants.sort(key=lambda v: (v.article, v.start))
-    f.articles = sorted(set(f.articles) | {units[m].article for m in members})
-    f.outlets = sorted(set(f.outlets) | {units[m].source for m in members})
+    have = {(v.article, v.start) for v in f.variants}
+    f.variants = sorted(f.variants + [v for v in variants if (v.article, v.start) not in have],
+                        key=lambda v: (v.article, v.start))
+    f.articles = sorted({*f.articles, *(v.article for v in variants)})
+    f.outlets = sorted({*f.outlets, *outlets})
     f.support = len(f.outlets)
 
 
@@ -243,23 +249,15 @@ def merge_near_duplicates(facts: list[Fact], units: Sequence[Unit], E: np.ndarra
         return facts
     L = E[[leads[k] for k in rows]]
     S = L @ L.T
-    order = sorted(rows, key=lambda k: (-facts[k].support, -len(facts[k].articles), k))
-    pos = {k: n for n, k in enumerate(rows)}
-    gone: set[int] = set()
-    for x in order:
-        if x in gone:
+    rank = {k: n for n, k in enumerate(sorted(rows, key=lambda k: (-facts[k].support, -len(facts[k].articles), k)))}
+    close = [(rows[i], rows[j]) for i, j in zip(*np.nonzero(S >= SAME_FACT)) if i < j]  # only near pairs, not all
+    host_of: dict[int, int] = {}
+    for x, y in sorted(close, key=lambda p: min(rank[p[0]], rank[p[1]])):
+        x, y = (x, y) if rank[x] < rank[y] else (y, x)
+        x = host_of.get(x, x)
+        if y in host_of or x == y or disagree(units[leads[x]], units[leads[y]], strict=True):
             continue
-        for y in order:
-            if y == x or y in gone or S[pos[x], pos[y]] < SAME_FACT:
-                continue
-            if disagree(units[leads[x]], units[leads[y]], strict=True):
-                continue
-            host, other = facts[x], facts[y]
-            have = {(v.article, v.start) for v in host.variants}
-            host.variants = sorted(host.variants + [v for v in other.variants if (v.article, v.start) not in have],
-                                   key=lambda v: (v.article, v.start))
-            host.articles = sorted(set(host.articles) | set(other.articles))
-            host.outlets = sorted(set(host.outlets) | set(other.outlets))
-            host.support = len(host.outlets)
-            gone.add(y)
+        _absorb(facts[x], facts[y].variants, set(facts[y].outlets))
+        host_of[y] = x
+    gone = set(host_of)
     return [f for k, f in enumerate(facts) if k not in gone]

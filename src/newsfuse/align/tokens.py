@@ -42,5 +42,13 @@ def tokens(text: str) -> list[str]:
 _DATELINE_ONLY = re.compile(r"[-–—]\s*$")  # "PLACE, March 12 (Agency) -": the line opening a report, no statement
 
 
+_OPEN_END = re.compile(r"[^.!?…\"”’')\]]\s*$")
+
+
+def open_line(text: str) -> bool:
+    """A line with no closing stop: a headline, teaser, caption or bullet rather than a sentence of the body."""
+    return bool(_OPEN_END.search(text))
+
+
 def _alignable(text: str) -> bool:
     return len(text.split()) >= MIN_WORDS and not _DATELINE_ONLY.search(text)

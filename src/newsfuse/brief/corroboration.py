@@ -25,8 +25,6 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 # or a pointer to page layout ("Below is ...")
 _NOT_A_CLAIM = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$|^\W*(?:below|above|here)(?:\s+(?:is|are)|'s|’s)\b|"
                           r"\b(?:see|shown|pictured|listed)\s+(?:below|above)\b", re.I)
-# a claim is a sentence: a line with no closing stop is a headline, teaser or bullet of page furniture
-_CLOSED = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 ON_TOPIC = 0.2  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
 ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
 
@@ -94,7 +92,7 @@ def single_source(
         if u.direct:  # mostly a direct quote: quote groups show it
             continue
         text = u.sentence.text
-        if _NOT_A_CLAIM.search(text) or not _CLOSED.search(text):
+        if _NOT_A_CLAIM.search(text) or align_stage.open_line(text):  # a claim is a sentence, not a teaser
             continue
         reasons = []
         names = [n for n in _QUOTED_NAME.findall(text) if len(n) > 3]

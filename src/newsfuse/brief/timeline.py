@@ -20,13 +20,12 @@ _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
     r"biggest|highest|lowest|longest|strongest|fastest|greatest|latest)\b[^.;:]{0,40}"
     r"\bsince\s+(?:the\s+)?$", re.I)
-_HEADLINE = re.compile(r"[^.!?…\"”’')\]]\s*$")  # no closing stop
 MERGE_COS = 0.45  # sentences on one date at least this similar are one event
 
 
 def _headline(text: str) -> bool:
     """A short line with no closing stop: a headline or teaser, not a reported event."""
-    return len(text.split()) <= 12 and bool(_HEADLINE.search(text))
+    return len(text.split()) <= 12 and align_stage.open_line(text)
 
 
 MAX_EVENTS = 40
@@ -41,6 +40,7 @@ def build(
     """Dated events sorted by date; one event per (date, statement), listing every article that dates it."""
     sources = sources or align_stage.source_keys(articles)
     by_date: dict[tuple[str, str], list[tuple[str, int, str, str, bool]]] = defaultdict(list)
+    centre = _centre(alignment)  # once per story: leads are checked against it
     for a in articles:
         an = analyses.get(a.id)
         if not an:
@@ -62,7 +62,7 @@ def build(
             key = (d.date[:7] if month else d.date, d.granularity)  # "late January" is January, not the 21st
             by_date[key].append((a.id, s.index, s.text, d.expression, d.inferred))
         lead = _undated_lead(a, sents, {i for _, i in seen})
-        if lead is not None and _on_topic(lead, alignment) and _told_elsewhere(lead, alignment):  # what the report's lead tells, on the day it was published
+        if lead is not None and _on_topic(lead, alignment, centre) and _told_elsewhere(lead, alignment):  # what the report's lead tells, on the day it was published
             by_date[(a.published[:10], "published")].append((a.id, lead.index, lead.text, "published", a.published_inferred))
     events: list[TimelineEvent] = []
     for (day, gran), items in by_date.items():
@@ -100,15 +100,20 @@ def _undated_lead(a: Article, sents: list, dated: set[int]):
 LEAD_ON_TOPIC = 0.5  # a lead this far from the story's centre is another story's page furniture
 
 
-def _on_topic(s, alignment: align_stage.Alignment | None) -> bool:
-    """Is sentence `s` about the story (cosine to the mean of the story's sentence vectors)?"""
-    if alignment is None or not len(alignment.units):
+def _on_topic(s, alignment: align_stage.Alignment | None, centre: np.ndarray | None) -> bool:
+    """Is sentence `s` about the story (cosine to `centre`, the mean of the story's sentence vectors)?"""
+    if alignment is None or centre is None:
         return True
     i = alignment.index.get((s.article, s.index))
-    if i is None:
-        return False
-    centre = alignment.E.mean(0)
-    return float(alignment.E[i] @ centre) / max(float(np.linalg.norm(centre)), 1e-9) >= LEAD_ON_TOPIC
+    return i is not None and float(alignment.E[i] @ centre) >= LEAD_ON_TOPIC
+
+
+def _centre(alignment: align_stage.Alignment | None) -> np.ndarray | None:
+    """The unit-length mean of the story's sentence vectors (None without an alignment)."""
+    if alignment is None or not len(alignment.units):
+        return None
+    c = alignment.E.mean(0)
+    return c / max(float(np.linalg.norm(c)), 1e-9)
 
 
 def _told_elsewhere(s, alignment: align_stage.Alignment | None) -> bool:

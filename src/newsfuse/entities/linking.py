@@ -191,6 +191,7 @@ def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity],
     one article) means the person named just before: re-pointed there, or left as the bare pronoun. One
     resolved past a person the article's NER took for a body ("NPR's Ofeibea Quist-Arcton") goes to that person."""
     kinds = {e.id: e.type for e in canon}
+    names = {e.id: e.name for e in canon}
     people: dict[str, list[tuple[int, Entity]]] = defaultdict(list)
     for e in canon:
         if e.type == "PERSON":
@@ -208,7 +209,7 @@ def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity],
                         if art == an.article and max(named, default=-1) < s < at and at - s <= _PRONOUN_REACH]
                 if late:
                     cid = max(late)[1]
-                    sp.entity, sp.name = cid, next(e.name for e in canon if e.id == cid)
+                    sp.entity, sp.name = cid, names[cid]
                 continue
             before = [(s, e) for s, e in people.get(an.article, ()) if at - _PRONOUN_REACH <= s < at]
             if before:
@@ -545,7 +546,7 @@ def _merge_acronyms(groups: list[list[tuple[str, Entity]]], etype: dict[int, str
         groups[gi] = []
 
 
-_CODE = re.compile(r"(?<![\w.])(\d{1,4}[A-Z]{1,2})(?![\w.])")
+_CODE = re.compile(r"\d{1,4}[A-Z]{1,2}")
 
 
 def _merge_codes(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) -> None:
@@ -554,9 +555,9 @@ def _merge_codes(groups: list[list[tuple[str, Entity]]], etype: dict[int, str]) 
     by_code: dict[str, set[int]] = defaultdict(set)
     for gi, members in enumerate(groups):
         for _, e in members:
-            m = _CODE.search(e.name.replace("-", " "))
-            if m and len(e.name.split()) <= 3 and e.name.replace("-", " ").split()[-1] == m.group(1):
-                by_code[m.group(1)].add(gi)
+            words = e.name.replace("-", " ").split()
+            if words and len(e.name.split()) <= 3 and _CODE.fullmatch(words[-1]):
+                by_code[words[-1]].add(gi)
     for gis in by_code.values():
         live = sorted(gi for gi in gis if groups[gi])
         for gj in live[1:]:
@@ -621,5 +622,5 @@ def _spelling_variant_mentions(analyses: list[Analysis], canon: list[Entity]) ->
                         if " " in m.group() and re.fullmatch(r"(?:[A-Z][a-z]+){3,}", e.name):
                             e.name, e.aliases = m.group(), sorted({*e.aliases, e.name})  # prose over hashtag
                         e.aliases = sorted({*e.aliases, m.group()} - {e.name})
-        for e in canon:
-            e.mentions.sort(key=lambda x: (x.article, x.start))
+    for e in canon:
+        e.mentions.sort(key=lambda x: (x.article, x.start))
