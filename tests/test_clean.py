@@ -366,7 +366,6 @@ def test_shape_only_drops_of_the_body_own_story_are_overruled():
     us = units("\n".join(LIST_ARTICLE))
     title = "Harbour Cup adverts: the best of this year's commercials"
     reasons = [None] * 8 + ["unrelated-story"] + ["related-list"] * (len(us) - 9)
-    _restore_evidenced(us, list(reasons), title, set())  # a copy: the call changes its argument
     got = list(reasons)
     _restore_evidenced(us, got, title, set())
     assert got[8:-1] == [None] * (len(us) - 9)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
@@ -418,3 +419,14 @@ def test_source_is_relative_to_what_the_user_passed_and_outlet_can_be_given(tmp_
     finally:
         os.chdir(here)
     assert rel.source == "corpus/day1/04_eastern-review.txt" and rel.outlet == ""
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-32-be", "utf-16-be"])
+def test_text_with_a_utf16_or_utf32_mark_is_read_whole(tmp_path, codec):
+    body = "Zoë García said the café in São Paulo reopened on Monday after the floods."
+    data = (codecs.BOM_UTF32_BE + body.encode("utf-32-be")) if codec == "utf-32-be" else \
+        (codecs.BOM_UTF16_BE + body.encode("utf-16-be")) if codec == "utf-16-be" else body.encode(codec)
+    p = tmp_path / "note.txt"
+    p.write_bytes(data)
+    arts = ingest.ingest([str(p)])
+    assert len(arts) == 1 and body in arts[0].raw

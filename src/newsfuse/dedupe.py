@@ -216,7 +216,7 @@ class DuplicateIndex:
 
         The first `changed_rows` afterwards writes every row (an older store's whole state becomes rows).
         """
-        self = cls(DedupeConfig(**{**DedupeConfig().__dict__, **state["config"]}))
+        self = cls(DedupeConfig(**state["config"]))
         self.seq, self.max_day = state["seq"], state["max_day"]
         for a, sig, n, when, canon, *group in state["articles"]:
             self._restore(a, np.asarray(sig, dtype=np.uint64), n, (when[0], when[1]), canon, group[0] if group else None)
@@ -269,7 +269,7 @@ class DuplicateIndex:
     @classmethod
     def from_rows(cls, head: dict[str, Any], rows: dict[str, dict[str, str]]) -> DuplicateIndex:
         """Rebuild an index from a stored head and its rows ({kind: {key: JSON value}}), in arrival order."""
-        self = cls(DedupeConfig(**{**DedupeConfig().__dict__, **head["config"]}))
+        self = cls(DedupeConfig(**head["config"]))
         self.seq, self.max_day = head["seq"], head["max_day"]
         saved = sorted(((a, json.loads(v)) for a, v in rows.get(ARTICLE, {}).items()), key=lambda r: r[1][3])
         for a, (sig, n, day, seq, canon, *group) in saved:

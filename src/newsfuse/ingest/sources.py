@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import gzip
 import hashlib
 import io
@@ -83,11 +85,8 @@ def _decode(data: bytes, source: str, header: str = "") -> tuple[str, str]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise IngestError(f"binary data ({what}), not text")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), ""
-        except UnicodeDecodeError:
-            raise IngestError("binary data or broken UTF-16 text") from None
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(data, header)  # UTF-16/32 are full of NULs: their mark, not a byte count, decides
     share = _control_share(data)
     if share > _BINARY_SHARE:
         raise IngestError(f"binary data, not text ({share:.0%} of its first bytes are control bytes)")
