@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         spacy.update(s)
         print(f"spaCy alone: {s['articles']} articles, CPU {s['cpu']:.1f} s = {s['articles'] / s['cpu']:.2f} "
               f"articles/CPU-s (load {spacy['load_before']} -> {spacy['load_after']})", flush=True)
+    fusion: float | None = None
     briefs: dict[str, dict] = {}
     if not args.no_brief and GOLD.is_dir():
         events = sorted(int(p.stem.removeprefix("gold_event")) for p in GOLD.glob("gold_event*.json"))
@@ -216,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     if ing and spacy:
         ratio = (ing["cpu"] / n) / (spacy["cpu"] / spacy["articles"])
         lines += ["", f"Ingest CPU per article is **{ratio:.1f}×** spaCy alone's (goal: within 2×; 12 articles/s per core)."]
+    if fusion is not None:
+        lines += ["", f"Fusion gold mean of the six briefs: {fusion:.3f} (../shared/tools/fusion_score.py)."]
     runs = dict(ingests)
     if "six events" in briefs:
         runs["brief ×6"] = briefs["six events"]
