@@ -150,7 +150,7 @@ def keep_mask(us: list[Unit], title: str = "", extracted: bool = False,
     if extracted:
         keep = model.logits(x) >= EXTRACTED_JUNK_LOGIT
     else:
-        weights = np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
+        weights = classifier.unit_weights(us)
         keep = classifier.decode(model.scores(x, us), weights, **model.decode)
         if not keep.any():
             # short pages the switch penalties leave empty: the first stage's contiguous span instead

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import dense_run
+from .features import dense_run, tokens
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "clean-lines.json"
 
@@ -83,6 +83,11 @@ def load(path: str | None = None) -> LineModel:
     """The shipped model (cached)."""
     with open(path or MODEL_PATH, encoding="utf-8") as fh:
         return LineModel(json.load(fh))
+
+
+def unit_weights(us) -> np.ndarray:
+    """How much each unit counts in decoding: longer lines weigh more (log of their words). Training uses this too."""
+    return np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
 
 
 def decode(z: np.ndarray, weights: np.ndarray, method: str = "span", **params: float) -> np.ndarray:

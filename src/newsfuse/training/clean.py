@@ -123,12 +123,8 @@ def fit_trees(xs: list[np.ndarray], ys: list[np.ndarray], names: list[str] = FEA
     return spec
 
 
-def unit_weights(us) -> np.ndarray:
-    return np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
-
-
 def decoded_text(text: str, us, z: np.ndarray, params: dict) -> str:
-    keep = classifier.decode(z, unit_weights(us), **params)
+    keep = classifier.decode(z, classifier.unit_weights(us), **params)
     return "\n".join(u.text for u, k in zip(us, keep) if k)
 
 
