@@ -432,3 +432,51 @@ def test_the_dateline_place_is_never_the_speaker():
     qs = _extract("MARLOW, England — British officials said Tuesday that a teenage girl could face up to 14 years in prison "
                   "after being charged with assaulting two guards.")
     assert qs and all((q.speaker is None or "marlow" not in q.speaker.name.lower()) for q in qs), [(q.text, q.speaker) for q in qs]
+
+
+# "the company" / "the firm" is the company the story is about, not a newsroom or a public office that
+# spoke just before; a descriptor before a name is not the speaker; "are likely to say" has a subject.
+_FIRM_LEAD = (
+    "Norvik Logistics said on Monday that hackers had reached its billing system. Norvik Logistics has hired "
+    "auditors, and Norvik Logistics will write to clients.\n"
+)
+
+
+@pytest.mark.parametrize("middle", [
+    "Shares of Norvik Logistics dropped 4 per cent in early trading, Marketline TV noted.\n",
+    "The Data Protection Office is investigating and urged Norvik Logistics to warn clients.\n",
+])
+def test_the_company_is_the_firm_not_a_newsroom_or_office_that_spoke_before(middle):
+    qs = _extract(_FIRM_LEAD + middle + "The company said that about 9,000 invoices were copied.")
+    assert _speaker(qs, "9,000 invoices") == "Norvik Logistics"
+
+
+def test_descriptor_before_a_name_is_not_the_speaker():
+    """The parser sometimes makes both "agency" and the name subjects of "says": the name speaks."""
+    from spacy.tokens import Doc
+
+    from newsfuse.quotes.cues import _subject
+
+    words = ["Credit", "agency", "Veritrax", "says", "that", "files", "leaked", "."]
+    doc = Doc(nlp.load().vocab, words=words, heads=[1, 3, 3, 3, 6, 6, 3, 3],
+              deps=["compound", "nsubj", "nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct"],
+              pos=["NOUN", "NOUN", "PROPN", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT"])
+    assert _subject(doc[3]).text == "Veritrax"
+
+
+def test_subject_of_are_likely_to_say():
+    qs = _extract(_FIRM_LEAD + "Talks are unlikely before both sides test their arguments in court. "
+                  "Customers' lawyers are likely to say this breach was worse than earlier ones.")
+    assert _speaker(qs, "worse than earlier") == "Customers' lawyers"
+
+
+def test_according_to_the_companys_website_is_the_company():
+    qs = _extract("Pilot Ana Ruiz said the weather had cleared. Ruiz flew the route often.\n"
+                  "Skyline Air is a carrier based in Quito. It is the largest private charter operator in the "
+                  "Andes, according to the company's website.")
+    assert _speaker(qs, "largest private charter") == "Skyline Air"
+
+
+def test_when_and_where_are_no_part_of_a_described_speaker():
+    qs = _extract("The talks ended in Geneva.\nThe agency welcomes the release of the sailors, said a spokesperson here on Monday.")
+    assert _speaker(qs, "release of the sailors") == "a spokesperson"

@@ -81,13 +81,15 @@ def _subject(verb):
         subjects = [c for c in v.children if c.dep_ in SUBJ]
         if len(subjects) > 1:  # "SEOUL (Reuters) - North Korea said": the wire in its dateline is no subject
             subjects = [c for c in subjects if not _bracketed(c)] or subjects
+            # "Credit agency Acme says": the parser makes both nouns subjects; the name is who speaks
+            subjects = [c for c in subjects if c.pos_ == "PROPN"] or subjects
         if subjects:
             return _same_paragraph(subjects[0], verb)
         lost = _lost_subject(v)
         if lost is not None:
             return lost
-        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj") and v.head.i != v.i:
-            v = v.head
+        if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj", "acomp") and v.head.i != v.i:
+            v = v.head  # "acomp": "lawyers are likely to say"
             continue
         if v.pos_ == "ADP" and v.dep_ == "prep" and v.head.i != v.i:
             v = v.head

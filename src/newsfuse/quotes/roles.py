@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from ..model import Speaker
@@ -20,6 +21,13 @@ BUSINESS_NOUNS = frozenset("company firm corporation business retailer airline b
 """Org nouns that, with no body acting nearby, mean the company the article is about."""
 PLACE_NOUNS = frozenset("city state country county municipality district province".split())
 """Org nouns that name a place's government: never the organisation that merely acted last."""
+_NOT_A_FIRM = re.compile(
+    r"(?i)\b(?:office|department|ministry|commission|commissioner|agency|bureau|authority|council|court|police|"
+    r"government|parliament|congress|senate|committee|regulator|university|school|news|times|post|journal|"
+    r"telegraph|guardian|herald|tribune|gazette|press|radio|tv|television|broadcasting|"
+    r"cnn|cnbc|bbc|nbc|abc|cbs|npr|reuters|ap|afp|upi)\b"
+)
+"""A body that is no company: a public office or a news medium ("…, CNBC noted. The company said" is not CNBC)."""
 DOC_NOUNS = frozenset(
     """
     report statement study complaint lawsuit suit claim memo document letter release decision survey
@@ -51,6 +59,11 @@ class _Roles:
                     e = self.ents[eid]
                     rs, re_ = self._span(s, end)
                     return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+                if not hit and c.pos_ == "NOUN" and c.lemma_.lower() in ORG_NOUNS:
+                    owner = self._description(c)  # "the company's website": the company it stands for
+                    if owner is not None and owner.entity:
+                        rs, re_ = self._span(s, end)
+                        return Speaker(owner.name, owner.entity, rs, re_, self.d.text[s:end])
         dets = {c.lower_ for c in self.d.doc[tok.left_edge.i : tok.i]}
         lemma = tok.lemma_.lower()
         if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not (
@@ -75,7 +88,10 @@ class _Roles:
             named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
             named += [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i and self.ents[ev[1]].type != "PERSON"]
             if lemma not in PLACE_NOUNS:
-                named += self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
+                acted = self._recent_org(tok)  # "Acme said … The company noted": the body acting just before
+                if lemma in BUSINESS_NOUNS:
+                    acted = [ev for ev in acted if not _NOT_A_FIRM.search(self.ents[ev[1]].name)]
+                named += acted
             if named:
                 eid = max(named)[1]
             elif lemma in BUSINESS_NOUNS:

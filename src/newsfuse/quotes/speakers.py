@@ -406,6 +406,11 @@ class _Speakers(_Roles):
         left = tok.left_edge
         right = tok.right_edge if tok.right_edge.i - left.i < 8 else tok
         toks = [t for t in self.d.doc[left.i : right.i + 1]]
+        for k, t in enumerate(toks):  # "a spokesperson here on Monday": when and where are no part of who
+            if t.i > tok.i and (t.pos_ == "ADV" or (t.dep_ == "prep" and any(
+                    c.ent_type_ in ("DATE", "TIME") for c in t.children if c.dep_ == "pobj"))):
+                toks = toks[:k]
+                break
         while toks and (toks[-1].is_punct or toks[-1].is_space):
             toks.pop()
         while toks and (toks[0].is_punct or toks[0].is_space):
