@@ -520,3 +520,77 @@ def test_closing_bullets_of_other_stories_go_and_the_story_own_list_stays():
     for text, kept in ((BODY + teasers, BODY), (BODY + own, BODY + own)):
         art = clean(Article(id="b", raw="\n".join(text), meta={"format": "html"}))
         assert art.text.splitlines() == kept, [(s.reason, s.text[:40]) for s in art.removed]
+
+
+def test_a_block_with_lines_longer_than_a_wrap_is_not_read_as_hard_wrapped():
+    """Wrapping cuts lines near one width; a block holding a paragraph line and a list of short items (a page
+    extracted without blank lines) is one unit per line, so each can be judged (was one unit, kept or lost whole)."""
+    from newsfuse.clean.features import units
+
+    block = [BODY[0] + " " + BODY[1], "Results from the Harbour Cup quarter-finals",
+             "- Port Elsby 3 Carrow 1 (Varga 2, Reid)", "- Dunmore 0 Tromby 0 (Tromby win on penalties)",
+             "- Vellmar 2 Wrenfield 2 (Vellmar win on penalties)", "- Norland 1 Elsby Rovers 4 (Quinn 3, Doyle)"]
+    assert [u.text for u in units("\n".join(block))] == block
+    wrapped = ("The Harbour Authority of Port Elsby closed the northern dock on\nTuesday after a crane collapsed onto "
+               "a cargo ship during high\nwinds, its director Mara Quill told reporters at a briefing.\n")
+    assert len(units(wrapped)) == 1
+
+
+POSTS = [
+    "The harbour authority posted its decision on Twitter:",
+    "The northern dock stays closed until all four cranes pass inspection. Ships go to the southern terminal. #PortElsby",
+    "— Port Elsby Harbour (@ElsbyHarbour) March 5, 2024",
+    "Dock workers should report to the southern terminal office from 6am tomorrow. #PortElsby",
+    "— Port Elsby Harbour (@ElsbyHarbour) March 5, 2024",
+]
+
+
+def test_an_embedded_post_the_body_quotes_is_kept_with_its_signature(tmp_path):
+    """A post the body embeds (its text, then "— Name (@handle) date") is what someone said and who: it stays,
+    closing the text or not (the line model reads a signature closing a body as a related list)."""
+    [art] = _read_records(tmp_path, {"id": "p", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": "\n".join(BODY + POSTS)})
+    assert art.text.splitlines() == BODY + POSTS, [(s.reason, s.text[:50]) for s in art.removed]
+
+
+def test_a_signature_line_restores_only_a_short_post_beside_the_body():
+    from newsfuse.clean import _restore_embeds
+    from newsfuse.clean.features import units
+
+    us = units("\n".join(BODY + POSTS[1:3]))
+    got = [None] * 6 + ["related-list"] * 2
+    _restore_embeds(us, got)
+    assert got == [None] * 8
+    # not beside the body (a sidebar's post after furniture) or a long text signed like a post: left as judged
+    us = units("\n".join(BODY + ["Most Popular"] + POSTS[1:3]))
+    got = [None] * 6 + ["related-list"] * 3
+    _restore_embeds(us, got)
+    assert got == [None] * 6 + ["related-list"] * 3
+    us = units("\n".join(BODY + [" ".join(BODY), POSTS[2]]))
+    got = [None] * 6 + ["related-list"] * 2
+    _restore_embeds(us, got)
+    assert got == [None] * 6 + ["related-list"] * 2
+
+
+def test_a_wire_lead_with_its_dateline_is_no_headline(tmp_path):
+    """"CITY, State (AP) — The Latest on …:" opens the body of a wire live story; it is not the headline."""
+    lead = "PORT ELSBY, Norland (AP) — The Latest on the crane collapse at the northern dock (all times local):"
+    text = "\n".join([lead, "10 p.m.", *BODY[:3], "4:30 p.m.", *BODY[3:]])
+    [art] = _read_records(tmp_path, {"id": "l", "text": text})
+    assert art.text.splitlines()[0] == lead, [(s.reason, s.text[:50]) for s in art.removed]
+
+
+def test_a_list_continues_through_lines_laid_out_like_its_kept_items():
+    """Lines dropped for their shape and place alone that repeat the template of the kept list above them (a tour's
+    dates) are body; headlines after the list, laid out otherwise, stay dropped."""
+    from newsfuse.clean import _continue_lists
+    from newsfuse.clean.features import units
+
+    dates = ["August 30 – Denver, CO @ Pepsi Center", "September 2 – Salt Lake City, UT @ USANA Amphitheatre",
+             "September 5 – Seattle, WA @ White River Amphitheatre", "October 3 – Phoenix, AZ @ Ak-Chin Pavilion",
+             "October 10 – Houston, TX @ The Cynthia Woods Pavilion"]
+    heads = ["Harbour Cup final moves to Sunday", "Tromby festival line-up announced"]
+    us = units("\n".join(BODY[:2] + dates + heads))
+    got = [None] * 5 + ["related-list"] * 4
+    _continue_lists(us, got)
+    assert got == [None] * 7 + ["related-list"] * 2

@@ -74,7 +74,10 @@ _NAME = re.compile(r"^\s*[A-Z][a-z'’-]+( [A-Z]\.?)?( [A-Z][a-z'’-]+){1,2}\s*
 _BREAKS = {"legal-notice", "feed-disclaimer"}
 
 
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
+# Chinese, Japanese and Korean characters (written without spaces between words)
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]{{2,}}")
 
 
 def _content_words(text: str) -> set[str]:
@@ -161,10 +164,10 @@ def keep_mask(us: list[Unit], title: str = "", extracted: bool = False,
     return keep
 
 
-def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) -> None:
+def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str, words: list[set[str]]) -> bool:
     """After a break in the body (legal notice, pitch, related list), kept units that share little
-    vocabulary with the body before the break are other stories appended to the page: drop them."""
-    words = [_content_words(u.text) for u in us]
+    vocabulary with the body before the break are other stories appended to the page: drop them (True when
+    some were). `words`: each unit's content words."""
     for b, r in enumerate(reasons):
         if r not in _BREAKS:
             continue
@@ -177,15 +180,15 @@ def _drop_unrelated_tail(us: list[Unit], reasons: list[str | None], title: str) 
         if score < 0.18:
             for i in after:
                 reasons[i] = "unrelated-story"
-            return
-    _drop_closing_bullets(us, reasons, title, words)
+            return True
+    return False
 
 
 _BULLET = re.compile(r"^\s*[-•*–]\s+\S")
 
 
 def _drop_closing_bullets(us: list[Unit], reasons: list[str | None], title: str, words: list[set[str]]) -> None:
-    """A kept list closing the text (three or more bulleted lines) whose items share little vocabulary with the
+    """(Runs when no unrelated tail was found.) A kept list closing the text (three or more bulleted lines) whose items share little vocabulary with the
     body above is a list of other stories' headlines ("- Headline Teaser …"): drop it."""
     kept = [i for i, r in enumerate(reasons) if r is None]
     run: list[int] = []
@@ -242,7 +245,6 @@ def _drop_other_event_tail(us: list[Unit], reasons: list[str | None], title: str
 
 
 _IN_BODY_FURNITURE = {"photo-caption", "advertisement", "social-embed", "gallery", "video-teaser", "update-note"}
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _URL = re.compile(r"https?://|\bwww\.\w")
 _CJK_STOP = re.compile(r"[。！？][」』”）)]*\s*$")
 # what the line classifier says of a unit only from its shape and place; overruled by evidence of body
@@ -263,15 +265,15 @@ def _restore_lists(us: list[Unit], reasons: list[str | None]) -> None:
             j += 1
 
 
-def _restore_prose(us: list[Unit], reasons: list[str | None]) -> None:
+def _restore_prose(us: list[Unit], reasons: list[str | None], sent: list[bool]) -> None:
     """A sentence next to the body that names someone the body names, dropped for its shape and place alone,
-    is body."""
+    is body. `sent`: which units are full sentences (`_sentence`)."""
     body_names: set[str] = set()
     for u, r in zip(us, reasons):
         if r is None:
             body_names.update(_names(u.text))
-    ok = [reasons[i] in _SHAPE_REASONS and len(tokens(u.text)) >= 8 and bool(_SENT_END.search(u.text))
-          and bool(body_names & set(_names(u.text))) and not _hard_reason(u.text) for i, u in enumerate(us)]
+    ok = [reasons[i] in _SHAPE_REASONS and sent[i] and bool(body_names & set(_names(u.text))) and not _hard_reason(u.text)
+          for i, u in enumerate(us)]
     # one sweep each way spreads the body outward through such sentences
     for order in (range(1, len(us)), range(len(us) - 2, -1, -1)):
         for i in order:
@@ -300,7 +302,8 @@ def _size(text: str) -> int:
     return len(tokens(text)) + len(_CJK.findall(text)) // 2
 
 
-def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, breaks: set[int]) -> None:
+def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, breaks: set[int],
+                       words: list[set[str]] | None = None, sent: list[bool] | None = None) -> None:
     """Removal needs evidence, not shape and place alone: a run of units the line classifier dropped only for
     their shape and place (no furniture wording, no hard rule) that touches the body is body when full
     sentences hold most of its words and they read as the body's own story (the body and title already use
@@ -308,13 +311,16 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
     back with them. The bar is low for a text that opens with its body (an extracted article: what follows
     is its own unless it is another story) and for the run a text opens with; a run between a page's own
     header and the body needs most of its words in the body's vocabulary (standfirsts, captions and bylines
-    sit there). `breaks`: units with set-aside furniture just above them (a run ends there)."""
-    body_words = set(_content_words(title)).union(*(_content_words(u.text) for u, r in zip(us, reasons) if r is None))
+    sit there). `breaks`: units with set-aside furniture just above them (a run ends there); `words`, `sent`: each
+    unit's content words and whether it is a full sentence (computed when not given)."""
+    words = words if words is not None else [_content_words(u.text) for u in us]
+    sent = sent if sent is not None else [_sentence(u.text) for u in us]
+    body_words = set(_content_words(title)).union(*(w for w, r in zip(words, reasons) if r is None))
     kept = [i for i, r in enumerate(reasons) if r is None]
     if not kept:
         # nothing kept: a text of full sentences and nothing else (the line model reads sentences written without
         # spaces, in Chinese, Japanese or Korean, as one-word lines) is an article, kept whole
-        sentences = [k for k, u in enumerate(us) if _sentence(u.text)]
+        sentences = [k for k in range(len(us)) if sent[k]]
         if sentences and all(reasons[k] in _RESTORABLE | {"headline"} and not _hard_reason(us[k].text)
                              for k in sentences):
             share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(u.text) for u in us))
@@ -327,8 +333,8 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
     opens_with_body = all(reasons[k] == "headline" for k in range(kept[0])) and not breaks & set(range(kept[0] + 1))
     # a list article (item names over paragraphs): in a text that opens with its body, a run laid out the same
     # way continues the list, however new its names
-    item_heads = sum(1 for k in kept[:-1] if reasons[k + 1] is None and not _sentence(us[k].text)
-                     and len(tokens(us[k].text)) <= 8 and _sentence(us[k + 1].text))
+    item_heads = sum(1 for k in kept[:-1] if reasons[k + 1] is None and not sent[k]
+                     and len(tokens(us[k].text)) <= 8 and sent[k + 1])
     listed = opens_with_body and item_heads >= 2
 
     def shape_only(k: int) -> bool:  # a two-word capitalised line is a name only by its shape, too
@@ -347,7 +353,7 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
         opening = i == 0 and 0 not in breaks
         touches = opening or (reasons[i - 1] is None and i not in breaks) or (
             j < len(us) and reasons[j] is None and j not in breaks)
-        sentences = [k for k in range(i, j) if _sentence(us[k].text)]
+        sentences = [k for k in range(i, j) if sent[k]]
         inside = i > 0 and reasons[i - 1] is None and i not in breaks and j < len(us) and reasons[j] is None \
             and j not in breaks
         # a closing run with lines written as statements (a schedule, not a list of headlines)
@@ -360,9 +366,9 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
                 reasons[k] = None
         elif touches and sentences:
             share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(us[k].text) for k in range(i, j)))
-            coh = float(np.mean([_coherence(_content_words(us[k].text), body_words) for k in sentences]))
+            coh = float(np.mean([_coherence(words[k], body_words) for k in sentences]))
             bar = RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
-            heads = [k for k in range(i, j) if not _sentence(us[k].text) and len(tokens(us[k].text)) <= 8
+            heads = [k for k in range(i, j) if not sent[k] and len(tokens(us[k].text)) <= 8
                      and k + 1 in sentences]
             first = sentences[0]
             if listed and heads:
@@ -371,6 +377,79 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
                 for k in range(first, sentences[-1] + 1):
                     reasons[k] = None
         i = j
+
+
+# a wire story's lead opens with its dateline: "HAYWARD, Calif. (AP) — …" is the body's first paragraph, never a headline
+_DATELINE = re.compile(r"^\W*[A-Z][A-Z .'’-]{1,40}(?:, [A-Z][\w.' ]{1,30})?\s*\((?:AP|Reuters|AFP|UPI|CNN|dpa|Xinhua)\)\s*[—–-]")
+
+
+def _restore_leads(us: list[Unit], reasons: list[str | None]) -> None:
+    """A unit opening with a wire dateline that was dropped for its shape or place (as a headline, a page header)
+    is the lead, when the body follows it."""
+    for i, u in enumerate(us):
+        if reasons[i] in _SHAPE_REASONS and _DATELINE.match(u.text) and not _hard_reason(u.text) \
+                and any(r is None for r in reasons[i + 1 : i + 3]):
+            reasons[i] = None
+
+
+def _layout(text: str) -> tuple[str, str] | None:
+    """A short line's template: how it opens (a digit, a capital, a bullet) and the punctuation it is laid out
+    with ("August 30 – Denver, CO @ Arena" -> ("A", "–,@")); None for a sentence or a line without such marks."""
+    t = text.strip()
+    if not t or len(tokens(t)) > 25 or _SENT_END.search(t):
+        return None
+    bare = re.sub(r"(?<=\w)[-'’./&](?=\w)", "", t)  # marks inside words and numbers ("Ak-Chin", "3.5") lay nothing out
+    marks = "".join(dict.fromkeys(c for c in bare if not c.isalnum() and not c.isspace() and c not in "'’.\"“”"))
+    if not marks:
+        return None
+    head = "9" if t[0].isdigit() else "A" if t[0].isupper() else t[0] if not t[0].isalnum() else "a"
+    return head, marks
+
+
+def _continue_lists(us: list[Unit], reasons: list[str | None]) -> None:
+    """A list the body holds continues through lines laid out the same way (same opening, same punctuation:
+    a tour's dates, a table's rows): lines dropped only for their shape and place that repeat the template of the
+    two or more kept lines beside them are body too."""
+    lay = [_layout(u.text) for u in us]
+
+    def shape_only(k: int) -> bool:
+        return reasons[k] in _SHAPE_REASONS and not _hard_reason(us[k].text) and not _URL.search(us[k].text)
+
+    for step in (1, -1):
+        order = range(len(us)) if step == 1 else range(len(us) - 1, -1, -1)
+        for i in order:
+            if not shape_only(i) or lay[i] is None:
+                continue
+            a, b = i - step, i - 2 * step
+            if 0 <= b < len(us) and 0 <= a < len(us) and reasons[a] is None and reasons[b] is None \
+                    and lay[a] == lay[i] and lay[b] == lay[i]:
+                reasons[i] = None
+
+
+# an embedded post's signature: "— Ann Lee (@annlee) March 3, 2018"
+_POST_SIGNATURE = re.compile(r"^\s*[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}\s*$")
+POST_WORDS = 70  # an embedded post is short (a tweet is at most 280 characters)
+
+
+def _restore_embeds(us: list[Unit], reasons: list[str | None]) -> None:
+    """An embedded post the body quotes (its text, then its signature line naming who posted it and when) is what
+    someone said, and who: kept with the body when the body, or another such post, stands right above it."""
+    for i, u in enumerate(us):
+        if reasons[i] is None or not _POST_SIGNATURE.match(u.text):
+            continue
+        # the post: the lines above the signature back to the body (or to the previous post's signature)
+        j = i
+        while j > 0 and reasons[j - 1] is not None and not _POST_SIGNATURE.match(us[j - 1].text) and i - j < 3:
+            j -= 1
+        post = range(j, i)
+        if j == 0 or reasons[j - 1] is not None and not _POST_SIGNATURE.match(us[j - 1].text):
+            continue
+        if sum(len(tokens(us[k].text)) for k in post) > POST_WORDS:
+            continue
+        if all(reasons[k] in _SHAPE_REASONS and not _hard_reason(us[k].text) and not _RELATED_HEAD.search(us[k].text)
+               for k in post):
+            for k in (*post, i):
+                reasons[k] = None
 
 
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
@@ -420,10 +499,16 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         else:
             where = "before" if i < first else ("after" if i > last else "inside")
             reasons.append(_reason(u.text, where))
+    words = [_content_words(u.text) for u in us]
+    sent = [_sentence(u.text) for u in us]
     _restore_lists(us, reasons)
-    _restore_prose(us, reasons)
-    _restore_evidenced(us, reasons, article.title, breaks)
-    _drop_unrelated_tail(us, reasons, article.title)
+    _restore_prose(us, reasons, sent)
+    _restore_evidenced(us, reasons, article.title, breaks, words, sent)
+    _restore_leads(us, reasons)
+    _continue_lists(us, reasons)
+    _restore_embeds(us, reasons)
+    if not _drop_unrelated_tail(us, reasons, article.title, words):
+        _drop_closing_bullets(us, reasons, article.title, words)
     _drop_other_event_tail(us, reasons, article.title)
     # the author's name or bio closing the article is furniture, however the classifier scored it
     body = [i for i, r in enumerate(reasons) if r is None]

@@ -85,14 +85,22 @@ def tokens(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+WRAP_WIDTH = 100  # the widest a hard-wrapped line runs (e-mail and wire copy wrap at 65-80 characters)
+
+
 def _soft_wrapped(paragraph_lines: list[str]) -> bool:
     """True when a paragraph's line breaks look like hard wrapping inside running prose."""
     if len(paragraph_lines) < 3:
         return False
+    # wrapping cuts every line but the last near one width: a line longer than a wrap width (a list of
+    # headlines or of items beside a paragraph) says these are separate lines
+    width = max(len(a.strip()) for a in paragraph_lines[:-1])
+    if width > WRAP_WIDTH:
+        return False
     soft = 0
     for a, b in zip(paragraph_lines, paragraph_lines[1:]):
         a, b = a.strip(), b.strip()
-        if a and b and (b[0].islower() or not _SENT_END.search(a)) and 30 <= len(a) <= 100:
+        if a and b and (b[0].islower() or not _SENT_END.search(a)) and 30 <= len(a):
             soft += 1
     return soft >= 0.6 * (len(paragraph_lines) - 1)
 
