@@ -9,7 +9,7 @@ news_cluster set (../shared/data/clustering-newscluster, 383 articles, 69 events
 Each page kind gets `--requests` requests spread over its URLs (every story, every article, the first list
 pages, searches for entity names the store holds), sent by `--clients` concurrent keep-alive clients
 (threads on http.client keep-alive connections) after one warm-up pass. The client shares the box with the server: figures are for the
-pair. Goal: story page p95 < 150 ms at 20 clients on the 2-core box.
+pair. Goal: story page p95 < 150 ms at 20 clients (the results name the machine's core count).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import platform
 import random
 import socket
 import subprocess
@@ -179,7 +180,8 @@ def main() -> None:
                  f"`python bench/web.py --write --clients {args.clients} --requests {args.requests}` — `newsfuse serve` "
                  "(one uvicorn process) over a SQLite store holding the whole news_cluster set (`newsfuse ingest` of "
                  "../shared/data/clustering-newscluster/news_cluster_docs.jsonl), driven by "
-                 f"{args.clients} concurrent keep-alive clients (threads on http.client connections) on the same 2-core box "
+                 f"{args.clients} concurrent keep-alive clients (threads on http.client connections) on the same box "
+                 f"({os.cpu_count()} cores, {platform.machine()}) "
                  "(the clients' own CPU counts against the server). "
                  "Each page kind: one warm-up pass over its URLs, then the requests spread over them. Goal: story page p95 < 150 ms.", ""]
         for cache, rows, load0, load1 in parts:

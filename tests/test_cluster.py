@@ -239,3 +239,41 @@ def test_a_duplicate_link_across_two_bundles_never_merges_them() -> None:
     cluster(arts, embedder=None)
     assert arts[0].story == arts[1].story == "bundle-peru"
     assert arts[3].story == "bundle-turkey"
+
+
+# A Turkey report that a near-duplicate check tied to a Peru report (say both carry one outlet's long
+# boilerplate note): its own text and the other Turkey reports say Turkey.
+TR3 = ("tr-3", "2031-09-13", "Schools in Van stay shut after Turkey quake",
+       "Schools in Van and Ercis stayed closed on Saturday as engineers from AFAD inspected buildings cracked by the "
+       "5.9-magnitude earthquake in eastern Turkey. Kemal Aydin said the three victims would be buried in Ercis and "
+       "that rescue teams from Erzurum would stay in Van province until the inspections ended.")
+
+
+def _linked() -> list[Article]:
+    arts = _articles(PERU + TURKEY + [TR3])
+    arts[-1].duplicate_of, arts[-1].duplicate_similarity = "peru-1", 0.71
+    return arts
+
+
+def test_a_duplicate_link_alone_never_joins_two_stories_in_a_batch() -> None:
+    arts = _linked()
+    cluster(arts, embedder=None)
+    assert sorted(map(sorted, _groups(arts).values())) == [["peru-1", "peru-2", "peru-3"], ["tr-1", "tr-2", "tr-3"]]
+    assert arts[-1].duplicate_of is None  # a copy only within its story: tr-3 is an original of the Turkey story
+    # a copy whose story has nothing else still joins its original
+    copy = Article(id="wire", published="2031-09-13", title="Other title", text=TURKEY[0][3], duplicate_of="tr-1")
+    more = _articles(PERU) + [copy] + _articles(TURKEY)
+    cluster(more, embedder=None)
+    assert copy.story == more[-2].story and copy.duplicate_of == "tr-1"
+
+
+def test_a_duplicate_link_alone_never_joins_two_stories_in_the_stream() -> None:
+    sc = _stream(Config(recluster_every=0), _linked())
+    assert sorted(sorted(st.articles) for st in sc.stories.values()) == [["peru-1", "peru-2", "peru-3"],
+                                                                        ["tr-1", "tr-2", "tr-3"]]
+    sc.recluster()  # the window's batch re-clustering keeps them apart too
+    assert sorted(sorted(st.articles) for st in sc.stories.values()) == [["peru-1", "peru-2", "peru-3"],
+                                                                        ["tr-1", "tr-2", "tr-3"]]
+    # a true copy (same text) still lands with its original in the stream
+    copy = Article(id="wire", published="2031-09-13", title="Other title", text=TURKEY[0][3], duplicate_of="tr-1")
+    assert sc.add(copy) == sc.story_of["tr-1"]

@@ -130,3 +130,18 @@ def test_reported_speech_is_not_shown_inside_quotation_marks(mini_brief):
                            [Variant("a", said, 0, len(said), False), Variant("b", said, 0, len(said), False)], ["A", "B"])]
     line = next(ln for ln in render.to_markdown(b).splitlines() if "Ana Lopez**" in ln)
     assert "(reported)" in line and "“" + said not in line
+
+
+def test_one_reader_of_a_documents_story_and_its_leanings():
+    """The store's list index and the web's story page read a brief-v1 document through these two helpers."""
+    from newsfuse import render
+    from newsfuse.store import search
+    from newsfuse.web import view
+
+    story = {"id": "story-1", "coverage": {"outlets": [
+        {"outlet": "Valley Post", "side": "left"}, {"outlet": "Denmere Gazette", "side": "left"},
+        {"outlet": "North Herald", "side": "right"}, {"outlet": "Wire Desk", "side": None}]}}
+    assert render.story_of({"schema": "newsfuse/brief-v1", "articles": [], "stories": [story]}) is story
+    assert render.story_of(story) is story and render.story_of(None) == {}
+    assert render.leanings(story) == {"left": 2, "right": 1} and render.leanings({"coverage": {}}) == {}
+    assert not hasattr(view, "_brief_of") and not hasattr(search, "_story_of")  # no private copies left

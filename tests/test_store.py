@@ -604,3 +604,42 @@ def test_ingest_stores_articles_when_the_vector_model_is_missing(store, tmp_path
     report = ingest_articles(store, ingest.ingest([str(corpus)]))
     assert sorted(report.added) == ["castleford-echo", "castleford-times"]
     assert "sentence vectors unavailable (RuntimeError: no MiniLM model installed)" in caplog.text
+
+
+def test_a_duplicate_link_alone_never_joins_two_stored_stories(store, tmp_path, monkeypatch):
+    """Say the regional library report shares a long boilerplate note with a bridge report and dedupe marks it a
+    copy: its text and the other library reports say 'library', so it stays there, an original of that story."""
+    from newsfuse import dedupe
+
+    query = dedupe.DuplicateIndex.query
+
+    def linked(self, article):
+        got = query(self, article)
+        return ("denmere-gazette", 0.71, *got[2:]) if article.id == "regional-news" else got
+
+    monkeypatch.setattr(dedupe.DuplicateIndex, "query", linked)
+    report = ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "in"))]))
+    owner = {a: s for s, ids in store.memberships().items() for a in ids}
+    assert owner["regional-news"] == owner["castleford-times"] == owner["castleford-echo"]
+    assert owner["denmere-gazette"] == owner["valley-post"] != owner["castleford-times"]
+    assert store.article("regional-news").duplicate_of is None  # a copy only within its story
+    assert store.article("wire-b").duplicate_of == "wire-a"
+    assert report.duplicates == 1 and not report.problems
+    brief = store.brief(owner["regional-news"])
+    assert any(a["id"] == "regional-news" and not a.get("duplicate_of") for a in brief["articles"])
+    assert store.check() == []
+
+
+def test_a_refresh_reads_story_memberships_once(store, tmp_path, monkeypatch):
+    memberships, calls = type(store).memberships, []
+
+    def counted(self):
+        calls.append(1)
+        return memberships(self)
+
+    monkeypatch.setattr(type(store), "memberships", counted)
+    ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "one", ["denmere-gazette.txt", "valley-post.txt"]))]))
+    assert len(calls) == 1
+    calls.clear()
+    report = ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "two", ["castleford-times.txt"]))]))
+    assert len(calls) == 1 and report.placed == {"castleford-times": store.article("castleford-times").story}

@@ -479,3 +479,30 @@ def test_list_shows_coverage_by_leaning(tmp_path):
         assert re.findall(r'side-(\w+)', bar) == ["left", "center", "right", "unknown"]
     finally:
         st.close()
+
+
+def test_api_ingest_answers_story_ids_from_the_ingests_own_account(store, monkeypatch):
+    """The answer's `stories` come from the marks the ingest already read: no article is read back whole after it."""
+    from newsfuse.store import update
+
+    client = TestClient(create_app(store, token=TOKEN))
+    done = {"ingest": False, "reads_after": 0}
+    ingest, articles = update.ingest_articles, type(store).articles
+
+    def ingest_then_flag(*args, **kwargs):
+        report = ingest(*args, **kwargs)
+        done["ingest"] = True
+        return report
+
+    def counted(self, *args, **kwargs):
+        done["reads_after"] += done["ingest"]
+        return articles(self, *args, **kwargs)
+
+    monkeypatch.setattr(update, "ingest_articles", ingest_then_flag)
+    monkeypatch.setattr(type(store), "articles", counted)
+    rec = {"id": "herald-2", "title": "Harlow Bridge stays shut", "outlet": "Harlow Herald", "published": "2024-03-05",
+           "text": "The Harlow Bridge in Denmere stayed shut on Tuesday while engineers studied the cracked piers.\n"}
+    body = client.post("/api/v1/articles", json=rec, headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert done["reads_after"] == 0
+    assert body["added"] == ["herald-2"] and body["stories"] == {"herald-2": store.article("herald-2").story}
+    assert body["stories"]["herald-2"]

@@ -202,6 +202,26 @@ def to_json(briefs: Sequence[Brief]) -> dict:
     return {"schema": SCHEMA_ID, "articles": list(arts.values()), "stories": [story_json(b) for b in briefs]}
 
 
+def story_of(doc: Any) -> dict:
+    """The (first) story of a brief-v1 document, or the document itself when it is one story's JSON ({} if neither)."""
+    if not isinstance(doc, dict):
+        return {}
+    stories = doc.get("stories")
+    if isinstance(stories, list) and stories and isinstance(stories[0], dict):
+        return stories[0]
+    return doc
+
+
+def leanings(story: dict) -> dict[str, int]:
+    """Outlets per known side (left, center, right...) in a story's JSON coverage; {} when no leaning is known."""
+    out: dict[str, int] = {}
+    for o in (story.get("coverage") or {}).get("outlets") or []:
+        side = o.get("side") if isinstance(o, dict) else None
+        if side:
+            out[side] = out.get(side, 0) + 1
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # Markdown
 # ----------------------------------------------------------------------------------------------

@@ -44,8 +44,9 @@ def cluster(
     """Batch: re-cluster a corpus into stories; preset `article.story` (bundles) is kept.
 
     Average-link over neighbour-normalised TF-IDF (+ small MiniLM) similarity with one scale-free cut
-    (see `batch`); duplicates start in their original's story, two bundles never merge.
-    `config` is the streaming config: its `w_embedding == 0` turns embeddings off here too.
+    (see `batch`); a duplicate joins its original's story unless the rest of its story points elsewhere (then
+    the link joins nothing and its `duplicate_of` is cleared: a copy is one only within its story); two bundles
+    never merge. `config` is the streaming config: its `w_embedding == 0` turns embeddings off here too.
     """
     config = config or Config()
     bc = batch_config or BatchConfig()
@@ -68,14 +69,14 @@ def cluster(
     embs = None if embeddings is None else np.vstack([np.asarray(e, dtype=np.float32) for e in embeddings])
     I, J, V = similarity_graph(articles, embs, bc)
     pos = {a.id: i for i, a in enumerate(articles)}
-    groups = [[i, pos[a.duplicate_of]] for i, a in enumerate(articles) if a.duplicate_of in pos]
+    links = [(i, pos[a.duplicate_of]) for i, a in enumerate(articles) if a.duplicate_of in pos]
     bundles: dict[str, list[int]] = {}
     for i, a in enumerate(articles):
         if a.story:
             bundles.setdefault(a.story, []).append(i)
-    groups += [g for g in bundles.values() if len(g) > 1]
+    groups = [g for g in bundles.values() if len(g) > 1]
     locked = [a.story for a in articles]
-    parts = average_link(len(articles), I, J, V, bc.cut, groups, locked)
+    parts = average_link(len(articles), I, J, V, bc.cut, groups, locked, links, bc.link_agree)
     if embs is not None:
         parts = embedding_merge(parts, embs, bc, locked)
     days = [features.day_of(a.published) for a in articles]
@@ -95,4 +96,7 @@ def cluster(
         stories.append(Story(id=sid, articles=[articles[i].id for i in p], title=title, keys={"size": len(p)}))
         for i in p:
             articles[i].story = sid
+    for a in articles:
+        if a.duplicate_of in pos and articles[pos[a.duplicate_of]].story != a.story:
+            a.duplicate_of, a.duplicate_similarity = None, None
     return stories

@@ -33,6 +33,10 @@ class BatchConfig:
     embedding_cut: float = 0.80
     dense_max: int = 2000  # up to this many articles all pairs are scored; above, sparse top-k neighbours
     top_k: int = 50  # neighbours kept per document in the sparse (large corpus) path
+    # a duplicate link joins two clusters of several articles only when their other articles' mean link is at
+    # least this share of `cut`, i.e. when they would pass the cut themselves (a shared boilerplate page or one
+    # furniture-heavy copy is no evidence alone)
+    link_agree: float = 1.0
 
 
 def _text(a: Article, n: int) -> str:
@@ -120,11 +124,15 @@ def embedding_merge(parts: list[list[int]], embeddings: np.ndarray, cfg: BatchCo
 def average_link(
     n: int, I: np.ndarray, J: np.ndarray, V: np.ndarray, cut: float,
     groups: Sequence[Sequence[int]] = (), locked: Sequence[str | None] | None = None,
+    links: Sequence[tuple[int, int]] = (), agree: float = 1.0,
 ) -> list[list[int]]:
     """Average-link agglomeration over a sparse graph (missing pairs count as 0) until the best link < cut.
 
-    `groups` start merged (bundles, duplicates); clusters holding two different `locked` labels never merge,
-    not even through a group (a duplicate link across two bundles is ignored).
+    `groups` start merged (bundles); clusters holding two different `locked` labels never merge, not even
+    through a group or a link. `links` (copy, original) are applied after the agglomeration: a copy left alone
+    joins its original's cluster (and an original left alone its copy's), but two clusters of several articles
+    merge through a link only when their other articles agree (mean link at least `agree` x `cut`), so one
+    furniture-heavy copy never joins two stories.
     """
     root = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -171,4 +179,31 @@ def average_link(
         na = len(members[a])
         for c, s in link[a].items():
             heapq.heappush(heap, (-s / (na * len(members[c])), min(a, c), max(a, c)))
+    if links:
+        _apply_links(members, label, I, J, V, cut * agree, links)
     return list(members.values())
+
+
+def _apply_links(
+    members: dict[int, list[int]], label: dict[int, str | None], I: np.ndarray, J: np.ndarray, V: np.ndarray,
+    floor: float, links: Sequence[tuple[int, int]],
+) -> None:
+    """Merge the clusters of each (copy, original) link when one is the copy or original alone, or when
+    the two clusters' other articles have a mean link of at least `floor` (in place)."""
+    root = {m: r for r, ms in members.items() for m in ms}
+    pair = {(int(i), int(j)): float(v) for i, j, v in zip(I.tolist(), J.tolist(), V.tolist())}
+    for i, j in links:
+        a, b = root[i], root[j]
+        if a == b or (label[a] and label[b] and label[a] != label[b]):
+            continue
+        if min(len(members[a]), len(members[b])) > 1:
+            xs, ys = [m for m in members[a] if m != i], [m for m in members[b] if m != j]
+            total = sum(pair.get((min(x, y), max(x, y)), 0.0) for x in xs for y in ys)
+            if total / (len(xs) * len(ys)) < floor:
+                continue  # the rest of each story points elsewhere: the link alone joins nothing
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for m in members[b]:
+            root[m] = a
+        members[a].extend(members.pop(b))
+        label[a] = label[a] or label.pop(b)

@@ -261,8 +261,9 @@ class StoryClusterer:
 
     # ---- public streaming API -------------------------------------------------------------------
     def add(self, article: Article, *, embedding: np.ndarray | None = None) -> str:
-        """Place one article (preset story, duplicate's story, best active story, or a new one); every
-        `recluster_every` articles the window is re-clustered, so the id returned is the one after that."""
+        """Place one article (preset story, its original's story unless its text points to another, best active
+        story, or a new one); every `recluster_every` articles the window is re-clustered, so the id returned is
+        the one after that."""
         feats = F.extract(article)
         if not self.frozen_df:
             self.observe(feats)
@@ -294,6 +295,10 @@ class StoryClusterer:
             st.preset = True
         elif article.duplicate_of and article.duplicate_of in self.story_of:
             st = self.stories[self.story_of[article.duplicate_of]]
+            scored = self.scores(doc)
+            other = self.decide(scored)
+            if other is not None and other != st.id and self.similarity(doc, st) < scored[0][0]:
+                st = self.stories[other]  # its text points to another story: the copy link alone joins nothing
         else:
             sid = self.decide(self.scores(doc))
             st = self.stories[sid] if sid else self.new_story()

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .. import render
 from . import schema as S
 from .db import Database
 
@@ -73,25 +74,14 @@ def backfill(conn: Connection) -> None:
         index_story(conn, sid, doc)
 
 
-def _story_of(doc: dict[str, Any]) -> dict[str, Any]:
-    stories = doc.get("stories")
-    if isinstance(stories, list) and stories and isinstance(stories[0], dict):
-        return stories[0]
-    return doc
-
-
 def index_story(conn: Connection, story_id: str, doc: dict[str, Any]) -> None:
     """(Re)write the list row, terms and full-text row of one story from its brief-v1 document."""
     unindex_story(conn, story_id)
-    story = _story_of(doc)
+    story = render.story_of(doc)
     arts = [a for a in doc.get("articles") or [] if isinstance(a, dict)]
     dates = sorted(str(a["published"]) for a in arts if a.get("published"))
     outlets = sorted({a.get("outlet") or "" for a in arts} - {""}, key=str.lower)
-    leanings: dict[str, int] = {}
-    for o in ((story.get("coverage") or {}).get("outlets") or []):
-        side = o.get("side") if isinstance(o, dict) else None
-        if side:
-            leanings[side] = leanings.get(side, 0) + 1
+    leanings = render.leanings(story)
     conflicts = [c for c in story.get("conflicts") or [] if isinstance(c, dict) and c.get("severity") != "none"]
     summary = [s.get("text") or "" for s in story.get("summary") or [] if isinstance(s, dict)]
     entities = [e for e in story.get("entities") or [] if isinstance(e, dict) and e.get("id")]

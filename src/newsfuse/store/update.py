@@ -42,6 +42,7 @@ class IngestReport:
     stories_updated: list[str] = field(default_factory=list)
     duplicates: int = 0  # articles of this batch marked a copy of another
     stories: int = 0  # stories that hold this batch's articles
+    placed: dict[str, str | None] = field(default_factory=dict)  # each stored article of this batch: its story
 
     def summary(self) -> str:
         """One line for the user."""
@@ -146,9 +147,11 @@ def _ingest(
 
 
 def _account(store: Store, report: IngestReport) -> None:
-    """Where this batch's articles ended: their stories and duplicate marks; one stored in no story is a problem."""
+    """Where this batch's articles ended (`placed`): their stories and duplicate marks, read once; one stored in
+    no story is a problem."""
     marks = store.marks()
-    placed = [marks[a] for a in dict.fromkeys(report.added + report.unchanged) if a in marks]
+    report.placed = {a: marks[a][0] for a in dict.fromkeys(report.added + report.unchanged) if a in marks}
+    placed = [marks[a] for a in report.placed]
     report.duplicates = sum(1 for _, dup in placed if dup)
     report.stories = len({sid for sid, _ in placed if sid})
     for a in report.added:
@@ -200,9 +203,9 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     with store.exclusive(), nlp.vectors.backed_by(_stored_vectors(store)):
         pending = store.unplaced()
         index, clusterer = _load_stages(store)
+        stored = store.memberships()  # read once: saving the stages' state below leaves story memberships as they are
         if pending:
             # the time window never drops a story of this batch, nor one whose write a crash lost
-            stored = store.memberships()
             clusterer.begin_batch(sid for sid, st in clusterer.stories.items() if stored.get(sid) != st.articles)
         marks: dict[str, tuple[str | None, float | None]] = {}
         for a in pending:
@@ -226,16 +229,18 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
                 rows={DEDUPE_KEY: drows, CLUSTER_KEY: rows},
                 after_rows=None if state_crash is None else lambda n: os._exit(137) if n >= state_crash else None,
             )
-        return _write_changed(store, clusterer, crash_after, options)
+        return _write_changed(store, clusterer, crash_after, options, stored)
 
 
 def _write_changed(
-    store: Store, clusterer: cluster.StoryClusterer, crash_after: int | None, options: dict[str, Any]
+    store: Store, clusterer: cluster.StoryClusterer, crash_after: int | None, options: dict[str, Any],
+    stored: dict[str, list[str]],
 ) -> tuple[list[str], list[Problem]]:
-    """Rebuild and store the brief of every active story whose membership changed since its brief."""
+    """Rebuild and store the brief of every active story whose membership (`stored`: the store's memberships
+    before this refresh) changed since its brief; a member marked a copy of an article outside the story is
+    stored as an original (the link joined nothing)."""
     from . import members_key
 
-    stored = store.memberships()
     keys = store.brief_keys()
     marks = store.marks()
     updated: list[str] = []
@@ -252,6 +257,9 @@ def _write_changed(
         if len(arts) != len(members):
             problems.append(Problem(sid, "story refers to articles missing from the store; skipped"))
             continue
+        for a in arts:  # a copy only within its story: one whose original sits elsewhere is an original here
+            if a.duplicate_of and a.duplicate_of not in members:
+                a.duplicate_of, a.duplicate_similarity = None, None
         story = Story(id=sid, articles=members, title=st.title, updated_at=now(), keys={"size": len(members)})
         try:
             b = brief_stage.build(story, arts, store.analyses(members), **options)

@@ -220,8 +220,7 @@ def install(app: FastAPI, store: Store, cache: ResponseCache, token: str | None)
 
         report = await run_in_threadpool(run)
         cache.clear()
-        stored = {a.id for a in store.articles([*report.added, *(v for _, v in report.versions), *report.unchanged])}
-        placed = {a.id: a.story for a in store.articles(stored)} if stored else {}
+        placed = report.placed  # the story of each stored article, as the ingest's own account read it
         return JSONResponse({
             "added": report.added, "unchanged": report.unchanged,
             "versions": [{"id": a, "stored_as": b} for a, b in report.versions],

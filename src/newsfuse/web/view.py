@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import quote
 
+from .. import render
 from ..model import Article
 from ..store import Store
 from .markup import PAGE_CHARS, Span, anchor, page_of, pages
@@ -118,18 +119,9 @@ class Citer:
         return [self.chip(aid, *where.get(aid, (-1, -1))) for aid in articles]
 
 
-def _brief_of(doc: dict[str, Any] | None) -> dict[str, Any]:
-    if not isinstance(doc, dict):
-        return {}
-    stories = doc.get("stories")
-    if isinstance(stories, list) and stories and isinstance(stories[0], dict):
-        return stories[0]
-    return doc
-
-
 def story_view(store: Store, story_id: str, doc: dict[str, Any]) -> dict[str, Any]:
     """Everything the story page shows, section by section."""
-    brief = _brief_of(doc)
+    brief = render.story_of(doc)
     arts = [a for a in doc.get("articles") or [] if isinstance(a, dict) and a.get("id")]
     cite = Citer(store, arts)
 
@@ -171,10 +163,7 @@ def story_view(store: Store, story_id: str, doc: dict[str, Any]) -> dict[str, An
             seen.setdefault(a.get("outlet") or a["id"], []).append(a["id"])
         columns = [{"outlet": k, "articles": v, "side": None} for k, v in seen.items()]
     matrix = [{"fact": f, "cells": [bool(f["articles"] & set(o.get("articles") or [])) for o in columns]} for f in facts]
-    sides: dict[str, int] = {}
-    for o in columns:
-        if o.get("side"):
-            sides[o["side"]] = sides.get(o["side"], 0) + 1
+    sides = render.leanings(brief)
 
     entities = [
         {"id": e["id"], "name": e.get("name") or e["id"], "type": e.get("type") or "", "articles": len(e.get("articles") or []),
@@ -201,7 +190,7 @@ def article_spans(article: Article, doc: dict[str, Any] | None) -> list[Span]:
     cited from it, its quotes and entity mentions."""
     aid, raw = article.id, article.raw
     spans = [Span(s.start, s.end, "removed", s.reason) for s in article.removed if 0 <= s.start < s.end <= len(raw)]
-    brief = _brief_of(doc)
+    brief = render.story_of(doc)
     cited: set[tuple[int, int]] = set()
 
     def add(x: dict[str, Any]) -> None:
