@@ -594,3 +594,46 @@ def test_a_list_continues_through_lines_laid_out_like_its_kept_items():
     got = [None] * 5 + ["related-list"] * 4
     _continue_lists(us, got)
     assert got == [None] * 7 + ["related-list"] * 2
+
+
+RESTATED = [
+    "The Harbour Authority of Port Elsby closed the northern dock on Tuesday after a crane collapsed onto a cargo ship "
+    "during high winds.",
+    "No one was hurt, the authority's director Mara Quill told reporters at a briefing on the quay.",
+    # a caption written from the lead, with no closing stop, between paragraphs
+    "The northern dock at Port Elsby was closed on Tuesday after a crane collapsed onto a cargo ship in high winds",
+    "Quill said engineers would inspect the remaining four cranes before any of them is used again.",
+    "Shipping companies were told to divert vessels to the southern terminal, where capacity was sufficient for now.",
+    # a line that lost its stop but says something new: kept
+    "The crane had passed its last safety inspection in March according to records the authority published last year",
+    "The dock workers' union called for an independent inquiry and said its members had raised concerns about wind.",
+]
+
+
+def test_a_caption_restating_a_paragraph_goes_and_a_new_line_without_a_stop_stays(tmp_path):
+    """Daily Mail style captions (a sentence with no closing stop that restates a paragraph) would reach the brief as a
+    second copy of a fact; the evidence is the restatement, so a stop-less line saying something new stays."""
+    [art] = _read_records(tmp_path, {"id": "dm", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": "\n".join(RESTATED)})
+    assert art.text.splitlines() == RESTATED[:2] + RESTATED[3:], [(s.reason, s.text[:50]) for s in art.removed]
+    assert [s.reason for s in art.removed] == ["restated-caption"]
+
+
+def test_a_page_of_search_results_is_no_article(tmp_path):
+    """A search page scraped as a record (title or address names a search, lines are cut-off snippets) is cleaned
+    to nothing, and the brief says why in one line; an article whose title merely mentions a search is read."""
+    from newsfuse import pipeline
+
+    results = {"id": "s", "title": "Elsby Courier Search : Elsby Courier",
+               "url": "https://www.elsbycourier.example/search/index.php?searchinput=crane+collapse",
+               "text": "The harbour board meets on Thursday to discuss the expansion plan for the southern terminal.\n"
+                       "... the crane, which had passed ... or even when the wind\n"
+                       "a collapse. ... here, but maybe the union in Carrow or Dunmore ..."}
+    story = {"id": "t", "title": "Search for missing fisherman off Carrow Point called off",
+             "url": "https://www.elsbycourier.example/news/search-called-off", "text": "\n".join(BODY)}
+    arts = _read_records(tmp_path, results, story)
+    assert arts[0].text == "" and {s.reason for s in arts[0].removed} == {"search-results"}
+    assert arts[1].text.splitlines() == BODY
+    problems: list = []
+    assert pipeline.fuse_articles([arts[0]], problems=problems) == []
+    assert [str(p) for p in problems] == [f"{arts[0].source}: s: a page of search results, not an article"]

@@ -48,7 +48,7 @@ def fuse_articles(
     clean_all(articles)
     for a in articles:
         if not a.text.strip():
-            problems.append(ingest.Problem(a.source or a.id, f"{a.id}: no article text left after cleaning"))
+            problems.append(ingest.Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
     articles = [a for a in articles if a.text.strip()]
     if scale.enabled(workers):
         analyses = scale.analyze_distributed(articles, workers, progress=progress, vectors=True)

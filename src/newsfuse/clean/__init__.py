@@ -452,6 +452,56 @@ def _restore_embeds(us: list[Unit], reasons: list[str | None]) -> None:
                 reasons[k] = None
 
 
+# a heading's look: most words capitalised, or a numbered step ("2. Don't …")
+_HEADING = re.compile(r"^\W*(?:\d{1,2}[.)]\s|(?i:here(?:'|’)s|how|why|what|when|where|who)\b|"
+                      r"[A-Z0-9][\w'’.-]*(?:\W+(?:(?:a|an|the|of|in|on|at|to|for|and|or|by|with|vs?)\W+){0,2}[A-Z0-9][\w'’.-]*)*\W*$)")
+_TAGGED = re.compile(r"(?:^|\s)[#@]\w")  # a post's hashtags and handles: an embed, not a caption
+RESTATED_SHARE = 0.6  # news_cluster dev records: Daily Mail captions restate a paragraph; distinct lines stay under it
+
+
+def _drop_restated_captions(us: list[Unit], reasons: list[str | None], words: list[set[str]]) -> None:
+    """In copy whose paragraphs close with a stop, a kept line of 8+ words with no closing stop that restates one of
+    those paragraphs (most of its content words are in it) is a caption or a highlight bullet written from the body
+    ("Following the announcement, shares dropped five per cent in after-hours trading" beside the paragraph saying
+    so): it would enter the brief as a second, unsourced copy of a fact, so it goes. A line that lost its stop but
+    says something new stays: the evidence is the restatement, not the missing stop."""
+    long = [k for k, r in enumerate(reasons) if r is None and len(tokens(us[k].text)) >= 8]
+    stopped = [k for k in long if _SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)]
+    if len(long) < 5 or len(stopped) < 2 / 3 * len(long):
+        return
+    postings: dict[str, list[int]] = {}
+    for k in stopped:
+        for w in words[k]:
+            postings.setdefault(w, []).append(k)
+    for k in sorted(set(long) - set(stopped)):
+        w, t = words[k], us[k].text
+        n = len(tokens(t))
+        if len(w) < 5 or n < 10 or n > 60 or t.rstrip().endswith(":") or _HEADING.match(t) or _TAGGED.search(t):
+            continue
+        shared = Counter(j for x in w for j in postings.get(x, ()))
+        best = max(shared, key=lambda j: (shared[j], -abs(j - k)), default=None)
+        # a line the paragraph right below it restates is that section's heading
+        below = len(w & words[k + 1]) if k + 1 < len(us) else 0
+        cut = k + 1 < len(us) and us[k + 1].text[:1].islower()  # a paragraph broken across lines, not a line of its own
+        if best is not None and below < 0.4 * len(w) and not cut and shared[best] >= RESTATED_SHARE * len(w):
+            reasons[k] = "restated-caption"
+
+
+# a page of search results: its title or address says so ("NPR Search : NPR", "/search?q=…")
+_SEARCH_TITLE = re.compile(r"^\W*(?:[\w.&'’ -]{0,40}\s)?search(?:\s+results?)?(?:\s+for\b.{0,80})?\s*(?:[:|–—-].{0,40})?$"
+                           r"|\bsearch results\b", re.I)
+_SEARCH_URL = re.compile(r"/search(?:/|\.\w+|\?|$)|[?&](?:q|query|search|searchinput|searchterm|keywords?)=", re.I)
+_SNIPPET_CUT = re.compile(r"\w\s*(?:\.\.\.|…)\s+\w|(?:\.\.\.|…)\s*$")
+
+
+def search_page(title: str, url: str, texts: list[str]) -> bool:
+    """A page of search results or teasers, not an article: its title or address names a search and its lines read
+    as result snippets (text cut off with "…" inside or at the end)."""
+    if not (_SEARCH_TITLE.search(title or "") or _SEARCH_URL.search(url or "")):
+        return False
+    return sum(bool(_SNIPPET_CUT.search(t)) for t in texts) >= max(1, len(texts) // 3)
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
@@ -459,6 +509,9 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     every = units(raw)
     if article.meta.get("clean"):  # the producer vouches the text is the article alone
         return _finish(article, raw, every, [None] * len(every))
+    if search_page(article.title, article.url, [u.text for u in every]):
+        article.meta["not_article"] = "a page of search results, not an article"
+        return _finish(article, raw, every, ["search-results"] * len(every))
     # furniture known by its wording and a live blog's bare entry times are set aside before scoring: among
     # them the body's own paragraphs would look like a list of links
     clocks = {i for i, u in enumerate(every) if _CLOCK.match(u.text)}
@@ -510,6 +563,7 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     if not _drop_unrelated_tail(us, reasons, article.title, words):
         _drop_closing_bullets(us, reasons, article.title, words)
     _drop_other_event_tail(us, reasons, article.title)
+    _drop_restated_captions(us, reasons, words)
     # the author's name or bio closing the article is furniture, however the classifier scored it
     body = [i for i, r in enumerate(reasons) if r is None]
     while len(body) > 1 and len(tokens(us[body[-1]].text)) <= 40 and (

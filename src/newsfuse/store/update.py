@@ -115,7 +115,7 @@ def _ingest(
             if a.text.strip():
                 keep.append(a)
             else:
-                report.problems.append(Problem(a.source or a.id, f"{a.id}: no article text left after cleaning"))
+                report.problems.append(Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
                 advance(1)
         if scale.enabled(workers):
             analyses = scale.analyze_distributed(keep, workers, vectors=True)
