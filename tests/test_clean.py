@@ -637,3 +637,35 @@ def test_a_page_of_search_results_is_no_article(tmp_path):
     problems: list = []
     assert pipeline.fuse_articles([arts[0]], problems=problems) == []
     assert [str(p) for p in problems] == [f"{arts[0].source}: s: a page of search results, not an article"]
+
+
+def test_author_notes_and_pitches_closing_a_page_are_furniture():
+    """Prompts seen closing real pages, each by its wording: a capitalised "Write to X at address", a note ending
+    in "Follow her on Twitter", "may be reached at", a channel pitch, an app pitch."""
+    from newsfuse.clean.furniture import furniture_reason
+
+    cases = {
+        "Write to Ines Varga at ines.varga@elsbycourier.example": "social-prompt",
+        "Ines Varga covers the harbour for the Courier. Follow her on Twitter @inesvarga.": "social-prompt",
+        "Have a tip? Tom Ferris may be reached at tferris@elsbycourier.example.": "social-prompt",
+        "Join our Harbour Forums to keep talking shipping, cranes and more!": "social-prompt",
+        "Subscribe to the Elsby Courier YouTube Channel for all of the latest videos and more!": "newsletter",
+        "GET THE COURIER ON THE GO BY CLICKING HERE": "newsletter",
+    }
+    for text, reason in cases.items():
+        assert furniture_reason(text, len(text.split())) == reason, text
+    # reporting that mentions following, reaching or subscribing is no prompt
+    for text in ("Quill said the union would follow the inquiry closely and report to its members on Friday.",
+                 "Subscribers to the harbour's alert service were told of the closure on Tuesday morning.",
+                 "Click here to get more information about the southern terminal's opening hours."):
+        assert furniture_reason(text, len(text.split())) is None, text
+
+
+def test_the_page_title_repeated_over_an_extracted_body_is_the_headline():
+    """Extracted HTML often opens with the page's own title; it goes as the headline even when a short standfirst,
+    not a paragraph, follows it."""
+    title = "Crane collapse closes Port Elsby's northern dock"
+    raw = "\n".join([title, "Engineers to inspect four cranes", *BODY])
+    art = clean(Article(id="h", raw=raw, title=title, meta={"format": "html"}))
+    assert [s.reason for s in art.removed if s.text == title] == ["headline"]
+    assert art.text.splitlines()[-6:] == BODY

@@ -542,6 +542,9 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         if (is_title or only_furniture_before) and 2 <= len(tokens(h)) <= 25 and not _SENT_END.search(h) \
                 and len(tokens(nxt)) >= 12:
             forced[kept_idx[0]] = "headline"
+        elif is_title and _coherence(_content_words(h), tw) >= 0.95 and 2 <= len(tokens(h)) <= 25 \
+                and len(tokens(h)) <= 1.3 * len(tokens(article.title)):
+            forced[kept_idx[0]] = "headline"  # the page's own title repeated over the body, whatever follows it
     first, last = (kept_idx[0], kept_idx[-1]) if kept_idx else (len(us), -1)
     reasons: list[str | None] = []
     for i, u in enumerate(us):

@@ -86,8 +86,14 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("share-buttons", re.compile(r"^\W*(?:order reprints?|print (?:this )?article|e-?mail (?:this )?article|save (?:this )?article|"
                                  r"share (?:this )?article|this article has been sent to|an error has occurred,? please try again"
                                  r"(?: later)?)\W*$", re.I)),
-    ("social-prompt", re.compile(r"^\s*(?:write to|contact|email) (?:the (?:author|reporter|writer)|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}) "
+    ("social-prompt", re.compile(r"^\s*(?i:write to|contact|email) (?:(?i:the (?:author|reporter|writer))|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}) "
                                  r"at \S+@\S+\s*\.?\s*$")),
+    # a prompt closing an author's note: "… Follow him on Twitter @ann.", "Have a tip? Ann Lee may be reached at ann@…",
+    # "Join our Space Forums to keep talking space"
+    ("social-prompt", re.compile(r"(?:^|[.!?]\s+)follow (?:him|her|them|us|me) on (?:twitter|facebook|instagram)\b[^.!?]{0,80}[.!?]?\s*$|"
+                                 r"\b(?:may|can) be reached at \S+@\S+|^\s*join (?:our|the) [\w ]{1,30}(?:forums?|community)\b", re.I)),
+    ("newsletter", re.compile(r"^\s*subscribe to (?:the |our )?[\w .'’-]{0,40}\b(?:channel|newsletter|podcast)\b|"
+                              r"\bon the go by clicking here\b", re.I)),
     ("reader-pitch", re.compile(r"\bdo you have a story for\b|\bwe pay for (?:your )?(?:stories|videos)\b|"
                                 r"\bemail us at \S+@|\bsend us your (?:stories|story tips|tips|photos|videos)\b", re.I)),
     ("related-list", re.compile(r"^\s*(?:related stories|related articles|related coverage|most read|just watched|must watch|"

@@ -10,7 +10,6 @@ out-of-fold (the pages scored were in no model's training data).
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import os
@@ -77,28 +76,9 @@ def load_gold(data: Path) -> dict[str, str]:
     return {k: v["articleBody"] for k, v in json.loads((data / "ground-truth.json").read_text()).items()}
 
 
-def load_html(data: Path, page_id: str) -> str:
-    with gzip.open(data / "html" / f"{page_id}.html.gz", "rt", encoding="utf-8", errors="replace") as fh:
-        return fh.read()
-
-
 def page_matrix(text: str, title: str = ""):
     us = units(text)
     return us, features(us, title)
-
-
-def fit(xs: list[np.ndarray], ys: list[np.ndarray], c: float = 0.5):
-    from sklearn.linear_model import LogisticRegression
-
-    x = np.vstack(xs)
-    y = np.concatenate(ys)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    lr = LogisticRegression(C=c, max_iter=2000)
-    lr.fit((x - mean) / scale, y)
-    return {"features": FEATURE_NAMES, "mean": mean.tolist(), "scale": scale.tolist(),
-            "coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0])}
 
 
 def fit_trees(xs: list[np.ndarray], ys: list[np.ndarray], names: list[str] = FEATURE_NAMES, n_trees: int = 150) -> dict:
@@ -123,7 +103,8 @@ def fit_trees(xs: list[np.ndarray], ys: list[np.ndarray], names: list[str] = FEA
     return spec
 
 
-def decoded_text(text: str, us, z: np.ndarray, params: dict) -> str:
+def decoded_text(us, z: np.ndarray, params: dict) -> str:
+    """The units the decoder keeps from log-odds `z`, joined as the cleaned text."""
     keep = classifier.decode(z, classifier.unit_weights(us), **params)
     return "\n".join(u.text for u, k in zip(us, keep) if k)
 
@@ -167,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     best = None
     for bias, enter, leave in itertools.product([0.0, 0.5, 1.0], [8, 12, 16], [2, 4, 6, 8]):
         params = {"method": "viterbi", "bias": bias, "enter": enter, "leave": leave}
-        sc = [page_score(gold[pid], decoded_text(plain[pid], us, oof2[pid], params)) for pid, us, _, _ in pages]
+        sc = [page_score(gold[pid], decoded_text(us, oof2[pid], params)) for pid, us, _, _ in pages]
         p, r, f1 = summarize(sc)
         if best is None or f1 > best[0]:
             best = (f1, p, r, params)
