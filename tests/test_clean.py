@@ -669,3 +669,33 @@ def test_the_page_title_repeated_over_an_extracted_body_is_the_headline():
     art = clean(Article(id="h", raw=raw, title=title, meta={"format": "html"}))
     assert [s.reason for s in art.removed if s.text == title] == ["headline"]
     assert art.text.splitlines()[-6:] == BODY
+
+
+def test_text_that_is_already_an_article_keeps_what_was_dropped_for_shape_alone():
+    """Keep unless evidence: with no furniture wording anywhere and most words kept, lines dropped only for their
+    shape and place (a closing schedule) are the article's; a web address, a time stamp or too much dropped is
+    evidence enough to leave the line model's judgement."""
+    from newsfuse.clean import _keep_clean_text
+    from newsfuse.clean.features import units
+
+    info = ["Harbour open days", "Saturday and Sunday", "Adults 4 euros, children free", "Tickets at the quay office"]
+    us = units("\n".join(["Crane collapse closes the northern dock", *BODY, *info]))
+    got = ["headline"] + [None] * 6 + ["related-list"] * 4
+    _keep_clean_text(us, got)
+    assert got == ["headline"] + [None] * 10
+    for extra in ("Tickets at www.elsbyharbour.example", "Next tour 10:30"):
+        us = units("\n".join(["Crane collapse closes the northern dock", *BODY, *info[:3], extra]))
+        got = ["headline"] + [None] * 6 + ["related-list"] * 4
+        _keep_clean_text(us, got)
+        assert got == ["headline"] + [None] * 6 + ["related-list"] * 4, extra
+    us = units("\n".join(BODY[:1] + BODY[1:] + BODY[1:]))
+    got = [None] + ["related-list"] * 10
+    _keep_clean_text(us, got)
+    assert got == [None] + ["related-list"] * 10
+
+
+def test_a_clean_record_closing_with_practical_information_keeps_it(tmp_path):
+    info = ["Harbour open days", "Saturday and Sunday", "Adults 4 euros, children free", "Tickets at the quay office"]
+    [art] = _read_records(tmp_path, {"id": "i", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": "\n".join(BODY + info)})
+    assert art.text.splitlines() == BODY + info, [(s.reason, s.text[:50]) for s in art.removed]

@@ -502,6 +502,26 @@ def search_page(title: str, url: str, texts: list[str]) -> bool:
     return sum(bool(_SNIPPET_CUT.search(t)) for t in texts) >= max(1, len(texts) // 3)
 
 
+_STAMP = re.compile(r"\b\d{1,2}:\d{2}\b")  # a clock time or a duration: a teaser's or a live blog's stamp
+CLEAN_SHARE = 0.8  # AEB dev: clean bodies as records keep what the line model doubted; page texts never qualify
+
+
+def _keep_clean_text(us: list[Unit], reasons: list[str | None]) -> None:
+    """Keep unless evidence, for text that is already an article: when nothing in it has furniture wording (no
+    set-aside unit, which the caller checks; no hard rule, web address or time stamp among the dropped units) and
+    the line model kept 80 % of its words, what it dropped for shape and place alone (a closing schedule, an opening
+    list) is the article's too. A dropped headline stays dropped (the brief has the title)."""
+    total = sum(len(tokens(u.text)) for u in us)
+    dropped = [k for k, r in enumerate(reasons) if r is not None and r != "headline"]
+    if not total or not dropped or any(
+            reasons[k] not in _SHAPE_REASONS or _hard_reason(us[k].text) or _URL.search(us[k].text)
+            or _STAMP.search(us[k].text) for k in dropped):
+        return
+    if total - sum(len(tokens(us[k].text)) for k in dropped) >= CLEAN_SHARE * total:
+        for k in dropped:
+            reasons[k] = None
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
@@ -563,6 +583,8 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     _restore_leads(us, reasons)
     _continue_lists(us, reasons)
     _restore_embeds(us, reasons)
+    if not known and article.meta.get("format") not in EXTRACTED_FORMATS:
+        _keep_clean_text(us, reasons)
     if not _drop_unrelated_tail(us, reasons, article.title, words):
         _drop_closing_bullets(us, reasons, article.title, words)
     _drop_other_event_tail(us, reasons, article.title)

@@ -99,6 +99,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("related-list", re.compile(r"^\s*(?:related stories|related articles|related coverage|most read|just watched|must watch|"
                                 r"more videos|recommended for you|you may also like)\b", re.I)),
     ("highlights", re.compile(r"^\s*story highlights\b", re.I)),
+    ("author-bio", re.compile(r"^\W*about the (?:author|writer|reporter)s?\W*$", re.I)),
     # search-result or transcript snippets: a fragment opening with an ellipsis and cut again inside
     ("snippet", re.compile(r"^\s*(?:\.\.\.|…)\s*\w.*(?:\.\.\.|…)")),
     # an update's header introducing the updated text ("Update, Nov. 15, 4pm: X sent the following statement:")
