@@ -22,22 +22,22 @@ from collections import defaultdict
 STAGES: dict[str, list[tuple[str, str]]] = {
     "read": [("newsfuse.ingest", "ingest"), ("newsfuse.cli.console", "read")],
     "clean": [("newsfuse.clean", "clean")],
-    "load models": [("newsfuse.nlp.loading", "load"), ("newsfuse.nlp.vectors", "_Embedder.__init__")],
+    "load models": [("newsfuse.nlp.loading", "load"), ("newsfuse.nlp.vectors", "_Embedder.__init__"),
+                    ("newsfuse.nlp.vectors", "static_vectors")],
     # the spaCy parse runs lazily inside analyze's loop: analyze's exclusive time is spaCy (+ a thin loop)
     "spaCy": [("newsfuse.understand", "analyze")],
     "other analysis": [
         ("newsfuse.nlp.loading", "sentences"), ("newsfuse.entities", "extract"), ("newsfuse.quotes", "extract"),
         ("newsfuse.claims", "extract"), ("newsfuse.dates", "resolve"), ("newsfuse.dates", "infer_published"),
     ],
-    "embeddings": [("newsfuse.nlp.vectors", "_Embedder.__call__")],
+    "embeddings": [("newsfuse.nlp.vectors", "_Embedder.__call__"), ("newsfuse.nlp.vectors", "StaticVectors.__call__")],
     "dedupe/cluster": [
         ("newsfuse.dedupe", "DuplicateIndex.add"), ("newsfuse.dedupe", "mark_duplicates"),
         ("newsfuse.cluster.stream", "StoryClusterer.add"), ("newsfuse.cluster.stream", "StoryClusterer.recluster"),
         ("newsfuse.cluster", "cluster"),
     ],
     "fuse": [("newsfuse.brief", "build"), ("newsfuse.render", "to_json"), ("newsfuse.render", "to_markdown"),
-             ("newsfuse.render", "to_html"), ("newsfuse.align", "embed_sentences"),
-             ("newsfuse.brief.summary", "embed_candidates")],
+             ("newsfuse.render", "to_html")],
     "store": [
         ("newsfuse.store", "Store.put_article"), ("newsfuse.store", "Store.save_state"),
         ("newsfuse.store", "Store.write_story"), ("newsfuse.store", "Store.analyses"),

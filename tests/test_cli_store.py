@@ -178,7 +178,7 @@ def test_unreachable_database_is_one_clear_line(monkeypatch):
 @pytest.mark.slow
 def test_ingest_with_two_workers_stores_what_one_process_stores(tmp_path):
     """`ingest --workers 2` (a local Dask cluster for the per-article stages) gives the same stories, briefs and
-    stored sentence vectors as one process."""
+    stored MiniLM vectors (one per article) as one process."""
     corpus = write_corpus(tmp_path / "corpus")
     got = {}
     for w in (1, 2):
@@ -193,7 +193,7 @@ def test_ingest_with_two_workers_stores_what_one_process_stores(tmp_path):
             got[w] = (briefs, n_vectors)
         finally:
             st.close()
-    assert got[1][1] > 20
+    assert 0 < got[1][1] <= len(list(corpus.iterdir()))  # one vector an article at most; sentence vectors are static
     assert set(got[1][0]) == set(got[2][0]) and got[1][1] == got[2][1]
 
     def timeless(x):  # a story's `updated_at` is when it was written

@@ -63,3 +63,36 @@ def test_a_vector_depends_on_its_text_alone():
     among = model(["Cracks.", text, "Drivers faced a twenty-minute detour on Tuesday, a day after the bridge "
                    "was closed, and the bus operator added two extra services during the closure."])[1]
     assert np.array_equal(alone, among)
+
+
+def test_static_vectors_put_a_reworded_sentence_closer_than_an_unrelated_one():
+    from newsfuse.nlp import vectors
+
+    vecs = vectors.static_embed([
+        "The storm cut power to 40,000 homes across the county on Tuesday night.",
+        "Some 40,000 households in the county lost electricity when the storm hit on Tuesday.",
+        "The central bank left interest rates unchanged and signalled a cut next year.",
+        "",
+    ])
+    assert vecs.shape == (4, vectors.static_vectors().dim)
+    assert np.allclose(np.linalg.norm(vecs[:3], axis=1), 1.0, atol=1e-4)
+    assert not vecs[3].any()  # no text, no wordpiece: zeros, not NaN
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
+
+
+def test_static_vectors_are_deterministic_and_independent_of_the_batch():
+    from newsfuse.nlp import vectors
+
+    text = "Firefighters contained the blaze near the harbour after six hours, officials said."
+    alone = vectors.static_embed([text])[0]
+    among = vectors.static_embed(["Short.", text, "A much longer sentence about the harbour fire and the crews who fought it."])[1]
+    assert np.array_equal(alone, among)
+    assert np.array_equal(alone, vectors.static_embed([text])[0])
+
+
+def test_static_table_is_loaded_once_per_process(monkeypatch):
+    from newsfuse.nlp import vectors
+
+    vectors.static_embed(["warm"])
+    monkeypatch.setattr(vectors.np, "load", lambda *a, **k: (_ for _ in ()).throw(AssertionError("table read again")))
+    assert vectors.static_embed(["The ferry resumed service on Monday."]).shape[0] == 1

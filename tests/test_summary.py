@@ -208,18 +208,16 @@ def test_redundancy_blends_shared_words_into_the_similarity():
     assert redundancy(emb, texts, 0.0) is emb
 
 
-def test_candidates_embedded_per_article_leave_nothing_to_embed_in_the_brief(story, monkeypatch):
-    from newsfuse.brief.summary import embed_candidates
-
+def test_the_summary_runs_no_model_its_sentence_vectors_are_static(story, monkeypatch):
     arts, analyses = story
     for a in arts:
         a.title = f"Crane collapse at Keston Harbour, as told by {a.outlet}"
-    assert embed_candidates(arts, analyses) > len(arts)
     embedded: list[str] = []
     real = nlp.vectors._embedder()
     monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
+    monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
     assert summarize(arts, analyses)
-    assert embedded == []  # trimmed sentences and titles were all embedded in the per-article step
+    assert embedded == []  # trimmed sentences and titles: static vectors, no MiniLM run
 
 
 def test_summary_never_opens_on_a_pronoun_when_another_sentence_can_open_it():

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from . import align, claims, dates, entities, nlp, quotes
-from .brief import summary
+from . import claims, dates, entities, nlp, quotes
+from .cluster import features as cluster_features
 from .model import Analysis, Article
 
 log = logging.getLogger("newsfuse")
@@ -50,8 +50,10 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
 
 
 def vectorise(articles: list[Article], analyses: dict[str, Analysis]) -> int:
-    """Per-article sentence vectors: every alignable sentence, quote and quoted statement (align) and every
-    summary candidate and title (summary), through `nlp.embed`'s memo, so a story's brief only looks them
-    up. Returns how many texts were asked for."""
-    an = [analyses[a.id] for a in articles if a.id in analyses]
-    return align.embed_sentences(an, articles=articles) + summary.embed_candidates(articles, analyses)
+    """Per-article MiniLM vector: one per article, of the text clustering compares (headline and the start of
+    the body), through `nlp.embed`'s memo (and the store behind it), so clustering only looks it up. Sentence
+    vectors (align, quotes, summary) are static (`nlp.static_embed`): computed when a brief asks, a lookup
+    cheaper than reading them back. Returns how many texts were asked for."""
+    texts = [cluster_features.article_text(a, 1000) for a in articles if a.id in analyses]
+    nlp.embed(texts)
+    return len(texts)

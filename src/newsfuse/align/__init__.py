@@ -1,6 +1,6 @@
 """Align: match what different outlets say into facts and quote groups.
 
-Sentences are compared with MiniLM embeddings (cosine), story-local TF-IDF overlap (distinctive
+Sentences are compared with static sentence vectors distilled from MiniLM (cosine), story-local TF-IDF overlap (distinctive
 words, numbers) and canonical-entity overlap. Candidate pairs come from an exact blocked top-k for
 small stories and from a random-projection forest (n log n) for large ones, so cost stays
 sub-quadratic. Groups are built best-edge-first with cannot-links and a complete-link guard:
@@ -9,7 +9,7 @@ precision before recall, since a wrong merge tells the reader two outlets agree 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -23,26 +23,6 @@ from .spans import sentence_of  # noqa: F401  (re-exported)
 from .tokens import _alignable, open_line, tokens  # noqa: F401  (re-exported)
 from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
 from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
-
-
-def embed_sentences(
-    analyses: Iterable[Analysis], memo: Embeddings | None = None, articles: Sequence[Article] = ()
-) -> int:
-    """Per-article step: embed every alignable sentence, quote and quoted statement now (memoised),
-    so a story's brief only looks vectors up."""
-    memo = memo or EMBEDDINGS
-    analyses = list(analyses)
-    by_id = {a.id: a for a in articles}
-    texts = []
-    for an in analyses:
-        texts += [s.text for s in an.sentences if _alignable(s.text)]
-        texts += [q.text for q in an.quotes if q.text.strip()]
-        art = by_id.get(an.article) or Article(id=an.article)
-        for st in statements([art], {an.article: an}, SpeakerResolver()):
-            pieces = st.parts
-            texts += ([st.text] if len(st.quotes) > 1 else []) + (pieces if len(pieces) > 1 else [])
-    memo(texts)
-    return len(texts)
 
 
 def align(
@@ -64,7 +44,7 @@ def align(
     units = build_units(articles, analyses, entities, sources)
     _attach_quote_groups(units, analyses, quote_groups)
     texts = [u.sentence.text for u in units]
-    E = memo(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    E = memo(texts)
     X = tfidf_matrix(texts)
     art_idx = {a: i for i, a in enumerate(dict.fromkeys(u.article for u in units))}
     groups = np.array([art_idx[u.article] for u in units], dtype=np.int64)

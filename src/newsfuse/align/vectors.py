@@ -1,4 +1,4 @@
-"""Sentence vectors: MiniLM embeddings through the shared memo, and story-local TF-IDF rows."""
+"""Sentence vectors: static vectors distilled from MiniLM (`nlp.static_embed`), and story-local TF-IDF rows."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from .tokens import tokens
 
 
 class Embeddings:
-    """MiniLM vectors for texts through the shared, text-memoised `nlp.embed` (one memo for every stage);
-    an object so callers can pass their own (e.g. precomputed) embedder."""
+    """Sentence vectors for texts: the static table distilled from MiniLM (`nlp.static_embed`: a lookup and a
+    mean, computed when asked, cheaper than reading stored vectors back); an object so callers can pass their
+    own (e.g. precomputed, or MiniLM's `nlp.embed`)."""
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors (len(texts), 384), L2-normalised; texts seen before are not embedded again."""
-        return nlp.embed(list(texts))
+        """Vectors (len(texts), dim), L2-normalised."""
+        return nlp.static_embed(list(texts))
 
 
 EMBEDDINGS = Embeddings()

@@ -211,21 +211,11 @@ def _story_matrix(cands: list[_Cand], originals: list[Article], analyses: dict[s
                   p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, best similarity per article and the candidate similarity matrix (one embedding call)."""
     titles = _titles(originals)
-    emb = nlp.embed([c.text for c in cands] + titles)
+    emb = nlp.static_embed([c.text for c in cands] + titles)
     E, T = emb[: len(cands)], emb[len(cands):]
     sim = E @ E.T
     X, best = features(cands, originals, analyses, E, T, sim, p, titles)
     return X, best, sim
-
-
-def embed_candidates(articles: list[Article], analyses: dict[str, Analysis]) -> int:
-    """Per-article step: embed each article's summary candidates (trimmed sentences) and titles now.
-
-    `nlp.embed` memoises them, so a story's summary only looks vectors up; returns how many texts.
-    """
-    texts = [c.text for c in _candidates(articles, analyses, PARAMS)] + _titles(articles)
-    nlp.embed(texts)
-    return len(texts)
 
 
 def story_features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis]) -> tuple[np.ndarray, np.ndarray]:

@@ -144,7 +144,7 @@ def _title_and_lexical(texts: list[str], art_of: np.ndarray, originals: list[Art
     toks = [set(_tokens(t)) for t in texts]
     if bundle_title.strip():
         bt = set(_tokens(bundle_title))
-        bt_sim = E @ (T[titles.index(bundle_title)] if bundle_title in titles else nlp.embed([bundle_title])[0])
+        bt_sim = E @ (T[titles.index(bundle_title)] if bundle_title in titles else nlp.static_embed([bundle_title])[0])
         bt_overlap = np.array([len(t & bt) / max(1, len(bt)) for t in toks])
     else:
         bt_sim = bt_overlap = np.zeros(len(texts))

@@ -38,7 +38,7 @@ def extract(article: Article, doc) -> list[Claim]:
     found_spans = dates_stage.spans(text, doc) + date_ents
     found_spans.sort()
     starts = [s for s, _ in found_spans]
-    sents = list(doc.sents)
+    sents = nlp.doc_sents(doc)
     sent_starts = [s.start_char for s in sents]
     claims: list[Claim] = []
     pos = 0

@@ -26,7 +26,7 @@ def _token_at(doc, char: int):
         idx = doc.to_array("IDX").tolist() if len(doc) else []
         doc.user_data["newsfuse.tokidx"] = idx
     i = bisect.bisect_right(idx, char) - 1
-    return doc[i] if 0 <= i < len(doc) else None
+    return nlp.doc_tokens(doc)[i] if 0 <= i < len(doc) else None
 
 
 def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
@@ -34,9 +34,9 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
     nouns: list = []
     possessor = ""
     while i < end:
-        t = doc[i]
-        if t.text == "-" and nouns and not t.whitespace_ and not doc[i - 1].whitespace_ and i + 1 < end \
-                and doc[i + 1].pos_ in ("NOUN", "PROPN"):
+        t = nlp.doc_tokens(doc)[i]
+        if t.text == "-" and nouns and not t.whitespace_ and not nlp.doc_tokens(doc)[i - 1].whitespace_ and i + 1 < end \
+                and nlp.doc_tokens(doc)[i + 1].pos_ in ("NOUN", "PROPN"):
             i += 1  # "class-action lawsuits": a hyphenated compound goes on to its head noun
             continue
         if t.pos_ in ("DET", "NUM") or (t.pos_ == "ADJ" and not nouns) or t.text in ("-", "–") or (t.pos_ == "ADV" and not nouns and t.dep_ == "advmod"):
@@ -44,7 +44,7 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
                 break
             i += 1
             continue
-        if t.pos_ == "PROPN" and i + 1 < end and doc[i + 1].tag_ == "POS":
+        if t.pos_ == "PROPN" and i + 1 < end and nlp.doc_tokens(doc)[i + 1].tag_ == "POS":
             possessor = " ".join(x.text for x in nouns + [t]) if nouns and nouns[-1].pos_ == "PROPN" else t.text
             nouns = []
             i += 2
@@ -182,22 +182,22 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
     if first is None or last is None:
         return "", ""
     j = last.i + 1
-    while j < sent_end_tok and doc[j].text in (")", "(") or (j < sent_end_tok and f.kind != "ordinal" and doc[j].is_punct and doc[j].text == ")"):
+    while j < sent_end_tok and nlp.doc_tokens(doc)[j].text in (")", "(") or (j < sent_end_tok and f.kind != "ordinal" and nlp.doc_tokens(doc)[j].is_punct and nlp.doc_tokens(doc)[j].text == ")"):
         j += 1
     # the noun before "of <qty>" / "worth <qty>": "a range of 2,500 km", "a deal worth $90 billion"
     qtok = _token_at(doc, q_start) or first
     k = min(first.i, qtok.i) - 1
-    while k >= sent_start_tok and doc[k].lower_ in ("a", "an", "just"):
+    while k >= sent_start_tok and nlp.doc_tokens(doc)[k].lower_ in ("a", "an", "just"):
         k -= 1
     before = ""
     p = k - 1
-    while p > sent_start_tok and doc[p].is_quote:
+    while p > sent_start_tok and nlp.doc_tokens(doc)[p].is_quote:
         p -= 1
-    if p >= sent_start_tok and doc[k].lower_ in ("of", "worth", "at", "totaling", "totalling") and doc[p].pos_ in ("NOUN", "PROPN"):
-        before = doc[p].lemma_.lower() if doc[p].pos_ == "NOUN" else doc[p].text.lower()
+    if p >= sent_start_tok and nlp.doc_tokens(doc)[k].lower_ in ("of", "worth", "at", "totaling", "totalling") and nlp.doc_tokens(doc)[p].pos_ in ("NOUN", "PROPN"):
+        before = nlp.doc_tokens(doc)[p].lemma_.lower() if nlp.doc_tokens(doc)[p].pos_ == "NOUN" else nlp.doc_tokens(doc)[p].text.lower()
     after, possessor, nxt = "", "", j
     if f.kind in ("count", "vague", "fraction", "percent", "duration", "unit", "money"):
-        if j < sent_end_tok and doc[j].lower_ in ("of", "into", "in") and f.kind not in ("unit",):
+        if j < sent_end_tok and nlp.doc_tokens(doc)[j].lower_ in ("of", "into", "in") and f.kind not in ("unit",):
             after, possessor, nxt = _noun_run(doc, j + 1, sent_end_tok)
         elif f.kind in ("count", "money", "ordinal", "vague"):
             after, possessor, nxt = _noun_run(doc, j, sent_end_tok)
@@ -208,15 +208,15 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
         elif f.kind == "ordinal":
             after, possessor, nxt = _noun_run(doc, j, sent_end_tok)
     if f.kind == "ordinal":
-        if after and nxt < sent_end_tok - 1 and doc[nxt].lower_ in ("to", "with", "in") and doc[nxt + 1].pos_ == "PROPN":
+        if after and nxt < sent_end_tok - 1 and nlp.doc_tokens(doc)[nxt].lower_ in ("to", "with", "in") and nlp.doc_tokens(doc)[nxt + 1].pos_ == "PROPN":
             ent = next((e for e in sent.ents if e.start == nxt + 1), None)
-            after += f" {doc[nxt].lower_} {ent.text if ent else doc[nxt + 1].text}"
+            after += f" {nlp.doc_tokens(doc)[nxt].lower_} {ent.text if ent else nlp.doc_tokens(doc)[nxt + 1].text}"
         if not after:  # "the meeting, their sixth since ..." -> the noun before the comma
             k = first.i - 1
-            while k >= sent_start_tok and (doc[k].pos_ in ("DET", "PRON") or doc[k].tag_ == "PRP$"):
+            while k >= sent_start_tok and (nlp.doc_tokens(doc)[k].pos_ in ("DET", "PRON") or nlp.doc_tokens(doc)[k].tag_ == "PRP$"):
                 k -= 1
-            if k >= sent_start_tok + 1 and doc[k].text == "," and doc[k - 1].pos_ == "NOUN":
-                after = doc[k - 1].lemma_.lower()
+            if k >= sent_start_tok + 1 and nlp.doc_tokens(doc)[k].text == "," and nlp.doc_tokens(doc)[k - 1].pos_ == "NOUN":
+                after = nlp.doc_tokens(doc)[k - 1].lemma_.lower()
     measures = ""
     if f.kind == "money":
         measures = after or before
@@ -229,19 +229,19 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
             measures = "range"
         if not measures and dim_word:
             measures = dim_word
-        if not measures and j < sent_end_tok and doc[j].tag_ == "VBN":
-            measures = f"{f.dimension} {doc[j].text.lower()}"
-        if not measures and j < sent_end_tok and doc[j].lower_ == "of":
+        if not measures and j < sent_end_tok and nlp.doc_tokens(doc)[j].tag_ == "VBN":
+            measures = f"{f.dimension} {nlp.doc_tokens(doc)[j].text.lower()}"
+        if not measures and j < sent_end_tok and nlp.doc_tokens(doc)[j].lower_ == "of":
             measures, possessor, _ = _noun_run(doc, j + 1, sent_end_tok)
     elif f.kind in ("duration", "percent", "fraction"):
-        if not after and f.kind == "fraction" and j < sent_end_tok and doc[j].pos_ == "DET":  # "half the population"
+        if not after and f.kind == "fraction" and j < sent_end_tok and nlp.doc_tokens(doc)[j].pos_ == "DET":  # "half the population"
             after = _noun_run(doc, j, sent_end_tok)[0]
         measures = after or before
     else:
         measures = after or (before if f.kind != "count" else "")
     head_tok = next((t for t in doc[j:nxt] if t.pos_ == "NOUN"), None) if after else None
     if head_tok is not None and measures.split(" ")[-1] in _PEOPLE:
-        verb = _people_verb(doc[nxt - 1])
+        verb = _people_verb(nlp.doc_tokens(doc)[nxt - 1])
         if verb:
             measures = f"{measures} {verb}"
     if not measures and f.kind in ("count", "vague"):
@@ -261,7 +261,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
     if not measures and f.kind in ("money", "unit", "duration"):
         measures = {"money": "amount", "length": "distance"}.get(f.dimension, f.dimension)
     subject = possessor or _subject_of(first, sent)
-    if not subject and f.kind == "ordinal" and re.match(r"(?:his|her|its)\b", doc[max(sent_start_tok, first.i - 1)].lower_):
+    if not subject and f.kind == "ordinal" and re.match(r"(?:his|her|its)\b", nlp.doc_tokens(doc)[max(sent_start_tok, first.i - 1)].lower_):
         # "his third visit": the nearest named person/organisation before it
         prior = [e for e in sent.ents if e.end <= first.i and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
         people = [e for e in prior if e.label_ == "PERSON"]

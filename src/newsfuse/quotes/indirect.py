@@ -27,7 +27,7 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
     """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
     doc = d.doc
     out: list[_Span] = []
-    for tok in doc:
+    for tok in d.toks:
         if d.in_quote[tok.i]:
             continue
         acc = _according(tok)

@@ -158,11 +158,12 @@ class _Doc:
     def __init__(self, doc, direct: list[_Span]) -> None:
         self.doc = doc
         self.text = nlp.doc_text(doc)
-        self.starts = [t.idx for t in doc]
+        self.toks = nlp.doc_tokens(doc)  # Token objects made once, not on every walk
+        self.starts = [t.idx for t in self.toks]
         self.sent = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
         try:
-            bounds = [(s.start, s.end) for s in doc.sents]
+            bounds = [(s.start, s.end) for s in nlp.doc_sents(doc)]
         except ValueError:  # a Doc without sentence boundaries (no parser): one sentence
             bounds = [(0, len(doc))]
         for si, (lo, hi) in enumerate(bounds):
@@ -172,7 +173,7 @@ class _Doc:
         self.para = [0] * len(doc)  # paragraph (newline-separated) index of each token
         self.para_bounds: list[tuple[int, int]] = []
         lo = 0
-        for t in doc:
+        for t in self.toks:
             self.para[t.i] = len(self.para_bounds)
             if "\n" in t.text:
                 self.para_bounds.append((lo, t.i))

@@ -103,7 +103,7 @@ class _Speakers(_Roles):
         votes: dict[str, list[int]] = {}
         named: list[set[str]] = [set() for _ in d.sent_bounds]
         counts = [[0, 0] for _ in d.sent_bounds]
-        for tok in doc:
+        for tok in d.toks:
             if d.in_quote[tok.i]:
                 continue
             si = d.sent[tok.i]
@@ -140,7 +140,7 @@ class _Speakers(_Roles):
         subjects: list[tuple[str, int, bool, bool]] = []
         anyrole: list[tuple[str, int, bool, bool]] = []
         captions = self._captions()
-        for tok in doc:
+        for tok in d.toks:
             if d.in_quote[tok.i] or d.para[tok.i] in captions:
                 continue
             hit = self.tok_ent.get(tok.i)
@@ -227,7 +227,7 @@ class _Speakers(_Roles):
         "a commentator in the newspaper Haaretz" -> (token, role lemma, organisation id), text order."""
         doc, d = self.d.doc, self.d
         self.affiliated: list[tuple[int, str, str, str]] = []
-        for tok in doc:
+        for tok in d.toks:
             if tok.pos_ != "NOUN" or d.in_quote[tok.i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
                 continue
             for p in tok.children:

@@ -66,11 +66,6 @@ def _crash_point(kind: str) -> int | None:
     return int(n)
 
 
-def _stored_vectors(store: Store) -> Callable[[list[str]], dict]:
-    """`nlp.vectors.backed_by`'s lookup over the store's sentence vectors."""
-    return store.vectors
-
-
 def save_vectors(store: Store) -> int:
     """Store the sentence vectors computed since the last save (`nlp.vectors.pending`); how many were new."""
     fresh = nlp.vectors.pending()
@@ -83,7 +78,7 @@ def ingest_articles(
 ) -> IngestReport:
     """Store `articles` (skipping exact re-ingests) with their analyses and sentence vectors, then refresh
     affected stories and briefs. `workers` > 1 runs the per-article stages on Dask (see `scale`)."""
-    with nlp.vectors.backed_by(_stored_vectors(store)):
+    with nlp.vectors.backed_by(store.vectors):
         return _ingest(store, articles, progress, workers, options)
 
 
@@ -200,7 +195,7 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     Sentence vectors come from the store where stored; new ones are stored after each story.
     """
     crash_after = _crash_point("stories")
-    with store.exclusive(), nlp.vectors.backed_by(_stored_vectors(store)):
+    with store.exclusive(), nlp.vectors.backed_by(store.vectors):
         pending = store.unplaced()
         index, clusterer = _load_stages(store)
         stored = store.memberships()  # read once: saving the stages' state below leaves story memberships as they are

@@ -31,11 +31,21 @@ class VectorRows(Database):
                     out[k] = np.frombuffer(blob, dtype="<f4").copy()
         return out
 
+    def _stored_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` are stored (keys only: no vector is read)."""
+        keys = list(dict.fromkeys(keys))
+        t = S.sentence_vectors
+        have: set[str] = set()
+        with self._read() as conn:
+            for i in range(0, len(keys), _CHUNK):
+                have.update(conn.execute(sa.select(t.c.key).where(t.c.key.in_(keys[i : i + _CHUNK]))).scalars())
+        return have
+
     def put_vectors(self, vectors: Mapping[str, np.ndarray]) -> int:
         """Store vectors not stored yet (one transaction); returns how many were new."""
         if not vectors:
             return 0
-        have = set(self.vectors(vectors))
+        have = self._stored_keys(vectors)
         rows = [{"key": k, "vector": np.asarray(v, dtype="<f4").tobytes()} for k, v in vectors.items() if k not in have]
         if rows:
             with self._write() as conn:

@@ -33,9 +33,6 @@ class ResponseCache:
 
     def refresh(self) -> None:
         """Read the fingerprint now when due; drop everything if the store changed."""
-        self._fresh()
-
-    def _fresh(self) -> None:
         now = time.monotonic()
         if now - self._checked < self._check:
             return
@@ -49,7 +46,7 @@ class ResponseCache:
     def get(self, key: str) -> tuple[bytes, int, list[tuple[bytes, bytes]]] | None:
         if not self.enabled:
             return None
-        self._fresh()
+        self.refresh()
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
