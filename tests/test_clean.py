@@ -699,3 +699,17 @@ def test_a_clean_record_closing_with_practical_information_keeps_it(tmp_path):
     [art] = _read_records(tmp_path, {"id": "i", "title": "Crane collapse closes Port Elsby's northern dock",
                                      "text": "\n".join(BODY + info)})
     assert art.text.splitlines() == BODY + info, [(s.reason, s.text[:50]) for s in art.removed]
+
+
+def test_teaser_bullets_after_the_story_own_list_go_and_the_list_stays():
+    """Other stories' headlines closing a page right after the story's own bulleted list: the tail laid out unlike
+    the list above it and foreign to the body goes; the story's list stays."""
+    own = ["- Northern dock (Port Elsby): closed until the cranes are inspected",
+           "- Southern terminal (Port Elsby): takes the diverted ships", "- Remaining cranes (four): inspected within a week",
+           "- Dock workers' union (inquiry): wants an independent inquiry"]
+    teasers = ["- Wrenfield mayor opens new library wing Readers queued from dawn for the opening",
+               "- Tromby festival line-up announced Three headline acts confirmed for July",
+               "- Vellmar bakery wins national award The family firm beat 200 entries",
+               "- Dunmore school gets solar roof Pupils helped install the panels"]
+    art = clean(Article(id="b", raw="\n".join(BODY + own + teasers), meta={"format": "html"}))
+    assert art.text.splitlines() == BODY + own, [(s.reason, s.text[:40]) for s in art.removed]

@@ -196,13 +196,20 @@ def _drop_closing_bullets(us: list[Unit], reasons: list[str | None], title: str,
         if not _BULLET.match(us[i].text):
             break
         run.append(i)
-    before = [i for i in kept if i not in run]
-    if len(run) < 3 or len(before) < 3:
-        return
-    body_words = set(_content_words(title)).union(*(words[i] for i in before))
-    if float(np.mean([_coherence(words[i], body_words) for i in run])) < 0.18:
-        for i in run:
-            reasons[i] = "related-list"
+    # the whole closing list, or its tail laid out unlike the story's own list above it ("- Team (Group A): …" items,
+    # then "- Headline Teaser …" items)
+    for n in range(len(run), 2, -1):
+        tail = run[:n]
+        if n < len(run) and _layout(us[run[n]].text) in {_layout(us[i].text) for i in tail}:
+            continue
+        before = [i for i in kept if i not in tail]
+        if len(before) < 3:
+            continue
+        body_words = set(_content_words(title)).union(*(words[i] for i in before))
+        if float(np.mean([_coherence(words[i], body_words) for i in tail])) < 0.18:
+            for i in tail:
+                reasons[i] = "related-list"
+            return
 
 
 _CLOCK = re.compile(r"^\W*(?:(?:updated|posted)\s*:?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|local time)?\W*$",
@@ -476,7 +483,8 @@ def _drop_restated_captions(us: list[Unit], reasons: list[str | None], words: li
     for k in sorted(set(long) - set(stopped)):
         w, t = words[k], us[k].text
         n = len(tokens(t))
-        if len(w) < 5 or n < 10 or n > 60 or t.rstrip().endswith(":") or _HEADING.match(t) or _TAGGED.search(t):
+        if len(w) < 5 or n < 10 or n > 60 or t.rstrip().endswith(":") or _HEADING.match(t) or _TAGGED.search(t) \
+                or _BULLET.match(t):  # a list item sums up by design
             continue
         shared = Counter(j for x in w for j in postings.get(x, ()))
         best = max(shared, key=lambda j: (shared[j], -abs(j - k)), default=None)
