@@ -244,3 +244,12 @@ def test_half_a_quote_is_no_summary_sentence():
 
     assert _is_junk('"The whole valley is grieving with these families tonight.')
     assert not _is_junk("“The whole valley is grieving,” the mayor of Dunmore said on Friday evening.")
+
+
+def test_calls_to_join_a_list_or_comment_are_no_summary_sentences():
+    from newsfuse.brief.summary import _is_junk
+
+    assert _is_junk("Just fill in your contact details in the form below to join our mailing list and keep up to date.")
+    assert _is_junk("Have a look at the ten best moments in our gallery, then share your own thoughts in the comments.")
+    assert _is_junk("Tell us what you think of the new bridge design and we will print the best letters on Sunday.")
+    assert not _is_junk("The council said 1,200 residents had written to object to the bridge design before the vote.")

@@ -77,7 +77,8 @@ _JUNK = re.compile(
     r"click here|subscribe|sign up|newsletter|follow (?:us|him|her)|all rights reserved|cookies?\b|"
     r"advertisement|read more|javascript|\bphoto:|\bimage:|getty images|ap photo|photo by|https?://|www\.|"
     r"@\w|\bemail us\b|share this|comments? (?:below|section)|copyright|\bcaption\b|this story has been updated|"
-    r"contributed to this report|download the app|listen to",
+    r"contributed to this report|download the app|listen to|mailing list|contact details|in the comments|"
+    r"share your (?:own )?thoughts|leave a comment|tell us what you think|let us know (?:what|in)",
     re.I,
 )
 @dataclass
