@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     for tag, what, col, goal in goals:
         got = [r[col] for r in rows if r[0] == "test" and r[1].lstrip("*").startswith(tag)]
         if got:
-            lines.append(f"- {tag} {what} >= {goal:.2f}: {got[0]:.3f}, {'met' if got[0] >= goal else 'not met'}")
+            lines.append(f"- {tag} {what} >= {goal:.2f}: {got[0]:.4f}, {'met' if got[0] >= goal else 'not met'}")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.split == "both":
