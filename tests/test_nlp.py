@@ -96,3 +96,13 @@ def test_static_table_is_loaded_once_per_process(monkeypatch):
     vectors.static_embed(["warm"])
     monkeypatch.setattr(vectors.np, "load", lambda *a, **k: (_ for _ in ()).throw(AssertionError("table read again")))
     assert vectors.static_embed(["The ferry resumed service on Monday."]).shape[0] == 1
+
+
+def test_cached_tokens_sentences_and_entities_match_spacy_and_are_built_once():
+    doc = nlp.parse(["Maria Lopez, the mayor of Riverton, met Acme Corp on Monday. She said talks went well."])[0]
+    assert [t.i for t in nlp.doc_tokens(doc)] == [t.i for t in doc]
+    assert [(s.start, s.end) for s in nlp.doc_sents(doc)] == [(s.start, s.end) for s in doc.sents]
+    assert [(e.start, e.end, e.label_) for e in nlp.doc_ents(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+    for s in doc.sents:
+        assert [(e.start, e.end) for e in nlp.span_ents(s)] == [(e.start, e.end) for e in s.ents]
+    assert nlp.doc_tokens(doc) is nlp.doc_tokens(doc) and nlp.doc_ents(doc) is nlp.doc_ents(doc)

@@ -33,7 +33,7 @@ def extract(article: Article, doc) -> list[Claim]:
         return []
     refs = dates_stage.resolve(article, doc)  # cached on the Doc; the same objects end in Analysis.dates
     ref_spans = sorted((r.start, r.end, r) for r in refs)
-    date_ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME") and
+    date_ents = [(e.start_char, e.end_char) for e in nlp.doc_ents(doc) if e.label_ in ("DATE", "TIME") and
                  re.search(r"\d", e.text) and not re.search(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b", e.text, re.I)]
     found_spans = dates_stage.spans(text, doc) + date_ents
     found_spans.sort()

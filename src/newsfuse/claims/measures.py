@@ -156,7 +156,7 @@ def _subject_of(tok, sent) -> str:
     for _ in range(4):
         for c in h.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN":
-                ent = next((e for e in sent.ents if e.start <= c.i < e.end), None)
+                ent = next((e for e in nlp.span_ents(sent) if e.start <= c.i < e.end), None)
                 return ent.text if ent else c.text
         if h.head is h:
             break
@@ -209,7 +209,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
             after, possessor, nxt = _noun_run(doc, j, sent_end_tok)
     if f.kind == "ordinal":
         if after and nxt < sent_end_tok - 1 and nlp.doc_tokens(doc)[nxt].lower_ in ("to", "with", "in") and nlp.doc_tokens(doc)[nxt + 1].pos_ == "PROPN":
-            ent = next((e for e in sent.ents if e.start == nxt + 1), None)
+            ent = next((e for e in nlp.span_ents(sent) if e.start == nxt + 1), None)
             after += f" {nlp.doc_tokens(doc)[nxt].lower_} {ent.text if ent else nlp.doc_tokens(doc)[nxt + 1].text}"
         if not after:  # "the meeting, their sixth since ..." -> the noun before the comma
             k = first.i - 1
@@ -263,7 +263,7 @@ def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_st
     subject = possessor or _subject_of(first, sent)
     if not subject and f.kind == "ordinal" and re.match(r"(?:his|her|its)\b", nlp.doc_tokens(doc)[max(sent_start_tok, first.i - 1)].lower_):
         # "his third visit": the nearest named person/organisation before it
-        prior = [e for e in sent.ents if e.end <= first.i and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+        prior = [e for e in nlp.span_ents(sent) if e.end <= first.i and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
         people = [e for e in prior if e.label_ == "PERSON"]
         subject = (people or prior)[-1].text if prior else ""
     return measures, subject

@@ -180,7 +180,7 @@ def _spans(doc) -> list[_Span]:
     """
     out: list[_Span] = []
     doc_text = nlp.doc_text(doc)
-    for ent in doc.ents:
+    for ent in nlp.doc_ents(doc):
         group = LABELS.get(ent.label_)
         if not group:
             continue
@@ -600,10 +600,11 @@ def gender_hints(doc, entities: list[Entity], to_raw) -> dict[str, str]:
     out: dict[str, str] = {}
     if not starts:
         return out
-    for tok in doc[:-1]:
+    toks = nlp.doc_tokens(doc)
+    for tok in toks[:-1]:
         w = tok.lower_.rstrip(".")
         if w in MALE_TITLES or w in FEMALE_TITLES:
-            nxt = doc[tok.i + 1]
+            nxt = toks[tok.i + 1]
             eid = starts.get(to_raw(nxt.idx))
             if eid and eid not in out:
                 out[eid] = "m" if w in MALE_TITLES else "f"

@@ -3,8 +3,8 @@ distilled NER head (`fastner`) and sentence vectors (`vectors`). Training and di
 `newsfuse.training`, which nothing here imports.
 """
 
-from .loading import BATCH_SIZE, MAX_CHARS, SPACY_MODELS, doc_sents, doc_text, doc_tokens, load, parse, sentences
+from .loading import BATCH_SIZE, MAX_CHARS, SPACY_MODELS, doc_ents, doc_sents, doc_text, doc_tokens, load, parse, sentences, span_ents
 from . import vectors
 from .vectors import MEMO_MAX, embed, load_embedder, static_embed
 
-__all__ = ["BATCH_SIZE", "MAX_CHARS", "MEMO_MAX", "SPACY_MODELS", "doc_sents", "doc_text", "doc_tokens", "embed", "load", "load_embedder", "parse", "sentences", "static_embed"]
+__all__ = ["BATCH_SIZE", "MAX_CHARS", "MEMO_MAX", "SPACY_MODELS", "doc_ents", "doc_sents", "doc_text", "doc_tokens", "embed", "load", "load_embedder", "parse", "sentences", "span_ents", "static_embed"]

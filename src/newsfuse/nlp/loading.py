@@ -103,17 +103,35 @@ def doc_sents(doc: Doc) -> list:
     return sents
 
 
+_ENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def doc_ents(doc: Doc) -> tuple:
+    """The Doc's entity spans, built once per Doc (`Doc.ents`, and `Span.ents` through it, rebuild them on each
+    access). Callers that set `doc.ents` afterwards must not use this (the analyses only read them)."""
+    ents = _ENTS.get(doc)
+    if ents is None:
+        ents = _ENTS[doc] = tuple(doc.ents)
+    return ents
+
+
+def span_ents(span) -> list:
+    """`span.ents` from the Doc's cached entities: those wholly inside the span."""
+    return [e for e in doc_ents(span.doc) if e.start >= span.start and e.end <= span.end]
+
+
 def sentences(article_id: str, doc: Doc, to_raw=None) -> list:
     """The Doc's sentences as `Sentence`s; `to_raw` maps a kept-text offset to a raw offset."""
     from ..model import Sentence
 
     to_raw = to_raw or (lambda i: i)
     out = []
+    whole = doc_text(doc)
     for s in doc_sents(doc):
         # a sentence never crosses a line break: kept blocks are paragraphs, and a parser that glues
         # a headline or a notice onto the next paragraph would misattribute both
         offset = s.start_char
-        for piece in s.text.split("\n"):
+        for piece in whole[s.start_char : s.end_char].split("\n"):
             text = piece.strip()
             if text:
                 start = offset + (len(piece) - len(piece.lstrip()))

@@ -86,7 +86,7 @@ class _Speakers(_Roles):
                         names.setdefault(m.text.strip(), set()).add(e.id)
             if e.type == "PERSON" and len(e.name.split()) > 1:
                 names.setdefault(e.name.split()[0], set()).add(e.id)
-        for tok in self.d.doc:
+        for tok in self.d.toks:
             ids = names.get(tok.text)
             if (ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN"
                     and tok.ent_type_ not in ("DATE", "TIME") and tok.lower_ not in _CALENDAR_WORDS):  # "June", "May"
