@@ -122,10 +122,11 @@ def remember(vectors: dict[str, np.ndarray]) -> None:
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Sentence embeddings, shape (len(texts), 384), L2-normalised (dot product = cosine).
+    """MiniLM embeddings, shape (len(texts), 384), L2-normalised (dot product = cosine): today one per article,
+    of the text clustering compares (sentences take `static_embed`).
 
-    Memoised by text, so stages that ask for the same sentences (align, summary, cluster) pay once; inside
-    `backed_by`, a text's stored vector is used before the model runs.
+    Memoised by text, so the per-article stage and clustering pay once; inside `backed_by`, a text's stored
+    vector is used before the model runs.
     """
     texts = list(texts)
     if not texts:
