@@ -165,10 +165,19 @@ def test_day_after_publication_in_an_updated_day_stamped_report():
     r = _refs(text, "2025-10-19")
     assert r["Sunday"].date == "2025-10-19"
     assert r["Monday"].date == "2025-10-20"
-    # with a real time of day, the stamp is the copy's own: Monday is the Monday before
-    assert _refs(text, "2025-10-19T21:40:00")["Monday"].date == "2025-10-13"
-    # and without the publication day named, nothing frames an update
-    assert _refs("Harbour officials said Monday that a steering fault was to blame.", "2025-10-19")["Monday"].date == "2025-10-13"
+
+
+def test_a_bare_weekday_is_never_six_days_back():
+    # 2025-10-20 is a Monday, stamped in the evening (a New York clock): "early Tuesday" happened in a time zone
+    # already on Tuesday, the day after the stamp, not the Tuesday six days before
+    text = "The rocket lifted off from the coastal launch site early Tuesday and fell into the sea an hour later."
+    assert _refs(text, "2025-10-20T21:31:00")["early Tuesday"].date == "2025-10-21"
+    assert _refs(text, "2025-10-20")["early Tuesday"].date == "2025-10-21"
+    assert _refs("Harbour officials said Monday that a steering fault was to blame.", "2025-10-19")["Monday"].date == "2025-10-20"
+    # the rest of the week stays in the past, and "last" still means the week before
+    assert _refs(text, "2025-10-22T08:00:00")["early Tuesday"].date == "2025-10-21"
+    assert _refs(text, "2025-10-21T08:00:00")["early Tuesday"].date == "2025-10-21"
+    assert _refs("The rocket failed last Tuesday.", "2025-10-20")["last Tuesday"].date == "2025-10-14"
 
 
 def test_a_long_future_clause_still_points_ahead():
@@ -206,3 +215,26 @@ def test_the_following_month_counts_from_the_date_just_given_and_a_span_is_no_da
     got = {(d.expression.strip(), d.date[:7]) for d in pipeline.analyze([a])["d"].dates}
     assert ("the following month", "2016-06") in got
     assert [d for d in got if d[0] == "in four months"] == [("in four months", "2018-03")]
+
+
+def test_one_outlets_articles_sharing_a_stamp_to_the_second_are_not_dated_by_it():
+    # two different reports of one outlet stamped 2025-12-01T21:37:00 by a crawl, months after the storm
+    a = Article(id="a", raw="Storm Odile hit Porto Vell on Tuesday, flooding the harbour. Mayor Ines Duarte said the port would reopen.",
+                text="", published="2025-12-01T21:37:00", outlet="wire.example", title="Storm Odile floods Porto Vell harbour")
+    b = Article(id="b", raw="Mayor Ines Duarte said on Wednesday that Porto Vell's harbour would reopen after Storm Odile.",
+                text="", published="2025-12-01T21:37:00", outlet="wire.example", title="Porto Vell harbour to reopen, mayor says")
+    c = Article(id="c", raw="Storm Odile flooded the harbour of Porto Vell on Tuesday, Mayor Ines Duarte said.",
+                text="", published="2025-09-10T08:00:00", outlet="daily.example", title="Storm floods harbour")
+    arts = [a, b, c]
+    for x in arts:
+        x.text = x.raw
+    an = pipeline.analyze(arts)
+    dates.infer_published(arts, an)
+    assert a.meta["crawl_stamp"] == "2025-12-01T21:37:00" and a.published_inferred
+    assert a.published[:10] == "2025-09-10" and b.published[:10] == "2025-09-10"
+    assert next(r for r in an["a"].dates if r.expression == "Tuesday").date == "2025-09-09"
+    assert c.published == "2025-09-10T08:00:00" and not c.published_inferred
+    # a day-only stamp shared by one outlet's articles is ordinary
+    d = Article(id="d", raw="x", text="x", published="2025-12-01T00:00:00", outlet="o", title="One")
+    e = Article(id="e", raw="y", text="y", published="2025-12-01T00:00:00", outlet="o", title="Two")
+    assert dates.infer._crawl_stamps([d, e]) == []

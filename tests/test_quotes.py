@@ -480,3 +480,75 @@ def test_according_to_the_companys_website_is_the_company():
 def test_when_and_where_are_no_part_of_a_described_speaker():
     qs = _extract("The talks ended in Geneva.\nThe agency welcomes the release of the sailors, said a spokesperson here on Monday.")
     assert _speaker(qs, "release of the sailors") == "a spokesperson"
+
+
+# --- who said what: faults an editor found in real briefs (texts invented) ---------------------------------
+
+def test_a_colon_cue_after_a_quote_introduces_the_next_quote_not_this_one():
+    qs = _extract("Defence Minister Ann Lee called the launch reckless. Asked about a military response, Lee said, "
+                  "\"I do not want to talk about that yet.\" after she said that the launch had \"sent thousands of "
+                  "families into their shelters.\" Foreign Secretary Tom Reed said: \"The government has condemned "
+                  "this illegal test in the strongest terms.\"")
+    assert _speaker(qs, "sent thousands of families") == "Ann Lee"
+    assert _speaker(qs, "condemned this illegal test") == "Tom Reed"
+
+
+def test_a_cape_is_no_speaker():
+    qs = _extract("The missile flew high over Cape Sorimo before dawn and fell into the ocean. A woman who farms kelp "
+                  "on the shore was woken by the siren on her phone.\n\"There is nowhere to hide,\" she said.")
+    assert _speaker(qs, "nowhere to hide") != "Cape Sorimo"
+
+
+def test_a_place_speaks_only_where_the_text_names_it_as_the_speaker():
+    qs = _extract("Portugal said on Friday it would review its trade rules after the leak. The Spanish paper said the "
+                  "shipping firm had moved funds through three offshore companies.\n"
+                  "The foreign ministry said it had not been told of the findings.")
+    assert _speaker(qs, "review its trade rules") == "Portugal"  # a country speaks for its government
+    assert _speaker(qs, "moved funds through three offshore") == "The Spanish paper"
+
+
+def test_no_speaker_is_carried_across_a_heading():
+    qs = _extract("Mayor Clara Whitfield defended the budget at the council meeting on Monday.\n"
+                  "\"We have made hard choices and they were the right ones,\" Whitfield said.\n"
+                  "Flood defences delayed again\n"
+                  "\"Nobody told us the work would stop for another winter. We found out from the newspaper.\"\n"
+                  "Farmers along the lower river have waited six years for the embankment.")
+    assert _speaker(qs, "hard choices") == "Clara Whitfield"
+    assert _speaker(qs, "Nobody told us") is None
+
+
+def test_a_caption_dropped_into_a_running_quote_does_not_stop_it():
+    qs = _extract("Premier Ruth Okafor spoke to reporters in the capital.\n"
+                  "\"Nobody wants a war on this coast,\" she said. \"We will not be the ones to start it.\n"
+                  "Video shows sirens sounding across the northern towns\n"
+                  "\"That would be the end for the regime and thousands of people would die.\"\n"
+                  "The council meets again on Friday.")
+    assert _speaker(qs, "thousands of people would die") == "Ruth Okafor"
+
+
+def test_no_speaker_is_carried_across_another_persons_attribution():
+    from newsfuse.model import Speaker
+    from newsfuse.quotes.attribution import _inherit
+    from newsfuse.quotes.marks import _paragraphs, _Span
+
+    text = "\"We will rebuild,\" Lee said.\nReed said the plan had no money behind it.\n\"Nobody asked us.\""
+    paras = _paragraphs(text)
+    q = _Span(paras[2][0], paras[2][1], 2, True)
+    lee = Speaker("Ann Lee")
+    assert _inherit(q, {0: lee}, paras, text) is lee
+    assert _inherit(q, {0: lee}, paras, text, talk_paras={1}) is None
+
+
+def test_a_relative_of_someone_is_not_the_person_just_named():
+    qs = _extract("The boy climbed through the fence and fell into the moat, where the gorilla Kibo picked him up. "
+                  "Kibo weighed about 180 kilograms and he dragged the boy through the water.\n"
+                  "\"Stay calm, mommy is right here,\" the boy's mother shouted from the railing.")
+    assert _speaker(qs, "mommy is right here") == "the boy's mother"
+
+
+def test_a_gerund_opening_a_sentence_is_no_part_of_a_name():
+    text = "Tranquilizing Kibo wouldn't have knocked him out quickly, the keeper added. Kibo was 17."
+    a = Article(id="g", raw=text, text=text)
+    [doc] = nlp.parse([text])
+    names = {e.name for e in entities.extract(a, doc) if e.type == "PERSON"}
+    assert names == {"Kibo"}

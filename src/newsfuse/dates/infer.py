@@ -77,12 +77,30 @@ def _words(article: Article) -> set[str]:
     return set(re.findall(r"\b[A-Z][a-z]{2,}\b", article.text or article.raw))
 
 
+def _crawl_stamps(articles: list[Article]) -> list[Article]:
+    """Articles whose stamp is a crawl or index time, not a publication time: several different articles
+    (different titles) of one outlet stamped with the same time of day to the second. A day-only or
+    midnight stamp says nothing of the kind (many outlets stamp every article of a day so)."""
+    groups: dict[tuple[str, str], list[Article]] = {}
+    for a in articles:
+        p = (a.published or "").strip()
+        if len(p) < 16 or p[11:19] in ("00:00:00", "00:00") or not a.outlet:
+            continue
+        groups.setdefault((a.outlet.lower(), p[:19]), []).append(a)
+    return [a for g in groups.values() if len({(x.title or x.text[:200]).strip().lower() for x in g}) > 1 for a in g]
+
+
 def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> None:
     """Give undated articles a publication date inferred from their text and their story.
 
     Own text first (an explicit day in the lead); else the most common known publication day of
     the batch's articles that share names with it. Refs are re-resolved and marked `inferred`.
+    A stamp that is a crawl time (`_crawl_stamps`) is no publication date: those articles count as
+    undated (the stamp is kept in `meta["crawl_stamp"]`).
     """
+    for a in _crawl_stamps(articles):
+        a.meta["crawl_stamp"] = a.published
+        a.published = None
     undated = [a for a in articles if not _anchor(a.published)]
     if not undated:
         return

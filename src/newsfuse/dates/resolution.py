@@ -195,6 +195,11 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
             return base + dt.timedelta(days=(wd - base.weekday()) % 7), None, "day"
         if future and back != 0:
             return base + dt.timedelta(days=(wd - base.weekday()) % 7), None, "day"
+        if back == 6:
+            # the day after publication, not six days back: the place it happened is ahead of the stamp's clock
+            # ("early Tuesday" in Asia is a Monday evening in New York) or the copy was updated after its stamp;
+            # a day six days gone is written "last Tuesday"
+            return base + dt.timedelta(days=1), None, "day"
         return base - dt.timedelta(days=back), None, "day"
     if kind == "deictic":
         off = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(re.sub(r"\s+", " ", e), 0)
@@ -295,18 +300,8 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
     return out
 
 
-def _date_only(published: str | None) -> bool:
-    """Whether a publication stamp gives the day alone (no time, or midnight): the copy may be a later update."""
-    p = (published or "").strip()
-    return len(p) <= 10 or p[11:19] in ("00:00:00", "00:00")
-
-
-def _resolve_items(items: list[_Item], base: Day | None, date_only: bool = False) -> list[Resolved | None]:
-    """Resolve items in text order; offsets ("the day before") count from the last date seen nearby.
-
-    With a day-only stamp, a bare weekday naming the day after publication is that next day when the copy also
-    names the publication day itself ('crashed Sunday ... investigators said Monday' stamped Sunday: an update),
-    not six days back."""
+def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None]:
+    """Resolve items in text order; offsets ("the day before") count from the last date seen nearby."""
     out: list[Resolved | None] = []
     last: tuple[int, Day] | None = None  # (sentence index, day) of the last non-offset day-level date
     seen: tuple[int, Day] | None = None  # (sentence index, start) of the last date of any precision
@@ -326,13 +321,6 @@ def _resolve_items(items: list[_Item], base: Day | None, date_only: bool = False
             last = (it.sent, r[0])
         if r and not anaphoric:
             seen = (it.sent, r[0])
-    if date_only and base is not None:
-        bare = [i for i, it in enumerate(items) if it.kind == "weekday" and not re.match(r"(last|next|this|past)\s", it.expr.lower())]
-        if any(out[i] and out[i][0] == base for i in bare):
-            for i in bare:
-                r = out[i]
-                if r and r[0] == base - dt.timedelta(days=6) and not items[i].future:
-                    out[i] = (base + dt.timedelta(days=1), r[1], r[2])
     return out
 
 
@@ -415,7 +403,7 @@ def resolve(article: Article, doc) -> list[DateRef]:
         found += _spacy_extra(doc, found)
     items = _items(text, sents, found, doc)
     base = _anchor(article.published)
-    refs = _to_refs(article, items, _resolve_items(items, base, _date_only(article.published)), keep_pending=base is None, inferred=article.published_inferred)
+    refs = _to_refs(article, items, _resolve_items(items, base), keep_pending=base is None, inferred=article.published_inferred)
     if cache is not None:
         cache[_CACHE_KEY] = refs
     return refs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -41,6 +42,8 @@ PLACE_HEADS = frozenset(
     island islands beach bay province county district region state village city town
     """.split()
 )
+# The first word of a name that makes it a natural feature, never a person ("Cape Erimo", "Mount Kenya").
+PLACE_LEADS = frozenset("cape mount mt lake gulf sea strait isle peninsula desert glacier volcano".split())
 # Nouns before "of" that make the next name a place: "the village of Nebi Saleh".
 PLACE_OF = frozenset("village town city province region district county state capital area suburb island municipality".split())
 # Lower-case particles inside personal names ("Paulino do Rego Barros").
@@ -121,6 +124,9 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
                 gender = "f"
             toks.pop(0)
             continue
+        if ent.label_ == "PERSON" and len(toks) > 1 and _sentence_gerund(t):
+            toks.pop(0)  # "Tranquilizing Kibo would have …": a gerund opening the sentence, no given name
+            continue
         # "Ukrainian President Volodymyr Zelenskiy": a nationality adjective before a title
         if ent.label_ == "PERSON" and len(toks) > 2 and toks[1].lower_.rstrip(".") in TITLES:
             toks.pop(0)
@@ -150,6 +156,34 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
         end += 1  # keep the last dot of "U.S."
         stripped += "."
     return start, end, stripped, gender
+
+
+@functools.lru_cache(maxsize=1)
+def _verb_bases() -> frozenset[str]:
+    """Base forms of English verbs, from the pipeline lemmatizer's index (empty when it has none)."""
+    try:
+        pipeline = nlp.load()
+    except Exception:  # no model: the rule that needs it stays off
+        return frozenset()
+    for _, proc in pipeline.pipeline:
+        lookups = getattr(getattr(proc, "lemmatizer", proc), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            return frozenset(lookups.get_table("lemma_index").get("verb", ()))
+    return frozenset()
+
+
+def _sentence_gerund(tok) -> bool:
+    """A capitalised -ing form of a verb opening a sentence or clause ("Tranquilizing", "Shooting"), which NER
+    glued onto the name after it; a given name that looks like one ("Sterling", "Irving") is no verb."""
+    w = tok.lower_
+    if not (w.endswith("ing") and len(w) >= 6 and tok.text[:1].isupper()) or first_name_gender(tok.text):
+        return False
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    if not (prev is None or tok.is_sent_start or prev.is_punct or prev.is_space or "\n" in prev.whitespace_):
+        return False
+    stem = w[:-3]
+    verbs = _verb_bases()
+    return stem in verbs or stem + "e" in verbs or (len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in verbs)
 
 
 PERSON_TITLES = frozenset(
@@ -381,6 +415,8 @@ def _one_span(ent, group: str, doc_text: str) -> _Span | None:
                 evidence = True
             elif words[-1] in PLACE_HEADS:  # "Ofer Prison"
                 group, label = "GPE", "FAC"
+            elif words[0] in PLACE_LEADS:  # "Cape Erimo", "Mount Kenya": a place, whatever NER said
+                group, label = "GPE", "LOC"
         if group == "PERSON" and _after_place_noun(ent.doc, start):  # "the village of Nebi Saleh"
             group, label = "GPE", "GPE"
         elif group == "PERSON" and (_CAMEL.search(text) or _before_group_noun(ent.doc, end)):

@@ -14,8 +14,9 @@ import re
 from bisect import bisect_right
 
 from .. import nlp
+from ..entities.mentions import PLACE_LEADS
 from ..model import Article, Entity, Quote, Speaker
-from .attribution import _attribute_direct, _inherit
+from .attribution import _attribute_direct, _inherit, heading_lines
 from .indirect import _drop_nested, _indirect
 from .marks import MIN_DIRECT_WORDS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span
 from .scorer import FEATURES, MODEL_PATH, _candidates, _model, _score  # noqa: F401  (re-exported)
@@ -46,6 +47,27 @@ def _dateline_place(speaker: Speaker, text: str, entities: list[Entity]) -> bool
     m = _DATELINE_END.match(head)
     return bool(m) and speaker.mention.lower() in head[: m.end()].lower() and \
         head.lower().startswith(speaker.mention.lower()[:4])
+
+
+PLACE_TYPES = ("GPE", "LOC", "FAC")
+NATURAL_FEATURES = PLACE_LEADS | frozenset(
+    "river lake valley mountain mountains island islands beach bay ocean sea coast peninsula strait gulf".split())
+"""Words that make a name a natural feature ("Cape Erimo", "Sea of Japan", "Pacific Ocean"): it never speaks."""
+
+
+def _mute_place(speaker: Speaker, sp: _Speakers) -> bool:
+    """A place that cannot be this quote's speaker. A natural feature (a cape, a sea, a mountain) never
+    speaks. A country, city or region (GPE, LOC, FAC) speaks for its government ("Japan said", "the North
+    said", "the Kremlin said"), but only where the text names it as the speaker: never through a pronoun,
+    a description ("the French paper") or a mere nearby mention the scorer picked."""
+    e = sp.ents.get(speaker.entity or "")
+    if e is None or e.type not in PLACE_TYPES:
+        return False
+    if any(w.lower().strip(".,") in NATURAL_FEATURES for w in e.name.split()):
+        return True
+    named = speaker.start >= 0 and speaker.mention.strip().lower() in {
+        m.text.strip().lower() for m in e.mentions} | {e.name.lower(), *(a.lower() for a in e.aliases)}
+    return not named
 
 
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
@@ -102,6 +124,10 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
 
     # attribute direct quotes in text order (previous quote end bounds the head search)
     all_spans = sorted(spans + indirect, key=lambda q: q.start)
+    headings = heading_lines(text, paras)  # line indices, as `q.para`
+    d.headings = {d.para[d.tok_from(paras[p][0])] for p in headings if d.tok_from(paras[p][0]) < len(doc)}  # token paragraphs
+    talk_paras = {para_of(doc[i].idx) for i, _ in sp.talkers}
+    runs_on = {q.para for q in spans if q.unclosed}  # a quote left open at its paragraph's end goes on below
     last_speaker: dict[int, Speaker | None] = {}
     prev_end = 0
     for k, q in enumerate(all_spans):
@@ -110,7 +136,7 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         elif q.direct:
             nxt = all_spans[k + 1].start if k + 1 < len(all_spans) else len(text)
             if not _attribute_direct(q, d, sp, text, prev_end, nxt, paras[q.para][0]):
-                q.speaker = _inherit(q, last_speaker, paras, text)
+                q.speaker = _inherit(q, last_speaker, paras, text, headings, talk_paras, runs_on)
         if q.speaker is not None:
             last_speaker[q.para] = q.speaker
         prev_end = max(prev_end, q.end)
@@ -123,7 +149,10 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
 
     out = []
     prev_sp: Speaker | None = None
+    prev_para, prev_open = 0, False
     for q in all_spans:
+        if not prev_open and any(prev_para < p < q.para for p in headings):
+            prev_sp = None  # a heading between: the last section's speaker is no candidate
         qtext = text[q.start : q.end]
         if q.direct and not q.tail and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS:
             continue  # a scare-quoted phrase or title, not speech
@@ -135,8 +164,13 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
             if model is not None and cands:
                 q.speaker = max(cands, key=lambda c: _score(model, c[1]))[0]
         prev_sp = rule_sp  # the rule pick (as in training)
+        prev_para, prev_open = q.para, q.unclosed
         if q.speaker is not None and _dateline_place(q.speaker, text, entities):
             q.speaker = None  # "RAMALLAH, West Bank —" opens the report; the place said nothing
+        elif q.speaker is not None and _mute_place(q.speaker, sp):
+            m = q.speaker  # "the Spanish paper said" resolved to a country: the paper, as described, speaks
+            described = m.start >= 0 and m.mention.split()[:1] and m.mention.split()[0].lower() in ("the", "a", "an")
+            q.speaker = Speaker(m.mention, None, m.start, m.end, m.mention) if described else None
         rs, re_ = sp.to_raw(q.start), sp.to_raw(q.end)
         lo, hi = d.clip(d.tok_at(q.start))
         last = doc[max(lo, hi - 1)]

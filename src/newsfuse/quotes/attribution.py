@@ -33,6 +33,8 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
                 j in sp.tok_ent or doc[j].lower_ in PRONOUNS) and not d.in_quote[j]]
             if near:
                 c = (near[0], t.text)
+        if c is not None and _introduces_next(text, t, next_start):
+            break  # "… duck and cover.” Foreign Secretary Ann Lee said: “…”: that cue is the next quote's
         if c is not None:
             q.speaker, q.cue, q.attributed, q.tail = sp.from_token(c[0]), c[1], True, n <= 6
             return True
@@ -67,17 +69,55 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
     return False
 
 
-def _inherit(q: _Span, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str) -> Speaker | None:
-    """An unattributed quote continues the speaker before it: same paragraph, or the last one above."""
+def _introduces_next(text: str, verb, next_start: int) -> bool:
+    """Whether the speech verb `verb` ends in a colon that opens the next quote ("X said: “…”"): an
+    attribution of its own, so not the tail cue of the quote before it."""
+    if next_start >= len(text):
+        return False
+    between = text[verb.idx + len(verb.text) : next_start].rstrip(" \t\"“”'‘’")
+    return between.endswith(":") and not any(ch in between for ch in ".!?\n")
+
+
+HEADING_WORDS = 16  # a line this short with no closing punctuation is a heading, crosshead or caption
+_LINE_END = ".!?:;\"”’'…)]"
+
+
+def heading_lines(text: str, paras: list[tuple[int, int]]) -> set[int]:
+    """Paragraphs that are headings, crossheads or captions ("LACKING DETAIL", "Video shows the launch site"):
+    short lines with no sentence-closing punctuation and no quote marks."""
+    out = set()
+    for p, (s, e) in enumerate(paras):
+        line = text[s:e].strip()
+        if not line or not any(ch.isalpha() for ch in line) or line[-1] in _LINE_END:
+            continue
+        if len(line.split()) <= HEADING_WORDS and not any(m in line for m in '"“”«»'):
+            out.add(p)
+    return out
+
+
+def _inherit(q: _Span, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str,
+             headings: frozenset[int] | set[int] = frozenset(), talk_paras: frozenset[int] | set[int] = frozenset(),
+             runs_on: frozenset[int] | set[int] = frozenset()) -> Speaker | None:
+    """An unattributed quote continues the speaker before it: same paragraph, or the last one above.
+
+    Never across a paragraph that attributes something to a speaker of its own (`talk_paras`, "X said" with
+    no quote taken), and across a heading line only when the quote above runs on unclosed into the next
+    paragraph (`runs_on`: a caption dropped into a long quote); otherwise a heading opens a new section
+    whose quotes are not the last section's speaker's."""
     if q.para in last:
         return last[q.para]
     if text[paras[q.para][0] : q.start].strip(" \t.") == "":
         p = q.para - 1
         seen = 0
-        while p >= 0 and seen < 2:
+        crossed = False
+        while p >= 0 and seen < 2 and q.para - p <= 6:
             if p in last:
-                return last[p]
-            if any(ch.isalpha() for ch in text[paras[p][0] : paras[p][1]]):
+                return None if crossed and p not in runs_on else last[p]
+            if p in talk_paras:
+                return None
+            if p in headings:
+                crossed = True
+            elif any(ch.isalpha() for ch in text[paras[p][0] : paras[p][1]]):
                 seen += 1
             p -= 1
     return None

@@ -35,6 +35,18 @@ DOC_NOUNS = frozenset(
     book bill law policy plan budget research figures record records video footage documents sign
     """.split()
 )
+KIN_NOUNS = frozenset(
+    "mother father mom mum dad parent wife husband son daughter brother sister sibling grandmother grandfather "
+    "grandson granddaughter aunt uncle niece nephew cousin widow widower partner girlfriend boyfriend fiancee fiance".split()
+)
+"""Relatives: "the boy's mother" names someone other than the person written before it."""
+GENDERED_NOUNS = {
+    **{w: "f" for w in "mother mom mum wife daughter sister grandmother granddaughter aunt niece widow girlfriend "
+       "fiancee woman girl lady actress spokeswoman chairwoman businesswoman congresswoman queen".split()},
+    **{w: "m" for w in "father dad husband son brother grandfather grandson uncle nephew widower boyfriend fiance "
+       "man boy gentleman actor spokesman chairman businessman congressman king".split()},
+}
+"""Role nouns of one gender: never resolved to a person known to be of the other."""
 DESC_SENTS = 6
 ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
 ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
@@ -106,8 +118,13 @@ class _Roles:
                 eid = titled[-1][1]
             elif named:
                 eid = named[-1][1]
-            elif lemma not in ANON_ROLES and not self._introduced_unnamed(tok, lemma):
+            elif lemma not in ANON_ROLES and not self._introduced_unnamed(tok, lemma) and not (
+                    lemma in KIN_NOUNS and any(c.dep_ == "poss" for c in tok.children)):
+                # "the child's mother" is someone's relative, not the person just named
                 eid = self._latest_person(tok)
+                want = GENDERED_NOUNS.get(lemma)
+                if eid and want and self.gender.get(eid, want) != want:
+                    eid = None  # "the mother" is no man just named
         if eid is None:
             return None
         e = self.ents[eid]

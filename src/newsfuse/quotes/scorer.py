@@ -55,13 +55,17 @@ def _candidates(q: _Span, d: _Doc, sp: _Speakers, prev: Speaker | None) -> list[
     rule_role = rule.mention.lower().split()[-1] if rule is not None and rule.mention else ""
     role_ids = {eid for _, eid in sp.titled.get(rule_role, ())} if rule_role else set()
     talkers = {i for i, _ in sp.talkers}
+    headings = getattr(d, "headings", ())
+    above = [p for p in headings if p < d.para[qs]]
+    if above:  # a heading opens a new section: names above it are the last section's
+        lo = max(lo, d.para_bounds[max(above)][1])
     # mentions per entity in the window
     near: dict[str, dict] = {}
     for i, eid in sp.mention_at:
         if i >= hi:
             break
-        if i < lo or (q.start <= doc[i].idx < q.end) or d.in_quote[i]:
-            continue
+        if i < lo or (q.start <= doc[i].idx < q.end) or d.in_quote[i] or d.para[i] in headings:
+            continue  # a name in a heading or caption line said nothing
         n = near.setdefault(eid, {"before": None, "after": None, "talker": False, "sent": 99, "para": False})
         if i < qs:
             n["before"] = qs - i
