@@ -106,3 +106,26 @@ def test_cached_tokens_sentences_and_entities_match_spacy_and_are_built_once():
     for s in doc.sents:
         assert [(e.start, e.end) for e in nlp.span_ents(s)] == [(e.start, e.end) for e in s.ents]
     assert nlp.doc_tokens(doc) is nlp.doc_tokens(doc) and nlp.doc_ents(doc) is nlp.doc_ents(doc)
+
+
+def test_pipe_runs_blas_on_one_thread_unless_told(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    def blas_threads_seen(text: str) -> set[int]:
+        seen = set()
+        for _ in nlp.pipe([text]):
+            seen |= {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+        return seen
+
+    text = "The ferry left Dover at noon. It reached Calais two hours later, the operator said."
+    monkeypatch.delenv("NEWSFUSE_THREADS", raising=False)
+    assert blas_threads_seen(text) == {1}
+    monkeypatch.setenv("NEWSFUSE_THREADS", "2")
+    assert blas_threads_seen(text) == {2}
+
+
+def test_pipe_docs_keep_their_text_without_rejoining_tokens():
+    texts = ["Floods closed  the A9 on Tuesday.\n\nCrews cleared it by night. ", "A second,\tshorter report."]
+    docs = nlp.parse(texts)
+    assert [nlp.doc_text(d) for d in docs] == texts == [d.text for d in docs]
+    assert all(d.user_data.get("newsfuse.text") == t for d, t in zip(docs, texts))

