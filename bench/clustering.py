@@ -80,11 +80,13 @@ def pairwise(pred: list, gold: list) -> tuple[float, float, float]:
 def embeddings(arts: list[Article]) -> np.ndarray:
     """MiniLM embeddings of the clustering text, cached on disk by content hash (outside the repo)."""
     texts = [features.article_text(a, 1000) for a in arts]
-    key = hashlib.sha1("\x00".join(texts).encode()).hexdigest()[:16]
+    from newsfuse import nlp
+
+    # keyed by the model file too: vectors of another MiniLM build are not these
+    key = hashlib.sha1("\x00".join(texts + [nlp.vectors.model_file().name]).encode()).hexdigest()[:16]
     path = CACHE / f"emb-{key}.npy"
     if path.exists():
         return np.load(path)
-    from newsfuse import nlp
 
     e = nlp.embed(texts)
     CACHE.mkdir(parents=True, exist_ok=True)

