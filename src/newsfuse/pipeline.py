@@ -21,8 +21,15 @@ Progress = Callable[[int], None]
 
 
 def clean_all(articles: Iterable[Article]) -> list[Article]:
-    """Run the clean stage over every article not cleaned yet (one with neither kept nor removed text)."""
-    return [a if (a.kept_spans or a.removed) else clean.clean(a) for a in articles]
+    """Run the clean stage over every article not cleaned yet (one with neither kept nor removed text), then drop
+    boilerplate those articles share with unrelated ones of the same batch."""
+    articles = list(articles)
+    fresh = [a for a in articles if not (a.kept_spans or a.removed)]
+    for a in fresh:
+        clean.clean(a)
+    if fresh:
+        clean.drop_shared_boilerplate(articles)
+    return articles
 
 
 def read(sources: Iterable[str], problems: list[ingest.Problem] | None = None, *, outlet: str = "") -> list[Article]:

@@ -17,6 +17,7 @@ import numpy as np
 from ..model import Article, Segment
 from . import classifier
 from .furniture import furniture_reason, gallery_counters, teaser_lists
+from .shared import drop_shared_boilerplate
 from .features import (
     _BYLINE,
     _CREDIT,
@@ -33,7 +34,7 @@ from .features import (
     units,
 )
 
-__all__ = ["clean"]
+__all__ = ["clean", "drop_shared_boilerplate"]
 
 _NAV = re.compile(r"^\s*(categories|category|tags|filed under|topics|sections?|home|menu|posted in)\s*[:|»>]", re.I)
 _SHARE = re.compile(r"^\s*(share|share this|tweet|email|print|facebook|twitter|whatsapp|linkedin|comments?|reply|"
