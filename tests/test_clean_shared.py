@@ -59,6 +59,15 @@ def test_wire_copy_carried_by_two_outlets_is_kept_whole():
     assert [a.text for a in arts] == before
 
 
+def test_wire_copy_with_each_outlets_own_extra_line_is_kept():
+    extra_a = "Lakeford Weekly will host a reader forum on east-side transit at the public library next Thursday."
+    extra_b = "Correction: an earlier version of this story misstated the name of the Varnia shipping minister."
+    arts = [_article("1", "a.example", DEPOT + "\n\n" + extra_a), _article("2", "b.example", DEPOT + "\n\n" + extra_b)]
+    drop_shared_boilerplate(arts)
+    assert all("bus depot" in a.text and "4,000 residents" in a.text for a in arts)
+    assert not any(s.reason.startswith("boilerplate") for a in arts for s in a.removed)
+
+
 def test_shared_note_no_longer_joins_unrelated_stories(tmp_path):
     records = [
         {"id": "1", "url": "https://a.example/depot", "title": "Council backs bus depot", "date_publish": "2024-03-05 10:00:00",

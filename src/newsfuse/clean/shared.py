@@ -20,6 +20,9 @@ MIN_WORDS = 6  # shorter repeated lines ("Advertisement") are the line model's b
 # on news_cluster dev article pairs this flags 2 % of same-event pairs and 76 % of different-event pairs
 NAMES_OVERLAP = 0.15
 VECTOR_COS = 0.45
+COPY_SHARE = 0.6  # sharing this part of the shorter article's words, or this many paragraphs, makes two
+COPY_PARAGRAPHS = 3  # articles copies of one report
+MIN_REST = 25  # words an article must have besides shared paragraphs to say what it is about
 
 _KEY = re.compile(r"[^0-9a-z]+")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}|[A-Z]{2,})\b", re.M)
@@ -44,18 +47,28 @@ def _unrelated(a: tuple[set[str], np.ndarray], b: tuple[set[str], np.ndarray]) -
     return overlap < NAMES_OVERLAP and float(va @ vb) < VECTOR_COS
 
 
+def _copies(x: dict[str, int], y: dict[str, int]) -> bool:
+    """Two articles are copies of one report (a wire story two outlets carry) when they share several paragraphs
+    or most of the shorter one: boilerplate is one block, a small part of the articles it sits in."""
+    both = x.keys() & y.keys()
+    return len(both) >= COPY_PARAGRAPHS or sum(x[k] for k in both) >= COPY_SHARE * min(sum(x.values()), sum(y.values()))
+
+
 def drop_shared_boilerplate(articles: list[Article]) -> list[Article]:
     """Remove kept paragraphs that recur verbatim across articles whose other text is unrelated (reads `text`,
     `kept_spans`; moves such paragraphs to `removed` with their reason). Linear in the batch: paragraphs are
     hashed, and each repeated paragraph's carriers are compared in a chain, not all pairs."""
     carriers: dict[str, list[tuple[int, int]]] = defaultdict(list)  # paragraph key -> (article, span index)
+    sizes: list[dict[str, int]] = []  # per article: paragraph key -> words
     for ai, a in enumerate(articles):
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for si, (s, e) in enumerate(a.kept_spans):
             k = _key(a.raw[s:e])
-            if len(k.split()) >= MIN_WORDS and k not in seen:
-                seen.add(k)
-                carriers[k].append((ai, si))
+            if k and k not in seen:
+                seen[k] = len(k.split())
+                if seen[k] >= MIN_WORDS:
+                    carriers[k].append((ai, si))
+        sizes.append(seen)
     shared = {k: c for k, c in carriers.items() if len({ai for ai, _ in c}) > 1}
     if not shared:
         return articles
@@ -68,7 +81,7 @@ def drop_shared_boilerplate(articles: list[Article]) -> list[Article]:
     for ai, spans in shared_spans.items():
         a = articles[ai]
         own = [a.raw[s:e] for si, (s, e) in enumerate(a.kept_spans) if si not in spans]
-        if own:  # an article made only of shared paragraphs says nothing either way
+        if sum(len(p.split()) for p in own) >= MIN_REST:  # else it says too little about itself to tell
             texts[ai] = "\n".join(own)
     if texts:
         from .. import nlp  # the static table loads only when a batch repeats a paragraph
@@ -81,7 +94,8 @@ def drop_shared_boilerplate(articles: list[Article]) -> list[Article]:
     for c in shared.values():
         arts = sorted({ai for ai, _ in c if ai in rest})
         pairs = list(zip(arts, arts[1:]))
-        if not pairs or sum(_unrelated(rest[x], rest[y]) for x, y in pairs) * 2 <= len(pairs):
+        unrelated = sum(not _copies(sizes[x], sizes[y]) and _unrelated(rest[x], rest[y]) for x, y in pairs)
+        if not pairs or unrelated * 2 <= len(pairs):
             continue  # carried by articles that agree otherwise: wire copy or a statement they all quote
         n = len({ai for ai, _ in c})
         for ai, si in c:
