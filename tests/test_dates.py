@@ -238,3 +238,43 @@ def test_one_outlets_articles_sharing_a_stamp_to_the_second_are_not_dated_by_it(
     d = Article(id="d", raw="x", text="x", published="2025-12-01T00:00:00", outlet="o", title="One")
     e = Article(id="e", raw="y", text="y", published="2025-12-01T00:00:00", outlet="o", title="Two")
     assert dates.infer._crawl_stamps([d, e]) == []
+
+
+def test_vague_ago_is_no_calendar_date_and_precise_ago_is():
+    r = _refs("A spokesman began discrediting the report a few days ago. The dam failed several months ago. "
+              "The levee broke three days ago.")
+    assert "a few days ago" not in r and "several months ago" not in r
+    assert r["three days ago"].date == "2025-10-14"
+
+
+def test_could_not_is_past_and_a_promise_points_ahead():
+    # 2025-10-20 is a Monday
+    r = _refs("The family could not be reached on Sunday.", "2025-10-20")
+    assert r["Sunday"].date == "2025-10-19"
+    r = _refs("The consortium promises to release the full list of companies in early May.", "2025-10-20")
+    assert r["early May"].date == "2026-05-01"
+
+
+def test_a_stamp_months_after_the_day_the_text_reports_is_not_its_publication_date():
+    # a re-indexed report: stamped 2025-12-01, but it tells of "Saturday" and ends with a post dated
+    # Saturday, September 13, 2025, the latest date it names; the story's other report is of September 14
+    raw = ("Storm Odile flooded the harbour of Porto Vell on Saturday, the port authority said. The ferries will not "
+           "sail for a week.\nHarbour closed until further notice. — Porto Vell Port (@portovell) September 13, 2025")
+    other = ("Storm Odile flooded the harbour of Porto Vell on Saturday and the ferries stopped, the port authority of "
+             "Porto Vell said.")
+    art, sib = _art(raw, "2025-12-01T14:57:00"), _art(other, "2025-09-14T08:00:00", id="s")
+    an = pipeline.analyze([art, sib])
+    dates.infer_published([art, sib], an)
+    assert art.published == "2025-09-13" and art.published_inferred and art.meta["crawl_stamp"] == "2025-12-01T14:57:00"
+    assert next(r for r in an["t"].dates if r.expression == "Saturday").date == "2025-09-13"
+    # alone, or in a story published near its stamp, the stamp stands (the weekday may be a coincidence)
+    for arts in ([_art(raw, "2025-12-01T14:57:00")], [_art(raw, "2025-12-01T14:57:00"), _art(other, "2025-11-30T08:00:00", id="s")]):
+        an = pipeline.analyze(arts)
+        dates.infer_published(arts, an)
+        assert arts[0].published == "2025-12-01T14:57:00"
+    # a report that also names a later year is a later report: its stamp stands
+    later = _art(raw + " The port reopened in 2026.", "2026-03-02T10:00:00")
+    sib = _art(other, "2025-09-14T08:00:00", id="s")
+    an = pipeline.analyze([later, sib])
+    dates.infer_published([later, sib], an)
+    assert later.published == "2026-03-02T10:00:00"

@@ -90,17 +90,70 @@ def _crawl_stamps(articles: list[Article]) -> list[Article]:
     return [a for g in groups.values() if len({(x.title or x.text[:200]).strip().lower() for x in g}) > 1 for a in g]
 
 
+STALE_DAYS = 30
+_RECENT = re.compile(rf"(?i)^(?:(?:early|late|on|last)\s+)?{_WD}|^(?:yesterday|today|tonight|last night)$")
+
+
+def _stale_stamp(article: Article, analysis: Analysis | None) -> Day | None:
+    """The day the text itself dates a report to when its stamp is months later (a crawl or re-index date):
+    the latest date the text names with its year is a full day ("May 28, 2016") more than STALE_DAYS before
+    the stamp, and the text speaks of that day's weekday bare ("on Saturday": a report from that week)."""
+    base = _anchor(article.published)
+    if base is None or analysis is None:
+        return None
+    full, latest = [], None
+    for d in analysis.dates:
+        if not d.date or not re.search(rf"\b{_YEAR}\b", d.expression):
+            continue
+        day = dt.date.fromisoformat(d.date)
+        latest = max(latest or day, day)
+        if d.granularity == "day":
+            full.append(day)
+    if not full or latest is None or max(full) < latest or (base - max(full)).days <= STALE_DAYS:
+        return None  # the text dates something later than its last full day, or that day is near the stamp
+    day = max(full)
+    said = {m.group().lower() for d in analysis.dates if _RECENT.search(d.expression.strip())
+            for m in [re.search(_WD, d.expression)] if m}
+    return day if calendar.day_name[day.weekday()].lower() in said else None
+
+
+def _story_agrees(article: Article, day: Day, articles: list[Article], words: dict[str, set[str]]) -> bool:
+    """Whether the articles that share names with `article` were published near `day` (within STALE_DAYS)
+    and none near its own stamp: the story backs the text's day against the stamp."""
+    stamp = _anchor(article.published)
+    near_day = near_stamp = False
+    for other in articles:
+        when = _anchor(other.published)
+        if other is article or when is None:
+            continue
+        w1, w2 = words[article.id], words[other.id]
+        if len(w1 & w2) / max(1, len(w1 | w2)) < 0.1:
+            continue
+        near_day |= abs((when - day).days) <= STALE_DAYS
+        near_stamp |= stamp is not None and abs((when - stamp).days) <= STALE_DAYS
+    return near_day and not near_stamp
+
+
 def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> None:
     """Give undated articles a publication date inferred from their text and their story.
 
     Own text first (an explicit day in the lead); else the most common known publication day of
     the batch's articles that share names with it. Refs are re-resolved and marked `inferred`.
-    A stamp that is a crawl time (`_crawl_stamps`) is no publication date: those articles count as
-    undated (the stamp is kept in `meta["crawl_stamp"]`).
+    A stamp that is a crawl time (`_crawl_stamps`) or months after the day the text reports (`_stale_stamp`)
+    is no publication date (the latter only where the articles sharing its names were published near the text's
+    day, none near the stamp): those articles count as undated (the stamp is kept in `meta["crawl_stamp"]`).
     """
     for a in _crawl_stamps(articles):
         a.meta["crawl_stamp"] = a.published
         a.published = None
+    stale = {}
+    words = {a.id: _words(a) for a in articles}
+    for a in articles:
+        day = _stale_stamp(a, analyses.get(a.id))
+        if day is not None and _story_agrees(a, day, articles, words):
+            a.meta["crawl_stamp"] = a.published
+            a.published = None
+            stale[a.id] = day
     undated = [a for a in articles if not _anchor(a.published)]
     if not undated:
         return
@@ -115,7 +168,7 @@ def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> N
     year = max(years) if years and not known else (years.most_common(1)[0][0] if years else dt.date.today().year)
     inferred: dict[str, Day] = {}
     for a in undated:
-        day = _own_text_date(a, analyses.get(a.id), year)
+        day = stale.get(a.id) or _own_text_date(a, analyses.get(a.id), year)
         if day:
             inferred[a.id] = day
     pool = {**known, **inferred}

@@ -59,7 +59,8 @@ _PATTERNS: list[tuple[str, str]] = [
 _RX = [(kind, re.compile(p)) for kind, p in _PATTERNS]
 _FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|going\s+to|is\s+to|are\s+to|scheduled|expected|set\s+to|plans?\s+to|planned|planning"
-    r"|due\s+to|hopes?\s+to|hoped\s+to|intends?\s+to|upcoming|would|could|to\s+meet|to\s+hold|to\s+visit|to\s+travel)\b|['’]ll\b",
+    r"|due\s+to|hopes?\s+to|hoped\s+to|intends?\s+to|promise[sd]?\s+to|vows?\s+to|pledges?\s+to|aims?\s+to|upcoming"
+    r"|would(?!\s+(?:not\s+)?have\b)|could(?!\s+(?:not\b|have\b))|to\s+meet|to\s+hold|to\s+visit|to\s+travel)\b|['’]ll\b",
     re.I,
 )
 # past-tense markers: a reported event ("she said late on Tuesday", "the dam was ...")

@@ -230,6 +230,8 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
         return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
     if kind == "ago":
         m = re.match(rf"({_CNT})\s+(day|week|month|year)", e)
+        if re.match(r"(?:a\s+)?few|several|some|many|couple", m.group(1)):
+            return None  # "several months ago", "a few days ago": too vague to place on a calendar
         n, unit = _num(m.group(1)), m.group(2)
         day = base - dt.timedelta(days=n * _UNIT_DAYS[unit])
         return day, None, "day" if unit == "day" else unit if unit != "year" else "year"
