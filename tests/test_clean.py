@@ -713,3 +713,41 @@ def test_teaser_bullets_after_the_story_own_list_go_and_the_list_stays():
                "- Dunmore school gets solar roof Pupils helped install the panels"]
     art = clean(Article(id="b", raw="\n".join(BODY + own + teasers), meta={"format": "html"}))
     assert art.text.splitlines() == BODY + own, [(s.reason, s.text[:40]) for s in art.removed]
+
+
+# captions and credits in the wordings wire and picture agencies sign them with, seen surfacing as facts in briefs
+SIGNED_CAPTIONS = [
+    "A tug pulls the Meridian Star away from the northern dock of Port Elsby ©Imre Vas (AFP/File)",
+    "Dock workers at the quay ©Ines Varga, Tomas Reid (Pool/AFP)",
+    "© Imre Vas (AFP)",
+    "Harbour director Mara Quill leaves the inquiry in Carrow on Monday. Splash News",
+    "Splash News Mara Quill leaves the inquiry in Carrow on Monday",
+    "Workers stand beside the folded boom on Tuesday. AP Photo/Imre Vas",
+    "Port Elsby is one of the busiest harbours in the north. Here is why. (Ines Varga/The Courier)",
+    "Imre Vas / Reuters Dock workers are seen in front of the damaged crane",
+    "GETTY Is the harbour running out of room?",
+    "Harbour guard post with its flag, left, is seen at the quay today",
+    "Why could the dock not take more ships this year? (file photo)",
+    "Mara Quill at the quay on Tuesday. Credit: Ines Varga",
+    "jm/dm (AFP, dpa)",
+]
+
+
+def test_signed_photo_captions_and_credits_go_as_captions_and_reporting_stays(tmp_path):
+    from newsfuse.clean.furniture import caption_or_credit
+
+    reporting = ["The poll by Reuters/Ipsos found that 40 percent of residents backed the expansion.",
+                 "The collapse was first reported by Reuters on Tuesday.",
+                 "Ines Varga, left the harbour board in 2015, said she was glad the inquiry had opened.",
+                 "The council and/or the harbour board will decide by March."]
+    text = "\n".join([BODY[0], *SIGNED_CAPTIONS[:4], BODY[1], *SIGNED_CAPTIONS[4:8], BODY[2], *reporting,
+                      *SIGNED_CAPTIONS[8:12], BODY[3], BODY[4], BODY[5], SIGNED_CAPTIONS[12]])
+    [art] = _read_records(tmp_path, {"id": "signed", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": text})
+    assert art.text.splitlines() == BODY[:3] + reporting + BODY[3:], [(s.reason, s.text[:50]) for s in art.removed]
+    for ln in SIGNED_CAPTIONS:
+        assert [s.reason for s in art.removed if ln in s.text] == ["photo-caption"], ln
+        assert caption_or_credit(ln)
+    # a copyright line is a legal notice, not a caption
+    [legal] = _read_records(tmp_path, {"id": "legal", "text": "\n".join([*BODY, "Copyright © The Port Elsby Courier"])})
+    assert [(s.reason, s.text) for s in legal.removed] == [("legal-notice", "Copyright © The Port Elsby Courier")]

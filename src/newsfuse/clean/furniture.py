@@ -11,7 +11,8 @@ import re
 
 _AGENCY = (r"(?:AP|AFP|EPA|EPA-EFE|Reuters|REUTERS|PA|PA Wire|PA Media|Getty Images|Getty|Bloomberg|Xinhua|Anadolu|"
            r"Shutterstock|Alamy|NurPhoto|SOPA Images|Sipa|DPA|dpa|Kyodo|Yonhap|TASS|Newscom|ZUMA|Agencies|"
-           r"Agence France-?[Pp]resse|The Associated Press|Associated Press|NASA|Rex Features|Handout)")
+           r"Agence France-?[Pp]resse|The Associated Press|Associated Press|NASA|Rex Features|Handout|Splash News|BACKGRID|"
+           r"Backgrid|WENN|MEGA|Sputnik|Pool)")
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
 _END = r"\s*[.]?\s*$"
 
@@ -39,16 +40,34 @@ _CAPTION = [
                r"made available)\b", re.I),
     re.compile(r"^\s*(?:Grab|Screengrab|Screenshot|Still) (?:from|of)\b", re.I),
     # a caption closed by its credit: "… Photograph: Name for the Outlet", "… Photo: Name/Outlet"
-    re.compile(r"\b(?:Photograph|Photo|Photos|Picture|Illustration|Composite)\s*:\s*[^.!?]{2,80}$"),
+    re.compile(r"\b(?:Photograph|Photo|Photos|Picture|Illustration|Composite|Credit)\s*:\s*[^.!?]{2,80}$"),
     # a credit line alone: "Ann Lee/OUTLET", "PICTURE DESK•GETTY"
     re.compile(rf"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{1,3}}\s*/\s*(?:[A-Z][A-Z0-9&.]+|{_AGENCY})\s*$"),
     re.compile(r"^\s*[A-Z][A-Z .&'’-]{1,40}\s*•\s*(?:GETTY|AFP|AP|EPA|REUTERS|PA|REX|SHUTTERSTOCK|ALAMY)\b"),
+    # a credit signed with "©" (not a copyright year): "… of the wealthy ©Ann Lee (AFP/File)", "© Ann Lee"
+    re.compile(r"(?<!Copyright )(?<!copyright )©\s*(?!(?:19|20)\d\d\b)[A-Za-z][^©.!?]{0,60}?(?:\([^()]{1,40}\))?\s*$"),
+    # a photographer and outlet closing a caption: "… Here's why. (Ann Lee/The Courier)", "… AP Photo/Ann Lee"
+    re.compile(r"\([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*/\s*(?:The )?[A-Z][\w.&'’ -]{1,40}\)\s*$"),
+    re.compile(rf"\bAP Photo\s*/\s*{_NAME}(?:,? File)?{_END}"),
+    # an agency's name alone after the caption's last stop: "… leaves the hotel on Monday. Splash News"
+    re.compile(rf"[.!?]\s+{_AGENCY}{_END}"),
+    # a photographer's credit opening a caption: "Ann Lee / Reuters North Korean leader …", "GETTY Is bitcoin …?"
+    re.compile(rf"^\s*{_NAME}\s*/\s*{_AGENCY}\s+(?=[A-Z])"),
+    re.compile(rf"^\s*{_AGENCY}\s*/\s*{_NAME}\s*$"),
+    re.compile(r"^\s*(?:GETTY(?: IMAGES)?|REUTERS|AFP|EPA|ALAMY|SHUTTERSTOCK|REX)\s+(?=[A-Z\"“‘'])"),
+    # a caption's credit or picture note: "(file photo)", "Credit: Ann Lee"
+    re.compile(r"\((?i:file )?(?i:photo|image|picture|pictures|photos)\)\s*$", re.I),
+    re.compile(r"^\s*(?:Photo |Image |Picture )?Credits?\s*:\s*\S"),
+    # a news agency's initials credit closing a story: "jm/dm (AFP, dpa)"
+    re.compile(r"^\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4})+\s*(?:\([^()]{1,40}\))?\s*$"),
 ]
 # caption wording that reporting also uses: only on a line with no closing stop, as captions are written
 _CAPTION_NO_STOP = re.compile(r"\b(?:photo|image|picture)s? (?:released|made available|provided|obtained|distributed|handed out) "
-                              r"(?:exclusively )?by\b|\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom)\)", re.I)
+                              r"(?:exclusively )?by\b|\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom)\)|"
+                              r", (?:left|right|centre|center|second from (?:left|right)),", re.I)
 # a credit first, then a caption with no closing stop ("Reuters In 2014 the group …")
-_CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Getty|GETTY|PA|Alamy|Shutterstock)\s+(?=[A-Z])")
+_CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Getty|GETTY|PA|Alamy|Shutterstock|Splash News|"
+                           r"BACKGRID|Backgrid|WENN)\s+(?=[A-Z])")
 _STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 _GALLERY = re.compile(r"^\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b\s*(.*)$")
@@ -69,7 +88,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
                                  re.I)),
     ("related-list", re.compile(r"^\s*(?:follow|read|see|find|get) (?:[\w.]+'?’?s )?(?:full|more|complete|all|latest) "
                                 r"(?:[\w-]+ ){0,2}coverage\b", re.I)),
-    ("legal-notice", re.compile(r"\bcopyright (?:©\s*)?(?:19|20)\d\d\b|\bmay not be in its final form\b|"
+    ("legal-notice", re.compile(r"\bcopyright\s*©|\bcopyright (?:©\s*)?(?:19|20)\d\d\b|\bmay not be in its final form\b|"
                                 r"\btranscripts? (?:are|is) created on a rush deadline\b", re.I)),
     ("related-list", re.compile(r"^\s*for more (?:[\w-]+ ){0,3}(?:coverage|news|stories|information)\b.{0,30}(?:https?://|www\.)",
                                 re.I)),
