@@ -751,3 +751,50 @@ def test_signed_photo_captions_and_credits_go_as_captions_and_reporting_stays(tm
     # a copyright line is a legal notice, not a caption
     [legal] = _read_records(tmp_path, {"id": "legal", "text": "\n".join([*BODY, "Copyright © The Port Elsby Courier"])})
     assert [(s.reason, s.text) for s in legal.removed] == [("legal-notice", "Copyright © The Port Elsby Courier")]
+
+
+# an article ending in short statements, one a line (the line model may read them as a list after the body)
+CLOSING = ["But the northern dock is quiet now.", "The cranes stand still.", "Nobody knows for how long.",
+           "\"I walk past it every morning,\" said Ewan Tolley, a retired docker of Port Elsby.", "\"It breaks my heart.\""]
+
+
+def test_closing_statements_dropped_for_their_shape_are_the_article_ending():
+    from newsfuse.clean import _content_words, _restore_closing_prose
+    from newsfuse.clean.features import units
+
+    title = "Crane collapse closes Port Elsby's northern dock"
+
+    def restored(tail: list[str], why: str = "related-list") -> list[str | None]:
+        us = units("\n".join(BODY + tail))
+        reasons = [None] * len(BODY) + [why] * len(tail)
+        _restore_closing_prose(us, reasons, title, [_content_words(u.text) for u in us])
+        return reasons[len(BODY):]
+
+    assert restored(CLOSING) == [None] * len(CLOSING)
+    assert restored(CLOSING, "unrelated-story") == [None] * len(CLOSING)
+    # evidence of furniture keeps a closing run out: lines not written as statements (teaser headlines), a web
+    # address, page-furniture words, another story's vocabulary, or a line with a furniture rule
+    teasers = ["Harbour board names new chair", "Ferry fares to rise in April"]
+    assert restored(CLOSING[:2] + teasers) == ["related-list"] * 4
+    assert restored(CLOSING[:2] + ["More at https://courier.example/harbour."]) == ["related-list"] * 3
+    assert restored(["Share this story with your friends.", "Comments are closed."]) == ["related-list"] * 2
+    assert restored(["Tennis star Ines Varga won the Carrow Open final in straight sets.",
+                     "Her coach Tomas Reid called it her best match of the season."], "unrelated-story") == \
+        ["unrelated-story"] * 2
+
+
+def test_a_lead_between_the_date_line_and_the_body_is_kept():
+    from newsfuse.clean import _restore_evidenced
+    from newsfuse.clean.features import units
+
+    # a lead that says what the body does not repeat, between the headline and date lines and the body
+    lead = "For the first time in ninety years a winter gale has shut one of the harbour's docks, its owners reported."
+    us = units("\n".join(["Gale shuts a dock", "Published: March 3, 2024", lead, *BODY]))
+    reasons = ["headline", "timestamp", "page-header"] + [None] * len(BODY)
+    _restore_evidenced(us, reasons, "Gale shuts a dock", set())
+    assert reasons[:3] == ["headline", "timestamp", None]
+    # under a page's menu the same line needs the body's vocabulary: it stays out
+    page = units("\n".join(["Home | News | Sport", "Published: March 3, 2024", lead, *BODY]))
+    reasons = ["navigation", "timestamp", "page-header"] + [None] * len(BODY)
+    _restore_evidenced(page, reasons, "Gale shuts a dock", set())
+    assert reasons[2] == "page-header"

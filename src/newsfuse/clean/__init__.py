@@ -19,6 +19,7 @@ from . import classifier
 from .furniture import furniture_reason, gallery_counters, teaser_lists
 from .shared import drop_shared_boilerplate
 from .features import (
+    JUNK_WORDS,
     _BYLINE,
     _CREDIT,
     _FEED,
@@ -375,7 +376,8 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
         elif touches and sentences:
             share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(us[k].text) for k in range(i, j)))
             coh = float(np.mean([_coherence(words[k], body_words) for k in sentences]))
-            bar = RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
+            bar = 0.0 if _lead_after_header(us, reasons, i, j) else \
+                RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
             heads = [k for k in range(i, j) if not sent[k] and len(tokens(us[k].text)) <= 8
                      and k + 1 in sentences]
             first = sentences[0]
@@ -385,6 +387,16 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
                 for k in range(first, sentences[-1] + 1):
                     reasons[k] = None
         i = j
+
+
+_HEADER = {"headline", "timestamp", "byline"}
+
+
+def _lead_after_header(us: list[Unit], reasons: list[str | None], i: int, j: int) -> bool:
+    """Units i..j-1 sit between the article's own header (its headline, date and byline lines, and nothing else
+    above them) and the body right below: the story's lead, not a page's standfirst or teaser."""
+    return i > 0 and j < len(us) and reasons[j] is None and j - i <= 2 and all(reasons[k] in _HEADER for k in range(i)) \
+        and any(_hard_reason(us[k].text) in ("timestamp", "byline") for k in range(i))
 
 
 # a wire story's lead opens with its dateline: "HAYWARD, Calif. (AP) — …" is the body's first paragraph, never a headline
@@ -531,6 +543,40 @@ def _keep_clean_text(us: list[Unit], reasons: list[str | None]) -> None:
             reasons[k] = None
 
 
+CLOSING_COHERENCE = 0.15  # ECB+ and AEB dev: an article's own closing lines share some words with it; another story's none
+CLOSING_JUNK = 0.1
+
+
+def _restore_closing_prose(us: list[Unit], reasons: list[str | None], title: str, words: list[set[str]]) -> None:
+    """The lines closing a text after its body, dropped for their shape and place alone, are the article's ending
+    (one-sentence paragraphs, a closing quote, "Cheeks is in.") when every one is written as a statement (closed by
+    a stop or a quote's close) and nothing in them is evidence of furniture: no furniture wording or hard rule, no
+    web address or time stamp, few words of page furniture ("share", "comments"), and together they use some of the
+    body's vocabulary. Menus, teaser headlines and footers are not written as statements, so they stay out."""
+    kept = [i for i, r in enumerate(reasons) if r is None]
+    if not kept:
+        return
+    run: list[int] = []
+    for k in range(kept[-1] + 1, len(us)):
+        t = us[k].text
+        if reasons[k] not in _RESTORABLE or _hard_reason(t) or _URL.search(t) or _STAMP.search(t):
+            break
+        run.append(k)
+    if not run or run[-1] + 1 < len(us) and reasons[run[-1] + 1] in _RESTORABLE:
+        return
+    if not all(_SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text) for k in run):
+        return
+    toks = [x.lower() for k in run for x in tokens(us[k].text)]
+    if sum(x in JUNK_WORDS for x in toks) > CLOSING_JUNK * max(1, len(toks)):
+        return
+    body_words = set(_content_words(title)).union(*(words[i] for i in kept))
+    run_words = set().union(*(words[k] for k in run))
+    if run_words and len(run_words & body_words) < CLOSING_COHERENCE * len(run_words):
+        return
+    for k in run:
+        reasons[k] = None
+
+
 def clean(article: Article, model: classifier.LineModel | None = None) -> Article:
     """Fill `text`, `kept_spans` and `removed` from `raw` (the article is changed and returned);
     `model` replaces the shipped line model (training uses it for out-of-fold scores)."""
@@ -594,6 +640,7 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     _restore_embeds(us, reasons)
     if not known and article.meta.get("format") not in EXTRACTED_FORMATS:
         _keep_clean_text(us, reasons)
+    _restore_closing_prose(us, reasons, article.title, words)
     if not _drop_unrelated_tail(us, reasons, article.title, words):
         _drop_closing_bullets(us, reasons, article.title, words)
     _drop_other_event_tail(us, reasons, article.title)
