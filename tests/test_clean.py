@@ -798,3 +798,54 @@ def test_a_lead_between_the_date_line_and_the_body_is_kept():
     reasons = ["navigation", "timestamp", "page-header"] + [None] * len(BODY)
     _restore_evidenced(page, reasons, "Gale shuts a dock", set())
     assert reasons[2] == "page-header"
+
+
+# more layouts of clean copy, each once alone and once closed by a wire credit (set-aside furniture an article's own
+# copy carries, which must not make the rest read as a scraped page)
+MORE_LAYOUTS = {
+    "short-paragraphs": [
+        "Ferries to the islands were cancelled on Monday.", "Again.",
+        "For the third time this month, the Halvard Line said its boats would stay in port because of high winds.",
+        "Islanders are angry.",
+        "\"We can't get to the hospital, the school or the shops,\" said Agnes Moe, who runs the post office on Tromby.",
+        "The company says safety comes first.", "It has promised a new, larger ferry by the spring.",
+        "Nobody on the island believes it."],
+    "introduced-numbered-list": [
+        "The Elsby Film Circle has named its favourite films of the year. Here is the list:",
+        "1. The Long Quay", "2. Northern Lights", "3. Salt and Iron", "4. A House by the Weir", "5. The Lighthouse Keeper",
+        "The circle's chair, Nessa Loughran, said the jury had watched a record 212 films this year.",
+        "The winners will be shown at the Corn Exchange in March."],
+    "dateline-alone": [
+        "CARROW, Norland —", "A tanker ran aground off Carrow Point on Wednesday, the coast guard said.",
+        "The crew of 14 were taken off by helicopter, and no oil had leaked by the evening, according to the "
+        "environment ministry.",
+        "The Halvard Line, which owns the tanker, said it would try to tow it free at high tide on Thursday."],
+    "question-subheads": [
+        "The town council of Wrenfield voted on Thursday to close the Mill Lane bridge to cars from next month, after "
+        "engineers found cracks in two of its three arches.",
+        "What happens next?",
+        "The bridge will stay open to pedestrians and cyclists while repairs are planned, the council said.",
+        "Why now?",
+        "Engineers said the cracks had widened by several millimetres since the autumn floods.",
+        "Who pays?", "The county has promised half of the cost, and the council will ask the roads agency for the rest."],
+}
+
+
+@pytest.mark.parametrize("credit", ["", "(Reporting by Lena Dorsey; Editing by Ruth Gale)"])
+@pytest.mark.parametrize("layout", sorted(MORE_LAYOUTS))
+def test_more_layouts_of_clean_copy_keep_every_line(tmp_path, layout, credit):
+    body = MORE_LAYOUTS[layout]
+    [art] = _read_records(tmp_path, {"id": layout, "text": "\n".join(body + ([credit] if credit else []))})
+    assert art.text.splitlines() == body, [(s.reason, s.text[:60]) for s in art.removed]
+    assert [s.reason for s in art.removed] == (["credit"] if credit else [])
+
+
+def test_a_line_punctuated_as_prose_above_the_body_is_no_headline():
+    from newsfuse.clean import _unhead_sentences
+    from newsfuse.clean.features import units
+
+    us = units("\n".join(["Ferries cancelled again", "Ferries to the islands were cancelled on Monday.",
+                          "Ferries cancelled again: what islanders say", "Here is why. The winds are back:"]))
+    reasons = ["headline"] * 4
+    _unhead_sentences(us, reasons)
+    assert reasons == ["headline", "page-header", "headline", "page-header"]

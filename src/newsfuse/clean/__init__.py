@@ -299,11 +299,13 @@ RESTORE_COHERENCE_EXTRACTED = 0.15  # news_cluster dev records: an appended disc
 
 
 def _sentence(text: str) -> bool:
-    """A full sentence: 8+ words closed by a stop (Chinese, Japanese and Korean text counted by characters)."""
+    """A full sentence: 8+ words closed by a stop, or by the colon of a sentence introducing a list ("… of the year.
+    Here is the list:"); Chinese, Japanese and Korean text counted by characters."""
     cjk = len(_CJK.findall(text))
     if cjk >= 16:
         return bool(_CJK_STOP.search(text) or _SENT_END.search(text))
-    return len(tokens(text)) >= 8 and bool(_SENT_END.search(text))
+    t = text.rstrip()
+    return len(tokens(t)) >= 8 and bool(_SENT_END.search(t) or t.endswith(":") and _TWO_SENTENCES.search(t))
 
 
 def _size(text: str) -> int:
@@ -374,7 +376,14 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
             for k in range(i, j):
                 reasons[k] = None
         elif touches and sentences:
-            share = sum(_size(us[k].text) for k in sentences) / max(1, sum(_size(us[k].text) for k in range(i, j)))
+            # the items of a list a sentence introduces ("Here is the list:") are prose with it
+            prose = set(sentences)
+            for k in sentences:
+                m = k + 1
+                while us[k].text.rstrip().endswith(":") and m < j and len(tokens(us[m].text)) <= 25:
+                    prose.add(m)
+                    m += 1
+            share = sum(_size(us[k].text) for k in prose) / max(1, sum(_size(us[k].text) for k in range(i, j)))
             coh = float(np.mean([_coherence(words[k], body_words) for k in sentences]))
             bar = 0.0 if _lead_after_header(us, reasons, i, j) else \
                 RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
@@ -403,13 +412,33 @@ def _lead_after_header(us: list[Unit], reasons: list[str | None], i: int, j: int
 _DATELINE = re.compile(r"^\W*[A-Z][A-Z .'’-]{1,40}(?:, [A-Z][\w.' ]{1,30})?\s*\((?:AP|Reuters|AFP|UPI|CNN|dpa|Xinhua)\)\s*[—–-]")
 
 
+_PERIOD_END = re.compile(r"(?<![.…])(?<!\b[A-Z])\.[\"'”’)\]]*\s*$")
+_TWO_SENTENCES = re.compile(r"[a-z]{3,}[.!?][\"'”’)]*\s+[A-Z\"“‘]")
+
+
+def _unhead_sentences(us: list[Unit], reasons: list[str | None]) -> None:
+    """A unit called a headline for its shape and place alone (short, above the body) that is written as prose (closed
+    by a period, or two sentences introducing what follows) is no headline: headlines are not punctuated so. It
+    becomes a page header, which the restores judge by the evidence (a lead the body follows, a standfirst)."""
+    for i, u in enumerate(us):
+        t = u.text.rstrip()
+        if reasons[i] == "headline" and (_PERIOD_END.search(t) or t.endswith(":") and _TWO_SENTENCES.search(t)):
+            reasons[i] = "page-header"
+
+
+_DATELINE_ALONE = re.compile(r"^\W*[A-Z][A-Z .'’-]{1,40}(?:, [A-Z][\w.' ]{1,30})?(?:\s*\((?:AP|Reuters|AFP|UPI|CNN|dpa|Xinhua)\))?"
+                             r"\s*[—–-]\s*$")
+
+
 def _restore_leads(us: list[Unit], reasons: list[str | None]) -> None:
     """A unit opening with a wire dateline that was dropped for its shape or place (as a headline, a page header)
-    is the lead, when the body follows it."""
+    is the lead, when the body follows it; a dateline alone on its line is kept with the lead right below it."""
     for i, u in enumerate(us):
         if reasons[i] in _SHAPE_REASONS and _DATELINE.match(u.text) and not _hard_reason(u.text) \
                 and any(r is None for r in reasons[i + 1 : i + 3]):
             reasons[i] = None
+        elif reasons[i] in _SHAPE_REASONS and _DATELINE_ALONE.match(u.text) and i + 1 < len(us) and reasons[i + 1] is None:
+            reasons[i] = None  # "CARROW, Norland —" over its lead: the dateline the lead runs on from
 
 
 def _layout(text: str) -> tuple[str, str] | None:
@@ -524,6 +553,9 @@ def search_page(title: str, url: str, texts: list[str]) -> bool:
 
 
 _STAMP = re.compile(r"\b\d{1,2}:\d{2}\b")  # a clock time or a duration: a teaser's or a live blog's stamp
+# furniture an article's own copy carries (a wire credit, a caption, an embed's label, an ad slot): no sign of a page
+# around it, so it leaves the rest to be read as an article
+_ARTICLE_FURNITURE = _IN_BODY_FURNITURE | {"credit"}
 CLEAN_SHARE = 0.8  # AEB dev: clean bodies as records keep what the line model doubted; page texts never qualify
 
 
@@ -632,13 +664,15 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
             reasons.append(_reason(u.text, where))
     words = [_content_words(u.text) for u in us]
     sent = [_sentence(u.text) for u in us]
+    _unhead_sentences(us, reasons)
     _restore_lists(us, reasons)
     _restore_prose(us, reasons, sent)
     _restore_evidenced(us, reasons, article.title, breaks, words, sent)
+    _restore_lists(us, reasons)  # lists the restored prose introduces
     _restore_leads(us, reasons)
     _continue_lists(us, reasons)
     _restore_embeds(us, reasons)
-    if not known and article.meta.get("format") not in EXTRACTED_FORMATS:
+    if not set(known.values()) - _ARTICLE_FURNITURE and article.meta.get("format") not in EXTRACTED_FORMATS:
         _keep_clean_text(us, reasons)
     _restore_closing_prose(us, reasons, article.title, words)
     if not _drop_unrelated_tail(us, reasons, article.title, words):
