@@ -552,3 +552,20 @@ def test_a_gerund_opening_a_sentence_is_no_part_of_a_name():
     [doc] = nlp.parse([text])
     names = {e.name for e in entities.extract(a, doc) if e.type == "PERSON"}
     assert names == {"Kibo"}
+
+
+def test_second_speaker_inside_a_reported_clause_keeps_their_own_words():
+    # "X told … that …, while Y said that “…”": the direct quote is Y's, and X's reported clause stops before Y
+    qs = _extract("The mayor of Lakeford, Ellen Ruiz, told the Herald last month that she would not ride the new buses "
+                  "herself, while the transit investor Paul Okafor also recently said of the depot that "
+                  "“nobody knows what it will cost in the end.”")
+    assert _speaker(qs, "nobody knows what it will cost") == "Paul Okafor"
+    ruiz = next(q for q in qs if "ride the new buses" in q.text)
+    assert ruiz.speaker.name == "Ellen Ruiz" and "Okafor" not in ruiz.text
+
+
+def test_a_while_clause_after_a_quote_is_not_its_attribution():
+    qs = _extract("“We are pleased with how the first year went,” said Dana Voss, the programme's director. "
+                  "“The next two years will decide whether the backers get their money back.” While some critics say "
+                  "the city should not pay a broker, Voss says the premium is small.")
+    assert _speaker(qs, "next two years will decide") == "Dana Voss"

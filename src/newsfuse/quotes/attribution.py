@@ -60,7 +60,7 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
     bound = max(prev_end, para_start, doc[d.sent_bounds[si][0]].idx)
     i, n = first - 1, 0
     while i >= 0 and n < HEAD_TOKENS and doc[i].idx >= bound and not d.in_quote[i]:
-        c = _cue(doc[i])
+        c = _cue(doc[i], contrast=True)
         if c is not None:
             q.speaker, q.cue, q.attributed = sp.from_token(c[0]), c[1], True
             return True

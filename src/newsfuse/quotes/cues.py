@@ -131,14 +131,18 @@ def _according(tok):
     return None
 
 
-def _cue(tok) -> tuple[object, str] | None:
-    """(speaker token, cue text) if `tok` is a speech cue with a findable speaker."""
+_CONTRAST = frozenset({"while", "whereas", "although", "though"})
+
+
+def _cue(tok, contrast: bool = False) -> tuple[object, str] | None:
+    """(speaker token, cue text) if `tok` is a speech cue with a findable speaker; `contrast`: a contrastive
+    clause ("while X said “…”") also attributes (before a quote, not after it, where it opens a new thought)."""
     p = _according(tok)
     if p is not None:
         return p, "according to"
     if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
-        if any(c.dep_ == "mark" and c.lower_ != "that" for c in tok.children):
-            return None  # "as the meeting concluded", "when asked": not an attribution
+        if any(c.dep_ == "mark" and c.lower_ != "that" and not (contrast and c.lower_ in _CONTRAST) for c in tok.children):
+            return None  # "as the meeting concluded", "when asked": not an attribution ("while X said" is one)
         s = _subject(tok)
         if s is not None:
             return s, tok.text

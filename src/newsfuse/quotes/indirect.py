@@ -23,6 +23,21 @@ def _trim(doc, lo: int, hi: int, text: str) -> tuple[int, int] | None:
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
+def _before_nested(doc, verb, lo: int, hi: int) -> int:
+    """End a reported clause before a second speaker's own attribution inside it ("she would not ride the buses,
+    while the investor Paul Okafor said that …"): what follows is Okafor's, not the first speaker's."""
+    for t in doc[lo : hi + 1]:
+        if t.i == verb.i or t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in INDIRECT_VERBS:
+            continue
+        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)  # its own subject, not a conjunct's
+        if subj is None or subj.pos_ not in ("PROPN", "NOUN") or not lo <= subj.i <= hi:
+            continue
+        start = t.left_edge.i
+        if start > lo + 2 and start > subj.i - 6:  # the nested clause starts near its subject, well after ours
+            return start - 1
+    return hi
+
+
 def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
     """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
     doc = d.doc
@@ -59,6 +74,7 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
             obj = [o for o in tok.children if o.dep_ == "dobj" and tok.i < o.i < c.i]
             if obj and not any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in c.children):
                 lo = max(obj[0].left_edge.i, sent_lo)  # "said sentencing … is lighter": the parser took the subject as an object
+            hi = _before_nested(doc, tok, lo, hi)
             span = _trim(doc, lo, hi, text)
         elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
             lo, hi = sent_lo, tok.left_edge.i - 1
