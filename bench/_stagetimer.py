@@ -48,9 +48,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
 }
 
 # inclusive wall seconds of the per-article stages as this process waits for them (with `--workers`, the
-# Dask call; its workers' own time is not in this process): the figure `ingest --workers N` is judged on
+# Dask pool's start, submits, waits and shut-down; its workers' own time is not in this process): the figure
+# `ingest --workers N` is judged on
 PER_ARTICLE = [("newsfuse.understand", "analyze"), ("newsfuse.understand", "vectorise"),
-               ("newsfuse.scale", "analyze_distributed")]
+               ("newsfuse.scale", "analyze_distributed"), ("newsfuse.scale", "Pool.__init__"),
+               ("newsfuse.scale", "Pool.submit"), ("newsfuse.scale", "Pool.close"), ("newsfuse.scale", "Pending.result")]
 _inclusive: dict[str, float] = defaultdict(float)
 _depth = [0]
 
@@ -126,8 +128,13 @@ def install() -> list[str]:
             for other in list(sys.modules.values()):  # `from x import f` aliases in newsfuse's own modules
                 if getattr(other, "__name__", "").startswith("newsfuse") and getattr(other, name, None) is orig:
                     setattr(other, name, wrapped)
-    for mod_name, name in PER_ARTICLE:
+    for mod_name, attr in PER_ARTICLE:
         mod = importlib.import_module(mod_name)
+        owner, _, name = attr.rpartition(".")
+        if owner:  # a method: patched on its class
+            holder = getattr(mod, owner)
+            setattr(holder, name, _span(getattr(holder, name)))
+            continue
         orig = getattr(mod, name)
         spanned = _span(orig)
         for other in list(sys.modules.values()):

@@ -220,19 +220,79 @@ def _connect(workers: int, client: Client | None) -> tuple[Client, list[Any]]:
     return c, [c, cluster]
 
 
-def _run(
-    articles: list[Article], workers: int, client: Client | None, progress: Progress | None, vectors: bool = False
-) -> dict[str, Analysis]:
-    """Analyse `articles` on the cluster, chunked; the per-chunk results merged (their vectors memoised here)."""
-    from dask.distributed import as_completed
+def _warm(vectors: bool) -> bool:
+    """A worker's first task: load spaCy (and MiniLM when the batches will want vectors) before any batch."""
+    from . import nlp
 
-    c, owned = _connect(workers, client)
-    try:
-        own_cluster = len(owned) == 2  # we started a LocalCluster of `workers` processes
-        n_workers = workers if own_cluster else max(1, sum(c.nthreads().values()))
-        futures = [c.submit(_analyze_chunk, ch, vectors, pure=False) for ch in chunks(articles, n_workers)]
-        merged: dict[str, Analysis] = {}
-        for fut in as_completed(futures):
+    nlp.load()
+    if vectors:
+        nlp.load_embedder()
+    return True
+
+
+class Pool:
+    """Dask workers for the per-article stages, started once for many batches (`with Pool(n) as pool:`).
+
+    On start each worker loads its models, while the caller goes on (cleaning the first batch, say); `submit`
+    hands a batch over and returns at once, so the caller can clean and store other batches while the workers
+    parse; `Pending.result` waits for one batch. With `client`, that cluster is used and left open.
+    """
+
+    def __init__(self, workers: int, client: Client | None = None, *, vectors: bool = False) -> None:
+        self.client, self._owned = _connect(workers, client)
+        own_cluster = len(self._owned) == 2  # we started a LocalCluster of `workers` processes
+        self.n_workers = workers if own_cluster else max(1, sum(self.client.nthreads().values()))
+        self._warming = [
+            self.client.submit(_warm, vectors, workers=[addr], allow_other_workers=True, pure=False)
+            for addr in self.client.scheduler_info().get("workers", {})
+        ]
+
+    def submit(
+        self, articles: list[Article], *, vectors: bool = False, cache: AnalysisCache | None | bool = None
+    ) -> Pending:
+        """Start analysing `articles` (cached ones are read now); `.result()` waits for them."""
+        store = default_cache() if cache is None else (cache or None)
+        done: dict[str, Analysis] = {}
+        todo: list[Article] = []
+        for a in articles:
+            hit = store.get(a) if isinstance(store, AnalysisCache) else None
+            if hit is not None:
+                done[a.id] = hit
+            else:
+                todo.append(a)
+        futures = [self.client.submit(_analyze_chunk, ch, vectors, pure=False) for ch in chunks(todo, self.n_workers)]
+        return Pending(articles, todo, done, futures, store if isinstance(store, AnalysisCache) else None)
+
+    def close(self) -> None:
+        """Stop the cluster this pool started (a client passed in stays open)."""
+        for thing in self._owned:
+            thing.close()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Pending:
+    """One submitted batch: `result()` waits for its chunks, re-logs their warnings, memoises the MiniLM vectors
+    the workers computed, caches the fresh analyses; the same dict `understand.analyze` returns."""
+
+    def __init__(
+        self, articles: list[Article], todo: list[Article], done: dict[str, Analysis], futures: list[Any],
+        store: AnalysisCache | None,
+    ) -> None:
+        self.articles, self.todo, self.done, self.futures, self.store = articles, todo, done, futures, store
+
+    def result(self, progress: Progress | None = None) -> dict[str, Analysis]:
+        """Wait for the batch; its analyses in the order of its articles."""
+        from dask.distributed import as_completed
+
+        if progress and self.done:
+            progress(len(self.done))
+        fresh: dict[str, Analysis] = {}
+        for fut in as_completed(self.futures):
             found, records, computed = fut.result()
             if computed:
                 from . import nlp
@@ -240,13 +300,20 @@ def _run(
                 nlp.vectors.remember(computed)
             for level, msg in records:
                 log.log(level, "%s", msg)
-            merged.update(found)
+            fresh.update(found)
             if progress:
                 progress(len(found))
-        return merged
-    finally:
-        for thing in owned:
-            thing.close()
+        if self.store is not None:
+            for a in self.todo:
+                if a.id in fresh and not _failed(fresh[a.id]):
+                    self.store.put(a, fresh[a.id])
+        got = {**self.done, **fresh}
+        return {a.id: got[a.id] for a in self.articles if a.id in got}
+
+
+def remote(workers: int, client: Client | None = None) -> bool:
+    """Whether the per-article stages run on Dask: more than one worker, or a client given."""
+    return client is not None or workers > 1
 
 
 def analyze_distributed(
@@ -265,7 +332,11 @@ def analyze_distributed(
     client, `$NEWSFUSE_DASK_SCHEDULER` (a scheduler address) is used if set, else a new LocalCluster.
     `vectors`: the workers also compute the articles' sentence vectors (`understand.vectorise`) and this
     process memoises them (`nlp.vectors.remember`; one text per model run, so the same vectors).
+    For many batches, keep one `Pool` instead (one cluster start, batches overlapped with the caller's work).
     """
+    if remote(workers, client):
+        with Pool(workers, client, vectors=vectors) as pool:
+            return pool.submit(articles, vectors=vectors, cache=cache).result(progress)
     store = default_cache() if cache is None else (cache or None)
     done: dict[str, Analysis] = {}
     todo: list[Article] = []
@@ -278,8 +349,7 @@ def analyze_distributed(
         else:
             todo.append(a)
     if todo:
-        remote = client is not None or workers > 1
-        fresh = _run(todo, workers, client, progress, vectors) if remote else analyze(todo, progress)
+        fresh = analyze(todo, progress)
         for a in todo:
             if isinstance(store, AnalysisCache) and a.id in fresh and not _failed(fresh[a.id]):
                 store.put(a, fresh[a.id])

@@ -11,6 +11,7 @@ never reused; a story merged away by re-clustering is deleted and `moved_to` say
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -103,42 +104,68 @@ def _ingest(
             a.id = stored_id
         todo.append(a)
     step = CHUNK if not scale.enabled(workers) else max(CHUNK, scale.CHUNK_SIZE * 2 * workers)
-    for i in range(0, len(todo), step):
-        chunk = pipeline.clean_all(todo[i : i + step])
-        keep = []
-        for a in chunk:
-            if a.text.strip():
-                keep.append(a)
-            else:
-                report.problems.append(Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
-                advance(1)
-        if scale.enabled(workers):
-            analyses = scale.analyze_distributed(keep, workers, vectors=True)
-        else:
-            analyses = pipeline.analyze(keep)
-        dates.infer_published(keep, analyses)
-        try:  # per article, once; stored, so no later refresh runs the model on them
-            pipeline.vectorise(keep, analyses)
-            save_vectors(store)
-        except StoreError:
-            raise  # the database itself is busy or gone: one error line, as for any other write
-        except Exception as exc:  # noqa: BLE001  # no vectors (model missing or broken): store the articles anyway
-            log.warning("sentence vectors unavailable (%s: %s); the briefs will need them", type(exc).__name__, exc)
-        for a in keep:
-            try:
-                if store.put_article(a, analyses[a.id]):
-                    report.added.append(a.id)
-                else:
-                    report.unchanged.append(a.id)
-            except ArticleRejected as exc:
-                report.problems.append(Problem(a.source or a.id, str(exc)))
-            advance(1)
-            if crash_after is not None and len(report.added) >= crash_after:
-                os._exit(137)
+    batches = [todo[i : i + step] for i in range(0, len(todo), step)]
+    with contextlib.ExitStack() as stack:
+        # one Dask cluster for the whole ingest: its workers load their models while this process cleans the
+        # first batch, and parse the next batch while this process stores the last one
+        pool = stack.enter_context(scale.Pool(workers, vectors=True)) if batches and scale.remote(workers) else None
+        ahead: tuple[list[Article], scale.Pending | None] | None = None
+        for batch in batches:
+            keep = _cleaned(batch, report, advance)
+            started = (keep, pool.submit(keep, vectors=True) if pool else None)
+            if ahead is not None:
+                _store_batch(store, *ahead, workers, report, advance, crash_after)
+            ahead = started
+        if ahead is not None:
+            _store_batch(store, *ahead, workers, report, advance, crash_after)
     report.stories_updated, problems = refresh_stories(store, **options)
     report.problems.extend(problems)
     _account(store, report)
     return report
+
+
+def _cleaned(batch: list[Article], report: IngestReport, advance: Callable[[int], None]) -> list[Article]:
+    """The batch cleaned; those with no text left go to `report.problems`."""
+    keep = []
+    for a in pipeline.clean_all(batch):
+        if a.text.strip():
+            keep.append(a)
+        else:
+            report.problems.append(Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
+            advance(1)
+    return keep
+
+
+def _store_batch(
+    store: Store, keep: list[Article], pending: scale.Pending | None, workers: int, report: IngestReport,
+    advance: Callable[[int], None], crash_after: int | None,
+) -> None:
+    """Analyse a cleaned batch (or wait for its Dask analyses), then store each article with its analysis."""
+    if pending is not None:
+        analyses = pending.result()
+    elif scale.enabled(workers):  # one process with an analysis cache
+        analyses = scale.analyze_distributed(keep, workers, vectors=True)
+    else:
+        analyses = pipeline.analyze(keep)
+    dates.infer_published(keep, analyses)
+    try:  # per article, once; stored, so no later refresh runs the model on them
+        pipeline.vectorise(keep, analyses)
+        save_vectors(store)
+    except StoreError:
+        raise  # the database itself is busy or gone: one error line, as for any other write
+    except Exception as exc:  # noqa: BLE001  # no vectors (model missing or broken): store the articles anyway
+        log.warning("sentence vectors unavailable (%s: %s); the briefs will need them", type(exc).__name__, exc)
+    for a in keep:
+        try:
+            if store.put_article(a, analyses[a.id]):
+                report.added.append(a.id)
+            else:
+                report.unchanged.append(a.id)
+        except ArticleRejected as exc:
+            report.problems.append(Problem(a.source or a.id, str(exc)))
+        advance(1)
+        if crash_after is not None and len(report.added) >= crash_after:
+            os._exit(137)
 
 
 def _account(store: Store, report: IngestReport) -> None:
