@@ -430,3 +430,35 @@ def test_text_with_a_utf16_or_utf32_mark_is_read_whole(tmp_path, codec):
     p.write_bytes(data)
     arts = ingest.ingest([str(p)])
     assert len(arts) == 1 and body in arts[0].raw
+
+
+# the article as the extractor gave it, and the page's visible text in which the article runs on past it
+_EXTRACTED = [
+    "The Harbour Authority of Port Elsby closed the northern dock on Tuesday after a crane collapsed onto a cargo ship.",
+    "No one was hurt, the authority's director Mara Quill told reporters at a briefing on the quay.",
+    "Quill said engineers would inspect the remaining four cranes before any of them is used again.",
+]
+_RUNS_ON = [
+    "Shipping companies were told to divert vessels to the southern terminal for the rest of the month.",
+    "The dock workers' union called for an independent inquiry into the wind limits the cranes work under.",
+    "SUBSCRIBE",
+    "Sign up for our harbour newsletter and get the news in your inbox every Friday.",
+    "The crane, installed in 2009, had passed its last safety inspection in March, records show.",
+    "Quill said the authority would publish the inspectors' findings as soon as it had them.",
+    "More from the Courier",
+    "Ferry fares to rise in April",
+    "Harbour board names new chair",
+]
+
+
+def test_an_article_the_extractor_cut_short_runs_on_through_the_page_text():
+    from newsfuse.ingest.formats import _run_on
+
+    got = _run_on("\n".join(_EXTRACTED), "\n".join(["Home | News", *_EXTRACTED, *_RUNS_ON]))
+    assert got.splitlines() == _EXTRACTED + _RUNS_ON[:2] + _RUNS_ON[4:6]
+    # a teaser list below the article (a headline over each blurb) is not the article running on
+    teasers = ["Ferry fares to rise in April", "The Halvard Line says fuel costs forced it to raise fares by a tenth.",
+               "Harbour board names new chair", "Nessa Loughran, a former harbour pilot, takes over in May from Osric Haldane."]
+    assert _run_on("\n".join(_EXTRACTED), "\n".join([*_EXTRACTED, *teasers])) == "\n".join(_EXTRACTED)
+    # one paragraph below is no evidence the extractor stopped early
+    assert _run_on("\n".join(_EXTRACTED), "\n".join([*_EXTRACTED, _RUNS_ON[0], "Most read"])) == "\n".join(_EXTRACTED)

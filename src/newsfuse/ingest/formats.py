@@ -128,9 +128,48 @@ def _walk_text(html: str) -> tuple[str, int]:
     return walk.text(), walk.max_depth
 
 
+_WORDS = re.compile(r"\w+")
+_STOP_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def _prose(line: str) -> bool:
+    """A paragraph of running text: 8+ words closed by a stop, with no furniture wording."""
+    from ..clean.furniture import furniture_reason
+
+    n = len(_WORDS.findall(line))
+    return n >= 8 and bool(_STOP_END.search(line)) and not furniture_reason(line, n)
+
+
+def _run_on(text: str, walked: str) -> str:
+    """`text` (the extractor's article) with the paragraphs by which the article runs on in the page's visible text
+    (`walked`) past where the extractor stopped: prose right below its last paragraph, in runs of two or more (a box
+    of up to three other lines between runs is skipped). A teaser list (a headline over each blurb) never runs two
+    blurbs in a row, so it is not taken."""
+    norm = lambda t: " " + " ".join(_WORDS.findall(t)) + " "  # noqa: E731
+    have = norm(text)
+    lines = walked.split("\n")
+    ours = [i for i, ln in enumerate(lines) if len(_WORDS.findall(ln)) >= 5 and norm(ln) in have]
+    if len(ours) < 2:
+        return text
+    added: list[str] = []
+    j = ours[-1] + 1
+    while j < len(lines):
+        run = []
+        while j < len(lines) and _prose(lines[j]) and norm(lines[j]) not in have:
+            run.append(lines[j])
+            j += 1
+        if len(run) < 2:
+            break
+        added += run
+        j = next((m for m in range(j + 1, min(j + 4, len(lines))) if _prose(lines[m])), len(lines))
+    return text + "\n" + "\n".join(added) if added else text
+
+
 def _read_html(html: str, source: str, art_id: str) -> Article:
     text, md = _html_to_text(html)
     fmt = "html"
+    if len(_WORDS.findall(text)) >= 3:
+        text = _run_on(text, _walk_text(html)[0])
     if len(re.findall(r"\w+", text)) < 3:
         # the tree parser stops at its depth limit: read such a page's text by a streaming walk
         # (the whole visible page, so cleaning treats it as scraped page text)
