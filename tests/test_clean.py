@@ -849,3 +849,51 @@ def test_a_line_punctuated_as_prose_above_the_body_is_no_headline():
     reasons = ["headline"] * 4
     _unhead_sentences(us, reasons)
     assert reasons == ["headline", "page-header", "headline", "page-header"]
+
+
+def test_a_stray_related_label_above_the_body_does_not_take_the_body_with_it(tmp_path):
+    # a teaser list is headlines; paragraphs closed by periods under a "Related Articles" label are the article
+    [top, mid] = _read_records(tmp_path, {"id": "top", "text": "\n".join(["Related Articles", *BODY])},
+                               {"id": "mid", "text": "\n".join([*BODY[:3], "Recommended", *BODY[3:]])})
+    assert top.text.splitlines() == BODY and mid.text.splitlines()[:3] == BODY[:3]
+    assert all(b in mid.text.splitlines() for b in BODY)
+    # a real teaser list under the same label still goes
+    [teased] = _read_records(tmp_path, {"id": "teased", "text": "\n".join(
+        [*BODY, "Related Articles", "Harbour board names new chair", "Ferry fares to rise in April"])})
+    assert teased.text.splitlines() == BODY and {s.reason for s in teased.removed} == {"related-list"}
+
+
+# widget labels, syndication notes and credits written in ways not covered above, each with its reason
+WIDGETS = {
+    "share-buttons": "Listen to this article",
+    "advertisement": "Scroll to continue with content",
+    "link": "Click here to read more about the harbour expansion",
+    "credit": "This article was originally published by the Carrow Gazette.",
+    "update-note": "This story has been updated with comment from the union.",
+    "video-teaser": "Watch the video above.",
+    "byline": "Ann Lee | Staff writer",
+}
+CREDITS = ["(Image credit: Harbour Authority of Port Elsby)", "Courtesy of the Harbour Authority", "Imre Vas | Getty Images"]
+
+
+def test_widget_labels_and_credits_go_with_their_reason(tmp_path):
+    text = "\n".join([BODY[0], WIDGETS["share-buttons"], WIDGETS["byline"], BODY[1], CREDITS[0], BODY[2],
+                      WIDGETS["advertisement"], BODY[3], CREDITS[1], WIDGETS["video-teaser"], BODY[4], CREDITS[2],
+                      BODY[5], WIDGETS["link"], WIDGETS["update-note"], WIDGETS["credit"]])
+    [art] = _read_records(tmp_path, {"id": "w", "text": text})
+    assert art.text.splitlines() == BODY, [(s.reason, s.text[:50]) for s in art.removed]
+    for why, ln in WIDGETS.items():
+        assert [s.reason for s in art.removed if ln in s.text] == [why], ln
+    for ln in CREDITS:
+        assert [s.reason for s in art.removed if ln in s.text] == ["photo-caption"], ln
+
+
+def test_a_caption_goes_with_the_photo_credit_beside_it(tmp_path):
+    caption = "Harbour director Mara Quill, pictured at the quay on Tuesday, when the inquiry was announced."
+    for lines in (["Imre Vas | Getty Images", caption], [caption, "Imre Vas | Getty Images"]):
+        [art] = _read_records(tmp_path, {"id": "c", "text": "\n".join([*BODY[:2], *lines, *BODY[2:]])})
+        assert art.text.splitlines() == BODY, [(s.reason, s.text[:50]) for s in art.removed]
+        assert {s.reason for s in art.removed} == {"photo-caption"}
+    # a paragraph of reporting beside a credit stays: it reads as no caption
+    [art] = _read_records(tmp_path, {"id": "r", "text": "\n".join([*BODY[:2], "Imre Vas | Getty Images", *BODY[2:]])})
+    assert art.text.splitlines() == BODY

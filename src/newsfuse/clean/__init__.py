@@ -16,7 +16,7 @@ import numpy as np
 
 from ..model import Article, Segment
 from . import classifier
-from .furniture import furniture_reason, gallery_counters, teaser_lists
+from .furniture import caption_or_credit, furniture_reason, gallery_counters, teaser_lists
 from .shared import drop_shared_boilerplate
 from .features import (
     JUNK_WORDS,
@@ -631,6 +631,13 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         if why == "advertisement" and u.text.rstrip().endswith(":") and i + 1 < len(every) \
                 and len(tokens(every[i + 1].text)) <= 30:
             known.setdefault(i + 1, why)  # an ad label's colon introduces the ad itself
+    # a photo credit alone on its line sits by its caption: the line right above or below it, when it reads as one
+    # ("…, pictured at …", "…, left, speaks …")
+    for i in [i for i, why in known.items() if why == "photo-caption" and len(tokens(every[i].text)) <= 8]:
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(every) and j not in known and j not in clocks and len(tokens(every[j].text)) <= 60 \
+                    and caption_or_credit(every[j].text):
+                known[j] = "photo-caption"
     aside = clocks | set(known)
     us = [u for i, u in enumerate(every) if i not in aside]
     # scored units just below set-aside furniture that closes a body (teasers, pitches, credits; not a caption,

@@ -58,6 +58,10 @@ _CAPTION = [
     # a caption's credit or picture note: "(file photo)", "Credit: Ann Lee"
     re.compile(r"\((?i:file )?(?i:photo|image|picture|pictures|photos)\)\s*$", re.I),
     re.compile(r"^\s*(?:Photo |Image |Picture )?Credits?\s*:\s*\S"),
+    re.compile(r"\((?:Image|Photo|Picture) credit\s*:[^()]{2,80}\)\s*$", re.I),
+    re.compile(r"^\s*(?:Photo |Image |Picture )?[Cc]ourtesy (?:of )?[^.!?]{2,60}$"),
+    re.compile(r"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*\|\s*(?:Getty Images|Shutterstock|Alamy|EPA|EPA-EFE|AFP|AP|"
+               r"Reuters|Bloomberg|NurPhoto|Splash News)\s*$"),
     # a news agency's initials credit closing a story: "jm/dm (AFP, dpa)"
     re.compile(r"^\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4})+\s*(?:\([^()]{1,40}\))?\s*$"),
 ]
@@ -124,6 +128,20 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # an update's header introducing the updated text ("Update, Nov. 15, 4pm: X sent the following statement:")
     ("update-note", re.compile(r"^\s*(?:update|updated|editor'?’?s note)\b[^:]{0,40}:.{0,120}:\s*$", re.I)),
     ("video-teaser", re.compile(r"^\s*(?:CLOSE|REPLAY|PLAY VIDEO|WATCH VIDEO)\s+(?=[A-Z\"“])")),
+    ("video-teaser", re.compile(r"^\W*watch (?:the )?(?:full )?video (?:above|below)\W*$", re.I)),
+    # a widget's or an ad slot's label, a link's prompt
+    ("share-buttons", re.compile(r"^\W*listen to this (?:article|story)\b[^.!?]{0,30}$", re.I)),
+    ("advertisement", re.compile(r"^\W*(?:scroll to continue(?: with content)?|continue reading below)\W*$", re.I)),
+    ("link", re.compile(r"^\W*click here to (?:read|see|watch|find out) more\b[^.!?]{0,60}[.!]?\s*$", re.I)),
+    # syndication and update notes, an agency's standards line
+    ("credit", re.compile(r"^\W*this (?:article|story) (?:originally |first )?(?:appeared|was (?:originally |first )?published) "
+                          r"(?:on|in|by)\b", re.I)),
+    ("update-note", re.compile(r"^\W*this (?:article|story|post) has been updated\b", re.I)),
+    ("legal-notice", re.compile(r"^\W*our standards\s*:", re.I)),
+    # a byline written without "By": "Ann Lee | Staff writer", "— Ann Lee, Reuters"
+    ("byline", re.compile(rf"^\W*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{1,2}}\s*[|,]\s*(?:(?i:(?:senior |chief |staff |contributing )?"
+                          r"(?:writer|reporter|correspondent|editor))|Reuters|AP|AFP|The Associated Press|Associated Press|Bloomberg|"
+                          r"dpa|Xinhua)\s*$")),
 ]
 _TEASER = re.compile(r"^\s*(?:READ MORE|Read more|READ ALSO|Read also|ALSO READ|Also read|RELATED|Related|MORE|More|WATCH|Watch|"
                      r"SEE ALSO|See also|LISTEN|Listen|RECOMMENDED|Recommended|MUST READ|Must read|TRENDING|Trending)\s*:\s*\S")
@@ -156,13 +174,17 @@ _TEASER_HEAD = re.compile(r"^\W*(?:read more|read also|also read|see also|more o
                           r"more from [\w .&'’-]{1,40})\W*$", re.I)
 
 
+_PERIOD = re.compile(r"(?<![.…])\.[\"'”’)\]]*\s*$")
+
+
 def teaser_lists(texts: list[str]) -> set[int]:
     """Indices of a teaser list closing an article: a heading ("Read more:", "Related stories") and the short
-    headlines after it, when nothing but such headlines follows to the end."""
+    headlines after it, when nothing but such headlines follows to the end. Headlines are not closed by a period:
+    lines that mostly are (the article's own paragraphs under a stray "Related" label) are no such list."""
     for i, t in enumerate(texts):
         if _TEASER_HEAD.match(t):
             rest = texts[i + 1:]
-            if all(len(r.split()) <= 25 for r in rest):
+            if all(len(r.split()) <= 25 for r in rest) and 3 * sum(bool(_PERIOD.search(r)) for r in rest) <= len(rest):
                 return set(range(i, len(texts)))
     return set()
 
