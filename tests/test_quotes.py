@@ -569,3 +569,25 @@ def test_a_while_clause_after_a_quote_is_not_its_attribution():
                   "“The next two years will decide whether the backers get their money back.” While some critics say "
                   "the city should not pay a broker, Voss says the premium is small.")
     assert _speaker(qs, "next two years will decide") == "Dana Voss"
+
+
+def test_a_speech_verb_in_a_subordinate_clause_after_a_quote_is_not_its_cue():
+    qs = _extract("Norway warned its citizens to \"stay inside and keep away from the windows\" as furious Swedes vowed "
+                  "an \"immediate\" response.\nRussia described the drill as a \"routine training exercise for the "
+                  "reserve\" after Moscow's foreign ministry earlier said the crisis could \"bring the region to the "
+                  "edge of war\".")
+    assert _speaker(qs, "keep away from the windows") == "Norway"
+    assert _speaker(qs, "routine training exercise") == "Russia"
+    assert _speaker(qs, "edge of war") == "Moscow's foreign ministry"
+
+
+def test_a_statement_that_reads_a_quote_speaks_for_its_issuer():
+    qs = _extract("Officials said the launchers had been moved overnight.\n\"The people of the republic demand that the "
+                  "aggressors be punished without mercy,\" a statement released by the Northern News Agency read.")
+    assert _speaker(qs, "punished without mercy") == "Northern News Agency"
+
+
+def test_a_posted_sign_is_not_the_last_speaker():
+    qs = _extract("Mayor Ann Lee said the fence would be raised.\n"
+                  "A warning sign by the pen reads: \"Keep your hands away from the fence at all times.\"")
+    assert _speaker(qs, "Keep your hands away") != "Ann Lee"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Speaker
-from .cues import SPEECH_VERBS, _cue, _subject
+from .cues import SPEECH_VERBS, WRITTEN_NOUNS, _cue, _subject
 from .marks import _Doc, _Span
 from .speakers import PRONOUNS, _Speakers
 
@@ -27,12 +27,19 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
         if t.is_space and "\n" in t.text:
             break
         c = _cue(t)
-        if c is None and t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and n <= 6:
+        if c is None and t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and n <= 6 and not any(
+                ch.dep_ == "mark" and ch.lower_ != "that" for ch in t.children):  # "… as X vowed": another clause
             # the parser lost the subject ("DeBoer said" with DeBoer as aux): nearest name around the verb
             near = [doc[j] for j in range(d.tok_from(q.end), min(len(doc), i + 6)) if j != i and (
                 j in sp.tok_ent or doc[j].lower_ in PRONOUNS) and not d.in_quote[j]]
             if near:
                 c = (near[0], t.text)
+        if c is None and t.lower_ in ("read", "reads") and n <= 10:
+            # "“…,” a statement released by the agency read": the parser often takes "read" for a noun
+            doc_noun = [doc[j] for j in range(d.tok_from(q.end), i) if doc[j].lemma_.lower() in WRITTEN_NOUNS
+                        and doc[j].pos_ == "NOUN" and not d.in_quote[j]]
+            if doc_noun:
+                c = (doc_noun[0], t.text)
         if c is not None and _introduces_next(text, t, next_start):
             break  # "… duck and cover.” Foreign Secretary Ann Lee said: “…”: that cue is the next quote's
         if c is not None:
@@ -60,13 +67,24 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
     bound = max(prev_end, para_start, doc[d.sent_bounds[si][0]].idx)
     i, n = first - 1, 0
     while i >= 0 and n < HEAD_TOKENS and doc[i].idx >= bound and not d.in_quote[i]:
-        c = _cue(doc[i], contrast=True)
+        c = _cue(doc[i], contrast=True) or _reporting_clause(doc[i], first)
         if c is not None:
             q.speaker, q.cue, q.attributed = sp.from_token(c[0]), c[1], True
             return True
         i -= 1
         n += 1
     return False
+
+
+def _reporting_clause(tok, first: int) -> tuple[object, str] | None:
+    """A speech verb in a subordinate clause whose own complement holds the quote ("after the ministry said the
+    crisis could “…”"): its subject speaks, though the clause is no attribution of anything before it."""
+    if tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        return None
+    if not any(c.dep_ == "mark" for c in tok.children) or not tok.i < first <= tok.right_edge.i:
+        return None
+    s = _subject(tok)
+    return (s, tok.text) if s is not None else None
 
 
 def _introduces_next(text: str, verb, next_start: int) -> bool:

@@ -17,6 +17,9 @@ SPEECH_VERBS = frozenset(
 
 
 SUBJ = ("nsubj", "nsubjpass")
+WRITTEN_NOUNS = frozenset("statement sign message note letter post tweet banner headline caption placard text notice "
+                          "communique communiqué alert warning".split())
+"""Written things that "read" a quote: their words are the quote ("a statement released by X read")."""
 
 
 def _detached(tok) -> bool:
@@ -140,6 +143,12 @@ def _cue(tok, contrast: bool = False) -> tuple[object, str] | None:
     p = _according(tok)
     if p is not None:
         return p, "according to"
+    if tok.lemma_.lower() == "read" and tok.pos_ == "VERB":
+        s = _subject(tok)  # "… ,” a statement released by the agency read / a sign reads: “…”: the text speaks
+        if s is not None and s.lemma_.lower() in WRITTEN_NOUNS and not any(
+                c.dep_ == "mark" and c.lower_ != "that" for c in tok.children):
+            return s, tok.text
+        return None
     if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
         if any(c.dep_ == "mark" and c.lower_ != "that" and not (contrast and c.lower_ in _CONTRAST) for c in tok.children):
             return None  # "as the meeting concluded", "when asked": not an attribution ("while X said" is one)

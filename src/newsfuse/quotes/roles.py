@@ -47,6 +47,8 @@ GENDERED_NOUNS = {
        "man boy gentleman actor spokesman chairman businessman congressman king".split()},
 }
 """Role nouns of one gender: never resolved to a person known to be of the other."""
+POSTED_NOUNS = frozenset("sign banner placard poster caption headline graffiti".split())
+"""Things put up for anyone to read: never resolved to whoever spoke last."""
 DESC_SENTS = 6
 ORG_SENTS = 2  # "the company", "it said": an organisation that was a subject this near
 ANON_ROLES = frozenset("official source spokesperson spokesman spokeswoman officer".split())
@@ -76,14 +78,22 @@ class _Roles:
                     if owner is not None and owner.entity:
                         rs, re_ = self._span(s, end)
                         return Speaker(owner.name, owner.entity, rs, re_, self.d.text[s:end])
-        dets = {c.lower_ for c in self.d.doc[tok.left_edge.i : tok.i]}
         lemma = tok.lemma_.lower()
+        if lemma in DOC_NOUNS:
+            issuer = self._issuer(tok)  # "a statement released by Acme", "a letter from the mayor"
+            if issuer is not None:
+                e = self.ents[issuer]
+                rs, re_ = self._span(s, end)
+                return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+        dets = {c.lower_ for c in self.d.doc[tok.left_edge.i : tok.i]}
         if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not (
             dets & {"the", "this"} or (lemma in DOC_NOUNS and dets & {"a", "an"})
         ):
             return None
         sent = self.d.sent[tok.i]
         eid = None
+        if lemma in POSTED_NOUNS:
+            return None  # "a warning sign reads": nobody named nearby put it up; the sign, as described, speaks
         if lemma in DOC_NOUNS:
             # "the statement" -> the body (or person) last seen speaking nearby: who issued it
             k = bisect_left(self.talkers, (tok.i, "")) - 1
@@ -130,6 +140,22 @@ class _Roles:
         e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _issuer(self, tok) -> str | None:
+        """The body or person a document noun says issued it: "a statement from X", "a note released/issued by X"."""
+        for c in tok.children:
+            preps = [c] if c.dep_ == "prep" and c.lower_ == "from" else [
+                g for g in c.children if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "by")
+            ] if c.dep_ == "acl" else []
+            for p in preps:
+                for o in p.children:
+                    if o.dep_ != "pobj":
+                        continue
+                    for t in (o, *o.children):
+                        hit = self.tok_ent.get(t.i)
+                        if hit and hit[0].type in ("ORG", "PERSON") and hit[0].id in self.ents:
+                            return hit[0].id
+        return None
 
     def _possessor_in_sentence(self, tok) -> str | None:
         """A body or person written with a possessive ("Acme's") in `tok`'s sentence, the last one before it."""
