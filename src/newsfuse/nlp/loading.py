@@ -76,18 +76,36 @@ def threads() -> int:
 
 
 def blas_threads() -> contextlib.AbstractContextManager:
-    """Inside, BLAS (numpy's OpenBLAS, which runs spaCy's networks here) uses `threads()` threads.
+    """Inside, numpy's BLAS (OpenBLAS, which runs spaCy's networks here) uses `threads()` threads.
 
     OpenBLAS would otherwise start one thread per core and spin them on the many small matrix products of a
     spaCy batch: on 380 news articles, 2 threads cost 31 CPU s where one costs 17.5 for the same parse, and
     with Dask workers each worker's threads fight the others'."""
     try:
-        from threadpoolctl import threadpool_limits
+        controller = _blas_controller()
     except ImportError:  # pragma: no cover
         return contextlib.nullcontext()
-    return threadpool_limits(limits=threads(), user_api="blas")
+    return controller.limit(limits=threads(), user_api="blas")
 
 
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of numpy's BLAS, made once: finding it walks every loaded shared library (3 % of a
+    brief's time when redone per call). Libraries loaded later (scipy's own BLAS) are not in it: callers that
+    use those limit them themselves (`brief.build` does)."""
+    import numpy  # noqa: F401  (loads its BLAS)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().select(filepath=[i["filepath"] for i in _numpy_blas()])
+
+
+def _numpy_blas() -> list[dict]:
+    """threadpoolctl's records of the BLAS numpy itself links."""
+    from threadpoolctl import threadpool_info
+
+    libs = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    mine = [i for i in libs if "numpy" in i["filepath"]]
+    return mine or libs
 def pipe(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
     """The spaCy pipeline over texts (cut to MAX_CHARS) in batches, one Doc per text, lazily, BLAS on
     `threads()` threads while it runs (the caller's work between Docs included); each Doc's text is the

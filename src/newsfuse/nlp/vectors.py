@@ -235,9 +235,28 @@ def static_vectors() -> StaticVectors:
         return StaticVectors(z["vectors"], z["ids"])
 
 
+_STATIC_MEMO: OrderedDict[str, np.ndarray] = OrderedDict()
+STATIC_MEMO_MAX = 50_000  # ~30 MB; least recently used go first
+
+
 def static_embed(texts: Sequence[str]) -> np.ndarray:
-    """Static sentence vectors, shape (len(texts), STATIC_DIM), L2-normalised (dot product = cosine)."""
-    return static_vectors()(list(texts))
+    """Static sentence vectors, shape (len(texts), STATIC_DIM), L2-normalised (dot product = cosine).
+
+    Memoised by text: a brief asks for most sentences twice (align, then the summary), and a text's vector
+    depends on its text alone, so a memoised vector is the one the table gives."""
+    texts = list(texts)
+    sv = static_vectors()
+    missing = list(dict.fromkeys(t for t in texts if t not in _STATIC_MEMO))
+    if missing:
+        for t, v in zip(missing, sv(missing)):
+            _STATIC_MEMO[t] = v.copy()
+    out = np.empty((len(texts), sv.dim), dtype=np.float32)
+    for i, t in enumerate(texts):
+        out[i] = _STATIC_MEMO[t]
+        _STATIC_MEMO.move_to_end(t)
+    while len(_STATIC_MEMO) > STATIC_MEMO_MAX:
+        _STATIC_MEMO.popitem(last=False)
+    return out
 
 
 def load_embedder() -> None:
