@@ -319,3 +319,15 @@ def test_a_short_sentence_of_details_only_one_source_gives_is_single_source():
     arts, ans = story(a, b, c)
     items = corroboration.single_source(arts, ans, align.align(arts, ans))
     assert any("dredger" in x.text and x.article == "a" for x in items)
+
+
+def test_a_long_line_without_a_closing_stop_is_no_timeline_event():
+    # a slideshow widget and a table's introduction carry dates but report nothing
+    a = Doc("a", "Coin Ledger", "2024-03-01").say("The token fell 14 percent on Thursday, its steepest drop this year.")
+    a.date("Thursday", "2024-02-29")
+    a.say("Token prices: a year in charts Tue, February 27, 2024 Compare coins on value, market cap and supply Play slideshow 1 of 10")
+    a.date("February 27, 2024", "2024-02-27")
+    a.say("This table from the exchange summarises how the major coins traded on Tuesday, February 27:")
+    a.date("Tuesday, February 27", "2024-02-27")
+    arts, ans = story(a)
+    assert [e.date for e in timeline.build(arts, ans)] == ["2024-02-29"]

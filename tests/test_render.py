@@ -145,3 +145,14 @@ def test_one_reader_of_a_documents_story_and_its_leanings():
     assert render.story_of(story) is story and render.story_of(None) == {}
     assert render.leanings(story) == {"left": 2, "right": 1} and render.leanings({"coverage": {}}) == {}
     assert not hasattr(view, "_brief_of") and not hasattr(search, "_story_of")  # no private copies left
+
+
+def test_markdown_says_a_rounding_is_no_conflict_without_a_severity_label(mini_brief):
+    import copy
+
+    from newsfuse.model import Conflict
+
+    b = copy.deepcopy(mini_brief)
+    b.conflicts = [Conflict("c1", "6%", "rounding", "none", "Not a contradiction: the figures all fit one value, 6 percent.", [])]
+    line = next(ln for ln in render.to_markdown(b).splitlines() if "**rounding**" in ln)
+    assert "(none)" not in line and "Not a contradiction" in line

@@ -317,7 +317,8 @@ def to_markdown(b: Brief) -> str:
     if b.conflicts:
         lines += ["## Conflicts", ""]
         for c in sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)):
-            lines.append(f"- **{c.kind}** ({c.severity}) — {_md(c.explanation)}")
+            sev = "" if c.severity == "none" else f" ({c.severity})"  # "none": the explanation says it is no contradiction
+            lines.append(f"- **{c.kind}**{sev} — {_md(c.explanation)}")
             for x in _claim_rows(c):
                 vals = f" *({_md('; '.join(x['values']))})*" if x["values"] else ""
                 lines.append(f"  - {cite([x['article']])} {_md(x['text'])}{vals}")

@@ -55,8 +55,8 @@ def build(
             if _COUNT_SINCE.search(a.raw[max(0, d.start - 60) : d.start]):
                 continue  # when a count began, not an event the sentence reports
             s = align_stage.sentence_of(sents, d.start)
-            if s is None or (d.date, s.index) in seen or _headline(s.text):
-                continue
+            if s is None or (d.date, s.index) in seen or align_stage.open_line(s.text):
+                continue  # a line with no closing stop (headline, widget, a table's "…:" intro) reports no event
             seen.add((d.date, s.index))
             month = d.granularity == "month" or (d.granularity == "range" and _PART_OF_MONTH.search(d.expression))
             key = (d.date[:7] if month else d.date, d.granularity)  # "late January" is January, not the 21st
