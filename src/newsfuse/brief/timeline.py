@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import align as align_stage
+from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, TimelineEvent
 
 VAGUE_EXPRESSIONS = ("recent", "this week", "earlier this", "coming", "next few", "within", "soon", "lately", "the day before",
@@ -26,6 +27,14 @@ MERGE_COS = 0.45  # sentences on one date at least this similar are one event
 def _headline(text: str) -> bool:
     """A short line with no closing stop: a headline or teaser, not a reported event."""
     return len(text.split()) <= 12 and align_stage.open_line(text)
+
+
+def _no_event(text: str) -> bool:
+    """A line that reports no event: a headline, a table's or list's "…:" introduction, or a line with no closing
+    stop that a caption, credit or embedded post signs (a slideshow widget, a tweet). A long sentence that only
+    lost its full stop in the scrape stays."""
+    t = text.rstrip()
+    return _headline(t) or t.endswith(":") or (align_stage.open_line(t) and caption_or_credit(t))
 
 
 MAX_EVENTS = 40
@@ -55,8 +64,8 @@ def build(
             if _COUNT_SINCE.search(a.raw[max(0, d.start - 60) : d.start]):
                 continue  # when a count began, not an event the sentence reports
             s = align_stage.sentence_of(sents, d.start)
-            if s is None or (d.date, s.index) in seen or align_stage.open_line(s.text):
-                continue  # a line with no closing stop (headline, widget, a table's "…:" intro) reports no event
+            if s is None or (d.date, s.index) in seen or _no_event(s.text):
+                continue
             seen.add((d.date, s.index))
             month = d.granularity == "month" or (d.granularity == "range" and _PART_OF_MONTH.search(d.expression))
             key = (d.date[:7] if month else d.date, d.granularity)  # "late January" is January, not the 21st
