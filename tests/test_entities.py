@@ -443,3 +443,21 @@ def test_a_quoted_name_before_the_thing_it_names_is_an_entity():
     ents = {e.name: e.type for e in _extract(text, [])}
     assert ents.get("Just Read The Manual") == "PRODUCT"
     assert ents.get("Free The Nine") == "ORG"
+
+
+def test_an_age_makes_a_person_of_a_name_ner_typed_otherwise():
+    text = ("Ever since the missiles flew over this fishing town, seaweed farmer Mitsuyo Kawamura says she has been on "
+            "edge.\n\"Now when I hear a loud sound, I look outside at the ocean,\" 68-year-old Kawamura said from her "
+            "cottage.\nKawamura has since stocked up on food. Like many residents here, she feels helpless.\n"
+            "\"When it is launched, it could land here moments later,\" she said.")
+    a = Article(id="k", raw=text, text=text)
+    [doc] = nlp.parse([text])
+    ents = entities.extract(a, doc)
+    assert [(e.name, e.type) for e in ents if "Kawamura" in e.name] == [("Mitsuyo Kawamura", "PERSON")]
+    qs = quotes.extract(a, doc, ents)
+    assert next(q for q in qs if "moments later" in q.text).speaker.name == "Mitsuyo Kawamura"
+    # a name modifying a noun after an age is a thing, not a person
+    t2 = "He drove a 30-year-old Ford truck to the Ford plant."
+    a2 = Article(id="f", raw=t2, text=t2)
+    [d2] = nlp.parse([t2])
+    assert all(e.type != "PERSON" for e in entities.extract(a2, d2))

@@ -9,6 +9,7 @@ each Analysis.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from ..model import Article, Entity, Mention
@@ -21,6 +22,14 @@ def extract(article: Article, doc) -> list[Entity]:
     """Article-local entities from spaCy NER on `article.text`; mention offsets into `article.raw`."""
     to_raw = offset_maps(article)[0]
     spans = _spans(doc)
+    # "68-year-old Kawamura": an age makes a person of a name NER typed otherwise, and of its other mentions
+    text = article.text
+    aged = {skeleton(s.text.split()[-1]) for s in spans if s.group != "PRODUCT" and _AGED_BEFORE.search(
+        text[max(0, s.start - 24) : s.start]) and not (s.tok_end < len(doc) and doc[s.tok_end].pos_ in ("NOUN", "PROPN"))}
+    # (not "a 30-year-old Ford truck": a name modifying a noun is no one)
+    for s in spans:
+        if s.group != "PERSON" and aged and skeleton(s.text.split()[-1]) in aged and len(s.text.split()) <= 3:
+            s.group = s.label = "PERSON"
     # surnames of people named in full: NER often mislabels a bare surname as ORG/GPE/NORP
     full_people = [s for s in spans if s.group == "PERSON" and len(name_words(s.text)) > 1]
     surnames = {skeleton(w) for s in full_people for w in surnames_of(s.text)}
@@ -92,6 +101,9 @@ def extract(article: Article, doc) -> list[Entity]:
         mentions = [Mention(article.id, to_raw(s.start), to_raw(s.end), s.text) for s in spans_]
         entities.append(Entity(f"{article.id}#e{n}", name, etype, aliases, mentions))
     return entities
+
+
+_AGED_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
 
 
 def _in_place(doc, s) -> bool:
