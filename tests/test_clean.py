@@ -820,6 +820,9 @@ MORE_LAYOUTS = {
         "The crew of 14 were taken off by helicopter, and no oil had leaked by the evening, according to the "
         "environment ministry.",
         "The Halvard Line, which owns the tanker, said it would try to tow it free at high tide on Thursday."],
+    "all-short-statements": [
+        "The vote is in.", "Wrenfield said yes.", "By 212 votes.", "The bridge will close in May.", "Cars must go round.",
+        "Cyclists may still cross.", "The council is pleased.", "Shopkeepers are not."],
     "question-subheads": [
         "The town council of Wrenfield voted on Thursday to close the Mill Lane bridge to cars from next month, after "
         "engineers found cracks in two of its three arches.",

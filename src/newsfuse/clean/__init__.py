@@ -562,15 +562,21 @@ CLEAN_SHARE = 0.8  # AEB dev: clean bodies as records keep what the line model d
 def _keep_clean_text(us: list[Unit], reasons: list[str | None]) -> None:
     """Keep unless evidence, for text that is already an article: when nothing in it has furniture wording (no
     set-aside unit, which the caller checks; no hard rule, web address or time stamp among the dropped units) and
-    the line model kept 80 % of its words, what it dropped for shape and place alone (a closing schedule, an opening
-    list) is the article's too. A dropped headline stays dropped (the brief has the title)."""
+    the line model kept 80 % of its words (or every line it dropped is a statement closed by a stop, said once), what
+    it dropped for shape and place alone (a closing schedule, an opening list, short one-line paragraphs) is the
+    article's too. A dropped headline stays dropped (the brief has the title)."""
     total = sum(len(tokens(u.text)) for u in us)
     dropped = [k for k, r in enumerate(reasons) if r is not None and r != "headline"]
     if not total or not dropped or any(
             reasons[k] not in _SHAPE_REASONS or _hard_reason(us[k].text) or _URL.search(us[k].text)
             or _STAMP.search(us[k].text) for k in dropped):
         return
-    if total - sum(len(tokens(us[k].text)) for k in dropped) >= CLEAN_SHARE * total:
+    # lines all written as statements, none repeated on the page, are no menu or teaser list, however short: then the
+    # share does not matter
+    seen = Counter(u.text for u in us)
+    statements = all((_SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)) and seen[us[k].text] == 1
+                     for k in dropped)
+    if statements or total - sum(len(tokens(us[k].text)) for k in dropped) >= CLEAN_SHARE * total:
         for k in dropped:
             reasons[k] = None
 
