@@ -45,17 +45,6 @@ def test_anchors_fold_number_words_and_inflections():
     assert {"10", "12"} <= _anchors("Ten ferries and a dozen barges")  # "ten" is a spaCy stop word
 
 
-def test_one_counted_figure_joins_sentences_worded_apart_but_a_year_or_small_count_does_not():
-    from newsfuse.align.propositions import _close
-    shared = _anchors("Some 340 miners remain trapped below Dorvale") & _anchors(
-        "Officials said the rescue would help free the 340 miners who remain underground")
-    assert "340 miner" in shared
-    assert _close(0.40, frozenset(shared))
-    assert not _close(0.30, frozenset(shared)), "too far apart in meaning even with the figure"
-    assert not _close(0.40, frozenset(_anchors("The 2014 kidnapping shocked Dorvale") & _anchors("After the 2014 kidnapping, Dorvale mourned")))
-    assert not _close(0.40, frozenset(_anchors("Three miners were hurt") & _anchors("Three miners remain in hospital")))
-
-
 def test_a_figure_backed_through_one_shared_sentence_is_one_fact_of_all_three_outlets():
     a = Doc("a", "Delta Herald").say("Aid groups opened new camps near Tarsk on Sunday as families kept arriving.").say(
         "The insurgency has claimed more than 30,000 lives and displaced 1.4 million people since the rebels took up arms.")

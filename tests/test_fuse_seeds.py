@@ -29,9 +29,6 @@ def test_one_story_of_five(seed_brief):
     assert len(seed_brief.articles) == 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 16 traded this for speed: with static sentence vectors (not MiniLM) the two range sentences score "
-    "0.48 instead of 0.54 and no longer link; see bench/results/e2e.md (fusion dev 0.850 -> 0.838)"))
 def test_summit_call_and_range_are_corroborated(seed_brief):
     facts = seed_brief.facts
     summit = [f for f in facts if ("Hungary" in f.text or "Budapest" in f.text)]

@@ -17,6 +17,7 @@ from ..model import Analysis, Article, Entity, QuoteGroup
 from .facts import VAGUE, Alignment, disagree, years_clash, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import _cluster, neighbour_pairs
 from .propositions import merge_near_duplicates, propositions
+from .sameclaim import ClaimCheck, day_dates
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
@@ -46,10 +47,14 @@ def align(
     texts = [u.sentence.text for u in units]
     E = memo(texts)
     X = tfidf_matrix(texts)
+    check = ClaimCheck(units, _occasions(analyses))
     art_idx = {a: i for i, a in enumerate(dict.fromkeys(u.article for u in units))}
     groups = np.array([art_idx[u.article] for u in units], dtype=np.int64)
     I, J, C = neighbour_pairs(E, groups)
     S = fact_scores(units, X, I, J, C)
+    for t, (i, j, c) in enumerate(zip(I.tolist(), J.tolist(), C.tolist())):
+        if not check.same(i, j, c):
+            S[t] = -np.inf  # about the same thing, but not the same claim: no link
     pair_score = {(int(i), int(j)): float(s) for i, j, s in zip(I, J, S)}
 
     def score(x: int, y: int) -> float:
@@ -58,6 +63,8 @@ def align(
         s = pair_score.get((x, y))
         if s is None:  # not a candidate: cosine only, lexical unknown (rare: groups are small)
             s = float(E[x] @ E[y])
+            if not check.same(x, y, s):
+                s = -np.inf
         return s
 
     def cannot(x: int, y: int) -> bool:
@@ -67,6 +74,8 @@ def align(
         if ux.quote_groups and uy.quote_groups and not (ux.quote_groups & uy.quote_groups):
             return True  # both mostly quote someone, and the quotes are different statements
         if ux.speakers and uy.speakers and not (ux.speakers & uy.speakers):
+            return True
+        if check.clash(x, y):
             return True
         return bool(ux.figures and uy.figures and disagree(ux, uy)) or years_clash(ux.sentence.text, uy.sentence.text)
 
@@ -88,8 +97,8 @@ def align(
             continue
         facts.append(_make_fact(members, units, E, score))
     sentence_facts = {id(f) for f in facts}
-    facts += propositions(units, E, facts, min_support)
-    facts = merge_near_duplicates(facts, units, E)
+    facts += propositions(units, E, facts, min_support, check)
+    facts = merge_near_duplicates(facts, units, E, check)
     # a fact made only of direct quotes is a quote: the quote groups carry it, with its speaker
     direct = {(u.article, u.sentence.start) for u in units if u.direct}
     facts = [f for f in facts if not all((v.article, v.start) in direct for v in f.variants)]
@@ -105,3 +114,13 @@ def align(
                 fact_of.setdefault((v.article, idx), f.id)
     index = {(u.article, u.sentence.index): i for i, u in enumerate(units)}
     return Alignment(units, E, X, facts, fact_of, index, (I, J, S), sources)
+
+
+def _occasions(analyses: dict[str, Analysis]) -> dict[tuple[str, int], frozenset[int]]:
+    """(article, sentence index) -> the days its named dates resolve to (see `sameclaim.day_dates`)."""
+    out = {}
+    for aid, an in analyses.items():
+        sents = sorted(an.sentences, key=lambda s: s.start)
+        for k, v in day_dates(sents, an.dates).items():
+            out[(aid, k)] = v
+    return out

@@ -4,7 +4,8 @@ Outlets rarely agree sentence for sentence: one lead says the crash "killed ever
 the victims and states the toll in its third paragraph. Sentence clusters (`facts`) find close paraphrases; this
 step adds a fact for each anchor (a figure, a named thing, a distinctive phrase) that sentences of several
 independent sources carry in a similar statement: each other article's closest sentence holding the anchor joins
-when it is close enough in meaning and states no different figure for the same measure.
+when it states the same claim (`sameclaim`: what is distinctive in both, no other figure or day; the sentence
+vectors only help) and states no different figure for the same measure.
 """
 
 from __future__ import annotations
@@ -15,62 +16,41 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..claims.numbers import NUMBER_WORDS
 from ..model import Fact, Variant
 from .facts import Unit, disagree, years_clash
-from .tokens import tokens
+from .sameclaim import SAME, ClaimCheck
+from .tokens import number_words_as_digits, stem, tokens
 
-JOIN_COS = 0.50  # a sentence holding the anchor joins the proposition at this cosine to its lead sentence
-JOIN_COS_ONE = 0.65  # ... or needs this when it shares only the anchor itself with the lead
 NEAR_SAME = 0.6  # a proposition whose sentences mostly belong to an earlier fact adds nothing
 MAX_PER_ANCHOR = 2  # propositions read off one anchor (a name can head two different statements)
 DENSE_MAX = 4000  # up to this many sentences the story's cosine and shared-anchor matrices are computed once
 MAX_ROWS = 60  # nor in more sentences than this, whatever the story's size (keeps the step near-linear)
-JOIN_COS_FIGURE = 0.35  # ... or only this when both state one figure of one thing ("197 girls"), worded apart
 SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are no anchor ("crash", the main actors)
 
-# one-word number words as the digits `tokens` gives ("ten" -> "10", "dozen" -> "12")
-_NUMBER_WORDS = {w: f"{v:g}" for w, v in NUMBER_WORDS.items() if " " not in w and v < 1000}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
-_FIGURE_NOUN = re.compile(r"^(\d+(?:\.\d+)?) [a-z]{3,}$")
-
-
-def _figure_noun(anchor: str) -> bool:
-    """A number with the noun it counts ("197 girl"), not a small count or a year: one fact's own figure."""
-    m = _FIGURE_NOUN.match(anchor)
-    if not m:
-        return False
-    v = float(m.group(1))
-    return v >= 13 and not (1900 <= v <= 2100 and v.is_integer())
-
-
-def _stem(word: str) -> str:
-    """Fold inflections so 'debated' meets 'debate' and 'filming' meets 'filmed' (anchors only, not shown)."""
-    for suffix in ("ing", "ed", "es", "e", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.isdigit():
-            return word[: -len(suffix)]
-    return word
 
 
 def _anchors(text: str) -> set[str]:
     """A sentence's anchors: content words, adjacent content-word pairs and numbers (number words as digits)."""
     # number words become digits before stop words go ("ten" is one to spaCy)
-    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
-    toks = [t if _DIGITS.match(t) else _stem(t) for t in tokens(text)]
+    text = number_words_as_digits(text)
+    toks = [t if _DIGITS.match(t) else stem(t) for t in tokens(text)]
     out = {t for t in toks if len(t) >= 4 or _DIGITS.match(t)}
     out |= {f"{a} {b}" for a, b in zip(toks, toks[1:])}
     return out
 
 
-def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_support: int = 2) -> list[Fact]:
+def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_support: int = 2,
+                 check: ClaimCheck | None = None) -> list[Fact]:
     """Facts beyond the sentence clusters `facts`: one per anchor that several independent sources state alike.
 
     A proposition led by a sentence of an existing fact extends that fact with its other articles' sentences
-    instead. Reads the units (with sources, figures) and their embeddings; returns the new facts."""
+    instead. Reads the units (with sources, figures) and their embeddings; `check` (a `ClaimCheck` of the units)
+    keeps out sentences on the topic that state another claim. Returns the new facts."""
     n = len(units)
     if n < 2:
         return []
+    check = check or ClaimCheck(units)
     anchors = [_anchors(u.sentence.text) for u in units]
     holders: dict[str, list[int]] = defaultdict(list)
     for i, an in enumerate(anchors):
@@ -79,7 +59,6 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     # the story's main actors are in every other sentence: only specific anchors make or join a proposition
     limit = max(min(SPECIFIC * n, MAX_ROWS), 3)
     specific = {a for a, rows in holders.items() if len(rows) <= limit}
-    spec = [frozenset(an & specific) for an in anchors]
     order = {aid: i for i, aid in enumerate(dict.fromkeys(u.article for u in units))}
     art = np.array([order[u.article] for u in units])  # article ids as stable numbers (str hashes vary by run)
     measured = np.array([bool(u.figures) for u in units])
@@ -93,7 +72,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             continue
         left = np.array(rows)
         for _ in range(MAX_PER_ANCHOR):
-            group = _best_group(left, units, E, spec, art, measured, S_all, seen)
+            group = _best_group(left, units, E, art, measured, S_all, seen, check)
             if group is None:
                 break
             found.append((*group, anchor))
@@ -107,44 +86,48 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     for f in facts:
         for v in f.variants:
             owner.setdefault((v.article, v.start), f)
-    taken = [{(v.article, v.start) for v in f.variants} for f in facts]
+    taken = [({(v.article, v.start) for v in f.variants}, f) for f in facts]
     out: list[Fact] = []
     for _, members, anchor in found:
         keys = {key(m) for m in members}
         host = owner.get(key(members[0]))
         if host is not None and anchor in _anchors(host.text):
-            lead = next((row[(v.article, v.start)] for v in host.variants
-                         if v.text == host.text and (v.article, v.start) in row), members[0])
+            lead = _lead(host, row, members[0])
             _extend(host, [m for m in members if units[m].article not in set(host.articles)
-                           and _close(float(E[m] @ E[lead]), spec[m] & spec[lead])], units)
+                           and check.same(m, lead, float(E[m] @ E[lead]))], units)
             continue
-        if any(len(keys & t) >= NEAR_SAME * min(len(keys), len(t)) for t in taken):
+        within = next((f for t, f in taken if len(keys & t) >= NEAR_SAME * min(len(keys), len(t))), None)
+        if within is not None:  # mostly an earlier fact's sentences: its other articles' sentences join that fact
+            lead = _lead(within, row, members[0])
+            _extend(within, [m for m in members if units[m].article not in set(within.articles)
+                             and check.same(m, lead, float(E[m] @ E[lead]))], units)
             continue
         # one sentence already in a proposition of the same figure ("killed more than 20,000 people" joined
         # by a sentence that also backs "claimed more than 20,000 lives"): the rest extend that proposition
         near = next((owner[k] for k in keys if k in owner
                      and _figures(owner[k].text) & _figures(units[members[0]].sentence.text)), None)
         if near is not None:
-            _extend(near, [m for m in members if units[m].article not in set(near.articles)], units)
+            lead = _lead(near, row, members[0])
+            _extend(near, [m for m in members if units[m].article not in set(near.articles)
+                           and check.same(m, lead, float(E[m] @ E[lead]))], units)
             continue
-        taken.append(keys)
         f = _fact(members, units)
+        taken.append((keys, f))
         out.append(f)
         for k in keys:
             owner.setdefault(k, f)
     return out
 
 
-def _close(cos: float, shared: frozenset[str]) -> bool:
-    """Close enough to state the lead's fact: by meaning, or by meaning and the same counted figure."""
-    if cos >= JOIN_COS:
-        return True
-    return cos >= JOIN_COS_FIGURE and len(shared) >= 2 and any(_figure_noun(t) for t in shared)
+def _lead(f: Fact, row: dict[tuple[str, int], int], default: int) -> int:
+    """The unit row of fact `f`'s lead sentence (`default` when it is not a unit)."""
+    return next((row[(v.article, v.start)] for v in f.variants if v.text == f.text and (v.article, v.start) in row),
+                default)
 
 
-def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, spec: list[frozenset[str]], art: np.ndarray,
+def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.ndarray,
                 measured: np.ndarray, S_all: np.ndarray | None,
-                seen: dict[tuple[int, int], bool]) -> tuple[float, list[int]] | None:
+                seen: dict[tuple[int, int], bool], check: ClaimCheck) -> tuple[float, list[int]] | None:
     """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours."""
     rows = rows[np.argsort(art[rows], kind="stable")]
     a = art[rows]
@@ -152,15 +135,12 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, spec: li
         return None
     S = S_all[np.ix_(rows, rows)] if S_all is not None else E[rows] @ E[rows].T
     other = a[:, None] != a[None, :]
-    ok = (S >= JOIN_COS) & other
-    # between the two bars a sentence must share a second specific anchor with the lead
-    for x, y in zip(*np.nonzero(ok & (S < JOIN_COS_ONE))):
-        if len(spec[rows[x]] & spec[rows[y]]) < 2:
-            ok[x, y] = False
-    # below them, sentences stating one figure of one thing ("197 girls remain" / "the 197 girls who remain")
-    for x, y in zip(*np.nonzero(other & (S >= JOIN_COS_FIGURE) & (S < JOIN_COS))):
-        ok[x, y] = _close(float(S[x, y]), spec[rows[x]] & spec[rows[y]])
-    M = np.where(ok, S, 0.0)
+    # on the topic is not the same claim: the two must share what is distinctive in them (cosine only helps)
+    B = np.zeros_like(S)
+    for x, y in zip(*np.nonzero(np.triu(other, 1))):
+        B[x, y] = B[y, x] = check.score(int(rows[x]), int(rows[y]), float(S[x, y]))
+    ok = other & (B >= SAME)
+    M = np.where(ok, B, 0.0)
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     scores = np.maximum.reduceat(M, starts, axis=1).sum(1)  # lead x best per article, before figure checks
@@ -235,7 +215,8 @@ SAME_FACT = 0.93  # two facts whose lead sentences are this close in meaning sta
 # pairs different statements that share a dateline or a toll)
 
 
-def merge_near_duplicates(facts: list[Fact], units: Sequence[Unit], E: np.ndarray) -> list[Fact]:
+def merge_near_duplicates(facts: list[Fact], units: Sequence[Unit], E: np.ndarray,
+                          check: ClaimCheck | None = None) -> list[Fact]:
     """One statement found twice (a sentence cluster and a proposition, one wire's sentence in two outlets'
     copies, or two clusters split by wording: "relatives on holiday" / "on vacation") is one fact: the
     better-supported keeps its lead and takes the other's sentences. Leads with different figures never merge."""
@@ -256,6 +237,8 @@ def merge_near_duplicates(facts: list[Fact], units: Sequence[Unit], E: np.ndarra
         x, y = (x, y) if rank[x] < rank[y] else (y, x)
         x = host_of.get(x, x)
         if y in host_of or x == y or disagree(units[leads[x]], units[leads[y]], strict=True):
+            continue
+        if check is not None and not check.same(leads[x], leads[y], float(E[leads[x]] @ E[leads[y]])):
             continue
         _absorb(facts[x], facts[y].variants, set(facts[y].outlets))
         host_of[y] = x

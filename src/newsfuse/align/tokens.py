@@ -50,5 +50,51 @@ def open_line(text: str) -> bool:
     return bool(_OPEN_END.search(text))
 
 
+# page furniture that reaches the text as a line of its own: photo credits and captions ("© Reuters", "(AFP/File)",
+# "Photo: Getty Images", "Splash News"), and the article's own question headings ("What happens next?")
+_CREDIT = re.compile(r"©|\((?:AP|AFP|Reuters|Getty|EPA|PA)(?:/[A-Za-z ]+)?\)\s*$|/File\)|\b(?:Photo|Image|Picture|Credit)s?:"
+                     r"|\b(?:Getty Images|Splash News|Shutterstock|Alamy)\b[^.!?]{0,30}$", re.I)
+_OWN_QUESTION = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$")
+HEADING_WORDS = 8  # a line without a closing stop and shorter than this is a heading, not a statement
+
+
 def _alignable(text: str) -> bool:
-    return len(text.split()) >= MIN_WORDS and not _DATELINE_ONLY.search(text)
+    """A statement outlets can agree on: long enough, not a dateline, a photo credit, a heading or a question."""
+    words = len(text.split())
+    if words < MIN_WORDS or _DATELINE_ONLY.search(text) or _CREDIT.search(text) or _OWN_QUESTION.search(text):
+        return False
+    return not (words < HEADING_WORDS and open_line(text))
+
+
+def stem(word: str) -> str:
+    """Fold inflections so 'debated' meets 'debate' and 'filming' meets 'filmed' (matching only, never shown)."""
+    for suffix in ("ity", "ing", "ed", "es", "e", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.isdigit():
+            return word[: -len(suffix)]
+    return word
+
+
+_NUMBER_WORDS: dict[str, str] | None = None
+_NUMBER_WORD: re.Pattern | None = None
+
+
+def number_words_as_digits(text: str) -> str:
+    """One-word number words as the digits `tokens` gives ("ten" -> "10", "dozen" -> "12")."""
+    global _NUMBER_WORDS, _NUMBER_WORD
+    if _NUMBER_WORD is None:
+        from ..claims.numbers import NUMBER_WORDS
+
+        _NUMBER_WORDS = {w: f"{v:g}" for w, v in NUMBER_WORDS.items() if " " not in w and v < 1000}
+        _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+
+
+_DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def claim_words(text: str) -> frozenset[str]:
+    """A sentence's content words as claims are compared: stemmed, number words as digits, short words out; and
+    adjacent content-word pairs ("final offer"), rarer than either word, so shared wording counts."""
+    toks = [t if _DIGITS.match(t) else stem(t) for t in tokens(number_words_as_digits(text))]
+    words = {t for t in toks if len(t) >= 3 or _DIGITS.match(t)}
+    return frozenset(words | {f"{a} {b}" for a, b in zip(toks, toks[1:])})

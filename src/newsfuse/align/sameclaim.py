@@ -1,0 +1,167 @@
+"""Same claim: whether two sentences state one thing, read from their structure, not their topic.
+
+Sentence vectors say two sentences are about the same story; in a story every sentence is. Two sentences state
+the same claim when they share what is distinctive in them (names, the predicate, the figure: content words
+weighted by how rare they are in the story), give no different figure in one unit, and date what they tell to
+the same day where both give one. `ClaimCheck` is built once per story and answers for pairs of units.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from ..model import DateRef, Sentence
+from .facts import ROUNDING
+from .spans import sentence_of
+from .tokens import claim_words
+
+COS_WEIGHT = 0.5  # the sentence vectors' say in the blend: cover + COS_WEIGHT * (cosine - COS_FLOOR)
+COS_FLOOR = 0.5  # static vectors of two sentences of one story sit about here: only closer ones add
+FIGURE_BONUS = 0.15  # both state one significant figure ("197 girls"): strong evidence of one claim
+SPECIFIC = 0.05  # words in more than this share of the story's sentences (at least 3) are its topic, not a claim's
+SAME = 0.1  # the blend at which two sentences state one claim (dev: fusion gold and supports judged)
+APART_DAYS = 7  # two sentences dating what they tell this many days apart tell of different occasions
+# relative spans and reporting times ("two years ago", "since Monday") date a backdrop, not the claim's occasion
+_BACKDROP = ("ago", "since", "last", "past", "next", "within", "earlier", "later", "until", "by ", "today", "yesterday",
+             "tonight", "this ")
+
+
+# "SEOUL, South Korea —", "TOKYO/SEOUL (Reuters) -", "(CNN)": where a report was filed, not what it says
+_DATELINE = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:[A-Z][A-Z./' ]+(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s*(?:\([^)]{1,30}\))?\s*[-—–]+\s*)?")
+
+
+class ClaimCheck:
+    """Distinctive-word overlap, figure and date compatibility of a story's sentences (`units` of align)."""
+
+    def __init__(self, units: Sequence, dates: dict[tuple[str, int], frozenset[int]] | None = None) -> None:
+        self.units = units
+        # content words and canonical entities ("Kim" and "Kim Jong Un" are one name), weighted by rarity
+        self.words = [claim_words(_DATELINE.sub("", u.sentence.text)) | {f"@{e}" for e in u.entities} for u in units]
+        df = Counter(w for ws in self.words for w in ws)
+        n = max(len(units), 1)
+        # squared idf: a story's topic words ("missile", "launch") weigh next to nothing beside its rare ones
+        self.idf = {w: math.log((n + 1) / (c + 0.5)) ** 2 for w, c in df.items()}
+        self.mass = [sum(self.idf[w] for w in ws) for ws in self.words]
+        limit = max(3.0, SPECIFIC * n)
+        self.specific = [frozenset(w for w in ws if df[w] <= limit) for ws in self.words]
+        self.dates = [(dates or {}).get((u.article, u.sentence.index), frozenset()) for u in units]
+        self._memo: dict[tuple[int, int], float] = {}
+
+    def cover(self, i: int, j: int) -> float:
+        """The distinctive weight (squared idf) the two sentences share, over the geometric mean of their weights."""
+        k = (i, j) if i < j else (j, i)
+        c = self._memo.get(k)
+        if c is None:
+            shared = self.words[i] & self.words[j]
+            # against both sentences' weight (geometric mean): a three-word heading is not "covered" by any
+            # sentence that repeats its one rare word
+            low = math.sqrt(self.mass[i] * self.mass[j])
+            c = sum(self.idf[w] for w in shared) / low if low > 0 else 0.0
+            self._memo[k] = c
+        return c
+
+    def clash(self, i: int, j: int) -> bool:
+        """Different figures in one unit with none in common, or different days for what both tell."""
+        a, b = self.units[i], self.units[j]
+        if _figures_clash(a.quantities, b.quantities, _numbers(self.words[i]), _numbers(self.words[j])):
+            return True
+        da, db = self.dates[i], self.dates[j]
+        return bool(da and db) and min(abs(x - y) for x in da for y in db) >= APART_DAYS
+
+    def score(self, i: int, j: int, cos: float) -> float:
+        """How surely units i and j state one claim: the distinctive weight they share (`cover`), a bonus when
+        they state one significant figure, and their vectors' cosine above the story's usual at half weight;
+        -inf when they clash or share nothing beyond the story's topic words."""
+        if self.clash(i, j) or not (self.specific[i] & self.specific[j]):
+            return -math.inf  # another figure or day, or nothing in common beyond the story's topic
+        c = self.cover(i, j) + COS_WEIGHT * (cos - COS_FLOOR)
+        if _significant(self.words[i]) & _significant(self.words[j]) or _figures_shared(
+                self.units[i].quantities, self.units[j].quantities):
+            c += FIGURE_BONUS
+        return c
+
+    def same(self, i: int, j: int, cos: float) -> bool:
+        """Do units i and j state one claim (`score` at least SAME)?"""
+        return self.score(i, j, cos) >= SAME
+
+
+def _numbers(words: frozenset[str]) -> frozenset[float]:
+    """Every number a sentence writes."""
+    out = set()
+    for w in words:
+        if w[:1].isdigit():
+            try:
+                out.add(float(w))
+            except ValueError:
+                continue
+    return frozenset(out)
+
+
+def _significant(words: frozenset[str]) -> set[str]:
+    """The figures among a sentence's words that identify a claim: 13 and up, not a year ("197", "20000")."""
+    out = set()
+    for w in words:
+        if w[:1].isdigit():
+            try:
+                v = float(w)
+            except ValueError:
+                continue
+            if v >= 13 and not (1900 <= v <= 2100 and v.is_integer()):
+                out.add(w)
+    return out
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= ROUNDING * max(abs(a), abs(b))
+
+
+def _figures_shared(qa: frozenset, qb: frozenset) -> bool:
+    return any(ua == ub and _near(va, vb) for va, ua in qa for vb, ub in qb)
+
+
+def _figures_clash(qa: frozenset, qb: frozenset, na: frozenset = frozenset(), nb: frozenset = frozenset()) -> bool:
+    """Both give figures in some unit within a factor of three, and none of those figures is one the other gives
+    (within rounding). Counts: 13 and up, no years; a number the other sentence writes anywhere (`na`, `nb`: claims
+    may miss one, as in "21 of the more than 200") is one it gives."""
+    for unit in {u for _, u in qa} & {u for _, u in qb}:
+        va = [v for v, u in qa if u == unit and (unit or _counted(v))]
+        vb = [v for v, u in qb if u == unit and (unit or _counted(v))]
+        if not any(_comparable(x, y) for x in va for y in vb):
+            continue
+        if not unit:
+            va, vb = va + [v for v in na if _counted(v)], vb + [v for v in nb if _counted(v)]
+        if not any(_near(x, y) for x in va for y in vb):
+            return True
+    return False
+
+
+def _comparable(a: float, b: float) -> bool:
+    """Within a factor of three: two readings of one measure could differ so; "$121 billion" and "$82" a share
+    measure different things."""
+    lo, hi = sorted((abs(a), abs(b)))
+    return lo > 0 and hi <= 3 * lo
+
+
+def _counted(v: float) -> bool:
+    return v >= 13 and not (1900 <= v <= 2100 and v.is_integer())
+
+
+def day_dates(sentences: Sequence[Sentence], dates: Sequence[DateRef]) -> dict[int, frozenset[int]]:
+    """Sentence index -> the days (ordinals) its occasion dates resolve to: a named day or date ("Friday",
+    "August 29"), not a relative span or the time of reporting ("two years ago", "today")."""
+    out: dict[int, set[int]] = {}
+    for d in dates:
+        if d.granularity != "day" or len(d.date) != 10 or d.start < 0 or any(w in d.expression.lower() for w in _BACKDROP):
+            continue
+        s = sentence_of(sentences, d.start)
+        try:
+            day = datetime.date.fromisoformat(d.date).toordinal()
+        except ValueError:
+            continue
+        if s is not None:
+            out.setdefault(s.index, set()).add(day)
+    return {k: frozenset(v) for k, v in out.items()}

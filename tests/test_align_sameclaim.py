@@ -1,0 +1,92 @@
+"""Same claim: sentences on one topic join a fact only when they state the same thing."""
+
+from __future__ import annotations
+
+from newsfuse import align
+from newsfuse.align.facts import Unit
+from newsfuse.align.sameclaim import ClaimCheck, day_dates
+from newsfuse.align.tokens import _alignable
+from newsfuse.model import DateRef, Sentence
+from test_brief import Doc, story
+
+
+def _units(*texts: str, quantities: dict[int, frozenset] | None = None) -> list[Unit]:
+    return [Unit(f"a{k}", Sentence(f"a{k}", 0, 0, len(t), t), f"src{k}", quantities=(quantities or {}).get(k, frozenset()))
+            for k, t in enumerate(texts)]
+
+
+_FILLER = [  # the rest of a story: what makes its topic words common and its claims' words rare
+    "The Kestrel dam above Redvale held back the river for forty years.",
+    "Residents of Redvale said the river had been rising for a week.",
+    "The river burst its banks below the dam on Tuesday night.",
+    "Emergency crews from three counties reached Redvale before dawn.",
+    "The dam's owner, Northwater, said it was cooperating with the inquiry.",
+    "Schools in Redvale stayed shut as the river kept rising.",
+]
+
+
+def test_the_topic_is_not_the_claim():
+    units = _units("Floodwater from the burst Kestrel dam destroyed 300 homes in Redvale on Tuesday.",
+                   "The Kestrel dam burst on Tuesday and its floodwater wrecked 300 homes in Redvale.",
+                   "Engineers had warned Northwater about cracks in the Kestrel dam wall last year.",
+                   *_FILLER)
+    check = ClaimCheck(units)
+    assert check.same(0, 1, 0.8)
+    assert not check.same(0, 2, 0.8), "same dam, same town, another claim"
+
+
+def test_other_days_or_other_figures_of_one_unit_are_other_claims():
+    units = _units("The Kestrel dam burst on Tuesday, flooding Redvale.", "The Kestrel dam burst on Friday, flooding Redvale.",
+                   "The river rose 4 metres above the Redvale bridge.", "The river rose 9 metres above the Redvale bridge.",
+                   "Northwater offered $120 million in compensation for Redvale.", "Northwater offered $80 a share for Redvale Water.",
+                   *_FILLER, quantities={2: frozenset({(0.004, "kilometer")}), 3: frozenset({(0.009, "kilometer")}),
+                                         4: frozenset({(120e6, "USD")}), 5: frozenset({(80.0, "USD")})})
+    check = ClaimCheck(units, {("a0", 0): frozenset({739000}), ("a1", 0): frozenset({739010})})
+    assert check.clash(0, 1), "ten days apart: two events"
+    assert check.clash(2, 3), "4 and 9 metres: one measure, different figures"
+    assert not check.clash(4, 5), "$120 million and $80 a share measure different things"
+
+
+def test_named_days_count_but_reporting_times_do_not():
+    sents = [Sentence("a", 0, 0, 40, "The launch on Friday flew over Hokkaido."),
+             Sentence("a", 1, 41, 90, "Officials said today that the launch failed.")]
+    dates = [DateRef("Friday", "2017-09-15", start=14, end=20), DateRef("today", "2017-09-16", start=56, end=61)]
+    occasions = day_dates(sents, dates)
+    assert set(occasions) == {0}
+
+
+def test_launches_weeks_apart_are_not_one_fact():
+    a = Doc("a", "Harbor Times").say("The missile flew over Hokkaido on Tuesday and fell into the Pacific, officials said.").date(
+        "Tuesday", "2017-08-29")
+    b = Doc("b", "Island Wire").say("The missile flew over Hokkaido on Friday and fell into the Pacific, officials said.").date(
+        "Friday", "2017-09-15")
+    c = Doc("c", "Gulf Post").say("Officials said the missile crossed Hokkaido on Tuesday before falling into the Pacific.").date(
+        "Tuesday", "2017-08-29")
+    arts, ans = story(a, b, c)
+    al = align.align(arts, ans)
+    hokkaido = [f for f in al.facts if "Hokkaido" in f.text]
+    assert hokkaido and all(not ({"a", "b"} <= set(f.articles) or {"b", "c"} <= set(f.articles)) for f in hokkaido), \
+        [(f.text, f.articles) for f in al.facts]
+    assert any({"a", "c"} <= set(f.articles) for f in hokkaido)
+
+
+def test_captions_credits_and_question_headings_are_not_statements():
+    assert not _alignable("What happens next for the families of Redvale?")
+    assert not _alignable("Rescuers search the ruins of a house in Redvale © Reuters (AFP/File)")
+    assert not _alignable("The singer leaves a club in Miami on Monday night Splash News")
+    assert not _alignable("Anger grows in Redvale")  # a heading: short, no closing stop
+    assert _alignable("“What happens to us now?” asked one resident of Redvale.")
+    assert _alignable("Rescuers searched the ruins of 300 houses in Redvale on Wednesday.")
+
+
+def test_a_sentence_on_the_topic_that_states_something_else_is_no_support():
+    a = Doc("a", "Harbor Times").say("Floodwater from the burst Kestrel dam destroyed 300 homes in Redvale on Tuesday.").say(
+        "Emergency crews from three counties reached Redvale before dawn.")
+    b = Doc("b", "Island Wire").say("The Kestrel dam burst on Tuesday and its floodwater wrecked 300 homes in Redvale.").say(
+        "Schools in Redvale stayed shut as the river kept rising.")
+    c = Doc("c", "Gulf Post").say("Engineers had warned about cracks in the wall of the Kestrel dam above Redvale.").say(
+        "The dam's owner said it was cooperating with the inquiry into the flood.")
+    arts, ans = story(a, b, c)
+    al = align.align(arts, ans)
+    homes = [f for f in al.facts if "300 homes" in f.text]
+    assert homes and set(homes[0].articles) == {"a", "b"}, [(f.text, f.articles) for f in al.facts]
