@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsfuse import align
 from newsfuse.align.facts import Unit
-from newsfuse.align.sameclaim import ClaimCheck, day_dates
+from newsfuse.align.sameclaim import ClaimCheck, occasion_days
 from newsfuse.align.tokens import _alignable
 from newsfuse.model import DateRef, Sentence
 from test_brief import Doc, story
@@ -41,7 +41,7 @@ def test_other_days_or_other_figures_of_one_unit_are_other_claims():
                    "Northwater offered $120 million in compensation for Redvale.", "Northwater offered $80 a share for Redvale Water.",
                    *_FILLER, quantities={2: frozenset({(0.004, "kilometer")}), 3: frozenset({(0.009, "kilometer")}),
                                          4: frozenset({(120e6, "USD")}), 5: frozenset({(80.0, "USD")})})
-    check = ClaimCheck(units, {("a0", 0): frozenset({739000}), ("a1", 0): frozenset({739010})})
+    check = ClaimCheck(units, {("a0", 0): frozenset({(739000, 739000)}), ("a1", 0): frozenset({(739010, 739010)})})
     assert check.clash(0, 1), "ten days apart: two events"
     assert check.clash(2, 3), "4 and 9 metres: one measure, different figures"
     assert not check.clash(4, 5), "$120 million and $80 a share measure different things"
@@ -49,9 +49,11 @@ def test_other_days_or_other_figures_of_one_unit_are_other_claims():
 
 def test_named_days_count_but_reporting_times_do_not():
     sents = [Sentence("a", 0, 0, 40, "The launch on Friday flew over Hokkaido."),
-             Sentence("a", 1, 41, 90, "Officials said today that the launch failed.")]
-    dates = [DateRef("Friday", "2017-09-15", start=14, end=20), DateRef("today", "2017-09-16", start=56, end=61)]
-    occasions = day_dates(sents, dates)
+             Sentence("a", 1, 41, 90, "Officials said today that the launch failed."),
+             Sentence("a", 2, 91, 150, "Northwater said on Monday that 310 homes were lost.")]
+    dates = [DateRef("Friday", "2017-09-15", start=14, end=20), DateRef("today", "2017-09-16", start=56, end=61),
+             DateRef("Monday", "2017-09-18", start=110, end=116)]
+    occasions = occasion_days(sents, dates)
     assert set(occasions) == {0}
 
 
@@ -73,7 +75,7 @@ def test_launches_weeks_apart_are_not_one_fact():
 def test_captions_credits_and_question_headings_are_not_statements():
     assert not _alignable("What happens next for the families of Redvale?")
     assert not _alignable("Rescuers search the ruins of a house in Redvale © Reuters (AFP/File)")
-    assert not _alignable("The singer leaves a club in Miami on Monday night Splash News")
+    assert not _alignable("The singer, 35, leaves a club in Miami on Monday night. Splash News")
     assert not _alignable("Anger grows in Redvale")  # a heading: short, no closing stop
     assert _alignable("“What happens to us now?” asked one resident of Redvale.")
     assert _alignable("Rescuers searched the ruins of 300 houses in Redvale on Wednesday.")
@@ -90,3 +92,10 @@ def test_a_sentence_on_the_topic_that_states_something_else_is_no_support():
     al = align.align(arts, ans)
     homes = [f for f in al.facts if "300 homes" in f.text]
     assert homes and set(homes[0].articles) == {"a", "b"}, [(f.text, f.articles) for f in al.facts]
+
+
+def test_a_month_with_its_year_dates_an_occasion_too():
+    sents = [Sentence("a", 0, 0, 60, "Two missiles were launched in July 2017 from Kusong, and more in May.")]
+    dates = [DateRef("July 2017", "2017-07-01", "2017-07-31", "month", start=31, end=40),
+             DateRef("May", "2017-05-01", "2017-05-31", "month", start=63, end=66)]
+    assert occasion_days(sents, dates) == {0: frozenset({(736511, 736541)})}

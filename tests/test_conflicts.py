@@ -171,3 +171,15 @@ def test_two_values_of_a_settled_past_offer_contradict_and_are_no_update():
             "2024-09-14T15:00")
     out = [c for c in found(a, b) if values(c) == {105.0, 103.0}]
     assert [c.kind for c in out] == ["contradiction"], [(c.kind, c.explanation) for c in found(a, b)]
+
+
+def test_tolls_of_attacks_weeks_apart_are_no_conflict():
+    a = art("a", "Harbor Times", "A car bomb killed 12 people at the Marlow market on Tuesday, March 5, police said.",
+            published="2024-03-05T10:00")
+    b = art("b", "Island Wire", "A car bomb killed 30 people at the Marlow market on Friday, March 22, police said.",
+            published="2024-03-22T10:00")
+    c = art("c", "Gulf Post", "A car bomb killed 14 people at the Marlow market on Tuesday, March 5, police said.",
+            published="2024-03-05T12:00")
+    out = found(a, b, c)
+    assert out and all("b" not in {x.article for x in cl.claims} for cl in out), [(cl.kind, cl.explanation) for cl in out]
+    assert any({"a", "c"} <= {x.article for x in cl.claims} for cl in out), "one attack's two tolls still disagree"

@@ -17,7 +17,7 @@ from ..model import Analysis, Article, Entity, QuoteGroup
 from .facts import VAGUE, Alignment, disagree, years_clash, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import _cluster, neighbour_pairs
 from .propositions import merge_near_duplicates, propositions
-from .sameclaim import ClaimCheck, day_dates
+from .sameclaim import ClaimCheck, occasion_days
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
@@ -113,14 +113,14 @@ def align(
             if idx is not None:
                 fact_of.setdefault((v.article, idx), f.id)
     index = {(u.article, u.sentence.index): i for i, u in enumerate(units)}
-    return Alignment(units, E, X, facts, fact_of, index, (I, J, S), sources)
+    return Alignment(units, E, X, facts, fact_of, index, (I, J, S), sources, check)
 
 
-def _occasions(analyses: dict[str, Analysis]) -> dict[tuple[str, int], frozenset[int]]:
-    """(article, sentence index) -> the days its named dates resolve to (see `sameclaim.day_dates`)."""
+def _occasions(analyses: dict[str, Analysis]) -> dict[tuple[str, int], frozenset[tuple[int, int]]]:
+    """(article, sentence index) -> the spans of days its named dates resolve to (`sameclaim.occasion_days`)."""
     out = {}
     for aid, an in analyses.items():
         sents = sorted(an.sentences, key=lambda s: s.start)
-        for k, v in day_dates(sents, an.dates).items():
+        for k, v in occasion_days(sents, an.dates).items():
             out[(aid, k)] = v
     return out

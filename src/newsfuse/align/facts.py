@@ -52,6 +52,13 @@ class Alignment:
     index: dict[tuple[str, int], int] = field(default_factory=dict)  # (article, sentence index) -> unit row
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # candidate (I, J, score)
     sources: dict[str, str] = field(default_factory=dict)
+    check: object | None = None  # the story's `sameclaim.ClaimCheck` over `units`
+
+    def apart(self, a: tuple[str, int], b: tuple[str, int]) -> bool:
+        """Do two sentences (article id, sentence index) date what they tell to occasions a week or more apart
+        (`ClaimCheck.apart`)? False when unknown."""
+        i, j = self.index.get(a), self.index.get(b)
+        return i is not None and j is not None and self.check is not None and self.check.apart(i, j)
 
     def similarity(self, a: tuple[str, int], b: tuple[str, int]) -> float:
         """Cosine of two sentences, identified by (article id, sentence index); 0 when unknown."""

@@ -26,6 +26,9 @@ SPECIFIC = 0.05  # words in more than this share of the story's sentences (at le
 SAME = 0.1  # the blend at which two sentences state one claim (dev: fusion gold and supports judged)
 APART_DAYS = 7  # two sentences dating what they tell this many days apart tell of different occasions
 # relative spans and reporting times ("two years ago", "since Monday") date a backdrop, not the claim's occasion
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_REPORTED = re.compile(r"\b(?:said|says|announced|reported|told|confirmed|disclosed|revealed|added|stated|estimated|"
+                       r"acknowledged|admitted)\b(?:\s+\w+){0,2}\s+(?:on|late|early|this)?\s*$", re.I)
 _BACKDROP = ("ago", "since", "last", "past", "next", "within", "earlier", "later", "until", "by ", "today", "yesterday",
              "tonight", "this ")
 
@@ -37,7 +40,7 @@ _DATELINE = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:[A-Z][A-Z./' ]+(?:,\s*[A-Z][\w.]*
 class ClaimCheck:
     """Distinctive-word overlap, figure and date compatibility of a story's sentences (`units` of align)."""
 
-    def __init__(self, units: Sequence, dates: dict[tuple[str, int], frozenset[int]] | None = None) -> None:
+    def __init__(self, units: Sequence, dates: dict[tuple[str, int], frozenset[tuple[int, int]]] | None = None) -> None:
         self.units = units
         # content words and canonical entities ("Kim" and "Kim Jong Un" are one name), weighted by rarity
         self.words = [claim_words(_DATELINE.sub("", u.sentence.text)) | {f"@{e}" for e in u.entities} for u in units]
@@ -69,8 +72,7 @@ class ClaimCheck:
         a, b = self.units[i], self.units[j]
         if _figures_clash(a.quantities, b.quantities, _numbers(self.words[i]), _numbers(self.words[j])):
             return True
-        da, db = self.dates[i], self.dates[j]
-        return bool(da and db) and min(abs(x - y) for x in da for y in db) >= APART_DAYS
+        return self.apart(i, j)
 
     def score(self, i: int, j: int, cos: float) -> float:
         """How surely units i and j state one claim: the distinctive weight they share (`cover`), a bonus when
@@ -83,6 +85,11 @@ class ClaimCheck:
                 self.units[i].quantities, self.units[j].quantities):
             c += FIGURE_BONUS
         return c
+
+    def apart(self, i: int, j: int) -> bool:
+        """Do the two sentences date what they tell to occasions a week or more apart?"""
+        da, db = self.dates[i], self.dates[j]
+        return bool(da and db) and min(max(b0 - a1, a0 - b1) for a0, a1 in da for b0, b1 in db) >= APART_DAYS
 
     def same(self, i: int, j: int, cos: float) -> bool:
         """Do units i and j state one claim (`score` at least SAME)?"""
@@ -150,18 +157,26 @@ def _counted(v: float) -> bool:
     return v >= 13 and not (1900 <= v <= 2100 and v.is_integer())
 
 
-def day_dates(sentences: Sequence[Sentence], dates: Sequence[DateRef]) -> dict[int, frozenset[int]]:
-    """Sentence index -> the days (ordinals) its occasion dates resolve to: a named day or date ("Friday",
-    "August 29"), not a relative span or the time of reporting ("two years ago", "today")."""
-    out: dict[int, set[int]] = {}
+def occasion_days(sentences: Sequence[Sentence], dates: Sequence[DateRef]) -> dict[int, frozenset[tuple[int, int]]]:
+    """Sentence index -> the spans of days (first, last ordinal) its occasion dates resolve to: a named day, date
+    or month with its year ("Friday", "August 29", "July 2017"), not a relative span or the time of reporting
+    ("two years ago", "today", "last month", "said on Monday")."""
+    out: dict[int, set[tuple[int, int]]] = {}
     for d in dates:
-        if d.granularity != "day" or len(d.date) != 10 or d.start < 0 or any(w in d.expression.lower() for w in _BACKDROP):
+        if d.granularity not in ("day", "month") or d.start < 0 or any(w in d.expression.lower() for w in _BACKDROP):
             continue
+        if d.granularity == "month" and not _YEAR.search(d.expression):
+            continue  # "in May" alone may be last May or next May as each article reads it
         s = sentence_of(sentences, d.start)
+        if s is not None and _REPORTED.search(s.text[max(0, d.start - s.start - 30) : max(0, d.start - s.start)]):
+            continue  # "Equifax said on Monday ...": when it was said, not when it happened (a revised toll is one)
         try:
-            day = datetime.date.fromisoformat(d.date).toordinal()
+            first = datetime.date.fromisoformat(d.date[:10]).toordinal()
+            last = datetime.date.fromisoformat(d.end_date[:10]).toordinal() if d.end_date else first
         except ValueError:
             continue
+        if d.granularity == "month" and not d.end_date:
+            last = first + 30
         if s is not None:
-            out.setdefault(s.index, set()).add(day)
+            out.setdefault(s.index, set()).add((first, max(first, last)))
     return {k: frozenset(v) for k, v in out.items()}

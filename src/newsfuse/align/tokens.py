@@ -51,9 +51,12 @@ def open_line(text: str) -> bool:
 
 
 # page furniture that reaches the text as a line of its own: photo credits and captions ("© Reuters", "(AFP/File)",
-# "Photo: Getty Images", "Splash News"), and the article's own question headings ("What happens next?")
+# "Photo: Getty Images", "… Splash News"), and the article's own question headings ("What happens next?"); a quoted
+# question may be news. (The cleaner's `caption_or_credit` also reads a wire dateline "(Reuters) -" as a credit, so it
+# would drop the lead sentence of every wire report.)
 _CREDIT = re.compile(r"©|\((?:AP|AFP|Reuters|Getty|EPA|PA)(?:/[A-Za-z ]+)?\)\s*$|/File\)|\b(?:Photo|Image|Picture|Credit)s?:"
-                     r"|\b(?:Getty Images|Splash News|Shutterstock|Alamy)\b[^.!?]{0,30}$", re.I)
+                     r"|\b(?:Getty Images|Splash News|Shutterstock|Alamy)\b[^.!?]{0,30}$|\bpic\.twitter\.com/"
+                     r"|^\W*(?:[A-Z][\w.'-]+\s+){1,3}/\s*(?:Reuters|AFP|AP|EPA|Getty Images|Bloomberg)\b", re.I)
 _OWN_QUESTION = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$")
 HEADING_WORDS = 8  # a line without a closing stop and shorter than this is a heading, not a statement
 

@@ -29,6 +29,16 @@ def _split_sentence(a: set, b: set) -> bool:
     return any((x, s) in seen and seen[(x, s)] != v for x, s, v in b)
 
 
+def _apart(a: set, b: set, alignment: align_stage.Alignment | None, sent_of: dict[tuple[str, int], int]) -> bool:
+    """Would joining these groups put figures of occasions a week or more apart together (one launch's range
+    with another's)? Pairs are checked one by one; a group grows through them, so its ends may be far apart."""
+    if alignment is None:
+        return False
+    keys_a = {(x, sent_of[(x, s)]) for x, s, _ in a if (x, s) in sent_of}
+    keys_b = {(x, sent_of[(x, s)]) for x, s, _ in b if (x, s) in sent_of}
+    return any(alignment.apart(p, q) for p in keys_a for q in keys_b)
+
+
 def find(
     articles: Sequence[Article],
     analyses: dict[str, Analysis],
@@ -44,6 +54,7 @@ def find(
             sents = sorted(an.sentences, key=lambda s: s.start)
             ctx.figs += figures(a, an.claims, sents, sources.get(a.id, a.id))
     pairs = _candidate_pairs(ctx.figs)
+    sent_of = {(f.article, f.claim.start): f.sentence.index for f in ctx.figs if f.sentence}
     same: dict[int, int] = {i: i for i in range(len(ctx.figs))}
 
     def find_root(x: int) -> int:
@@ -63,7 +74,7 @@ def find(
             earlier.append((i, j))
         elif rel == "same":
             ri, rj = find_root(i), find_root(j)
-            if ri != rj and not _split_sentence(members[ri], members[rj]):
+            if ri != rj and not _split_sentence(members[ri], members[rj]) and not _apart(members[ri], members[rj], alignment, sent_of):
                 lo_, hi_ = min(ri, rj), max(ri, rj)
                 same[hi_] = lo_
                 members[lo_] |= members.pop(hi_)

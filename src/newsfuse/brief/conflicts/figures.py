@@ -290,6 +290,11 @@ _EARLIER = re.compile(
     r"\b(?:up|down|raised|rose|cut|lowered|increased|revised|from)\s+from\s+(?:\w+\s+){0,3}$|\bfrom\s+(?:an?|its|the)?\s*$", re.I)
 
 
+# an intention's figure: "threatened to fire four missiles", "plans to cut 300 jobs", "vowed to build 10 schools"
+_INTENDED = re.compile(r"\b(?:threat(?:en(?:ed|s|ing)?|s)?|plan(?:s|ned|ning)?|vow(?:ed|s|ing)?|propos(?:ed|es|ing)|intend(?:s|ed|ing)?"
+                       r"|pledg(?:ed|es|ing)|promis(?:ed|es|ing)|aim(?:s|ed|ing)?|hop(?:es|ed|ing))\s+to\s+(?:[\w-]+\s+){1,2}$", re.I)
+
+
 def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
     """The figure is given as a past state: a cue just before it, or a date weeks before publication opening its clause."""
     head = raw[max(c.start, q.start - 60) : q.start] if 0 <= q.start <= len(raw) else ""
@@ -333,6 +338,9 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             cur_end = q.end
             if conv:
                 cur.numbers.append(st)
+                continue
+            if _INTENDED.search(article.raw[max(c.start, q.start - 50) : q.start]):
+                cur = None  # "threatened to fire four missiles": an intention, not a figure of what happened
                 continue
             measure = align_stage.measure_key(c.measures)
             if dim == "time" and _CUSTODY.search(c.text):

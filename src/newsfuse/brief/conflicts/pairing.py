@@ -79,6 +79,8 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         ka, kb = (a.article, a.sentence.index), (b.article, b.sentence.index)
         sim, lex = ctx.alignment.similarity(ka, kb), ctx.alignment.lexical(ka, kb)
         fact = ka in ctx.alignment.fact_of and ctx.alignment.fact_of.get(ka) == ctx.alignment.fact_of.get(kb)
+        if not fact and ctx.alignment.apart(ka, kb):
+            return None  # one thing on occasions a week or more apart (another launch): no conflict
     subj_a, subj_b = a.claim.subject.lower(), b.claim.subject.lower()
     if subj_a and subj_b and subj_a != subj_b and not fact and sim < 0.6:
         return None
@@ -88,6 +90,8 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         same = "earlier" if (fact or sim >= 0.6) else "none"
     if (a.vague or b.vague) and not (fact or sim >= 0.5):
         return None  # "several", "dozens": only against a figure stated in a like sentence
+    if a.vague and b.vague and not fact:
+        return None  # "hundreds of billions" of trade and "millions" drained: two vague sizes, two things
     if a.dim == "clock":
         if fact or sim >= 0.5 or (a.measure == b.measure and a.measure != "time" and sim >= 0.3):
             return same
