@@ -185,6 +185,17 @@ def test_single_source_names_a_project_and_a_figure():
     assert not any("flooded" in s.text for s in items)  # corroborated: not single-source
 
 
+def test_a_single_source_figure_is_shown_as_the_article_wrote_it():
+    arts, ans = _mini_story()
+    extra = Doc("d", "Hill Gazette").say("The flood wall in Riverton, around three foot at the most, was easy for the water to top.").claim(
+        "flood wall", ("three foot", 0.0009144, "kilometer"))
+    arts2, ans2 = story(extra)
+    arts, ans = arts + arts2, {**ans, **ans2}
+    al = align.align(arts, ans)
+    why = " ".join(s.why for s in corroboration.single_source(arts, ans, al) if "flood wall" in s.text)
+    assert "three foot" in why and "0.0009" not in why and "kilometer" not in why, why
+
+
 def test_timeline_merges_one_event_across_outlets():
     arts, ans = _mini_story()
     al = align.align(arts, ans)
@@ -200,6 +211,17 @@ def test_build_end_to_end():
     assert b.facts[0].support == 3
     assert any(len(q.articles) == 2 and q.speaker for q in b.quotes)  # direct + indirect: one group
     assert b.timeline and b.single_source
+
+
+def test_the_title_is_the_central_headline_not_the_earliest_articles():
+    arts, ans = _mini_story()
+    old = Doc("z", "Archive Weekly", "2023-01-05", title="Council debates river walls budget for Riverton").say(
+        "The council debated the budget for Riverton's river walls on Thursday.")
+    arts2, ans2 = story(old)
+    arts, ans = arts2 + arts, {**ans, **ans2}
+    # clustering labels a story with its earliest article's headline; the brief reads all of them
+    b = brief.build(Story("s1", [a.id for a in arts], title=old.article.title), arts, ans, entities=[])
+    assert b.title in {"Storm floods Riverton", "Riverton under water after storm"}, b.title
 
 
 def test_rising_toll_on_different_days_is_an_update_and_same_day_clash_a_contradiction():

@@ -253,3 +253,17 @@ def test_calls_to_join_a_list_or_comment_are_no_summary_sentences():
     assert _is_junk("Have a look at the ten best moments in our gallery, then share your own thoughts in the comments.")
     assert _is_junk("Tell us what you think of the new bridge design and we will print the best letters on Sunday.")
     assert not _is_junk("The council said 1,200 residents had written to object to the bridge design before the vote.")
+
+
+def test_a_close_vector_alone_cites_no_outlet_that_says_something_else():
+    import numpy as np
+
+    from newsfuse.brief.summary import PARAMS, _Cand, _carriers
+
+    texts = ["The harbour authority closed the northern pier of Keston Harbour until engineers inspect the crane.",
+             "Engineers will inspect the crane before the harbour authority reopens Keston Harbour's northern pier.",
+             "Shipping companies said they would reroute some cargo from Keston Harbour to the port of Amberly."]
+    cands = [_Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
+    # static vectors: any two sentences of one story sit near 0.7
+    sim = np.array([[1.0, 0.78, 0.74], [0.78, 1.0, 0.7], [0.74, 0.7, 1.0]])
+    assert _carriers(0, cands, sim, PARAMS) == [1], "the rerouting report says nothing about the pier's closure"

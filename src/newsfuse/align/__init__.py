@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model import Analysis, Article, Entity, QuoteGroup
-from .facts import VAGUE, Alignment, disagree, years_clash, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
+from .facts import VAGUE, Alignment, disagree, quantity_key, years_clash, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import _cluster, neighbour_pairs
 from .propositions import merge_near_duplicates, propositions
 from .sameclaim import ClaimCheck, occasion_days

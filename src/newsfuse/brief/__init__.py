@@ -59,9 +59,17 @@ def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis],
         )
     except Exception as exc:  # the summary must not sink the brief
         log.warning("%s: summary failed (%s: %s)", story.id, type(exc).__name__, exc)
-    brief.title = story.title or title(articles, facts, memo)
+    # a bundle's own title, else the most central headline: the story's provisional label (its earliest
+    # article's headline, from clustering) may be an old report's
+    brief.title = _bundle_title(articles) or title(articles, facts, memo) or story.title
     brief.coverage = _coverage(brief, articles, analyses, options)
     return brief
+
+
+def _bundle_title(articles: Sequence[Article]) -> str:
+    """The title a story bundle gives its articles, when they all come from one bundle that has one."""
+    titles = {(a.meta.get("bundle") or {}).get("title") or "" for a in articles}
+    return titles.pop() if len(titles) == 1 else ""
 
 
 def _link(analyses: dict[str, Analysis]) -> list[Entity]:

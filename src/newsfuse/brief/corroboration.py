@@ -103,7 +103,7 @@ def single_source(
         figs = [k for k in u.quantities if qty_sources[k] == {u.source} and k[1] not in _DULL_UNITS]
         nums = [raw for raw, key in _numbers(text) if number_sources[key] == {u.source}]
         if figs or nums:
-            shown = ", ".join(nums[:3]) if nums else ", ".join(f"{k[0]:g} {k[1]}".strip() for k in figs[:3])
+            shown = ", ".join(nums[:3]) if nums else ", ".join(_as_written(analyses.get(u.article), u, figs[:3]))
             reasons.append(f"figures no other source gives ({shown})")
         solo = [
             ent_name[e] for e in u.entities
@@ -149,6 +149,18 @@ def single_source(
                          why=f"{u.source}: {why}")
         )
     return out
+
+
+def _as_written(an: Analysis | None, u, keys: list[tuple]) -> list[str]:
+    """The figures `keys` (normalised (value, unit)) as the sentence writes them ("three foot", not "0.000914
+    kilometer"); a figure not found written is shown by its value and unit."""
+    written: dict[tuple, str] = {}
+    for c in (an.claims if an else ()):
+        if u.sentence.start <= c.start < u.sentence.end:
+            for q in c.quantities:
+                if q.text:
+                    written.setdefault(align_stage.quantity_key(q.value, q.unit), q.text.strip(" ().,;"))
+    return [written.get(k) or f"{k[0]:g} {k[1]}".strip() for k in keys]
 
 
 _COUNTED = re.compile(r"\s*(?:million|billion|thousand|percent|per cent|%)?\s*([a-z]+)?", re.I)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import nlp
+from ..align.tokens import tokens
 from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
 from .summary_features import FEATURES, _z, features, redundancy  # noqa: F401  (FEATURES, _z: for newsfuse.training.summary)
@@ -41,7 +42,9 @@ class Params:
     mmr: float = 0.8  # penalty on the best similarity to an already chosen sentence
     redundant: float = 0.64  # at or above this similarity to a chosen sentence: never both
     lex_mix: float = 0.5  # redundancy similarity = (1 - lex_mix) * embedding cosine + lex_mix * word cosine
-    cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence
+    cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence (a scoring feature)
+    cite_alone: float = 0.85  # ... and is cited for it on similarity alone
+    cite_words: float = 0.5  # ... or, at `cite`, when the two share this share of the shorter one's content words
     trim_attribution: bool = False  # drop ", officials said." style endings
     default_words: int = 200  # soft length when no max_words is given (5-10 sentences)
 
@@ -260,7 +263,7 @@ def summarize(
     chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
                                cands[i].article, cands[i].pos))
     chosen = _open_without_pronoun(chosen, [c.text for c in cands])
-    return [_cite(cands[i], best[i], originals, articles, analyses, facts, p) for i in chosen]
+    return [_cite(cands[i], _carriers(i, cands, sim, p), originals, articles, analyses, facts) for i in chosen]
 
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
@@ -307,16 +310,40 @@ def _date_key(a: Article) -> str:
     return (a.published or "")[:10]
 
 
-def _cite(c: _Cand, best_row: np.ndarray, originals: list[Article], articles: list[Article],
-          analyses: dict[str, Analysis], facts: list[Fact] | None, p: Params) -> SummarySentence:
-    """The sentence with every article that carries it: similar sentence, same fact, or a copy."""
+def _carriers(i: int, cands: list[_Cand], sim: np.ndarray, p: Params) -> list[int]:
+    """The other articles that carry candidate i: their closest sentence is a near paraphrase (`cite_alone`), or
+    close (`cite`) and shares most of the content words of the shorter of the two. Static sentence vectors put any
+    two sentences of a story near `cite`: closeness alone would cite outlets that say something else."""
+    best: dict[int, int] = {}
+    for j, c in enumerate(cands):
+        if c.article != cands[i].article and (c.article not in best or sim[i, j] > sim[i, best[c.article]]):
+            best[c.article] = j
+    words_i = set(tokens(cands[i].text))
+    out = []
+    for ai, j in best.items():
+        if sim[i, j] >= p.cite_alone:
+            out.append(ai)
+        elif sim[i, j] >= p.cite:
+            words_j = set(tokens(cands[j].text))
+            if len(words_i & words_j) >= p.cite_words * min(len(words_i), len(words_j)):
+                out.append(ai)
+    return out
+
+
+def _cite(c: _Cand, carriers: list[int], originals: list[Article], articles: list[Article],
+          analyses: dict[str, Analysis], facts: list[Fact] | None) -> SummarySentence:
+    """The sentence with every article that carries it: a like sentence (`_carriers`), its fact, or a copy."""
     own = originals[c.article]
-    ids = [own.id] + [a.id for ai, a in enumerate(originals) if ai != c.article and best_row[ai] >= p.cite]
+    ids = [own.id] + [originals[ai].id for ai in carriers]
     if facts:
+        # the sentence's own fact: the one it leads, else the narrowest holding it (a sentence may sit in several
+        # facts, the broader ones reaching outlets that say something else)
         s = analyses[own.id].sentences[c.sent]
-        for f in facts:
-            if any(v.article == own.id and _overlaps(v, s.start, s.end, c.text) for v in f.variants):
-                ids.extend(f.articles)
+        holding = [f for f in facts if any(v.article == own.id and _overlaps(v, s.start, s.end, c.text) for v in f.variants)]
+        if holding:
+            f = min(holding, key=lambda f: (not any(v.article == own.id and v.text == f.text for v in f.variants),
+                                            len(f.articles)))
+            ids.extend(f.articles)
     cited = set(ids)
     ids.extend(a.id for a in articles if a.duplicate_of in cited)  # wire copies carry it too
     ids = list(dict.fromkeys(ids))
