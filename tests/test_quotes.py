@@ -591,3 +591,20 @@ def test_a_posted_sign_is_not_the_last_speaker():
     qs = _extract("Mayor Ann Lee said the fence would be raised.\n"
                   "A warning sign by the pen reads: \"Keep your hands away from the fence at all times.\"")
     assert _speaker(qs, "Keep your hands away") != "Ann Lee"
+
+
+def test_the_object_of_led_or_forced_is_who_speaks():
+    qs = _extract("The scandal led Prime Minister Ann Lee to say that she \"will not resign over a private family matter\".")
+    assert _speaker(qs, "will not resign") == "Ann Lee"
+
+
+def test_a_president_of_somewhere_is_not_another_president_named_earlier():
+    qs = _extract("Russian President Vladimir Putin dismissed the leak as a plot.\nThe leak forced the president of "
+                  "Argentina to announce: \"I have nothing to hide and I will prove it in court.\"")
+    assert _speaker(qs, "nothing to hide") == "the president of Argentina"
+
+
+def test_a_disclaimer_by_a_body_speaks_for_it():
+    qs = _extract("A disclaimer by the Global Reporters Network states that \"there are legitimate uses for offshore "
+                  "companies and trusts,\" adding that a name in the files is no proof of wrongdoing.")
+    assert _speaker(qs, "legitimate uses") == "Global Reporters Network"

@@ -91,6 +91,10 @@ def _subject(verb):
         lost = _lost_subject(v)
         if lost is not None:
             return lost
+        if v.dep_ == "xcomp" and v.head.i != v.i:
+            obj = [c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i]
+            if obj:  # "the leak led the president to announce", "urged the minister to say": the object speaks
+                return _same_paragraph(obj[0], verb)
         if v.dep_ in ("advcl", "xcomp", "conj", "pcomp", "pobj", "acomp") and v.head.i != v.i:
             v = v.head  # "acomp": "lawyers are likely to say"
             continue

@@ -30,7 +30,7 @@ _NOT_A_FIRM = re.compile(
 """A body that is no company: a public office or a news medium ("…, CNBC noted. The company said" is not CNBC)."""
 DOC_NOUNS = frozenset(
     """
-    report statement study complaint lawsuit suit claim memo document letter release decision survey
+    report statement disclaimer study complaint lawsuit suit claim memo document letter release decision survey
     data findings poll filing ruling order website post tweet email message note analysis review paper
     book bill law policy plan budget research figures record records video footage documents sign
     """.split()
@@ -122,6 +122,11 @@ class _Roles:
             # "the mayor" -> the person titled Mayor; "the diocese" -> a body with it in its name;
             # else the latest named person nearby
             titled = [ev for ev in self.titled.get(lemma, ()) if ev[0] < tok.i]
+            place = self._of_place(tok)
+            if place is not None:  # "the president of Argentina": only a president named with Argentina is he
+                titled = [ev for ev in titled if self._near_name(ev[0], place)]
+                if not titled:
+                    return None
             k = bisect_left(self.org_at, (tok.i, "")) - 1
             named = [ev for ev in self.org_at[: k + 1] if lemma in self.ents[ev[1]].name.lower().split()]
             if titled:
@@ -144,7 +149,7 @@ class _Roles:
     def _issuer(self, tok) -> str | None:
         """The body or person a document noun says issued it: "a statement from X", "a note released/issued by X"."""
         for c in tok.children:
-            preps = [c] if c.dep_ == "prep" and c.lower_ == "from" else [
+            preps = [c] if c.dep_ == "prep" and c.lower_ in ("from", "by") else [
                 g for g in c.children if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "by")
             ] if c.dep_ == "acl" else []
             for p in preps:
@@ -156,6 +161,21 @@ class _Roles:
                         if hit and hit[0].type in ("ORG", "PERSON") and hit[0].id in self.ents:
                             return hit[0].id
         return None
+
+    def _of_place(self, tok) -> str | None:
+        """The place or body a role noun is "of" ("the president of Argentina" -> Argentina's entity id)."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for o in c.children:
+                    hit = self.tok_ent.get(o.i)
+                    if o.dep_ == "pobj" and hit and hit[0].type != "PERSON":
+                        return hit[0].id
+        return None
+
+    def _near_name(self, i: int, eid: str) -> bool:
+        """Whether entity `eid` is named within four tokens of token `i` ("Argentine President X", "X of Argentina")."""
+        lo, hi = max(0, i - 4), min(len(self.d.doc), i + 8)
+        return any(self.tok_ent.get(j, (None,))[0] is self.ents.get(eid) for j in range(lo, hi))
 
     def _possessor_in_sentence(self, tok) -> str | None:
         """A body or person written with a possessive ("Acme's") in `tok`'s sentence, the last one before it."""
