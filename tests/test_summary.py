@@ -267,3 +267,12 @@ def test_a_close_vector_alone_cites_no_outlet_that_says_something_else():
     # static vectors: any two sentences of one story sit near 0.7
     sim = np.array([[1.0, 0.78, 0.74], [0.78, 1.0, 0.7], [0.74, 0.7, 1.0]])
     assert _carriers(0, cands, sim, PARAMS) == [1], "the rerouting report says nothing about the pier's closure"
+
+def test_summary_never_opens_on_a_bare_quote_whose_speaker_comes_later():
+    from newsfuse.brief import summary as S
+
+    texts = ["“We are pointing them at people's minds, at children.”",
+             "A group of former engineers at two app makers launched a campaign against phone addiction on Monday.",
+             "“Nobody warned the farmers in time,” the mayor said."]
+    assert S._open_without_pronoun([0, 1, 2], texts) == [1, 0, 2]
+    assert S._open_without_pronoun([2, 1], texts) == [2, 1]  # an attributed quote may open it

@@ -294,11 +294,19 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
     return chosen
 
 
+_BARE_QUOTE = re.compile(r'\s*["“][^"“”]+["”]\s*$')  # a quote alone in its sentence: its speaker is named elsewhere
+
+
+def _needs_context(text: str) -> bool:
+    """A sentence that cannot open a summary: a pronoun whose antecedent is not given yet, or a bare quote."""
+    return bool(_PRONOUN_OPENING.match(text) or _BARE_QUOTE.match(text))
+
+
 def _open_without_pronoun(order: list[int], texts: list[str]) -> list[int]:
-    """`order` with its first sentence that does not start with a pronoun moved to the front (if the first does)."""
-    if not order or not _PRONOUN_OPENING.match(texts[order[0]]):
+    """`order` with its first sentence that can open a summary moved to the front (if the first cannot)."""
+    if not order or not _needs_context(texts[order[0]]):
         return order
-    k = next((j for j, i in enumerate(order) if not _PRONOUN_OPENING.match(texts[i])), None)
+    k = next((j for j, i in enumerate(order) if not _needs_context(texts[i])), None)
     return order if k is None else [order[k], *order[:k], *order[k + 1 :]]
 
 
