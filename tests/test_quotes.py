@@ -608,3 +608,11 @@ def test_a_disclaimer_by_a_body_speaks_for_it():
     qs = _extract("A disclaimer by the Global Reporters Network states that \"there are legitimate uses for offshore "
                   "companies and trusts,\" adding that a name in the files is no proof of wrongdoing.")
     assert _speaker(qs, "legitimate uses") == "Global Reporters Network"
+
+
+def test_a_term_in_quote_marks_is_no_quote_but_a_short_reply_set_off_is():
+    qs = _extract("The league issued a “travel advisory” in October warning Canadians they could face delays at the stadium. "
+                  "“No,” the commissioner said when asked whether games would move. “Never again!” a fan shouted.")
+    assert not any("travel advisory" in q.text for q in qs)
+    assert _speaker(qs, "No,") == "the commissioner"
+    assert any("Never again" in q.text for q in qs)

@@ -70,6 +70,13 @@ def _mute_place(speaker: Speaker, sp: _Speakers) -> bool:
     return not named
 
 
+def _closes_as_speech(text: str, q) -> bool:
+    """A short quote is set off as speech when it ends in , ! or ? or a comma follows it ("“No,” she said"); a
+    term in quote marks runs on into its sentence ("issued a “travel advisory” in October warning …")."""
+    inner = text[q.start : q.end].rstrip("\"”’' ")
+    return inner[-1:] in (",", "!", "?") or text[q.end : q.end + 3].lstrip()[:1] == ","
+
+
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
     text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
@@ -154,8 +161,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         if not prev_open and any(prev_para < p < q.para for p in headings):
             prev_sp = None  # a heading between: the last section's speaker is no candidate
         qtext = text[q.start : q.end]
-        if q.direct and not q.tail and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS:
-            continue  # a scare-quoted phrase or title, not speech
+        if q.direct and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (q.tail and _closes_as_speech(text, q)):
+            continue  # a scare-quoted phrase or title, not speech (a short one is speech when set off: “Fire!” he shouted)
         rule_sp = q.speaker
         if q.by is None and (model is not None or collect is not None):
             cands = _candidates(q, d, sp, prev_sp)
