@@ -616,3 +616,12 @@ def test_a_term_in_quote_marks_is_no_quote_but_a_short_reply_set_off_is():
     assert not any("travel advisory" in q.text for q in qs)
     assert _speaker(qs, "No,") == "the commissioner"
     assert any("Never again" in q.text for q in qs)
+
+
+def test_the_letter_speaks_for_whoever_sent_it_not_for_the_last_speaker():
+    qs = _extract("Coach Dana Whitlock said on Monday that she was leaving the club after nine seasons.\n"
+                  "Marco Ruiz, the goalkeeper, announced his own retirement on Tuesday in an open letter released by the club.\n"
+                  "“Every season I asked older players how they knew it was time to stop,” the letter began. "
+                  "“They all said the same thing: you just know.”")
+    assert _speaker(qs, "how they knew it was time") == "Marco Ruiz"
+    assert _speaker(qs, "you just know") == "Marco Ruiz"

@@ -10,7 +10,7 @@ SPEECH_VERBS = frozenset(
     emphasize emphasise maintain allege concede complain recall reveal testify tweet post joke quip
     ask shout chant conclude advise comment mention echo wonder scold sniff crow boast declare
     observe remark disclose estimate answer counter continue recount lament urge
-    point add describe muse plead pledge threaten concur grumble exclaim whisper yell cry
+    point add describe muse plead pledge threaten concur grumble exclaim whisper yell cry begin read
     """.split()
 )
 """Lemmas of verbs that introduce speech (a quote's cue)."""

@@ -7,7 +7,7 @@ from .marks import CLOSERS, OPENERS, _Doc, _overlap, _Span
 from .speakers import _Speakers
 
 
-INDIRECT_VERBS = SPEECH_VERBS - {"ask", "describe", "urge", "continue", "chant", "shout", "answer", "wonder", "cry"}
+INDIRECT_VERBS = SPEECH_VERBS - {"ask", "describe", "urge", "continue", "chant", "shout", "answer", "wonder", "cry", "begin", "read"}
 """Speech verbs whose reported clause (ccomp) counts as an indirect quote."""
 
 

@@ -94,7 +94,9 @@ class _Roles:
         eid = None
         if lemma in POSTED_NOUNS:
             return None  # "a warning sign reads": nobody named nearby put it up; the sign, as described, speaks
-        if lemma in DOC_NOUNS:
+        if lemma in DOC_NOUNS and dets & {"the", "this"} and (author := self._author_of_earlier(tok)) is not None:
+            eid = author  # "X announced it in an open letter … “…,” the letter began": the letter is X's
+        elif lemma in DOC_NOUNS:
             # "the statement" -> the body (or person) last seen speaking nearby: who issued it
             k = bisect_left(self.talkers, (tok.i, "")) - 1
             if k >= 0 and sent - self.d.sent[self.talkers[k][0]] <= DESC_SENTS:
@@ -145,6 +147,27 @@ class _Roles:
         e = self.ents[eid]
         rs, re_ = self._span(s, end)
         return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
+
+    def _author_of_earlier(self, tok) -> str | None:
+        """Who wrote the document a definite noun ("the letter") takes up from a recent sentence: the subject of
+        the verb that sent it ("Palmer announced … in an open letter", "the ministry issued a statement")."""
+        sent = self.d.sent[tok.i]
+        doc = self.d.doc
+        for j in range(tok.i - 1, -1, -1):
+            if sent - self.d.sent[j] > 2:
+                break
+            a = doc[j]
+            if a.lemma_.lower() != tok.lemma_.lower() or self.d.in_quote[j] or a.pos_ != "NOUN":
+                continue
+            verb = a.head.head if a.dep_ == "pobj" and a.head.dep_ == "prep" else a.head if a.dep_ == "dobj" else None
+            if verb is None or verb.pos_ not in ("VERB", "AUX"):
+                return None
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            hit = self.tok_ent.get(subj.i) if subj is not None else None
+            if hit and hit[0].type in ("PERSON", "ORG") and hit[0].id in self.ents:
+                return hit[0].id
+            return None
+        return None
 
     def _issuer(self, tok) -> str | None:
         """The body or person a document noun says issued it: "a statement from X", "a note released/issued by X"."""
