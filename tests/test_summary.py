@@ -268,6 +268,7 @@ def test_a_close_vector_alone_cites_no_outlet_that_says_something_else():
     sim = np.array([[1.0, 0.78, 0.74], [0.78, 1.0, 0.7], [0.74, 0.7, 1.0]])
     assert _carriers(0, cands, sim, PARAMS) == [1], "the rerouting report says nothing about the pier's closure"
 
+
 def test_summary_never_opens_on_a_bare_quote_whose_speaker_comes_later():
     from newsfuse.brief import summary as S
 
