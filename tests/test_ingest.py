@@ -462,3 +462,17 @@ def test_an_article_the_extractor_cut_short_runs_on_through_the_page_text():
     assert _run_on("\n".join(_EXTRACTED), "\n".join([*_EXTRACTED, *teasers])) == "\n".join(_EXTRACTED)
     # one paragraph below is no evidence the extractor stopped early
     assert _run_on("\n".join(_EXTRACTED), "\n".join([*_EXTRACTED, _RUNS_ON[0], "Most read"])) == "\n".join(_EXTRACTED)
+
+
+def test_posts_the_article_embeds_go_back_where_the_page_shows_them():
+    from newsfuse.ingest.formats import _with_posts
+
+    post = ["The northern dock is closed until further notice. Follow our updates here.",
+            "— Port Elsby Harbour (@elsbyharbour) March 3, 2024"]
+    walked = "\n".join(["Home | News", *_EXTRACTED[:2], *post, _EXTRACTED[2], "Most read", "Ferry fares to rise in April"])
+    assert _with_posts("\n".join(_EXTRACTED), walked).splitlines() == _EXTRACTED[:2] + post + _EXTRACTED[2:]
+    # a post outside the article (in a sidebar below it) stays out, and so does a long text over a signature
+    sidebar = "\n".join([*_EXTRACTED, "Most read", *post])
+    assert _with_posts("\n".join(_EXTRACTED), sidebar) == "\n".join(_EXTRACTED)
+    long = "\n".join([_EXTRACTED[0], " ".join(["word"] * 120) + ".", post[1], *_EXTRACTED[1:]])
+    assert _with_posts("\n".join(_EXTRACTED), long) == "\n".join(_EXTRACTED)

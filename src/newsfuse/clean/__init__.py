@@ -16,7 +16,7 @@ import numpy as np
 
 from ..model import Article, Segment
 from . import classifier
-from .furniture import caption_or_credit, furniture_reason, gallery_counters, teaser_lists
+from .furniture import POST_SIGNATURE, caption_or_credit, furniture_reason, gallery_counters, teaser_lists
 from .shared import drop_shared_boilerplate
 from .features import (
     JUNK_WORDS,
@@ -476,7 +476,7 @@ def _continue_lists(us: list[Unit], reasons: list[str | None]) -> None:
 
 
 # an embedded post's signature: "— Ann Lee (@annlee) March 3, 2018"
-_POST_SIGNATURE = re.compile(r"^\s*[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}\s*$")
+_POST_SIGNATURE = POST_SIGNATURE
 POST_WORDS = 70  # an embedded post is short (a tweet is at most 280 characters)
 
 

@@ -74,6 +74,9 @@ _CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Gett
                            r"BACKGRID|Backgrid|WENN)\s+(?=[A-Z])")
 _STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
+# an embedded post's signature: "— Ann Lee (@annlee) March 3, 2018" (the post above it is what someone said, and who)
+POST_SIGNATURE = re.compile(r"^\s*[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}\s*$")
+
 _GALLERY = re.compile(r"^\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b\s*(.*)$")
 
 _RULES: list[tuple[str, re.Pattern]] = [

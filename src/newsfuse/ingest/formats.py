@@ -165,11 +165,48 @@ def _run_on(text: str, walked: str) -> str:
     return text + "\n" + "\n".join(added) if added else text
 
 
+POST_WORDS = 70  # an embedded post is short (a tweet is at most 280 characters)
+
+
+def _with_posts(text: str, walked: str) -> str:
+    """`text` (the extractor's article) with the posts it embeds put back: an extractor drops an embedded post, but
+    the page's visible text (`walked`) holds it, between two of the article's paragraphs, as up to three short lines
+    over its signature ("— Ann Lee (@annlee) March 3, 2018"). Each goes back after the paragraph above it."""
+    from ..clean.furniture import POST_SIGNATURE
+
+    norm = lambda t: " " + " ".join(_WORDS.findall(t)) + " "  # noqa: E731
+    have = norm(text)
+    lines = walked.split("\n")
+    ours = [i for i, ln in enumerate(lines) if len(_WORDS.findall(ln)) >= 5 and norm(ln) in have]
+    if len(ours) < 2 or not any(POST_SIGNATURE.match(ln) for ln in lines[ours[0]:ours[-1]]):
+        return text
+    out = text.split("\n")
+    keys = [norm(t) for t in out]
+    inserts: dict[int, list[str]] = {}
+    for s in range(ours[0] + 1, ours[-1]):
+        if not POST_SIGNATURE.match(lines[s]) or norm(lines[s]) in have:
+            continue
+        j = s
+        while j > 0 and s - j < 3 and j - 1 not in ours and not POST_SIGNATURE.match(lines[j - 1]):
+            j -= 1
+        above = max((i for i in ours if i < j), default=None)
+        post = lines[j:s + 1]
+        if above is None or sum(len(_WORDS.findall(p)) for p in post) > POST_WORDS + 20:
+            continue
+        at = next((t for t, k in enumerate(keys) if norm(lines[above]) in k), None)
+        if at is not None:
+            inserts.setdefault(at, []).extend(post)
+    for at in sorted(inserts, reverse=True):
+        out[at + 1:at + 1] = inserts[at]
+    return "\n".join(out)
+
+
 def _read_html(html: str, source: str, art_id: str) -> Article:
     text, md = _html_to_text(html)
     fmt = "html"
     if len(_WORDS.findall(text)) >= 3:
-        text = _run_on(text, _walk_text(html)[0])
+        walked = _walk_text(html)[0]
+        text = _run_on(_with_posts(text, walked), walked)
     if len(re.findall(r"\w+", text)) < 3:
         # the tree parser stops at its depth limit: read such a page's text by a streaming walk
         # (the whole visible page, so cleaning treats it as scraped page text)
