@@ -102,3 +102,23 @@ def test_a_quote_two_outlets_carry_is_a_quote_group_not_a_fact():
     arts, ans = story(a, b)
     al = align.align(arts, ans)
     assert not any("rebuild every bridge" in f.text for f in al.facts), [f.text for f in al.facts]
+
+
+def test_the_second_sentence_of_a_quote_two_outlets_carry_is_no_fact():
+    first, second = ("“I will miss the players on the bus.",
+                     "I will miss walking out of the tunnel to hear the anthem, because it still gets to me,” "
+                     "Coach Dana Whitlock said.")
+    said = "I will miss the players on the bus. I will miss walking out of the tunnel to hear the anthem, because it still gets to me"
+
+    def doc(aid: str, outlet: str, lead: str) -> Doc:
+        from newsfuse.model import Quote, Speaker
+
+        d = Doc(aid, outlet).say(lead).say(first).say(second)
+        i = d.raw.index(said[:20])  # the quote spans both sentences
+        d.analysis.quotes.append(Quote(aid, i, i + len(d.raw[i:].split("”")[0]), said, True, Speaker("Dana Whitlock")))
+        return d
+
+    arts, ans = story(doc("a", "Harbor Times", "Dana Whitlock retired on Monday after nine seasons in charge of the club."),
+                      doc("b", "Island Wire", "Dana Whitlock stepped down on Monday after nine seasons with the club."))
+    al = align.align(arts, ans)
+    assert not any("tunnel" in f.text for f in al.facts), [f.text for f in al.facts]

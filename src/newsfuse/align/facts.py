@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -114,14 +115,21 @@ def _quote_speakers(quotes: Sequence[Quote], sentences: Sequence[Sentence], reso
     """Sentence index -> speakers of the quotes that make up most of that sentence; and which are mostly direct."""
     out: dict[int, set[str]] = defaultdict(set)
     direct: set[int] = set()
+    starts = [s.start for s in sentences]  # sorted by start, as the caller passes them
     for q in quotes:
         s = sentence_of(sentences, q.start)
         if s is None or not q.speaker:
             continue
-        if (q.end - q.start) >= 0.4 * max(s.end - s.start, 1):
-            out[s.index].add(resolve(q)[0])
-            if q.direct:
-                direct.add(s.index)
+        # every sentence the quote covers: "“I'll miss the players. I'll miss the anthem,” he said." is two
+        # sentences of one quote, and the second is no less the speaker's
+        k = bisect_left(starts, s.start)
+        while k < len(sentences) and sentences[k].start < q.end:
+            s = sentences[k]
+            if min(q.end, s.end) - max(q.start, s.start) >= 0.4 * max(s.end - s.start, 1):
+                out[s.index].add(resolve(q)[0])
+                if q.direct:
+                    direct.add(s.index)
+            k += 1
     return out, direct
 
 
