@@ -356,3 +356,15 @@ def test_a_long_line_without_a_closing_stop_is_no_timeline_event():
     a.date("March 2023", "2023-03")
     arts, ans = story(a)
     assert [e.date for e in timeline.build(arts, ans)] == ["2023-03", "2024-02-29"]  # a lost full stop is no widget
+
+
+def test_a_single_source_item_is_named_by_its_own_outlet_not_its_wire_family():
+    wire = "Fire crews contained the warehouse blaze in Dunmore on Friday after six hours, officials said."
+    a = Doc("a", "Valley Herald").say(wire)
+    b = Doc("b", "County Wire", duplicate_of="a").say(wire)  # County Wire carries the Herald's copy ...
+    c = Doc("c", "County Wire").say("Firefighters contained the Dunmore warehouse blaze on Friday.").say(
+        "Arson detectives from Carlow Prefecture seized a petrol canister near the loading bay.")  # ... and its own
+    d = Doc("d", "Metro Times").say("Firefighters put out the Dunmore warehouse fire on Friday after six hours.")
+    arts, ans = story(a, b, c, d)
+    items = [x for x in corroboration.single_source(arts, ans, align.align(arts, ans)) if "canister" in x.text]
+    assert items and items[0].why.startswith("County Wire:"), items

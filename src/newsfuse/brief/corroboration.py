@@ -142,11 +142,13 @@ def single_source(
         if per[it[1].source] < PER_SOURCE:
             per[it[1].source] += 1
             capped.append(it)
+    outlet = {a.id: a.outlet for a in articles}
     out = []
     for _, u, why in capped[:MAX_ITEMS]:
+        # named by the item's own outlet: its source's label lists every outlet of a wire family
         out.append(
             SingleSource(article=u.article, text=u.sentence.text, start=u.sentence.start, end=u.sentence.end,
-                         why=f"{u.source}: {why}")
+                         why=f"{outlet.get(u.article) or u.source}: {why}")
         )
     return out
 
