@@ -80,6 +80,23 @@ def test_bare_surname_shared_by_two_people_is_not_guessed():
     assert len([e for e in canon if e.type == "PERSON"]) == 3
 
 
+def _ent_at(art: str, eid: str, name: str, *starts: int) -> Entity:
+    return Entity(eid, name, "PERSON", [], [Mention(art, s, s + len(name), name) for s in starts])
+
+
+def test_a_bare_family_name_joins_the_full_name_its_article_wrote_before_it():
+    ans = [
+        Analysis("x", entities=[_ent_at("x", "e0", "Park Min Ho", 10), _ent_at("x", "e1", "Park", 300, 520)]),
+        Analysis("y", entities=[_ent_at("y", "e0", "Park Min Ho", 40), _ent_at("y", "e1", "Park Ji Won", 700)]),
+        Analysis("z", entities=[_ent_at("z", "e0", "Park Ji Won", 15), _ent_at("z", "e1", "Park", 400)]),
+        Analysis("w", entities=[_ent_at("w", "e0", "Park", 5), _ent_at("w", "e1", "Park Min Ho", 90), _ent_at("w", "e2", "Park Ji Won", 200)]),
+    ]
+    canon = {e.name: e for e in entities.link(ans)}
+    assert sorted(m.article for m in canon["Park Min Ho"].mentions if m.text == "Park") == ["x", "x"]
+    assert sorted(m.article for m in canon["Park Ji Won"].mentions if m.text == "Park") == ["z"]
+    assert "Park" in canon and [m.article for m in canon["Park"].mentions] == ["w"], "named in full only after: not guessed"
+
+
 def test_link_is_idempotent(story):
     analyses = [an for _, an in story]
     first = {e.id for e in entities.link(analyses)}

@@ -98,13 +98,29 @@ def link(analyses: list[Analysis]) -> list[Entity]:
             other_key.setdefault((g, k), gi)
             other_blocks[g].add(k)
 
+    full_in: dict[str, set[int]] = defaultdict(set)  # article -> groups of the full names it writes
+    for gi, members in enumerate(groups):
+        for art, o in members:
+            full_in[art].add(gi)
     for a, e in bare:
         matches = {gi for key in blocks.candidates(e.name) if similar(key, e.name) for gi in person_full[key]}
+        if not matches:  # a family name written first ("Kim Jong Un" ... "Kim"): a full name of its own article
+            word = skeleton(e.name)
+            own = {gi for gi in full_in[a]
+                   if any(art == a and any(skeleton(w) == word for w in name_words(o.name)) for art, o in groups[gi])}
+            gi = _named_before(a, e, own, groups)
+            if gi is not None:
+                groups[gi].append((a, e))
+                continue
         if len(matches) == 1:
             groups[matches.pop()].append((a, e))
             continue
-        if len(matches) > 1:  # two different people share this surname: don't guess
-            groups.append([(a, e)])
+        if len(matches) > 1:  # two people share this surname: the one its own article named in full before it
+            gi = _named_before(a, e, matches, groups)
+            if gi is not None:
+                groups[gi].append((a, e))
+            else:  # neither or both: don't guess
+                groups.append([(a, e)])
             continue
         k = ("PERSON", skeleton(e.name))
         place = other_key.get(("PLACE_ORG", k[1]))
@@ -180,6 +196,15 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     _repair_pronoun_speakers(analyses, canon, retyped)
     canon.sort(key=lambda e: (-len(e.mentions), e.name))
     return canon
+
+
+def _named_before(article: str, bare: Entity, matches: set[int], groups: list[list[tuple[str, Entity]]]) -> int | None:
+    """The one group among `matches` whose full name the same article writes before its bare surname ("Kim Jong
+    Un ... Kim said"), when exactly one does; else None."""
+    first = min((m.start for m in bare.mentions), default=-1)
+    hits = {gi for gi in matches for art, o in groups[gi]
+            if art == article and len(name_words(o.name)) > 1 and any(m.start < first for m in o.mentions)}
+    return hits.pop() if len(hits) == 1 else None
 
 
 _PRONOUN_REACH = 600  # characters back from a "he said" within which the person meant is named
