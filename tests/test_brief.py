@@ -196,6 +196,16 @@ def test_a_single_source_figure_is_shown_as_the_article_wrote_it():
     assert "three foot" in why and "0.0009" not in why and "kilometer" not in why, why
 
 
+def test_a_contributor_line_is_not_a_single_source_claim():
+    arts, ans = _mini_story()
+    extra = Doc("d", "Hill Gazette").say("Riverton's river walls were raised by 40 centimetres in 2019, the city said.").say(
+        "Maren Olufsen and Tobiah Quill contributed to this report.")
+    arts2, ans2 = story(extra)
+    arts, ans = arts + arts2, {**ans, **ans2}
+    al = align.align(arts, ans)
+    assert not any("contributed" in s.text for s in corroboration.single_source(arts, ans, al))
+
+
 def test_timeline_merges_one_event_across_outlets():
     arts, ans = _mini_story()
     al = align.align(arts, ans)

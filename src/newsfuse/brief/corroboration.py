@@ -24,8 +24,11 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 # not a claim: the sentence's own question (a teaser headline, a rhetorical aside; a quoted one may be news)
 # or a pointer to page layout ("Below is ...")
 _NOT_A_CLAIM = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$|^\W*(?:below|above|here)(?:\s+(?:is|are)|'s|’s)\b|"
-                          r"\b(?:see|shown|pictured|listed)\s+(?:below|above)\b", re.I)
-ON_TOPIC = 0.2  # cosine to the story centroid below which a sentence is off-topic (page junk, asides)
+                          r"\b(?:see|shown|pictured|listed)\s+(?:below|above)\b|"
+                          r"\bcontributed (?:reporting )?(?:to )?(?:this|the) (?:post|report|story|article)\b", re.I)
+ON_TOPIC = 0.05  # cosine to the story centroid below which a sentence is off-topic (page junk, asides); static
+# sentence vectors put on-topic sentences as low as 0.06-0.2 ("authorities would begin identifying the remains
+# through DNA testing", 0.06), so the bar that suited MiniLM (0.2) dropped them
 ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
 
 
