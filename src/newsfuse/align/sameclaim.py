@@ -52,7 +52,11 @@ class ClaimCheck:
         limit = max(3.0, SPECIFIC * n)
         self.specific = [frozenset(w for w in ws if df[w] <= limit) for ws in self.words]
         self.dates = [(dates or {}).get((u.article, u.sentence.index), frozenset()) for u in units]
+        self.numbers = [_numbers(ws) for ws in self.words]
+        self.significant = [_significant(ws) for ws in self.words]
         self._memo: dict[tuple[int, int], float] = {}
+        self._clash: dict[tuple[int, int], bool] = {}
+        self._score: dict[tuple[int, int], float] = {}
 
     def cover(self, i: int, j: int) -> float:
         """The distinctive weight (squared idf) the two sentences share, over the geometric mean of their weights."""
@@ -69,21 +73,29 @@ class ClaimCheck:
 
     def clash(self, i: int, j: int) -> bool:
         """Different figures in one unit with none in common, or different days for what both tell."""
-        a, b = self.units[i], self.units[j]
-        if _figures_clash(a.quantities, b.quantities, _numbers(self.words[i]), _numbers(self.words[j])):
-            return True
-        return self.apart(i, j)
+        k = (i, j) if i < j else (j, i)
+        c = self._clash.get(k)
+        if c is None:
+            a, b = self.units[i], self.units[j]
+            c = self.apart(i, j) or _figures_clash(a.quantities, b.quantities, self.numbers[i], self.numbers[j])
+            self._clash[k] = c
+        return c
 
     def score(self, i: int, j: int, cos: float) -> float:
         """How surely units i and j state one claim: the distinctive weight they share (`cover`), a bonus when
         they state one significant figure, and their vectors' cosine above the story's usual at half weight;
         -inf when they clash or share nothing beyond the story's topic words."""
-        if self.clash(i, j) or not (self.specific[i] & self.specific[j]):
-            return -math.inf  # another figure or day, or nothing in common beyond the story's topic
-        c = self.cover(i, j) + COS_WEIGHT * (cos - COS_FLOOR)
-        if _significant(self.words[i]) & _significant(self.words[j]) or _figures_shared(
-                self.units[i].quantities, self.units[j].quantities):
-            c += FIGURE_BONUS
+        k = (i, j) if i < j else (j, i)
+        c = self._score.get(k)  # a pair's cosine is one number: its score is too
+        if c is None:
+            if self.clash(i, j) or not (self.specific[i] & self.specific[j]):
+                c = -math.inf  # another figure or day, or nothing in common beyond the story's topic
+            else:
+                c = self.cover(i, j) + COS_WEIGHT * (cos - COS_FLOOR)
+                if self.significant[i] & self.significant[j] or _figures_shared(
+                        self.units[i].quantities, self.units[j].quantities):
+                    c += FIGURE_BONUS
+            self._score[k] = c
         return c
 
     def apart(self, i: int, j: int) -> bool:
