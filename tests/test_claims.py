@@ -218,3 +218,15 @@ def test_a_record_or_score_is_no_count():
     a = Article(id="r", raw=t, text=t)
     values = {q.value for c in pipeline.analyze([a])["r"].claims for q in c.quantities}
     assert values == {12.0}
+
+
+def test_quantity_prefilter_lets_every_amount_phrase_through_and_skips_plain_words():
+    import re as _re
+
+    from newsfuse.claims import numbers
+
+    first = _re.compile(numbers._QTY_FIRST, _re.I)
+    phrases = [*numbers._SMALL, *numbers._ORDINALS, *numbers._FRACTIONS, *numbers._VAGUE, *numbers.VAGUE_WORDS,
+               "magnitude 6.1", "US$4m", "€30", "12%", "A dozen"]
+    assert all(first.match(p) for p in phrases)
+    assert not any(first.match(w) for w in ("bridge", "council", "mayor", "often", "under", "each", "after"))

@@ -68,10 +68,15 @@ _START = r"(?<![\w\-./:])"
 # plural people nouns after which "some" is an amount ("some girls escaped"), not a determiner of anything
 _GROUPS = ("people|residents|civilians|children|girls|boys|women|men|students|passengers|workers|soldiers|migrants|"
            "victims|villagers|prisoners|hostages|survivors|protesters")
-# Every alternative needs a non-word character before it and starts with a digit, a currency sign or one of
-# these letters (number, fraction, ordinal, vague-amount and "magnitude" words): testing that first lets the
-# engine skip most positions at once (same matches, half the time).
-_QTY_FIRST = r"(?<!\w)(?=[\d$€£¥₹₽₴abcdefhmnostu])"
+# Every alternative needs a non-word character before it and starts with a digit, a currency sign or the first
+# word of a number, fraction, ordinal or vague-amount phrase (or "magnitude"): testing that first lets the engine
+# skip most word starts at once (same matches; 0.66 CPU s instead of 1.11 on 3.1M characters of news).
+_FIRST_WORDS = sorted(
+    {re.split(r"[\s-]", w)[0] for w in (*_SMALL, *_ORDINALS, *_FRACTIONS, *_VAGUE, *VAGUE_WORDS)}
+    | {"magnitude", "numerous", "several", "some"},
+    key=len, reverse=True,
+)
+_QTY_FIRST = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|(?:" + "|".join(w for w in _FIRST_WORDS if w != "a") + "))"
 _QTY = re.compile(
     rf"{_QTY_FIRST}(?:{_START}(?P<money>(?P<sym>{_CUR_SYM})\s?(?P<mnum>{_NUMD})(?:\s?(?P<mscale>hundred|thousand|million|billion|trillion|bn|mn|tn|trn|m|b|k)\b)?)"
     rf"|{_START}(?P<mag>(?:magnitude[\s-](?:of\s)?(?P<magn1>\d+(?:\.\d+)?))|(?P<magn2>\d+(?:\.\d+)?)[\s-]magnitude)"
