@@ -277,3 +277,18 @@ def test_a_duplicate_link_alone_never_joins_two_stories_in_the_stream() -> None:
     # a true copy (same text) still lands with its original in the stream
     copy = Article(id="wire", published="2031-09-13", title="Other title", text=TURKEY[0][3], duplicate_of="tr-1")
     assert sc.add(copy) == sc.story_of["tr-1"]
+
+
+def test_cli_cluster_reads_records_through_the_cleaning_path(tmp_path) -> None:
+    from test_clean_shared import ARCHIVE_NOTE, DEPOT, DEPOT_OTHER, QUAKE
+
+    rows = [("depot-a", "Council backs bus depot", ARCHIVE_NOTE + "\n\n" + DEPOT),
+            ("quake", "Quake rattles Varnia coast", ARCHIVE_NOTE + "\n\n" + QUAKE),
+            ("depot-b", "Lakeford approves depot", DEPOT_OTHER),
+            ("empty", "Advertisement", "Advertisement")]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps({"id": i, "date_publish": "2024-03-05", "title": t, "text": x}) for i, t, x in rows) + "\n")
+    res = CliRunner().invoke(app, ["cluster", str(f), "--json"])
+    mapping = json.loads(res.stdout.strip().splitlines()[-1])
+    assert mapping["depot-a"] == mapping["depot-b"] != mapping["quake"]  # the shared note is cleaned away first
+    assert "empty" not in mapping and res.exit_code == 1  # nothing left after cleaning: an error line, not a story

@@ -13,7 +13,7 @@ from . import clean, cluster, dates, dedupe, ingest, scale
 from .model import Article, Brief, Story
 from .understand import analyze, vectorise
 
-__all__ = ["analyze", "clean_all", "fuse", "fuse_articles", "fuse_many", "read", "vectorise"]
+__all__ = ["analyze", "clean_all", "fuse", "fuse_articles", "fuse_many", "read", "vectorise", "with_text"]
 
 log = logging.getLogger("newsfuse")
 
@@ -30,6 +30,14 @@ def clean_all(articles: Iterable[Article]) -> list[Article]:
     if fresh:
         clean.drop_shared_boilerplate(articles)
     return articles
+
+
+def with_text(articles: list[Article], problems: list[ingest.Problem]) -> list[Article]:
+    """The cleaned articles that kept some text; each of the others becomes a problem saying why."""
+    for a in articles:
+        if not a.text.strip():
+            problems.append(ingest.Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
+    return [a for a in articles if a.text.strip()]
 
 
 def read(sources: Iterable[str], problems: list[ingest.Problem] | None = None, *, outlet: str = "") -> list[Article]:
@@ -52,11 +60,7 @@ def fuse_articles(
         for a in articles:
             if not a.published:
                 a.published = published
-    clean_all(articles)
-    for a in articles:
-        if not a.text.strip():
-            problems.append(ingest.Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
-    articles = [a for a in articles if a.text.strip()]
+    articles = with_text(clean_all(articles), problems)
     if scale.enabled(workers):
         analyses = scale.analyze_distributed(articles, workers, progress=progress, vectors=True)
     else:

@@ -113,27 +113,15 @@ def claims(paths: list[str] = typer.Argument(...), as_json: bool = typer.Option(
 
 
 def cluster_cmd(
-    path: Path = typer.Argument(..., help="JSONL: one record a line with id and text (optional title, date_publish)."),
+    paths: list[str] = typer.Argument(..., help="Files, directories, URLs or - for stdin (records, pages, feeds, …)."),
     as_json: bool = typer.Option(False, "--json", help="Print {article_id: story_id} as JSON."),
 ) -> None:
-    """Batch story clustering of a JSONL file (near-duplicates marked first; no store)."""
+    """Batch story clustering (read and cleaned like every command, near-duplicates marked first; no store)."""
     from .. import cluster as cluster_stage
     from .. import dedupe
-    from ..model import Article
 
-    setup_logging()
-    articles, problems = [], []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            articles.append(Article(
-                id=str(rec["id"]), source=str(path), text=str(rec["text"]), raw=str(rec["text"]),
-                title=str(rec.get("title") or ""), published=rec.get("date_publish") or rec.get("published"),
-            ))
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.append(f"{path}:{n}: bad record ({type(exc).__name__}: {exc})")
+    articles, problems = read(paths)
+    articles = pipeline.with_text(articles, problems)
     dedupe.mark_duplicates(articles)
     stories = cluster_stage.cluster(articles)
     mapping = {a.id: a.story for a in articles}
@@ -144,7 +132,4 @@ def cluster_cmd(
             out.print(f"[bold]{st.id}[/] ({len(st.articles)}) {st.title}", highlight=False)
             for aid in st.articles:
                 out.print(f"  {aid}", highlight=False)
-    for p in problems:
-        err.print(f"[red]error:[/] {p}", markup=True, highlight=False, soft_wrap=True)
-    if problems:
-        raise typer.Exit(1)
+    finish(problems)

@@ -126,13 +126,10 @@ def _ingest(
 
 def _cleaned(batch: list[Article], report: IngestReport, advance: Callable[[int], None]) -> list[Article]:
     """The batch cleaned; those with no text left go to `report.problems`."""
-    keep = []
-    for a in pipeline.clean_all(batch):
-        if a.text.strip():
-            keep.append(a)
-        else:
-            report.problems.append(Problem(a.source or a.id, f"{a.id}: {a.meta.get('not_article') or 'no article text left after cleaning'}"))
-            advance(1)
+    cleaned = pipeline.clean_all(batch)
+    keep = pipeline.with_text(cleaned, report.problems)
+    if len(keep) < len(cleaned):
+        advance(len(cleaned) - len(keep))
     return keep
 
 
