@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,14 +31,16 @@ SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are n
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
-def _anchors(text: str) -> set[str]:
-    """A sentence's anchors: content words, adjacent content-word pairs and numbers (number words as digits)."""
+@lru_cache(maxsize=1 << 16)
+def _anchors(text: str) -> frozenset[str]:
+    """A sentence's anchors: content words, adjacent content-word pairs and numbers (number words as digits);
+    memoised (a story asks for each sentence's anchors many times, a refreshed brief again)."""
     # number words become digits before stop words go ("ten" is one to spaCy)
     text = number_words_as_digits(text)
     toks = [t if _DIGITS.match(t) else stem(t) for t in tokens(text)]
     out = {t for t in toks if len(t) >= 4 or _DIGITS.match(t)}
     out |= {f"{a} {b}" for a, b in zip(toks, toks[1:])}
-    return out
+    return frozenset(out)
 
 
 def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_support: int = 2,
