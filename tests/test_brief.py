@@ -378,3 +378,8 @@ def test_a_single_source_item_is_named_by_its_own_outlet_not_its_wire_family():
     arts, ans = story(a, b, c, d)
     items = [x for x in corroboration.single_source(arts, ans, align.align(arts, ans)) if "canister" in x.text]
     assert items and items[0].why.startswith("County Wire:"), items
+
+
+def test_a_figure_in_millions_is_no_small_count():
+    from newsfuse.brief.corroboration import _numbers
+    assert [raw for raw, _ in _numbers("The nation of 4.8 million people had 2 airports and 7 ports.")] == ["4.8 million"]

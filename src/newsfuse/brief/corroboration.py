@@ -187,6 +187,9 @@ def _numbers(text: str) -> list[tuple[str, tuple]]:
             v = float(digits)
         except ValueError:
             continue
+        scale = re.search(r"(million|billion|trillion)$", raw.lower())
+        if scale:  # "4.8 million" is no small count
+            v *= {"million": 1e6, "billion": 1e9, "trillion": 1e12}[scale.group(1)]
         if v < 10 or (1900 <= v <= 2100 and "." not in digits and not raw.startswith(("$", "€", "£"))):
             continue
         word = (_COUNTED.match(text, m.end()).group(1) or "").lower()
