@@ -900,3 +900,11 @@ def test_a_caption_goes_with_the_photo_credit_beside_it(tmp_path):
     # a paragraph of reporting beside a credit stays: it reads as no caption
     [art] = _read_records(tmp_path, {"id": "r", "text": "\n".join([*BODY[:2], "Imre Vas | Getty Images", *BODY[2:]])})
     assert art.text.splitlines() == BODY
+
+
+def test_a_wire_dateline_is_no_photo_credit():
+    from newsfuse.clean.furniture import caption_or_credit
+
+    assert not caption_or_credit("KELVOR, Varnia (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
+    assert not caption_or_credit("DUNMORE (AP) — Fire crews contained the warehouse blaze on Friday after six hours.")
+    assert caption_or_credit("Fire crews at the Dunmore warehouse on Friday. (AP Photo/Ann Lee)")

@@ -221,6 +221,8 @@ _CAPTION_WITHIN = re.compile(
     r"taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|"
     r"\b(?:File|Handout) (?:photo|image)\b", re.I)
 # words one of _CAPTION_WITHIN's patterns needs (a cheap test first: most paragraphs have none)
+# a wire report's dateline: "WASHINGTON (AP) —", "OFER PRISON, West Bank (Reuters) -"
+_WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]*(?:,\s*[A-Z][\w.'’ -]*)?\s*\((?:AP|AFP|Reuters|EPA|UPI|dpa|CNN|Xinhua)\)\s*[-–—]+\s*")
 _WITHIN_KEYS = ("photo", "pictur", "image", "getty", "via ap", "credit:", "shutterstock", "shared by", "(@", "/", "file ",
                 "handout ", "still", "grab", "screen", "(ap", "(afp", "(reuters", "(epa")
 _WITHIN_OPENERS = ("reuters", "ap ", "afp", "epa", "getty", "pa ", "alamy", "xinhua")
@@ -242,6 +244,7 @@ def caption_or_credit(text: str, within: bool = False) -> bool:
     a name or span cut from running text, and a credit is merged into it ("Ann Lee/The Press")."""
     if within:
         return bool(_CREDIT_IN_NAME.search(text))
+    text = _WIRE_DATELINE.sub("", text, count=1)  # "WASHINGTON (AP) — …" opens a wire report: no credit
     low = text.lower()
     within = any(k in low for k in _WITHIN_KEYS) or low.lstrip().startswith(_WITHIN_OPENERS)
     return bool((within and _CAPTION_WITHIN.search(text)) or _PLACED.search(text) or _CREDIT_END.search(text)
