@@ -278,3 +278,13 @@ def test_a_stamp_months_after_the_day_the_text_reports_is_not_its_publication_da
     an = pipeline.analyze([later, sib])
     dates.infer_published([later, sib], an)
     assert later.published == "2026-03-02T10:00:00"
+
+
+def test_a_month_of_a_would_clause_and_a_quoted_month_after_a_promise_point_ahead():
+    # 2025-10-20: reported in a past clause, but the May is the one after the announcement
+    r = _refs("The circus announced in August that starting in May, a year earlier than planned, it would no longer "
+              "tour with elephants.", "2025-10-20")
+    assert r["August"].date == "2025-08-01" and r["May"].date == "2026-05-01"
+    r = _refs("(The consortium promises to release the full list of companies in \"early May.\")", "2025-10-20")
+    assert r["early May"].date == "2026-05-01"
+    assert _refs("The dam would have failed in May without the repairs.", "2025-10-20")["May"].date == "2025-05-01"

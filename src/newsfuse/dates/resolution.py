@@ -42,7 +42,7 @@ def _future(text: str, s_start: int, e_start: int, e_end: int, s_end: int) -> bo
     The tense marker nearest before the date decides ("officials expect ..., she said late on Tuesday"
     is past); a quotation mark closes a clause, so a quote's "will" does not reach the reporting verb.
     """
-    before = text[max(s_start, e_start - 110) : e_start]
+    before = text[max(s_start, e_start - 110) : e_start].rstrip(" \"“‘'")  # the date's own opening mark ends nothing
     after = text[e_end : min(s_end, e_end + 20)]
     # only the clause holding the date: cut at the last clause break before it
     cut = max(before.rfind(". "), before.rfind("; "), before.rfind(" but "),
@@ -295,7 +295,7 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
         if kind == "ahead" and expr.lower().startswith("in ") and _SPAN_OF.search(text[max(ss, s - 60) : s]):
             continue  # "the second crash in four months": a stretch of time, not a date ahead
         past = doc is not None and _past_verb(doc, s, e)
-        future = _future(text, ss, s, e, se)
+        future = _future(text, ss, s, e, se) or (doc is not None and not past and _modal_future(doc, s, e))
         if kind == "weekday" and not future and not past and doc is not None and _present_verb(doc, s, e):
             future = True  # "when it launches on Tuesday", "remains go for launch Tuesday": the coming one
         out.append(_Item(kind, s, e, expr, i, future, past))
@@ -324,6 +324,23 @@ def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None
         if r and not anaphoric:
             seen = (it.sent, r[0])
     return out
+
+
+def _modal_future(doc, start: int, end: int) -> bool:
+    """Whether the verb the expression modifies takes "will"/"would" ("starting in May, … it would no longer
+    tour": the May after the report it is told in), climbing past a participle that only frames the date."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(5):
+        if (tok.pos_ in ("VERB", "AUX") and not (tok.tag_ == "VBG" and tok.dep_ in ("advcl", "prep"))) or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    aux = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    return any(a in ("will", "would", "'ll", "shall") for a in aux) and "have" not in aux
 
 
 def _past_verb(doc, start: int, end: int) -> bool:
