@@ -625,3 +625,10 @@ def test_the_letter_speaks_for_whoever_sent_it_not_for_the_last_speaker():
                   "“They all said the same thing: you just know.”")
     assert _speaker(qs, "how they knew it was time") == "Marco Ruiz"
     assert _speaker(qs, "you just know") == "Marco Ruiz"
+
+
+def test_a_title_whose_phrase_ends_in_a_name_is_that_person():
+    qs = _extract("First Deputy Chairman of the Federation Council's Defense and Security Committee Yuri Marchenko said "
+                  "sanctions had failed. He said talks should resume.")
+    assert _speaker(qs, "sanctions had failed") == "Yuri Marchenko"
+    assert _speaker(qs, "talks should resume") == "Yuri Marchenko"

@@ -166,7 +166,8 @@ class _Speakers(_Roles):
                 if _is_subject(role) and _speech_head(role):
                     self.talkers.append((tok.i, e.id))
             elif not hit and tok.pos_ == "PROPN" and _is_subject(tok) and _speech_head(tok) and tok.head.lemma_.lower() not in NOT_NAMING:
-                eid = self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
+                named = self._titled_phrase_person(tok)
+                eid = named or self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
             if hit and hit[0].type != "PERSON" and not eid:
                 role = _nominal_role(tok)
                 if _is_subject(role) and _speech_head(role) and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
@@ -208,6 +209,15 @@ class _Speakers(_Roles):
                 del subjects[:32]
             if len(anyrole) > 64:
                 del anyrole[:32]
+
+    def _titled_phrase_person(self, tok) -> str | None:
+        """The person a title subject's phrase ends with ("Head of the … Committee Leonid Slutsky"), else None."""
+        if tok.lower_ not in TITLES_LOWER | {"head"} or tok.i in self.tok_ent or tok.right_edge.i <= tok.i:
+            return None
+        hit = self.tok_ent.get(tok.right_edge.i)
+        if hit and hit[0].type == "PERSON" and not self.d.in_quote[tok.right_edge.i]:
+            return hit[0].id
+        return None
 
     def _described_org_before(self, tok) -> Speaker | None:
         """The organisation a described subject ("the firm") of the last ORG_SENTS sentences stands for."""
@@ -368,6 +378,12 @@ class _Speakers(_Roles):
                 e = self.ents[eid]
                 return Speaker(e.name, e.id, rs, re_, tok.text)
             return Speaker(tok.text, None, rs, re_, tok.text)
+        # "Head of the Duma's Foreign Affairs Committee Leonid Slutsky said": a title whose phrase ends in the name
+        eid = self._titled_phrase_person(tok)
+        if eid:
+            e, s, end = self.tok_ent[tok.right_edge.i]
+            rs, re_ = self._span(s, end)
+            return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
         # "a spokesperson for X", "people familiar with the talks": a named person in an appositive
         for c in (_phrase(tok) if tok.right_edge.i - tok.left_edge.i < 40 else ()):
             if (c.dep_ == "appos" or c.head.dep_ == "appos") and not _detached(c) and not _detached(c.head):
