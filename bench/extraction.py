@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from newsfuse.clean.classifier import MODEL_PATH  # noqa: E402
 from newsfuse.training.clean import DEFAULT_DATA, load_gold, load_plain, load_split, page_score, summarize  # noqa: E402
 
 PUBLISHED = ["trafilatura", "newspaper", "news_please", "readability"]
@@ -104,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         "The line classifier was trained on dev (`python -m newsfuse.training.clean`), so dev rows are in-sample;",
         "its 5-fold out-of-fold dev figure is stored in the model file. Cleaning rules are designed on AEB dev and on",
         "news_cluster dev records; test is read for reporting only (each round's table re-reads it).",
+    ]
+    oof = json.loads(MODEL_PATH.read_text()).get("dev_out_of_fold", {}).get("P_R_F1", {})
+    if oof:
+        lines.append("Dev 5-fold out-of-fold, from the model file (pages scored by models that never saw them, rules as at "
+                     "training time): "
+                     + "; ".join(f"{k} P {v[0]:.3f} R {v[1]:.3f} F1 {v[2]:.3f}" for k, v in oof.items()) + ".")
+    lines += [
         "",
         "| split | system | precision | recall | F1 | time |",
         "|---|---|---|---|---|---|",
