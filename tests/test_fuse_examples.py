@@ -69,3 +69,10 @@ def test_wire_copy_counted_once_in_single_source(ex_brief):
     unnamed = [a for a in ex_brief.articles if not a.outlet]
     for a in unnamed:  # outlet-less articles are cited by their id, not a number
         assert f"[{render._md(a.id)}]" in md
+
+
+def test_no_corroborated_fact_is_a_piece_of_someones_quote(ex_brief):
+    # Mirela Sandu's "Everyone knew the spillway …" is her quote (the quote group carries it), and the outlet that
+    # reports it in its own words leads the fact
+    assert not [f.text for f in ex_brief.facts if f.text.lstrip()[:1] in "\"“"]
+    assert any(g.speaker == "Mirela Sandu" and "spillway" in g.text for g in ex_brief.quotes)

@@ -102,6 +102,19 @@ def align(
     # a fact made only of direct quotes is a quote: the quote groups carry it, with its speaker
     direct = {(u.article, u.sentence.start) for u in units if u.direct}
     facts = [f for f in facts if not all((v.article, v.start) in direct for v in f.variants)]
+    leads = {f.text for f in facts}
+    quoted = set()
+    for f in facts:  # a fact some outlet tells in its own words leads with them, not with someone's quote
+        lead = next((v for v in f.variants if v.text == f.text), None)
+        if lead is not None and (lead.article, lead.start) in direct:
+            own = [v for v in f.variants if (v.article, v.start) not in direct]
+            fresh = next((v for v in own if v.text not in leads), None)
+            if fresh is not None:
+                leads.add(fresh.text)
+                f.text = fresh.text
+            elif own:  # its own-words tellings lead other facts already: a quote plus those facts, nothing new
+                quoted.add(id(f))
+    facts = [f for f in facts if id(f) not in quoted]
     facts.sort(key=lambda f: (-f.support, -len(f.articles), _first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
