@@ -25,6 +25,8 @@ from .tokens import _alignable, open_line, tokens  # noqa: F401  (re-exported)
 from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
 from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
 
+OWN_WORDS = 0.3  # share of a quote's content words an outlet's own telling must repeat to lead its fact instead
+
 
 def align(
     articles: Sequence[Article],
@@ -108,11 +110,13 @@ def align(
         lead = next((v for v in f.variants if v.text == f.text), None)
         if lead is not None and (lead.article, lead.start) in direct:
             own = [v for v in f.variants if (v.article, v.start) not in direct]
-            fresh = next((v for v in own if v.text not in leads), None)
-            if fresh is not None:
+            words = set(tokens(lead.text))
+            close = [(len(words & set(tokens(v.text))) / max(len(words), 1), v) for v in own if v.text not in leads]
+            best, fresh = max(close, key=lambda x: x[0], default=(0.0, None))
+            if fresh is not None and best >= OWN_WORDS:  # one that tells what the quote says
                 leads.add(fresh.text)
                 f.text = fresh.text
-            elif own:  # its own-words tellings lead other facts already: a quote plus those facts, nothing new
+            elif own and not close:  # its own-words tellings lead other facts already: a quote plus those facts
                 quoted.add(id(f))
     facts = [f for f in facts if id(f) not in quoted]
     facts.sort(key=lambda f: (-f.support, -len(f.articles), _first_position(f, units)))
