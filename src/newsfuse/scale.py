@@ -262,17 +262,9 @@ class Pool:
         self, articles: list[Article], *, vectors: bool = False, cache: AnalysisCache | None | bool = None
     ) -> Pending:
         """Start analysing `articles` (cached ones are read now); `.result()` waits for them."""
-        store = default_cache() if cache is None else (cache or None)
-        done: dict[str, Analysis] = {}
-        todo: list[Article] = []
-        for a in articles:
-            hit = store.get(a) if isinstance(store, AnalysisCache) else None
-            if hit is not None:
-                done[a.id] = hit
-            else:
-                todo.append(a)
+        store, done, todo = _cached(articles, cache)
         futures = [self.client.submit(_analyze_chunk, ch, vectors, pure=False) for ch in chunks(todo, self.n_workers)]
-        return Pending(articles, todo, done, futures, store if isinstance(store, AnalysisCache) else None)
+        return Pending(articles, todo, done, futures, store)
 
     def close(self) -> None:
         """Stop the cluster this pool started (a client passed in stays open)."""
@@ -348,24 +340,33 @@ def analyze_distributed(
     if remote(workers, client):
         with Pool(workers, client, vectors=vectors) as pool:
             return pool.submit(articles, vectors=vectors, cache=cache).result(progress)
-    store = default_cache() if cache is None else (cache or None)
-    done: dict[str, Analysis] = {}
-    todo: list[Article] = []
-    for a in articles:
-        hit = store.get(a) if isinstance(store, AnalysisCache) else None
-        if hit is not None:
-            done[a.id] = hit
-            if progress:
-                progress(1)
-        else:
-            todo.append(a)
+    store, done, todo = _cached(articles, cache)
+    if progress and done:
+        progress(len(done))
     if todo:
         fresh = analyze(todo, progress)
         for a in todo:
-            if isinstance(store, AnalysisCache) and a.id in fresh and not _failed(fresh[a.id]):
+            if store is not None and a.id in fresh and not _failed(fresh[a.id]):
                 store.put(a, fresh[a.id])
         done.update(fresh)
     return {a.id: done[a.id] for a in articles if a.id in done}
+
+
+def _cached(
+    articles: list[Article], cache: AnalysisCache | None | bool
+) -> tuple[AnalysisCache | None, dict[str, Analysis], list[Article]]:
+    """(the analysis cache in use, the analyses it already holds, the articles still to analyse)."""
+    store = default_cache() if cache is None else (cache or None)
+    store = store if isinstance(store, AnalysisCache) else None
+    done: dict[str, Analysis] = {}
+    todo: list[Article] = []
+    for a in articles:
+        hit = store.get(a) if store is not None else None
+        if hit is not None:
+            done[a.id] = hit
+        else:
+            todo.append(a)
+    return store, done, todo
 
 
 def _failed(an: Analysis) -> bool:

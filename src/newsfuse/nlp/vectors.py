@@ -175,12 +175,17 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         for t in texts:
             if t not in back.known and t not in back.fresh:
                 back.fresh[t] = _MEMO[t]
-    out = np.empty((len(texts), DIM), dtype=np.float32)
+    return _read_memo(_MEMO, texts, DIM, MEMO_MAX)
+
+
+def _read_memo(memo: OrderedDict[str, np.ndarray], texts: list[str], dim: int, cap: int) -> np.ndarray:
+    """The memoised vectors of `texts` as rows, marked recently used; the least recently used beyond `cap` go."""
+    out = np.empty((len(texts), dim), dtype=np.float32)
     for i, t in enumerate(texts):
-        out[i] = _MEMO[t]
-        _MEMO.move_to_end(t)
-    while len(_MEMO) > MEMO_MAX:
-        _MEMO.popitem(last=False)
+        out[i] = memo[t]
+        memo.move_to_end(t)
+    while len(memo) > cap:
+        memo.popitem(last=False)
     return out
 
 
@@ -250,13 +255,7 @@ def static_embed(texts: Sequence[str]) -> np.ndarray:
     if missing:
         for t, v in zip(missing, sv(missing)):
             _STATIC_MEMO[t] = v.copy()
-    out = np.empty((len(texts), sv.dim), dtype=np.float32)
-    for i, t in enumerate(texts):
-        out[i] = _STATIC_MEMO[t]
-        _STATIC_MEMO.move_to_end(t)
-    while len(_STATIC_MEMO) > STATIC_MEMO_MAX:
-        _STATIC_MEMO.popitem(last=False)
-    return out
+    return _read_memo(_STATIC_MEMO, texts, sv.dim, STATIC_MEMO_MAX)
 
 
 def load_embedder() -> None:
