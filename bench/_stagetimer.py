@@ -52,7 +52,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
 # `ingest --workers N` is judged on
 PER_ARTICLE = [("newsfuse.understand", "analyze"), ("newsfuse.understand", "vectorise"),
                ("newsfuse.scale", "analyze_distributed"), ("newsfuse.scale", "Pool.__init__"),
-               ("newsfuse.scale", "Pool.submit"), ("newsfuse.scale", "Pool.close"), ("newsfuse.scale", "Pending.result")]
+               ("newsfuse.scale", "Pool.submit"), ("newsfuse.scale", "Pool.close"), ("newsfuse.scale", "Pool.join"),
+               ("newsfuse.scale", "Pending.result")]
 _inclusive: dict[str, float] = defaultdict(float)
 _depth = [0]
 

@@ -27,6 +27,7 @@ import logging
 import math
 import os
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable
 from functools import lru_cache
@@ -266,10 +267,24 @@ class Pool:
         futures = [self.client.submit(_analyze_chunk, ch, vectors, pure=False) for ch in chunks(todo, self.n_workers)]
         return Pending(articles, todo, done, futures, store)
 
-    def close(self) -> None:
-        """Stop the cluster this pool started (a client passed in stays open)."""
-        for thing in self._owned:
-            thing.close()
+    def close(self, wait: bool = True) -> None:
+        """Stop the cluster this pool started (a client passed in stays open). `wait=False` stops it in the
+        background (its workers' exit takes a second or more) while the caller goes on; `join` waits for that."""
+        def stop() -> None:
+            for thing in self._owned:
+                thing.close()
+
+        if wait:
+            stop()
+        else:
+            self._closing = threading.Thread(target=stop, name="newsfuse-pool-close", daemon=True)
+            self._closing.start()
+
+    def join(self) -> None:
+        """Wait until a background `close(wait=False)` has stopped the cluster."""
+        closing = getattr(self, "_closing", None)
+        if closing is not None:
+            closing.join()
 
     def __enter__(self) -> Pool:
         return self

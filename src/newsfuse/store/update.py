@@ -11,7 +11,6 @@ never reused; a story merged away by re-clustering is deleted and `moved_to` say
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -105,10 +104,11 @@ def _ingest(
         todo.append(a)
     step = CHUNK if not scale.enabled(workers) else max(CHUNK, scale.CHUNK_SIZE * 2 * workers)
     batches = [todo[i : i + step] for i in range(0, len(todo), step)]
-    with contextlib.ExitStack() as stack:
+    pool = None
+    try:
         # one Dask cluster for the whole ingest: its workers load their models while this process cleans the
         # first batch, and parse the next batch while this process stores the last one
-        pool = stack.enter_context(scale.Pool(workers, vectors=True)) if batches and scale.remote(workers) else None
+        pool = scale.Pool(workers, vectors=True) if batches and scale.remote(workers) else None
         ahead: tuple[list[Article], scale.Pending | None] | None = None
         for batch in batches:
             keep = _cleaned(batch, report, advance)
@@ -118,7 +118,17 @@ def _ingest(
             ahead = started
         if ahead is not None:
             _store_batch(store, *ahead, workers, report, advance, crash_after)
-    report.stories_updated, problems = refresh_stories(store, **options)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
+    if pool is not None:
+        pool.close(wait=False)  # its workers exit while the briefs are written
+    try:
+        report.stories_updated, problems = refresh_stories(store, **options)
+    finally:
+        if pool is not None:
+            pool.join()
     report.problems.extend(problems)
     _account(store, report)
     return report
