@@ -10,7 +10,6 @@ vectors only help) and states no different figure for the same measure.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -20,7 +19,7 @@ import numpy as np
 from ..model import Fact, Variant
 from .facts import Unit, disagree, years_clash
 from .sameclaim import SAME, ClaimCheck
-from .tokens import number_words_as_digits, stem, tokens
+from .tokens import _DIGITS, claim_words
 
 NEAR_SAME = 0.6  # a proposition whose sentences mostly belong to an earlier fact adds nothing
 MAX_PER_ANCHOR = 2  # propositions read off one anchor (a name can head two different statements)
@@ -28,19 +27,11 @@ DENSE_MAX = 4000  # up to this many sentences the story's cosine and shared-anch
 MAX_ROWS = 60  # nor in more sentences than this, whatever the story's size (keeps the step near-linear)
 SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are no anchor ("crash", the main actors)
 
-_DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
-
-
 @lru_cache(maxsize=1 << 16)
 def _anchors(text: str) -> frozenset[str]:
-    """A sentence's anchors: content words, adjacent content-word pairs and numbers (number words as digits);
-    memoised (a story asks for each sentence's anchors many times, a refreshed brief again)."""
-    # number words become digits before stop words go ("ten" is one to spaCy)
-    text = number_words_as_digits(text)
-    toks = [t if _DIGITS.match(t) else stem(t) for t in tokens(text)]
-    out = {t for t in toks if len(t) >= 4 or _DIGITS.match(t)}
-    out |= {f"{a} {b}" for a, b in zip(toks, toks[1:])}
-    return frozenset(out)
+    """A sentence's anchors: its claim words (content words, number words as digits, adjacent pairs) of four letters
+    or more, and numbers; memoised (a story asks for each sentence's anchors many times)."""
+    return frozenset(w for w in claim_words(text) if " " in w or len(w) >= 4 or _DIGITS.match(w))
 
 
 def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_support: int = 2,
