@@ -908,3 +908,17 @@ def test_a_wire_dateline_is_no_photo_credit():
     assert not caption_or_credit("KELVOR, Varnia (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
     assert not caption_or_credit("DUNMORE (AP) — Fire crews contained the warehouse blaze on Friday after six hours.")
     assert caption_or_credit("Fire crews at the Dunmore warehouse on Friday. (AP Photo/Ann Lee)")
+
+
+def test_an_unpunctuated_caption_closed_by_a_picture_agency_is_a_credit_and_a_wire_lead_is_news():
+    from newsfuse.align.tokens import _alignable
+    from newsfuse.clean.furniture import caption_or_credit
+
+    caption = "The singer arrives with her husband at the premiere of the new film in Kelvor Splash News"
+    assert caption_or_credit(caption) and not _alignable(caption)
+    assert _alignable("KELVOR, Varnia (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
+    assert _alignable("KELVOR, Varnia, Jan 1 (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
+    assert not caption_or_credit("The senator made news last year when she was pictured arguing with a border guard.")
+    assert caption_or_credit("The senator, pictured, left the chamber before the vote.")
+    # an embedded post's words are its author's statement; its signature is no credit
+    assert _alignable("The bridge will reopen to traffic at 6 am on Monday — Kelvor Roads (@kelvorroads) March 2, 2024")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..clean.furniture import caption_or_credit, unsigned
 from .tuning import MIN_WORDS
 
 
@@ -50,21 +51,16 @@ def open_line(text: str) -> bool:
     return bool(_OPEN_END.search(text))
 
 
-# page furniture that reaches the text as a line of its own: photo credits and captions ("© Reuters", "(AFP/File)",
-# "Photo: Getty Images", "… Splash News"), and the article's own question headings ("What happens next?"); a quoted
-# question may be news. (The cleaner's `caption_or_credit` also reads a wire dateline "(Reuters) -" as a credit, so it
-# would drop the lead sentence of every wire report.)
-_CREDIT = re.compile(r"©|\((?:AP|AFP|Reuters|Getty|EPA|PA)(?:/[A-Za-z ]+)?\)\s*$|/File\)|\b(?:Photo|Image|Picture|Credit)s?:"
-                     r"|\b(?:Getty Images|Splash News|Shutterstock|Alamy)\b[^.!?]{0,30}$|\bpic\.twitter\.com/"
-                     r"|^\W*(?:[A-Z][\w.'-]+\s+){1,3}/\s*(?:Reuters|AFP|AP|EPA|Getty Images|Bloomberg)\b", re.I)
+# the article's own question headings ("What happens next?") are no statements; a quoted question may be news
 _OWN_QUESTION = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$")
 HEADING_WORDS = 8  # a line without a closing stop and shorter than this is a heading, not a statement
 
 
 def _alignable(text: str) -> bool:
-    """A statement outlets can agree on: long enough, not a dateline, a photo credit, a heading or a question."""
+    """A statement outlets can agree on: long enough, not a dateline, a photo caption or credit (the cleaner's one
+    test; an embedded post's words are its author's statement), a heading or a question."""
     words = len(text.split())
-    if words < MIN_WORDS or _DATELINE_ONLY.search(text) or _CREDIT.search(text) or _OWN_QUESTION.search(text):
+    if words < MIN_WORDS or _DATELINE_ONLY.search(text) or caption_or_credit(unsigned(text)) or _OWN_QUESTION.search(text):
         return False
     return not (words < HEADING_WORDS and open_line(text))
 

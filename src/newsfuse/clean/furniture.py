@@ -67,7 +67,7 @@ _CAPTION = [
 ]
 # caption wording that reporting also uses: only on a line with no closing stop, as captions are written
 _CAPTION_NO_STOP = re.compile(r"\b(?:photo|image|picture)s? (?:released|made available|provided|obtained|distributed|handed out) "
-                              r"(?:exclusively )?by\b|\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom)\)|"
+                              r"(?:exclusively )?by\b|(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbeing )\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom)\)|"
                               r", (?:left|right|centre|center|second from (?:left|right)),", re.I)
 # a credit first, then a caption with no closing stop ("Reuters In 2014 the group …")
 _CREDIT_FIRST = re.compile(r"^\s*(?:Reuters|REUTERS|AFP|AP|EPA|Getty Images|Getty|GETTY|PA|Alamy|Shutterstock|Splash News|"
@@ -76,6 +76,13 @@ _STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 # an embedded post's signature: "— Ann Lee (@annlee) March 3, 2018" (the post above it is what someone said, and who)
 POST_SIGNATURE = re.compile(r"^\s*[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}\s*$")
+_SIGNED = re.compile(r"\s*[—–-]\s*[^()\n—–]{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}\s*$")
+
+
+def unsigned(text: str) -> str:
+    """An embedded post's words without the signature closing them ("… — Name (@handle) May 5, 2018"): what its
+    author said, which other reports may tell too."""
+    return _SIGNED.sub("", text)
 
 _GALLERY = re.compile(r"^\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b\s*(.*)$")
 
@@ -214,7 +221,7 @@ def gallery_counters(texts: list[str]) -> set[int]:
 # caption and credit wording that may remain inside kept text (a caption run into a paragraph, a sentence the
 # cleaner kept): each says the words describe a picture, not the story
 _CAPTION_WITHIN = re.compile(
-    r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|\bpictured\b|"
+    r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbeing )\bpictured\b|"
     r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|(?-i:\b(?:Photos?|Pictures?) by\b)|\bGetty Images\b|\bvia AP\b|"
     r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
     r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|"
@@ -222,7 +229,7 @@ _CAPTION_WITHIN = re.compile(
     r"\b(?:File|Handout) (?:photo|image)\b", re.I)
 # words one of _CAPTION_WITHIN's patterns needs (a cheap test first: most paragraphs have none)
 # a wire report's dateline: "WASHINGTON (AP) —", "OFER PRISON, West Bank (Reuters) -"
-_WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]*(?:,\s*[A-Z][\w.'’ -]*)?\s*\((?:AP|AFP|Reuters|EPA|UPI|dpa|CNN|Xinhua)\)\s*[-–—]+\s*")
+_WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]*(?:,\s*[A-Z0-9][\w.'’ -]*){0,2}\s*\((?:AP|AFP|Reuters|EPA|UPI|dpa|CNN|Xinhua)\)\s*[-–—]+\s*")
 _WITHIN_KEYS = ("photo", "pictur", "image", "getty", "via ap", "credit:", "shutterstock", "shared by", "(@", "/", "file ",
                 "handout ", "still", "grab", "screen", "(ap", "(afp", "(reuters", "(epa")
 _WITHIN_OPENERS = ("reuters", "ap ", "afp", "epa", "getty", "pa ", "alamy", "xinhua")
@@ -230,7 +237,8 @@ _WITHIN_OPENERS = ("reuters", "ap ", "afp", "epa", "getty", "pa ", "alamy", "xin
 _PLACED = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
 # a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg", "… via Ministry";
 # not a sentence closing "… announced via Twitter.")
-_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40}\w)\)?\s*$")
+_CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40}\w"
+                         r"|\b(?:Getty Images|Splash News|Shutterstock|Alamy)\b[^.!?]{0,30})\)?\s*$")
 # a credit merged into a name: "Ann Lee/The Press", "Ann Lee / Reuters" (not "AC/DC" or "24/7")
 _CREDIT_IN_NAME = re.compile(r"\w \w[\w.'-]*\s*/\s*(?:\w|$)|\w\s*/\s*$")
 
