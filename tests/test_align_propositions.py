@@ -122,14 +122,3 @@ def test_the_second_sentence_of_a_quote_two_outlets_carry_is_no_fact():
                       doc("b", "Island Wire", "Dana Whitlock stepped down on Monday after nine seasons with the club."))
     al = align.align(arts, ans)
     assert not any("tunnel" in f.text for f in al.facts), [f.text for f in al.facts]
-
-
-def test_a_fact_leads_with_an_outlets_own_words_not_a_quote():
-    said = "“Everyone knew the spillway of the Brenivka dam was far too small for a wet spring,” said Mirela Sandu."
-    a = Doc("a", "Harbor Times").say("The Brenivka dam burst on Tuesday and flooded the Zarichna district.").say(said).quote(
-        "“Everyone knew the spillway of the Brenivka dam was far too small for a wet spring,”", "Mirela Sandu")
-    b = Doc("b", "Island Wire").say("The Brenivka dam failed on Tuesday, flooding the Zarichna district.").say(
-        "Engineer Mirela Sandu said the spillway of the Brenivka dam was far too small for a wet spring.")
-    arts, ans = story(a, b)
-    facts = [f for f in align.align(arts, ans).facts if "spillway" in f.text]
-    assert facts and all(not f.text.startswith("“") for f in facts), [f.text for f in facts]
