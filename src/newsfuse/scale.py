@@ -252,6 +252,7 @@ class Pool:
 
     def __init__(self, workers: int, client: Client | None = None, *, vectors: bool = False) -> None:
         self.client, self._owned = _connect(workers, client)
+        self._closing: threading.Thread | None = None  # a background close under way
         own_cluster = len(self._owned) == 2  # we started a LocalCluster of `workers` processes
         self.n_workers = workers if own_cluster else max(1, sum(self.client.nthreads().values()))
         self._warming = [
@@ -282,9 +283,8 @@ class Pool:
 
     def join(self) -> None:
         """Wait until a background `close(wait=False)` has stopped the cluster."""
-        closing = getattr(self, "_closing", None)
-        if closing is not None:
-            closing.join()
+        if self._closing is not None:
+            self._closing.join()
 
     def __enter__(self) -> Pool:
         return self
@@ -321,10 +321,7 @@ class Pending:
             fresh.update(found)
             if progress:
                 progress(len(found))
-        if self.store is not None:
-            for a in self.todo:
-                if a.id in fresh and not _failed(fresh[a.id]):
-                    self.store.put(a, fresh[a.id])
+        _remember(self.store, self.todo, fresh)
         got = {**self.done, **fresh}
         return {a.id: got[a.id] for a in self.articles if a.id in got}
 
@@ -360,9 +357,7 @@ def analyze_distributed(
         progress(len(done))
     if todo:
         fresh = analyze(todo, progress)
-        for a in todo:
-            if store is not None and a.id in fresh and not _failed(fresh[a.id]):
-                store.put(a, fresh[a.id])
+        _remember(store, todo, fresh)
         done.update(fresh)
     return {a.id: done[a.id] for a in articles if a.id in done}
 
@@ -382,6 +377,14 @@ def _cached(
         else:
             todo.append(a)
     return store, done, todo
+
+
+def _remember(store: AnalysisCache | None, todo: list[Article], fresh: dict[str, Analysis]) -> None:
+    """Cache the fresh analyses that did not fail."""
+    if store is not None:
+        for a in todo:
+            if a.id in fresh and not _failed(fresh[a.id]):
+                store.put(a, fresh[a.id])
 
 
 def _failed(an: Analysis) -> bool:
