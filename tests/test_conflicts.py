@@ -183,3 +183,24 @@ def test_tolls_of_attacks_weeks_apart_are_no_conflict():
     out = found(a, b, c)
     assert out and all("b" not in {x.article for x in cl.claims} for cl in out), [(cl.kind, cl.explanation) for cl in out]
     assert any({"a", "c"} <= {x.article for x in cl.claims} for cl in out), "one attack's two tolls still disagree"
+
+
+def test_a_tied_topic_is_the_first_written_whatever_the_hash_seed():
+    """Two measures counted once each: the topic is the first figure's, not a set's hash order (event briefs were
+    nondeterministic between runs)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from types import SimpleNamespace as N\n"
+        "from newsfuse.brief.conflicts.classify import _topic\n"
+        "f = lambda m: N(claim=N(text='Officials counted 8,000 of them.', measures=m), what='', primary=N(text='8,000'))\n"
+        "print(_topic([f('voters'), f('residents'), f('households'), f('tenants')]))\n"
+    )
+    seen = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        seen.add(out.stdout.strip())
+    assert seen == {"voters"}

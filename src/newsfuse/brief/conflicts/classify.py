@@ -66,7 +66,7 @@ def _topic(figs: Sequence[Figure]) -> str:
         return _WHAT_TOPIC[next(iter(whats)).split(":")[-1]]
     measures = [f.claim.measures for f in figs if f.claim.measures]
     if measures:
-        return max(set(measures), key=measures.count)
+        return max(measures, key=measures.count)  # ties: the first written, not set order
     return figs[0].primary.text
 
 
