@@ -277,3 +277,31 @@ def test_summary_never_opens_on_a_bare_quote_whose_speaker_comes_later():
              "“Nobody warned the farmers in time,” the mayor said."]
     assert S._open_without_pronoun([0, 1, 2], texts) == [1, 0, 2]
     assert S._open_without_pronoun([2, 1], texts) == [2, 1]  # an attributed quote may open it
+
+
+def test_a_connective_is_trimmed_only_where_it_cannot_open_a_longer_phrase():
+    kept = ["In addition to the two injured workers, a crane driver was treated for shock at the scene.",
+            "So far, three inspectors have examined the cables of the collapsed crane at the pier.",
+            "Still missing are the maintenance logs for the crane that collapsed on Tuesday morning.",
+            "Instead of reopening the pier, the authority extended the closure until the end of the month."]
+    for text in kept:
+        assert trim(text) == text
+    assert trim("In addition, the authority said it would inspect every crane at Keston Harbour.").startswith("The authority")
+    assert trim("But the union said it had warned about the crane's worn cables for months.").startswith("The union")
+
+
+def test_an_outlet_giving_another_count_is_not_cited_for_a_figure():
+    import numpy as np
+
+    from newsfuse.brief.summary import PARAMS, _Cand, _carriers
+
+    texts = ["Rescuers freed 82 miners trapped in the Dovren shaft after the tunnel collapsed on Sunday.",
+             "Rescuers freed 21 miners trapped in the Dovren shaft after the tunnel collapsed on Sunday.",
+             "Eighty-two miners trapped in the Dovren shaft were freed by rescuers on Sunday.",
+             "Rescuers freed more than 80 miners from the Dovren shaft after Sunday's collapse.",
+             "Rescuers freed the miners trapped in the Dovren shaft after the tunnel collapsed on Sunday."]
+    cands = [_Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
+    sim = np.full((5, 5), 0.95)
+    # 21 is another count; a count in words or within rounding backs it; a sentence with no number backs no count
+    assert _carriers(0, cands, sim, PARAMS) == [2, 3]
+    assert _carriers(4, cands, sim, PARAMS) == [0, 1, 2, 3], "a sentence without a figure is backed as before"

@@ -58,10 +58,10 @@ _DATELINE = re.compile(
     r"(?:[-–—]+\s*)?"
     r"|^[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+(?:\s(?:of\s|de\s|del\s)?[A-Z][A-Za-z.]+){0,3})?\s*[-–—]+\s+"
 )
-_CONNECTIVE = re.compile(
-    r"^(?:But|However|Meanwhile|Still|Also|And|So|Yet|Moreover|Furthermore|Additionally|In addition|"
-    r"Instead|Nonetheless|Nevertheless|Indeed|Then|Now|Plus|Besides|Separately|Similarly|Likewise|"
-    r"In other words|Of course|After all|As a result|In fact|That said)\s*,?\s+(?=[A-Za-z\"“'‘0-9])"
+_CONNECTIVE = re.compile(  # bare only where the word cannot open a longer phrase ("So far", "In addition to", "Still missing")
+    r"^(?:(?:But|And|However|Meanwhile|Moreover|Furthermore|Additionally|Nonetheless|Nevertheless|Separately|"
+    r"Similarly|Likewise)\s*,?|(?:Still|Also|So|Yet|In addition|Instead|Indeed|Then|Now|Plus|Besides|In other words|"
+    r"Of course|After all|As a result|In fact|That said)\s*,)\s+(?=[A-Za-z\"“'‘0-9])"
 )
 # a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "This comes after")
 _PRONOUN_OPENING = re.compile(r"^[\"“‘']?\s*(?:he|she|they|it|his|her|their|its|him|them|this|these|those)\b", re.I)
@@ -329,6 +329,8 @@ def _carriers(i: int, cands: list[_Cand], sim: np.ndarray, p: Params) -> list[in
     words_i = set(tokens(cands[i].text))
     out = []
     for ai, j in best.items():
+        if not _figures_agree(cands[i].text, cands[j].text):
+            continue
         if sim[i, j] >= p.cite_alone:
             out.append(ai)
         elif sim[i, j] >= p.cite:
@@ -351,13 +353,47 @@ def _cite(c: _Cand, carriers: list[int], originals: list[Article], articles: lis
         if holding:
             f = min(holding, key=lambda f: (not any(v.article == own.id and v.text == f.text for v in f.variants),
                                             len(f.articles)))
-            ids.extend(f.articles)
+            # an outlet backs a figure only where it gives that figure: "82 girls freed" is not backed by "21 freed"
+            said = {}
+            for v in f.variants:
+                said[v.article] = said.get(v.article, False) or _figures_agree(c.text, v.text)
+            ids.extend(a for a in f.articles if said.get(a, True))
     cited = set(ids)
     ids.extend(a.id for a in articles if a.duplicate_of in cited)  # wire copies carry it too
     ids = list(dict.fromkeys(ids))
     by_id = {a.id: a for a in articles}
     outlets = list(dict.fromkeys(by_id[i].outlet for i in ids if i in by_id and by_id[i].outlet))
     return SummarySentence(text=c.text, articles=ids, outlets=outlets)
+
+
+_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(million|billion|thousand|bn|m)\b)?", re.I)
+_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+
+
+def _figures(text: str) -> list[float]:
+    """The counts a sentence writes in digits: 13 and up, years left out ("21 of the 276 girls" -> 21, 276)."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        v = float(m.group(1).replace(",", "") + (m.group(2) or "")) * _SCALE.get((m.group(3) or "").lower(), 1.0)
+        if v >= 13 and not (m.group(3) is None and m.group(2) is None and 1900 <= v <= 2100):
+            out.append(v)
+    return out
+
+
+# a count spelled out ("Twenty-one", "eighty"); vague words ("thousands", "dozens") back no figure
+_NUMBER_WORD = re.compile(r"\b(?:(?:twen|thir|for|fif|six|seven|eigh|nine)t(?:y|een)|eleven|twelve|fourteen)\b", re.I)
+
+
+def _figures_agree(a: str, b: str) -> bool:
+    """Does b back a's counts? Yes when a gives none, or b gives one within rounding (5 %) of one of a's, or
+    writes its numbers in words ("Twenty-one girls"); a sentence giving no number backs no count."""
+    fa = _figures(a)
+    if not fa:
+        return True
+    fb = _figures(b)
+    if not fb:
+        return bool(_NUMBER_WORD.search(b))
+    return any(abs(x - y) <= 0.05 * max(x, y) for x in fa for y in fb)
 
 
 def _overlaps(v, start: int, end: int, text: str) -> bool:
