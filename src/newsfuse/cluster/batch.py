@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from ..model import Article
 
@@ -44,7 +42,15 @@ def _text(a: Article, n: int) -> str:
     return f"{title}\n{title}\n{(a.text or a.raw or '')[:n]}"
 
 
+def _unit_rows(E: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(E, axis=1, keepdims=True)
+    return E / np.where(norms > 0, norms, 1.0)
+
+
 def _tfidf(articles: list[Article], cfg: BatchConfig) -> sparse.csr_matrix:
+    # imported here: scikit-learn costs ~0.7 s to import and only batch clustering needs it, not the stream
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float32)
     try:
         return vec.fit_transform([_text(a, cfg.body_chars) for a in articles]).tocsr()
@@ -59,7 +65,7 @@ def similarity_graph(
     n = len(articles)
     X = _tfidf(articles, cfg)
     we = cfg.w_embedding if embeddings is not None else 0.0
-    E = normalize(np.asarray(embeddings, dtype=np.float32)) if embeddings is not None else None
+    E = _unit_rows(np.asarray(embeddings, dtype=np.float32)) if embeddings is not None else None
     if n <= cfg.dense_max:
         S = (X @ X.T).toarray() * (1.0 - we)
         if E is not None:
@@ -114,7 +120,7 @@ def embedding_merge(parts: list[list[int]], embeddings: np.ndarray, cfg: BatchCo
     n = len(embeddings)
     if cfg.embedding_cut <= 0 or len(parts) < 2 or n > cfg.dense_max:
         return parts
-    E = normalize(np.asarray(embeddings, dtype=np.float32))
+    E = _unit_rows(np.asarray(embeddings, dtype=np.float32))
     I, J = np.triu_indices(n, 1)
     C = (E @ E.T)[I, J]
     keep = C > 0
