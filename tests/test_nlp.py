@@ -194,3 +194,20 @@ def test_blas_thread_limits_reuse_one_library_scan():
         pass
     after = loading._blas_controller.cache_info()
     assert after.hits == before.hits + 1 and after.misses == before.misses
+
+
+def test_an_article_vector_reads_its_headline_and_lead_only():
+    """MiniLM sees the first `MAX_TOKENS` tokens: two reports sharing a headline and lead get one vector, whatever
+    their later paragraphs say; a store keys vectors by that truncation, so an old store's are recomputed."""
+    lead = ("Harbour crane collapses at Keston\nA cargo crane collapsed onto the northern pier of Keston Harbour on "
+            "Tuesday morning, injuring two dock workers and closing the pier until engineers inspect the damage, "
+            "the harbour authority said in a statement released shortly after noon. Both men were taken to Keston "
+            "General Hospital with broken bones and are expected to recover, a hospital spokeswoman said.")
+    a = lead + "\nThe union said it had warned about worn cables for months."
+    b = lead + "\nFerry services from the southern pier are running as normal, the operator said."
+    va, vb = nlp.embed([a, b])
+    assert float(va @ vb) > 0.9999
+    assert nlp.vectors.MAX_TOKENS == 64
+    import hashlib
+
+    assert nlp.vectors.key(a) != hashlib.sha256(a.encode()).hexdigest()

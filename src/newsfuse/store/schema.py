@@ -100,7 +100,7 @@ state_rows = sa.Table(  # v3: streaming-stage state saved row by row (only chang
 sentence_vectors = sa.Table(  # v4: sentence vectors by text hash, computed once per text and never again
     "sentence_vectors",
     metadata,
-    sa.Column("key", sa.String(64), primary_key=True),  # hex SHA-256 of the text (nlp.vectors.key)
+    sa.Column("key", sa.String(64), primary_key=True),  # hex SHA-256 of the model tag and text (nlp.vectors.key)
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32 little-endian, 384 values
 )
 
