@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
 from .. import nlp
+from ..nlp.tfidf import tfidf_rows
 from .tokens import tokens
 
 
@@ -27,32 +26,10 @@ EMBEDDINGS = Embeddings()
 
 
 def tfidf_matrix(texts: Sequence[str], background: Sequence[str] = ()) -> sparse.csr_matrix:
-    """Story-local TF-IDF rows (sublinear tf, smoothed idf), L2-normalised: distinctive words weigh most.
+    """Story-local TF-IDF rows of align's content tokens (`nlp.tfidf`): distinctive words weigh most.
 
     Document frequencies count `texts` plus `background` (e.g. the story's sentences for quotes)."""
-    docs = [tokens(t) for t in texts]
-    vocab: dict[str, int] = {}
-    df: Counter[str] = Counter()
-    for d in docs:
-        df.update(set(d))
-    for t in background:
-        df.update(set(tokens(t)))
-    n = max(len(docs) + len(background), 1)
-    rows, cols, vals = [], [], []
-    for i, d in enumerate(docs):
-        c = Counter(d)
-        weights = {}
-        for w, cnt in c.items():
-            j = vocab.setdefault(w, len(vocab))
-            weights[j] = (1 + math.log(cnt)) * (math.log((n + 1) / (df[w] + 1)) + 1)
-        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-        for j, v in weights.items():
-            rows.append(i)
-            cols.append(j)
-            vals.append(v / norm)
-    X = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float32)
-    X.sort_indices()
-    return X
+    return tfidf_rows([tokens(t) for t in texts], [tokens(t) for t in background])
 
 
 def pair_dots(X: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> np.ndarray:

@@ -8,13 +8,16 @@ cut on that scale-free similarity then fits corpora whose best raw thresholds di
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..model import Article
+from ..nlp.tfidf import tfidf_rows
 
 
 @dataclass
@@ -47,15 +50,17 @@ def _unit_rows(E: np.ndarray) -> np.ndarray:
     return E / np.where(norms > 0, norms, 1.0)
 
 
-def _tfidf(articles: list[Article], cfg: BatchConfig) -> sparse.csr_matrix:
-    # imported here: scikit-learn costs ~0.7 s to import and only batch clustering needs it, not the stream
-    from sklearn.feature_extraction.text import TfidfVectorizer
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float32)
-    try:
-        return vec.fit_transform([_text(a, cfg.body_chars) for a in articles]).tocsr()
-    except ValueError:  # every document empty or only stop words
-        return sparse.csr_matrix((len(articles), 1), dtype=np.float32)
+
+def _terms(text: str) -> list[str]:
+    """Lower-cased words of two or more characters, stop words out, and each adjacent pair of those left."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOP_WORDS]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def _tfidf(articles: list[Article], cfg: BatchConfig) -> sparse.csr_matrix:
+    return tfidf_rows([_terms(_text(a, cfg.body_chars)) for a in articles])
 
 
 def similarity_graph(
