@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..clean.furniture import caption_or_credit, unsigned
@@ -27,6 +28,13 @@ def _stop_words() -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """Content tokens for lexical overlap: lowercased, numbers de-comma'd, stop words out, plurals folded."""
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    """`tokens`, memoised: a brief reads each sentence's tokens several times (TF-IDF of facts and of quotes,
+    claim words, single-source checks)."""
     stop = _stop_words()
     out = []
     text = _NUM_COMMA.sub("", text.lower().replace("’", "'")).replace("%", " percent")
@@ -37,7 +45,7 @@ def tokens(text: str) -> list[str]:
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss") and not w.isdigit():
             w = w[:-1]
         out.append(w)
-    return out
+    return tuple(out)
 
 
 _DATELINE_ONLY = re.compile(r"[-–—]\s*$")  # "PLACE, March 12 (Agency) -": the line opening a report, no statement
@@ -91,6 +99,7 @@ def number_words_as_digits(text: str) -> str:
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def claim_words(text: str) -> frozenset[str]:
     """A sentence's content words as claims are compared: stemmed, number words as digits, short words out; and
     adjacent content-word pairs ("final offer"), rarer than either word, so shared wording counts."""

@@ -7,6 +7,7 @@ it stands, with the reason named here. Short length alone is never evidence.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _AGENCY = (r"(?:AP|AFP|EPA|EPA-EFE|Reuters|REUTERS|PA|PA Wire|PA Media|Getty Images|Getty|Bloomberg|Xinhua|Anadolu|"
@@ -252,6 +253,12 @@ def caption_or_credit(text: str, within: bool = False) -> bool:
     a name or span cut from running text, and a credit is merged into it ("Ann Lee/The Press")."""
     if within:
         return bool(_CREDIT_IN_NAME.search(text))
+    return _caption_or_credit(text)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _caption_or_credit(text: str) -> bool:
+    """`caption_or_credit` of a whole line, memoised: a brief asks it of each sentence in several steps."""
     text = _WIRE_DATELINE.sub("", text, count=1)  # "WASHINGTON (AP) — …" opens a wire report: no credit
     low = text.lower()
     within = any(k in low for k in _WITHIN_KEYS) or low.lstrip().startswith(_WITHIN_OPENERS)
