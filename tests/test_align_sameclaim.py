@@ -99,3 +99,16 @@ def test_a_month_with_its_year_dates_an_occasion_too():
     dates = [DateRef("July 2017", "2017-07-01", "2017-07-31", "month", start=31, end=40),
              DateRef("May", "2017-05-01", "2017-05-31", "month", start=63, end=66)]
     assert occasion_days(sents, dates) == {0: frozenset({(736511, 736541)})}
+
+
+def test_the_sharing_table_agrees_with_the_word_sets():
+    """`shares` (one sparse product a story) answers as the specific-word sets do, for every pair."""
+    units = _units("Floodwater from the burst Kestrel dam destroyed 300 homes in Redvale on Tuesday.",
+                   "The Kestrel dam burst on Tuesday and its floodwater wrecked 300 homes in Redvale.",
+                   "Engineers had warned Northwater about cracks in the Kestrel dam wall last year.",
+                   "A brass band played in the square.", *_FILLER)
+    check = ClaimCheck(units)
+    assert check.shares is not None
+    pairs = [(i, j) for i in range(len(units)) for j in range(len(units))]
+    assert [check.share(i, j) for i, j in pairs] == [bool(check.specific[i] & check.specific[j]) for i, j in pairs]
+    assert check.share(0, 1) and not check.share(0, 3)

@@ -54,9 +54,13 @@ def align(
     groups = np.array([art_idx[u.article] for u in units], dtype=np.int64)
     I, J, C = neighbour_pairs(E, groups)
     S = fact_scores(units, X, I, J, C)
-    for t, (i, j, c) in enumerate(zip(I.tolist(), J.tolist(), C.tolist())):
-        if not check.same(i, j, c):
-            S[t] = -np.inf  # about the same thing, but not the same claim: no link
+    # about the same thing, but not the same claim: no link (sharing no specific word rules a pair out in bulk)
+    ask = check.shares[I, J] if check.shares is not None else np.ones(len(I), dtype=bool)
+    S[~ask] = -np.inf
+    Il, Jl, Cl = I.tolist(), J.tolist(), C.tolist()
+    for t in np.flatnonzero(ask).tolist():
+        if not check.same(Il[t], Jl[t], Cl[t]):
+            S[t] = -np.inf
     pair_score = {(int(i), int(j)): float(s) for i, j, s in zip(I, J, S)}
 
     def score(x: int, y: int) -> float:

@@ -57,6 +57,9 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     art = np.array([order[u.article] for u in units])  # article ids as stable numbers (str hashes vary by run)
     measured = np.array([bool(u.figures) for u in units])
     S_all = E @ E.T if n <= DENSE_MAX else None  # one product beats one per anchor; larger stories pay per anchor
+    # each pair's claim score as the anchors' groups first ask for it (NaN: not asked yet); anchors share
+    # sentences, so most pairs recur, and reading them back as a block beats one lookup a pair
+    B_all = np.full((n, n), np.nan, dtype=S_all.dtype) if S_all is not None else None
     found: list[tuple[float, list[int], str]] = []
     seen: dict[tuple[int, int], bool] = {}
     for anchor, rows in holders.items():
@@ -66,7 +69,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             continue
         left = np.array(rows)
         for _ in range(MAX_PER_ANCHOR):
-            group = _best_group(left, units, E, art, measured, S_all, seen, check)
+            group = _best_group(left, units, E, art, measured, S_all, seen, check, B_all)
             if group is None:
                 break
             found.append((*group, anchor))
@@ -121,8 +124,10 @@ def _lead(f: Fact, row: dict[tuple[str, int], int], default: int) -> int:
 
 def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.ndarray,
                 measured: np.ndarray, S_all: np.ndarray | None,
-                seen: dict[tuple[int, int], bool], check: ClaimCheck) -> tuple[float, list[int]] | None:
-    """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours."""
+                seen: dict[tuple[int, int], bool], check: ClaimCheck,
+                B_all: np.ndarray | None = None) -> tuple[float, list[int]] | None:
+    """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours.
+    `B_all` (n x n, NaN where not asked yet) keeps the pair scores `check` gave across calls."""
     rows = rows[np.argsort(art[rows], kind="stable")]
     a = art[rows]
     if len(set(a.tolist())) < 2:
@@ -130,9 +135,20 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.
     S = S_all[np.ix_(rows, rows)] if S_all is not None else E[rows] @ E[rows].T
     other = a[:, None] != a[None, :]
     # on the topic is not the same claim: the two must share what is distinctive in them (cosine only helps)
-    B = np.zeros_like(S)
-    for x, y in zip(*np.nonzero(np.triu(other, 1))):
-        B[x, y] = B[y, x] = check.score(int(rows[x]), int(rows[y]), float(S[x, y]))
+    if B_all is None:
+        B = np.zeros_like(S)
+        for x, y in zip(*np.nonzero(np.triu(other, 1))):
+            B[x, y] = B[y, x] = check.score(int(rows[x]), int(rows[y]), float(S[x, y]))
+    else:  # the same scores, each pair asked of `check` once (its first ask, with the same cosine, sets it)
+        B = B_all[np.ix_(rows, rows)]
+        xs, ys = np.nonzero(np.triu(other, 1) & np.isnan(B))
+        if len(xs):
+            I, J = rows[xs], rows[ys]
+            got = np.full(len(xs), -np.inf, dtype=B.dtype)  # what `score` gives a pair sharing no specific word
+            ask = check.shares[I, J] if check.shares is not None else np.ones(len(xs), dtype=bool)
+            got[ask] = [check.score(i, j, c) for i, j, c in zip(I[ask].tolist(), J[ask].tolist(), S[xs[ask], ys[ask]].tolist())]
+            B_all[I, J] = B_all[J, I] = B[xs, ys] = B[ys, xs] = got
+        B[~other] = 0.0
     ok = other & (B >= SAME)
     M = np.where(ok, B, 0.0)
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])

@@ -14,6 +14,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+from scipy import sparse
+
 from ..model import DateRef, Sentence
 from .facts import ROUNDING
 from .spans import sentence_of
@@ -51,6 +54,8 @@ class ClaimCheck:
         self.mass = [sum(self.idf[w] for w in ws) for ws in self.words]
         limit = max(3.0, SPECIFIC * n)
         self.specific = [frozenset(w for w in ws if df[w] <= limit) for ws in self.words]
+        self.shares = _sharing(self.specific)
+        self.qunits = [frozenset(q for _, q in u.quantities) for u in units]
         self.dates = [(dates or {}).get((u.article, u.sentence.index), frozenset()) for u in units]
         self.numbers = [_numbers(ws) for ws in self.words]
         self.significant = [_significant(ws) for ws in self.words]
@@ -77,7 +82,8 @@ class ClaimCheck:
         c = self._clash.get(k)
         if c is None:
             a, b = self.units[i], self.units[j]
-            c = self.apart(i, j) or _figures_clash(a.quantities, b.quantities, self.numbers[i], self.numbers[j])
+            c = self.apart(i, j) or bool(self.qunits[i] & self.qunits[j]) and _figures_clash(
+                a.quantities, b.quantities, self.numbers[i], self.numbers[j])
             self._clash[k] = c
         return c
 
@@ -88,7 +94,7 @@ class ClaimCheck:
         k = (i, j) if i < j else (j, i)
         c = self._score.get(k)  # a pair's cosine is one number: its score is too
         if c is None:
-            if self.clash(i, j) or not (self.specific[i] & self.specific[j]):
+            if not self.share(i, j) or self.clash(i, j):
                 c = -math.inf  # another figure or day, or nothing in common beyond the story's topic
             else:
                 c = self.cover(i, j) + COS_WEIGHT * (cos - COS_FLOOR)
@@ -98,6 +104,12 @@ class ClaimCheck:
             self._score[k] = c
         return c
 
+    def share(self, i: int, j: int) -> bool:
+        """Do units i and j share a word beyond the story's topic (their `specific` words)?"""
+        if self.shares is not None:
+            return bool(self.shares[i, j])
+        return bool(self.specific[i] & self.specific[j])
+
     def apart(self, i: int, j: int) -> bool:
         """Do the two sentences date what they tell to occasions a week or more apart?"""
         da, db = self.dates[i], self.dates[j]
@@ -106,6 +118,22 @@ class ClaimCheck:
     def same(self, i: int, j: int, cos: float) -> bool:
         """Do units i and j state one claim (`score` at least SAME)?"""
         return self.score(i, j, cos) >= SAME
+
+
+SHARES_MAX = 4000  # up to this many sentences, which pairs share a specific word is one n x n table
+
+
+def _sharing(specific: Sequence[frozenset[str]]) -> np.ndarray | None:
+    """n x n: does sentence i share a specific word with sentence j? One sparse product for the story, so
+    pairs with nothing distinctive in common are ruled out in bulk (None for very large stories)."""
+    n = len(specific)
+    if n > SHARES_MAX:
+        return None
+    vocab: dict[str, int] = {}
+    cols = [vocab.setdefault(w, len(vocab)) for ws in specific for w in ws]
+    indptr = np.cumsum([0] + [len(ws) for ws in specific])
+    A = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(n, max(len(vocab), 1)))
+    return (A @ A.T).toarray() > 0
 
 
 def _numbers(words: frozenset[str]) -> frozenset[float]:
