@@ -11,6 +11,7 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar, Union
 
 from . import model
@@ -30,35 +31,62 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+    return _converter(tp)(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.lru_cache(maxsize=None)
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """How to load a value of type hint `tp`, worked out once per hint (a stored analysis has hundreds of
+    thousands of values; reading `typing` for each cost more than the JSON parse)."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (Union, types.UnionType):
-        for arg in args:
-            if arg is type(None):
-                continue
-            if dataclasses.is_dataclass(arg) and isinstance(value, dict):
-                return from_dict(arg, value)
-            if typing.get_origin(arg) in (list, tuple, dict):
-                return _convert(arg, value)
-        return value
+        members = [a for a in args if a is not type(None)]
+
+        def union(value: Any) -> Any:
+            if value is None:
+                return None
+            for arg in members:
+                if dataclasses.is_dataclass(arg) and isinstance(value, dict):
+                    return from_dict(arg, value)
+                if typing.get_origin(arg) in (list, tuple, dict):
+                    return _convert(arg, value)
+            return value
+
+        return union
     if origin is list:
-        return [_convert(args[0], v) for v in value] if args else list(value)
+        if not args:
+            return lambda value: None if value is None else list(value)
+        item = _converter(args[0])
+        if item is _same:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [item(v) for v in value]
     if origin is tuple:
         if args and args[-1] is not Ellipsis:
-            return tuple(_convert(a, v) for a, v in zip(args, value))
-        return tuple(value)
+            parts = [_converter(a) for a in args]
+            return lambda value: None if value is None else tuple(c(v) for c, v in zip(parts, value))
+        return lambda value: None if value is None else tuple(value)
     if origin is dict:
-        return {k: _convert(args[1], v) for k, v in value.items()} if args else dict(value)
-    if dataclasses.is_dataclass(tp) and isinstance(value, dict):
-        return from_dict(tp, value)
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
+        if not args:
+            return lambda value: None if value is None else dict(value)
+        val = _converter(args[1])
+        return lambda value: None if value is None else {k: val(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(tp):
+        return lambda value: from_dict(tp, value) if isinstance(value, dict) else value
+    if tp is float:
+        return lambda value: float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    return _same
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    hints = _hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a `model` dataclass (recursively) from its `to_dict` form."""
-    hints = _hints(cls)
-    kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
-    return cls(**kwargs)
+    return cls(**{name: conv(data[name]) for name, conv in _fields(cls) if name in data})
