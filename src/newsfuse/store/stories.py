@@ -85,10 +85,11 @@ class StoryRows(Database):
                     [{"article_id": a, "story_id": story.id, "position": i} for i, a in enumerate(ids)],
                 )
             conn.execute(S.articles.update().where(S.articles.c.story == story.id).values(story=None))
-            for aid, dup, sim in members:
+            if members:  # one statement for all members (executemany), not one round trip each
                 conn.execute(
-                    S.articles.update().where(S.articles.c.id == aid)
-                    .values(story=story.id, duplicate_of=dup, duplicate_similarity=sim)
+                    S.articles.update().where(S.articles.c.id == sa.bindparam("aid"))
+                    .values(story=story.id, duplicate_of=sa.bindparam("dup"), duplicate_similarity=sa.bindparam("sim")),
+                    [{"aid": aid, "dup": dup, "sim": sim} for aid, dup, sim in members],
                 )
             brow = {"data": dumps(brief), "markdown": markdown, "html": html, "updated_at": stamp, "articles_key": key}
             if conn.execute(sa.select(S.briefs.c.story_id).where(S.briefs.c.story_id == story.id)).first():
