@@ -132,7 +132,8 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.
     a = art[rows]
     if len(set(a.tolist())) < 2:
         return None
-    S = S_all[np.ix_(rows, rows)] if S_all is not None else E[rows] @ E[rows].T
+    block = np.ix_(rows, rows)
+    S = S_all[block] if S_all is not None else E[rows] @ E[rows].T
     other = a[:, None] != a[None, :]
     # on the topic is not the same claim: the two must share what is distinctive in them (cosine only helps)
     if B_all is None:
@@ -140,8 +141,9 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.
         for x, y in zip(*np.nonzero(np.triu(other, 1))):
             B[x, y] = B[y, x] = check.score(int(rows[x]), int(rows[y]), float(S[x, y]))
     else:  # the same scores, each pair asked of `check` once (its first ask, with the same cosine, sets it)
-        B = B_all[np.ix_(rows, rows)]
-        xs, ys = np.nonzero(np.triu(other, 1) & np.isnan(B))
+        B = B_all[block]
+        xs, ys = np.nonzero(other & np.isnan(B))
+        xs, ys = xs[xs < ys], ys[xs < ys]  # the upper triangle, in the same (row-major) order
         if len(xs):
             I, J = rows[xs], rows[ys]
             got = np.full(len(xs), -np.inf, dtype=B.dtype)  # what `score` gives a pair sharing no specific word
@@ -150,9 +152,11 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.
             B_all[I, J] = B_all[J, I] = B[xs, ys] = B[ys, xs] = got
         B[~other] = 0.0
     ok = other & (B >= SAME)
+    if not ok.any():
+        return None  # no pair states one claim: every lead scores 0
     M = np.where(ok, B, 0.0)
-    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
-    ends = np.r_[starts[1:], len(rows)]
+    starts = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
+    ends = np.append(starts[1:], len(rows))
     scores = np.maximum.reduceat(M, starts, axis=1).sum(1)  # lead x best per article, before figure checks
     best: tuple[float, list[int]] | None = None
     for lead in np.argsort(-scores)[:3]:
