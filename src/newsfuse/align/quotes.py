@@ -169,7 +169,7 @@ def group_quotes(
             # (the closer wording wins where a fragment is in several)
             for (x, y) in verbatim_pairs([stmts[k] for k in ks]):
                 key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
-                sim = best.get(key, similarity(x, y))
+                sim = best[key] if key in best else similarity(x, y)  # similarity only when not scored yet
                 if sim >= VERBATIM_MIN_SIM:  # a shared phrase in otherwise unrelated words ("deep space") is no link
                     best[key] = VERBATIM + 0.1 * sim
 
