@@ -230,3 +230,17 @@ def test_quantity_prefilter_lets_every_amount_phrase_through_and_skips_plain_wor
                "magnitude 6.1", "US$4m", "€30", "12%", "A dozen"]
     assert all(first.match(p) for p in phrases)
     assert not any(first.match(w) for w in ("bridge", "council", "mayor", "often", "under", "each", "after"))
+
+
+def test_unit_factors_equal_pints_conversion():
+    """The fixed factors that replaced pint's registry convert exactly as pint does (after claims' rounding)."""
+    pint = pytest.importorskip("pint")
+    from newsfuse.claims.units import _CANONICAL, _PINT_NAMES, _UNITS, _convert
+
+    ureg = pint.UnitRegistry()
+    pairs = {(u, _CANONICAL[d]) for u, d in _UNITS.values() if d in _CANONICAL and u != _CANONICAL[d]}
+    assert pairs
+    for unit, target in sorted(pairs):
+        for v in (0.5, 1.0, 3.0, 12.0, 32.0, 98.6, 451.0, 2.5e3, 123456.7):
+            want = ureg.Quantity(v, _PINT_NAMES.get(unit, unit)).to(_PINT_NAMES.get(target, target)).magnitude
+            assert round(_convert(v, unit, target), 6) == round(float(want), 6), (unit, v)

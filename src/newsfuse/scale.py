@@ -222,7 +222,7 @@ def _connect(workers: int, client: Client | None) -> tuple[Client, list[Any]]:
 
 
 # text for a worker's warm-up analysis: a quote, a unit to convert, dates to resolve (each loads lazy state:
-# pint's unit registry, dateparser's tables, compiled patterns), written for this purpose
+# dateparser's tables, compiled patterns), written for this purpose
 _WARM_TEXT = (
     'Crews reopened the coast road on Tuesday, March 3, after a 12-mile stretch flooded. '
     '"We expect the bridge to carry traffic within two weeks," said Dana Ortiz, the county engineer. '

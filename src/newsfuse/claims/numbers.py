@@ -189,7 +189,7 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
         target = _CANONICAL[dim]
         try:
             conv = v if unit == target else round(_convert(v, unit, target), 6)
-        except Exception:  # pint could not convert: keep the number as stated
+        except Exception:  # no factor for this pair: keep the number as stated
             target, conv = unit, v
         adjective = text[m.start("uname") - 1] == "-"
         return _Found("unit", s, e, Quantity(conv, target, text=surface, original_value=v, original_unit=unit), dim, adjective)

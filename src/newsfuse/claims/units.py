@@ -1,9 +1,6 @@
-"""Claim units: unit and currency vocabularies and pint normalisation to canonical units."""
+"""Claim units: unit and currency vocabularies and normalisation to canonical units (pint's names and factors)."""
 
 from __future__ import annotations
-
-import functools
-
 
 _UNITS = {
     "square kilometers": ("square_kilometer", "area"), "square kilometres": ("square_kilometer", "area"),
@@ -54,19 +51,28 @@ _CURRENCY_WORDS = {"dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro"
                    "yen": "JPY", "rupees": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
 
 
-@functools.lru_cache(maxsize=1)
-def _ureg():
-    import pint
+# unit -> factor to its dimension's canonical unit: pint's own factors (`UnitRegistry().Quantity(1.0, unit)
+# .to(canonical)`), so `value * factor` equals pint's conversion bit for bit; importing pint and building its
+# registry cost ~0.45 CPU s (pint imports Dask's modules when Dask is installed) for ~20 fixed factors
+_FACTORS = {
+    "acre": 0.004046872609874251, "centimeter": 1e-05, "cubic_meter": 999.9999999999999, "foot": 0.0003048,
+    "gallon": 3.785411783999999, "gigawatt": 1000.0, "gram": 1e-06, "hectare": 0.01, "inch": 2.54e-05,
+    "kilogram": 0.001, "kilowatt": 0.001, "knot": 1.852, "meter": 0.001, "mile": 1.609344, "mile_per_hour": 1.609344,
+    "nautical_mile": 1.852, "oil_barrel": 158.98729492799993, "pound": 0.00045359237000000004,
+    "square_meter": 1e-06, "square_mile": 2.589988110336, "yard": 0.0009144,
+}
 
-    return pint.UnitRegistry()
 
-
-_PINT = {"square_kilometer": "kilometer**2", "square_mile": "mile**2", "square_meter": "meter**2",
-         "cubic_meter": "meter**3", "kilometer_per_hour": "kilometer/hour", "mile_per_hour": "mile/hour"}
-
-
-@functools.lru_cache(maxsize=256)
 def _convert(value: float, unit: str, target: str) -> float:
-    """`value` in `unit` expressed in `target`, via pint (cached: news repeats the same few units)."""
-    ureg = _ureg()
-    return float(ureg.Quantity(value, _PINT.get(unit, unit)).to(_PINT.get(target, target)).magnitude)
+    """`value` in `unit` expressed in its canonical `target` (KeyError for a pair with no factor)."""
+    if unit == "degree_Fahrenheit" and target == "degree_Celsius":
+        return (value - 32) * 5 / 9
+    if target != _CANONICAL[_UNITS_DIM[unit]]:
+        raise KeyError(f"{unit} -> {target}")
+    return value * _FACTORS[unit]
+
+
+_UNITS_DIM = {unit: dim for unit, dim in _UNITS.values()}
+# pint's spelling of the compound units (for checking the factors against pint)
+_PINT_NAMES = {"square_kilometer": "kilometer**2", "square_mile": "mile**2", "square_meter": "meter**2",
+               "cubic_meter": "meter**3", "kilometer_per_hour": "kilometer/hour", "mile_per_hour": "mile/hour"}
