@@ -84,7 +84,7 @@ _CJK_RUN = re.compile(f"[{_CJK_CHARS}]{{2,}}")
 
 def _content_words(text: str) -> set[str]:
     """Lower-cased content words; Chinese, Japanese and Korean runs (written without spaces) as character pairs."""
-    words = {t.lower() for t in tokens(text) if len(t) > 2 and not t.isdigit() and t.lower() not in STOPWORDS}
+    words = {low for t in tokens(text) if len(t) > 2 and not t.isdigit() and (low := t.lower()) not in STOPWORDS}
     for run in _CJK_RUN.findall(text):
         words.update(run[k:k + 2] for k in range(len(run) - 1))
     return words

@@ -139,7 +139,7 @@ def _split_credit(raw: str, s: int, e: int) -> list[Unit]:
 
 
 def _content(toks: list[str]) -> list[str]:
-    return [t.lower() for t in toks if len(t) > 2 and t.lower() not in STOPWORDS and not t.isdigit()]
+    return [low for t in toks if len(t) > 2 and not t.isdigit() and (low := t.lower()) not in STOPWORDS]
 
 
 def _sentlike(toks: list[str], text: str) -> bool:
@@ -218,8 +218,8 @@ def features(us: list[Unit], title: str = "") -> np.ndarray:
             sum(1 for x in t if x.isdigit()) / max(1, w),
             sum(1 for x in low if x in JUNK_WORDS) / max(1, w),
             1.0 if _TIMESTAMP.search(text) else 0.0,
-            1.0 if _BYLINE.search(text) and w <= 12 else 0.0,
-            1.0 if _CREDIT.search(text) and w <= 25 else 0.0,
+            1.0 if w <= 12 and _BYLINE.search(text) else 0.0,
+            1.0 if w <= 25 and _CREDIT.search(text) else 0.0,
             1.0 if _LINK_PREFIX.search(text) and not _SENT_END.search(text) else 0.0,
             1.0 if _LEGAL.search(text) else 0.0,
             1.0 if _NEWSLETTER.search(text) else 0.0,

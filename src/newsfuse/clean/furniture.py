@@ -161,10 +161,13 @@ _BRACKETED = re.compile(r"^\s*\[[^\[\]]{3,200}\]\s*$")
 _TEASER_TAIL = re.compile(r"\S\s+(?:Read more|READ MORE|Read More)\s*$")
 
 
+_LONG_RULES = frozenset(("advertisement", "newsletter", "related-list", "highlights"))  # rules that allow 120 words
+
+
 def furniture_reason(text: str, words: int) -> str | None:
     """Why `text` (one unit, `words` long) is furniture by its wording, or None."""
-    for reason, rx in _RULES:
-        if rx.search(text) and words <= (120 if reason in ("advertisement", "newsletter", "related-list", "highlights") else 60):
+    for reason, rx in _RULES:  # the word limit first: a unit too long for a rule skips its regex
+        if words <= (120 if reason in _LONG_RULES else 60) and rx.search(text):
             return reason
     if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or _TEASER_TAIL.search(text)):
         return "link"
