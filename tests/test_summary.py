@@ -305,3 +305,24 @@ def test_an_outlet_giving_another_count_is_not_cited_for_a_figure():
     # 21 is another count; a count in words or within rounding backs it; a sentence with no number backs no count
     assert _carriers(0, cands, sim, PARAMS) == [2, 3]
     assert _carriers(4, cands, sim, PARAMS) == [0, 1, 2, 3], "a sentence without a figure is backed as before"
+
+
+def test_selection_prefers_the_bigrams_other_outlets_share():
+    import numpy as np
+
+    from newsfuse.brief import summary as S
+    from newsfuse.brief.summary_features import concepts
+
+    texts = ["The river ferry sank near Odalen harbour on Friday.",  # article 0
+             "A river ferry sank near Odalen harbour, the coastguard reported.",  # article 1: shares bigrams
+             "Local bakers raised bread prices across the valley."]  # article 1: shares nothing
+    art = np.array([0, 1, 1])
+    grams, weight = concepts(texts, art)
+    assert weight[("river", "ferry")] == 1.0 and ("bread", "price") not in weight
+    score = np.array([0.0, 0.0, 0.05])  # the scorer alone would open with the bakers' sentence
+    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
+    p, sim = S.PARAMS, np.eye(3)
+    assert S._select(score, sim, words, p, 1, 40) == [2]
+    assert S._select(score, sim, words, p, 1, 40, concept=(grams, weight)) in ([0], [1])
+    # once one ferry sentence is chosen its shared bigrams are covered: the other earns no bonus
+    assert S._select(score, sim, words, p, 2, 40, concept=(grams, weight))[1] == 2

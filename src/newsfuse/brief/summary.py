@@ -5,7 +5,8 @@ leading connective, trailing generic attribution). Sentences are scored by a sma
 (`newsfuse/data/summary-model.json`, weights only, trained by `newsfuse.training.summary` on dev) over
 corroboration, position, centrality, headline overlap, cross-outlet word sharing, length and stance
 features (hand weights when the file is missing), chosen by MMR with a redundancy cut on embedding
-cosine blended with shared content words, cite every article that carries a similar sentence (or
+cosine blended with shared content words (and a bonus for word bigrams other outlets share that the summary
+does not cover yet), cite every article that carries a similar sentence (or
 the same fact), and are ordered by position in their articles, except that the summary never opens on
 a pronoun whose antecedent it has not given ("He said ...") while another chosen sentence could open it.
 """
@@ -24,7 +25,7 @@ from .. import nlp
 from ..align.tokens import tokens
 from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
-from .summary_features import FEATURES, _z, features, redundancy  # noqa: F401  (FEATURES, _z: for newsfuse.training.summary)
+from .summary_features import FEATURES, _z, concepts, features, redundancy  # noqa: F401  (FEATURES, _z: for newsfuse.training.summary)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Params:
     len_words: float = 12.0
     mmr: float = 0.8  # penalty on the best similarity to an already chosen sentence
     redundant: float = 0.64  # at or above this similarity to a chosen sentence: never both
+    coverage: float = 0.25  # MMR bonus for bigrams other outlets share that no chosen sentence has yet (z units)
+    coverage_power: float = 0.5  # ... that bonus is divided by words**coverage_power
     lex_mix: float = 0.5  # redundancy similarity = (1 - lex_mix) * embedding cosine + lex_mix * word cosine
     cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence (a scoring feature)
     cite_alone: float = 0.85  # ... and is cited for it on similarity alone
@@ -257,8 +260,10 @@ def summarize(
         score = (p.w_corr * col["z_corr"] + p.w_pos * col["z_pos"] + p.w_cent * col["z_cent"]
                  + p.w_tfidf * col["z_tfidf"] + p.w_title * col["z_title"] + p.w_len * col["z_len"])
 
-    chosen = _select(score, redundancy(sim, [c.text for c in cands], p.lex_mix), words, p, max_sentences, max_words,
-                     per_word=model.get("per_word", 0.0) if model else 0.0)
+    texts = [c.text for c in cands]
+    chosen = _select(score, redundancy(sim, texts, p.lex_mix), words, p, max_sentences, max_words,
+                     per_word=model.get("per_word", 0.0) if model else 0.0,
+                     concept=concepts(texts, np.array([c.article for c in cands])) if p.coverage else None)
     chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
                                cands[i].article, cands[i].pos))
     chosen = _open_without_pronoun(chosen, [c.text for c in cands])
@@ -266,17 +271,27 @@ def summarize(
 
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
-            max_words: int | None, per_word: float = 0.0) -> list[int]:
+            max_words: int | None, per_word: float = 0.0,
+            concept: tuple[list[set], dict] | None = None) -> list[int]:
     """MMR: the best-scoring sentence not too similar to those chosen, until the length is reached.
 
-    With `per_word` > 0 the gain is divided by words**per_word (budget-aware: dense sentences first)."""
+    With `per_word` > 0 the gain is divided by words**per_word (budget-aware: dense sentences first).
+    With `concept` (sentence bigram sets, bigram weights) the gain adds `p.coverage` times the weight of
+    the bigrams not yet covered per words**coverage_power, in standard deviations over what is left:
+    budgeted concept coverage blended with MMR (on dev CV +0.4 ROUGE-2 on Multi-News)."""
     limit = max_words if max_words is not None else p.default_words
     chosen: list[int] = []
     used = 0
     alive = np.ones(len(score), dtype=bool)
     maxsim = np.zeros(len(score))
+    covered: set = set()
     while len(chosen) < max_sentences and alive.any():
         gain = score - p.mmr * maxsim * 4.0
+        if concept is not None:
+            grams, weight = concept
+            cov = np.array([sum(weight.get(g, 0.0) for g in s if g not in covered) for s in grams]) / words ** p.coverage_power
+            sd = float(cov[alive].std()) if alive.sum() > 1 else 0.0
+            gain = gain + p.coverage * cov / (sd if sd > 1e-9 else 1.0)
         if per_word:
             gain = gain / words ** per_word
         gain[~alive] = -np.inf
@@ -286,6 +301,8 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
             continue  # does not fit: try a shorter one
         chosen.append(i)
         used += int(words[i])
+        if concept is not None:
+            covered |= concept[0][i]
         maxsim = np.maximum(maxsim, sim[i])
         alive &= maxsim < p.redundant
         if max_words is None and used >= limit and len(chosen) >= 5:
