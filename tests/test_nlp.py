@@ -211,3 +211,18 @@ def test_an_article_vector_reads_its_headline_and_lead_only():
     import hashlib
 
     assert nlp.vectors.key(a) != hashlib.sha256(a.encode()).hexdigest()
+
+
+def test_minilm_session_runs_basic_graph_rewrites_and_keys_vectors_by_them():
+    """The int8 graph runs with onnxruntime's basic rewrites only (the extended fusions cost more on it); vectors
+    stored under the fused graph's key are not read back as this graph's."""
+    import hashlib
+
+    import onnxruntime as ort
+
+    nlp.load_embedder()
+    level = nlp.vectors._embedder().session.get_session_options().graph_optimization_level
+    assert level == ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    text = "Divers searched the reservoir for a second day."
+    fused_key = hashlib.sha256(f"minilm-{nlp.vectors.MAX_TOKENS}\n".encode() + text.encode()).hexdigest()
+    assert nlp.vectors.key(text) != fused_key

@@ -59,6 +59,9 @@ class _Embedder:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads()
         opts.inter_op_num_threads = 1
+        # basic graph rewrites only: onnxruntime's extended fusions made this int8 graph dearer (380 article texts,
+        # 64 tokens: 3.16 -> 2.94 CPU s; vectors at cosine >= 0.994, mean 0.9992, to the fused graph's)
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         self.session = ort.InferenceSession(str(model_file()), sess_options=opts, providers=["CPUExecutionProvider"])
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
@@ -117,7 +120,7 @@ class _Backing:
 _BACKING: list[_Backing] = []
 
 
-_KEY_TAG = f"minilm-{MAX_TOKENS}\n".encode()  # a store's vectors from another truncation are recomputed, not mixed
+_KEY_TAG = f"minilm-{MAX_TOKENS}-basic\n".encode()  # vectors of another truncation or graph are recomputed, not mixed
 
 
 def key(text: str) -> str:
