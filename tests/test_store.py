@@ -646,3 +646,35 @@ def test_a_refresh_reads_story_memberships_once(store, tmp_path, monkeypatch):
     calls.clear()
     report = ingest_articles(store, ingest.ingest([str(write_corpus(tmp_path / "two", ["castleford-times.txt"]))]))
     assert len(calls) == 1 and report.placed == {"castleford-times": store.article("castleford-times").story}
+
+
+def test_inferred_publication_dates_do_not_depend_on_the_batch_size(tmp_path, monkeypatch):
+    """An undated article's day is inferred among the same input neighbours whether one process or Dask workers
+    (bigger batches) analyse it: the store is the same with any number of workers."""
+    from newsfuse.store import update
+
+    texts = {
+        "bridge": ("2024-03-01", "Mayor Imogen Okafor opened the Harlow footbridge over the Tamsin river. Okafor said "
+                   "the Harlow crossing cost the town council far less than its engineers had planned."),
+        "chess": ("2024-03-01", "The Castleford chess club won the county league after a tense final round against "
+                  "Brinley. Club captain Rosalind Achebe praised her juniors for their calm play."),
+        "berries": ("2024-06-20", "Farmers near Pellingham reported a record strawberry harvest as warm nights "
+                    "ripened the fruit early. Growers hired extra pickers from neighbouring villages."),
+        "walk": (None, "Imogen Okafor, the mayor, walked across the new Harlow footbridge with schoolchildren. "
+                 "Okafor thanked the builders of the Tamsin crossing and the town council."),
+    }
+
+    def days(batch: int) -> dict[str, str | None]:
+        monkeypatch.setattr(update, "CHUNK", 2)
+        monkeypatch.setattr(update, "_batch_size", lambda workers: batch)
+        st = open_store(f"sqlite:///{tmp_path / f'b{batch}.db'}")
+        arts = [Article(id=k, source=f"/in/{k}.txt", raw=raw, title=k.title(), outlet=f"{k} news",
+                        published=day) for k, (day, raw) in texts.items()]
+        ingest_articles(st, arts)
+        out = {a.id: a.published for a in st.articles()}
+        st.close()
+        return out
+
+    one, more = days(2), days(4)
+    assert one == more
+    assert one["walk"] == "2024-03-01"  # the earlier batch's report of the same names, not its own batch's day

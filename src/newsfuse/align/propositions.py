@@ -48,7 +48,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     anchors = [_anchors(u.sentence.text) for u in units]
     holders: dict[str, list[int]] = defaultdict(list)
     for i, an in enumerate(anchors):
-        for a in an:
+        for a in sorted(an):  # a set's order varies with the hash seed; ties between anchors' groups must not
             holders[a].append(i)
     # the story's main actors are in every other sentence: only specific anchors make or join a proposition
     limit = max(min(SPECIFIC * n, MAX_ROWS), 3)
@@ -101,7 +101,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             continue
         # one sentence already in a proposition of the same figure ("killed more than 20,000 people" joined
         # by a sentence that also backs "claimed more than 20,000 lives"): the rest extend that proposition
-        near = next((owner[k] for k in keys if k in owner
+        near = next((owner[k] for k in map(key, members) if k in owner
                      and _figures(owner[k].text) & _figures(units[members[0]].sentence.text)), None)
         if near is not None:
             lead = _lead(near, row, members[0])

@@ -103,7 +103,8 @@ def single_source(
             others = [s for s, texts in lowered.items() if s != u.source and any(name.lower() in t for t in texts)]
             if not others:
                 reasons.append(f"only this source names “{name}”")
-        figs = [k for k in u.quantities if qty_sources[k] == {u.source} and k[1] not in _DULL_UNITS]
+        figs = [k for k in _in_text_order(analyses.get(u.article), u)
+                if qty_sources[k] == {u.source} and k[1] not in _DULL_UNITS]
         nums = [raw for raw, key in _numbers(text) if number_sources[key] == {u.source}]
         if figs or nums:
             shown = ", ".join(nums[:3]) if nums else ", ".join(_as_written(analyses.get(u.article), u, figs[:3]))
@@ -154,6 +155,16 @@ def single_source(
                          why=f"{outlet.get(u.article) or u.source}: {why}")
         )
     return out
+
+
+def _in_text_order(an: Analysis | None, u) -> list[tuple]:
+    """The unit's quantity keys in the order its sentence states them (a set's order varies by run)."""
+    at: dict[tuple, int] = {}
+    for c in (an.claims if an else ()):
+        if u.sentence.start <= c.start < u.sentence.end:
+            for q in c.quantities:
+                at.setdefault(align_stage.quantity_key(q.value, q.unit), q.start if q.start >= 0 else c.start)
+    return sorted(u.quantities, key=lambda k: (at.get(k, 1 << 30), repr(k)))
 
 
 def _as_written(an: Analysis | None, u, keys: list[tuple]) -> list[str]:

@@ -7,6 +7,8 @@ import calendar
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
 
 from ..model import Analysis, Article
 from .patterns import Day, _find, _WD, _YEAR
@@ -73,8 +75,14 @@ def _own_text_date(article: Article, analysis: Analysis | None, year: int) -> Da
     return best[1] if best else None
 
 
-def _words(article: Article) -> set[str]:
-    return set(re.findall(r"\b[A-Z][a-z]{2,}\b", article.text or article.raw))
+def _words(article: Article) -> frozenset[str]:
+    return _capitalised(article.text or article.raw)
+
+
+@lru_cache(maxsize=1024)
+def _capitalised(text: str) -> frozenset[str]:
+    """The capitalised words of a text (memoised: an ingest asks again for the context articles' words)."""
+    return frozenset(re.findall(r"\b[A-Z][a-z]{2,}\b", text))
 
 
 def _crawl_stamps(articles: list[Article]) -> list[Article]:
@@ -134,11 +142,11 @@ def _story_agrees(article: Article, day: Day, articles: list[Article], words: di
     return near_day and not near_stamp
 
 
-def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> None:
+def infer_published(articles: list[Article], analyses: dict[str, Analysis], context: Sequence[Article] = ()) -> None:
     """Give undated articles a publication date inferred from their text and their story.
 
     Own text first (an explicit day in the lead); else the most common known publication day of
-    the batch's articles that share names with it. Refs are re-resolved and marked `inferred`.
+    the batch's articles (and the dated `context` articles, which are left as they are) that share names with it. Refs are re-resolved and marked `inferred`.
     A stamp that is a crawl time (`_crawl_stamps`) or months after the day the text reports (`_stale_stamp`)
     is no publication date (the latter only where the articles sharing its names were published near the text's
     day, none near the stamp): those articles count as undated (the stamp is kept in `meta["crawl_stamp"]`).
@@ -157,7 +165,9 @@ def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> N
     undated = [a for a in articles if not _anchor(a.published)]
     if not undated:
         return
-    known = {a.id: _anchor(a.published) for a in articles if _anchor(a.published)}
+    batch = {a.id for a in articles}
+    others = [a for a in context if a.id not in batch and _anchor(a.published)]
+    known = {a.id: _anchor(a.published) for a in [*articles, *others] if _anchor(a.published)}
     years = Counter(d.year for d in known.values())
     if not years:  # the latest explicit year the batch mentions (not in the future)
         this_year = dt.date.today().year
@@ -172,7 +182,7 @@ def infer_published(articles: list[Article], analyses: dict[str, Analysis]) -> N
         if day:
             inferred[a.id] = day
     pool = {**known, **inferred}
-    words = {a.id: _words(a) for a in articles}
+    words = {a.id: _words(a) for a in [*articles, *others]}
     for a in undated:
         if a.id in inferred or not pool:
             continue

@@ -28,6 +28,7 @@ from . import ArticleRejected, Store, StoreError, now
 
 log = logging.getLogger("newsfuse")
 CHUNK = 16  # articles analysed per spaCy batch before their (one-by-one) commits
+CONTEXT = 256  # dated articles of the same ingest, just before a batch, that help infer its undated ones' days
 DEDUPE_KEY, CLUSTER_KEY = "dedupe", "cluster"  # rows of the `state` table
 
 
@@ -102,8 +103,12 @@ def _ingest(
             report.versions.append((a.id, stored_id))
             a.id = stored_id
         todo.append(a)
-    step = CHUNK if not scale.enabled(workers) else max(CHUNK, scale.CHUNK_SIZE * 2 * workers)
+    step = _batch_size(workers)
     batches = [todo[i : i + step] for i in range(0, len(todo), step)]
+    # publication dates are inferred among CHUNK neighbours in input order, whatever the batch size: the same
+    # store with any number of workers
+    near = {id(a): i // CHUNK for i, a in enumerate(todo)}
+    seen: list[Article] = []  # the dated articles before the batch (last CONTEXT), as inference context
     pool = None
     try:
         # one Dask cluster for the whole ingest: its workers load their models while this process cleans the
@@ -114,10 +119,10 @@ def _ingest(
             keep = _cleaned(batch, report, advance)
             started = (keep, pool.submit(keep, vectors=True) if pool else None)
             if ahead is not None:
-                _store_batch(store, *ahead, workers, report, advance, crash_after)
+                _store_batch(store, *ahead, near, seen, workers, report, advance, crash_after)
             ahead = started
         if ahead is not None:
-            _store_batch(store, *ahead, workers, report, advance, crash_after)
+            _store_batch(store, *ahead, near, seen, workers, report, advance, crash_after)
     except BaseException:
         if pool is not None:
             pool.close()
@@ -134,6 +139,11 @@ def _ingest(
     return report
 
 
+def _batch_size(workers: int) -> int:
+    """Articles cleaned and analysed per batch: CHUNK in one process, enough for every Dask worker otherwise."""
+    return CHUNK if not scale.enabled(workers) else max(CHUNK, scale.CHUNK_SIZE * 2 * workers)
+
+
 def _cleaned(batch: list[Article], report: IngestReport, advance: Callable[[int], None]) -> list[Article]:
     """The batch cleaned; those with no text left go to `report.problems`."""
     cleaned = pipeline.clean_all(batch)
@@ -144,8 +154,9 @@ def _cleaned(batch: list[Article], report: IngestReport, advance: Callable[[int]
 
 
 def _store_batch(
-    store: Store, keep: list[Article], pending: scale.Pending | None, workers: int, report: IngestReport,
-    advance: Callable[[int], None], crash_after: int | None,
+    store: Store, keep: list[Article], pending: scale.Pending | None, near: dict[int, int], seen: list[Article],
+    workers: int,
+    report: IngestReport, advance: Callable[[int], None], crash_after: int | None,
 ) -> None:
     """Analyse a cleaned batch (or wait for its Dask analyses), then store each article with its analysis."""
     if pending is not None:
@@ -154,7 +165,13 @@ def _store_batch(
         analyses = scale.analyze_distributed(keep, workers, vectors=True)
     else:
         analyses = pipeline.analyze(keep)
-    dates.infer_published(keep, analyses)
+    groups: dict[int, list[Article]] = {}
+    for a in keep:
+        groups.setdefault(near[id(a)], []).append(a)
+    for group in groups.values():
+        dates.infer_published(group, analyses, context=seen)
+        seen.extend(a for a in group if a.published and not a.published_inferred)
+        del seen[:-CONTEXT]
     try:  # per article, once; stored, so no later refresh runs the model on them
         pipeline.vectorise(keep, analyses)
         save_vectors(store)
