@@ -104,6 +104,11 @@ def _embedder() -> _Embedder:
     return _Embedder()
 
 
+# a forked worker (`scale` starts local Dask workers so) builds its own session: the parent's would run on
+# onnxruntime threads that do not exist in the child
+os.register_at_fork(after_in_child=_embedder.cache_clear)
+
+
 _MEMO: OrderedDict[str, np.ndarray] = OrderedDict()
 MEMO_MAX = 100_000  # ~150 MB of float32 vectors at most; least recently used go first
 
