@@ -156,3 +156,15 @@ def test_markdown_says_a_rounding_is_no_conflict_without_a_severity_label(mini_b
     b.conflicts = [Conflict("c1", "6%", "rounding", "none", "Not a contradiction: the figures all fit one value, 6 percent.", [])]
     line = next(ln for ln in render.to_markdown(b).splitlines() if "**rounding**" in ln)
     assert "(none)" not in line and "Not a contradiction" in line
+
+
+def test_locate_matches_across_any_whitespace_run():
+    """A sentence found with other whitespace (a line break, two spaces, a no-break space) gets the raw offsets of
+    its first and last character; words that never stand in that order are not found."""
+    raw = "Intro line.\n\nThe  council\nvoted\u00a0to close   the bridge.  More text."
+    at = render.locate(raw, "The council voted to close the bridge.")
+    assert at is not None and raw[at[0] : at[1]] == "The  council\nvoted\u00a0to close   the bridge."
+    assert render.locate(raw, "council  voted") == (raw.index("council"), raw.index("voted") + len("voted"))
+    assert render.locate(raw, "More text.") == (raw.index("More"), len(raw))
+    assert render.locate(raw, "the council voted") is None  # case counts
+    assert render.locate(raw, "bridge. Intro") is None

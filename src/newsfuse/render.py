@@ -7,6 +7,7 @@ always escaped.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -71,8 +72,35 @@ def locate(raw: str, text: str) -> tuple[int, int] | None:
     words = text.split()
     if not words:
         return None
-    m = re.search(r"\s+".join(re.escape(w) for w in words), raw)
-    return (m.start(), m.end()) if m else None
+    # the words joined by single spaces, found in `raw` with its whitespace runs squeezed to one space: the
+    # leftmost match of `w1\s+w2...` without compiling a pattern per sentence
+    squeezed, runs, removed = _squeezed(raw)
+    at = squeezed.find(" ".join(words))
+    if at < 0:
+        return None
+    last = at + sum(map(len, words)) + len(words) - 2  # the match's last character (never a space)
+    return _raw_offset(at, runs, removed), _raw_offset(last, runs, removed) + 1
+
+
+_SPACES, _LONG_SPACES = re.compile(r"\s+"), re.compile(r"\s{2,}")
+
+
+@lru_cache(maxsize=64)
+def _squeezed(raw: str) -> tuple[str, list[int], list[int]]:
+    """`raw` with each whitespace run as one space, where its longer runs sit in it and how many characters were
+    dropped up to each (memoised: one article's text is searched for many sentences)."""
+    runs, removed, dropped = [], [], 0
+    for m in _LONG_SPACES.finditer(raw):
+        runs.append(m.start() - dropped)
+        dropped += m.end() - m.start() - 1
+        removed.append(dropped)
+    return _SPACES.sub(" ", raw), runs, removed
+
+
+def _raw_offset(at: int, runs: list[int], removed: list[int]) -> int:
+    """The offset in the raw text of a squeezed text's non-space character `at`."""
+    k = bisect.bisect_right(runs, at) - 1
+    return at + removed[k] if k >= 0 else at
 
 
 _SENTENCE = re.compile(r"[^\s][^.!?\n]*(?:[.!?]+[\"'”’)]*|$)")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from ..model import Fact, Variant
 from .facts import Unit, disagree, years_clash
@@ -57,24 +58,24 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     art = np.array([order[u.article] for u in units])  # article ids as stable numbers (str hashes vary by run)
     measured = np.array([bool(u.figures) for u in units])
     S_all = E @ E.T if n <= DENSE_MAX else None  # one product beats one per anchor; larger stories pay per anchor
-    # each pair's claim score as the anchors' groups first ask for it (NaN: not asked yet); anchors share
-    # sentences, so most pairs recur, and reading them back as a block beats one lookup a pair
-    B_all = np.full((n, n), np.nan, dtype=S_all.dtype) if S_all is not None else None
+    sources = [u.source for u in units]
+    asked = [(anchor, rows) for anchor, rows in holders.items() if len(rows) >= 2 and anchor in specific
+             and len({sources[r] for r in rows}) >= min_support and len({units[r].article for r in rows}) >= 2]
+    # the claim score of every pair of other articles' sentences some anchor groups (0 within an article), all
+    # at once: anchors share sentences, so most pairs recur, and reading them back as a block beats a lookup a pair
+    M_all = _claim_scores([rows for _, rows in asked], art, S_all, check) if S_all is not None else None
     found: list[tuple[float, list[int], str]] = []
     seen: dict[tuple[int, int], bool] = {}
-    for anchor, rows in holders.items():
-        if anchor not in specific:
-            continue
-        if len({units[r].source for r in rows}) < min_support or len({units[r].article for r in rows}) < 2:
-            continue
+    for anchor, rows in asked:
         left = np.array(rows)
         for _ in range(MAX_PER_ANCHOR):
-            group = _best_group(left, units, E, art, measured, S_all, seen, check, B_all)
+            group = _best_group(left, units, E, art, measured, S_all, seen, check, M_all)
             if group is None:
                 break
             found.append((*group, anchor))
-            left = np.array([r for r in left if r not in group[1]])
-            if len({units[r].source for r in left}) < min_support:
+            taken_rows = set(group[1])
+            left = np.array([r for r in left.tolist() if r not in taken_rows])
+            if len({sources[r] for r in left.tolist()}) < min_support:
                 break
     found.sort(key=lambda g: -g[0])
     key = lambda m: (units[m].article, units[m].sentence.start)  # noqa: E731
@@ -84,6 +85,11 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
         for v in f.variants:
             owner.setdefault((v.article, v.start), f)
     taken = [({(v.article, v.start) for v in f.variants}, f) for f in facts]
+    holding: dict[tuple[str, int], list[int]] = defaultdict(list)  # sentence -> the `taken` entries holding it
+    empty = {k for k, (t, _) in enumerate(taken) if not t}  # a fact without sentences is "within" any group
+    for k, (t, _) in enumerate(taken):
+        for x in t:
+            holding[x].append(k)
     out: list[Fact] = []
     for _, members, anchor in found:
         keys = {key(m) for m in members}
@@ -93,7 +99,9 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
             _extend(host, [m for m in members if units[m].article not in set(host.articles)
                            and check.same(m, lead, float(E[m] @ E[lead]))], units)
             continue
-        within = next((f for t, f in taken if len(keys & t) >= NEAR_SAME * min(len(keys), len(t))), None)
+        # the first entry of `taken` sharing enough sentences (one sharing none never does unless it has none)
+        within = next((taken[k][1] for k in sorted(empty.union(*(holding.get(x, ()) for x in keys)))
+                       if len(keys & taken[k][0]) >= NEAR_SAME * min(len(keys), len(taken[k][0]))), None)
         if within is not None:  # mostly an earlier fact's sentences: its other articles' sentences join that fact
             lead = _lead(within, row, members[0])
             _extend(within, [m for m in members if units[m].article not in set(within.articles)
@@ -109,6 +117,8 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
                            and check.same(m, lead, float(E[m] @ E[lead]))], units)
             continue
         f = _fact(members, units)
+        for x in keys:
+            holding[x].append(len(taken))
         taken.append((keys, f))
         out.append(f)
         for k in keys:
@@ -122,61 +132,86 @@ def _lead(f: Fact, row: dict[tuple[str, int], int], default: int) -> int:
                 default)
 
 
+def _claim_scores(groups: list[list[int]], art: np.ndarray, S_all: np.ndarray, check: ClaimCheck) -> np.ndarray:
+    """n x n: `check`'s score of each pair of sentences of two articles that share one of `groups` (each asked
+    once, with the cosine from the lower-numbered article's row), where it states one claim (at least SAME), else 0."""
+    n = len(art)
+    M = np.zeros((n, n), dtype=S_all.dtype)
+    if not groups:
+        return M
+    cols = [r for rows in groups for r in rows]
+    indptr = np.cumsum([0] + [len(rows) for rows in groups])
+    H = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(groups), n))
+    pairs = (H.T @ H).toarray() > 0
+    pairs &= art[:, None] < art[None, :]
+    if check.shares is not None:
+        pairs &= check.shares
+    I, J = np.nonzero(pairs)
+    if not len(I):
+        return M
+    got = np.array([check.score(i, j, c) for i, j, c in zip(I.tolist(), J.tolist(), S_all[I, J].tolist())],
+                   dtype=S_all.dtype)
+    got[~(got >= SAME)] = 0.0
+    M[I, J] = M[J, I] = got
+    return M
+
+
 def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.ndarray,
                 measured: np.ndarray, S_all: np.ndarray | None,
                 seen: dict[tuple[int, int], bool], check: ClaimCheck,
-                B_all: np.ndarray | None = None) -> tuple[float, list[int]] | None:
+                M_all: np.ndarray | None = None) -> tuple[float, list[int]] | None:
     """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours.
-    `B_all` (n x n, NaN where not asked yet) keeps the pair scores `check` gave across calls."""
+    `M_all` (n x n, from `_claim_scores`) holds the pair scores that state one claim, else 0."""
     rows = rows[np.argsort(art[rows], kind="stable")]
     a = art[rows]
-    if len(set(a.tolist())) < 2:
-        return None
-    block = np.ix_(rows, rows)
-    S = S_all[block] if S_all is not None else E[rows] @ E[rows].T
-    other = a[:, None] != a[None, :]
-    # on the topic is not the same claim: the two must share what is distinctive in them (cosine only helps)
-    if B_all is None:
+    if a[0] == a[-1]:
+        return None  # one article
+    if M_all is None:
+        S = E[rows] @ E[rows].T
+        other = a[:, None] != a[None, :]
+        # on the topic is not the same claim: the two must share what is distinctive in them (cosine only helps)
         B = np.zeros_like(S)
         for x, y in zip(*np.nonzero(np.triu(other, 1))):
             B[x, y] = B[y, x] = check.score(int(rows[x]), int(rows[y]), float(S[x, y]))
-    else:  # the same scores, each pair asked of `check` once (its first ask, with the same cosine, sets it)
-        B = B_all[block]
-        xs, ys = np.nonzero(other & np.isnan(B))
-        xs, ys = xs[xs < ys], ys[xs < ys]  # the upper triangle, in the same (row-major) order
-        if len(xs):
-            I, J = rows[xs], rows[ys]
-            got = np.full(len(xs), -np.inf, dtype=B.dtype)  # what `score` gives a pair sharing no specific word
-            ask = check.shares[I, J] if check.shares is not None else np.ones(len(xs), dtype=bool)
-            got[ask] = [check.score(i, j, c) for i, j, c in zip(I[ask].tolist(), J[ask].tolist(), S[xs[ask], ys[ask]].tolist())]
-            B_all[I, J] = B_all[J, I] = B[xs, ys] = B[ys, xs] = got
-        B[~other] = 0.0
-    ok = other & (B >= SAME)
-    if not ok.any():
+        M = np.where(other & (B >= SAME), B, 0.0)
+    else:
+        M = M_all[np.ix_(rows, rows)]
+    if not M.any():
         return None  # no pair states one claim: every lead scores 0
-    M = np.where(ok, B, 0.0)
-    starts = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
-    ends = np.append(starts[1:], len(rows))
+    al = a.tolist()
+    starts = [k for k in range(len(al)) if k == 0 or al[k] != al[k - 1]]
+    spans = list(zip(starts, starts[1:] + [len(al)]))
     scores = np.maximum.reduceat(M, starts, axis=1).sum(1)  # lead x best per article, before figure checks
+    rl = rows.tolist()
     best: tuple[float, list[int]] | None = None
-    for lead in np.argsort(-scores)[:3]:
+    for lead in np.argsort(-scores)[:3].tolist():
         if scores[lead] <= 0 or (best and scores[lead] <= best[0]):
             break
-        members, score = [int(rows[lead])], 0.0
-        for s0, s1 in zip(starts, ends):
-            for c in s0 + np.argsort(-M[lead, s0:s1]):
-                if M[lead, c] <= 0:
+        row = M[lead].tolist()
+        members, score = [rl[lead]], 0.0
+        for s0, s1 in spans:
+            for c in _by_score(row, s0, s1, M[lead]):
+                if row[c] <= 0:
                     break
-                if measured[rows[lead]] and measured[rows[c]] and _disagree(int(rows[lead]), int(rows[c]), units, seen):
+                if measured[rl[lead]] and measured[rl[c]] and _disagree(rl[lead], rl[c], units, seen):
                     continue  # another figure for the same thing: no support
-                if years_clash(units[rows[lead]].sentence.text, units[rows[c]].sentence.text):
+                if years_clash(units[rl[lead]].sentence.text, units[rl[c]].sentence.text):
                     continue  # another year: another time, or a disagreement
-                members.append(int(rows[c]))
-                score += float(M[lead, c])
+                members.append(rl[c])
+                score += row[c]
                 break
         if len({units[m].source for m in members}) >= 2 and (best is None or score > best[0]):
             best = (score, members)
     return best
+
+
+def _by_score(row: list[float], s0: int, s1: int, M_row: np.ndarray) -> list[int]:
+    """Columns s0..s1-1 of a lead's row, highest score first (numpy's order where two positive scores tie)."""
+    seg = row[s0:s1]
+    positive = [v for v in seg if v > 0]
+    if len(set(positive)) < len(positive):
+        return (s0 + np.argsort(-M_row[s0:s1])).tolist()
+    return sorted(range(s0, s1), key=lambda c: -row[c])
 
 
 def _disagree(x: int, y: int, units: Sequence[Unit], seen: dict[tuple[int, int], bool]) -> bool:

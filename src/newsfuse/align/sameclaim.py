@@ -72,7 +72,7 @@ class ClaimCheck:
             # against both sentences' weight (geometric mean): a three-word heading is not "covered" by any
             # sentence that repeats its one rare word
             low = math.sqrt(self.mass[i] * self.mass[j])
-            c = sum(self.idf[w] for w in shared) / low if low > 0 else 0.0
+            c = sum(map(self.idf.__getitem__, shared)) / low if low > 0 else 0.0
             self._memo[k] = c
         return c
 

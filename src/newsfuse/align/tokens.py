@@ -64,9 +64,11 @@ _OWN_QUESTION = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$")
 HEADING_WORDS = 8  # a line without a closing stop and shorter than this is a heading, not a statement
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _alignable(text: str) -> bool:
     """A statement outlets can agree on: long enough, not a dateline, a photo caption or credit (the cleaner's one
-    test; an embedded post's words are its author's statement), a heading or a question."""
+    test; an embedded post's words are its author's statement), a heading or a question. Memoised: a story's
+    sentences come back at each of its re-briefs."""
     words = len(text.split())
     if words < MIN_WORDS or _DATELINE_ONLY.search(text) or caption_or_credit(unsigned(text)) or _OWN_QUESTION.search(text):
         return False

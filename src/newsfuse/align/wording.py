@@ -60,12 +60,10 @@ def _proper(text: str) -> frozenset[str]:
 
 def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
     """Its n-word runs holding at least `min_content` content words (names not counted)."""
-    flags = [_content(w) and w not in proper for w in words]
-    out = set()
-    for i in range(len(words) - n + 1):
-        if sum(flags[i : i + n]) >= min_content:
-            out.add(words[i : i + n])
-    return out
+    upto = [0]  # content words before each position: a run's count is one subtraction
+    for w in words:
+        upto.append(upto[-1] + (_content(w) and w not in proper))
+    return {words[i : i + n] for i in range(len(words) - n + 1) if upto[i + n] - upto[i] >= min_content}
 
 
 def _contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:

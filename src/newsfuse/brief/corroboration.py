@@ -81,8 +81,9 @@ def single_source(
         for w in words:
             word_sources[w] += 1
     number_sources: dict[tuple, set[str]] = defaultdict(set)
-    for u in units:
-        for _, key in _numbers(u.sentence.text):
+    numbers_of = [_numbers(u.sentence.text) for u in units]  # read twice: for every unit here, for candidates below
+    for u, found in zip(units, numbers_of):
+        for _, key in found:
             number_sources[key].add(u.source)
 
     # a fact of one wire's copies (support 1) is still uncorroborated
@@ -105,7 +106,7 @@ def single_source(
                 reasons.append(f"only this source names “{name}”")
         figs = [k for k in _in_text_order(analyses.get(u.article), u)
                 if qty_sources[k] == {u.source} and k[1] not in _DULL_UNITS]
-        nums = [raw for raw, key in _numbers(text) if number_sources[key] == {u.source}]
+        nums = [raw for raw, key in numbers_of[i] if number_sources[key] == {u.source}]
         if figs or nums:
             shown = ", ".join(nums[:3]) if nums else ", ".join(_as_written(analyses.get(u.article), u, figs[:3]))
             reasons.append(f"figures no other source gives ({shown})")

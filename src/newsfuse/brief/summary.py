@@ -285,11 +285,18 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
     alive = np.ones(len(score), dtype=bool)
     maxsim = np.zeros(len(score))
     covered: set = set()
+    if concept is not None:
+        grams, weight = concept
+        # each sentence's weight of bigrams not covered yet, recomputed only for sentences a choice covered some of
+        uncovered = [sum(weight.get(g, 0.0) for g in s) for s in grams]
+        holders: dict = {}
+        for k, s in enumerate(grams):
+            for g in s:
+                holders.setdefault(g, []).append(k)
     while len(chosen) < max_sentences and alive.any():
         gain = score - p.mmr * maxsim * 4.0
         if concept is not None:
-            grams, weight = concept
-            cov = np.array([sum(weight.get(g, 0.0) for g in s if g not in covered) for s in grams]) / words ** p.coverage_power
+            cov = np.array(uncovered) / words ** p.coverage_power
             sd = float(cov[alive].std()) if alive.sum() > 1 else 0.0
             gain = gain + p.coverage * cov / (sd if sd > 1e-9 else 1.0)
         if per_word:
@@ -302,7 +309,10 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         chosen.append(i)
         used += int(words[i])
         if concept is not None:
-            covered |= concept[0][i]
+            fresh = grams[i] - covered
+            covered |= fresh
+            for k in {k for g in fresh for k in holders[g]}:
+                uncovered[k] = sum(weight.get(g, 0.0) for g in grams[k] if g not in covered)
         maxsim = np.maximum(maxsim, sim[i])
         alive &= maxsim < p.redundant
         if max_words is None and used >= limit and len(chosen) >= 5:

@@ -45,9 +45,16 @@ def _tfidf_centrality(texts: list[str]) -> np.ndarray:
     if not vocab:
         return np.zeros(len(texts))
     X = np.zeros((len(texts), len(vocab)), dtype=np.float32)
+    tf: dict[int, float] = {}  # 1 + log(count), once per distinct count
+    r_idx, c_idx, vals = [], [], []
     for i, counts in enumerate(rows):
         for j, c in counts.items():
-            X[i, j] = 1.0 + np.log(c)
+            if c not in tf:
+                tf[c] = 1.0 + np.log(c)
+            r_idx.append(i)
+            c_idx.append(j)
+            vals.append(tf[c])
+    X[r_idx, c_idx] = vals
     df = (X > 0).sum(0)
     X *= np.log((1 + len(texts)) / (1 + df)) + 1.0
     X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
@@ -66,8 +73,7 @@ def redundancy(sim: np.ndarray, texts: list[str], lex_mix: float) -> np.ndarray:
     vocab: dict[str, int] = {}
     rows = [[vocab.setdefault(w, len(vocab)) for w in _tokens(t)] for t in texts]
     X = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
-    for i, row in enumerate(rows):
-        np.add.at(X[i], row, 1.0)
+    np.add.at(X, (np.repeat(np.arange(len(rows)), [len(r) for r in rows]), [j for r in rows for j in r]), 1.0)
     X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
     return (1.0 - lex_mix) * sim + lex_mix * (X @ X.T)
 
@@ -169,7 +175,12 @@ def _title_and_lexical(texts: list[str], art_of: np.ndarray, originals: list[Art
         art_vocab[a] |= t
     lex = np.zeros(len(texts))
     if n_art > 1:
-        for i, (t, a) in enumerate(zip(toks, art_of)):
+        # a word's other articles: every article using it but the sentence's own (whose vocabulary holds it)
+        in_arts: dict[str, int] = {}
+        for v in art_vocab:
+            for w in v:
+                in_arts[w] = in_arts.get(w, 0) + 1
+        for i, t in enumerate(toks):
             if t:
-                lex[i] = sum(sum(1 for b in range(n_art) if b != a and w in art_vocab[b]) for w in t) / (len(t) * (n_art - 1))
+                lex[i] = sum(in_arts[w] - 1 for w in t) / (len(t) * (n_art - 1))
     return [bt_sim, bt_overlap, title_overlap, lex]

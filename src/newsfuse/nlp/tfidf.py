@@ -26,18 +26,23 @@ def tfidf_rows(docs: Sequence[Sequence[str]], background: Sequence[Sequence[str]
     for d in background:
         df.update(set(d))
     n = max(len(docs) + len(background), 1)
-    rows, cols, vals = [], [], []
-    for i, d in enumerate(docs):
-        c = Counter(d)
+    idf: dict[str, float] = {}
+    indptr, cols, vals = [0], [], []
+    for d in docs:
         weights = {}
-        for w, cnt in c.items():
+        for w, cnt in Counter(d).items():
             j = vocab.setdefault(w, len(vocab))
-            weights[j] = (1 + math.log(cnt)) * (math.log((n + 1) / (df[w] + 1)) + 1)
+            f = idf.get(w)
+            if f is None:
+                f = idf[w] = math.log((n + 1) / (df[w] + 1)) + 1
+            weights[j] = (1 + math.log(cnt)) * f
         norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-        for j, v in weights.items():
-            rows.append(i)
-            cols.append(j)
-            vals.append(v / norm)
-    X = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), max(len(vocab), 1)), dtype=np.float32)
+        cols.extend(weights)
+        vals.extend(v / norm for v in weights.values())
+        indptr.append(len(cols))
+    X = sparse.csr_matrix(
+        (np.array(vals, dtype=np.float32), np.array(cols, dtype=np.int32), np.array(indptr, dtype=np.int32)),
+        shape=(len(docs), max(len(vocab), 1)),
+    )
     X.sort_indices()
     return X
