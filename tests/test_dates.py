@@ -288,3 +288,38 @@ def test_a_month_of_a_would_clause_and_a_quoted_month_after_a_promise_point_ahea
     r = _refs("(The consortium promises to release the full list of companies in \"early May.\")", "2025-10-20")
     assert r["early May"].date == "2026-05-01"
     assert _refs("The dam would have failed in May without the repairs.", "2025-10-20")["May"].date == "2025-05-01"
+
+
+def test_plain_month_name_dates_read_as_dateparser_reads_them():
+    """`_explicit` reads plain "March 5, 2024" / "5 March" / "March 2024" forms itself; on a grid of such forms
+    (abbreviations, dots, padded and impossible days, line breaks, leap days) it answers as dateparser does."""
+    import datetime as dt
+    import random
+
+    from newsfuse.dates import resolution
+
+    rnd = random.Random(7)
+    months = ["January", "February", "Feb.", "Sept", "Sept.", "Sep", "May", "Dec"]
+    forms = []
+    for m in months:
+        for d in ("1", "05", "28", "29", "30", "31", "0", "32"):
+            y = rnd.choice(["1999", "2016", "2024", "2025"])
+            forms += [f"{m} {d}", f"{d} {m}", f"{m} {d}, {y}", f"{d} {m} {y}", f"{m}\n{d}"]
+        forms += [f"{m} 2024", f"{m}, 2023", f"{m} of 2020"]
+    bases = [dt.date(2024, 2, 29), dt.date(2023, 1, 3), dt.date(2019, 12, 30)]
+    fast = resolution._plain
+    try:
+        for form in forms:
+            base = rnd.choice(bases)
+            for future, past in ((False, False), (True, False), (False, True)):
+                resolution._explicit.cache_clear()
+                resolution._plain = fast
+                mine = resolution._explicit(form, base, future, past)
+                resolution._explicit.cache_clear()
+                resolution._plain = lambda clean, base: None  # dateparser alone
+                assert mine == resolution._explicit(form, base, future, past), (form, base, future, past)
+    finally:
+        resolution._plain = fast
+        resolution._explicit.cache_clear()
+    assert fast("March 5, 2024", dt.date(2024, 1, 1)) == (dt.date(2024, 3, 5), "day")
+    assert fast("the 1990s", dt.date(2024, 1, 1)) is None
