@@ -922,3 +922,49 @@ def test_an_unpunctuated_caption_closed_by_a_picture_agency_is_a_credit_and_a_wi
     assert caption_or_credit("The senator, pictured, left the chamber before the vote.")
     # an embedded post's words are its author's statement; its signature is no credit
     assert _alignable("The bridge will reopen to traffic at 6 am on Monday — Kelvor Roads (@kelvorroads) March 2, 2024")
+
+
+def test_furniture_rule_keys_skip_only_rules_that_cannot_match(monkeypatch):
+    """A rule's keys (words one of which every line it matches holds) only spare regexes: on lines written to hit
+    each keyed rule, and on look-alikes, the reason and the caption test are the same with the keys ignored."""
+    from newsfuse.clean import furniture
+
+    lines = [
+        "Reporting by Ann Lee; Editing by Bob Ray", "Ann Lee contributed reporting.", "Follow Ann Lee on Twitter",
+        "Read the original article on Business Insider", "Copyright 2019 The Paper", "A post shared by Ann (@ann) on May 3, 2018",
+        "Story continues below advertisement", "Please verify you're not a robot by clicking the box.",
+        "This copy is for your personal, non-commercial use only.", "He can be reached at ann@example.com",
+        "Subscribe to our YouTube channel", "Do you have a story for The Paper? Email us at tips@example.com",
+        "Ann Lee, left, and Bob Ray at the talks. (AP Photo/Carl Dee)", "The minister speaks. (Ann Lee via Reuters)",
+        "Rescuers at the site (Ann Lee/AFP)", "Flood water in the town [Reuters]", "(Photo: Ann Lee)",
+        "A boy in a photo released by the army", "Smoke over the city. Photograph: Ann Lee for The Paper",
+        "The wealthy ©Ann Lee (AFP/File)", "A crowd gathers (file photo)", "(Image credit: Ann Lee)",
+        "Fire crews at the scene REUTERS/Ann Lee", "Officials said the talks would resume on Monday.",
+        "ſubscribe to our newsletter", "Reporting by ANN LEE; EDİTİNG BY BOB RAY", "The story first read more like fiction Read more",
+    ]
+    got = [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split()))) for t in lines]
+    monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
+    assert got == [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split()))) for t in lines]
+    assert got[0][0] == "credit" and got[6][0] == "advertisement" and got[12][1] and got[-4] == (None, False)
+
+
+def test_furniture_rule_keys_change_nothing_on_real_copy(shared_dir, monkeypatch):
+    """Every line of the news_cluster articles gets the same furniture reason and caption verdict with the keys
+    ignored (the keys are a speed-up only)."""
+    import json
+
+    from newsfuse.clean import furniture
+
+    path = shared_dir / "data" / "clustering-newscluster" / "news_cluster_docs.jsonl"
+    if not path.exists():
+        pytest.skip(f"news_cluster articles not available at {path}")
+    lines = [ln for rec in map(json.loads, path.read_text(encoding="utf-8").splitlines()[:150])
+             for ln in (rec.get("text") or "").splitlines() if ln.strip()]
+
+    def verdicts() -> list:
+        return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split()))) for t in lines]
+
+    keyed = verdicts()
+    monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
+    assert keyed == verdicts()
+    assert sum(r is not None for r, _ in keyed) > 0

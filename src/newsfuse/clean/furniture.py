@@ -18,53 +18,53 @@ _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
 _END = r"\s*[.]?\s*$"
 
 # photo captions and credits
-_CAPTION = [
+_CAPTION: list[tuple[re.Pattern, tuple[str, ...]]] = [  # (pattern, keys: one of them is in every line it matches, lower-cased)
     # a credit closing the line: "(AP Photo/Name)", "(Photo by Name/Getty Images)", "(Name via AP)", "(Ministry/AP)"
-    re.compile(rf"\((?:{_AGENCY} )?Photos?\s*(?:/|by\b)[^()]{{2,100}}\){_END}"),
-    re.compile(rf"\([^()]{{2,100}}\bvia {_AGENCY}[^()]{{0,20}}\){_END}"),
-    re.compile(rf"\([^()]{{0,100}}/\s*{_AGENCY}(?:,? File)?\){_END}"),
-    re.compile(rf"[(\[](?:{_AGENCY}|Photo/\w+|File Photo)[)\]]{_END}"),
-    re.compile(rf"\((?:Photo|Photos|Image|Photograph|Video)\s*:\s*[^()]{{2,80}}\){_END}"),
-    re.compile(r"\bin an? (?:photo|image|picture) (?:obtained|released|provided|distributed|made available) (?:exclusively )?by\b"),
-    re.compile(rf"\b(?:REUTERS|Reuters|AFP|EPA|AP)\s*/\s*{_NAME}{_END}"),
-    re.compile(rf"(?:\bPhotographer:\s*)?{_NAME}\s*/\s*{_AGENCY}{_END}"),
-    re.compile(r"^\s*(?:Photo|Photos|Photograph|Image|Picture|Pictures)\s*:\s*\S"),
+    (re.compile(rf"\((?:{_AGENCY} )?Photos?\s*(?:/|by\b)[^()]{{2,100}}\){_END}"), ('photo',)),
+    (re.compile(rf"\([^()]{{2,100}}\bvia {_AGENCY}[^()]{{0,20}}\){_END}"), ('via ',)),
+    (re.compile(rf"\([^()]{{0,100}}/\s*{_AGENCY}(?:,? File)?\){_END}"), ('/',)),
+    (re.compile(rf"[(\[](?:{_AGENCY}|Photo/\w+|File Photo)[)\]]{_END}"), ('(', '[')),
+    (re.compile(rf"\((?:Photo|Photos|Image|Photograph|Video)\s*:\s*[^()]{{2,80}}\){_END}"), ('photo', 'image', 'video')),
+    (re.compile(r"\bin an? (?:photo|image|picture) (?:obtained|released|provided|distributed|made available) (?:exclusively )?by\b"), ('in a',)),
+    (re.compile(rf"\b(?:REUTERS|Reuters|AFP|EPA|AP)\s*/\s*{_NAME}{_END}"), ('/',)),
+    (re.compile(rf"(?:\bPhotographer:\s*)?{_NAME}\s*/\s*{_AGENCY}{_END}"), ('/',)),
+    (re.compile(r"^\s*(?:Photo|Photos|Photograph|Image|Picture|Pictures)\s*:\s*\S"), ()),
     # caption widgets and credit prefixes glued to the caption
-    re.compile(r"^\s*(?:Enlarge this image|toggle caption|Open this photo in gallery|Image caption|Image copyright)\b", re.I),
-    re.compile(r"^\s*(?:Getty(?: Images)?\s*[-–]\s*Contributor|AFP or licensors|AP:Associated Press|PA:Press Association|"
-               r"Rex Features|Rex/Shutterstock)\b"),
+    (re.compile(r"^\s*(?:Enlarge this image|toggle caption|Open this photo in gallery|Image caption|Image copyright)\b", re.I), ()),
+    (re.compile(r"^\s*(?:Getty(?: Images)?\s*[-–]\s*Contributor|AFP or licensors|AP:Associated Press|PA:Press Association|"
+               r"Rex Features|Rex/Shutterstock)\b"), ()),
     # caption phrasing: "This photo released by …", "FILE - In this Dec. 28 file photo, …", "An image from a video …"
-    re.compile(r"^\s*(?:FILE\s*[-–—:]\s*)?(?:In )?this (?:[\w.,'’]+ ){0,8}?(?:file )?(?:photo|image|picture|handout photo|"
+    (re.compile(r"^\s*(?:FILE\s*[-–—:]\s*)?(?:In )?this (?:[\w.,'’]+ ){0,8}?(?:file )?(?:photo|image|picture|handout photo|"
                r"video grab|screen ?grab|photograph)(?:,| (?:released|made available|provided|taken|shows|showing|obtained|"
-               r"distributed|from))", re.I),
-    re.compile(r"^\s*(?:A|An|Am) (?:file )?(?:image|photo|picture|still|grab|screengrab) (?:from|taken|released|provided|"
-               r"made available)\b", re.I),
-    re.compile(r"^\s*(?:Grab|Screengrab|Screenshot|Still) (?:from|of)\b", re.I),
+               r"distributed|from))", re.I), ()),
+    (re.compile(r"^\s*(?:A|An|Am) (?:file )?(?:image|photo|picture|still|grab|screengrab) (?:from|taken|released|provided|"
+               r"made available)\b", re.I), ()),
+    (re.compile(r"^\s*(?:Grab|Screengrab|Screenshot|Still) (?:from|of)\b", re.I), ()),
     # a caption closed by its credit: "… Photograph: Name for the Outlet", "… Photo: Name/Outlet"
-    re.compile(r"\b(?:Photograph|Photo|Photos|Picture|Illustration|Composite|Credit)\s*:\s*[^.!?]{2,80}$"),
+    (re.compile(r"\b(?:Photograph|Photo|Photos|Picture|Illustration|Composite|Credit)\s*:\s*[^.!?]{2,80}$"), (':',)),
     # a credit line alone: "Ann Lee/OUTLET", "PICTURE DESK•GETTY"
-    re.compile(rf"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{1,3}}\s*/\s*(?:[A-Z][A-Z0-9&.]+|{_AGENCY})\s*$"),
-    re.compile(r"^\s*[A-Z][A-Z .&'’-]{1,40}\s*•\s*(?:GETTY|AFP|AP|EPA|REUTERS|PA|REX|SHUTTERSTOCK|ALAMY)\b"),
+    (re.compile(rf"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{1,3}}\s*/\s*(?:[A-Z][A-Z0-9&.]+|{_AGENCY})\s*$"), ()),
+    (re.compile(r"^\s*[A-Z][A-Z .&'’-]{1,40}\s*•\s*(?:GETTY|AFP|AP|EPA|REUTERS|PA|REX|SHUTTERSTOCK|ALAMY)\b"), ()),
     # a credit signed with "©" (not a copyright year): "… of the wealthy ©Ann Lee (AFP/File)", "© Ann Lee"
-    re.compile(r"(?<!Copyright )(?<!copyright )©\s*(?!(?:19|20)\d\d\b)[A-Za-z][^©.!?]{0,60}?(?:\([^()]{1,40}\))?\s*$"),
+    (re.compile(r"(?<!Copyright )(?<!copyright )©\s*(?!(?:19|20)\d\d\b)[A-Za-z][^©.!?]{0,60}?(?:\([^()]{1,40}\))?\s*$"), ('©',)),
     # a photographer and outlet closing a caption: "… Here's why. (Ann Lee/The Courier)", "… AP Photo/Ann Lee"
-    re.compile(r"\([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*/\s*(?:The )?[A-Z][\w.&'’ -]{1,40}\)\s*$"),
-    re.compile(rf"\bAP Photo\s*/\s*{_NAME}(?:,? File)?{_END}"),
+    (re.compile(r"\([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*/\s*(?:The )?[A-Z][\w.&'’ -]{1,40}\)\s*$"), ('/',)),
+    (re.compile(rf"\bAP Photo\s*/\s*{_NAME}(?:,? File)?{_END}"), ('/',)),
     # an agency's name alone after the caption's last stop: "… leaves the hotel on Monday. Splash News"
-    re.compile(rf"[.!?]\s+{_AGENCY}{_END}"),
+    (re.compile(rf"[.!?]\s+{_AGENCY}{_END}"), ()),
     # a photographer's credit opening a caption: "Ann Lee / Reuters North Korean leader …", "GETTY Is bitcoin …?"
-    re.compile(rf"^\s*{_NAME}\s*/\s*{_AGENCY}\s+(?=[A-Z])"),
-    re.compile(rf"^\s*{_AGENCY}\s*/\s*{_NAME}\s*$"),
-    re.compile(r"^\s*(?:GETTY(?: IMAGES)?|REUTERS|AFP|EPA|ALAMY|SHUTTERSTOCK|REX)\s+(?=[A-Z\"“‘'])"),
+    (re.compile(rf"^\s*{_NAME}\s*/\s*{_AGENCY}\s+(?=[A-Z])"), ()),
+    (re.compile(rf"^\s*{_AGENCY}\s*/\s*{_NAME}\s*$"), ()),
+    (re.compile(r"^\s*(?:GETTY(?: IMAGES)?|REUTERS|AFP|EPA|ALAMY|SHUTTERSTOCK|REX)\s+(?=[A-Z\"“‘'])"), ()),
     # a caption's credit or picture note: "(file photo)", "Credit: Ann Lee"
-    re.compile(r"\((?i:file )?(?i:photo|image|picture|pictures|photos)\)\s*$", re.I),
-    re.compile(r"^\s*(?:Photo |Image |Picture )?Credits?\s*:\s*\S"),
-    re.compile(r"\((?:Image|Photo|Picture) credit\s*:[^()]{2,80}\)\s*$", re.I),
-    re.compile(r"^\s*(?:Photo |Image |Picture )?[Cc]ourtesy (?:of )?[^.!?]{2,60}$"),
-    re.compile(r"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*\|\s*(?:Getty Images|Shutterstock|Alamy|EPA|EPA-EFE|AFP|AP|"
-               r"Reuters|Bloomberg|NurPhoto|Splash News)\s*$"),
+    (re.compile(r"\((?i:file )?(?i:photo|image|picture|pictures|photos)\)\s*$", re.I), ('photo', 'image', 'picture')),
+    (re.compile(r"^\s*(?:Photo |Image |Picture )?Credits?\s*:\s*\S"), ()),
+    (re.compile(r"\((?:Image|Photo|Picture) credit\s*:[^()]{2,80}\)\s*$", re.I), ('credit',)),
+    (re.compile(r"^\s*(?:Photo |Image |Picture )?[Cc]ourtesy (?:of )?[^.!?]{2,60}$"), ()),
+    (re.compile(r"^\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}\s*\|\s*(?:Getty Images|Shutterstock|Alamy|EPA|EPA-EFE|AFP|AP|"
+               r"Reuters|Bloomberg|NurPhoto|Splash News)\s*$"), ()),
     # a news agency's initials credit closing a story: "jm/dm (AFP, dpa)"
-    re.compile(r"^\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4})+\s*(?:\([^()]{1,40}\))?\s*$"),
+    (re.compile(r"^\s*[a-z]{2,4}(?:\s*/\s*[a-z]{2,4})+\s*(?:\([^()]{1,40}\))?\s*$"), ()),
 ]
 # caption wording that reporting also uses: only on a line with no closing stop, as captions are written
 _CAPTION_NO_STOP = re.compile(r"\b(?:photo|image|picture)s? (?:released|made available|provided|obtained|distributed|handed out) "
@@ -87,72 +87,72 @@ def unsigned(text: str) -> str:
 
 _GALLERY = re.compile(r"^\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b\s*(.*)$")
 
-_RULES: list[tuple[str, re.Pattern]] = [
+_RULES: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
     ("credit", re.compile(r"\bcontributed (?:reporting|to this (?:report|story|article))|"
-                          r"\b(?:reporting|writing|editing) by\b.{0,120}\b(?:writing|editing|reporting) by\b", re.I)),
+                          r"\b(?:reporting|writing|editing) by\b.{0,120}\b(?:writing|editing|reporting) by\b", re.I), ('contributed ', 'reporting by', 'writing by', 'editing by')),
     ("credit", re.compile(r"^\s*[(\[]?\s*(?:additional )?(?:reporting|writing|editing|compiled|research|edited|written|"
-                          r"produced) by\b", re.I)),
-    ("credit", re.compile(r"^\W*with (?:additional )?(?:assistance|reporting) (?:by|from)\b", re.I)),
+                          r"produced) by\b", re.I), ()),
+    ("credit", re.compile(r"^\W*with (?:additional )?(?:assistance|reporting) (?:by|from)\b", re.I), ()),
     # an embedded post's widget label ("Skip Twitter post by @x"); the post and its signature ("— Ann Lee (@annlee)
     # March 3, 2018") are what someone said, and who: they stay
-    ("social-embed", re.compile(r"^\s*skip (?:twitter|instagram|facebook|youtube) post\b", re.I)),
+    ("social-embed", re.compile(r"^\s*skip (?:twitter|instagram|facebook|youtube) post\b", re.I), ()),
     ("social-prompt", re.compile(r"^\s*(?:follow\b.{0,80}\bon (?:twitter|facebook|instagram|x)\b|email the author\b|"
                                  r"check us out on\b|like us on facebook\b|follow us\b)|"
                                  r"^\s*e-?mail\s*:\s*\S+@\S+.{0,80}\bfollow\b|\bread the original article on\b|"
                                  r"\bden originalartikel gibt es\b|^\s*reach the (?:reporter|writer|author|correspondent)s? (?:on twitter|at)\b",
-                                 re.I)),
+                                 re.I), ('follow', 'check us out on', 'like us on facebook', 'mail', 'read the original article on', 'den originalartikel gibt es', 'reach the ')),
     ("related-list", re.compile(r"^\s*(?:follow|read|see|find|get) (?:[\w.]+'?’?s )?(?:full|more|complete|all|latest) "
-                                r"(?:[\w-]+ ){0,2}coverage\b", re.I)),
+                                r"(?:[\w-]+ ){0,2}coverage\b", re.I), ()),
     ("legal-notice", re.compile(r"\bcopyright\s*©|\bcopyright (?:©\s*)?(?:19|20)\d\d\b|\bmay not be in its final form\b|"
-                                r"\btranscripts? (?:are|is) created on a rush deadline\b", re.I)),
+                                r"\btranscripts? (?:are|is) created on a rush deadline\b", re.I), ('copyright', 'may not be in its final form', 'created on a rush deadline')),
     ("related-list", re.compile(r"^\s*for more (?:[\w-]+ ){0,3}(?:coverage|news|stories|information)\b.{0,30}(?:https?://|www\.)",
-                                re.I)),
-    ("share-buttons", re.compile(r"^\s*read or share this story\b", re.I)),
+                                re.I), ()),
+    ("share-buttons", re.compile(r"^\s*read or share this story\b", re.I), ()),
     ("social-embed", re.compile(r"\bA post shared by\b.{0,80}\bon \w+ \d{1,2}, \d{4}|"
-                                r"\bPosted by .{1,80} on (?:\w+day, )?(?:\d{1,2} \w+|\w+ \d{1,2},?) \d{4}\s*$", re.I)),
+                                r"\bPosted by .{1,80} on (?:\w+day, )?(?:\d{1,2} \w+|\w+ \d{1,2},?) \d{4}\s*$", re.I), ('a post shared by', 'posted by ')),
     ("advertisement", re.compile(r"\bcontinue reading the main story\b|\bstory continues below(?: the)? advertisement\b|"
-                                 r"^\s*(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità)\s*:?\s*$", re.I)),
+                                 r"^\s*(?:advertisement|anzeige|werbung|publicité|publicidad|pubblicità)\s*:?\s*$", re.I), ('continue reading the main story', 'story continues below', 'advertisement', 'anzeige', 'werbung', 'publicité', 'publicidad', 'pubblicità')),
     ("newsletter", re.compile(r"\bplease verify you'?’?re not a robot\b|\byou agree to receive occasional updates\b|"
                               r"\bsign up for (?:our|the) .{0,40}newsletters?\b|^\W*thanks? (?:you )?for (?:signing up|subscribing)\b|"
-                              r"\bkeep an eye on your inbox\b|\berror processing your subscription\b", re.I)),
+                              r"\bkeep an eye on your inbox\b|\berror processing your subscription\b", re.I), ('not a robot', 'you agree to receive occasional updates', 'sign up for ', 'for signing up', 'for subscribing', 'keep an eye on your inbox', 'error processing your subscription')),
     ("legal-notice", re.compile(r"\bthis copy is for your personal,? non-?commercial use only\b|"
-                                r"\bgoverned by our subscriber agreement\b", re.I)),
+                                r"\bgoverned by our subscriber agreement\b", re.I), ('this copy is for your personal', 'governed by our subscriber agreement')),
     ("share-buttons", re.compile(r"^\W*(?:order reprints?|print (?:this )?article|e-?mail (?:this )?article|save (?:this )?article|"
                                  r"share (?:this )?article|this article has been sent to|an error has occurred,? please try again"
-                                 r"(?: later)?)\W*$", re.I)),
+                                 r"(?: later)?)\W*$", re.I), ()),
     ("social-prompt", re.compile(r"^\s*(?i:write to|contact|email) (?:(?i:the (?:author|reporter|writer))|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}) "
-                                 r"at \S+@\S+\s*\.?\s*$")),
+                                 r"at \S+@\S+\s*\.?\s*$"), ()),
     # a prompt closing an author's note: "… Follow him on Twitter @ann.", "Have a tip? Ann Lee may be reached at ann@…",
     # "Join our Space Forums to keep talking space"
     ("social-prompt", re.compile(r"(?:^|[.!?]\s+)follow (?:him|her|them|us|me) on (?:twitter|facebook|instagram)\b[^.!?]{0,80}[.!?]?\s*$|"
-                                 r"\b(?:may|can) be reached at \S+@\S+|^\s*join (?:our|the) [\w ]{1,30}(?:forums?|community)\b", re.I)),
+                                 r"\b(?:may|can) be reached at \S+@\S+|^\s*join (?:our|the) [\w ]{1,30}(?:forums?|community)\b", re.I), ('follow ', 'be reached at ', 'join ')),
     ("newsletter", re.compile(r"^\s*subscribe to (?:the |our )?[\w .'’-]{0,40}\b(?:channel|newsletter|podcast)\b|"
-                              r"\bon the go by clicking here\b", re.I)),
+                              r"\bon the go by clicking here\b", re.I), ('subscribe to ', 'on the go by clicking here')),
     ("reader-pitch", re.compile(r"\bdo you have a story for\b|\bwe pay for (?:your )?(?:stories|videos)\b|"
-                                r"\bemail us at \S+@|\bsend us your (?:stories|story tips|tips|photos|videos)\b", re.I)),
+                                r"\bemail us at \S+@|\bsend us your (?:stories|story tips|tips|photos|videos)\b", re.I), ('do you have a story for', 'we pay for ', 'email us at ', 'send us your ')),
     ("related-list", re.compile(r"^\s*(?:related stories|related articles|related coverage|most read|just watched|must watch|"
-                                r"more videos|recommended for you|you may also like)\b", re.I)),
-    ("highlights", re.compile(r"^\s*story highlights\b", re.I)),
-    ("author-bio", re.compile(r"^\W*about the (?:author|writer|reporter)s?\W*$", re.I)),
+                                r"more videos|recommended for you|you may also like)\b", re.I), ()),
+    ("highlights", re.compile(r"^\s*story highlights\b", re.I), ()),
+    ("author-bio", re.compile(r"^\W*about the (?:author|writer|reporter)s?\W*$", re.I), ()),
     # search-result or transcript snippets: a fragment opening with an ellipsis and cut again inside
-    ("snippet", re.compile(r"^\s*(?:\.\.\.|…)\s*\w.*(?:\.\.\.|…)")),
+    ("snippet", re.compile(r"^\s*(?:\.\.\.|…)\s*\w.*(?:\.\.\.|…)"), ()),
     # an update's header introducing the updated text ("Update, Nov. 15, 4pm: X sent the following statement:")
-    ("update-note", re.compile(r"^\s*(?:update|updated|editor'?’?s note)\b[^:]{0,40}:.{0,120}:\s*$", re.I)),
-    ("video-teaser", re.compile(r"^\s*(?:CLOSE|REPLAY|PLAY VIDEO|WATCH VIDEO)\s+(?=[A-Z\"“])")),
-    ("video-teaser", re.compile(r"^\W*watch (?:the )?(?:full )?video (?:above|below)\W*$", re.I)),
+    ("update-note", re.compile(r"^\s*(?:update|updated|editor'?’?s note)\b[^:]{0,40}:.{0,120}:\s*$", re.I), ()),
+    ("video-teaser", re.compile(r"^\s*(?:CLOSE|REPLAY|PLAY VIDEO|WATCH VIDEO)\s+(?=[A-Z\"“])"), ()),
+    ("video-teaser", re.compile(r"^\W*watch (?:the )?(?:full )?video (?:above|below)\W*$", re.I), ()),
     # a widget's or an ad slot's label, a link's prompt
-    ("share-buttons", re.compile(r"^\W*listen to this (?:article|story)\b[^.!?]{0,30}$", re.I)),
-    ("advertisement", re.compile(r"^\W*(?:scroll to continue(?: with content)?|continue reading below)\W*$", re.I)),
-    ("link", re.compile(r"^\W*click here to (?:read|see|watch|find out) more\b[^.!?]{0,60}[.!]?\s*$", re.I)),
+    ("share-buttons", re.compile(r"^\W*listen to this (?:article|story)\b[^.!?]{0,30}$", re.I), ()),
+    ("advertisement", re.compile(r"^\W*(?:scroll to continue(?: with content)?|continue reading below)\W*$", re.I), ()),
+    ("link", re.compile(r"^\W*click here to (?:read|see|watch|find out) more\b[^.!?]{0,60}[.!]?\s*$", re.I), ()),
     # syndication and update notes, an agency's standards line
     ("credit", re.compile(r"^\W*this (?:article|story) (?:originally |first )?(?:appeared|was (?:originally |first )?published) "
-                          r"(?:on|in|by)\b", re.I)),
-    ("update-note", re.compile(r"^\W*this (?:article|story|post) has been updated\b", re.I)),
-    ("legal-notice", re.compile(r"^\W*our standards\s*:", re.I)),
+                          r"(?:on|in|by)\b", re.I), ()),
+    ("update-note", re.compile(r"^\W*this (?:article|story|post) has been updated\b", re.I), ()),
+    ("legal-notice", re.compile(r"^\W*our standards\s*:", re.I), ()),
     # a byline written without "By": "Ann Lee | Staff writer", "— Ann Lee, Reuters"
     ("byline", re.compile(rf"^\W*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{1,2}}\s*[|,]\s*(?:(?i:(?:senior |chief |staff |contributing )?"
                           r"(?:writer|reporter|correspondent|editor))|Reuters|AP|AFP|The Associated Press|Associated Press|Bloomberg|"
-                          r"dpa|Xinhua)\s*$")),
+                          r"dpa|Xinhua)\s*$"), ()),
 ]
 _TEASER = re.compile(r"^\s*(?:READ MORE|Read more|READ ALSO|Read also|ALSO READ|Also read|RELATED|Related|MORE|More|WATCH|Watch|"
                      r"SEE ALSO|See also|LISTEN|Listen|RECOMMENDED|Recommended|MUST READ|Must read|TRENDING|Trending)\s*:\s*\S")
@@ -164,21 +164,40 @@ _TEASER_TAIL = re.compile(r"\S\s+(?:Read more|READ MORE|Read More)\s*$")
 _LONG_RULES = frozenset(("advertisement", "newsletter", "related-list", "highlights"))  # rules that allow 120 words
 
 
+# characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not turn them into it
+# ("ſ" matches "s", "ı" and "İ" match "i"): on a text holding one, a rule's keys say nothing
+_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lowered(text: str) -> str | None:
+    """`text` lower-cased for the rules' key tests (a key absent from it means the rule cannot match), or None
+    when the text holds a character that case-insensitive matching reads otherwise."""
+    return None if _CASE_ODD.search(text) else text.lower()
+
+
+def _may_match(keys: tuple[str, ...], low: str | None) -> bool:
+    """Whether a rule with `keys` (one of them is in every text it matches, lower-cased) can match `low`."""
+    return low is None or not keys or any(k in low for k in keys)
+
+
 def furniture_reason(text: str, words: int) -> str | None:
     """Why `text` (one unit, `words` long) is furniture by its wording, or None."""
-    for reason, rx in _RULES:  # the word limit first: a unit too long for a rule skips its regex
-        if words <= (120 if reason in _LONG_RULES else 60) and rx.search(text):
+    low = _lowered(text)
+    for reason, rx, keys in _RULES:  # the word limit and the keys first: most units skip most regexes
+        if words <= (120 if reason in _LONG_RULES else 60) and _may_match(keys, low) and rx.search(text):
             return reason
-    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or _TEASER_TAIL.search(text)):
+    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or (_may_match(("read more",), low) and _TEASER_TAIL.search(text))):
         return "link"
-    return "photo-caption" if _is_caption(text, words) else None
+    return "photo-caption" if _is_caption(text, words, low) else None
 
 
-def _is_caption(text: str, words: int) -> bool:
-    """A photo caption or credit line by its wording (`words` long); a quote is never one."""
+def _is_caption(text: str, words: int, low: str | None = None) -> bool:
+    """A photo caption or credit line by its wording (`words` long); a quote is never one. `low`: `_lowered(text)`."""
     if words > 70 or text.lstrip().startswith(("\"", "“", "'", "‘")):
         return False
-    if any(rx.search(text) for rx in _CAPTION):
+    if low is None:
+        low = _lowered(text)
+    if any(_may_match(keys, low) and rx.search(text) for rx, keys in _CAPTION):
         return True
     return not _STOP.search(text) and bool(_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text))
 
