@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import nlp
 from ..model import Analysis, Article
+from ..nlp.tfidf import tfidf_rows
 
 if TYPE_CHECKING:
     from .summary import Params, _Cand
@@ -33,34 +34,14 @@ def _tokens(text: str) -> list[str]:
 
 
 def _tfidf_centrality(texts: list[str]) -> np.ndarray:
-    """Cosine of each text's TF-IDF vector (sentence-level IDF) to the story's TF-IDF centroid."""
-    vocab: dict[str, int] = {}
-    rows = []
-    for t in texts:
-        counts: dict[int, int] = {}
-        for w in _tokens(t):
-            j = vocab.setdefault(w, len(vocab))
-            counts[j] = counts.get(j, 0) + 1
-        rows.append(counts)
-    if not vocab:
+    """Cosine of each text's TF-IDF vector (sentence-level IDF, `nlp.tfidf` weighting) to the story's TF-IDF centroid."""
+    toks = [_tokens(t) for t in texts]
+    if not any(toks):
         return np.zeros(len(texts))
-    X = np.zeros((len(texts), len(vocab)), dtype=np.float32)
-    tf: dict[int, float] = {}  # 1 + log(count), once per distinct count
-    r_idx, c_idx, vals = [], [], []
-    for i, counts in enumerate(rows):
-        for j, c in counts.items():
-            if c not in tf:
-                tf[c] = 1.0 + np.log(c)
-            r_idx.append(i)
-            c_idx.append(j)
-            vals.append(tf[c])
-    X[r_idx, c_idx] = vals
-    df = (X > 0).sum(0)
-    X *= np.log((1 + len(texts)) / (1 + df)) + 1.0
-    X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
-    c = X.mean(0)
+    X = tfidf_rows(toks)
+    c = np.asarray(X.mean(0)).ravel()
     c /= max(float(np.linalg.norm(c)), 1e-9)
-    return X @ c
+    return np.asarray(X @ c).ravel()
 
 
 def redundancy(sim: np.ndarray, texts: list[str], lex_mix: float) -> np.ndarray:
