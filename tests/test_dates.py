@@ -323,3 +323,37 @@ def test_plain_month_name_dates_read_as_dateparser_reads_them():
         resolution._explicit.cache_clear()
     assert fast("March 5, 2024", dt.date(2024, 1, 1)) == (dt.date(2024, 3, 5), "day")
     assert fast("the 1990s", dt.date(2024, 1, 1)) is None
+
+
+def test_date_scan_finds_what_each_pattern_finds_alone():
+    """`_find` tries each pattern only where one of its opening words stands; on text written to hold every kind
+    (and words glued or cut around them) it finds what running each pattern over the whole text finds."""
+    import random
+
+    from newsfuse.dates import patterns
+
+    def every_pattern(text: str) -> list[tuple[str, int, int]]:
+        hits = []
+        for kind, rx in patterns._RX:
+            for m in rx.finditer(text):
+                s, e = m.span("x") if "x" in rx.groupindex and m.group("x") else m.span()
+                hits.append((s, -(e - s), kind, e))
+        hits.sort()
+        out, last_end = [], -1
+        for start, _neg, kind, end in hits:
+            if start >= last_end:
+                out.append((kind, start, end))
+                last_end = end
+        return out
+
+    text = ("On Tuesday, March 5, 2024 (Monday) the board met; in early May and mid-2023 it said that 2024-03-05 and "
+            "5 March 2024 were set. Last night, three days ago, within the next two weeks, the day before, this weekend, "
+            "since 1999, late in the year, in two months' time, the following day, a few weeks ago and inMay or xMonday.")
+    assert patterns._find(text) == every_pattern(text)
+    assert {k for k, _, _ in patterns._find(text)} >= {"mdy", "dmy", "iso", "weekday", "deictic", "ago", "ahead", "offset"}
+    words = ("in In since by of the The a an two few several day days week month year ago within over next last Last this "
+             "early mid late later earlier yesterday Today May March Jan. Sept Monday Friday 5 17th 31 2019 2024-03-05").split()
+    rnd = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rnd.choice(words) + rnd.choice(("", " ", " ", ", ", "\n", "-", "(", ". ")) for _ in range(rnd.randint(1, 12)))
+        assert patterns._find(text) == every_pattern(text), text
