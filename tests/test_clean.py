@@ -941,11 +941,20 @@ def test_furniture_rule_keys_skip_only_rules_that_cannot_match(monkeypatch):
         "The wealthy ©Ann Lee (AFP/File)", "A crowd gathers (file photo)", "(Image credit: Ann Lee)",
         "Fire crews at the scene REUTERS/Ann Lee", "Officials said the talks would resume on Monday.",
         "ſubscribe to our newsletter", "Reporting by ANN LEE; EDİTİNG BY BOB RAY", "The story first read more like fiction Read more",
+        "Ann Lee, left, and Bob Ray, right, at the talks", "The minister spoke to reporters (AP Photo/Ann Lee)", "Getty Images",
+        "Flood water in the town pictured on Monday", "In this March 3 photo, rescuers search the rubble", "7/12",
+        "Photos by Ann Lee", "A crowd at the rally. Credit: Ann Lee", "She said the photo was taken in March.",
     ]
-    got = [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split()))) for t in lines]
+
+    def verdicts() -> list:
+        return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split())),
+                 furniture._caption_or_credit.__wrapped__(t)) for t in lines]
+
+    got = verdicts()
     monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
-    assert got == [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split()))) for t in lines]
-    assert got[0][0] == "credit" and got[6][0] == "advertisement" and got[12][1] and got[-4] == (None, False)
+    assert got == verdicts()
+    assert got[0][0] == "credit" and got[6][0] == "advertisement" and got[12][1] and got[-13] == (None, False, False)
+    assert got[-9][2] and got[-8][2] and not got[-1][2]
 
 
 def test_furniture_rule_keys_change_nothing_on_real_copy(shared_dir, monkeypatch):
@@ -962,9 +971,10 @@ def test_furniture_rule_keys_change_nothing_on_real_copy(shared_dir, monkeypatch
              for ln in (rec.get("text") or "").splitlines() if ln.strip()]
 
     def verdicts() -> list:
-        return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split()))) for t in lines]
+        return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split())),
+                 furniture._caption_or_credit.__wrapped__(t)) for t in lines]
 
     keyed = verdicts()
     monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
     assert keyed == verdicts()
-    assert sum(r is not None for r, _ in keyed) > 0
+    assert sum(r is not None for r, _, _ in keyed) > 0 and sum(c for _, _, c in keyed) > 0

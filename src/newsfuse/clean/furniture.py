@@ -243,13 +243,25 @@ def gallery_counters(texts: list[str]) -> set[int]:
 
 # caption and credit wording that may remain inside kept text (a caption run into a paragraph, a sentence the
 # cleaner kept): each says the words describe a picture, not the story
-_CAPTION_WITHIN = re.compile(
-    r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)|\bAP Photo\b|\b(?:photo|picture|image)\s*(?:credit)?\s*:|(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbeing )\bpictured\b|"
-    r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b|(?-i:\b(?:Photos?|Pictures?) by\b)|\bGetty Images\b|\bvia AP\b|"
-    r"\bCredit:|\bShutterstock\b|^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])|"
-    r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|showing|"
-    r"taken)\b|\bA (?:post|photo|video) shared by\b|\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}|^\s*\d+\s*/\s*\d+\b|"
-    r"\b(?:File|Handout) (?:photo|image)\b", re.I)
+_CAPTION_WITHIN: list[tuple[re.Pattern, tuple[str, ...]]] = [  # (pattern, keys: one is in every line it matches, lower-cased)
+    (re.compile(r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)", re.I), ("(ap", "(afp", "(reuters", "(epa", "(getty", "(photo")),
+    (re.compile(r"\bAP Photo\b", re.I), ("ap photo",)),
+    (re.compile(r"\b(?:photo|picture|image)\s*(?:credit)?\s*:", re.I), ("photo", "picture", "image")),
+    (re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbeing )\bpictured\b", re.I), ("pictured",)),
+    (re.compile(r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b", re.I), ("in this ",)),
+    (re.compile(r"\b(?:Photos?|Pictures?) by\b"), ("photo", "picture")),
+    (re.compile(r"\bGetty Images\b", re.I), ("getty images",)),
+    (re.compile(r"\bvia AP\b", re.I), ("via ap",)),
+    (re.compile(r"\bCredit:", re.I), ("credit:",)),
+    (re.compile(r"\bShutterstock\b", re.I), ("shutterstock",)),
+    (re.compile(r"^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])", re.I), ()),
+    (re.compile(r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|"
+                r"showing|taken)\b", re.I), ()),
+    (re.compile(r"\bA (?:post|photo|video) shared by\b", re.I), ("shared by",)),
+    (re.compile(r"\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}", re.I), ("(@",)),
+    (re.compile(r"^\s*\d+\s*/\s*\d+\b", re.I), ()),
+    (re.compile(r"\b(?:File|Handout) (?:photo|image)\b", re.I), ("file ", "handout ")),
+]
 # words one of _CAPTION_WITHIN's patterns needs (a cheap test first: most paragraphs have none)
 # a wire report's dateline: "WASHINGTON (AP) —", "OFER PRISON, West Bank (Reuters) -"
 _WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]*(?:,\s*[A-Z0-9][\w.'’ -]*){0,2}\s*\((?:AP|AFP|Reuters|EPA|UPI|dpa|CNN|Xinhua)\)\s*[-–—]+\s*")
@@ -258,10 +270,12 @@ _WITHIN_KEYS = ("photo", "pictur", "image", "getty", "via ap", "credit:", "shutt
 _WITHIN_OPENERS = ("reuters", "ap ", "afp", "epa", "getty", "pa ", "alamy", "xinhua")
 # who stands where in a picture: "Ann Lee, left, and …"
 _PLACED = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
+_PLACED_KEYS = (", left,", ", right,", ", centre,", ", center,", ", second from ")
 # a paragraph ending in a photo credit ("… REUTERS/Ann Lee", "(AP Photo/Ann Lee)", "Ann B. Lee/Bloomberg", "… via Ministry";
 # not a sentence closing "… announced via Twitter.")
 _CREDIT_END = re.compile(r"(?:\b[A-Z][\w.]*\s?/\s?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia [A-Z][\w .'-]{0,40}\w"
                          r"|\b(?:Getty Images|Splash News|Shutterstock|Alamy)\b[^.!?]{0,30})\)?\s*$")
+_CREDIT_END_KEYS = ("/", "via ", "getty images", "splash news", "shutterstock", "alamy")
 # a credit merged into a name: "Ann Lee/The Press", "Ann Lee / Reuters" (not "AC/DC" or "24/7")
 _CREDIT_IN_NAME = re.compile(r"\w \w[\w.'-]*\s*/\s*(?:\w|$)|\w\s*/\s*$")
 
@@ -284,5 +298,7 @@ def _caption_or_credit(text: str) -> bool:
     text = _WIRE_DATELINE.sub("", text, count=1)  # "WASHINGTON (AP) — …" opens a wire report: no credit
     low = text.lower()
     within = any(k in low for k in _WITHIN_KEYS) or low.lstrip().startswith(_WITHIN_OPENERS)
-    return bool((within and _CAPTION_WITHIN.search(text)) or _PLACED.search(text) or _CREDIT_END.search(text)
-                or _is_caption(text, len(text.split())))
+    keyed = None if _CASE_ODD.search(text) else low  # `_lowered(text)`
+    return bool((within and any(_may_match(keys, keyed) and rx.search(text) for rx, keys in _CAPTION_WITHIN))
+                or (_may_match(_PLACED_KEYS, keyed) and _PLACED.search(text))
+                or (_may_match(_CREDIT_END_KEYS, keyed) and _CREDIT_END.search(text)) or _is_caption(text, len(text.split()), keyed))
