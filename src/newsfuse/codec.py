@@ -21,8 +21,16 @@ T = TypeVar("T")
 
 
 def dumps(obj: Any) -> str:
-    """JSON text of `obj` (dataclasses via `to_dict`; numpy values become lists)."""
-    return json.dumps(model.to_dict(obj), ensure_ascii=False, default=json_default)
+    """JSON text of `obj` (dataclasses as `to_dict` writes them; numpy values become lists). The encoder walks
+    lists and dicts itself and asks `_default` only for a dataclass's fields: the text `json.dumps(to_dict(obj))`
+    gives, without first copying every value of a stored analysis or brief in Python."""
+    return json.dumps(obj, ensure_ascii=False, default=_default)
+
+
+def _default(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {name: getattr(obj, name) for name in model.field_names(type(obj))}
+    return json_default(obj)
 
 
 @functools.lru_cache(maxsize=None)

@@ -15,15 +15,20 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (looked up once per class)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def to_dict(obj: Any) -> Any:
     """Recursively turn dataclasses (and lists/dicts of them) into JSON-ready data."""
     if type(obj) in _SCALARS:  # most values: nothing to turn (stored analyses hold hundreds of thousands)
         return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        names = _FIELD_NAMES.get(type(obj))
-        if names is None:
-            names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
-        return {name: to_dict(getattr(obj, name)) for name in names}
+        return {name: to_dict(getattr(obj, name)) for name in field_names(type(obj))}
     if isinstance(obj, (list, tuple)):
         return [to_dict(x) for x in obj]
     if isinstance(obj, dict):

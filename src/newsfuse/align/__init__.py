@@ -61,7 +61,7 @@ def align(
     for t in np.flatnonzero(ask).tolist():
         if not check.same(Il[t], Jl[t], Cl[t]):
             S[t] = -np.inf
-    pair_score = {(int(i), int(j)): float(s) for i, j, s in zip(I, J, S)}
+    pair_score = {(i, j): s for i, j, s in zip(Il, Jl, S.tolist())}
 
     def score(x: int, y: int) -> float:
         if x > y:

@@ -11,6 +11,7 @@ vectors only help) and states no different figure for the same measure.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -47,20 +48,15 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
         return []
     check = check or ClaimCheck(units)
     anchors = [_anchors(u.sentence.text) for u in units]
-    holders: dict[str, list[int]] = defaultdict(list)
-    for i, an in enumerate(anchors):
-        for a in sorted(an):  # a set's order varies with the hash seed; ties between anchors' groups must not
-            holders[a].append(i)
     # the story's main actors are in every other sentence: only specific anchors make or join a proposition
     limit = max(min(SPECIFIC * n, MAX_ROWS), 3)
-    specific = {a for a, rows in holders.items() if len(rows) <= limit}
     order = {aid: i for i, aid in enumerate(dict.fromkeys(u.article for u in units))}
     art = np.array([order[u.article] for u in units])  # article ids as stable numbers (str hashes vary by run)
     measured = np.array([bool(u.figures) for u in units])
     S_all = E @ E.T if n <= DENSE_MAX else None  # one product beats one per anchor; larger stories pay per anchor
     sources = [u.source for u in units]
-    asked = [(anchor, rows) for anchor, rows in holders.items() if len(rows) >= 2 and anchor in specific
-             and len({sources[r] for r in rows}) >= min_support and len({units[r].article for r in rows}) >= 2]
+    asked = [(anchor, rows) for anchor, rows in _holders(anchors, 2, limit)
+             if len({sources[r] for r in rows}) >= min_support and len({units[r].article for r in rows}) >= 2]
     # the claim score of every pair of other articles' sentences some anchor groups (0 within an article), all
     # at once: anchors share sentences, so most pairs recur, and reading them back as a block beats a lookup a pair
     M_all = _claim_scores([rows for _, rows in asked], art, S_all, check) if S_all is not None else None
@@ -124,6 +120,23 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
         for k in keys:
             owner.setdefault(k, f)
     return out
+
+
+def _holders(anchors: list[frozenset[str]], lo: int, hi: float) -> list[tuple[str, list[int]]]:
+    """The anchors `lo` to `hi` sentences hold, each with those sentences' rows (ascending), in the order the
+    sentences first hold them (alphabetical within one sentence: a set's order varies with the hash seed, and
+    ties between anchors' groups must not). One sort of all anchors instead of a dictionary append each."""
+    flat = list(chain.from_iterable(anchors))
+    if not flat:
+        return []
+    row_of = np.repeat(np.arange(len(anchors)), [len(a) for a in anchors])
+    names, first, inverse, counts = np.unique(np.array(flat), return_index=True, return_inverse=True,
+                                              return_counts=True)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rows = row_of[np.argsort(inverse.ravel(), kind="stable")].tolist()  # each anchor's rows, ascending
+    keep = np.flatnonzero((counts >= lo) & (counts <= hi))
+    keep = keep[np.lexsort((keep, row_of[first[keep]]))]  # by first row, then name (names are sorted)
+    return [(str(names[k]), rows[starts[k] : starts[k] + counts[k]]) for k in keep.tolist()]
 
 
 def _lead(f: Fact, row: dict[tuple[str, int], int], default: int) -> int:

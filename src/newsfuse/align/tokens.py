@@ -101,10 +101,16 @@ def number_words_as_digits(text: str) -> str:
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _claim_token(token: str) -> str:
+    """A content token as claims compare it: numbers as they are, words stemmed (memoised: words recur)."""
+    return token if _DIGITS.match(token) else stem(token)
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def claim_words(text: str) -> frozenset[str]:
     """A sentence's content words as claims are compared: stemmed, number words as digits, short words out; and
     adjacent content-word pairs ("final offer"), rarer than either word, so shared wording counts."""
-    toks = [t if _DIGITS.match(t) else stem(t) for t in tokens(number_words_as_digits(text))]
+    toks = [_claim_token(t) for t in _tokens(number_words_as_digits(text))]
     words = {t for t in toks if len(t) >= 3 or _DIGITS.match(t)}
     return frozenset(words | {f"{a} {b}" for a, b in zip(toks, toks[1:])})

@@ -126,7 +126,23 @@ def verbatim_pairs(sts: list[_Quoted]) -> list[tuple[int, int]]:
         for x in set().union(*map(set, w.words)) if w.words else ():
             seen[x] = seen.get(x, 0) + 1
     rare = frozenset(x for x, n in seen.items() if n <= 2 and _content(x))
-    return [(i, j) for i in range(len(ws)) for j in range(i + 1, len(ws)) if _shares_words(ws[i], ws[j], rare)]
+    # only pairs that share a run, or where one holds the first word of the other's quoted fragment, can share
+    # words: those are checked, in the same (i, j) order
+    by_run: dict[tuple[str, ...], list[int]] = {}
+    by_word: dict[str, set[int]] = {}
+    for k, w in enumerate(ws):
+        for r in w.runs:
+            by_run.setdefault(r, []).append(k)
+        for h in w.words:
+            for x in h:
+                by_word.setdefault(x, set()).add(k)
+    cand: set[tuple[int, int]] = set()
+    for ks in by_run.values():
+        cand.update((i, j) for n, i in enumerate(ks) for j in ks[n + 1 :])
+    for k, w in enumerate(ws):
+        for f in w.frags:
+            cand.update((min(k, m), max(k, m)) for m in by_word.get(f[0], ()) if m != k)
+    return [(i, j) for i, j in sorted(cand) if _shares_words(ws[i], ws[j], rare)]
 
 
 def _longest_shared(xs: list[str], ys: list[str]) -> int:

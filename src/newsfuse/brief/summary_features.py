@@ -7,6 +7,7 @@ z-scored within the story, since the scorer ranks sentences inside one story.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,11 @@ _STOP = frozenset(
 )
 
 
-def _tokens(text: str) -> list[str]:
-    """Lower-cased content words, crude plural folding (for TF-IDF and title overlap)."""
-    return [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(text.lower()) if w not in _STOP]
+@functools.lru_cache(maxsize=1 << 15)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Lower-cased content words, crude plural folding (for TF-IDF and title overlap); memoised: centrality,
+    redundancy and word sharing each read every candidate's."""
+    return tuple(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 def _tfidf_centrality(texts: list[str]) -> np.ndarray:
@@ -53,8 +56,9 @@ def redundancy(sim: np.ndarray, texts: list[str], lex_mix: float) -> np.ndarray:
         return sim
     vocab: dict[str, int] = {}
     rows = [[vocab.setdefault(w, len(vocab)) for w in _tokens(t)] for t in texts]
-    X = np.zeros((len(texts), max(1, len(vocab))), dtype=np.float32)
-    np.add.at(X, (np.repeat(np.arange(len(rows)), [len(r) for r in rows]), [j for r in rows for j in r]), 1.0)
+    width = max(1, len(vocab))
+    cells = np.repeat(np.arange(len(rows)) * width, [len(r) for r in rows]) + np.array([j for r in rows for j in r], dtype=np.int64)
+    X = np.bincount(cells, minlength=len(texts) * width).astype(np.float32).reshape(len(texts), width)  # word counts
     X /= np.clip(np.linalg.norm(X, axis=1, keepdims=True), 1e-9, None)
     return (1.0 - lex_mix) * sim + lex_mix * (X @ X.T)
 
