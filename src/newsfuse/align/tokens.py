@@ -51,12 +51,13 @@ def _tokens(text: str) -> tuple[str, ...]:
 _DATELINE_ONLY = re.compile(r"[-–—]\s*$")  # "PLACE, March 12 (Agency) -": the line opening a report, no statement
 
 
-_OPEN_END = re.compile(r"[^.!?…\"”’')\]]\s*$")
+_CLOSERS = ".!?…\"”’')]"  # what ends a sentence of the body (a stop, or a quote mark or bracket after one)
 
 
 def open_line(text: str) -> bool:
-    """A line with no closing stop: a headline, teaser, caption or bullet rather than a sentence of the body."""
-    return bool(_OPEN_END.search(text))
+    """A line with no closing stop: a headline, teaser, caption or bullet rather than a sentence of the body.
+    (Trailing whitespace counts as no stop, as the pattern `[^.!?…"”’')\]]\s*$` this replaces read it.)"""
+    return bool(text) and text[-1] not in _CLOSERS
 
 
 # the article's own question headings ("What happens next?") are no statements; a quoted question may be news

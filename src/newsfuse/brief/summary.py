@@ -289,10 +289,6 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         grams, weight = concept
         # each sentence's weight of bigrams not covered yet, recomputed only for sentences a choice covered some of
         uncovered = [sum(weight.get(g, 0.0) for g in s) for s in grams]
-        holders: dict = {}
-        for k, s in enumerate(grams):
-            for g in s:
-                holders.setdefault(g, []).append(k)
     while len(chosen) < max_sentences and alive.any():
         gain = score - p.mmr * maxsim * 4.0
         if concept is not None:
@@ -311,8 +307,9 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         if concept is not None:
             fresh = grams[i] - covered
             covered |= fresh
-            for k in {k for g in fresh for k in holders[g]}:
-                uncovered[k] = sum(weight.get(g, 0.0) for g in grams[k] if g not in covered)
+            for k, s in enumerate(grams):
+                if not s.isdisjoint(fresh):
+                    uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
         maxsim = np.maximum(maxsim, sim[i])
         alive &= maxsim < p.redundant
         if max_words is None and used >= limit and len(chosen) >= 5:
