@@ -56,7 +56,7 @@ _CLOSERS = ".!?…\"”’')]"  # what ends a sentence of the body (a stop, or a
 
 def open_line(text: str) -> bool:
     """A line with no closing stop: a headline, teaser, caption or bullet rather than a sentence of the body.
-    (Trailing whitespace counts as no stop, as the pattern `[^.!?…"”’')\]]\s*$` this replaces read it.)"""
+    (Trailing whitespace counts as no stop, as the search for a non-closer before only whitespace it replaces read it.)"""
     return bool(text) and text[-1] not in _CLOSERS
 
 
@@ -96,7 +96,12 @@ def number_words_as_digits(text: str) -> str:
 
         _NUMBER_WORDS = {w: f"{v:g}" for w, v in NUMBER_WORDS.items() if " " not in w and v < 1000}
         _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+    if _NUMBER_WORDS.keys().isdisjoint(_LETTERS.findall(text.lower())):
+        return text  # no number word: one scan for words beats trying each of them at every word
     return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+
+
+_LETTERS = re.compile(r"[a-z]+")
 
 
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
