@@ -978,3 +978,35 @@ def test_furniture_rule_keys_change_nothing_on_real_copy(shared_dir, monkeypatch
     monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
     assert keyed == verdicts()
     assert sum(r is not None for r, _, _ in keyed) > 0 and sum(c for _, _, c in keyed) > 0
+
+
+def test_pattern_keys_change_no_cleaning_of_real_copy(shared_dir, monkeypatch):
+    """Cleaning 60 news_cluster articles gives the same text and removed segments with every pattern key
+    ignored (features, hard reasons, furniture rules, captions): the keys are a speed-up only."""
+    import importlib
+    import json
+
+    import newsfuse.clean as clean_pkg
+    from newsfuse.clean import furniture
+
+    features = importlib.import_module("newsfuse.clean.features")  # the package's `features` is the function
+
+    path = shared_dir / "data" / "clustering-newscluster" / "news_cluster_docs.jsonl"
+    if not path.exists():
+        pytest.skip(f"news_cluster articles not available at {path}")
+    recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()[:60]]
+
+    def cleaned() -> list:
+        furniture._caption_or_credit.cache_clear()
+        out = []
+        for r in recs:
+            a = Article(id=r["id"], raw=r.get("text") or "", title=r.get("title") or "")
+            clean(a)
+            out.append((a.text, [(s.text, s.reason, s.start) for s in a.removed], a.meta))
+        return out
+
+    keyed = cleaned()
+    for mod, name in ((features, "may_match"), (clean_pkg, "may_match"), (furniture, "_may_match")):
+        monkeypatch.setattr(mod, name, lambda keys, low: True)
+    assert keyed == cleaned()
+    assert sum(len(r) for _, r, _ in keyed) > 0

@@ -23,16 +23,22 @@ from .features import (
     _BYLINE,
     _CREDIT,
     _FEED,
+    _FEED_KEYS,
     _LEGAL,
+    _LEGAL_KEYS,
     _LINK_PREFIX,
     _NEWSLETTER,
+    _NEWSLETTER_KEYS,
     _SENT_END,
     _TIMESTAMP,
     STOPWORDS,
     Unit,
     features,
+    lowered,
+    may_match,
     tokens,
     units,
+    word_count,
 )
 
 __all__ = ["clean", "drop_shared_boilerplate"]
@@ -42,28 +48,32 @@ _SHARE = re.compile(r"^\s*(share|share this|tweet|email|print|facebook|twitter|w
                     r"advertisement|sponsored|skip to (main )?content|loading\.*|like this:?)\s*:?\s*$", re.I)
 _PITCH = re.compile(r"\b(subscribe|sign up|sign-up|register|newsletter)\b.{0,80}\b(here|now|today|newsletter|free|inbox)\b"
                     r"|\b(newsletter|subscribe)\b.{0,40}$", re.I)
+_PITCH_KEYS = ("subscribe", "sign up", "sign-up", "register", "newsletter")
+_HARD_LEGAL = re.compile(r"(legal warning|all rights (are )?reserved|rights of the published)", re.I)
+_HARD_LEGAL_KEYS = ("legal warning", "all rights ", "rights of the published")
 
 
 def _hard_reason(text: str) -> str | None:
     """Furniture so unambiguous it is dropped wherever it stands, even inside the body."""
-    w = len(tokens(text))
-    if _FEED.search(text):
+    w = word_count(text)
+    low = lowered(text)
+    if may_match(_FEED_KEYS, low) and _FEED.search(text):
         return "feed-disclaimer"
-    if _TIMESTAMP.search(text) and w <= 8:
+    if w <= 8 and _TIMESTAMP.search(text):  # each word limit before its regex: the same verdicts, fewer searches
         return "timestamp"
-    if re.search(r"(legal warning|all rights (are )?reserved|rights of the published)", text, re.I):
+    if may_match(_HARD_LEGAL_KEYS, low) and _HARD_LEGAL.search(text):
         return "legal-notice"
-    if _LINK_PREFIX.search(text) and not _SENT_END.search(text) and w <= 25:
+    if w <= 25 and _LINK_PREFIX.search(text) and not _SENT_END.search(text):
         return "link"
-    if _NAV.search(text) and w <= 15:
+    if w <= 15 and _NAV.search(text):
         return "navigation"
-    if _BYLINE.search(text) and w <= 8 and not _SENT_END.search(text):
+    if w <= 8 and _BYLINE.search(text) and not _SENT_END.search(text):
         return "byline"
-    if _CREDIT.search(text) and w <= 12 and not _SENT_END.search(text):
+    if w <= 12 and _CREDIT.search(text) and not _SENT_END.search(text):
         return "photo-credit"
     if _SHARE.search(text):
         return "share-buttons"
-    if _PITCH.search(text) and w <= 60:
+    if w <= 60 and may_match(_PITCH_KEYS, low) and _PITCH.search(text):
         return "newsletter"
     return None  # wording-known furniture (`furniture_reason`) is set aside before any unit reaches here
 
@@ -102,13 +112,14 @@ def _reason(text: str, where: str) -> str:
         return hard
     if _RELATED_HEAD.search(text):
         return "related-list"
-    if where != "before" and len(tokens(text)) <= 40 and (_BIO.search(text) or _NAME.search(text)):
+    if where != "before" and word_count(text) <= 40 and (_BIO.search(text) or _NAME.search(text)):
         return "author-bio"
-    if _LEGAL.search(text):
+    low = lowered(text)
+    if may_match(_LEGAL_KEYS, low) and _LEGAL.search(text):
         return "legal-notice"
-    if _NEWSLETTER.search(text):
+    if may_match(_NEWSLETTER_KEYS, low) and _NEWSLETTER.search(text):
         return "newsletter"
-    w = len(tokens(text))
+    w = word_count(text)
     sentence = w >= 10 and bool(_SENT_END.search(text))
     if where == "before":
         return "navigation" if w <= 6 else ("headline" if not sentence else "page-header")
@@ -265,10 +276,10 @@ def _restore_lists(us: list[Unit], reasons: list[str | None]) -> None:
     """A list the body introduces (a kept paragraph ending in ":") is body: its short items are kept up to the
     first unit with other evidence of furniture or the first long one."""
     for i in range(len(us) - 1):
-        if reasons[i] is not None or not us[i].text.rstrip().endswith(":") or len(tokens(us[i].text)) < 4:
+        if reasons[i] is not None or not us[i].text.rstrip().endswith(":") or word_count(us[i].text) < 4:
             continue
         j = i + 1
-        while j < len(us) and (reasons[j] is None or reasons[j] in _SHAPE_REASONS) and len(tokens(us[j].text)) <= 25 \
+        while j < len(us) and (reasons[j] is None or reasons[j] in _SHAPE_REASONS) and word_count(us[j].text) <= 25 \
                 and not _hard_reason(us[j].text):
             reasons[j] = None
             j += 1
@@ -305,12 +316,12 @@ def _sentence(text: str) -> bool:
     if cjk >= 16:
         return bool(_CJK_STOP.search(text) or _SENT_END.search(text))
     t = text.rstrip()
-    return len(tokens(t)) >= 8 and bool(_SENT_END.search(t) or t.endswith(":") and _TWO_SENTENCES.search(t))
+    return word_count(t) >= 8 and bool(_SENT_END.search(t) or t.endswith(":") and _TWO_SENTENCES.search(t))
 
 
 def _size(text: str) -> int:
     """Words in a unit, two CJK characters counting as one."""
-    return len(tokens(text)) + len(_CJK.findall(text)) // 2
+    return word_count(text) + len(_CJK.findall(text)) // 2
 
 
 def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, breaks: set[int],
@@ -345,7 +356,7 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
     # a list article (item names over paragraphs): in a text that opens with its body, a run laid out the same
     # way continues the list, however new its names
     item_heads = sum(1 for k in kept[:-1] if reasons[k + 1] is None and not sent[k]
-                     and len(tokens(us[k].text)) <= 8 and sent[k + 1])
+                     and word_count(us[k].text) <= 8 and sent[k + 1])
     listed = opens_with_body and item_heads >= 2
 
     def shape_only(k: int) -> bool:  # a two-word capitalised line is a name only by its shape, too
@@ -380,14 +391,14 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
             prose = set(sentences)
             for k in sentences:
                 m = k + 1
-                while us[k].text.rstrip().endswith(":") and m < j and len(tokens(us[m].text)) <= 25:
+                while us[k].text.rstrip().endswith(":") and m < j and word_count(us[m].text) <= 25:
                     prose.add(m)
                     m += 1
             share = sum(_size(us[k].text) for k in prose) / max(1, sum(_size(us[k].text) for k in range(i, j)))
             coh = float(np.mean([_coherence(words[k], body_words) for k in sentences]))
             bar = 0.0 if _lead_after_header(us, reasons, i, j) else \
                 RESTORE_COHERENCE_EXTRACTED if opens_with_body or opening else RESTORE_COHERENCE
-            heads = [k for k in range(i, j) if not sent[k] and len(tokens(us[k].text)) <= 8
+            heads = [k for k in range(i, j) if not sent[k] and word_count(us[k].text) <= 8
                      and k + 1 in sentences]
             first = sentences[0]
             if listed and heads:
@@ -445,7 +456,7 @@ def _layout(text: str) -> tuple[str, str] | None:
     """A short line's template: how it opens (a digit, a capital, a bullet) and the punctuation it is laid out
     with ("August 30 – Denver, CO @ Arena" -> ("A", "–,@")); None for a sentence or a line without such marks."""
     t = text.strip()
-    if not t or len(tokens(t)) > 25 or _SENT_END.search(t):
+    if not t or word_count(t) > 25 or _SENT_END.search(t):
         return None
     bare = re.sub(r"(?<=\w)[-'’./&](?=\w)", "", t)  # marks inside words and numbers ("Ak-Chin", "3.5") lay nothing out
     marks = "".join(dict.fromkeys(c for c in bare if not c.isalnum() and not c.isspace() and c not in "'’.\"“”"))
@@ -493,7 +504,7 @@ def _restore_embeds(us: list[Unit], reasons: list[str | None]) -> None:
         post = range(j, i)
         if j == 0 or reasons[j - 1] is not None and not _POST_SIGNATURE.match(us[j - 1].text):
             continue
-        if sum(len(tokens(us[k].text)) for k in post) > POST_WORDS:
+        if sum(word_count(us[k].text) for k in post) > POST_WORDS:
             continue
         if all(reasons[k] in _SHAPE_REASONS and not _hard_reason(us[k].text) and not _RELATED_HEAD.search(us[k].text)
                for k in post):
@@ -514,7 +525,7 @@ def _drop_restated_captions(us: list[Unit], reasons: list[str | None], words: li
     ("Following the announcement, shares dropped five per cent in after-hours trading" beside the paragraph saying
     so): it would enter the brief as a second, unsourced copy of a fact, so it goes. A line that lost its stop but
     says something new stays: the evidence is the restatement, not the missing stop."""
-    long = [k for k, r in enumerate(reasons) if r is None and len(tokens(us[k].text)) >= 8]
+    long = [k for k, r in enumerate(reasons) if r is None and word_count(us[k].text) >= 8]
     stopped = [k for k in long if _SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)]
     if len(long) < 5 or len(stopped) < 2 / 3 * len(long):
         return
@@ -524,7 +535,7 @@ def _drop_restated_captions(us: list[Unit], reasons: list[str | None], words: li
             postings.setdefault(w, []).append(k)
     for k in sorted(set(long) - set(stopped)):
         w, t = words[k], us[k].text
-        n = len(tokens(t))
+        n = word_count(t)
         if len(w) < 5 or n < 10 or n > 60 or t.rstrip().endswith(":") or _HEADING.match(t) or _TAGGED.search(t) \
                 or _BULLET.match(t):  # a list item sums up by design
             continue
@@ -565,7 +576,7 @@ def _keep_clean_text(us: list[Unit], reasons: list[str | None]) -> None:
     the line model kept 80 % of its words (or every line it dropped is a statement closed by a stop, said once), what
     it dropped for shape and place alone (a closing schedule, an opening list, short one-line paragraphs) is the
     article's too. A dropped headline stays dropped (the brief has the title)."""
-    total = sum(len(tokens(u.text)) for u in us)
+    total = sum(word_count(u.text) for u in us)
     dropped = [k for k, r in enumerate(reasons) if r is not None and r != "headline"]
     if not total or not dropped or any(
             reasons[k] not in _SHAPE_REASONS or _hard_reason(us[k].text) or _URL.search(us[k].text)
@@ -576,7 +587,7 @@ def _keep_clean_text(us: list[Unit], reasons: list[str | None]) -> None:
     seen = Counter(u.text for u in us)
     statements = all((_SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)) and seen[us[k].text] == 1
                      for k in dropped)
-    if statements or total - sum(len(tokens(us[k].text)) for k in dropped) >= CLEAN_SHARE * total:
+    if statements or total - sum(word_count(us[k].text) for k in dropped) >= CLEAN_SHARE * total:
         for k in dropped:
             reasons[k] = None
 
@@ -631,17 +642,17 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     known: dict[int, str] = {i: "related-list" for i in teaser_lists([u.text for u in every])}
     known.update({i: "gallery" for i in gallery_counters([u.text for u in every])})
     for i, u in enumerate(every):
-        why = None if i in clocks or i in known else furniture_reason(u.text, len(tokens(u.text)))
+        why = None if i in clocks or i in known else furniture_reason(u.text, word_count(u.text))
         if why:
             known[i] = why
         if why == "advertisement" and u.text.rstrip().endswith(":") and i + 1 < len(every) \
-                and len(tokens(every[i + 1].text)) <= 30:
+                and word_count(every[i + 1].text) <= 30:
             known.setdefault(i + 1, why)  # an ad label's colon introduces the ad itself
     # a photo credit alone on its line sits by its caption: the line right above or below it, when it reads as one
     # ("…, pictured at …", "…, left, speaks …")
-    for i in [i for i, why in known.items() if why == "photo-caption" and len(tokens(every[i].text)) <= 8]:
+    for i in [i for i, why in known.items() if why == "photo-caption" and word_count(every[i].text) <= 8]:
         for j in (i - 1, i + 1):
-            if 0 <= j < len(every) and j not in known and j not in clocks and len(tokens(every[j].text)) <= 60 \
+            if 0 <= j < len(every) and j not in known and j not in clocks and word_count(every[j].text) <= 60 \
                     and caption_or_credit(every[j].text):
                 known[j] = "photo-caption"
     aside = clocks | set(known)
@@ -659,11 +670,11 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         tw = _content_words(article.title)
         is_title = bool(tw) and _coherence(_content_words(h), tw) >= 0.8 and _coherence(tw, _content_words(h)) >= 0.8
         only_furniture_before = all(_hard_reason(us[i].text) for i in range(kept_idx[0]))
-        if (is_title or only_furniture_before) and 2 <= len(tokens(h)) <= 25 and not _SENT_END.search(h) \
-                and len(tokens(nxt)) >= 12:
+        if (is_title or only_furniture_before) and 2 <= word_count(h) <= 25 and not _SENT_END.search(h) \
+                and word_count(nxt) >= 12:
             forced[kept_idx[0]] = "headline"
-        elif is_title and _coherence(_content_words(h), tw) >= 0.95 and 2 <= len(tokens(h)) <= 25 \
-                and len(tokens(h)) <= 1.3 * len(tokens(article.title)):
+        elif is_title and _coherence(_content_words(h), tw) >= 0.95 and 2 <= word_count(h) <= 25 \
+                and word_count(h) <= 1.3 * word_count(article.title):
             forced[kept_idx[0]] = "headline"  # the page's own title repeated over the body, whatever follows it
     first, last = (kept_idx[0], kept_idx[-1]) if kept_idx else (len(us), -1)
     reasons: list[str | None] = []
@@ -694,7 +705,7 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
     _drop_restated_captions(us, reasons, words)
     # the author's name or bio closing the article is furniture, however the classifier scored it
     body = [i for i, r in enumerate(reasons) if r is None]
-    while len(body) > 1 and len(tokens(us[body[-1]].text)) <= 40 and (
+    while len(body) > 1 and word_count(us[body[-1]].text) <= 40 and (
             _NAME.search(us[body[-1]].text) or _BIO.search(us[body[-1]].text)):
         reasons[body.pop()] = "author-bio"
     # only the first non-sentence line above the body is the headline

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import dense_run, tokens
+from .features import dense_run, word_count
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "clean-lines.json"
 
@@ -87,7 +87,7 @@ def load(path: str | None = None) -> LineModel:
 
 def unit_weights(us) -> np.ndarray:
     """How much each unit counts in decoding: longer lines weigh more (log of their words). Training uses this too."""
-    return np.array([np.log1p(len(tokens(u.text))) + 0.5 for u in us])
+    return np.array([np.log1p(word_count(u.text)) + 0.5 for u in us])
 
 
 def decode(z: np.ndarray, weights: np.ndarray, method: str = "span", **params: float) -> np.ndarray:

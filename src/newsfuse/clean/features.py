@@ -7,6 +7,7 @@ run of sentence-like units, and its topical overlap with the title and the artic
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -70,6 +71,13 @@ _FEED = re.compile(
     re.I,
 )
 
+# keys of the unanchored patterns (see `may_match`)
+_LEGAL_KEYS = ("all rights ", "©", "copyright", "legal warning", "terms of ", "privacy policy", "cookie policy", "may not be ",
+               "without ", "reproduction")
+_NEWSLETTER_KEYS = ("newsletter", "subscribe", "sign up", "signup", "inbox", "register here", "free trial", "support ", "donate",
+                    "become a ")
+_FEED_KEYS = ("automated ", "auto-generated from a syndicated feed", "not been edited by", "published from a syndicated feed",
+              "without modifications to text")
 
 @dataclass
 class Unit:
@@ -83,6 +91,29 @@ class Unit:
 def tokens(text: str) -> list[str]:
     """`\\w+` tokens, the benchmark's notion of a word."""
     return WORD.findall(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def word_count(text: str) -> int:
+    """`word_count(text)`, memoised: the cleaner asks it of each unit in many steps."""
+    return len(WORD.findall(text))
+
+
+# characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not turn them into it
+# ("ſ" matches "s", "ı" and "İ" match "i"): on a text holding one, a pattern's keys say nothing
+_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str) -> str | None:
+    """`text` lower-cased for key tests (a pattern none of whose keys is in it cannot match `text`), or None
+    when the text holds a character that case-insensitive matching reads otherwise."""
+    return None if _CASE_ODD.search(text) else text.lower()
+
+
+def may_match(keys: tuple[str, ...], low: str | None) -> bool:
+    """Whether a pattern with `keys` (one of them is in every text it matches, lower-cased) can match; `low`:
+    `lowered(text)`. Most units hold none of a furniture pattern's keys, and `in` is far cheaper than a search."""
+    return low is None or not keys or any(k in low for k in keys)
 
 
 WRAP_WIDTH = 100  # the widest a hard-wrapped line runs (e-mail and wire copy wrap at 65-80 characters)
@@ -206,6 +237,7 @@ def features(us: list[Unit], title: str = "") -> np.ndarray:
         own_lead = 1 if (lead and cs and all(lead[x] > 0 for x in cs) and r0 <= i <= r1) else 0
         lead_hits = sum(1 for x in cs if lead[x] - own_lead > 0)
         caps = sum(1 for x in t if x[:1].isupper())
+        lowt = lowered(text)
         rows.append([
             math.log1p(w),
             math.log1p(len(text)),
@@ -221,9 +253,9 @@ def features(us: list[Unit], title: str = "") -> np.ndarray:
             1.0 if w <= 12 and _BYLINE.search(text) else 0.0,
             1.0 if w <= 25 and _CREDIT.search(text) else 0.0,
             1.0 if _LINK_PREFIX.search(text) and not _SENT_END.search(text) else 0.0,
-            1.0 if _LEGAL.search(text) else 0.0,
-            1.0 if _NEWSLETTER.search(text) else 0.0,
-            1.0 if _FEED.search(text) else 0.0,
+            1.0 if may_match(_LEGAL_KEYS, lowt) and _LEGAL.search(text) else 0.0,
+            1.0 if may_match(_NEWSLETTER_KEYS, lowt) and _NEWSLETTER.search(text) else 0.0,
+            1.0 if may_match(_FEED_KEYS, lowt) and _FEED.search(text) else 0.0,
             1.0 if text[:1] in "\"“‘'" else 0.0,
             text.count(",") / max(1, w),
             sum(1 for ch in text if ch in "|»›•·/<>") / max(1, len(text)) * 10,
@@ -307,7 +339,7 @@ def context_features(z: np.ndarray, x: np.ndarray, us: list[Unit]) -> np.ndarray
     n = len(z)
     if n == 0:
         return np.zeros((0, len(CONTEXT_NAMES)))
-    w = np.array([math.log1p(len(tokens(u.text))) + 0.5 for u in us])
+    w = np.array([math.log1p(word_count(u.text)) + 0.5 for u in us])
     zc = np.clip(z, -8.0, 8.0)
     cols = [zc]
     for k in (1, 2, 3, -1, -2, -3):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .features import _CASE_ODD, may_match as _may_match, lowered as _lowered
+
 _AGENCY = (r"(?:AP|AFP|EPA|EPA-EFE|Reuters|REUTERS|PA|PA Wire|PA Media|Getty Images|Getty|Bloomberg|Xinhua|Anadolu|"
            r"Shutterstock|Alamy|NurPhoto|SOPA Images|Sipa|DPA|dpa|Kyodo|Yonhap|TASS|Newscom|ZUMA|Agencies|"
            r"Agence France-?[Pp]resse|The Associated Press|Associated Press|NASA|Rex Features|Handout|Splash News|BACKGRID|"
@@ -162,22 +164,6 @@ _TEASER_TAIL = re.compile(r"\S\s+(?:Read more|READ MORE|Read More)\s*$")
 
 
 _LONG_RULES = frozenset(("advertisement", "newsletter", "related-list", "highlights"))  # rules that allow 120 words
-
-
-# characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not turn them into it
-# ("ſ" matches "s", "ı" and "İ" match "i"): on a text holding one, a rule's keys say nothing
-_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def _lowered(text: str) -> str | None:
-    """`text` lower-cased for the rules' key tests (a key absent from it means the rule cannot match), or None
-    when the text holds a character that case-insensitive matching reads otherwise."""
-    return None if _CASE_ODD.search(text) else text.lower()
-
-
-def _may_match(keys: tuple[str, ...], low: str | None) -> bool:
-    """Whether a rule with `keys` (one of them is in every text it matches, lower-cased) can match `low`."""
-    return low is None or not keys or any(k in low for k in keys)
 
 
 def furniture_reason(text: str, words: int) -> str | None:
