@@ -244,3 +244,28 @@ def test_unit_factors_equal_pints_conversion():
         for v in (0.5, 1.0, 3.0, 12.0, 32.0, 98.6, 451.0, 2.5e3, 123456.7):
             want = ureg.Quantity(v, _PINT_NAMES.get(unit, unit)).to(_PINT_NAMES.get(target, target)).magnitude
             assert round(_convert(v, unit, target), 6) == round(float(want), 6), (unit, v)
+
+
+def test_quantity_scan_with_the_first_word_trie_matches_the_plain_alternation():
+    """`_QTY` opens with a lookahead written as a trie of the number words; the same pattern with the plain
+    alternation finds the same quantities on written text and on random strings of number words."""
+    import random
+    import re
+
+    from newsfuse.claims import numbers
+
+    plain = re.compile(numbers._QTY.pattern.replace(numbers._QTY_FIRST, numbers._QTY_FIRST_PLAIN, 1), re.I)
+    assert plain.pattern != numbers._QTY.pattern
+
+    def found(rx, text):
+        return [(m.span(), m.lastgroup) for m in rx.finditer(text)]
+
+    text = ("Some 2,500 people fled; a third of them, about fifteen hundred, crossed 40 km in 3 days. Several thousand "
+            "more paid US$4.5 million, a magnitude-6.1 quake, 12 percent, the fourteenth time, dozens of homes, tenth.")
+    assert found(numbers._QTY, text) == found(plain, text) and len(found(plain, text)) >= 8
+    words = ("a an one two ten tens tenth fifteen fifteenth fifty first second half quarter third thirds dozen dozens "
+             "several some scores numerous million magnitude percent km miles of the people 1 12 3.5 2,500 $ US$ € tenths").split()
+    rnd = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rnd.choice(words) + rnd.choice((" ", " ", "-", ", ", "", ".")) for _ in range(rnd.randint(1, 10)))
+        assert found(numbers._QTY, text) == found(plain, text), text

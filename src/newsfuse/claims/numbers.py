@@ -76,7 +76,30 @@ _FIRST_WORDS = sorted(
     | {"magnitude", "numerous", "several", "some"},
     key=len, reverse=True,
 )
-_QTY_FIRST = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|(?:" + "|".join(w for w in _FIRST_WORDS if w != "a") + "))"
+
+
+def _prefix_trie(words: list[str]) -> str:
+    """A regex matching where one of `words` starts (a prefix test, as inside a lookahead), written as a trie:
+    a word that extends another is dropped, and the rest share their first letters, so the engine tests each
+    word start against a few letters instead of every word in turn."""
+    ws = sorted(set(words))
+    ws = [w for w in ws if not any(v != w and w.startswith(v) for v in ws)]
+
+    def build(rest: list[str]) -> str:
+        if rest == [""]:
+            return ""
+        groups: dict[str, list[str]] = {}
+        for w in rest:
+            groups.setdefault(w[:1], []).append(w[1:])
+        alts = [re.escape(c) + build(tails) for c, tails in sorted(groups.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return build(ws)
+
+
+# the same test as a plain alternation of _FIRST_WORDS (what the trie must equal; the tests compare them)
+_QTY_FIRST_PLAIN = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|(?:" + "|".join(w for w in _FIRST_WORDS if w != "a") + "))"
+_QTY_FIRST = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|" + _prefix_trie([w for w in _FIRST_WORDS if w != "a"]) + ")"
 _QTY = re.compile(
     rf"{_QTY_FIRST}(?:{_START}(?P<money>(?P<sym>{_CUR_SYM})\s?(?P<mnum>{_NUMD})(?:\s?(?P<mscale>hundred|thousand|million|billion|trillion|bn|mn|tn|trn|m|b|k)\b)?)"
     rf"|{_START}(?P<mag>(?:magnitude[\s-](?:of\s)?(?P<magn1>\d+(?:\.\d+)?))|(?P<magn2>\d+(?:\.\d+)?)[\s-]magnitude)"
