@@ -326,3 +326,18 @@ def test_selection_prefers_the_bigrams_other_outlets_share():
     assert S._select(score, sim, words, p, 1, 40, concept=(grams, weight)) in ([0], [1])
     # once one ferry sentence is chosen its shared bigrams are covered: the other earns no bonus
     assert S._select(score, sim, words, p, 2, 40, concept=(grams, weight))[1] == 2
+
+
+def test_tfidf_centrality_ranks_the_sentence_sharing_the_story_words_first():
+    import numpy as np
+
+    from newsfuse.brief.summary_features import _tfidf_centrality
+
+    texts = ["Flood water closed the river bridge at Marlow on Friday.",
+             "Engineers said the river bridge at Marlow would stay closed after the flood.",
+             "The flood reached the bridge at Marlow before dawn.",
+             "A bakery on the high street sold out of bread."]
+    got = _tfidf_centrality(texts)
+    assert got.shape == (4,) and int(np.argmin(got)) == 3 and got[1] > got[3] + 0.2
+    assert np.all(got <= 1.0 + 1e-6)
+    assert np.allclose(_tfidf_centrality(["The and of.", "It was."]), 0.0)  # stop words only: no vector
