@@ -617,9 +617,12 @@ def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]
     for s in spans:
         covered.update(range(s.tok_start, s.tok_end))
     out = []
-    for tok in nlp.doc_tokens(doc):
+    pos = nlp.doc_pos(doc)
+    for i, tok in enumerate(nlp.doc_tokens(doc)):
+        if i in covered:
+            continue
         word = tok.text.rstrip(_INVISIBLE)  # "Lee\u200b": a zero-width space glued to the name
-        if tok.i in covered or not word[:1].isupper() or word.isupper() or len(word) < 3 or tok.pos_ not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
+        if not word[:1].isupper() or word.isupper() or len(word) < 3 or pos[i] not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
             continue
         if skeleton(word) in surnames:
             out.append(_Span(tok.idx, tok.idx + len(word), word, "PERSON", "PERSON", tok.i, tok.i + 1))
@@ -636,11 +639,11 @@ def gender_hints(doc, entities: list[Entity], to_raw) -> dict[str, str]:
     out: dict[str, str] = {}
     if not starts:
         return out
-    toks = nlp.doc_tokens(doc)
-    for tok in toks[:-1]:
-        w = tok.lower_.rstrip(".")
+    toks, lower = nlp.doc_tokens(doc), nlp.doc_lower(doc)
+    for i in range(len(toks) - 1):
+        w = lower[i].rstrip(".")
         if w in MALE_TITLES or w in FEMALE_TITLES:
-            nxt = toks[tok.i + 1]
+            nxt = toks[i + 1]
             eid = starts.get(to_raw(nxt.idx))
             if eid and eid not in out:
                 out[eid] = "m" if w in MALE_TITLES else "f"

@@ -147,6 +147,27 @@ def doc_tokens(doc: Doc) -> list:
     return toks
 
 
+_LOWER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_POS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def doc_lower(doc: Doc) -> list[str]:
+    """Each token's `lower_`, read once per Doc: a Token attribute is a string-store lookup on every access, and
+    the per-token passes (entities, quotes) test it on every token."""
+    low = _LOWER.get(doc)
+    if low is None:
+        low = _LOWER[doc] = [t.lower_ for t in doc_tokens(doc)]
+    return low
+
+
+def doc_pos(doc: Doc) -> list[str]:
+    """Each token's `pos_`, read once per Doc (see `doc_lower`)."""
+    pos = _POS.get(doc)
+    if pos is None:
+        pos = _POS[doc] = [t.pos_ for t in doc_tokens(doc)]
+    return pos
+
+
 _SENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

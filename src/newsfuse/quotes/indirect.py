@@ -42,10 +42,11 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
     """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
     doc = d.doc
     out: list[_Span] = []
-    for tok in d.toks:
-        if d.in_quote[tok.i]:
+    pos, lower = d.pos, d.lower
+    for i, tok in enumerate(d.toks):
+        if d.in_quote[i]:
             continue
-        acc = _according(tok)
+        acc = _according(tok) if lower[i] == "according" else None  # (None for any other word)
         if acc is not None:
             sent_lo, sent_hi = d.clip(tok.i)
             lo, hi = tok.left_edge.i, tok.right_edge.i
@@ -56,7 +57,7 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
                 q = _Span(span[0], span[1], para_of(span[0]), False, sp.from_token(acc), "according to", True)
                 out.append(q)
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_VERBS:
+        if pos[i] not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_VERBS:
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue

@@ -160,6 +160,8 @@ class _Doc:
         self.text = nlp.doc_text(doc)
         self.toks = nlp.doc_tokens(doc)  # Token objects made once, not on every walk
         self.starts = [t.idx for t in self.toks]
+        self.pos = nlp.doc_pos(doc)  # each token's part of speech and lower-cased form, read once per Doc
+        self.lower = nlp.doc_lower(doc)
         self.sent = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
         try:

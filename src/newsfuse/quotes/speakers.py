@@ -103,14 +103,14 @@ class _Speakers(_Roles):
         votes: dict[str, list[int]] = {}
         named: list[set[str]] = [set() for _ in d.sent_bounds]
         counts = [[0, 0] for _ in d.sent_bounds]
-        for tok in d.toks:
-            if d.in_quote[tok.i]:
+        for i in range(len(d.toks)):
+            if d.in_quote[i]:
                 continue
-            si = d.sent[tok.i]
-            hit = self.tok_ent.get(tok.i)
+            si = d.sent[i]
+            hit = self.tok_ent.get(i)
             if hit and hit[0].type == "PERSON":
                 named[si].add(hit[0].id)
-            w = tok.lower_  # subject pronouns only: "he took her" says nothing of her
+            w = d.lower[i]  # subject pronouns only: "he took her" says nothing of her
             if w in ("he", "himself"):
                 counts[si][0] += 1
             elif w in ("she", "herself"):
@@ -140,10 +140,11 @@ class _Speakers(_Roles):
         subjects: list[tuple[str, int, bool, bool]] = []
         anyrole: list[tuple[str, int, bool, bool]] = []
         captions = self._captions()
-        for tok in d.toks:
-            if d.in_quote[tok.i] or d.para[tok.i] in captions:
+        pos, lower = d.pos, d.lower
+        for i, tok in enumerate(d.toks):
+            if d.in_quote[i] or d.para[i] in captions:
                 continue
-            hit = self.tok_ent.get(tok.i)
+            hit = self.tok_ent.get(i)
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
                 role = _nominal_role(tok)
@@ -165,7 +166,7 @@ class _Speakers(_Roles):
                 role = _nominal_role(tok)
                 if _is_subject(role) and _speech_head(role):
                     self.talkers.append((tok.i, e.id))
-            elif not hit and tok.pos_ == "PROPN" and _is_subject(tok) and _speech_head(tok) and tok.head.lemma_.lower() not in NOT_NAMING:
+            elif not hit and pos[i] == "PROPN" and _is_subject(tok) and _speech_head(tok) and tok.head.lemma_.lower() not in NOT_NAMING:
                 named = self._titled_phrase_person(tok)
                 eid = named or self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
             if hit and hit[0].type != "PERSON" and not eid:
@@ -184,7 +185,7 @@ class _Speakers(_Roles):
                 if _is_subject(role):
                     subjects.append(ev)
                 continue
-            g = PRONOUNS.get(tok.lower_) or (POSSESSIVES.get(tok.lower_) if tok.dep_ == "poss" else None)
+            g = PRONOUNS.get(lower[i]) or (POSSESSIVES.get(lower[i]) if tok.dep_ == "poss" else None)
             if g and tok.dep_ == "poss":
                 eid = self._pick(subjects, g, d.sent[tok.i]) or self._pick(anyrole, g, d.sent[tok.i])
                 if eid:
@@ -237,8 +238,8 @@ class _Speakers(_Roles):
         "a commentator in the newspaper Haaretz" -> (token, role lemma, organisation id), text order."""
         doc, d = self.d.doc, self.d
         self.affiliated: list[tuple[int, str, str, str]] = []
-        for tok in d.toks:
-            if tok.pos_ != "NOUN" or d.in_quote[tok.i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
+        for i, tok in enumerate(d.toks):
+            if d.pos[i] != "NOUN" or d.in_quote[i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
                 continue
             for p in tok.children:
                 if p.dep_ != "prep" or p.lower_ not in AFFILIATION_PREPS or p.i < tok.i:
