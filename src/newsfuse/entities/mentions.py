@@ -536,8 +536,9 @@ def _split_glued(spans: list[_Span]) -> list[_Span]:
 @dataclass
 class _Cluster:
     group: str
-    spans: list[_Span] = field(default_factory=list)
+    spans: list[_Span] = field(default_factory=list)  # only ever grows (append, extend)
     last_start: int = -1
+    _full: tuple[int, str] | None = field(default=None, repr=False, compare=False)  # (len(spans), full)
 
     @property
     def first_start(self) -> int:
@@ -548,9 +549,13 @@ class _Cluster:
 
     @property
     def full(self) -> str:
-        """The longest name seen (most tokens, then most frequent)."""
-        counts = Counter(s.text for s in self.spans)
-        return max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
+        """The longest name seen (most tokens, then most frequent); kept until a span joins (clustering asks it
+        of every cluster for every mention)."""
+        n = len(self.spans)
+        if self._full is None or self._full[0] != n:
+            counts = Counter(s.text for s in self.spans)
+            self._full = (n, max(counts, key=lambda t: (len(t.split()), counts[t], -len(t))))
+        return self._full[1]
 
 
 def _find_person(clusters: list[_Cluster], name: str, at: int = -1) -> _Cluster | None:

@@ -39,9 +39,11 @@ def _plain(name: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c) and c.isalnum()).lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def similar(a: str, b: str, threshold: float = 90) -> bool:
     """Same skeleton, same transliteration key (names of 5+ letters), or near-identical skeletons
-    (rapidfuzz ratio) for names long enough to trust."""
+    (rapidfuzz ratio) for names long enough to trust. Memoised: clustering an article's mentions asks the
+    same pairs again and again."""
     ka, kb = skeleton(a), skeleton(b)
     if not ka or not kb:
         return False
