@@ -341,3 +341,22 @@ def test_tfidf_centrality_ranks_the_sentence_sharing_the_story_words_first():
     assert got.shape == (4,) and int(np.argmin(got)) == 3 and got[1] > got[3] + 0.2
     assert np.all(got <= 1.0 + 1e-6)
     assert np.allclose(_tfidf_centrality(["The and of.", "It was."]), 0.0)  # stop words only: no vector
+
+
+def test_a_shared_bigram_an_outlet_repeats_weighs_more_than_one_said_once():
+    import numpy as np
+
+    from newsfuse.brief import summary as S
+    from newsfuse.brief.summary_features import concepts
+
+    texts = ["The dam inspection found cracks in the spillway.",  # article 0
+             "Dam inspection reports were sent to the water board.",  # article 0 again: "dam inspection" twice
+             "A dam inspection last week worried farmers.",  # article 1
+             "The water board met farmers on Monday."]  # article 1
+    art = np.array([0, 0, 1, 1])
+    _, plain = concepts(texts, art)
+    _, weight = concepts(texts, art, repeat=0.5)
+    assert plain[("dam", "inspection")] == plain[("water", "board")] == 1.0
+    assert weight[("dam", "inspection")] == 1.5 and weight[("water", "board")] == 1.0
+    assert ("the", "spillway") not in weight  # one article only: no concept
+    assert S.PARAMS.coverage_repeat > 0

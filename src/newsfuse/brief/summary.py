@@ -44,6 +44,7 @@ class Params:
     redundant: float = 0.64  # at or above this similarity to a chosen sentence: never both
     coverage: float = 0.25  # MMR bonus for bigrams other outlets share that no chosen sentence has yet (z units)
     coverage_power: float = 0.5  # ... that bonus is divided by words**coverage_power
+    coverage_repeat: float = 0.5  # ... a bigram weighs 1 per other article using it, plus this per further sentence
     lex_mix: float = 0.5  # redundancy similarity = (1 - lex_mix) * embedding cosine + lex_mix * word cosine
     cite: float = 0.7  # at or above this similarity an article counts as carrying the sentence (a scoring feature)
     cite_alone: float = 0.85  # ... and is cited for it on similarity alone
@@ -263,7 +264,7 @@ def summarize(
     texts = [c.text for c in cands]
     chosen = _select(score, redundancy(sim, texts, p.lex_mix), words, p, max_sentences, max_words,
                      per_word=model.get("per_word", 0.0) if model else 0.0,
-                     concept=concepts(texts, np.array([c.article for c in cands])) if p.coverage else None)
+                     concept=concepts(texts, np.array([c.article for c in cands]), p.coverage_repeat) if p.coverage else None)
     chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
                                cands[i].article, cands[i].pos))
     chosen = _open_without_pronoun(chosen, [c.text for c in cands])

@@ -63,18 +63,22 @@ def redundancy(sim: np.ndarray, texts: list[str], lex_mix: float) -> np.ndarray:
     return (1.0 - lex_mix) * sim + lex_mix * (X @ X.T)
 
 
-def concepts(texts: list[str], art_of: np.ndarray) -> tuple[list[set[tuple[str, str]]], dict[tuple[str, str], float]]:
+def concepts(texts: list[str], art_of: np.ndarray,
+             repeat: float = 0.0) -> tuple[list[set[tuple[str, str]]], dict[tuple[str, str], float]]:
     """Each sentence's word bigrams (not both stop words) and each bigram's weight: the number of other
-    articles that also use it (ICSI-style concepts: what several outlets say is what a roundup says)."""
+    articles that also use it (ICSI-style concepts: what several outlets say is what a roundup says), plus
+    `repeat` for each further sentence using it (what an outlet says again is what its story is about)."""
     sets = []
     for t in texts:
         ws = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(t.lower())]
         sets.append({(a, b) for a, b in zip(ws, ws[1:]) if not (a in _STOP and b in _STOP)})
     arts: dict[tuple[str, str], set[int]] = {}
+    sents: dict[tuple[str, str], int] = {}
     for grams, a in zip(sets, art_of):
         for g in grams:
             arts.setdefault(g, set()).add(int(a))
-    return sets, {g: float(len(v) - 1) for g, v in arts.items() if len(v) > 1}
+            sents[g] = sents.get(g, 0) + 1
+    return sets, {g: float(len(v) - 1) + repeat * (sents[g] - len(v)) for g, v in arts.items() if len(v) > 1}
 
 
 def _z(x: np.ndarray) -> np.ndarray:
