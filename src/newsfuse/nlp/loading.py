@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import weakref
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,12 @@ def load() -> Language:
         except OSError as exc:  # not installed
             errors.append(f"{name}: {exc}")
             continue
-        return _speed_up(nlp)
+        nlp = _speed_up(nlp)
+        # the pipeline's objects live as long as the process: the cyclic collector need not re-scan them on
+        # every full collection (news_cluster ingest: ~1.7 CPU s of ~42 less, alternating runs)
+        gc.collect()
+        gc.freeze()
+        return nlp
     raise RuntimeError("no spaCy English model installed: " + "; ".join(errors))
 
 
