@@ -143,61 +143,48 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def _per_doc(cache: weakref.WeakKeyDictionary, doc: Doc, build):
+    """`build(doc)`, computed once per Doc and kept while the Doc lives."""
+    got = cache.get(doc)
+    if got is None:
+        got = cache[doc] = build(doc)
+    return got
+
+
 _TOKENS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOWER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_POS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def doc_tokens(doc: Doc) -> list:
     """The Doc's tokens as a list, built once per Doc: iterating or indexing a Doc makes a new Token object
     each time, and the per-article analyses walk each Doc about ten times (cost 20-30 % of their time)."""
-    toks = _TOKENS.get(doc)
-    if toks is None:
-        toks = _TOKENS[doc] = list(doc)
-    return toks
-
-
-_LOWER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_POS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    return _per_doc(_TOKENS, doc, list)
 
 
 def doc_lower(doc: Doc) -> list[str]:
     """Each token's `lower_`, read once per Doc: a Token attribute is a string-store lookup on every access, and
     the per-token passes (entities, quotes) test it on every token."""
-    low = _LOWER.get(doc)
-    if low is None:
-        low = _LOWER[doc] = [t.lower_ for t in doc_tokens(doc)]
-    return low
+    return _per_doc(_LOWER, doc, lambda d: [t.lower_ for t in doc_tokens(d)])
 
 
 def doc_pos(doc: Doc) -> list[str]:
     """Each token's `pos_`, read once per Doc (see `doc_lower`)."""
-    pos = _POS.get(doc)
-    if pos is None:
-        pos = _POS[doc] = [t.pos_ for t in doc_tokens(doc)]
-    return pos
-
-
-_SENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    return _per_doc(_POS, doc, lambda d: [t.pos_ for t in doc_tokens(d)])
 
 
 def doc_sents(doc: Doc) -> list:
     """The Doc's sentence spans as a list, built once per Doc (`Doc.sents` rebuilds them on each access);
     raises ValueError like `Doc.sents` when the Doc has no sentence boundaries."""
-    sents = _SENTS.get(doc)
-    if sents is None:
-        sents = _SENTS[doc] = list(doc.sents)
-    return sents
-
-
-_ENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    return _per_doc(_SENTS, doc, lambda d: list(d.sents))
 
 
 def doc_ents(doc: Doc) -> tuple:
     """The Doc's entity spans, built once per Doc (`Doc.ents`, and `Span.ents` through it, rebuild them on each
     access). Callers that set `doc.ents` afterwards must not use this (the analyses only read them)."""
-    ents = _ENTS.get(doc)
-    if ents is None:
-        ents = _ENTS[doc] = tuple(doc.ents)
-    return ents
+    return _per_doc(_ENTS, doc, lambda d: tuple(d.ents))
 
 
 def span_ents(span) -> list:
