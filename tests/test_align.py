@@ -195,3 +195,11 @@ def test_a_dateline_alone_is_no_fact():
 
     assert not _alignable("PORT ELLEN, March 3 (IPA) -")
     assert _alignable("Ferry crews resumed sailings on Thursday after the storm passed.")
+
+
+def test_number_words_become_digits_and_look_alike_letters_do_not_crash() -> None:
+    """"ten" is 10 for claim matching; a long-s spelling ("ſix", which re.I matches as "six") stays as written."""
+    from newsfuse.align.tokens import number_words_as_digits
+
+    assert number_words_as_digits("Rescuers found ten survivors.") == "Rescuers found 10 survivors."
+    assert number_words_as_digits("He counted \u017fix boats and ten cars.") == "He counted \u017fix boats and 10 cars."

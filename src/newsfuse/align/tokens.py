@@ -98,7 +98,8 @@ def number_words_as_digits(text: str) -> str:
         _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
     if _NUMBER_WORDS.keys().isdisjoint(_LETTERS.findall(text.lower())):
         return text  # no number word: one scan for words beats trying each of them at every word
-    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    # a word re.I matches through a look-alike letter ("ſix") has no entry: it stays as written
+    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS.get(m.group(1).lower(), m.group(1)), text)
 
 
 _LETTERS = re.compile(r"[a-z]+")
