@@ -226,3 +226,21 @@ def test_minilm_session_runs_basic_graph_rewrites_and_keys_vectors_by_them():
     text = "Divers searched the reservoir for a second day."
     fused_key = hashlib.sha256(f"minilm-{nlp.vectors.MAX_TOKENS}\n".encode() + text.encode()).hexdigest()
     assert nlp.vectors.key(text) != fused_key
+
+
+def test_a_closing_quote_mark_split_off_by_the_parser_ends_its_sentence() -> None:
+    """spaCy puts the closing mark of a paragraph-ending quote at the start of the next line's sentence; the
+    sentence keeps it (no lone '"' sentence, no quote left open in a summary line)."""
+    from newsfuse import nlp
+
+    text = ('The tram left the rails on a sharp bend near the stop.\n'
+            '"I have never seen so many ambulances attend one scene."\n'
+            '"We have sent a number of crews," a spokesman said.')
+    sents = nlp.sentences("a", nlp.parse([text])[0])
+    assert [s.text for s in sents] == [
+        "The tram left the rails on a sharp bend near the stop.",
+        '"I have never seen so many ambulances attend one scene."',
+        '"We have sent a number of crews," a spokesman said.',
+    ]
+    assert [s.index for s in sents] == [0, 1, 2]
+    assert all(text[s.start : s.end] == s.text for s in sents)

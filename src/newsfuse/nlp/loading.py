@@ -10,6 +10,7 @@ import contextlib
 import functools
 import gc
 import os
+import re
 import weakref
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -199,6 +200,7 @@ def sentences(article_id: str, doc: Doc, to_raw=None) -> list:
     to_raw = to_raw or (lambda i: i)
     out = []
     whole = doc_text(doc)
+    last = (0, 0)  # kept-text span of the latest sentence
     for s in doc_sents(doc):
         # a sentence never crosses a line break: kept blocks are paragraphs, and a parser that glues
         # a headline or a notice onto the next paragraph would misattribute both
@@ -207,6 +209,16 @@ def sentences(article_id: str, doc: Doc, to_raw=None) -> list:
             text = piece.strip()
             if text:
                 start = offset + (len(piece) - len(piece.lstrip()))
-                out.append(Sentence(article_id, len(out), to_raw(start), to_raw(start + len(text)), text))
+                end = start + len(text)
+                if out and _CLOSERS.fullmatch(text) and "\n" not in whole[last[1] : start]:
+                    # the parser split a closing quote mark off its sentence ('... scene.' + '"'): it ends that one
+                    last = (last[0], end)
+                    out[-1] = Sentence(article_id, len(out) - 1, to_raw(last[0]), to_raw(end), whole[last[0] : end])
+                else:
+                    last = (start, end)
+                    out.append(Sentence(article_id, len(out), to_raw(start), to_raw(end), text))
             offset += len(piece) + 1
     return out
+
+
+_CLOSERS = re.compile("[\"\u201d\u2019')\\]]+")
