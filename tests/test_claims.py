@@ -254,7 +254,9 @@ def test_quantity_scan_with_the_first_word_trie_matches_the_plain_alternation():
 
     from newsfuse.claims import numbers
 
-    plain = re.compile(numbers._QTY.pattern.replace(numbers._QTY_FIRST, numbers._QTY_FIRST_PLAIN, 1), re.I)
+    first_plain = (r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|(?:"
+                   + "|".join(w for w in numbers._FIRST_WORDS if w != "a") + "))")  # a plain alternation
+    plain = re.compile(numbers._QTY.pattern.replace(numbers._QTY_FIRST, first_plain, 1), re.I)
     assert plain.pattern != numbers._QTY.pattern
 
     def found(rx, text):

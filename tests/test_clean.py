@@ -946,13 +946,9 @@ def test_furniture_rule_keys_skip_only_rules_that_cannot_match(monkeypatch):
         "Photos by Ann Lee", "A crowd at the rally. Credit: Ann Lee", "She said the photo was taken in March.",
     ]
 
-    def verdicts() -> list:
-        return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split())),
-                 furniture._caption_or_credit.__wrapped__(t)) for t in lines]
-
-    got = verdicts()
+    got = _furniture_verdicts(lines)
     monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
-    assert got == verdicts()
+    assert got == _furniture_verdicts(lines)
     assert got[0][0] == "credit" and got[6][0] == "advertisement" and got[12][1] and got[-13] == (None, False, False)
     assert got[-9][2] and got[-8][2] and not got[-1][2]
 
@@ -970,13 +966,9 @@ def test_furniture_rule_keys_change_nothing_on_real_copy(shared_dir, monkeypatch
     lines = [ln for rec in map(json.loads, path.read_text(encoding="utf-8").splitlines()[:150])
              for ln in (rec.get("text") or "").splitlines() if ln.strip()]
 
-    def verdicts() -> list:
-        return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split())),
-                 furniture._caption_or_credit.__wrapped__(t)) for t in lines]
-
-    keyed = verdicts()
+    keyed = _furniture_verdicts(lines)
     monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
-    assert keyed == verdicts()
+    assert keyed == _furniture_verdicts(lines)
     assert sum(r is not None for r, _, _ in keyed) > 0 and sum(c for _, _, c in keyed) > 0
 
 
@@ -1010,3 +1002,11 @@ def test_pattern_keys_change_no_cleaning_of_real_copy(shared_dir, monkeypatch):
         monkeypatch.setattr(mod, name, lambda keys, low: True)
     assert keyed == cleaned()
     assert sum(len(r) for _, r, _ in keyed) > 0
+
+
+def _furniture_verdicts(lines: list[str]) -> list:
+    """Each line's furniture reason, caption verdict and (unmemoised) caption-or-credit verdict."""
+    from newsfuse.clean import furniture
+
+    return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split())),
+             furniture._caption_or_credit.__wrapped__(t)) for t in lines]

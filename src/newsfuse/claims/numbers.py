@@ -97,8 +97,6 @@ def _prefix_trie(words: list[str]) -> str:
     return build(ws)
 
 
-# the same test as a plain alternation of _FIRST_WORDS (what the trie must equal; the tests compare them)
-_QTY_FIRST_PLAIN = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|(?:" + "|".join(w for w in _FIRST_WORDS if w != "a") + "))"
 _QTY_FIRST = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|" + _prefix_trie([w for w in _FIRST_WORDS if w != "a"]) + ")"
 _QTY = re.compile(
     rf"{_QTY_FIRST}(?:{_START}(?P<money>(?P<sym>{_CUR_SYM})\s?(?P<mnum>{_NUMD})(?:\s?(?P<mscale>hundred|thousand|million|billion|trillion|bn|mn|tn|trn|m|b|k)\b)?)"

@@ -75,8 +75,7 @@ def _cased(*words: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w2 for w in words for w2 in (w, w[:1].upper() + w[1:])))
 
 
-_MONTH_WORDS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-                "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+_MONTH_WORDS = tuple(w.capitalize() for w in _MONTHS)  # names, then abbreviations
 _WD_WORDS = tuple(calendar.day_name)
 _CNT_WORDS = ("a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "few",
               "several")
