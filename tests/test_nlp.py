@@ -244,3 +244,17 @@ def test_a_closing_quote_mark_split_off_by_the_parser_ends_its_sentence() -> Non
     ]
     assert [s.index for s in sents] == [0, 1, 2]
     assert all(text[s.start : s.end] == s.text for s in sents)
+
+
+def test_static_vectors_read_each_text_as_the_tokenizer_does_whole():
+    """Chunks are tokenized once, joined by spaces, and split back by offsets: every text must get exactly the
+    wordpieces the tokenizer gives it alone (accents, ligatures, CJK, control characters, odd spaces)."""
+    sv = nlp.vectors.static_vectors()
+    sv._chunks.clear()
+    texts = ["The mayor’s “final” offer: $4.5bn — rejected.", "naïve café ﬁnance", "東京 talks resumed", "a\x01b c",
+             "split\x1cwords", "tab\there\u2003em-space", "", "   ", "x" * 150, "U.S.-led", "O'Neil (AP) —"]
+    got = sv._rows(texts)
+    for text, rows in zip(texts, got):
+        ids = np.asarray(sv.tokenizer.encode(text, add_special_tokens=False).ids, dtype=np.int64)
+        want = sv.row_of[np.minimum(ids, len(sv.row_of) - 1)]
+        assert rows.tolist() == want[want >= 0].tolist(), text

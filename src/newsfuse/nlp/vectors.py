@@ -3,7 +3,7 @@ vectors distilled from it.
 
 `static_embed`: the mean of a text's wordpiece rows in `newsfuse/data/static-vectors.npz` (distilled from this
 MiniLM by `newsfuse.training.static_vectors`; 128 dims, float16, loaded once per process), L2-normalised: about
-12,000 sentences a CPU-second against MiniLM's ~100. Every sentence-level use (align, quotes, summary) takes
+35,000 sentences a CPU-second (news_cluster, no chunk remembered yet) against MiniLM's ~100. Every sentence-level use (align, quotes, summary) takes
 these. `embed`: MiniLM itself, one vector per article for clustering, where it pays (see bench/results/e2e.md).
 
 MiniLM, loaded once per process:
@@ -26,6 +26,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -225,22 +226,59 @@ class StaticVectors:
         self.row_of = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
         self.row_of[np.asarray(ids, dtype=np.int64)] = np.arange(len(ids))
         self.tokenizer = static_tokenizer()
+        self._chunks: dict[str, np.ndarray] = {}  # whitespace-separated chunk -> its rows (`_rows`)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors (len(texts), dim), L2-normalised; a text with no known wordpiece gets zeros."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        from scipy import sparse
+
         if not len(texts):
-            return out
-        encs = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        ids = [np.asarray(e.ids, dtype=np.int64) for e in encs]
-        lens = np.array([len(x) for x in ids])
-        flat = np.concatenate(ids) if lens.sum() else np.zeros(0, dtype=np.int64)
-        rows = self.row_of[np.minimum(flat, len(self.row_of) - 1)]
-        known = rows >= 0
-        owner = np.repeat(np.arange(len(texts)), lens)[known]
-        np.add.at(out, owner, self.table[rows[known]])
+            return np.zeros((0, self.dim), dtype=np.float32)
+        per_text = self._rows(texts)
+        lens = np.array([len(r) for r in per_text])
+        cols = np.concatenate(per_text) if lens.sum() else _NO_ROWS
+        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, np.concatenate(([0], np.cumsum(lens)))),
+                                   shape=(len(texts), len(self.table)))
+        out = np.asarray(counts @ self.table)  # each text's rows added in order, as one by one
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
+
+    def _rows(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's table rows of its known wordpieces, in order. The tokenizer splits on whitespace before
+        anything else, so each whitespace-separated chunk is tokenized once and remembered (news repeats its
+        words). Texts with characters Python and BERT disagree on as whitespace are tokenized whole."""
+        cache = self._chunks
+        split = [None if _ODD_SPACE.search(t) else t.split() for t in texts]
+        missing = list(dict.fromkeys(c for chunks in split if chunks for c in chunks if c not in cache))
+        if len(cache) + len(missing) > _CHUNK_CACHE_MAX:
+            cache.clear()
+            missing = list(dict.fromkeys(c for chunks in split if chunks for c in chunks))
+        whole = [t for t, chunks in zip(texts, split) if chunks is None]
+        found = dict(zip(whole, self._known(whole)))
+        cache.update(zip(missing, self._known(missing)))
+        return [found[t] if chunks is None else np.concatenate([cache[c] for c in chunks]) if chunks else _NO_ROWS
+                for t, chunks in zip(texts, split)]
+
+    def _known(self, texts: list[str]) -> list[np.ndarray]:
+        """Each text's wordpieces as table rows, those without a row dropped. Texts are tokenized joined by
+        spaces, a thousand at a time (the tokenizer's cost is mostly per input), and split back by offsets."""
+        out: list[np.ndarray] = []
+        for i in range(0, len(texts), 1000):
+            part = texts[i : i + 1000]
+            starts = np.cumsum([0] + [len(t) + 1 for t in part[:-1]])
+            enc = self.tokenizer.encode(" ".join(part), add_special_tokens=False)
+            rows = self.row_of[np.minimum(np.asarray(enc.ids, dtype=np.int64), len(self.row_of) - 1)]
+            owner = np.searchsorted(starts, np.fromiter((o[0] for o in enc.offsets), dtype=np.int64), "right") - 1
+            keep = rows >= 0
+            rows, owner = rows[keep], owner[keep]
+            out.extend(np.split(rows, np.searchsorted(owner, np.arange(1, len(part)))))
+        return out
+
+
+# Python's str.split() splits on these, BERT's tokenizer drops them as control characters (joining the parts)
+_ODD_SPACE = re.compile("[\x1c-\x1f\x85]")
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_CHUNK_CACHE_MAX = 200_000
 
 
 @functools.lru_cache(maxsize=1)
