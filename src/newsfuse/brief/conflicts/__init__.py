@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ... import align as align_stage
 from ...model import Analysis, Article, Conflict
+from . import acts
 from .classify import _different_measure, classify, merge, revised
 from .figures import figures, rounding_step, stated  # noqa: F401  (rounding_step, stated: public helpers)
 from .horizons import horizons
@@ -122,6 +123,7 @@ def find(
     if alignment is not None:
         out += horizons(articles, analyses, alignment, sources)
         out += attribute_years(articles, analyses, alignment, sources)
+        out += acts.find(articles, analyses, alignment, sources)
     out = merge(out)
     rank = {"high": 0, "medium": 1, "low": 2, "none": 3}
     out.sort(key=lambda c: (rank.get(c.severity, 4), c.kind))

@@ -31,7 +31,7 @@ class _Ctx:
 _PERIODS = {"season", "year", "month", "week", "day", "decade", "term", "game", "match", "round", "quarter", "inning",
             "lap", "time", "hour", "minute", "night", "century", "generation", "cycle", "session", "stage"}
 _SYNONYMS = {"cargo": "payload", "load": "payload", "bid": "offer", "approach": "offer", "takeover": "offer",
-             "lawsuit": "suit", "action": "suit"}
+             "lawsuit": "suit", "action": "suit", "troop": "soldier"}
 
 
 def _base(f: Figure) -> float:
