@@ -77,3 +77,24 @@ def test_acts_read_conjoined_verbs_containers_and_passives():
     passive = next(a for a in parsed("A guard was stabbed near the gate.") if a.manner)
     assert (passive.manner, passive.obj, passive.count[:2]) == ("stab", "guard", (1, 1))
     assert not [a for a in parsed("He refused to punch the guard.") if a.manner]
+
+
+def test_the_doers_of_a_physical_act_are_counted_too():
+    out = found(f"Two men attacked a waiter {SCENE}", f"A man attacked a waiter {SCENE}")
+    assert [c.kind for c in out] == ["different-measure"] and {x.unit for x in out[0].claims} == {"Two men", "A man"}
+
+
+def test_sources_audiences_and_outcomes_are_no_counts_of_the_act():
+    assert found(f"An official said a guest slapped the waiter {SCENE}", f"Officials said a guest slapped the waiter {SCENE}") == []
+    assert found(f"The manager briefed reporters after a guest slapped the waiter {SCENE}",
+                 f"The manager briefed a reporter after a guest slapped the waiter {SCENE}") == []
+    assert found(f"A guest attacked waiters {SCENE}", f"A guest wounded a waiter {SCENE}") == []
+
+
+def test_acts_not_done_and_counts_of_other_acts_stay_out():
+    assert found(f"The guest threatened to punch a waiter {SCENE}", f"The guest slapped a waiter {SCENE}") == []
+    assert found(f"The guest could have punched the waiter {SCENE}", f"The guest slapped the waiter {SCENE}") == []
+    # a count of a non-physical act: a story of repeated launches gives each its own number
+    assert found("The navy launched a drone over the Kelby strait on Tuesday, the defence ministry said.",
+                 "The navy launched three drones over the Kelby strait on Tuesday, the defence ministry said.") == []
+    assert not [a for a in parsed("The army attacked a third village near the border.") if a.count]

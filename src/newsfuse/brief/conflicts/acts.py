@@ -1,23 +1,25 @@
 """Acts: what aligned sentences say was done to whom, and to how many ("slapped soldiers" vs "punched a soldier").
 
 Sentences of different sources aligned as one fact (or closely alike and naming the same entities) are parsed; each
-act is a verb with the head noun of its object and the count the copy gives it ("a pair of soldiers": 2, "an
-Israeli soldier": 1, "troops": 2 or more). Two manner verbs of one physical act that exclude each other ("slapped"
-vs "punched"; "hit", "attacked" fit any manner) on one object are a `contradiction`; counts of one object of one
-act that cannot both hold are a `different-measure` note (all involved vs the one charged, or an error). Negated or
-denied acts, pronoun objects and two stated numerals (the figures step's work) are left out: precision first.
+act is a verb with a participant's head noun and the count the copy gives it ("a pair of soldiers": 2, "an Israeli
+soldier": 1, "troops": 2 or more). Two manner verbs of one physical act that exclude each other ("slapped" vs
+"punched"; "hit", "attacked" fit any manner) on one object are a `contradiction`; counts of one participant of a
+physical act (whom it hit, who hit) that cannot both hold are a `different-measure` note (all involved vs the one
+charged, or an error). Counts of other acts stay out: a story of launches or tests repeats them ("fired a missile"
+on one date, "three missiles" on another). So do acts the copy does not assert ("did not punch", "threatened to
+hit"), pronouns, one of a series ("a sixth test") and two numerals (the figures step's work): precision first.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ... import align as align_stage
 from ...claims.numbers import NUMBER_WORDS, VAGUE_WORDS, _parse_number
-from ...model import Analysis, Article, Conflict, ConflictClaim, Sentence
+from ...model import Conflict, ConflictClaim, Sentence
 from .pairing import _SYNONYMS
 
 # manner verbs of a physical act, by the manner they name: two different manners describe one act two ways
@@ -26,29 +28,37 @@ MANNERS = {
     "shoot": "shoot", "push": "push", "shove": "push", "strangle": "choke", "choke": "choke", "throttle": "choke",
     "headbutt": "headbutt", "spit": "spit", "scratch": "scratch", "whip": "whip", "trample": "trample",
 }
-# verbs of a physical act that name no manner: they fit every manner ("hit" is a slap or a punch)
-GENERIC = {"hit", "strike", "beat", "attack", "assault", "hurt", "injure", "wound", "smack", "whack", "thump",
-           "batter", "harm", "confront", "manhandle", "fight"}
-_HARM = "harm"  # the act key manner and generic verbs share, for counting their objects
-# heads under which an act is not asserted ("denied punching", "without hitting", "refused to kick")
-_NEGATING = {"deny", "refuse", "without", "instead", "fail", "avoid", "rather", "decline", "not"}
+# verbs of a physical act that name no manner: they fit every manner ("hit" is a slap or a punch); outcomes
+# ("injured", "wounded") are left out: an attack on several may wound one
+GENERIC = {"hit", "strike", "beat", "attack", "assault", "smack", "whack", "thump", "batter", "manhandle"}
+_HARM = "harm"  # the act key manner and generic verbs share, for counting their objects and doers
+# verbs whose nouns are the story's sources or audience, not its participants ("told reporters", "an official said")
+_REPORTING = {"say", "tell", "quote", "cite", "inform", "brief", "ask", "add", "note", "write", "post", "tweet",
+              "publish", "interview", "contact", "thank"}
+# heads under which an act is not asserted: denied ("denied punching", "without hitting", "refused to kick") or not
+# (yet) done ("threatened to fire four missiles", "plans to hit")
+_UNASSERTING = {"deny", "refuse", "without", "instead", "fail", "avoid", "rather", "decline", "not", "threaten", "plan",
+                "want", "intend", "seek", "try", "attempt", "hope", "vow", "promise", "prepare", "aim", "expect",
+                "propose", "plot", "urge", "order"}
 # nouns that carry the count of the noun after "of": (lowest, highest) they may mean
 _CONTAINERS = {"pair": (2, 2), "couple": (2, 3), "trio": (3, 3), "handful": VAGUE_WORDS["a handful"]}
 # a manner verb in any inflection ("slapped", "shot", "spat"): which sentences are worth parsing
 _MANNER_RX = re.compile(r"\b(?:" + "|".join(sorted({m.removesuffix("e") for m in MANNERS} | {"shot", "spat"})) + r")\w*", re.I)
+_SERIES = {"another", "other", "new", "latest", "next", "last", "further", "more", "additional", "second", "third"}
 _IRREGULAR = {"men": "man", "women": "woman", "children": "child", "people": "person"}
 _PAIR_SIM = 0.6  # sentences not aligned as one fact must be this alike (and share an entity) to be compared
 
 
 @dataclass(frozen=True)
 class Act:
-    """One act a sentence reports: verb lemma, its manner class ('' for generic / non-physical), object head,
-    the object's count (lowest, highest, phrase; None when the copy gives none) and whether the count is a numeral."""
+    """One act a sentence reports: verb lemma, its manner class ('' for generic / non-physical), a participant's
+    head noun and role, the participant's count (lowest, highest, phrase; None when the copy gives none) and whether the count is a numeral."""
 
     verb: str
     said: str  # the verb as printed ("slapping")
     manner: str
     key: str  # what two acts must share to be one act: the harm class, else the verb lemma
+    role: str  # whom `obj` names: "object" (the one acted on) or "doer" (of a physical act: "two men attacked")
     obj: str
     subj: str
     count: tuple[float, float, str] | None
@@ -68,54 +78,48 @@ def _norm(lemma: str) -> str:
     return _SYNONYMS.get(lemma, lemma)
 
 
-def _negated(tok) -> bool:
-    """The act is not asserted: a negation on its verb or on a head above it in its clause ("denied punching")."""
+def _unasserted(tok) -> bool:
+    """The copy does not say the act happened: a negation or a modal on its verb ("did not punch", "could hit"), or
+    a head above it in its clause that negates, denies or plans it ("denied punching", "threatened to fire"); a
+    modal higher up qualifies another verb ("could face prison after assaulting": the assault is told as done)."""
     t = tok
     for _ in range(6):
-        if any(c.dep_ == "neg" for c in t.children) or t.lemma_.lower() in _NEGATING:
+        if any(c.dep_ == "neg" or (c.tag_ == "MD" and t is tok) for c in t.children) or t.lemma_.lower() in _UNASSERTING:
             return True
-        if t.head is t or t.dep_ in ("ROOT", "relcl", "ccomp", "advcl") and t is not tok:
-            return False
+        if t.head is t or (t is not tok and t.dep_ in ("relcl", "ccomp", "advcl")):
+            return False  # the clause ends: a negation above it negates another verb
         t = t.head
     return False
 
 
 def _head_and_count(np) -> tuple[object, tuple[float, float, str] | None, bool]:
-    """(noun head, count, numeral?) of an object noun: a container ("a pair of soldiers") counts the noun after it."""
-    head, count, numeral = np, None, False
+    """(noun head, count, numeral?) of a participant noun: a numeral, "a"/"an", a vague word ("several"), a bare
+    plural (two or more), or a container that counts the noun after "of" ("a pair of soldiers", "four of the men")."""
     of = next((c for c in np.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    low = np.lemma_.lower()
+    low = np.lower_
     if pobj is not None and pobj.tag_ in ("NNS", "NNPS") and (low in _CONTAINERS or np.pos_ == "NUM" or low in VAGUE_WORDS):
-        head = pobj
-        if low in _CONTAINERS:
-            count = _CONTAINERS[low]
-        elif np.lower_ in VAGUE_WORDS:
-            count = VAGUE_WORDS[np.lower_]
-        else:
-            v = _parse_number(np.lower_)
-            count, numeral = ((v, v), True) if v is not None else (None, False)
-    elif np.pos_ in ("NOUN", "PROPN"):
-        for c in np.children:
-            if c.dep_ == "nummod":
-                v = _parse_number(c.lower_)
-                if v is not None and (c.like_num or c.lower_ in NUMBER_WORDS):
-                    return np, (v, v, _phrase(c, np)), True
-            if c.dep_ in ("amod", "det") and c.lower_ in VAGUE_WORDS and np.tag_ == "NNS":
-                lo, hi = VAGUE_WORDS[c.lower_]
-                return np, (lo, hi, _phrase(c, np)), False
-        dets = [c for c in np.children if c.dep_ in ("det", "poss", "nummod", "predet")]
-        if np.tag_ == "NN" and [d.lower_ for d in dets] in (["a"], ["an"]):
-            return np, (1, 1, _phrase(dets[0], np)), False
-        if np.tag_ == "NNS" and not dets and np.dep_ != "compound":
-            return np, (2, float("inf"), _phrase(np, np)), False  # a bare plural: more than one
-        return np, None, False
-    else:
-        return np, None, False
-    if count is None:
-        return head, None, False
-    det = next((c for c in np.children if c.dep_ == "det"), np)
-    return head, (count[0], count[1], _phrase(det, head)), numeral
+        det = next((c for c in np.children if c.dep_ == "det"), np)
+        if low in _CONTAINERS or low in VAGUE_WORDS:
+            lo, hi = _CONTAINERS.get(low) or VAGUE_WORDS[low]
+            return pobj, (lo, hi, _phrase(det, pobj)), False
+        v = _parse_number(low)
+        return pobj, ((v, v, _phrase(det, pobj)) if v is not None else None), v is not None
+    if np.pos_ not in ("NOUN", "PROPN") or any(c.ent_type_ == "ORDINAL" or c.lower_ in _SERIES for c in np.children):
+        return np, None, False  # "a sixth test", "another soldier": one of a series, not a count
+    for c in np.children:
+        if c.dep_ == "nummod" and (c.like_num or c.lower_ in NUMBER_WORDS) and (v := _parse_number(c.lower_)) is not None:
+            return np, (v, v, _phrase(c, np)), True
+    for c in np.children:
+        if c.dep_ in ("amod", "det") and c.lower_ in VAGUE_WORDS and np.tag_ == "NNS":
+            lo, hi = VAGUE_WORDS[c.lower_]
+            return np, (lo, hi, _phrase(c, np)), False
+    dets = [c for c in np.children if c.dep_ in ("det", "poss", "nummod", "predet")]
+    if np.tag_ == "NN" and [d.lower_ for d in dets] in (["a"], ["an"]):
+        return np, (1, 1, _phrase(dets[0], np)), False
+    if np.tag_ == "NNS" and not dets and np.dep_ != "compound":
+        return np, (2, float("inf"), _phrase(np, np)), False  # a bare plural: more than one
+    return np, None, False
 
 
 def _phrase(first, head) -> str:
@@ -128,26 +132,25 @@ def _phrase(first, head) -> str:
 
 def acts(doc) -> list[Act]:
     """The acts a parsed sentence asserts: verbs with a noun object (conjoined verbs share it: "pushing, kicking and
-    slapping the soldiers"), or a passive subject ("a soldier was slapped")."""
+    slapping the soldiers") or a passive subject ("a soldier was slapped"), and a physical act's doer ("two men
+    attacked"). Reporting verbs ("told reporters") are no acts of the story."""
     out = []
     for tok in doc:
-        if tok.pos_ != "VERB":
-            continue
         lemma = tok.lemma_.lower()
-        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-        if not objs:  # a conjunct shares the object of the conjunction's last verb
-            group = [t for t in _conjuncts(tok) if t is not tok]
-            objs = [c for t in group for c in t.children if c.dep_ == "dobj"][:1]
-        if not objs or _negated(tok):
+        if tok.pos_ != "VERB" or lemma in _REPORTING or _unasserted(tok):
             continue
-        np = objs[0]
-        if np.pos_ not in ("NOUN", "PROPN", "NUM"):
-            continue  # a pronoun: whom it means is not known here
-        head, count, numeral = _head_and_count(np)
         manner = MANNERS.get(lemma, "")
         key = _HARM if manner or lemma in GENERIC else lemma
-        obj = _norm(head.lemma_) if head.pos_ != "PROPN" else head.text.lower()
-        out.append(Act(lemma, tok.text, manner, key, obj, _subject(tok), count, numeral))
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not objs:  # a conjunct shares the object of the conjunction's last verb
+            objs = [c for t in _conjuncts(tok) if t is not tok for c in t.children if c.dep_ == "dobj"][:1]
+        doers = [c for c in tok.children if c.dep_ == "nsubj"] if key == _HARM else []
+        for role, np in [("object", n) for n in objs[:1]] + [("doer", n) for n in doers[:1]]:
+            if np.pos_ not in ("NOUN", "PROPN", "NUM"):
+                continue  # a pronoun: whom it means is not known here
+            head, count, numeral = _head_and_count(np)
+            noun = _norm(head.lemma_) if head.pos_ != "PROPN" else head.text.lower()
+            out.append(Act(lemma, tok.text, manner, key, role, noun, _subject(tok) if role == "object" else "", count, numeral))
     return out
 
 
@@ -199,16 +202,12 @@ def _aligned_pairs(alignment: align_stage.Alignment, keys: set[tuple[str, int]])
     yield from sorted(seen)
 
 
-def find(
-    articles: Sequence[Article], analyses: dict[str, Analysis], alignment: align_stage.Alignment, sources: dict[str, str]
-) -> list[Conflict]:
+def find(alignment: align_stage.Alignment, sources: dict[str, str]) -> list[Conflict]:
     """Contradicting manners of one act and disagreeing counts of its object, between sources' aligned sentences."""
     from ...nlp import loading  # the parser, only when a story has sentences to compare
 
     by_key = {(u.article, u.sentence.index): u for u in alignment.units}
-    arts = {a.id: a for a in articles}
-    pairs = [(x, y) for x, y in _aligned_pairs(alignment, set(by_key))
-             if by_key[x].source != by_key[y].source and (arts.get(x[0]) is not None and arts.get(y[0]) is not None)]
+    pairs = [(x, y) for x, y in _aligned_pairs(alignment, set(by_key)) if by_key[x].source != by_key[y].source]
     texts = {k: by_key[k].sentence.text for p in pairs for k in p}
     pairs = [(x, y) for x, y in pairs if _worth_parsing(texts[x], texts[y])]
     keys = sorted({k for p in pairs for k in p})
@@ -245,6 +244,11 @@ def _worth_parsing(a: str, b: str) -> bool:
     return any(c in na or c in nb for c in _CONTAINERS)
 
 
+def _what(a: Act) -> tuple[str, str, str]:
+    """What a count is of: one act's participant in one role."""
+    return a.key, a.role, a.obj
+
+
 def _same_doer(a: Act, b: Act) -> bool:
     return not (a.subj and b.subj) or a.subj == b.subj
 
@@ -253,9 +257,11 @@ def _manner_conflicts(pairs, said, sources) -> list[Conflict]:
     """Two sources' manner verbs for one act on one object, with no manner in common ("slapped" vs "punched")."""
     edges: dict[str, list[tuple[list[_Said], list[_Said]]]] = defaultdict(list)
     for x, y in pairs:
-        for obj in {s.act.obj for s in said[x] if s.act.manner} & {s.act.obj for s in said[y] if s.act.manner}:
-            sx = [s for s in said[x] if s.act.manner and s.act.obj == obj]
-            sy = [s for s in said[y] if s.act.manner and s.act.obj == obj]
+        mx = [s for s in said[x] if s.act.manner and s.act.role == "object"]
+        my = [s for s in said[y] if s.act.manner and s.act.role == "object"]
+        for obj in {s.act.obj for s in mx} & {s.act.obj for s in my}:
+            sx = [s for s in mx if s.act.obj == obj]
+            sy = [s for s in my if s.act.obj == obj]
             if not any(_same_doer(a.act, b.act) for a in sx for b in sy):
                 continue
             if {s.act.manner for s in sx} & {s.act.manner for s in sy}:
@@ -305,16 +311,16 @@ def _count_conflicts(pairs, said, sources) -> list[Conflict]:
     for x, y in pairs:
         for a in said[x]:
             for b in said[y]:
-                if a.act.count is None or b.act.count is None or (a.act.key, a.act.obj) != (b.act.key, b.act.obj):
+                if a.act.count is None or b.act.count is None or _what(a.act) != _what(b.act):
                     continue
-                if (a.act.numeral and b.act.numeral) or not _same_doer(a.act, b.act):
+                if a.act.key != _HARM or (a.act.numeral and b.act.numeral) or not _same_doer(a.act, b.act):
                     continue  # two numerals are the figures step's; another doer is another act
                 ma, mb = (x, a.act), (y, b.act)
                 mention[ma], mention[mb] = a, b
                 parent[root(ma)] = root(mb)
                 (lo1, hi1, _), (lo2, hi2, _) = a.act.count, b.act.count
                 if max(lo1, lo2) > min(hi1, hi2):
-                    clash[(a.act.key, a.act.obj)].add(ma)
+                    clash[_what(a.act)].add(ma)
     out = []
     done = set()
     for what, ms in clash.items():
@@ -329,7 +335,7 @@ def _count_conflicts(pairs, said, sources) -> list[Conflict]:
             for s in rows:
                 shown[s.act.count[2]].add(sources.get(s.article, s.source))
             told = " vs ".join(f"“{p}” ({', '.join(sorted(srcs))})" for p, srcs in shown.items())
-            noun = _plural(what[1])
+            noun = _plural(what[2])
             out.append(Conflict(
                 id="", topic=f"number of {noun}", kind="different-measure", severity="low",
                 explanation=f"Outlets give different numbers of {noun} for the same act: {told}; they may count "
