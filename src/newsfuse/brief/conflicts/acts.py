@@ -44,6 +44,10 @@ _UNASSERTING = {"deny", "refuse", "without", "instead", "fail", "avoid", "rather
 _CONTAINERS = {"pair": (2, 2), "couple": (2, 3), "trio": (3, 3), "handful": VAGUE_WORDS["a handful"]}
 # a manner verb in any inflection ("slapped", "shot", "spat"): which sentences are worth parsing
 _MANNER_RX = re.compile(r"\b(?:" + "|".join(sorted({m.removesuffix("e") for m in MANNERS} | {"shot", "spat"})) + r")\w*", re.I)
+# any inflection of a manner or generic verb (a stem's prefix: "struck", "beaten", "knifed"; a word it merely opens,
+# "bitter", costs a parse, nothing else)
+_HARM_RX = re.compile(r"\b(?:" + "|".join(sorted({v.removesuffix("e") for v in set(MANNERS) | GENERIC}
+                                                  | {"shot", "spat", "struck", "stricken", "bit", "beat"})) + r")", re.I)
 _SERIES = {"another", "other", "new", "latest", "next", "last", "further", "more", "additional", "second", "third"}
 _IRREGULAR = {"men": "man", "women": "woman", "children": "child", "people": "person"}
 _PAIR_SIM = 0.6  # sentences not aligned as one fact must be this alike (and share an entity) to be compared
@@ -206,7 +210,10 @@ def find(alignment: align_stage.Alignment, sources: dict[str, str]) -> list[Conf
     """Contradicting manners of one act and disagreeing counts of its object, between sources' aligned sentences."""
     from ...nlp import loading  # the parser, only when a story has sentences to compare
 
-    by_key = {(u.article, u.sentence.index): u for u in alignment.units}
+    # only sentences naming a physical act can take part: a regex look first, so pairing reads a handful of them
+    by_key = {(u.article, u.sentence.index): u for u in alignment.units if _HARM_RX.search(u.sentence.text)}
+    if len(by_key) < 2:
+        return []
     pairs = [(x, y) for x, y in _aligned_pairs(alignment, set(by_key)) if by_key[x].source != by_key[y].source]
     texts = {k: by_key[k].sentence.text for p in pairs for k in p}
     pairs = [(x, y) for x, y in pairs if _worth_parsing(texts[x], texts[y])]
@@ -234,8 +241,11 @@ def _numbers(text: str) -> dict[str, str]:
 
 
 def _worth_parsing(a: str, b: str) -> bool:
-    """A cheap look before the parser: both name a manner, or one word is singular in one sentence and plural in the
-    other ("an Israeli soldier" / "Israeli troops"), or one gives a container count ("a pair of")."""
+    """A cheap look before the parser: both sentences name a physical act (a manner or generic verb: only those
+    acts' manners and counts are compared), and both name a manner, or one word is singular in one sentence and
+    plural in the other ("an Israeli soldier" / "Israeli troops"), or one gives a container count ("a pair of")."""
+    if not (_HARM_RX.search(a) and _HARM_RX.search(b)):
+        return False
     if _MANNER_RX.search(a) and _MANNER_RX.search(b):
         return True
     na, nb = _numbers(a), _numbers(b)
