@@ -56,7 +56,7 @@ _PAIR_SIM = 0.6  # sentences not aligned as one fact must be this alike (and sha
 @dataclass(frozen=True)
 class Act:
     """One act a sentence reports: verb lemma, its manner class ('' for generic / non-physical), a participant's
-    head noun and role, the participant's count (lowest, highest, phrase; None when the copy gives none) and whether the count is a numeral."""
+    head noun and role, its count (lowest, highest, phrase; None when the copy gives none), and whether a numeral."""
 
     verb: str
     said: str  # the verb as printed ("slapping")
@@ -207,7 +207,7 @@ def _aligned_pairs(alignment: align_stage.Alignment, keys: set[tuple[str, int]])
 
 
 def find(alignment: align_stage.Alignment, sources: dict[str, str]) -> list[Conflict]:
-    """Contradicting manners of one act and disagreeing counts of its object, between sources' aligned sentences."""
+    """Contradicting manners of one act and disagreeing counts of its participants, between sources' aligned sentences."""
     from ...nlp import loading  # the parser, only when a story has sentences to compare
 
     # only sentences naming a physical act can take part: a regex look first, so pairing reads a handful of them
@@ -269,7 +269,7 @@ def _manner_conflicts(pairs, said, sources) -> list[Conflict]:
     for x, y in pairs:
         mx = [s for s in said[x] if s.act.manner and s.act.role == "object"]
         my = [s for s in said[y] if s.act.manner and s.act.role == "object"]
-        for obj in {s.act.obj for s in mx} & {s.act.obj for s in my}:
+        for obj in sorted({s.act.obj for s in mx} & {s.act.obj for s in my}):  # sorted: the same order whatever the hash seed
             sx = [s for s in mx if s.act.obj == obj]
             sy = [s for s in my if s.act.obj == obj]
             if not any(_same_doer(a.act, b.act) for a in sx for b in sy):
@@ -279,34 +279,31 @@ def _manner_conflicts(pairs, said, sources) -> list[Conflict]:
             edges[obj].append((sx, sy))
     out = []
     for obj, found in edges.items():
-        told: dict[tuple[str, str], list[_Said]] = {}  # (source, sentence) -> its manner verbs
+        verbs: dict[tuple[str, str], list[_Said]] = {}  # (source, sentence) -> its manner verbs, once each
         for s in (s for sx, sy in found for s in sx + sy):
-            verbs = told.setdefault((s.source, s.sentence.text), [])
-            if s.act.said not in [v.act.said for v in verbs]:
-                verbs.append(s)
-        once: dict[tuple[str, str], list[_Said]] = {}  # a wire's copies, one wording per source: cited once
-        for (src, _), verbs in told.items():
-            once.setdefault((src, ", ".join(v.act.said.lower() for v in verbs)), verbs)
-        told = {(v[0].source, v[0].sentence.text): v for v in once.values()}
+            told = verbs.setdefault((s.source, s.sentence.text), [])
+            if s.act.said not in [v.act.said for v in told]:
+                told.append(s)
+        rows: dict[tuple[str, str], list[_Said]] = {}  # (source, wording) -> its first sentence: a wire's copies once
+        for told in verbs.values():
+            rows.setdefault((told[0].source, ", ".join(v.act.said.lower() for v in told)), told)
         by_words: dict[str, set[str]] = defaultdict(set)
-        for verbs in told.values():
-            by_words[", ".join(v.act.said for v in verbs)].add(sources.get(verbs[0].article, verbs[0].source))
+        for told in rows.values():
+            by_words[", ".join(v.act.said for v in told)].add(sources.get(told[0].article, told[0].source))
         shown = " vs ".join(f"“{w}” ({', '.join(sorted(srcs))})" for w, srcs in by_words.items())
-        rows = [verbs[0] for verbs in told.values()]
+        noun = _plural(obj)
         out.append(Conflict(
-            id="", topic=f"what was done to the {_plural(obj)}", kind="contradiction", severity="medium",
-            explanation=f"Outlets describe one act against the {_plural(obj)} differently: {shown}; it cannot be all "
-                        "of these.",
-            claims=[ConflictClaim(s.article, s.sentence.text, None, ", ".join(v.act.said for v in told[(s.source, s.sentence.text)]))
-                    for s in rows],
-            outlets=sorted({sources.get(s.article, s.source) for s in rows}),
+            id="", topic=f"what was done to the {noun}", kind="contradiction", severity="medium",
+            explanation=f"Outlets describe one act against the {noun} differently: {shown}; it cannot be all of these.",
+            claims=[ConflictClaim(t[0].article, t[0].sentence.text, None, ", ".join(v.act.said for v in t)) for t in rows.values()],
+            outlets=sorted({sources.get(t[0].article, t[0].source) for t in rows.values()}),
         ))
     return out
 
 
 def _count_conflicts(pairs, said, sources) -> list[Conflict]:
-    """Counts of one object of one act that cannot both hold ("a pair of soldiers" vs "an Israeli soldier"); the
-    mentions that agree with either side join its note, so every count given for that object is shown."""
+    """Counts of one participant of one physical act that cannot both hold ("a pair of soldiers" vs "an Israeli
+    soldier"); the mentions that agree with either side join its note, so every count given for it is shown."""
     parent: dict[tuple, tuple] = {}
 
     def root(m):
@@ -316,7 +313,7 @@ def _count_conflicts(pairs, said, sources) -> list[Conflict]:
             m = parent[m]
         return m
 
-    clash: dict[tuple, set] = defaultdict(set)
+    clash: dict[tuple, list] = defaultdict(list)  # lists, not sets: notes come out in one order whatever the hash seed
     mention = {}
     for x, y in pairs:
         for a in said[x]:
@@ -330,7 +327,7 @@ def _count_conflicts(pairs, said, sources) -> list[Conflict]:
                 parent[root(ma)] = root(mb)
                 (lo1, hi1, _), (lo2, hi2, _) = a.act.count, b.act.count
                 if max(lo1, lo2) > min(hi1, hi2):
-                    clash[_what(a.act)].add(ma)
+                    clash[_what(a.act)].append(ma)
     out = []
     done = set()
     for what, ms in clash.items():
