@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from newsfuse.cli import app
-from newsfuse.cluster import Config, StoryClusterer, cluster
+from newsfuse.cluster import Config, StoryClusterer, cluster, default_embedder
 from newsfuse.model import Article
 
 PERU = [
@@ -43,6 +43,23 @@ SUMMIT = [
      "Danish and Dutch fishermen criticised the cuts."),
 ]
 
+
+SUMMIT_2 = [
+    ("eu-2", "2031-03-05", "North Sea cod quotas cut after all-night Brussels talks",
+     "Fishing ministers and EU leaders in Brussels cut North Sea cod quotas in a deal struck after midnight. "
+     "Anna Lindqvist, the Commission president, said cod stocks needed time to recover; fishermen in Denmark and "
+     "the Netherlands said the cuts would cost jobs."),
+]
+# one wreck told twice with almost no words in common: only the article vectors (MiniLM) see one story
+FERRY = [
+    ("ferry-1", "2031-06-01", "Ferry runs aground off Skerra, all aboard safe",
+     "The passenger ferry Nordlys struck rocks near the island of Skerra late on Sunday. Lifeboats took all 212 "
+     "people off the ship and no one was hurt, the coastguard said. The operator cancelled Monday's sailings."),
+    ("ferry-2", "2031-06-02", "Hundreds rescued after boat hits reef",
+     "Rescue crews brought every traveller ashore overnight after a vessel carrying more than two hundred "
+     "holidaymakers ploughed onto a reef in the northern archipelago. Nobody was injured, officials confirmed, "
+     "and the company has suspended its routes while divers inspect the hull."),
+]
 
 def _articles(rows) -> list[Article]:
     return [Article(id=i, published=d, title=t, text=x, raw=x) for i, d, t, x in rows]
@@ -292,3 +309,20 @@ def test_cli_cluster_reads_records_through_the_cleaning_path(tmp_path) -> None:
     mapping = json.loads(res.stdout.strip().splitlines()[-1])
     assert mapping["depot-a"] == mapping["depot-b"] != mapping["quake"]  # the shared note is cleaned away first
     assert "empty" not in mapping and res.exit_code == 1  # nothing left after cleaning: an error line, not a story
+
+
+def test_a_story_told_in_other_words_clusters_by_its_article_vectors_batch_and_stream() -> None:
+    rows = PERU + TURKEY + SUMMIT + SUMMIT_2 + FERRY
+    want = [["eu-1", "eu-2"], ["ferry-1", "ferry-2"], ["peru-1", "peru-2", "peru-3"], ["tr-1", "tr-2"]]
+    arts = _articles(rows)
+    cluster(arts)  # the default: article vectors from the installed model
+    assert sorted(map(sorted, _groups(arts).values())) == want
+    words_only = _articles(rows)
+    cluster(words_only, config=Config(w_embedding=0))
+    assert ["ferry-1"] in sorted(map(sorted, _groups(words_only).values()))  # so the vectors did the joining
+
+    sc = StoryClusterer(Config(), embedder=default_embedder())  # as the store's ingest builds it
+    for a in _articles(rows):
+        sc.add(a)
+    sc.recluster()
+    assert sorted(sorted(st.articles) for st in sc.stories.values()) == want

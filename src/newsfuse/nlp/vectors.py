@@ -4,7 +4,10 @@ vectors distilled from it.
 `static_embed`: the mean of a text's wordpiece rows in `newsfuse/data/static-vectors.npz` (distilled from this
 MiniLM by `newsfuse.training.static_vectors`; 128 dims, float16, loaded once per process), L2-normalised: about
 35,000 sentences a CPU-second (news_cluster, no chunk remembered yet) against MiniLM's ~100. Every sentence-level use (align, quotes, summary) takes
-these. `embed`: MiniLM itself, one vector per article for clustering, where it pays (see bench/results/e2e.md).
+these. `embed`: MiniLM itself, one vector per article for clustering, where it pays (see bench/results/e2e.md):
+static vectors of the article in its place (headline + 150 to 3,000 characters, centred or not, weight and merge
+cut retuned on dev) saved ~3 CPU s an ingest of 383 but lost at least 0.011 BCubed F1 on one of bench/clustering.py's
+four dev rows (ECB+ / news_cluster, stream / batch) at their best setting, 0.015-0.03 at most settings.
 
 MiniLM, loaded once per process:
 
