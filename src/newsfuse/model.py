@@ -188,6 +188,26 @@ class Sentence:
 
 
 @dataclass
+class Act:
+    """A physical act a sentence asserts ("slapped a soldier", "two men attacked"), read off the article's parse so
+    that conflicts compare wordings without parsing again: the verb (lemma, as printed), the manner it names ('' for
+    a generic "hit"), one participant (head noun lemma, "object" or "doer"), the doer named with an object, and the
+    count the copy gives the participant (`count_hi` None: no upper bound, "troops"; `count_lo` None: no count)."""
+
+    sentence: int  # index into `Analysis.sentences`
+    verb: str
+    said: str
+    manner: str
+    role: str
+    obj: str
+    subj: str = ""
+    count_lo: float | None = None
+    count_hi: float | None = None
+    count_phrase: str = ""
+    numeral: bool = False
+
+
+@dataclass
 class Analysis:
     """Everything the per-article stages learned about one article."""
 
@@ -197,6 +217,7 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 

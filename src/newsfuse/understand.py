@@ -1,6 +1,6 @@
 """Understand: the per-article stages, one cleaned article at a time (spaCy batched).
 
-Reads cleaned `Article`s; `analyze` adds one `Analysis` each (sentences, entities, quotes, claims, dates),
+Reads cleaned `Article`s; `analyze` adds one `Analysis` each (sentences, entities, quotes, claims, dates, physical acts),
 `vectorise` the sentence vectors every later stage asks for. Both the single-process pipeline, the store's
 ingest and the Dask workers of `scale` call them, so this module imports none of those.
 """
@@ -20,7 +20,7 @@ Progress = Callable[[int], None]
 
 
 def analyze(articles: list[Article], progress: Progress | None = None) -> dict[str, Analysis]:
-    """Per-article understanding: sentences, entities, quotes, claims and dates (spaCy batched)."""
+    """Per-article understanding: sentences, entities, quotes, claims, dates and physical acts (spaCy batched)."""
     out: dict[str, Analysis] = {}
     texts = []
     for a in articles:
@@ -35,6 +35,7 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
             an.quotes = quotes.extract(a, doc, an.entities)
             an.claims = claims.extract(a, doc)
             an.dates = dates.resolve(a, doc)
+            an.acts = claims.acts.extract(a, doc, an.sentences)
             if not an.sentences:
                 an.warnings.append("no sentences found")
         except Exception as exc:  # one bad article must not sink the batch

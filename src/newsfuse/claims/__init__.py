@@ -16,6 +16,7 @@ import re
 
 from .. import dates as dates_stage
 from .. import nlp
+from . import acts  # noqa: F401  (claims.acts: physical acts, read in the same per-article pass)
 from ..model import Article, Claim
 from .clock import clock_times
 from .numbers import _conversion, _QTY, _qualifier, _quantity

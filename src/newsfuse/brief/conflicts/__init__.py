@@ -123,7 +123,7 @@ def find(
     if alignment is not None:
         out += horizons(articles, analyses, alignment, sources)
         out += attribute_years(articles, analyses, alignment, sources)
-        out += acts.find(alignment, sources)
+        out += acts.find(alignment, sources, analyses)
     out = merge(out)
     rank = {"high": 0, "medium": 1, "low": 2, "none": 3}
     out.sort(key=lambda c: (rank.get(c.severity, 4), c.kind))
