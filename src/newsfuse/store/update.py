@@ -24,12 +24,13 @@ from .. import cluster, dates, dedupe, nlp, pipeline, render, scale
 from ..cluster import rows as cluster_rows
 from ..cluster import stream
 from ..ingest import Problem, content_hash
-from ..model import Article, Story
+from ..model import Analysis, Article, Story
 from . import ArticleRejected, Store, StoreError, now
 
 log = logging.getLogger("newsfuse")
 CHUNK = 16  # articles analysed per spaCy batch before their (one-by-one) commits
 CONTEXT = 256  # dated articles of the same ingest, just before a batch, that help infer its undated ones' days
+KEEP_ANALYSES = 1024  # analyses of this ingest kept in memory for its briefs (the rest are read back from the store)
 DEDUPE_KEY, CLUSTER_KEY = "dedupe", "cluster"  # rows of the `state` table
 
 
@@ -110,6 +111,7 @@ def _ingest(
     # store with any number of workers
     near = {id(a): i // CHUNK for i, a in enumerate(todo)}
     seen: list[Article] = []  # the dated articles before the batch (last CONTEXT), as inference context
+    known: dict[str, Analysis] = {}  # the last KEEP_ANALYSES stored analyses: the briefs need not decode them again
     pool = None
     try:
         # one Dask cluster for the whole ingest: its workers load their models while this process cleans the
@@ -120,10 +122,10 @@ def _ingest(
             keep = _cleaned(batch, report, advance)
             started = (keep, pool.submit(keep, vectors=True) if pool else None)
             if ahead is not None:
-                _store_batch(store, *ahead, near, seen, workers, report, advance, crash_after)
+                _store_batch(store, *ahead, near, seen, known, workers, report, advance, crash_after)
             ahead = started
         if ahead is not None:
-            _store_batch(store, *ahead, near, seen, workers, report, advance, crash_after)
+            _store_batch(store, *ahead, near, seen, known, workers, report, advance, crash_after)
     except BaseException:
         if pool is not None:
             pool.close()
@@ -131,7 +133,7 @@ def _ingest(
     if pool is not None:
         pool.close(wait=False)  # its workers exit while the briefs are written
     try:
-        report.stories_updated, problems = refresh_stories(store, **options)
+        report.stories_updated, problems = refresh_stories(store, known=known, **options)
     finally:
         if pool is not None:
             pool.join()
@@ -158,10 +160,11 @@ def _cleaned(batch: list[Article], report: IngestReport, advance: Callable[[int]
 
 def _store_batch(
     store: Store, keep: list[Article], pending: scale.Pending | None, near: dict[int, int], seen: list[Article],
-    workers: int,
+    known: dict[str, Analysis], workers: int,
     report: IngestReport, advance: Callable[[int], None], crash_after: int | None,
 ) -> None:
-    """Analyse a cleaned batch (or wait for its Dask analyses), then store each article with its analysis."""
+    """Analyse a cleaned batch (or wait for its Dask analyses), then store each article with its analysis (and
+    keep the analyses stored in `known`, at most KEEP_ANALYSES of them)."""
     if pending is not None:
         analyses = pending.result()
     elif scale.enabled(workers):  # one process with an analysis cache
@@ -186,6 +189,9 @@ def _store_batch(
         try:
             if store.put_article(a, analyses[a.id]):
                 report.added.append(a.id)
+                known[a.id] = analyses[a.id]
+                if len(known) > KEEP_ANALYSES:
+                    del known[next(iter(known))]
             else:
                 report.unchanged.append(a.id)
         except ArticleRejected as exc:
@@ -235,7 +241,8 @@ def _load_stages(store: Store) -> tuple[dedupe.DuplicateIndex, cluster.StoryClus
     return index, clusterer
 
 
-def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Problem]]:
+def refresh_stories(store: Store, *, known: dict[str, Analysis] | None = None, **options: Any
+                    ) -> tuple[list[str], list[Problem]]:
     """Place unplaced stored articles with the streaming dedupe/cluster stages, then rewrite changed stories.
 
     Stories this batch touches stay in the clusterer's active set until they are written (an old article
@@ -246,7 +253,8 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
     one transaction per story.
     (4) delete stories merged away by re-clustering once all their articles sit in their new story.
     A crash after (2) is repaired by (3)-(4) on the next run. Returns (updated story ids, problems).
-    Sentence vectors come from the store where stored; new ones are stored after each story.
+    Sentence vectors come from the store where stored; new ones are stored after each story. `known`: analyses
+    just stored (article id -> Analysis), used instead of reading them back.
     """
     crash_after = _crash_point("stories")
     with store.exclusive(), nlp.vectors.backed_by(store.vectors):
@@ -278,12 +286,12 @@ def refresh_stories(store: Store, **options: Any) -> tuple[list[str], list[Probl
                 rows={DEDUPE_KEY: drows, CLUSTER_KEY: rows},
                 after_rows=None if state_crash is None else lambda n: os._exit(137) if n >= state_crash else None,
             )
-        return _write_changed(store, clusterer, crash_after, options, stored)
+        return _write_changed(store, clusterer, crash_after, options, stored, known or {})
 
 
 def _write_changed(
     store: Store, clusterer: cluster.StoryClusterer, crash_after: int | None, options: dict[str, Any],
-    stored: dict[str, list[str]],
+    stored: dict[str, list[str]], known: dict[str, Analysis],
 ) -> tuple[list[str], list[Problem]]:
     """Rebuild and store the brief of every active story whose membership (`stored`: the store's memberships
     before this refresh) changed since its brief; a member marked a copy of an article outside the story is
@@ -311,7 +319,9 @@ def _write_changed(
                 a.duplicate_of, a.duplicate_similarity = None, None
         story = Story(id=sid, articles=members, title=st.title, updated_at=now(), keys={"size": len(members)})
         try:
-            b = brief_stage.build(story, arts, store.analyses(members), **options)
+            analyses = {m: known[m] for m in members if m in known}
+            analyses.update(store.analyses([m for m in members if m not in known]))
+            b = brief_stage.build(story, arts, dict(sorted(analyses.items())), **options)
             story.title = b.title or story.title
             doc = render.to_json([b])
             md, html = render.to_markdown(b), render.to_html(b)
