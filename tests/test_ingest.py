@@ -98,6 +98,16 @@ def test_bad_inputs_each_get_one_problem_and_batch_continues(tmp_path):
     assert "symlink loop" in text
 
 
+def test_a_symlink_chain_that_loops_or_dangles_is_named_as_such(tmp_path):
+    os.symlink(tmp_path / "b", tmp_path / "a")
+    os.symlink(tmp_path / "a", tmp_path / "b")
+    os.symlink(tmp_path / "gone.txt", tmp_path / "dangling")
+    problems: list = []
+    assert ingest.ingest([str(tmp_path / "a"), str(tmp_path / "dangling")], problems) == []
+    text = "\n".join(map(str, problems))
+    assert "a: symlink loop" in text and "dangling: broken symlink" in text
+
+
 def test_huge_input_refused(tmp_path):
     p = tmp_path / "huge.html"
     with open(p, "wb") as fh:

@@ -11,6 +11,7 @@ the input and what is wrong. `pipeline.read` is ingest followed by clean, the on
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -84,7 +85,7 @@ def ingest_one(source: str, problems: list[Problem], shown: str | None = None) -
                     a.outlet = _outlet_name(urlparse(source).hostname or "")
             return arts
         if not os.path.exists(source):
-            raise IngestError("no such file or directory" if not os.path.islink(source) else "broken symlink")
+            raise IngestError("no such file or directory" if not os.path.islink(source) else _dangling(source))
         mode = os.stat(source).st_mode
         if stat.S_ISFIFO(mode):  # a pipe (`<(cmd)`, a named FIFO): read once, as a stream, like stdin
             with open(source, "rb") as fh:
@@ -137,3 +138,13 @@ def ingest(sources: Iterable[str], problems: list[Problem] | None = None, *, out
                 art.outlet = outlet
             out.append(art)
     return out
+
+
+def _dangling(link: str) -> str:
+    """Why a symlink leads nowhere: it points back to itself through other links, or at something missing."""
+    try:
+        os.stat(link)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop: not read"
+    return "broken symlink"
