@@ -120,3 +120,16 @@ def test_checks_catch_a_training_import_and_a_cycle(tmp_path: Path) -> None:
     graph = import_graph(pkg)
     assert training_imports(graph) == [("newsfuse.scale", "newsfuse.training.fit")]
     assert unit_cycles(graph) == [["newsfuse.pipeline", "newsfuse.scale", "newsfuse.pipeline"]]
+
+
+def test_reading_a_store_or_serving_it_does_not_import_the_nlp_pipeline() -> None:
+    """`newsfuse --help`, `stories`, `show` and `serve` start without spaCy and the stages (the pipeline is imported
+    by the commands that analyse text, and by `newsfuse.fuse` on first use)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, newsfuse, newsfuse.cli, newsfuse.store, newsfuse.web; "
+            "print(sorted(m for m in ('spacy', 'newsfuse.pipeline', 'newsfuse.brief') if m in sys.modules)); "
+            "newsfuse.fuse; print('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "[]" and out[1] == "True"

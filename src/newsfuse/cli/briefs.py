@@ -12,7 +12,6 @@ from typing import Optional
 
 import typer
 
-from .. import pipeline
 from .console import OUTLET_HELP, STRICT_HELP, decoding_warnings, err, out, outcome, progress, read, report, tally
 
 WORKERS_HELP = "Analyse articles on N Dask worker processes (N > 1; $NEWSFUSE_DASK_SCHEDULER for a cluster)."
@@ -42,7 +41,7 @@ def brief(
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
 ) -> None:
     """Ingest, clean, understand and fuse articles into one brief per story."""
-    from .. import render
+    from .. import pipeline, render
 
     if fmt not in ("md", "html", "json"):
         err.print(f"error: unknown format {fmt!r} (md, html or json)")
@@ -96,7 +95,7 @@ def run(
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
 ) -> None:
     """The main job: brief every story in PATHS in JSON, Markdown and HTML under --out."""
-    from .. import render
+    from .. import pipeline, render
 
     options = {"leanings": _load_leanings(leanings)} if leanings else {}
     articles, problems = read(paths, outlet=outlet)

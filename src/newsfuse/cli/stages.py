@@ -12,7 +12,6 @@ from pathlib import Path
 
 import typer
 
-from .. import pipeline
 from ..model import to_dict
 from .console import emit_json_lines, err, finish, out, progress, read, setup_logging
 
@@ -41,6 +40,8 @@ def clean(
 
 def _analyse(paths: list[str]) -> tuple[list, dict, list]:
     """Read (ingest + clean) and analyse: (articles, analyses, problems)."""
+    from .. import pipeline
+
     articles, problems = read(paths)
     with progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
@@ -118,7 +119,7 @@ def cluster_cmd(
 ) -> None:
     """Batch story clustering (read and cleaned like every command, near-duplicates marked first; no store)."""
     from .. import cluster as cluster_stage
-    from .. import dedupe
+    from .. import dedupe, pipeline
 
     articles, problems = read(paths)
     articles = pipeline.with_text(articles, problems)
