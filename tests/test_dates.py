@@ -357,3 +357,25 @@ def test_date_scan_finds_what_each_pattern_finds_alone():
     for _ in range(3000):
         text = "".join(rnd.choice(words) + rnd.choice(("", " ", " ", ", ", "\n", "-", "(", ". ")) for _ in range(rnd.randint(1, 12)))
         assert patterns._find(text) == every_pattern(text), text
+
+
+def test_today_meaning_nowadays_or_in_a_name_is_no_date():
+    text = ("The barge will be the heaviest vessel in service today on the lake. "
+            "The trust, set up in the 1990s, continues today. A barge bigger than any other afloat today sank. "
+            "Some of today's largest shipyards bid for it. "
+            "Speaking to the station's Today programme, the mayor said the port was ready. "
+            "The Lakeside Today newspaper first reported the sale. "
+            "The council approved the contract today.")
+    art = _art(text, "2025-10-17")
+    [doc] = nlp.parse([art.text])
+    days = [(art.text[r.start : r.end], r.date) for r in dates.resolve(art, doc) if r.expression.lower() == "today"]
+    assert days == [("today", "2025-10-17")]  # only the approval names a day
+    assert text.rindex("today") == [r.start for r in dates.resolve(art, doc) if r.expression == "today"][0]
+
+
+def test_a_month_joined_to_a_dated_month_takes_its_year():
+    r = _refs("The two ferries were refitted in April and June of 2019, the yard said. "
+              "Inspections ran on March 3 and April 9, 2020. The fund lent $4 million in 2011-12.", "2025-10-17")
+    assert r["April"].date == "2019-04-01" and r["June of 2019"].date == "2019-06-01"
+    assert r["March 3"].date == "2020-03-03"
+    assert not any(e.startswith("2011") for e in r)  # a span of two years, not November 2011

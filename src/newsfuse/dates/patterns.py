@@ -67,6 +67,7 @@ _FUTURE = re.compile(
 )
 # past-tense markers: a reported event ("she said late on Tuesday", "the dam was ...")
 _PAST = re.compile(r"\b(?:said|says|told|added|was|were|had|did|announced|reported|confirmed|stated|noted|wrote)\b", re.I)
+_YEAR_SPAN = re.compile(rf"\b{_YEAR}\s*[-–/]\s*(?:\d\d|{_YEAR})\b(?![-–/]\d)")
 _ENT_HINT = re.compile(rf"{_MONTH}|{_WD}|\b{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I)
 
 
@@ -155,5 +156,7 @@ def _spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int,
             continue
         if re.fullmatch(rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)|{_YEAR}", ent.text.strip(), re.I):
             continue  # a bare day or year out of context
+        if _YEAR_SPAN.search(ent.text):
+            continue  # "in 2010-11", "the 2015/16 season": two years, not a year and a month
         extra.append(("spacy", s, e))
     return extra

@@ -299,11 +299,12 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
 class _Item:
     """A found expression with what resolution needs (text coordinates)."""
 
-    __slots__ = ("kind", "start", "end", "expr", "sent", "future", "past")
+    __slots__ = ("kind", "start", "end", "expr", "sent", "future", "past", "year")
 
-    def __init__(self, kind: str, start: int, end: int, expr: str, sent: int, future: bool, past: bool = False) -> None:
+    def __init__(self, kind: str, start: int, end: int, expr: str, sent: int, future: bool, past: bool = False,
+                 year: str | None = None) -> None:
         self.kind, self.start, self.end, self.expr, self.sent, self.future = kind, start, end, expr, sent, future
-        self.past = past
+        self.past, self.year = past, year
 
 
 # an ordinal or superlative before "in N months" makes it a span ("the deadliest attack in two years")
@@ -312,6 +313,29 @@ _SPAN_OF = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|r
 # "the following month", "the previous year": counted from the date the copy just gave, not from publication
 _ANAPHORIC = re.compile(r"^the\s+(?:following|previous)\s", re.I)
 ANAPHORA_SENTS = 3
+# "today" that means nowadays, not the day of the report: "the most powerful rocket in use today", "the fund
+# continues today", "today's biggest companies"
+_NOWADAYS_BEFORE = re.compile(r"\b(?:in\s+(?:use|service|operation|existence|production|circulation)|out\s+there|"
+                              r"on\s+the\s+market|in\s+the\s+world|available|alive|exists?|existing|continues?|still|even|"
+                              r"than\s+any(?:\s+other)?(?:\s+\w+){0,2})\s+$", re.I)
+_NOWADAYS_AFTER = re.compile(r"^['’]s\s+(?:most\b|(?!latest\b)[a-z]+est\b)")
+# a year-less month or day joined to a dated one takes its year: "in May and July of 2016", "March 5 and April 2, 2016"
+_SHARED_YEAR = re.compile(rf",?\s+(?:and|or|to|through|until|-|–)\s+(?:(?:early|mid|late)[- ])?{_MONTH}"
+                          rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?({_YEAR})\b")
+
+
+def _not_a_day(kind: str, text: str, start: int, end: int, sent_start: int) -> bool:
+    """A deictic word that names no day: a title or name ("USA Today", "the Today programme", "Why Today's Kids"),
+    or "today" meaning nowadays."""
+    if kind != "deictic":
+        return False
+    word = text[start:end]
+    before = text[max(sent_start, start - 40) : start]
+    if word[:1].isupper() and re.search(r"[\w’'][\s]+$", before) and not re.search(r"[:;—–-]\s*$", before):
+        return True  # capitalised after a word inside the sentence: part of a name
+    if word.lower() != "today":
+        return False
+    return bool(_NOWADAYS_BEFORE.search(before) or _NOWADAYS_AFTER.match(text[end : end + 20]))
 
 
 def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, int, int]], doc=None) -> list[_Item]:
@@ -324,11 +348,17 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
         s += len(text[s:e]) - len(expr)
         if kind == "ahead" and expr.lower().startswith("in ") and _SPAN_OF.search(text[max(ss, s - 60) : s]):
             continue  # "the second crash in four months": a stretch of time, not a date ahead
+        if _not_a_day(kind, text, s, e, ss):
+            continue
+        year = None
+        if kind in ("month", "part", "mdy", "dmy") and not re.search(rf"\b{_YEAR}\b", expr):
+            m = _SHARED_YEAR.match(text, e, min(len(text), e + 60))
+            year = m.group(1) if m else None
         past = doc is not None and _past_verb(doc, s, e)
         future = _future(text, ss, s, e, se) or (doc is not None and not past and _modal_future(doc, s, e))
         if kind == "weekday" and not future and not past and doc is not None and _present_verb(doc, s, e):
             future = True  # "when it launches on Tuesday", "remains go for launch Tuesday": the coming one
-        out.append(_Item(kind, s, e, expr, i, future, past))
+        out.append(_Item(kind, s, e, expr, i, future, past, year))
     return out
 
 
@@ -345,7 +375,7 @@ def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None
                 near = seen if seen and it.sent - seen[0] <= ANAPHORA_SENTS else None
                 r = _interpret(it.kind, it.expr, near[1], False, None, True) if near else None
             else:
-                r = _interpret(it.kind, it.expr, base, it.future, ref, it.past)
+                r = _interpret(it.kind, f"{it.expr} {it.year}" if it.year else it.expr, base, it.future, ref, it.past)
         except (ValueError, AttributeError, OverflowError):
             r = None
         out.append(r)
