@@ -195,7 +195,7 @@ def test_a_tied_topic_is_the_first_written_whatever_the_hash_seed():
     code = (
         "from types import SimpleNamespace as N\n"
         "from newsfuse.brief.conflicts.classify import _topic\n"
-        "f = lambda m: N(claim=N(text='Officials counted 8,000 of them.', measures=m), what='', primary=N(text='8,000'))\n"
+        "f = lambda m: N(claim=N(text='Officials counted 8,000 of them.', measures=m), what='', measure='', primary=N(text='8,000'))\n"
         "print(_topic([f('voters'), f('residents'), f('households'), f('tenants')]))\n"
     )
     seen = set()
@@ -204,3 +204,48 @@ def test_a_tied_topic_is_the_first_written_whatever_the_hash_seed():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         seen.add(out.stdout.strip())
     assert seen == {"voters"}
+
+
+def test_a_deal_value_including_debt_is_its_own_figure_not_a_reading_of_the_price():
+    a = art("a", "Deal Wire", "Orvane raised its offer for the chipmaker Tessaly to $92 billion on Monday, the company said.",
+            "2024-09-14T06:00")
+    b = art("b", "Money Post", "Orvane raised its offer for Tessaly to $92 billion, which amounts to $113.4 billion including debt "
+                               "Orvane would assume, according to Dealscan.", "2024-09-14T09:00")
+    c = art("c", "Island Times", "Orvane's raised offer for Tessaly is worth $92 billion. With Tessaly's debt included, the deal's "
+                                 "value would be some $110 billion.", "2024-09-14T12:00")
+    out = found(a, b, c)
+    assert not any(values(x) & {92.0} and values(x) & {113.4, 110.0} for x in out), [(x.kind, x.explanation) for x in out]
+    debt = [x for x in out if values(x) == {113.4, 110.0}]
+    assert len(debt) == 1 and debt[0].topic == "value including debt", [(x.kind, x.explanation) for x in out]
+
+
+def test_a_count_still_held_as_of_a_past_date_and_today_is_an_update():
+    a = art("a", "Lagos Desk",
+            "In March the police said the gang still held 130 Kolto pupils in the forest.\n"
+            "The 16 freed pupils were flown to the state capital on Friday, and the 114 pupils who remain in captivity "
+            "will be freed soon, the governor said.", "2024-09-14T06:00")
+    b = art("b", "Niger Post", "Some 114 Kolto pupils remain captives of the gang after 16 were freed on Friday.", "2024-09-14T09:00")
+    out = [x for x in found(a, b) if 130.0 in values(x)]
+    assert [x.kind for x in out] == ["update"] and {130.0, 114.0} <= values(out[0]), [(x.kind, x.explanation) for x in out]
+
+
+def test_a_dated_count_of_another_kind_or_far_apart_is_no_update_of_a_count_still_held():
+    a = art("a", "Lagos Desk",
+            "Gunmen abducted 300 Kolto pupils from their school in March, officials said.\n"
+            "The 114 pupils who remain in captivity will be freed soon, the governor said on Friday.", "2024-09-14T06:00")
+    b = art("b", "Niger Post",
+            "In March the police said the gang still held 40 Kolto teachers in the forest.\n"
+            "The 114 pupils who remain in captivity will be freed soon, the governor said.", "2024-09-14T09:00")
+    out = found(a, b)
+    assert not any(values(x) & {300.0, 40.0} and 114.0 in values(x) for x in out), [(x.kind, x.explanation) for x in out]
+
+
+def test_an_article_giving_another_cases_past_count_beside_todays_is_no_update():
+    a = art("a", "Tech Wire", "The breach at Corvex exposed the records of 61 million people, the company said on Monday.",
+            "2024-09-14T06:00")
+    b = art("b", "Money Post",
+            "The breach at Corvex left 61 million people at risk of identity theft.\n"
+            "Insurer Dalmont set that benchmark in June when it paid $90 million over a breach that exposed the records of "
+            "40 million people.", "2024-09-20T06:00")
+    out = found(a, b)
+    assert not any(40_000_000.0 in values(x) for x in out), [(x.kind, x.explanation) for x in out]

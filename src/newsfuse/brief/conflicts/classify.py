@@ -61,6 +61,8 @@ def _topic(figs: Sequence[Figure]) -> str:
     moves = {_market_move(f.claim.text) for f in figs}
     if len(moves) == 1 and (move := moves.pop()):
         return f"the move in {_company(figs[0].claim.text, move[0])}’s share price"
+    if {f.measure for f in figs} == {"value including debt"}:
+        return "value including debt"  # what `figures` found the figures measure, not each sentence's noun ("amount")
     whats = {f.what for f in figs}
     if len(whats) == 1 and next(iter(whats)).split(":")[-1] in _WHAT_TOPIC:
         return _WHAT_TOPIC[next(iter(whats)).split(":")[-1]]

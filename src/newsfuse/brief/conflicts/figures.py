@@ -290,6 +290,22 @@ _EARLIER = re.compile(
     r"\b(?:up|down|raised|rose|cut|lowered|increased|revised|from)\s+from\s+(?:\w+\s+){0,3}$|\bfrom\s+(?:an?|its|the)?\s*$", re.I)
 
 
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:(?:b|m|tr)illion\s+)?(?:dollars|euros|pounds|yen|yuan)\b", re.I)
+
+
+def _with_debt(c: Claim, q: Quantity) -> bool:
+    """The sentence says the amount includes debt, with no other amount between the cue and it ("$82 a share, or
+    $121 billion; $149 billion including debt": only the last)."""
+    pos, end = q.start - c.start, q.end - c.start
+    if not 0 <= pos <= len(c.text):
+        return bool(_WITH_DEBT.search(c.text))
+    for m in _WITH_DEBT.finditer(c.text):
+        between = c.text[end : m.start()] if m.start() >= end else c.text[m.end() : pos]
+        if not _MONEY.search(between):
+            return True
+    return False
+
+
 # an intention's figure: "threatened to fire four missiles", "plans to cut 300 jobs", "vowed to build 10 schools"
 _INTENDED = re.compile(r"\b(?:threat(?:en(?:ed|s|ing)?|s)?|plan(?:s|ned|ning)?|vow(?:ed|s|ing)?|propos(?:ed|es|ing)|intend(?:s|ed|ing)?"
                        r"|pledg(?:ed|es|ing)|promis(?:ed|es|ing)|aim(?:s|ed|ing)?|hop(?:es|ed|ing))\s+to\s+(?:[\w-]+\s+){1,2}$", re.I)
@@ -347,7 +363,7 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
                 measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
             if re.search(r"\b(?:a )?(?:combined )?total of\s+$|\bin all\b|\bcombined\b", article.raw[max(c.start, q.start - 20) : q.start]):
                 measure = f"{measure} total"  # a sum over several cases is not one case's figure
-            if dim.startswith("currency:") and _WITH_DEBT.search(c.text):
+            if dim.startswith("currency:") and _with_debt(c, q):
                 measure = "value including debt"  # a deal's enterprise value is not its equity price
             cur = Figure(
                 article=article.id, claim=c, dim=dim, numbers=[st], primary=q,

@@ -57,7 +57,7 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         # only an outlet's withdrawn figure and its corrected one are compared within an article
         if a.corrected != b.corrected and a.what == b.what and a.measure == b.measure and a.group == b.group:
             return "same"
-        if _restated(a, b):
+        if _restated(a, b) or _still_held(a, b):
             return "earlier"  # "previously said up to 100,000 ..., now about 8,000": the copy states its own update
         if a.dim == "count" and a.earlier == b.earlier and a.sentence != b.sentence and _one_count(a, b):
             return "same"  # "almost 700,000" in the lede, "693,665" in the quote: one figure, read with its rounding
@@ -124,6 +124,8 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         return None
     if a.measure.endswith(" total") != b.measure.endswith(" total"):
         return None  # "a total of 45 years" over several cases vs one case's 25 years
+    if (a.measure == "value including debt") != (b.measure == "value including debt"):
+        return None  # a deal's value with the debt assumed ("$149 billion including debt") is not its price ("$121 billion")
     if a.dim == "percent" and (move := _market_move(a.claim.text)) and move == _market_move(b.claim.text):
         return same  # "Acme shares fell 1.5%" at 9:34, "fell 4.3%" by mid-afternoon: one day's move as it went
     ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
@@ -192,6 +194,24 @@ def _restated(a: Figure, b: Figure) -> bool:
     if a.what.startswith("people:") and b.what.startswith("people:"):
         return ra == rb and ga == gb and bool(ga or ra or _head(a) == _head(b))
     return a.what == b.what
+
+
+# states a count of people stays in until it changes: captive, missing (not an event such as an abduction, whose
+# dated count is another occasion's, nor a toll)
+_STANDING = {"people:held", "people:missing"}
+
+
+def _still_held(a: Figure, b: Figure) -> bool:
+    """One article gives the count still held (or missing) as of a past date in one sentence and today's in another
+    ("said in September 218 remained captive" ... "the 197 who remain"): its own update of one standing count."""
+    if a.earlier == b.earlier or a.dim != "count" or a.what != b.what or a.what not in _STANDING:
+        return False
+    if not (a.sentence and b.sentence) or a.sentence.index == b.sentence.index:
+        return False  # one sentence: `_restated`
+    if a.rest or b.rest or a.vague or b.vague or a.group != b.group or _head(a) != _head(b):
+        return False
+    va, vb = a.numbers[0].value, b.numbers[0].value
+    return va != vb and min(va, vb) > 0 and max(va, vb) <= 1.5 * min(va, vb)
 
 
 def _subset(part: Figure, whole: Figure) -> bool:
