@@ -271,3 +271,11 @@ def test_quantity_scan_with_the_first_word_trie_matches_the_plain_alternation():
     for _ in range(2000):
         text = "".join(rnd.choice(words) + rnd.choice((" ", " ", "-", ", ", "", ".")) for _ in range(rnd.randint(1, 10)))
         assert found(numbers._QTY, text) == found(plain, text), text
+
+
+def test_the_numerator_of_a_spelled_fraction_is_no_count():
+    """"two-thirds" in a range of odds is not a count of two ("thirds"); "two" beside its noun still is."""
+    cs = _claims("The engineers put the chance of a clean landing at one-half to two-thirds, and two engineers disagreed.")
+    found = [(q.text, q.value) for c in cs for q in c.quantities]
+    assert ("two", 2.0) in found and sum(1 for t, _ in found if t.lower() == "two") == 1, found
+    assert not any(c.measures.startswith("third") for c in cs), [(c.measures, c.text) for c in cs]

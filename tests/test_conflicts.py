@@ -249,3 +249,38 @@ def test_an_article_giving_another_cases_past_count_beside_todays_is_no_update()
             "40 million people.", "2024-09-20T06:00")
     out = found(a, b)
     assert not any(40_000_000.0 in values(x) for x in out), [(x.kind, x.explanation) for x in out]
+
+
+def slipped(out):
+    return [c for c in out if c.kind == "update" and c.topic == "timing"]
+
+
+def test_a_rough_launch_date_pinned_later_to_a_day_past_it_is_an_update():
+    a = art("a", "Space Wire", "When the Corvid rocket lifts off for the first time in late March, it will carry a weather satellite "
+                               "for the Norland agency, the company said.", "2024-03-04T10:00")
+    b = art("b", "Coast Herald", "The Corvid rocket is scheduled to lift off for the first time on Tuesday, carrying a weather "
+                                 "satellite for the Norland agency, the company said.", "2024-04-05T10:00")
+    out = slipped(found(a, b))
+    assert len(out) == 1 and {x.article for x in out[0].claims} == {"a", "b"}, [(c.kind, c.explanation) for c in found(a, b)]
+    assert "late March" in out[0].explanation and "Tuesday" in out[0].explanation
+
+
+def test_dates_that_agree_or_name_other_occasions_are_no_slip():
+    # the day falls within the horizon: they agree
+    a = art("a", "Space Wire", "The Corvid rocket will lift off for the first time later this month with a weather satellite, "
+                               "the company said.", "2024-03-04T10:00")
+    b = art("b", "Coast Herald", "The Corvid rocket will lift off for the first time on Tuesday with a weather satellite, "
+                                 "the company said.", "2024-03-24T10:00")
+    assert not slipped(found(a, b))
+    # two exact days weeks apart: a council that meets again, not one plan moved
+    c = art("c", "Harbor Times", "The Security Council will meet on Tuesday to discuss the Varn missile test, diplomats said.",
+            "2024-08-26T10:00")
+    d = art("d", "Gulf Post", "The Security Council will meet on Friday to discuss the Varn missile test, diplomats said.",
+            "2024-09-11T10:00")
+    assert not slipped(found(c, d))
+    # a horizon for one step and a day for another
+    e = art("e", "Space Wire", "A full test firing of the Corvid rocket's engines is expected next week, the company said.",
+            "2024-03-04T10:00")
+    f = art("f", "Coast Herald", "The Corvid rocket's first launch is set for Tuesday from the coastal pad, the company said.",
+            "2024-03-22T10:00")
+    assert not slipped(found(e, f))

@@ -108,7 +108,7 @@ _QTY = re.compile(
     rf"|(?<![\w-])(?P<vague2>several|numerous|dozens|scores|a\s+handful(?=\s+of\b)|some(?=\s+(?:{_GROUPS})\b))\b(?=\s+(?:of\s+)?[a-z])"
     rf"|(?<![\w-])(?P<frac>(?P<fword>{_FRAC})\b(?=\s+(?:of\b|(?:the|their|its|his|her|all)\b)))"
     rf"|(?<![\w-])(?P<ord>(?:{_ORD})\b|\d+(?:st|nd|rd|th)\b)"
-    rf"|{_START}(?P<num>{_NUMBER})(?![\w%]|[.,]\d|[:/]\d|-year-old|\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)))",
+    rf"|{_START}(?P<num>{_NUMBER})(?![\w%]|[.,]\d|[:/]\d|-year-old|-(?:halve|half|third|quarter|fifth|tenth)s?\b|\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)))",
     re.I,
 )
 _MASS_CONTEXT = re.compile(r"\b(?:thrust|payload|cargo|weigh\w*|lift\w*|haul\w*|carr\w+|kg|kilo\w+|(?:metric )?tons?|tonnes?|"

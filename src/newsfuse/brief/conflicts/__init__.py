@@ -19,7 +19,7 @@ from ...model import Analysis, Article, Conflict
 from . import acts
 from .classify import _different_measure, classify, merge, revised
 from .figures import figures, rounding_step, stated  # noqa: F401  (rounding_step, stated: public helpers)
-from .horizons import horizons
+from .horizons import horizons, slips
 from .pairing import _candidate_pairs, _Ctx, _related
 from .years import attribute_years
 
@@ -129,6 +129,7 @@ def find(
         out.append(_different_measure(a, b, ctx))
     if alignment is not None:
         out += horizons(articles, analyses, alignment, sources)
+        out += slips(articles, analyses, alignment, sources)
         out += attribute_years(articles, analyses, alignment, sources)
         out += acts.find(alignment, sources, analyses)
     out = merge(out)

@@ -1,7 +1,9 @@
-"""Horizons: vague future dates that differ ("within two weeks" vs "next month")."""
+"""Horizons: vague future dates that differ ("within two weeks" vs "next month"), and slips: a rough date that a later
+report pins to a day past it ("late January", then "Tuesday" 6 February)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -39,24 +41,7 @@ def horizons(
             s = align_stage.sentence_of(sents, d.start)
             if s is not None:
                 refs.append((a.id, s.index, d, iv, _clause(a.raw, s, d)))
-    # compare only refs whose sentences are aligned neighbours (candidate pairs or one fact): linear in pairs
-    rows: dict[int, list[int]] = defaultdict(list)
-    for n, r in enumerate(refs):
-        row = alignment.index.get((r[0], r[1]))
-        if row is not None:
-            rows[row].append(n)
-    cand: set[tuple[int, int]] = set()
-    if alignment.pairs is not None:
-        for i, j in zip(alignment.pairs[0].tolist(), alignment.pairs[1].tolist()):
-            if i in rows and j in rows:
-                cand.update((min(x, y), max(x, y)) for x in rows[i] for y in rows[j])
-    by_fact: dict[str, list[int]] = defaultdict(list)
-    for n, r in enumerate(refs):
-        f = alignment.fact_of.get((r[0], r[1]))
-        if f:
-            by_fact[f].append(n)
-    for members in by_fact.values():
-        cand.update((x, y) for x in members for y in members if x < y)
+    cand = _aligned(refs, alignment)
     out, seen = [], set()
     for x, y in sorted(cand):
         if True:
@@ -95,6 +80,29 @@ def horizons(
     return out
 
 
+def _aligned(refs: list, alignment: align_stage.Alignment) -> set[tuple[int, int]]:
+    """Pairs of refs (article, sentence index, ...) whose sentences are aligned neighbours (candidate pairs or one
+    fact): linear in pairs."""
+    rows: dict[int, list[int]] = defaultdict(list)
+    for n, r in enumerate(refs):
+        row = alignment.index.get((r[0], r[1]))
+        if row is not None:
+            rows[row].append(n)
+    cand: set[tuple[int, int]] = set()
+    if alignment.pairs is not None:
+        for i, j in zip(alignment.pairs[0].tolist(), alignment.pairs[1].tolist()):
+            if i in rows and j in rows:
+                cand.update((min(x, y), max(x, y)) for x in rows[i] for y in rows[j])
+    by_fact: dict[str, list[int]] = defaultdict(list)
+    for n, r in enumerate(refs):
+        f = alignment.fact_of.get((r[0], r[1]))
+        if f:
+            by_fact[f].append(n)
+    for members in by_fact.values():
+        cand.update((x, y) for x in members for y in members if x < y)
+    return cand
+
+
 CLAUSE_COS = 0.5
 
 
@@ -116,3 +124,72 @@ def _sentence_text(analyses: dict[str, Analysis], article: str, index: int) -> s
         if s.index == index:
             return s.text
     return ""
+
+
+_POSTED = re.compile(r"\(@\w+\)\s*$")
+
+
+def slips(
+    articles: Sequence[Article], analyses: dict[str, Analysis], alignment: align_stage.Alignment, sources: dict[str, str]
+) -> list[Conflict]:
+    """Updates: a plan's rough date that a later report pins outside it ("lifts off in late January" on 5 January,
+    "blasts off Tuesday" on 4 February). Both dates lie ahead of their reports, the reports came out on different
+    days, sentences and date clauses align, and the day falls after the horizon within a month (a slip, not the next
+    meeting of a body that meets again and again); two exact days are left alone (another occasion, or a clash)."""
+    refs = []  # (article, sentence index, DateRef, interval, clause, publication day)
+    for a in articles:
+        an = analyses.get(a.id)
+        pub = (a.published or "")[:10]
+        if not an or a.duplicate_of or not pub:
+            continue
+        sents = sorted(an.sentences, key=lambda s: s.start)
+        for d in an.dates:
+            if d.past or d.inferred or d.granularity not in ("day", "range", "week", "month"):
+                continue
+            if _POSTED.search(a.raw[max(0, d.start - 40) : d.start]):
+                continue  # an embedded post's date stamp ("— Ann Lee (@annlee) May 4, 2024"), not a plan's date
+            iv = _interval(d)
+            if iv is None or iv[0].isoformat() < pub:
+                continue  # not ahead of its report
+            s = align_stage.sentence_of(sents, d.start)
+            if s is not None:
+                refs.append((a.id, s.index, d, iv, _clause(a.raw, s, d), pub))
+    best: dict[str, dict[str, tuple[float, tuple, tuple]]] = defaultdict(dict)  # early article -> late article -> match
+    for x, y in sorted(_aligned(refs, alignment)):
+        a, b = refs[x], refs[y]
+        if sources.get(a[0]) == sources.get(b[0]) or a[5] == b[5]:
+            continue
+        early, late = (a, b) if a[5] < b[5] else (b, a)
+        if early[2].granularity == "day" or late[2].granularity != "day":
+            continue  # a rough horizon pinned to a day
+        gap = (late[3][0] - early[3][1]).days
+        if not 0 < gap <= 31:
+            continue  # within the horizon (they agree), or too far after it to be the same plan
+        ka, kb = (a[0], a[1]), (b[0], b[1])
+        same_fact = ka in alignment.fact_of and alignment.fact_of.get(ka) == alignment.fact_of.get(kb)
+        if not same_fact and not (alignment.similarity(ka, kb) >= 0.6 and _shared_entities(alignment, ka, kb)):
+            continue
+        ea, eb = align_stage.EMBEDDINGS([a[4], b[4]])
+        cos = float(ea @ eb)
+        if cos < CLAUSE_COS:
+            continue  # the dates qualify different plans ("test firing next week" vs "launch on Tuesday")
+        have = best[early[0]].get(late[0])
+        if have is None or cos > have[0]:
+            best[early[0]][late[0]] = (cos, early, late)
+    out = []
+    for early_art, lates in best.items():
+        rows = sorted(lates.values(), key=lambda m: (m[2][5], -m[0]))
+        firsts = list(dict.fromkeys((m[1][1], m[1][2].expression) for m in rows))
+        ne = sources.get(early_art, early_art)
+        said = " and ".join(f"“{e}”" for _, e in firsts)
+        then = "; ".join(f"“{m[2][2].expression}” ({sources.get(m[2][0], m[2][0])}, {m[2][5]})" for m in rows)
+        claims = [ConflictClaim(early_art, _sentence_text(analyses, early_art, i), None, e, rows[0][1][5]) for i, e in firsts]
+        claims += [ConflictClaim(m[2][0], _sentence_text(analyses, m[2][0], m[2][1]), None, m[2][2].expression, m[2][5])
+                   for m in rows]
+        out.append(Conflict(
+            id="", topic="timing", kind="update", severity="low",
+            explanation=(f"Not a contradiction: the date moved between reports: {said} ({ne}, {rows[0][1][5]}), then "
+                         f"{then}; the later reports are current."),
+            claims=claims, outlets=sorted({ne} | {sources.get(m[2][0], m[2][0]) for m in rows}),
+        ))
+    return out
