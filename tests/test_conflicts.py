@@ -284,3 +284,22 @@ def test_dates_that_agree_or_name_other_occasions_are_no_slip():
     f = art("f", "Coast Herald", "The Corvid rocket's first launch is set for Tuesday from the coastal pad, the company said.",
             "2024-03-22T10:00")
     assert not slipped(found(e, f))
+
+
+def test_a_version_number_or_a_guess_between_two_numbers_is_no_count():
+    a = art("a", "Console Wire", "Here is the full list of the new Orbis system update 7.20 features, from the maker's blog.",
+            "2024-09-14T06:00")
+    b = art("b", "Game Post", "The Orbis 7.20 update rolled out on Friday to testers, and numerous new features were found.",
+            "2024-09-15T06:00")
+    c = art("c", "Play Daily", "The Orbis 7.20 update rolled out on Friday to testers, and it hints at one or two new features "
+                               "still to come.", "2024-09-15T09:00")
+    d = art("d", "Tech Desk", "Testers who tried last year's Version 6.00 update saw a new friends list, the maker said.",
+            "2024-01-10T06:00")
+    out = found(a, b, c, d)
+    assert not [x for x in out if x.kind in ("contradiction", "update")], [(x.kind, x.explanation) for x in out]
+    # the same sentences with plain counts still disagree
+    e = art("e", "Play Daily", "The Orbis 7.20 update rolled out on Friday to testers, and two new features were found.",
+            "2024-09-15T09:00")
+    f = art("f", "Game Post", "The Orbis 7.20 update rolled out on Friday to testers, and six new features were found.",
+            "2024-09-15T06:00")
+    assert any(values(x) == {2.0, 6.0} for x in found(e, f))

@@ -311,6 +311,13 @@ _INTENDED = re.compile(r"\b(?:threat(?:en(?:ed|s|ing)?|s)?|plan(?:s|ned|ning)?|v
                        r"|pledg(?:ed|es|ing)|promis(?:ed|es|ing)|aim(?:s|ed|ing)?|hop(?:es|ed|ing))\s+to\s+(?:[\w-]+\s+){1,2}$", re.I)
 
 
+_SMALL_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)"
+_ALTERNATIVE_BEFORE = re.compile(rf"\b{_SMALL_WORD}\s+or\s+$", re.I)
+_ALTERNATIVE_AFTER = re.compile(rf"\s+or\s+{_SMALL_WORD}\b(?!\s+(?:more|fewer|less)\b)", re.I)
+# a bare number written with decimals ("5.50", "3.0"); "2.5 million" has its scale word and stays a count
+_DECIMAL = re.compile(r"\s*\(?\d+\.\d+\)?\s*$")
+
+
 def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
     """The figure is given as a past state: a cue just before it, or a date weeks before publication opening its clause."""
     head = raw[max(c.start, q.start - 60) : q.start] if 0 <= q.start <= len(raw) else ""
@@ -357,6 +364,13 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
                 continue
             if _INTENDED.search(article.raw[max(c.start, q.start - 50) : q.start]):
                 cur = None  # "threatened to fire four missiles": an intention, not a figure of what happened
+                continue
+            if _ALTERNATIVE_BEFORE.search(article.raw[max(c.start, q.start - 20) : q.start]) or \
+                    _ALTERNATIVE_AFTER.match(article.raw[q.end : q.end + 20]):
+                cur = None  # "one or two features", "10 or 12 people": a guess between two numbers, neither a figure
+                continue
+            if dim == "count" and _DECIMAL.match(q.text or ""):
+                cur = None  # "update 5.50 features", "Version 5.00": a version or score, not a count of things
                 continue
             measure = align_stage.measure_key(c.measures)
             if dim == "time" and _CUSTODY.search(c.text):
