@@ -383,3 +383,29 @@ def test_a_single_source_item_is_named_by_its_own_outlet_not_its_wire_family():
 def test_a_figure_in_millions_is_no_small_count():
     from newsfuse.brief.corroboration import _numbers
     assert [raw for raw, _ in _numbers("The nation of 4.8 million people had 2 airports and 7 ports.")] == ["4.8 million"]
+
+
+def test_wire_datelines_are_cut_from_statements_quotes_and_timeline():
+    from newsfuse import pipeline
+    from newsfuse.model import Article
+
+    texts = {
+        "a": ("PORT VELLA, March 3 (AP) - Ferry crews in Port Vella walked out on Tuesday over unpaid overtime, "
+              "the dockers' union said. Union leader Hana Orvik said the strike would last until the harbour board paid."),
+        "b": ("PORT VELLA, Isle of Sarn — Ferry crews in Port Vella walked out on Tuesday over unpaid overtime, "
+              "the dockers' union said. The harbour board said it would meet the union on Thursday."),
+        "c": ("(CNN) Ferry crews in Port Vella walked out on Tuesday over unpaid overtime, the dockers' union said. "
+              "Travellers to the island were told to expect long delays until the weekend."),
+    }
+    arts = [Article(id=k, outlet=f"Outlet {k}", published="2024-03-06T09:00", raw=v, text=v) for k, v in texts.items()]
+    an = pipeline.analyze(arts)
+    b = brief.build(Story("s1", list(texts)), arts, an, entities=[])
+    lines = [f.text for f in b.facts] + [s.text for s in b.single_source] + [e.text for e in b.timeline]
+    lines += [v.text for item in [*b.facts, *b.quotes] for v in item.variants]
+    assert any(t.startswith("Ferry crews in Port Vella walked out") for t in lines)
+    assert not any(t.startswith(("PORT VELLA", "(CNN)")) for t in lines), lines
+    by_id = {a.id: a for a in arts}
+    for item in [*b.facts, *b.quotes]:
+        for v in item.variants:
+            if v.start >= 0 and v.text.startswith("Ferry crews"):
+                assert by_id[v.article].raw[v.start :].startswith("Ferry crews")  # offsets moved with the text

@@ -63,7 +63,25 @@ def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis],
     # article's headline, from clustering) may be an old report's
     brief.title = _bundle_title(articles) or title(articles, facts, memo) or story.title
     brief.coverage = _coverage(brief, articles, analyses, options)
+    _drop_datelines(brief)
     return brief
+
+
+def _drop_datelines(brief: Brief) -> None:
+    """Wire datelines ("SAN JOSE, Dec 31 (Reuters) - ") cut from the statements, quotes and timeline entries
+    that open an article: page furniture, not what anyone reported (a variant's offsets move with its text)."""
+    for item in [*brief.facts, *brief.quotes, *brief.single_source, *brief.timeline]:
+        cut = summary.dateline_length(item.text)
+        if cut:
+            item.text = item.text[cut:]
+            if getattr(item, "start", -1) >= 0:
+                item.start += cut
+        for v in getattr(item, "variants", ()):
+            cut = summary.dateline_length(v.text)
+            if cut:
+                v.text = v.text[cut:]
+                if v.start >= 0:
+                    v.start += cut
 
 
 def _bundle_title(articles: Sequence[Article]) -> str:

@@ -97,6 +97,15 @@ class _Cand:
     words: int
 
 
+def dateline_length(text: str) -> int:
+    """How many characters a wire dateline opening `text` takes ("SAN JOSE, Dec 31 (Reuters) - ", "(CNN) "):
+    0 when there is none, or when no sentence that opens with a capital follows it."""
+    m = _DATELINE.match(text)
+    if m is None or len(text) - m.end() <= 20 or not re.match(r"[A-Z0-9\"“‘']", text[m.end():]):
+        return 0
+    return m.end()
+
+
 def trim(text: str, *, attribution: bool = False) -> str:
     """Light, meaning-preserving trimming: dateline, section label, leading connective, optional attribution."""
     t = " ".join(text.split())
