@@ -303,3 +303,20 @@ def test_a_version_number_or_a_guess_between_two_numbers_is_no_count():
     f = art("f", "Game Post", "The Orbis 7.20 update rolled out on Friday to testers, and six new features were found.",
             "2024-09-15T06:00")
     assert any(values(x) == {2.0, 6.0} for x in found(e, f))
+
+
+def test_a_vague_and_an_exact_count_dated_to_one_past_month_are_precision():
+    a = art("a", "River Post", "In May, the rebels posted a video that claimed to show recent images of dozens of the Varno "
+                               "hostages, saying some had died.", "2024-09-14T06:00")
+    b = art("b", "Delta Wire", "In another clip, sent to their families in May, the rebels showed 40 hostages sitting on mats.",
+            "2024-09-14T09:00")
+    out = [x for x in found(a, b) if values(x) == {24.0, 40.0}]
+    assert [x.kind for x in out] == ["precision"], [(x.kind, x.explanation) for x in found(a, b)]
+
+
+def test_counts_dated_to_different_past_months_are_not_read_as_one_figure():
+    a = art("a", "River Post", "In May, the rebels posted a video that claimed to show recent images of dozens of the Varno "
+                               "hostages, saying some had died.", "2024-09-14T06:00")
+    b = art("b", "Delta Wire", "In another clip, sent to their families in July, the rebels showed 40 hostages sitting on mats.",
+            "2024-09-14T09:00")
+    assert not [x for x in found(a, b) if values(x) == {24.0, 40.0} and x.kind in ("precision", "rounding")]

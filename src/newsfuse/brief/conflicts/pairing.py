@@ -84,11 +84,12 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
     subj_a, subj_b = a.claim.subject.lower(), b.claim.subject.lower()
     if subj_a and subj_b and subj_a != subj_b and not fact and sim < 0.6:
         return None
-    close = fact or (sim >= 0.75 and lex >= 0.2)
+    when = _same_occasion(a, b) and sim >= 0.4
+    close = fact or (sim >= 0.75 and lex >= 0.2) or when
     same = "same"
-    if a.earlier != b.earlier:  # a past state against today's figure: only for closely worded sentences
+    if a.earlier != b.earlier and not when:  # a past state against today's figure: only for closely worded sentences
         same = "earlier" if (fact or sim >= 0.6) else "none"
-    if (a.vague or b.vague) and not (fact or sim >= 0.5):
+    if (a.vague or b.vague) and not (fact or sim >= 0.5 or when):
         return None  # "several", "dozens": only against a figure stated in a like sentence
     if a.vague and b.vague and not fact:
         return None  # "hundreds of billions" of trade and "millions" drained: two vague sizes, two things
@@ -150,6 +151,33 @@ _MOVE = re.compile(r"\b([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)(?:\s*\([A-Z.:]+\))?(
                    r"gained|climbed|jumped|rallied|surged|were up|was up|edged up|edged down|edged lower|edged higher)\b")
 _DOWN_WORDS = {"fell", "dropped", "slid", "declined", "lost", "tumbled", "sank", "slumped", "dipped", "were down", "was down",
                "edged down", "edged lower"}
+
+
+def _same_occasion(a: Figure, b: Figure) -> bool:
+    """Both sentences date what they tell to the same past month or day, weeks before either report ("in August, a
+    video showed dozens of the girls" / "a video in August shows 50 girls")."""
+    def dated(f: Figure) -> set[str]:
+        pub = (f.published or "")[:10]
+        out = set()
+        for d in f.claim.dates:
+            if d.inferred or d.granularity not in ("day", "month") or not pub:
+                continue
+            key = d.date[:10] if d.granularity == "day" else d.date[:7]
+            if key < pub and _days_apart(key if len(key) == 10 else key + "-28", pub) > 20:
+                out.add(key)
+        return out
+
+    return bool(dated(a) & dated(b))
+
+
+def _days_apart(a: str, b: str) -> int:
+    """Days between two ISO dates (0 when either does not parse)."""
+    from datetime import date
+
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 0
 
 
 def _market_move(text: str) -> tuple[str, str] | None:
