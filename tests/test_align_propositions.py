@@ -122,3 +122,38 @@ def test_the_second_sentence_of_a_quote_two_outlets_carry_is_no_fact():
                       doc("b", "Island Wire", "Dana Whitlock stepped down on Monday after nine seasons with the club."))
     al = align.align(arts, ans)
     assert not any("tunnel" in f.text for f in al.facts), [f.text for f in al.facts]
+
+
+def _barrier_story():
+    a = Doc("a", "Harbor Times").say("Mayor Ann Lee met Governor Tom Reyes at City Hall on Monday to discuss the flood barrier.") \
+        .say("Lee said the barrier would be finished before the autumn storms arrive in Marvel Bay.") \
+        .say("The council approved the Marvel Bay barrier budget last year after a long debate.") \
+        .say("Residents of the harbour district packed the public gallery to watch the vote.")
+    b = Doc("b", "Island Wire").say("Governor Tom Reyes travelled to City Hall on Monday for talks with Mayor Ann Lee about the flood barrier.") \
+        .say("Reyes praised Lee for the barrier plan and said the state would pay part of its cost.") \
+        .say("Fishermen in Marvel Bay worry the barrier will close their channel during storms.") \
+        .say("Harbour traders said they expected more visitors once the works were done.")
+    c = Doc("c", "Gulf Post").say("Mayor Ann Lee welcomed Governor Tom Reyes on Monday, hoping to win state money for the flood barrier.") \
+        .say("Lee has promised the barrier will be finished before the autumn storms hit Marvel Bay.") \
+        .say("A previous barrier in the north of Marvel Bay collapsed during a storm in 1998.") \
+        .say("Local schools will close on the day the barrier is inaugurated, officials said.")
+    return story(a, b, c)
+
+
+def test_a_sentence_joins_a_proposition_on_shared_substance_not_on_its_vector_alone():
+    """Two sentences sharing one word beyond the story's topic ("close", "harbour") pass the blended check when their
+    vectors are close, but state different things: they never join a proposition; a paraphrase does."""
+    from newsfuse.align.propositions import MIN_COVER, _joins
+    from newsfuse.align.sameclaim import ClaimCheck
+
+    arts, ans = _barrier_story()
+    units = align.build_units(arts, ans, [], align.source_keys(arts))
+    check = ClaimCheck(units)
+    row = {u.sentence.text.split()[0] + u.article: i for i, u in enumerate(units)}
+    for x, y in (("Fishermenb", "Localc"), ("Residentsa", "Harbourb")):
+        i, j = row[x], row[y]
+        assert check.same(i, j, 0.95) and check.cover(i, j) < MIN_COVER  # the vectors alone would carry it
+        assert not _joins(check, i, j, 0.95)
+    assert _joins(check, row["Leea"], row["Leec"], 0.8)  # "would be finished before the autumn storms" twice
+    al = align.align(arts, ans)
+    assert {"a", "b", "c"} <= set(next(f for f in al.facts if "City Hall" in f.text).articles)
