@@ -95,6 +95,11 @@ def test_unquote_removes_marks_in_pairs_only():
     assert _unquote('"We will rebuild," he said, calling it "a disaster"') == '"We will rebuild," he said, calling it "a disaster"'
     assert _unquote("“Fine” and “good”") == "“Fine” and “good”"
     assert _unquote('"The dam was at risk," … "Nobody fixed it."') == "The dam was at risk … Nobody fixed it."
+    # a quote whose copy closes it in a later sentence, a closer left alone, a tweet in single marks
+    assert _unquote('"The levee will hold through the winter.') == "The levee will hold through the winter."
+    assert _unquote("the levee will hold through the winter.”") == "the levee will hold through the winter."
+    assert _unquote("'Levee fixed. Can't wait for spring.'") == "Levee fixed. Can't wait for spring."
+    assert _unquote('he called it "a disaster') == 'he called it "a disaster'
 
 
 def test_markdown_keeps_one_wires_copies_apart_from_corroborated_facts():

@@ -289,8 +289,14 @@ def _unquote(text: str | None) -> str:
 
 def _unquote_part(t: str) -> str:
     t = t.strip().rstrip(" ,")
-    while len(t) >= 2 and t[0] in _MARKS and t[-1] in _MARKS and not any(c in _DOUBLE for c in t[1:-1]):
+    while len(t) >= 2 and (t[0] in _MARKS and t[-1] in _MARKS or t[0] == t[-1] == "'" and t[1].isalnum()) \
+            and not any(c in _DOUBLE for c in t[1:-1]):
         t = t[1:-1].strip().rstrip(" ,")
+    # a lone mark at one end (the copy closes the quote in a later sentence, or never): no pair left to keep
+    if t[:1] in _DOUBLE and not any(c in _DOUBLE for c in t[1:]):
+        t = t[1:].lstrip()
+    elif t[-1:] in _DOUBLE and not any(c in _DOUBLE for c in t[:-1]):
+        t = t[:-1].rstrip(" ,")
     return t
 
 
