@@ -258,3 +258,21 @@ def test_static_vectors_read_each_text_as_the_tokenizer_does_whole():
         ids = np.asarray(sv.tokenizer.encode(text, add_special_tokens=False).ids, dtype=np.int64)
         want = sv.row_of[np.minimum(ids, len(sv.row_of) - 1)]
         assert rows.tolist() == want[want >= 0].tolist(), text
+
+
+def test_per_doc_caches_do_not_keep_the_doc_alive():
+    """Cached tokens and spans hold their Doc: the caches must not outlive it (a weak-keyed cache kept every parsed
+    Doc for the whole process); `forget` frees it at once, and without it the collector still can."""
+    import gc
+    import weakref
+
+    docs = nlp.parse(["Maria Lopez met Acme Corp on Monday. She said talks went well.", "Rain fell on Riverton."])
+    refs = [weakref.ref(d) for d in docs]
+    for d in docs:
+        nlp.doc_tokens(d), nlp.doc_lower(d), nlp.doc_pos(d), nlp.doc_sents(d), nlp.doc_ents(d), nlp.doc_text(d)
+    nlp.forget(docs[0])
+    assert not any(isinstance(k, str) and k.startswith("newsfuse.") for k in docs[0].user_data)
+    del d, docs
+    assert refs[0]() is None  # freed by reference counting, no collection needed
+    gc.collect()
+    assert refs[1]() is None

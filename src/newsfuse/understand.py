@@ -41,6 +41,7 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
         except Exception as exc:  # one bad article must not sink the batch
             log.warning("%s: analysis failed (%s: %s)", a.id, type(exc).__name__, exc)
             an.warnings.append(f"analysis failed: {type(exc).__name__}: {exc}")
+        nlp.forget(doc)  # its token lists hold it: freed now, not at the collector's next full pass
         out[a.id] = an
         if progress:
             progress(1)

@@ -11,7 +11,6 @@ import functools
 import gc
 import os
 import re
-import weakref
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -133,7 +132,8 @@ def parse(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> list[Doc]:
     return list(pipe(texts, batch_size=batch_size))
 
 
-_TEXT = "newsfuse.text"
+_PREFIX = "newsfuse."  # every per-Doc cache of the analyses is a `Doc.user_data` slot named so
+_TEXT = _PREFIX + "text"
 
 
 def doc_text(doc: Doc) -> str:
@@ -144,19 +144,30 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def _per_doc(cache: weakref.WeakKeyDictionary, doc: Doc, build):
-    """`build(doc)`, computed once per Doc and kept while the Doc lives."""
-    got = cache.get(doc)
+def _per_doc(key: str, doc: Doc, build):
+    """`build(doc)`, computed once per Doc and kept in its `user_data` while the Doc lives.
+
+    Not a WeakKeyDictionary: a cached Token or Span holds its Doc, so a weak-keyed entry kept every Doc (and its
+    tokens) alive for the whole process. In `user_data` the cache and the Doc form a cycle that the collector frees
+    with the Doc; `forget` frees them at once. (A DocBin with `store_user_data` cannot hold these slots: add a
+    Doc to one before its analyses, or after `forget`.)"""
+    data = doc.user_data
+    got = data.get(key)
     if got is None:
-        got = cache[doc] = build(doc)
+        got = data[key] = build(doc)
     return got
 
 
-_TOKENS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOWER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_POS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_SENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_ENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def forget(doc: Doc) -> None:
+    """Drop the Doc's per-Doc caches (`doc_tokens`, `doc_sents`, the analyses' memos): the Doc is freed as soon as
+    its caller lets go of it, not at the cyclic collector's next full pass (per article, that is most of a parse's
+    memory held meanwhile, and collector time)."""
+    data = doc.user_data
+    for key in [k for k in data if isinstance(k, str) and k.startswith(_PREFIX)]:
+        del data[key]
+
+
+_TOKENS, _LOWER, _POS, _SENTS, _ENTS = (_PREFIX + k for k in ("tokens", "lower", "pos", "sents", "ents"))
 
 
 def doc_tokens(doc: Doc) -> list:
