@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Quantity
+from ..nlp import scan
 from .measures import _token_at
 
 _CLOCK = re.compile(
@@ -16,6 +17,11 @@ _CLOCK = re.compile(
     r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?\s?(?P<ap>[ap])\.?\s?m\b\.?|(?P<word>noon|midday|midnight)\b)",
     re.I,
 )
+# every place a match of _CLOCK can start (and more), one character each, by a scan that skips other positions:
+# a digit, or a word opening a qualifier or "noon"/"midday"/"midnight" (`nlp.scan`)
+_CLOCK_STARTS = re.compile(r"[\d{}](?:(?<![\w:.].)(?<=\d)|{})".format(*scan.openings(
+    ["just", "shortly", "soon", "around", "about", "approximately", "roughly", "at", "after", "before", "noon", "midday",
+     "midnight"], ignorecase=True, ahead=True)))
 _QUAL = {"just after": "just after", "shortly after": "just after", "soon after": "just after", "after": "just after",
          "just before": "just before", "shortly before": "just before", "before": "just before"}
 
@@ -23,7 +29,7 @@ _QUAL = {"just after": "just after", "shortly after": "just after", "soon after"
 def clock_times(text: str, doc) -> list[tuple[int, int, Quantity, str]]:
     """(start, end, quantity, what happened then) for each time of day in `text` (offsets into `text`)."""
     out = []
-    for m in _CLOCK.finditer(text):
+    for m in scan.matches(_CLOCK, _CLOCK_STARTS, text):
         if m.group("word"):
             if not m.group("qual") and not re.search(r"\b(?:at|by|on|until|till|from|past)\s+$", text[max(0, m.start() - 8) : m.start()]):
                 continue  # "the midnight blue car": a colour, not a time
