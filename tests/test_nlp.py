@@ -276,3 +276,12 @@ def test_per_doc_caches_do_not_keep_the_doc_alive():
     assert refs[0]() is None  # freed by reference counting, no collection needed
     gc.collect()
     assert refs[1]() is None
+
+
+def test_a_plural_title_ends_no_sentence():
+    from newsfuse import nlp
+
+    [doc] = nlp.parse(["“We mourn two of our own, Drs. Ilse and Tomas Varga,” the clinic's director said on Friday. "
+                       "Sens. Ada Lind and Per Holm voted against the bill."])
+    sents = [s.text for s in nlp.doc_sents(doc)]
+    assert sents[0].endswith("said on Friday.") and sents[1].startswith("Sens. Ada Lind"), sents

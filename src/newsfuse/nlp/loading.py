@@ -36,6 +36,7 @@ def load() -> Language:
         except OSError as exc:  # not installed
             errors.append(f"{name}: {exc}")
             continue
+        _plural_titles(nlp)
         nlp = _speed_up(nlp)
         if FREEZE_GC:
             # the pipeline's objects live as long as the process: the cyclic collector need not re-scan them on
@@ -44,6 +45,19 @@ def load() -> Language:
             gc.freeze()
         return nlp
     raise RuntimeError("no spaCy English model installed: " + "; ".join(errors))
+
+
+PLURAL_TITLES = ("Drs.", "Profs.", "Sens.", "Reps.", "Govs.", "Gens.", "Messrs.", "Mmes.", "Sgts.", "Lts.", "Cols.", "Capts.",
+                 "Cpls.", "Dets.", "Insps.", "Supts.", "Adms.", "Cmdrs.")
+
+
+def _plural_titles(nlp: Language) -> None:
+    """Plural titles kept whole, as spaCy keeps "Dr.": split into "Drs" + ".", the parser ended a sentence there
+    ('... two members of our team - Drs.' + 'Ann and Bo Lund, ...'), cutting a quote and its speaker apart."""
+    from spacy.symbols import ORTH
+
+    for title in PLURAL_TITLES:
+        nlp.tokenizer.add_special_case(title, [{ORTH: title}])
 
 
 def _speed_up(nlp: Language) -> Language:
