@@ -106,6 +106,8 @@ def test_cached_tokens_sentences_and_entities_match_spacy_and_are_built_once():
     for s in doc.sents:
         assert [(e.start, e.end) for e in nlp.span_ents(s)] == [(e.start, e.end) for e in s.ents]
     assert nlp.doc_tokens(doc) is nlp.doc_tokens(doc) and nlp.doc_ents(doc) is nlp.doc_ents(doc)
+    # the attribute lists read from Doc.to_array are what each Token says
+    assert nlp.doc_pos(doc) == [t.pos_ for t in doc] and nlp.doc_starts(doc) == [t.idx for t in doc]
 
 
 def test_pipe_runs_blas_on_one_thread_unless_told(monkeypatch):

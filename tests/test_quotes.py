@@ -632,3 +632,23 @@ def test_a_title_whose_phrase_ends_in_a_name_is_that_person():
                   "sanctions had failed. He said talks should resume.")
     assert _speaker(qs, "sanctions had failed") == "Yuri Marchenko"
     assert _speaker(qs, "talks should resume") == "Yuri Marchenko"
+
+
+def test_paragraphs_of_tokens_found_from_line_breaks_match_a_walk_over_every_token():
+    """`_newline_tokens` finds the tokens holding a line break from the text's breaks: the paragraphs `_Doc` builds
+    from them are those a walk over every token's text gives (blank lines, spaces and a break at either end)."""
+    from newsfuse import nlp
+    from newsfuse.quotes.marks import _Doc
+
+    texts = ["Ann Lee spoke.\nShe left.\n\n\nBob  stayed \n  here.", "\nOne line", "No break at all.", "End\n", "",
+             "A\r\nB \n\tC  \n \n D"]
+    for doc in nlp.parse(texts):
+        d = _Doc(doc, [])
+        para, bounds, lo = [], [], 0
+        for t in doc:
+            para.append(len(bounds))
+            if "\n" in t.text:
+                bounds.append((lo, t.i))
+                lo = t.i + 1
+        bounds.append((lo, len(doc)))
+        assert (d.para, d.para_bounds) == (para, bounds)

@@ -21,11 +21,7 @@ _LEVEL_VERBS = {"rise", "fall", "reach", "climb", "stand", "total", "hit", "incr
 
 def _token_at(doc, char: int):
     """The spaCy token covering character offset `char` (None past the end)."""
-    idx = doc.user_data.get("newsfuse.tokidx")
-    if idx is None:  # token start offsets, built once per Doc without making Token objects
-        idx = doc.to_array("IDX").tolist() if len(doc) else []
-        doc.user_data["newsfuse.tokidx"] = idx
-    i = bisect.bisect_right(idx, char) - 1
+    i = bisect.bisect_right(nlp.doc_starts(doc), char) - 1  # (token offsets, read once per Doc)
     return nlp.doc_tokens(doc)[i] if 0 <= i < len(doc) else None
 
 

@@ -181,7 +181,7 @@ def forget(doc: Doc) -> None:
         del data[key]
 
 
-_TOKENS, _LOWER, _POS, _SENTS, _ENTS = (_PREFIX + k for k in ("tokens", "lower", "pos", "sents", "ents"))
+_TOKENS, _LOWER, _POS, _SENTS, _ENTS, _STARTS = (_PREFIX + k for k in ("tokens", "lower", "pos", "sents", "ents", "starts"))
 
 
 def doc_tokens(doc: Doc) -> list:
@@ -198,7 +198,20 @@ def doc_lower(doc: Doc) -> list[str]:
 
 def doc_pos(doc: Doc) -> list[str]:
     """Each token's `pos_`, read once per Doc (see `doc_lower`)."""
-    return _per_doc(_POS, doc, lambda d: [t.pos_ for t in doc_tokens(d)])
+    return _per_doc(_POS, doc, _pos_names)
+
+
+def _pos_names(doc: Doc) -> list[str]:
+    """Each token's `pos_` (`parts_of_speech.NAMES[pos]`, as `Token.pos_` reads it) from `Doc.to_array`: half the
+    time of reading it off each Token."""
+    from spacy.parts_of_speech import NAMES
+
+    return [NAMES[p] for p in (doc.to_array("POS").tolist() if len(doc) else [])]
+
+
+def doc_starts(doc: Doc) -> list[int]:
+    """Each token's character offset (`Token.idx`), read once per Doc from `Doc.to_array` (no Token objects)."""
+    return _per_doc(_STARTS, doc, lambda d: d.to_array("IDX").tolist() if len(d) else [])
 
 
 def doc_sents(doc: Doc) -> list:

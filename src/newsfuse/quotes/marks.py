@@ -152,6 +152,20 @@ def _cue_follows(text: str, i: int, end: int) -> bool:
     return bool(_CUE_WORDS.match(text, i, end))
 
 
+def _newline_tokens(doc, text: str, starts: list[int]) -> list[int]:
+    """Indices of the tokens whose text holds a line break, in order, found from the text's line breaks (a token's
+    text is text[start : start + length]) instead of reading every token's text."""
+    lengths = doc.to_array("LENGTH").tolist() if len(doc) else []
+    out: list[int] = []
+    at = text.find("\n")
+    while at >= 0:
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and at < starts[i] + lengths[i] and (not out or out[-1] != i):
+            out.append(i)
+        at = text.find("\n", at + 1)
+    return out
+
+
 class _Doc:
     """Token lookups by character offset and quote masks, built once per article (all O(n))."""
 
@@ -159,7 +173,7 @@ class _Doc:
         self.doc = doc
         self.text = nlp.doc_text(doc)
         self.toks = nlp.doc_tokens(doc)  # Token objects made once, not on every walk
-        self.starts = [t.idx for t in self.toks]
+        self.starts = nlp.doc_starts(doc)
         self.pos = nlp.doc_pos(doc)  # each token's part of speech and lower-cased form, read once per Doc
         self.lower = nlp.doc_lower(doc)
         self.sent = [0] * len(doc)
@@ -175,11 +189,11 @@ class _Doc:
         self.para = [0] * len(doc)  # paragraph (newline-separated) index of each token
         self.para_bounds: list[tuple[int, int]] = []
         lo = 0
-        for t in self.toks:
-            self.para[t.i] = len(self.para_bounds)
-            if "\n" in t.text:
-                self.para_bounds.append((lo, t.i))
-                lo = t.i + 1
+        for i in _newline_tokens(doc, self.text, self.starts):  # a paragraph ends with each token holding "\n"
+            self.para[lo : i + 1] = [len(self.para_bounds)] * (i + 1 - lo)
+            self.para_bounds.append((lo, i))
+            lo = i + 1
+        self.para[lo:] = [len(self.para_bounds)] * (len(doc) - lo)
         self.para_bounds.append((lo, len(doc)))
         self.in_quote = [False] * len(doc)
         for q in direct:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from spacy.strings import get_string_id
+
 from ..clean.furniture import caption_or_credit
 from ..entities import TITLES, gender_hints, offset_maps
 from ..entities.firstnames import first_name_gender
@@ -86,7 +88,12 @@ class _Speakers(_Roles):
                         names.setdefault(m.text.strip(), set()).add(e.id)
             if e.type == "PERSON" and len(e.name.split()) > 1:
                 names.setdefault(e.name.split()[0], set()).add(e.id)
-        for tok in self.d.toks:
+        # only tokens whose text hashes as a name's does can be one (spaCy's ORTH is the hash of a token's text): the
+        # rest are passed over without reading their text
+        keys = {get_string_id(n) for n in names}
+        toks = self.d.toks
+        for i in ([i for i, h in enumerate(self.d.doc.to_array("ORTH").tolist()) if h in keys] if keys else ()):
+            tok = toks[i]
             ids = names.get(tok.text)
             if (ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN"
                     and tok.ent_type_ not in ("DATE", "TIME") and tok.lower_ not in _CALENDAR_WORDS):  # "June", "May"
@@ -185,7 +192,7 @@ class _Speakers(_Roles):
                 if _is_subject(role):
                     subjects.append(ev)
                 continue
-            g = PRONOUNS.get(lower[i]) or (POSSESSIVES.get(lower[i]) if tok.dep_ == "poss" else None)
+            g = PRONOUNS.get(lower[i]) or (POSSESSIVES.get(lower[i]) if lower[i] in POSSESSIVES and tok.dep_ == "poss" else None)
             if g and tok.dep_ == "poss":
                 eid = self._pick(subjects, g, d.sent[tok.i]) or self._pick(anyrole, g, d.sent[tok.i])
                 if eid:
