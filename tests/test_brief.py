@@ -409,3 +409,13 @@ def test_wire_datelines_are_cut_from_statements_quotes_and_timeline():
         for v in item.variants:
             if v.start >= 0 and v.text.startswith("Ferry crews"):
                 assert by_id[v.article].raw[v.start :].startswith("Ferry crews")  # offsets moved with the text
+
+
+def test_later_this_month_is_dated_to_the_month_not_the_next_day():
+    from newsfuse import pipeline
+
+    text = "The ferry operator expects the regulator's approval later this month, its chief said on Tuesday."
+    a = Article(id="lm", raw=text, text=text, published="2025-10-14")
+    an = pipeline.analyze([a])
+    got = [(e.date, e.expression) for e in timeline.build([a], an)]
+    assert ("2025-10", "later this month") in got and not any(d == "2025-10-15" for d, _ in got), got

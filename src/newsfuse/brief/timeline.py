@@ -21,6 +21,8 @@ _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"
     r"biggest|highest|lowest|longest|strongest|fastest|greatest|latest)\b[^.;:]{0,40}"
     r"\bsince\s+(?:the\s+)?$", re.I)
+# "later this month": the rest of the month, not the day after publication that its range starts on
+_WITHIN_A_MONTH = re.compile(r"\blater\s+this\s+month\b", re.I)
 MERGE_COS = 0.45  # sentences on one date at least this similar are one event
 
 
@@ -67,7 +69,8 @@ def build(
             if s is None or (d.date, s.index) in seen or _no_event(s.text):
                 continue
             seen.add((d.date, s.index))
-            month = d.granularity == "month" or (d.granularity == "range" and _PART_OF_MONTH.search(d.expression))
+            month = d.granularity == "month" or (d.granularity == "range" and (
+                _PART_OF_MONTH.search(d.expression) or _WITHIN_A_MONTH.search(d.expression)))
             key = (d.date[:7] if month else d.date, d.granularity)  # "late January" is January, not the 21st
             by_date[key].append((a.id, s.index, s.text, d.expression, d.inferred))
         lead = _undated_lead(a, sents, {i for _, i in seen})
