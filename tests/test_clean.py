@@ -1010,3 +1010,15 @@ def _furniture_verdicts(lines: list[str]) -> list:
 
     return [(furniture.furniture_reason(t, len(t.split())), furniture._is_caption(t, len(t.split())),
              furniture._caption_or_credit.__wrapped__(t)) for t in lines]
+
+
+def test_an_opinion_pieces_author_note_is_furniture():
+    note = ("Ilse Marrow is a columnist for the Elsby Courier and a former harbour pilot. Follow her @ilsemarrow. "
+            "The opinions expressed in this commentary are hers.")
+    body = ["Elsby (Courier) The harbour board will tell you the crane collapse was bad luck. It was not.",
+            "For three years the dockers' union wrote to the board about the crane's worn cables, and for three years "
+            "the board answered that the inspections were up to date."]
+    art = clean(Article(id="op", raw="\n".join([note, *body])))
+    assert "Ilse Marrow is a columnist" not in art.text
+    assert any(s.reason == "author-bio" and "columnist" in s.text for s in art.removed)
+    assert "worn cables" in art.text

@@ -136,6 +136,11 @@ _RULES: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
                                 r"more videos|recommended for you|you may also like)\b", re.I), ()),
     ("highlights", re.compile(r"^\s*story highlights\b", re.I), ()),
     ("author-bio", re.compile(r"^\W*about the (?:author|writer|reporter)s?\W*$", re.I), ()),
+    # an opinion piece's note on its author, closed by the outlet's disclaimer ("Ann Lee is a columnist for … The
+    # opinions expressed in this commentary are hers.")
+    ("author-bio", re.compile(r"\b(?:opinions|views) expressed in this (?:commentary|column|article|piece|op-?ed|essay) "
+                              r"are (?:solely )?(?:his|hers|her|theirs|their|the (?:author|writer)'?’?s?|those of the (?:author|writer))\b",
+                              re.I), ("expressed in this",)),
     # search-result or transcript snippets: a fragment opening with an ellipsis and cut again inside
     ("snippet", re.compile(r"^\s*(?:\.\.\.|…)\s*\w.*(?:\.\.\.|…)"), ()),
     # an update's header introducing the updated text ("Update, Nov. 15, 4pm: X sent the following statement:")
