@@ -23,7 +23,7 @@ from pathlib import Path
 STEPS = [
     ("newsfuse.align", "group_quotes"), ("newsfuse.align", "align"), ("newsfuse.align", "build_units"),
     ("newsfuse.align", "propositions"), ("newsfuse.align", "merge_near_duplicates"), ("newsfuse.align", "neighbour_pairs"),
-    ("newsfuse.align", "tfidf_matrix"), ("newsfuse.align", "ClaimCheck"), ("newsfuse.align", "_cluster"),
+    ("newsfuse.align", "tfidf_matrix"), ("newsfuse.align", "ClaimCheck"), ("newsfuse.align", "merge_edges"),
     ("newsfuse.brief", "_link"), ("newsfuse.brief.corroboration", "single_source"),
     ("newsfuse.brief.conflicts", "find"), ("newsfuse.brief.timeline", "build"), ("newsfuse.brief.summary", "summarize"),
     ("newsfuse.brief", "title"), ("newsfuse.brief", "_coverage"),

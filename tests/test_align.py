@@ -191,10 +191,10 @@ def test_a_shared_proper_name_is_no_shared_statement():
 
 
 def test_a_dateline_alone_is_no_fact():
-    from newsfuse.align.tokens import _alignable
+    from newsfuse.align.tokens import alignable
 
-    assert not _alignable("PORT ELLEN, March 3 (IPA) -")
-    assert _alignable("Ferry crews resumed sailings on Thursday after the storm passed.")
+    assert not alignable("PORT ELLEN, March 3 (IPA) -")
+    assert alignable("Ferry crews resumed sailings on Thursday after the storm passed.")
 
 
 def test_number_words_become_digits_and_look_alike_letters_do_not_crash() -> None:

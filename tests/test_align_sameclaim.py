@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsfuse import align
 from newsfuse.align.facts import Unit
 from newsfuse.align.sameclaim import ClaimCheck, occasion_days
-from newsfuse.align.tokens import _alignable
+from newsfuse.align.tokens import alignable
 from newsfuse.model import DateRef, Sentence
 from test_brief import Doc, story
 
@@ -73,12 +73,12 @@ def test_launches_weeks_apart_are_not_one_fact():
 
 
 def test_captions_credits_and_question_headings_are_not_statements():
-    assert not _alignable("What happens next for the families of Redvale?")
-    assert not _alignable("Rescuers search the ruins of a house in Redvale © Reuters (AFP/File)")
-    assert not _alignable("The singer, 35, leaves a club in Miami on Monday night. Splash News")
-    assert not _alignable("Anger grows in Redvale")  # a heading: short, no closing stop
-    assert _alignable("“What happens to us now?” asked one resident of Redvale.")
-    assert _alignable("Rescuers searched the ruins of 300 houses in Redvale on Wednesday.")
+    assert not alignable("What happens next for the families of Redvale?")
+    assert not alignable("Rescuers search the ruins of a house in Redvale © Reuters (AFP/File)")
+    assert not alignable("The singer, 35, leaves a club in Miami on Monday night. Splash News")
+    assert not alignable("Anger grows in Redvale")  # a heading: short, no closing stop
+    assert alignable("“What happens to us now?” asked one resident of Redvale.")
+    assert alignable("Rescuers searched the ruins of 300 houses in Redvale on Wednesday.")
 
 
 def test_a_sentence_on_the_topic_that_states_something_else_is_no_support():

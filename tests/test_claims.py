@@ -235,19 +235,19 @@ def test_quantity_prefilter_lets_every_amount_phrase_through_and_skips_plain_wor
 def test_unit_factors_equal_pints_conversion():
     """The fixed factors that replaced pint's registry convert exactly as pint does (after claims' rounding)."""
     pint = pytest.importorskip("pint")
-    from newsfuse.claims.units import _CANONICAL, _PINT_NAMES, _UNITS, _convert
+    from newsfuse.claims.units import CANONICAL, _PINT_NAMES, UNITS, convert
 
     ureg = pint.UnitRegistry()
-    pairs = {(u, _CANONICAL[d]) for u, d in _UNITS.values() if d in _CANONICAL and u != _CANONICAL[d]}
+    pairs = {(u, CANONICAL[d]) for u, d in UNITS.values() if d in CANONICAL and u != CANONICAL[d]}
     assert pairs
     for unit, target in sorted(pairs):
         for v in (0.5, 1.0, 3.0, 12.0, 32.0, 98.6, 451.0, 2.5e3, 123456.7):
             want = ureg.Quantity(v, _PINT_NAMES.get(unit, unit)).to(_PINT_NAMES.get(target, target)).magnitude
-            assert round(_convert(v, unit, target), 6) == round(float(want), 6), (unit, v)
+            assert round(convert(v, unit, target), 6) == round(float(want), 6), (unit, v)
 
 
 def test_quantity_scan_with_the_first_word_trie_matches_the_plain_alternation():
-    """`_QTY` opens with a lookahead written as a trie of the number words; the same pattern with the plain
+    """`QTY` opens with a lookahead written as a trie of the number words; the same pattern with the plain
     alternation finds the same quantities on written text and on random strings of number words."""
     import random
     import re
@@ -256,21 +256,21 @@ def test_quantity_scan_with_the_first_word_trie_matches_the_plain_alternation():
 
     first_plain = (r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|(?:"
                    + "|".join(w for w in numbers._FIRST_WORDS if w != "a") + "))")  # a plain alternation
-    plain = re.compile(numbers._QTY.pattern.replace(numbers._QTY_FIRST, first_plain, 1), re.I)
-    assert plain.pattern != numbers._QTY.pattern
+    plain = re.compile(numbers.QTY.pattern.replace(numbers._QTY_FIRST, first_plain, 1), re.I)
+    assert plain.pattern != numbers.QTY.pattern
 
     def found(rx, text):
         return [(m.span(), m.lastgroup) for m in rx.finditer(text)]
 
     text = ("Some 2,500 people fled; a third of them, about fifteen hundred, crossed 40 km in 3 days. Several thousand "
             "more paid US$4.5 million, a magnitude-6.1 quake, 12 percent, the fourteenth time, dozens of homes, tenth.")
-    assert found(numbers._QTY, text) == found(plain, text) and len(found(plain, text)) >= 8
+    assert found(numbers.QTY, text) == found(plain, text) and len(found(plain, text)) >= 8
     words = ("a an one two ten tens tenth fifteen fifteenth fifty first second half quarter third thirds dozen dozens "
              "several some scores numerous million magnitude percent km miles of the people 1 12 3.5 2,500 $ US$ € tenths").split()
     rnd = random.Random(5)
     for _ in range(2000):
         text = "".join(rnd.choice(words) + rnd.choice((" ", " ", "-", ", ", "", ".")) for _ in range(rnd.randint(1, 10)))
-        assert found(numbers._QTY, text) == found(plain, text), text
+        assert found(numbers.QTY, text) == found(plain, text), text
 
 
 def test_the_numerator_of_a_spelled_fraction_is_no_count():

@@ -911,17 +911,17 @@ def test_a_wire_dateline_is_no_photo_credit():
 
 
 def test_an_unpunctuated_caption_closed_by_a_picture_agency_is_a_credit_and_a_wire_lead_is_news():
-    from newsfuse.align.tokens import _alignable
+    from newsfuse.align.tokens import alignable
     from newsfuse.clean.furniture import caption_or_credit
 
     caption = "The singer arrives with her husband at the premiere of the new film in Kelvor Splash News"
-    assert caption_or_credit(caption) and not _alignable(caption)
-    assert _alignable("KELVOR, Varnia (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
-    assert _alignable("KELVOR, Varnia, Jan 1 (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
+    assert caption_or_credit(caption) and not alignable(caption)
+    assert alignable("KELVOR, Varnia (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
+    assert alignable("KELVOR, Varnia, Jan 1 (Reuters) - Varnia's parliament approved the budget on Monday by 88 votes.")
     assert not caption_or_credit("The senator made news last year when she was pictured arguing with a border guard.")
     assert caption_or_credit("The senator, pictured, left the chamber before the vote.")
     # an embedded post's words are its author's statement; its signature is no credit
-    assert _alignable("The bridge will reopen to traffic at 6 am on Monday — Kelvor Roads (@kelvorroads) March 2, 2024")
+    assert alignable("The bridge will reopen to traffic at 6 am on Monday — Kelvor Roads (@kelvorroads) March 2, 2024")
 
 
 def test_furniture_rule_keys_skip_only_rules_that_cannot_match(monkeypatch):
@@ -947,7 +947,7 @@ def test_furniture_rule_keys_skip_only_rules_that_cannot_match(monkeypatch):
     ]
 
     got = _furniture_verdicts(lines)
-    monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
+    monkeypatch.setattr(furniture, "may_match", lambda keys, low: True)
     assert got == _furniture_verdicts(lines)
     assert got[0][0] == "credit" and got[6][0] == "advertisement" and got[12][1] and got[-13] == (None, False, False)
     assert got[-9][2] and got[-8][2] and not got[-1][2]
@@ -967,7 +967,7 @@ def test_furniture_rule_keys_change_nothing_on_real_copy(shared_dir, monkeypatch
              for ln in (rec.get("text") or "").splitlines() if ln.strip()]
 
     keyed = _furniture_verdicts(lines)
-    monkeypatch.setattr(furniture, "_may_match", lambda keys, low: True)
+    monkeypatch.setattr(furniture, "may_match", lambda keys, low: True)
     assert keyed == _furniture_verdicts(lines)
     assert sum(r is not None for r, _, _ in keyed) > 0 and sum(c for _, _, c in keyed) > 0
 
@@ -998,7 +998,7 @@ def test_pattern_keys_change_no_cleaning_of_real_copy(shared_dir, monkeypatch):
         return out
 
     keyed = cleaned()
-    for mod, name in ((features, "may_match"), (clean_pkg, "may_match"), (furniture, "_may_match")):
+    for mod, name in ((features, "may_match"), (clean_pkg, "may_match"), (furniture, "may_match")):
         monkeypatch.setattr(mod, name, lambda keys, low: True)
     assert keyed == cleaned()
     assert sum(len(r) for _, r, _ in keyed) > 0

@@ -326,7 +326,7 @@ def test_plain_month_name_dates_read_as_dateparser_reads_them():
 
 
 def test_date_scan_finds_what_each_pattern_finds_alone():
-    """`_find` tries each pattern only where one of its opening words stands; on text written to hold every kind
+    """`find` tries each pattern only where one of its opening words stands; on text written to hold every kind
     (and words glued or cut around them) it finds what running each pattern over the whole text finds."""
     import random
 
@@ -349,14 +349,14 @@ def test_date_scan_finds_what_each_pattern_finds_alone():
     text = ("On Tuesday, March 5, 2024 (Monday) the board met; in early May and mid-2023 it said that 2024-03-05 and "
             "5 March 2024 were set. Last night, three days ago, within the next two weeks, the day before, this weekend, "
             "since 1999, late in the year, in two months' time, the following day, a few weeks ago and inMay or xMonday.")
-    assert patterns._find(text) == every_pattern(text)
-    assert {k for k, _, _ in patterns._find(text)} >= {"mdy", "dmy", "iso", "weekday", "deictic", "ago", "ahead", "offset"}
+    assert patterns.find(text) == every_pattern(text)
+    assert {k for k, _, _ in patterns.find(text)} >= {"mdy", "dmy", "iso", "weekday", "deictic", "ago", "ahead", "offset"}
     words = ("in In since by of the The a an two few several day days week month year ago within over next last Last this "
              "early mid late later earlier yesterday Today May March Jan. Sept Monday Friday 5 17th 31 2019 2024-03-05").split()
     rnd = random.Random(3)
     for _ in range(3000):
         text = "".join(rnd.choice(words) + rnd.choice(("", " ", " ", ", ", "\n", "-", "(", ". ")) for _ in range(rnd.randint(1, 12)))
-        assert patterns._find(text) == every_pattern(text), text
+        assert patterns.find(text) == every_pattern(text), text
 
 
 def test_today_meaning_nowadays_or_in_a_name_is_no_date():

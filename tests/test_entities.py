@@ -257,12 +257,12 @@ def test_bare_surname_joins_the_namesake_named_just_before_it():
 
 
 def test_bare_surname_between_two_namesakes_is_not_given_to_the_later_one():
-    from newsfuse.entities.mentions import _Cluster, _find_person, _Span
+    from newsfuse.entities.mentions import Cluster, find_person, MentionSpan
 
-    marta = _Cluster("PERSON", [_Span(0, 10, "Marta Venn", "PERSON", "PERSON", 0, 2)])
-    tomas = _Cluster("PERSON", [_Span(60, 70, "Tomas Venn", "PERSON", "PERSON", 12, 14)])
-    assert _find_person([marta, tomas], "Venn", at=30) is marta
-    assert _find_person([marta, tomas], "Venn", at=80) is tomas
+    marta = Cluster("PERSON", [MentionSpan(0, 10, "Marta Venn", "PERSON", "PERSON", 0, 2)])
+    tomas = Cluster("PERSON", [MentionSpan(60, 70, "Tomas Venn", "PERSON", "PERSON", 12, 14)])
+    assert find_person([marta, tomas], "Venn", at=30) is marta
+    assert find_person([marta, tomas], "Venn", at=80) is tomas
 
 
 def test_org_named_like_a_person_is_an_org_and_pronouns_are_no_places():

@@ -30,7 +30,7 @@ def test_embeddings_are_normalised_and_reworded_quotes_are_close():
 
 def test_embed_memo_returns_identical_vectors_without_recomputing(monkeypatch):
     first = nlp.embed(["A ferry ran aground off the northern cape."])
-    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: (_ for _ in ()).throw(AssertionError("recomputed")))
+    monkeypatch.setattr(nlp.vectors, "embedder", lambda: (_ for _ in ()).throw(AssertionError("recomputed")))
     again = nlp.embed(["A ferry ran aground off the northern cape."])
     assert np.array_equal(first, again)
 
@@ -58,7 +58,7 @@ def test_a_vector_depends_on_its_text_alone():
     from newsfuse.nlp import vectors
 
     text = "The council shut the bridge on Monday after inspectors found cracks in two piers."
-    model = vectors._embedder()
+    model = vectors.embedder()
     alone = model([text])[0]
     among = model(["Cracks.", text, "Drivers faced a twenty-minute detour on Tuesday, a day after the bridge "
                    "was closed, and the bus operator added two extra services during the closure."])[1]
@@ -150,7 +150,7 @@ def test_minilm_int8_build_is_cached_and_close_to_the_shipped_model(tmp_path, mo
     ops = {n.op_type for n in onnx.load(str(built)).graph.node}
     assert "MatMulInteger" in ops or "DynamicQuantizeMatMul" in ops  # int8 arithmetic, not float MatMul only
 
-    tok = nlp.vectors._embedder().tokenizer
+    tok = nlp.vectors.embedder().tokenizer
     text = "Rescuers pulled two hikers from the gorge on Sunday after a night in the cold, police said."
     ids = np.array([tok.encode(text).ids], dtype=np.int64)
     feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
@@ -223,7 +223,7 @@ def test_minilm_session_runs_basic_graph_rewrites_and_keys_vectors_by_them():
     import onnxruntime as ort
 
     nlp.load_embedder()
-    level = nlp.vectors._embedder().session.get_session_options().graph_optimization_level
+    level = nlp.vectors.embedder().session.get_session_options().graph_optimization_level
     assert level == ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     text = "Divers searched the reservoir for a second day."
     fused_key = hashlib.sha256(f"minilm-{nlp.vectors.MAX_TOKENS}\n".encode() + text.encode()).hexdigest()

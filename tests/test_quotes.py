@@ -220,7 +220,7 @@ def test_speaker_model_weights_and_fallback(monkeypatch):
     m = json.loads(quotes.MODEL_PATH.read_text(encoding="utf-8"))
     assert set(m) == {"features", "bias", "weights"}
     assert m["features"] == list(quotes.FEATURES) and len(m["weights"]) == len(quotes.FEATURES)
-    assert quotes._model() is not None
+    assert quotes.speaker_model() is not None
     text = TEXTS["pronoun"]
     art = Article(id="a", raw=text, text=text)
     doc = nlp.parse([text])[0]
@@ -228,7 +228,7 @@ def test_speaker_model_weights_and_fallback(monkeypatch):
     with_model = [(q.text, q.speaker and q.speaker.name) for q in quotes.extract(art, doc, ents)]
     cands = quotes.speaker_candidates(art, doc, ents)
     assert cands and all(len(x) == len(quotes.FEATURES) for _, cs in cands for _, x in cs)
-    monkeypatch.setattr(quotes, "_model", lambda: None)
+    monkeypatch.setattr(quotes, "speaker_model", lambda: None)
     rules = [(q.text, q.speaker and q.speaker.name) for q in quotes.extract(art, doc, ents)]
     assert [t for t, _ in rules] == [t for t, _ in with_model]
     assert any("Solberg" in (s or "") for _, s in with_model)
@@ -290,7 +290,7 @@ def test_it_and_the_company_resolve_to_the_organisation_acting_just_before(monke
     a = Article(id="org", raw=text, text=text)
     doc = nlp.parse([text])[0]
     ents = entities.extract(a, doc)
-    monkeypatch.setattr(quotes, "_model", lambda: None)  # the rules alone
+    monkeypatch.setattr(quotes, "speaker_model", lambda: None)  # the rules alone
     qs = quotes.extract(a, doc, ents)
     assert _speaker(qs, "every route") == "Northwind Logistics"
     assert _speaker(qs, "severance") == "Northwind Logistics"
@@ -316,17 +316,17 @@ def test_title_abbreviation_dot_before_the_name_keeps_the_tail_cue():
 
 
 def test_a_month_is_never_a_lone_first_name():
-    from newsfuse.quotes.marks import _Doc
-    from newsfuse.quotes.speakers import _Speakers
+    from newsfuse.quotes.marks import QuoteDoc
+    from newsfuse.quotes.speakers import Speakers
 
     text = ("June Carter, the harbour director, opened the meeting. In June, the council voted to close the pier, "
             "and Mayor Tom Reyes backed the plan.")
     art = Article(id="m", raw=text, text=text)
     [doc] = nlp.parse([text])
     ents = entities.extract(art, doc)
-    d = _Doc(doc, [])
+    d = QuoteDoc(doc, [])
     d.text = text
-    sp = _Speakers(art, d, ents)
+    sp = Speakers(art, d, ents)
     month = next(t for t in doc if t.text == "June" and t.i > 3)
     assert month.i not in sp.tok_ent  # the month is no mention of June Carter
 
@@ -455,13 +455,13 @@ def test_descriptor_before_a_name_is_not_the_speaker():
     """The parser sometimes makes both "agency" and the name subjects of "says": the name speaks."""
     from spacy.tokens import Doc
 
-    from newsfuse.quotes.cues import _subject
+    from newsfuse.quotes.cues import subject
 
     words = ["Credit", "agency", "Veritrax", "says", "that", "files", "leaked", "."]
     doc = Doc(nlp.load().vocab, words=words, heads=[1, 3, 3, 3, 6, 6, 3, 3],
               deps=["compound", "nsubj", "nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct"],
               pos=["NOUN", "NOUN", "PROPN", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT"])
-    assert _subject(doc[3]).text == "Veritrax"
+    assert subject(doc[3]).text == "Veritrax"
 
 
 def test_subject_of_are_likely_to_say():
@@ -528,15 +528,15 @@ def test_a_caption_dropped_into_a_running_quote_does_not_stop_it():
 
 def test_no_speaker_is_carried_across_another_persons_attribution():
     from newsfuse.model import Speaker
-    from newsfuse.quotes.attribution import _inherit
-    from newsfuse.quotes.marks import _paragraphs, _Span
+    from newsfuse.quotes.attribution import inherit
+    from newsfuse.quotes.marks import paragraphs, QuoteSpan
 
     text = "\"We will rebuild,\" Lee said.\nReed said the plan had no money behind it.\n\"Nobody asked us.\""
-    paras = _paragraphs(text)
-    q = _Span(paras[2][0], paras[2][1], 2, True)
+    paras = paragraphs(text)
+    q = QuoteSpan(paras[2][0], paras[2][1], 2, True)
     lee = Speaker("Ann Lee")
-    assert _inherit(q, {0: lee}, paras, text) is lee
-    assert _inherit(q, {0: lee}, paras, text, talk_paras={1}) is None
+    assert inherit(q, {0: lee}, paras, text) is lee
+    assert inherit(q, {0: lee}, paras, text, talk_paras={1}) is None
 
 
 def test_a_relative_of_someone_is_not_the_person_just_named():
@@ -635,15 +635,15 @@ def test_a_title_whose_phrase_ends_in_a_name_is_that_person():
 
 
 def test_paragraphs_of_tokens_found_from_line_breaks_match_a_walk_over_every_token():
-    """`_newline_tokens` finds the tokens holding a line break from the text's breaks: the paragraphs `_Doc` builds
+    """`_newline_tokens` finds the tokens holding a line break from the text's breaks: the paragraphs `QuoteDoc` builds
     from them are those a walk over every token's text gives (blank lines, spaces and a break at either end)."""
     from newsfuse import nlp
-    from newsfuse.quotes.marks import _Doc
+    from newsfuse.quotes.marks import QuoteDoc
 
     texts = ["Ann Lee spoke.\nShe left.\n\n\nBob  stayed \n  here.", "\nOne line", "No break at all.", "End\n", "",
              "A\r\nB \n\tC  \n \n D"]
     for doc in nlp.parse(texts):
-        d = _Doc(doc, [])
+        d = QuoteDoc(doc, [])
         para, bounds, lo = [], [], 0
         for t in doc:
             para.append(len(bounds))

@@ -94,11 +94,11 @@ def test_distributed_equals_serial(serial: dict[str, Analysis], monkeypatch: pyt
     # the workers' MiniLM vectors (one per article) came back: the very vectors this process computes
     shipped = dict(nlp.vectors._MEMO)
     assert len(shipped) == len(arts)
-    here = nlp.vectors._embedder()(list(shipped))
+    here = nlp.vectors.embedder()(list(shipped))
     assert all(np.array_equal(v, here[i]) for i, v in enumerate(shipped.values()))
     computed: list[str] = []
-    real = nlp.vectors._embedder()
-    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: computed.extend(texts) or real(texts))
+    real = nlp.vectors.embedder()
+    monkeypatch.setattr(nlp.vectors, "embedder", lambda: lambda texts: computed.extend(texts) or real(texts))
     assert pipeline.vectorise(arts, got) == len(arts) and computed == []
 
 
@@ -267,14 +267,14 @@ def test_forked_child_builds_its_own_minilm_session() -> None:
     from newsfuse.nlp import vectors
 
     text = "Crews reopened the coast road after the flood."
-    parent = vectors._embedder()
+    parent = vectors.embedder()
     want = parent([text])[0]
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: a new session, the same vector
         try:
             os.close(r)
-            fresh = vectors._embedder()
+            fresh = vectors.embedder()
             ok = fresh is not parent and parent in vectors._FORKED_AWAY
             got = fresh([text])[0]
             os.write(w, b"1" if ok and float(got @ want) > 0.9999 else b"0")

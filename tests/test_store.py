@@ -587,8 +587,8 @@ def test_a_brief_refresh_never_runs_the_model_on_stored_sentences(store, tmp_pat
     # a later process: nothing memoised; the new article joins the story, whose brief is rebuilt
     monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
     computed: list[str] = []
-    real = nlp.vectors._embedder()
-    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: computed.extend(texts) or real(texts))
+    real = nlp.vectors.embedder()
+    monkeypatch.setattr(nlp.vectors, "embedder", lambda: lambda texts: computed.extend(texts) or real(texts))
     more = write_corpus(tmp_path / "two", ["north-herald.txt"])
     report = ingest_articles(store, ingest.ingest([str(more)]))
     assert report.stories_updated == [store.article("north-herald").story]
@@ -602,7 +602,7 @@ def test_ingest_stores_articles_when_the_vector_model_is_missing(store, tmp_path
         raise RuntimeError("no MiniLM model installed")
 
     monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
-    monkeypatch.setattr(nlp.vectors, "_embedder", missing)
+    monkeypatch.setattr(nlp.vectors, "embedder", missing)
     corpus = write_corpus(tmp_path / "one", ["castleford-times.txt", "castleford-echo.txt"])
     report = ingest_articles(store, ingest.ingest([str(corpus)]))
     assert sorted(report.added) == ["castleford-echo", "castleford-times"]

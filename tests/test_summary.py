@@ -213,8 +213,8 @@ def test_the_summary_runs_no_model_its_sentence_vectors_are_static(story, monkey
     for a in arts:
         a.title = f"Crane collapse at Keston Harbour, as told by {a.outlet}"
     embedded: list[str] = []
-    real = nlp.vectors._embedder()
-    monkeypatch.setattr(nlp.vectors, "_embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
+    real = nlp.vectors.embedder()
+    monkeypatch.setattr(nlp.vectors, "embedder", lambda: lambda texts: embedded.extend(texts) or real(texts))
     monkeypatch.setattr(nlp.vectors, "_MEMO", type(nlp.vectors._MEMO)())
     assert summarize(arts, analyses)
     assert embedded == []  # trimmed sentences and titles: static vectors, no MiniLM run
@@ -258,12 +258,12 @@ def test_calls_to_join_a_list_or_comment_are_no_summary_sentences():
 def test_a_close_vector_alone_cites_no_outlet_that_says_something_else():
     import numpy as np
 
-    from newsfuse.brief.summary import PARAMS, _Cand, _carriers
+    from newsfuse.brief.summary import PARAMS, Cand, _carriers
 
     texts = ["The harbour authority closed the northern pier of Keston Harbour until engineers inspect the crane.",
              "Engineers will inspect the crane before the harbour authority reopens Keston Harbour's northern pier.",
              "Shipping companies said they would reroute some cargo from Keston Harbour to the port of Amberly."]
-    cands = [_Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
+    cands = [Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
     # static vectors: any two sentences of one story sit near 0.7
     sim = np.array([[1.0, 0.78, 0.74], [0.78, 1.0, 0.7], [0.74, 0.7, 1.0]])
     assert _carriers(0, cands, sim, PARAMS) == [1], "the rerouting report says nothing about the pier's closure"
@@ -293,14 +293,14 @@ def test_a_connective_is_trimmed_only_where_it_cannot_open_a_longer_phrase():
 def test_an_outlet_giving_another_count_is_not_cited_for_a_figure():
     import numpy as np
 
-    from newsfuse.brief.summary import PARAMS, _Cand, _carriers
+    from newsfuse.brief.summary import PARAMS, Cand, _carriers
 
     texts = ["Rescuers freed 82 miners trapped in the Dovren shaft after the tunnel collapsed on Sunday.",
              "Rescuers freed 21 miners trapped in the Dovren shaft after the tunnel collapsed on Sunday.",
              "Eighty-two miners trapped in the Dovren shaft were freed by rescuers on Sunday.",
              "Rescuers freed more than 80 miners from the Dovren shaft after Sunday's collapse.",
              "Rescuers freed the miners trapped in the Dovren shaft after the tunnel collapsed on Sunday."]
-    cands = [_Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
+    cands = [Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
     sim = np.full((5, 5), 0.95)
     # 21 is another count; a count in words or within rounding backs it; a sentence with no number backs no count
     assert _carriers(0, cands, sim, PARAMS) == [2, 3]

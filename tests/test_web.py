@@ -75,10 +75,10 @@ class _Tags(HTMLParser):
 
 
 def _articles(records: list[dict]) -> list[Article]:
-    from newsfuse.ingest import _from_bytes
+    from newsfuse.ingest import from_bytes
 
     problems: list = []
-    arts = _from_bytes(json.dumps(records).encode(), "test", "t", problems, "json")
+    arts = from_bytes(json.dumps(records).encode(), "test", "t", problems, "json")
     assert not problems
     return arts
 

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model import Analysis, Article, Entity, QuoteGroup
-from .facts import VAGUE, Alignment, disagree, quantity_key, years_clash, _attach_quote_groups, _first_position, _make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
-from .neighbours import _cluster, neighbour_pairs
+from .facts import VAGUE, Alignment, disagree, quantity_key, years_clash, attach_quote_groups, first_position, make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
+from .neighbours import merge_edges, neighbour_pairs
 from .propositions import merge_near_duplicates, propositions
 from .sameclaim import ClaimCheck, occasion_days
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
-from .tokens import _alignable, open_line, tokens  # noqa: F401  (re-exported)
+from .tokens import alignable, open_line, tokens  # noqa: F401  (re-exported)
 from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
 from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
 
@@ -45,7 +45,7 @@ def align(
     memo = memo or EMBEDDINGS
     sources = source_keys(articles)
     units = build_units(articles, analyses, entities, sources)
-    _attach_quote_groups(units, analyses, quote_groups)
+    attach_quote_groups(units, analyses, quote_groups)
     texts = [u.sentence.text for u in units]
     E = memo(texts)
     X = tfidf_matrix(texts)
@@ -93,7 +93,7 @@ def align(
             return True
         return float(np.mean([score(x, y) for x in A for y in B])) >= FACT_AVG
 
-    clusters = _cluster(len(units), I, J, S, link=FACT_LINK, cannot=cannot, guard=guard)
+    clusters = merge_edges(len(units), I, J, S, link=FACT_LINK, cannot=cannot, guard=guard)
     facts, fact_of = [], {}
     outlet = {a.id: (a.outlet or a.id).strip().lower() for a in articles}
     for members in clusters:
@@ -101,7 +101,7 @@ def align(
         carried = {outlet.get(units[m].article, units[m].article) for m in members}
         if len(support) < min_support and not (min_support == 2 and len(carried) >= 2):
             continue
-        facts.append(_make_fact(members, units, E, score))
+        facts.append(make_fact(members, units, E, score))
     sentence_facts = {id(f) for f in facts}
     facts += propositions(units, E, facts, min_support, check)
     facts = merge_near_duplicates(facts, units, E, check)
@@ -123,7 +123,7 @@ def align(
             elif own and not close:  # its own-words tellings lead other facts already: a quote plus those facts
                 quoted.add(id(f))
     facts = [f for f in facts if id(f) not in quoted]
-    facts.sort(key=lambda f: (-f.support, -len(f.articles), _first_position(f, units)))
+    facts.sort(key=lambda f: (-f.support, -len(f.articles), first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
         f.id = f"f{n}"

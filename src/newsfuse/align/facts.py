@@ -14,10 +14,10 @@ import numpy as np
 from scipy import sparse
 
 from ..model import Analysis, Article, Claim, Entity, Fact, Quote, QuoteGroup, Sentence, Variant
-from .quotes import _PRONOUNS, SpeakerResolver
+from .speakerkeys import PRONOUNS, SpeakerResolver
 from .sources import source_keys
-from .spans import _entities_in, entity_index, sentence_of
-from .tokens import _alignable, tokens
+from .spans import entities_in, entity_index, sentence_of
+from .tokens import alignable, tokens
 from .vectors import pair_dots, row_dot
 
 
@@ -152,14 +152,14 @@ def build_units(
         qty, figs = _claim_quantities(an.claims, sents)
         spk, direct = _quote_speakers(an.quotes, sents, resolve)
         for s in sents:
-            if not _alignable(s.text):
+            if not alignable(s.text):
                 continue
             units.append(
                 Unit(
                     article=a.id,
                     sentence=s,
                     source=sources.get(a.id, a.id),
-                    entities=_entities_in(ents.get(a.id, []), s.start, s.end),
+                    entities=entities_in(ents.get(a.id, []), s.start, s.end),
                     quantities=frozenset(k for k in qty.get(s.index, ()) if len(k) == 2),
                     measured=frozenset(k for k in qty.get(s.index, ()) if len(k) == 3),
                     figures=frozenset(figs.get(s.index, ())),
@@ -237,7 +237,7 @@ def fact_scores(units: Sequence[Unit], X: sparse.csr_matrix, I: np.ndarray, J: n
     return out
 
 
-def _attach_quote_groups(units: list[Unit], analyses: dict[str, Analysis], groups: Sequence[QuoteGroup]) -> None:
+def attach_quote_groups(units: list[Unit], analyses: dict[str, Analysis], groups: Sequence[QuoteGroup]) -> None:
     """Mark each sentence that is mostly a quote with the quote group(s) of that quote."""
     if not groups:
         return
@@ -253,11 +253,11 @@ def _attach_quote_groups(units: list[Unit], analyses: dict[str, Analysis], group
                 u.quote_groups = u.quote_groups | {g.id}
 
 
-def _first_position(f: Fact, units: Sequence[Unit]) -> float:
+def first_position(f: Fact, units: Sequence[Unit]) -> float:
     return min((v.start for v in f.variants), default=0)
 
 
-def _make_fact(members: list[int], units: Sequence[Unit], E: np.ndarray, score) -> Fact:
+def make_fact(members: list[int], units: Sequence[Unit], E: np.ndarray, score) -> Fact:
     """A fact from its sentences: the most central, most complete wording leads."""
     if len(members) > 1:
         sims = E[members] @ E[members].T
@@ -270,7 +270,7 @@ def _make_fact(members: list[int], units: Sequence[Unit], E: np.ndarray, score) 
         completeness = min(words, 25) / 25 - max(words - 30, 0) / 20 + 0.05 * min(len(units[m].entities), 4)
         head = units[m].sentence.text.lstrip()
         quoted = 0.1 if head.startswith(("“", '"')) else 0.0
-        pronoun = 0.1 if head.split(" ", 1)[0].lower() in _PRONOUNS | {"his", "their", "this", "that"} else 0.0
+        pronoun = 0.1 if head.split(" ", 1)[0].lower() in PRONOUNS | {"his", "their", "this", "that"} else 0.0
         s = central[k] + 0.15 * completeness - quoted - pronoun
         if s > best_score:
             best, best_score = m, s

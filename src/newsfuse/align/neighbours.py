@@ -79,7 +79,7 @@ def _rp_leaves(E: np.ndarray, rng: np.random.Generator, leaf: int) -> list[np.nd
     return leaves
 
 
-def _cluster(
+def merge_edges(
     n: int,
     I: np.ndarray,
     J: np.ndarray,

@@ -21,7 +21,7 @@ from scipy import sparse
 from ..model import Fact, Variant
 from .facts import Unit, disagree, years_clash
 from .sameclaim import SAME, ClaimCheck
-from .tokens import _DIGITS, claim_words
+from .tokens import DIGITS, claim_words
 
 NEAR_SAME = 0.6  # a proposition whose sentences mostly belong to an earlier fact adds nothing
 MAX_PER_ANCHOR = 2  # propositions read off one anchor (a name can head two different statements)
@@ -38,7 +38,7 @@ SPECIFIC = 0.1  # anchors in more than this share of the story's sentences are n
 def _anchors(text: str) -> frozenset[str]:
     """A sentence's anchors: its claim words (content words, number words as digits, adjacent pairs) of four letters
     or more, and numbers; memoised (a story asks for each sentence's anchors many times)."""
-    return frozenset(w for w in claim_words(text) if " " in w or len(w) >= 4 or _DIGITS.match(w))
+    return frozenset(w for w in claim_words(text) if " " in w or len(w) >= 4 or DIGITS.match(w))
 
 
 def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_support: int = 2,
@@ -278,7 +278,7 @@ def _figures(text: str) -> set[str]:
     """The significant figures a sentence states (as `_anchors` reads them): no small counts, no years."""
     out = set()
     for t in _anchors(text):
-        if _DIGITS.match(t):
+        if DIGITS.match(t):
             v = float(t)
             if v >= 13 and not (1900 <= v <= 2100 and v.is_integer()):
                 out.add(t)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Analysis, Article, Entity, Quote, QuoteGroup, Sentence, Variant
-from .neighbours import _cluster, neighbour_pairs
+from .neighbours import merge_edges, neighbour_pairs
 from .sources import source_keys
 from .spans import sentence_of
-from .speakerkeys import _DESCRIBED, _PRONOUNS, SpeakerResolver, clean_name, unify_speakers  # noqa: F401  (re-exported)
+from .speakerkeys import DESCRIBED, PRONOUNS, SpeakerResolver, clean_name, unify_speakers  # noqa: F401  (re-exported)
 from .tuning import QUOTE_AVG, QUOTE_GUARD, QUOTE_LINK, SHORT_QUOTE, STATEMENT_GAP, TOP_K
 from .vectors import EMBEDDINGS, Embeddings, pair_dots, tfidf_matrix
-from .wording import _contains, _longest_shared, _n_content, _proper, _runs, _shares_words, _words, _Wording, verbatim_pairs
+from .wording import contains, longest_shared, n_content, proper_words, word_runs, shares_words, lower_words, Wording, verbatim_pairs
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z])")
@@ -177,8 +177,8 @@ def group_quotes(
             key = (min(ks[x], ks[y]), max(ks[x], ks[y]))
             if key not in best:
                 sim = similarity(x, y)
-                shared = speaker != "?" and sim >= VERBATIM_MIN_SIM and _shares_words(
-                    _Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]]))
+                shared = speaker != "?" and sim >= VERBATIM_MIN_SIM and shares_words(
+                    Wording.of(stmts[ks[x]]), Wording.of(stmts[ks[y]]))
                 best[key] = VERBATIM if shared else sim
             return best[key]
 
@@ -195,9 +195,9 @@ def group_quotes(
                 rx = np.full(len(rz), rows_of[ks[x]][0])
                 sc = E[rz] @ E[rx[0]] + pair_dots(X, rx, np.array(rz))
                 sc -= 0.25 * (np.minimum(nwords[rx], nwords[rz]) < SHORT_QUOTE)
-                wx = _Wording.of(sx)
+                wx = Wording.of(sx)
                 for n, piece in enumerate(sz.parts):
-                    if speaker != "?" and _shares_words(wx, _Wording.of(_piece(sz, piece)), same_article=True):
+                    if speaker != "?" and shares_words(wx, Wording.of(_piece(sz, piece)), same_article=True):
                         sc[n] = max(sc[n], VERBATIM)
                 if sc.max() >= link:
                     got = int(sc.argmax())
@@ -224,7 +224,7 @@ def group_quotes(
             for x in A:
                 for y in B:
                     if stmts[ks[x]].article == stmts[ks[y]].article:
-                        if not (bridged(x, y, members) or _shares_words(_Wording.of(stmts[ks[x]]), _Wording.of(stmts[ks[y]]), same_article=True)):
+                        if not (bridged(x, y, members) or shares_words(Wording.of(stmts[ks[x]]), Wording.of(stmts[ks[y]]), same_article=True)):
                             return False  # one article, two places: two statements (unless it repeats the words)
                         continue
                     s_ = pscore(x, y)
@@ -241,7 +241,7 @@ def group_quotes(
         else:
             PI = PJ = np.zeros(0, dtype=np.int64)
             PS = np.zeros(0)
-        for members in _cluster(len(ks), PI, PJ, PS, link=link, cannot=cannot, guard=guard):
+        for members in merge_edges(len(ks), PI, PJ, PS, link=link, cannot=cannot, guard=guard):
             groups.append([ks[m] for m in members])
 
     groups = _merge_across_speakers(groups, stmts)
@@ -266,8 +266,8 @@ SURE_RUN = 10  # ... even when both name a different speaker by name
 
 def _weak(st: Statement) -> bool:
     """A statement whose speaker is unknown, only described, or reached through a pronoun."""
-    return st.speaker == "?" or _DESCRIBED.match(st.name or "") is not None or any(
-        q.speaker is None or q.speaker.mention.strip().lower() in _PRONOUNS for q in st.quotes)
+    return st.speaker == "?" or DESCRIBED.match(st.name or "") is not None or any(
+        q.speaker is None or q.speaker.mention.strip().lower() in PRONOUNS for q in st.quotes)
 
 
 
@@ -283,7 +283,7 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         runs: set[tuple[str, ...]] = set()
         for m in members:
             for q in stmts[m].quotes:
-                runs |= _runs(_words(q.text), STRONG_RUN, 3, _proper(q.text))
+                runs |= word_runs(lower_words(q.text), STRONG_RUN, 3, proper_words(q.text))
         runs_of.append(runs)
         for run in runs:
             index[run].add(g)
@@ -306,14 +306,14 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         # an article, unless exactly one of them is the doubtful one (a quote continued there)
         need_sure = not (weak[a] or weak[b]) or bool(arts[ra] & arts[rb] and weak[a] == weak[b])
         texts = [[q.text for m in groups[g] for q in stmts[m].quotes] for g in (a, b)]
-        if need_sure and _longest_shared(*texts) < SURE_RUN:
+        if need_sure and longest_shared(*texts) < SURE_RUN:
             continue
         parent[rb] = ra
         arts[ra] |= arts[rb]
         weak[ra] = weak[ra] and weak[rb]
     # an unknown or described speaker's quoted words (three or more, two content words) found in one
     # other group only: that group's statement
-    words = [[w for m in members for w in _Wording.of(stmts[m]).words] for members in groups]
+    words = [[w for m in members for w in Wording.of(stmts[m]).words] for members in groups]
     having: dict[str, set[int]] = defaultdict(set)  # word -> groups using it
     for h, ws in enumerate(words):
         for w in ws:
@@ -322,11 +322,11 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
     for g, members in enumerate(groups):
         if not weak[g]:
             continue
-        frags = {f for m in members for f in _Wording.of(stmts[m]).frags if len(f) >= 3 and _n_content(f) >= 2}
+        frags = {f for m in members for f in Wording.of(stmts[m]).frags if len(f) >= 3 and n_content(f) >= 2}
         hits = set()
         for f in frags:
             for h in set.intersection(*(having[x] for x in f)):
-                if find(h) != find(g) and any(_contains(w, f) for w in words[h]):
+                if find(h) != find(g) and any(contains(w, f) for w in words[h]):
                     hits.add(find(h))
         if len(hits) == 1:
             h = hits.pop()
@@ -345,7 +345,7 @@ def _piece(st: Statement, text: str) -> Statement:
 
 def _capitalised(name: str) -> int:
     """How named a speaker is: capitalised words after the first ("The Bring Back Our Girls campaign": 4)."""
-    return sum(w[:1].isupper() for w in name.split()[1:]) + (0 if _DESCRIBED.match(name) else 1)
+    return sum(w[:1].isupper() for w in name.split()[1:]) + (0 if DESCRIBED.match(name) else 1)
 
 
 def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int], sources: dict[str, str]) -> QuoteGroup:
@@ -360,7 +360,7 @@ def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int]
     # the speaker most outlets name (named entities before descriptions), in its fullest spelling
     arts: dict[str, set[str]] = defaultdict(set)
     for st in sts:
-        if st.speaker != "?" and st.name and st.name.lower() not in _PRONOUNS:
+        if st.speaker != "?" and st.name and st.name.lower() not in PRONOUNS:
             arts[st.speaker].add(st.article)
     speaker = None
     if arts:

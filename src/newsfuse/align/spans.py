@@ -32,7 +32,7 @@ def entity_index(entities: Sequence[Entity]) -> dict[str, list[tuple[int, int, s
     return out
 
 
-def _entities_in(mentions: list[tuple[int, int, str]], start: int, end: int) -> frozenset[str]:
+def entities_in(mentions: list[tuple[int, int, str]], start: int, end: int) -> frozenset[str]:
     import bisect
 
     if not mentions:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from ..clean.furniture import caption_or_credit
 from ..model import Entity, Quote
-from .spans import _entities_in, entity_index
+from .spans import entities_in, entity_index
 
 
 _TITLES = re.compile(r"^(?:(?:u\.?s\.?|us|vice|prime|former|president|minister|mr|mrs|ms|dr|sen|rep|gov|secretary|general|chancellor|king|queen|pope|alhaji|mallam|sheikh|rev|rabbi|father|sir|lord|lady|dame)\.?\s+)+", re.I)
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 
 
 class SpeakerResolver:
@@ -44,7 +44,7 @@ class SpeakerResolver:
             e = self.ids[sp.entity]
             return (f"e:{e.id}", e.name)
         if sp.start >= 0:
-            hits = _entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
+            hits = entities_in(self.mentions.get(q.article, []), sp.start, max(sp.end, sp.start + 1))
             # "the Israeli army" names no entity: a nationality or place inside a description is a modifier
             hits = {h for h in hits if (self.ids[h].type not in ("NORP", "GPE", "LOC")
                     or _norm_name(self.ids[h].name) == _norm_name(sp.name)) and not caption_or_credit(self.ids[h].name, within=True)}
@@ -55,7 +55,7 @@ class SpeakerResolver:
         if name in self.by_name and not caption_or_credit(self.ids[self.by_name[name]].name, within=True):
             e = self.ids[self.by_name[name]]
             return (f"e:{e.id}", e.name)
-        if not name or name in _PRONOUNS:
+        if not name or name in PRONOUNS:
             return ("?", sp.name)
         return (f"n:{name.split()[-1]}", sp.name)
 
@@ -82,7 +82,7 @@ def unify_speakers(stmts: list, resolve: SpeakerResolver) -> None:
         if e.type == "PERSON":
             names.setdefault(f"e:{eid}", clean_name(e.name))
     words = {k: _norm_name(n).split() for k, n in names.items()}
-    words = {k: w for k, w in words.items() if w and w[0] not in _PRONOUNS and not _DESCRIBED.match(names[k])}
+    words = {k: w for k, w in words.items() if w and w[0] not in PRONOUNS and not DESCRIBED.match(names[k])}
     parent = {k: k for k in words}
 
     def find(k: str) -> str:
@@ -118,4 +118,4 @@ def _norm_name(name: str) -> str:
     return " ".join(re.findall(r"[\w-]+", name))
 
 
-_DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\b|[^A-Z]")  # "the company", "a statement"
+DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\b|[^A-Z]")  # "the company", "a statement"

@@ -28,11 +28,11 @@ def _stop_words() -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """Content tokens for lexical overlap: lowercased, numbers de-comma'd, stop words out, plurals folded."""
-    return list(_tokens(text))
+    return list(cached_tokens(text))
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _tokens(text: str) -> tuple[str, ...]:
+def cached_tokens(text: str) -> tuple[str, ...]:
     """`tokens`, memoised: a brief reads each sentence's tokens several times (TF-IDF of facts and of quotes,
     claim words, single-source checks)."""
     stop = _stop_words()
@@ -66,7 +66,7 @@ HEADING_WORDS = 8  # a line without a closing stop and shorter than this is a he
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _alignable(text: str) -> bool:
+def alignable(text: str) -> bool:
     """A statement outlets can agree on: long enough, not a dateline, a photo caption or credit (the cleaner's one
     test; an embedded post's words are its author's statement), a heading or a question. Memoised: a story's
     sentences come back at each of its re-briefs."""
@@ -105,19 +105,19 @@ def number_words_as_digits(text: str) -> str:
 _LETTERS = re.compile(r"[a-z]+")
 
 
-_DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
+DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _claim_token(token: str) -> str:
     """A content token as claims compare it: numbers as they are, words stemmed (memoised: words recur)."""
-    return token if _DIGITS.match(token) else stem(token)
+    return token if DIGITS.match(token) else stem(token)
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def claim_words(text: str) -> frozenset[str]:
     """A sentence's content words as claims are compared: stemmed, number words as digits, short words out; and
     adjacent content-word pairs ("final offer"), rarer than either word, so shared wording counts."""
-    toks = [_claim_token(t) for t in _tokens(number_words_as_digits(text))]
-    words = {t for t in toks if len(t) >= 3 or _DIGITS.match(t)}
+    toks = [_claim_token(t) for t in cached_tokens(number_words_as_digits(text))]
+    words = {t for t in toks if len(t) >= 3 or DIGITS.match(t)}
     return frozenset(words | {f"{a} {b}" for a, b in zip(toks, toks[1:])})

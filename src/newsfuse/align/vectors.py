@@ -9,7 +9,7 @@ from scipy import sparse
 
 from .. import nlp
 from ..nlp.tfidf import tfidf_rows
-from .tokens import _tokens
+from .tokens import cached_tokens
 
 
 class Embeddings:
@@ -29,7 +29,7 @@ def tfidf_matrix(texts: Sequence[str], background: Sequence[str] = ()) -> sparse
     """Story-local TF-IDF rows of align's content tokens (`nlp.tfidf`): distinctive words weigh most.
 
     Document frequencies count `texts` plus `background` (e.g. the story's sentences for quotes)."""
-    return tfidf_rows([_tokens(t) for t in texts], [_tokens(t) for t in background])
+    return tfidf_rows([cached_tokens(t) for t in texts], [cached_tokens(t) for t in background])
 
 
 def pair_dots(X: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> np.ndarray:

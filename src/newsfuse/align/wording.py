@@ -23,7 +23,7 @@ _QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 _MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
 
 
-def _words(text: str) -> tuple[str, ...]:
+def lower_words(text: str) -> tuple[str, ...]:
     """Lowercased words, apostrophes kept inside words: wordings compared word for word."""
     return tuple(_QWORD.findall(text.lower().replace("’", "'").replace("‘", "'")))
 
@@ -33,9 +33,9 @@ def _fragments(st: _Quoted) -> list[tuple[str, ...]]:
     out = []
     for q in st.quotes:
         if q.direct:
-            out.append(_words(q.text))
+            out.append(lower_words(q.text))
         else:
-            out += [_words(m.group(1) or m.group(2)) for m in _MARKED.finditer(q.text)]
+            out += [lower_words(m.group(1) or m.group(2)) for m in _MARKED.finditer(q.text)]
     return [f for f in out if f]
 
 
@@ -45,20 +45,20 @@ def _content(word: str) -> bool:
     return bool(tokens(word))
 
 
-def _n_content(words: tuple[str, ...]) -> int:
+def n_content(words: tuple[str, ...]) -> int:
     return sum(map(_content, words))
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 
 
-def _proper(text: str) -> frozenset[str]:
+def proper_words(text: str) -> frozenset[str]:
     """Words the text capitalises: names, whose shared runs ("the Democratic People's Republic of Korea")
     say nothing of who said what."""
-    return frozenset(_words(" ".join(_CAPITALISED.findall(text))))
+    return frozenset(lower_words(" ".join(_CAPITALISED.findall(text))))
 
 
-def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
+def word_runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
     """Its n-word runs holding at least `min_content` content words (names not counted)."""
     upto = [0]  # content words before each position: a run's count is one subtraction
     for w in words:
@@ -66,13 +66,13 @@ def _runs(words: tuple[str, ...], n: int = MIN_RUN, min_content: int = 2, proper
     return {words[i : i + n] for i in range(len(words) - n + 1) if upto[i + n] - upto[i] >= min_content}
 
 
-def _contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:
+def contains(hay: tuple[str, ...], frag: tuple[str, ...]) -> bool:
     n = len(frag)
     return any(hay[i : i + n] == frag for i in range(len(hay) - n + 1)) if n else False
 
 
 @dataclass
-class _Wording:
+class Wording:
     """A statement's words, runs and quoted fragments, computed once for verbatim comparison."""
 
     article: str
@@ -81,7 +81,7 @@ class _Wording:
     frags: list[tuple[str, ...]]
 
     @classmethod
-    def of(cls, st: _Quoted) -> "_Wording":
+    def of(cls, st: _Quoted) -> "Wording":
         """The statement's wording (computed once per statement)."""
         got = st.__dict__.get("_wording")
         if got is None:
@@ -89,16 +89,16 @@ class _Wording:
         return got
 
     @classmethod
-    def _of(cls, st: _Quoted) -> "_Wording":
-        words = [_words(q.text) for q in st.quotes]
+    def _of(cls, st: _Quoted) -> "Wording":
+        words = [lower_words(q.text) for q in st.quotes]
         runs: set[tuple[str, ...]] = set()
         for w, q in zip(words, st.quotes):
-            runs |= _runs(w, proper=_proper(q.text))
-        frags = [f for f in _fragments(st) if _n_content(f)]  # "we are", "it is": no content word
+            runs |= word_runs(w, proper=proper_words(q.text))
+        frags = [f for f in _fragments(st) if n_content(f)]  # "we are", "it is": no content word
         return cls(st.article, words, runs, frags)
 
 
-def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None, same_article: bool = False) -> bool:
+def shares_words(a: Wording, b: Wording, rare: frozenset[str] | None = None, same_article: bool = False) -> bool:
     """One statement's quoted words inside the other's wording, or a long run of words in common.
 
     A one-word fragment counts only when it is in `rare` (None: any). Within one article (a quote
@@ -111,7 +111,7 @@ def _shares_words(a: _Wording, b: _Wording, rare: frozenset[str] | None = None, 
         for f in frags:
             if len(f) == 1 and rare is not None and f[0] not in rare:
                 continue
-            if any(_contains(h, f) for h in hay):
+            if any(contains(h, f) for h in hay):
                 return True
     return False
 
@@ -120,7 +120,7 @@ def verbatim_pairs(sts: list[_Quoted]) -> list[tuple[int, int]]:
     """Pairs (i, j) of one speaker's statements from different articles that share a quoted passage.
 
     A one-word fragment ("giddy") counts only when no more than two of the speaker's statements use the word."""
-    ws = [_Wording.of(st) for st in sts]
+    ws = [Wording.of(st) for st in sts]
     seen: dict[str, int] = {}
     for w in ws:
         for x in set().union(*map(set, w.words)) if w.words else ():
@@ -142,14 +142,14 @@ def verbatim_pairs(sts: list[_Quoted]) -> list[tuple[int, int]]:
     for k, w in enumerate(ws):
         for f in w.frags:
             cand.update((min(k, m), max(k, m)) for m in by_word.get(f[0], ()) if m != k)
-    return [(i, j) for i, j in sorted(cand) if _shares_words(ws[i], ws[j], rare)]
+    return [(i, j) for i, j in sorted(cand) if shares_words(ws[i], ws[j], rare)]
 
 
-def _longest_shared(xs: list[str], ys: list[str]) -> int:
+def longest_shared(xs: list[str], ys: list[str]) -> int:
     """The longest run of words two sets of quotes share."""
     best = 0
-    wa = [_words(x) for x in xs]
-    wb = [_words(y) for y in ys]
+    wa = [lower_words(x) for x in xs]
+    wb = [lower_words(y) for y in ys]
     for x in wa:
         for y in wb:
             prev = [0] * (len(y) + 1)

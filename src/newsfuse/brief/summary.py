@@ -25,7 +25,7 @@ from .. import nlp
 from ..align.tokens import tokens
 from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
-from .summary_features import FEATURES, _z, concepts, features, redundancy  # noqa: F401  (FEATURES, _z: for newsfuse.training.summary)
+from .summary_features import FEATURES, zscore, concepts, features, redundancy  # noqa: F401  (FEATURES, zscore: for newsfuse.training.summary)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ _JUNK = re.compile(
     r"share your (?:own )?thoughts|leave a comment|tell us what you think|let us know (?:what|in)",
 )  # all lower case, searched in lower-cased text: three times faster than re.I on an alternation of phrases
 @dataclass
-class _Cand:
+class Cand:
     article: int  # index into the story's articles
     sent: int  # index of the Sentence in its analysis
     piece: int  # index of the line piece inside that sentence
@@ -157,8 +157,8 @@ def _starts_mid_quote(text: str) -> bool:
     return m.group() == '"' and m.start() > 0 and text[m.start() - 1] in ",.!?;:" and text.count('"') % 2 == 1
 
 
-def _candidates(articles: list[Article], analyses: dict[str, Analysis], p: Params) -> list[_Cand]:
-    out: list[_Cand] = []
+def candidates(articles: list[Article], analyses: dict[str, Analysis], p: Params) -> list[Cand]:
+    out: list[Cand] = []
     for ai, a in enumerate(articles):
         an = analyses.get(a.id)
         if an is None:
@@ -169,7 +169,7 @@ def _candidates(articles: list[Article], analyses: dict[str, Analysis], p: Param
                 t = trim(piece, attribution=p.trim_attribution)
                 if not t or _is_junk(t):
                     continue
-                out.append(_Cand(ai, si, pi, pos, t, len(t.split())))
+                out.append(Cand(ai, si, pi, pos, t, len(t.split())))
                 pos += 1
     return out
 
@@ -223,7 +223,7 @@ def _titles(articles: list[Article]) -> list[str]:
                                           *((a.meta.get("bundle") or {}).get("title") or "" for a in articles)] if t and t.strip()))
 
 
-def _story_matrix(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis],
+def _story_matrix(cands: list[Cand], originals: list[Article], analyses: dict[str, Analysis],
                   p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, best similarity per article and the candidate similarity matrix (one embedding call)."""
     titles = _titles(originals)
@@ -234,7 +234,7 @@ def _story_matrix(cands: list[_Cand], originals: list[Article], analyses: dict[s
     return X, best, sim
 
 
-def story_features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis]) -> tuple[np.ndarray, np.ndarray]:
+def story_features(cands: list[Cand], originals: list[Article], analyses: dict[str, Analysis]) -> tuple[np.ndarray, np.ndarray]:
     """FEATURES rows and word counts of a story's candidates (for training the scorer)."""
     X, _, _ = _story_matrix(cands, originals, analyses, PARAMS)
     return X, np.array([c.words for c in cands], dtype=np.float32)
@@ -257,14 +257,14 @@ def summarize(
     if not articles:
         return []
     originals = [a for a in articles if not a.duplicate_of] or list(articles)
-    cands = _candidates(originals, analyses, p)
+    cands = candidates(originals, analyses, p)
     if not cands:  # nothing passes the filters: fall back to each article's first sentence
         return _fallback(originals, analyses, max_sentences, max_words)
     X, best, sim = _story_matrix(cands, originals, analyses, p)
     words = np.array([c.words for c in cands], dtype=np.float32)
     model = _model()
     if model is not None:
-        score = _z(_predict(model, X))
+        score = zscore(_predict(model, X))
     else:
         col = {n: X[:, i] for i, n in enumerate(FEATURES)}
         score = (p.w_corr * col["z_corr"] + p.w_pos * col["z_pos"] + p.w_cent * col["z_cent"]
@@ -343,7 +343,7 @@ def _open_without_pronoun(order: list[int], texts: list[str]) -> list[int]:
     return order if k is None else [order[k], *order[:k], *order[k + 1 :]]
 
 
-def _count(cands: list[_Cand], article: int) -> int:
+def _count(cands: list[Cand], article: int) -> int:
     return sum(1 for c in cands if c.article == article)
 
 
@@ -351,7 +351,7 @@ def _date_key(a: Article) -> str:
     return (a.published or "")[:10]
 
 
-def _carriers(i: int, cands: list[_Cand], sim: np.ndarray, p: Params) -> list[int]:
+def _carriers(i: int, cands: list[Cand], sim: np.ndarray, p: Params) -> list[int]:
     """The other articles that carry candidate i: their closest sentence is a near paraphrase (`cite_alone`), or
     close (`cite`) and shares most of the content words of the shorter of the two. Static sentence vectors put any
     two sentences of a story near `cite`: closeness alone would cite outlets that say something else."""
@@ -373,7 +373,7 @@ def _carriers(i: int, cands: list[_Cand], sim: np.ndarray, p: Params) -> list[in
     return out
 
 
-def _cite(c: _Cand, carriers: list[int], originals: list[Article], articles: list[Article],
+def _cite(c: Cand, carriers: list[int], originals: list[Article], articles: list[Article],
           analyses: dict[str, Analysis], facts: list[Fact] | None) -> SummarySentence:
     """The sentence with every article that carries it: a like sentence (`_carriers`), its fact, or a copy."""
     own = originals[c.article]

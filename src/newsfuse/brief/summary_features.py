@@ -18,7 +18,7 @@ from ..model import Analysis, Article
 from ..nlp.tfidf import tfidf_rows
 
 if TYPE_CHECKING:
-    from .summary import Params, _Cand
+    from .summary import Params, Cand
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(
@@ -81,7 +81,7 @@ def concepts(texts: list[str], art_of: np.ndarray,
     return sets, {g: float(len(v) - 1) + repeat * (sents[g] - len(v)) for g, v in arts.items() if len(v) > 1}
 
 
-def _z(x: np.ndarray) -> np.ndarray:
+def zscore(x: np.ndarray) -> np.ndarray:
     """Z-score within one story (zeros when constant)."""
     sd = float(x.std())
     return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
@@ -96,7 +96,7 @@ _NUM = re.compile(r"\d")
 _QUOTE = re.compile(r'["“”]')
 
 
-def features(cands: list[_Cand], originals: list[Article], analyses: dict[str, Analysis], E: np.ndarray,
+def features(cands: list[Cand], originals: list[Article], analyses: dict[str, Analysis], E: np.ndarray,
              T: np.ndarray, sim: np.ndarray, p: Params, titles: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One row of FEATURES per candidate, plus each candidate's best similarity to every article."""
     art_of = np.array([c.article for c in cands])
@@ -140,7 +140,7 @@ def features(cands: list[_Cand], originals: list[Article], analyses: dict[str, A
         np.array([1.0 if (originals[a].stance or "").lower() == "center" else 0.0 for a in art_of]),
         np.array([1.0 if originals[a].stance else 0.0 for a in art_of]),
         *_title_and_lexical(texts, art_of, originals, E, T, titles or [], n_art),
-        _z(corr), _z(pos), _z(cent), _z(tfidf), _z(title), _z(length),
+        zscore(corr), zscore(pos), zscore(cent), zscore(tfidf), zscore(title), zscore(length),
     ]
     return np.stack([np.asarray(c, dtype=np.float32) for c in cols], 1), best
 

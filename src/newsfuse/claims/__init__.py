@@ -19,8 +19,8 @@ from .. import nlp
 from . import acts  # noqa: F401  (claims.acts: physical acts, read in the same per-article pass)
 from ..model import Article, Claim
 from .clock import clock_times
-from .numbers import _conversion, _QTY, _qualifier, _quantity
-from .measures import _describe, _ordinal_ok, _skip_reference, _split_at_newline
+from .numbers import conversion, QTY, qualifier_before, quantity
+from .measures import describe, ordinal_ok, skip_reference, split_at_newline
 
 
 # social-media embeds ("A post shared by X (@x) on Feb 4 at 9:50pm") and editors' notes ("Update, Nov. 15, 4pm:")
@@ -44,10 +44,10 @@ def extract(article: Article, doc) -> list[Claim]:
     claims: list[Claim] = []
     pos = 0
     raw_starts = [s for s, _, _ in ref_spans]
-    for m in _QTY.finditer(text):
+    for m in QTY.finditer(text):
         if m.start() < pos:
             continue
-        f = _quantity(m, text)
+        f = quantity(m, text)
         if f is None:
             continue
         i = bisect.bisect_right(starts, f.start) - 1
@@ -57,15 +57,15 @@ def extract(article: Article, doc) -> list[Claim]:
         if si < 0:
             continue
         sent = sents[si]
-        if _skip_reference(text, f):
+        if skip_reference(text, f):
             continue
-        if f.kind == "ordinal" and not _ordinal_ok(doc, text, f, sent.end_char):
+        if f.kind == "ordinal" and not ordinal_ok(doc, text, f, sent.end_char):
             continue
         q_start = f.start
         if not f.qty.qualifier:
-            f.qty.qualifier, q_start = _qualifier(text, f.start, sent.start_char)
-        conv = _conversion(text, f, sent.end_char)
-        measures, subject = _describe(f, doc, sent.start, sent.end, sent, q_start, conv.end if conv else None)
+            f.qty.qualifier, q_start = qualifier_before(text, f.start, sent.start_char)
+        conv = conversion(text, f, sent.end_char)
+        measures, subject = describe(f, doc, sent.start, sent.end, sent, q_start, conv.end if conv else None)
         if f.kind in ("count", "vague") and not measures:
             continue  # a bare number: nothing to compare it with
         qs = [f.qty]
@@ -75,7 +75,7 @@ def extract(article: Article, doc) -> list[Claim]:
             pos = conv.end
         for q, x in zip(qs, [f] + ([conv] if conv else [])):
             q.start, q.end = article.raw_offset(x.start), article.raw_offset(x.end)
-        cs, ce = _split_at_newline(text, sent.start_char, sent.end_char, f.start)
+        cs, ce = split_at_newline(text, sent.start_char, sent.end_char, f.start)
         rs, re_ = article.raw_offset(cs), article.raw_offset(ce)
         lo = bisect.bisect_left(raw_starts, rs)
         hi = bisect.bisect_left(raw_starts, re_)
@@ -85,7 +85,7 @@ def extract(article: Article, doc) -> list[Claim]:
         si = bisect.bisect_right(sent_starts, s0) - 1
         if si < 0:
             continue
-        cs, ce = _split_at_newline(text, sents[si].start_char, sents[si].end_char, s0)
+        cs, ce = split_at_newline(text, sents[si].start_char, sents[si].end_char, s0)
         if _STAMP.search(text[cs:ce]):
             continue  # a post's or an update's time stamp, not when something happened
         q.start, q.end = article.raw_offset(s0), article.raw_offset(e0)

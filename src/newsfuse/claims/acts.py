@@ -17,7 +17,7 @@ from collections.abc import Callable
 from .. import nlp
 from ..nlp import scan
 from ..model import Act, Article, Sentence
-from .numbers import NUMBER_WORDS, VAGUE_WORDS, _parse_number
+from .numbers import NUMBER_WORDS, VAGUE_WORDS, parse_number
 
 # manner verbs of a physical act, by the manner they name: two different manners describe one act two ways
 MANNERS = {
@@ -116,12 +116,12 @@ def _head_and_count(np) -> tuple[object, tuple[float, float, str] | None, bool]:
         if low in CONTAINERS or low in VAGUE_WORDS:
             lo, hi = CONTAINERS.get(low) or VAGUE_WORDS[low]
             return pobj, (lo, hi, _phrase(det, pobj)), False
-        v = _parse_number(low)
+        v = parse_number(low)
         return pobj, ((v, v, _phrase(det, pobj)) if v is not None else None), v is not None
     if np.pos_ not in ("NOUN", "PROPN") or any(c.ent_type_ == "ORDINAL" or c.lower_ in _SERIES for c in np.children):
         return np, None, False  # "a sixth test", "another soldier": one of a series, not a count
     for c in np.children:
-        if c.dep_ == "nummod" and (c.like_num or c.lower_ in NUMBER_WORDS) and (v := _parse_number(c.lower_)) is not None:
+        if c.dep_ == "nummod" and (c.like_num or c.lower_ in NUMBER_WORDS) and (v := parse_number(c.lower_)) is not None:
             return np, (v, v, _phrase(c, np)), True
     for c in np.children:
         if c.dep_ in ("amod", "det") and c.lower_ in VAGUE_WORDS and np.tag_ == "NNS":

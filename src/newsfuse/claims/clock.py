@@ -9,7 +9,7 @@ import re
 
 from ..model import Quantity
 from ..nlp import scan
-from .measures import _token_at
+from .measures import token_at
 
 _CLOCK = re.compile(
     r"(?<![\w:.])(?:(?P<qual>just after|shortly after|soon after|just before|shortly before|around|about|approximately|"
@@ -47,7 +47,7 @@ def clock_times(text: str, doc) -> list[tuple[int, int, Quantity, str]]:
 
 def _event(doc, char: int) -> str:
     """The verb the time belongs to ("crashed at 12:10" -> "crash"; "took off at" -> "take off")."""
-    tok = _token_at(doc, char) if doc is not None else None
+    tok = token_at(doc, char) if doc is not None else None
     for _ in range(6):
         if tok is None or tok.pos_ in ("VERB", "AUX") or tok.head is tok:
             break

@@ -6,7 +6,7 @@ import bisect
 import re
 
 from .. import nlp
-from .numbers import _Found
+from .numbers import Found
 
 
 _PEOPLE = {"people", "person", "civilian", "soldier", "child", "resident", "migrant", "worker", "troop",
@@ -19,7 +19,7 @@ _LEVEL_VERBS = {"rise", "fall", "reach", "climb", "stand", "total", "hit", "incr
                 "exceed", "surpass", "be", "decline", "soar", "double", "number"}
 
 
-def _token_at(doc, char: int):
+def token_at(doc, char: int):
     """The spaCy token covering character offset `char` (None past the end)."""
     i = bisect.bisect_right(nlp.doc_starts(doc), char) - 1  # (token offsets, read once per Doc)
     return nlp.doc_tokens(doc)[i] if 0 <= i < len(doc) else None
@@ -171,17 +171,17 @@ def _head_noun(tok, doc, sent_end_tok: int) -> tuple[str, int] | None:
     return " ".join(comp + [h.lemma_.lower()]), h.i + 1
 
 
-def _describe(f: _Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int, end: int | None = None) -> tuple[str, str]:
+def describe(f: Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int, end: int | None = None) -> tuple[str, str]:
     """(measures, subject) for a found quantity using the parse around it (`end`: past its conversion, if any)."""
-    first = _token_at(doc, f.start)
-    last = _token_at(doc, max(f.start, (end or f.end) - 1))
+    first = token_at(doc, f.start)
+    last = token_at(doc, max(f.start, (end or f.end) - 1))
     if first is None or last is None:
         return "", ""
     j = last.i + 1
     while j < sent_end_tok and nlp.doc_tokens(doc)[j].text in (")", "(") or (j < sent_end_tok and f.kind != "ordinal" and nlp.doc_tokens(doc)[j].is_punct and nlp.doc_tokens(doc)[j].text == ")"):
         j += 1
     # the noun before "of <qty>" / "worth <qty>": "a range of 2,500 km", "a deal worth $90 billion"
-    qtok = _token_at(doc, q_start) or first
+    qtok = token_at(doc, q_start) or first
     k = min(first.i, qtok.i) - 1
     while k >= sent_start_tok and nlp.doc_tokens(doc)[k].lower_ in ("a", "an", "just"):
         k -= 1
@@ -272,7 +272,7 @@ _DIM_WORDS = {"tall": "height", "high": "height", "long": "length", "wide": "wid
 _DIM_LABEL = re.compile(r"\b([A-Za-z]+)(?:\s+(?:to|of|at)\s+[\w-]+)?\s*:\s*$")  # a fact box: "Payload to LEO: 63,800kg"
 
 
-def _dimension_word(text: str, f: _Found) -> str:
+def _dimension_word(text: str, f: Found) -> str:
     """What a length measures from the words around it: "230 feet tall" -> height, "130 miles northwest of" -> distance from."""
     if f.dimension not in ("length", "mass"):
         return ""
@@ -284,7 +284,7 @@ def _dimension_word(text: str, f: _Found) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _skip_reference(text: str, f: _Found) -> bool:
+def skip_reference(text: str, f: Found) -> bool:
     """'the two leaders', 'one of its largest': numbers that refer rather than claim."""
     if f.kind != "count":
         return False
@@ -305,9 +305,9 @@ def _skip_reference(text: str, f: _Found) -> bool:
     return False
 
 
-def _ordinal_ok(doc, text: str, f: _Found, sent_end: int) -> bool:
+def ordinal_ok(doc, text: str, f: Found, sent_end: int) -> bool:
     """Ordinals count events ("third visit since January"), not list positions or dates."""
-    tok = _token_at(doc, f.start)
+    tok = token_at(doc, f.start)
     if tok is None or tok.pos_ not in ("ADJ", "NOUN", "NUM", "PROPN"):
         return False
     tail = text[f.end : min(sent_end, f.end + 60)].lower()
@@ -319,7 +319,7 @@ def _ordinal_ok(doc, text: str, f: _Found, sent_end: int) -> bool:
     return False
 
 
-def _split_at_newline(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
+def split_at_newline(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
     """The part of sentence [s, e) holding `pos` that lies in one kept block (blocks end at '\\n')."""
     a = text.rfind("\n", s, pos)
     b = text.find("\n", pos, e)

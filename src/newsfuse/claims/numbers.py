@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Quantity
-from .units import _CANONICAL, _convert, _CURRENCY_SYMBOLS, _CURRENCY_WORDS, _UNITS
+from .units import CANONICAL, convert, CURRENCY_SYMBOLS, CURRENCY_WORDS, UNITS
 
 
 _SMALL = {
@@ -58,9 +58,9 @@ _WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- 
 _NUMD = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # "44million", "2.5bn"-style run-ons are common in tabloid copy: the scale word may follow the digits directly
 _NUMBER = rf"(?:{_NUMD}|{_WORDNUM})(?:[\s-]?(?:hundred|thousand|million|billion|trillion)){{0,2}}"
-_UNIT_RX = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_UNIT_RX = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CUR_SYM = r"(?:US\$|C\$|A\$|\$|€|£|¥|₹|₽|₴)"
-_CUR_WORD = "|".join(re.escape(u) for u in sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_CUR_WORD = "|".join(re.escape(u) for u in sorted(CURRENCY_WORDS, key=len, reverse=True))
 _FRAC = "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
 _VAG = "|".join(re.escape(v) for v in sorted(_VAGUE, key=len, reverse=True))
 _ORD = "|".join(_ORDINALS)
@@ -98,7 +98,7 @@ def _prefix_trie(words: list[str]) -> str:
 
 
 _QTY_FIRST = r"(?<!\w)(?=[\d$€£¥₹₽₴]|(?:us|c|a)\$|a\s|" + _prefix_trie([w for w in _FIRST_WORDS if w != "a"]) + ")"
-_QTY = re.compile(
+QTY = re.compile(
     rf"{_QTY_FIRST}(?:{_START}(?P<money>(?P<sym>{_CUR_SYM})\s?(?P<mnum>{_NUMD})(?:\s?(?P<mscale>hundred|thousand|million|billion|trillion|bn|mn|tn|trn|m|b|k)\b)?)"
     rf"|{_START}(?P<mag>(?:magnitude[\s-](?:of\s)?(?P<magn1>\d+(?:\.\d+)?))|(?P<magn2>\d+(?:\.\d+)?)[\s-]magnitude)"
     rf"|{_START}(?P<pct>(?P<pnum>{_NUMBER})\s?(?P<punit>%|percent\b|per\s+cent\b|percentage\s+points?\b))"
@@ -116,7 +116,7 @@ _MASS_CONTEXT = re.compile(r"\b(?:thrust|payload|cargo|weigh\w*|lift\w*|haul\w*|
 _YEARLIKE = re.compile(r"(?:1[89]|20)\d\d")
 
 
-def _parse_number(s: str) -> float | None:
+def parse_number(s: str) -> float | None:
     """'2,500' -> 2500; 'twenty-five' -> 25; 'two hundred thousand' -> 200000; 'a dozen' -> 12."""
     s = re.sub(r"\s+", " ", s.strip().lower())
     s = re.sub(r"(\d)(?=[a-z])", r"\1 ", s)  # "44million"
@@ -147,7 +147,7 @@ _PHRASAL = re.compile(r"\b(?:hand(?:s|ed|ing)?|turn(?:s|ed|ing)?|t(?:ake|akes|oo
                       r"g(?:ive|ave|iven)|sign(?:s|ed)?|roll(?:s|ed)?|fl(?:y|ew|own)|hover(?:s|ed)?|preside[sd]?)\s+$", re.I)
 
 
-def _qualifier(text: str, start: int, floor: int) -> tuple[str, int]:
+def qualifier_before(text: str, start: int, floor: int) -> tuple[str, int]:
     """(canonical qualifier, its start) for the words just before offset `start`."""
     window = text[max(floor, start - 24) : start]
     m = _QUAL_RX.search(window)
@@ -158,7 +158,7 @@ def _qualifier(text: str, start: int, floor: int) -> tuple[str, int]:
     return _QUALIFIERS[m.group(1).lower()], start - len(window) + m.start(1)
 
 
-class _Found:
+class Found:
     """A matched number before measure/subject analysis (text coordinates)."""
 
     __slots__ = ("kind", "start", "end", "qty", "dimension", "adjective")
@@ -168,7 +168,7 @@ class _Found:
         self.adjective = adjective  # "32-metre" in "a 32-metre dam": measures the noun it modifies
 
 
-def _quantity(m: re.Match, text: str) -> _Found | None:
+def quantity(m: re.Match, text: str) -> Found | None:
     """Turn one regex match into a normalised quantity (None for years, references, times)."""
     g = m.groupdict()
     s, e = m.start(), m.end()
@@ -176,89 +176,89 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
     if g["money"]:
         v = float(g["mnum"].replace(",", ""))
         scale = (g["mscale"] or "").lower()
-        code = _CURRENCY_SYMBOLS[g["sym"].lower()]
+        code = CURRENCY_SYMBOLS[g["sym"].lower()]
         if scale == "m" and re.match(r"\s*(?:eters|etres)", text[e:]):
             return None
         total = v * _SCALES.get(scale, 1)
-        return _Found("money", s, e, Quantity(total, code, text=surface, original_value=v,
+        return Found("money", s, e, Quantity(total, code, text=surface, original_value=v,
                                              original_unit=f"{scale} {code}".strip() if scale else code), "money")
     if g["mag"]:
         v = float(g["magn1"] or g["magn2"])
-        return _Found("magnitude", s, e, Quantity(v, "magnitude", text=surface), "magnitude")
+        return Found("magnitude", s, e, Quantity(v, "magnitude", text=surface), "magnitude")
     if g["pct"]:
-        v = _parse_number(g["pnum"])
+        v = parse_number(g["pnum"])
         if v is None:
             return None
         if "point" in g["punit"].lower():
-            return _Found("percent", s, e, Quantity(v, "percentage_point", text=surface), "share")
-        return _Found("percent", s, e, Quantity(v / 100, "share", text=surface, original_value=v, original_unit="percent"), "share")
+            return Found("percent", s, e, Quantity(v, "percentage_point", text=surface), "share")
+        return Found("percent", s, e, Quantity(v / 100, "share", text=surface, original_value=v, original_unit="percent"), "share")
     if g["unit"]:
-        v = _parse_number(g["unum"])
+        v = parse_number(g["unum"])
         name = g["uname"].lower()
         if v is None or (g["uname"] in ("M", "MI", "Mi") and name == "m"):
             return None
         if name == "m" and g["uname"] != "m":
             return None
-        unit, dim = _UNITS[name]
+        unit, dim = UNITS[name]
         floor = max(s - 150, text.rfind(". ", 0, s) + 1, text.rfind("\n", 0, s) + 1, 0)  # within its own sentence
         if name in ("pounds", "pound") and not _MASS_CONTEXT.search(text[floor : e + 60].split(". ")[0]):
             return None  # money or weight: not said
         if dim == "duration":
             if re.match(r"-old\b|\s+old\b", text[e:]):
                 return None  # ages are not claims about the event
-            return _Found("duration", s, e, Quantity(v, unit, text=surface), dim)
-        target = _CANONICAL[dim]
+            return Found("duration", s, e, Quantity(v, unit, text=surface), dim)
+        target = CANONICAL[dim]
         try:
-            conv = v if unit == target else round(_convert(v, unit, target), 6)
+            conv = v if unit == target else round(convert(v, unit, target), 6)
         except Exception:  # no factor for this pair: keep the number as stated
             target, conv = unit, v
         adjective = text[m.start("uname") - 1] == "-"
-        return _Found("unit", s, e, Quantity(conv, target, text=surface, original_value=v, original_unit=unit), dim, adjective)
+        return Found("unit", s, e, Quantity(conv, target, text=surface, original_value=v, original_unit=unit), dim, adjective)
     if g["cur"]:
-        v = _parse_number(g["cnum"])
+        v = parse_number(g["cnum"])
         if v is None:
             return None
-        code = _CURRENCY_WORDS[g["cword"].lower()]
-        return _Found("money", s, e, Quantity(v, code, text=surface, original_value=v, original_unit=code), "money")
+        code = CURRENCY_WORDS[g["cword"].lower()]
+        return Found("money", s, e, Quantity(v, code, text=surface, original_value=v, original_unit=code), "money")
     if g["vague"]:
         word = (g["vword"] or "").lower()
         v = _VAGUE[word] if word else _SCALES[g["vsev"].lower()] * 2
         if g["vword"]:
             e = s + len(g["vword"])
-        return _Found("vague", s, e, Quantity(float(v), "", qualifier="vague", text=text[s:e]), "count")
+        return Found("vague", s, e, Quantity(float(v), "", qualifier="vague", text=text[s:e]), "count")
     if g["vague2"]:
         word = re.sub(r"\s+", " ", g["vague2"].lower())
-        return _Found("vague", s, e, Quantity(float(VAGUE_WORDS[word][0]), "", qualifier="vague", text=surface), "count")
+        return Found("vague", s, e, Quantity(float(VAGUE_WORDS[word][0]), "", qualifier="vague", text=surface), "count")
     if g["frac"]:
         v = _FRACTIONS[g["fword"].lower()]
-        return _Found("fraction", s, e, Quantity(v, "share", text=surface, original_unit="fraction"), "share")
+        return Found("fraction", s, e, Quantity(v, "share", text=surface, original_unit="fraction"), "share")
     if g["ord"]:
         word = g["ord"].lower()
         v = _ORDINALS.get(word) or (int(word[:-2]) if word[:-2].isdigit() else None)
         if v is None:
             return None
-        return _Found("ordinal", s, e, Quantity(float(v), "ordinal", text=surface), "ordinal")
+        return Found("ordinal", s, e, Quantity(float(v), "ordinal", text=surface), "ordinal")
     if g["num"]:
         raw = g["num"]
         if _YEARLIKE.fullmatch(raw):
             return None  # a year
-        v = _parse_number(raw)
+        v = parse_number(raw)
         if v is None:
             return None
-        return _Found("count", s, e, Quantity(v, "", text=surface), "count")
+        return Found("count", s, e, Quantity(v, "", text=surface), "count")
     return None
 
 
-def _conversion(text: str, f: _Found, limit: int) -> _Found | None:
+def conversion(text: str, f: Found, limit: int) -> Found | None:
     """A parenthetical restatement right after `f` in another unit: "2,500 km (1,500 miles)"."""
     m = re.match(r"\s*\((?:about |around |roughly |some |approximately |or |nearly )?", text[f.end : limit])
     if not m:
         return None
     inner_start = f.end + m.end()
-    m2 = _QTY.match(text, inner_start)
+    m2 = QTY.match(text, inner_start)
     if not m2 or m2.start() != inner_start:
         return None
-    conv = _quantity(m2, text)
+    conv = quantity(m2, text)
     close = re.match(r"\s*\)", text[conv.end : limit]) if conv else None
     if not conv or not close or conv.dimension != f.dimension:
         return None

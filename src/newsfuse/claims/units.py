@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_UNITS = {
+UNITS = {
     "square kilometers": ("square_kilometer", "area"), "square kilometres": ("square_kilometer", "area"),
     "square km": ("square_kilometer", "area"), "sq km": ("square_kilometer", "area"), "km2": ("square_kilometer", "area"),
     "km²": ("square_kilometer", "area"), "square miles": ("square_mile", "area"), "sq mi": ("square_mile", "area"),
@@ -30,7 +30,7 @@ _UNITS = {
     "years": ("year", "duration"), "decades": ("decade", "duration"),
 }
 # singular forms, as in hyphenated adjectives ("a 32-metre dam", "a 2.5-mile levee", "a 500-megawatt plant")
-_UNITS.update({
+UNITS.update({
     "square kilometre": ("square_kilometer", "area"), "square kilometer": ("square_kilometer", "area"),
     "square mile": ("square_mile", "area"), "square metre": ("square_meter", "area"), "square meter": ("square_meter", "area"),
     "hectare": ("hectare", "area"), "acre": ("acre", "area"),
@@ -42,11 +42,11 @@ _UNITS.update({
     "megawatt": ("megawatt", "power"), "gigawatt": ("gigawatt", "power"), "kilowatt": ("kilowatt", "power"),
 })
 # what every dimension is normalised to (pint names); durations keep their own unit
-_CANONICAL = {"length": "kilometer", "area": "square_kilometer", "mass": "metric_ton", "volume": "liter",
+CANONICAL = {"length": "kilometer", "area": "square_kilometer", "mass": "metric_ton", "volume": "liter",
               "speed": "kilometer_per_hour", "power": "megawatt", "temperature": "degree_Celsius"}
-_CURRENCY_SYMBOLS = {"us$": "USD", "$": "USD", "c$": "CAD", "a$": "AUD", "€": "EUR", "£": "GBP", "¥": "JPY",
+CURRENCY_SYMBOLS = {"us$": "USD", "$": "USD", "c$": "CAD", "a$": "AUD", "€": "EUR", "£": "GBP", "¥": "JPY",
                      "₹": "INR", "₽": "RUB", "₴": "UAH"}
-_CURRENCY_WORDS = {"dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP",
+CURRENCY_WORDS = {"dollars": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP",
                    "hryvnias": "UAH", "hryvnia": "UAH", "rubles": "RUB", "roubles": "RUB", "yuan": "CNY",
                    "yen": "JPY", "rupees": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
 
@@ -63,16 +63,16 @@ _FACTORS = {
 }
 
 
-def _convert(value: float, unit: str, target: str) -> float:
+def convert(value: float, unit: str, target: str) -> float:
     """`value` in `unit` expressed in its canonical `target` (KeyError for a pair with no factor)."""
     if unit == "degree_Fahrenheit" and target == "degree_Celsius":
         return (value - 32) * 5 / 9
-    if target != _CANONICAL[_UNITS_DIM[unit]]:
+    if target != CANONICAL[_UNITS_DIM[unit]]:
         raise KeyError(f"{unit} -> {target}")
     return value * _FACTORS[unit]
 
 
-_UNITS_DIM = {unit: dim for unit, dim in _UNITS.values()}
+_UNITS_DIM = {unit: dim for unit, dim in UNITS.values()}
 # pint's spelling of the compound units (for checking the factors against pint)
 _PINT_NAMES = {"square_kilometer": "kilometer**2", "square_mile": "mile**2", "square_meter": "meter**2",
                "cubic_meter": "meter**3", "kilometer_per_hour": "kilometer/hour", "mile_per_hour": "mile/hour"}

@@ -20,17 +20,17 @@ from .furniture import POST_SIGNATURE, caption_or_credit, furniture_reason, gall
 from .shared import drop_shared_boilerplate
 from .features import (
     JUNK_WORDS,
-    _BYLINE,
-    _CREDIT,
-    _FEED,
-    _FEED_KEYS,
-    _LEGAL,
-    _LEGAL_KEYS,
-    _LINK_PREFIX,
-    _NEWSLETTER,
-    _NEWSLETTER_KEYS,
-    _SENT_END,
-    _TIMESTAMP,
+    BYLINE,
+    CREDIT,
+    FEED,
+    FEED_KEYS,
+    LEGAL,
+    LEGAL_KEYS,
+    LINK_PREFIX,
+    NEWSLETTER,
+    NEWSLETTER_KEYS,
+    SENT_END,
+    TIMESTAMP,
     STOPWORDS,
     Unit,
     features,
@@ -57,19 +57,19 @@ def _hard_reason(text: str) -> str | None:
     """Furniture so unambiguous it is dropped wherever it stands, even inside the body."""
     w = word_count(text)
     low = lowered(text)
-    if may_match(_FEED_KEYS, low) and _FEED.search(text):
+    if may_match(FEED_KEYS, low) and FEED.search(text):
         return "feed-disclaimer"
-    if w <= 8 and _TIMESTAMP.search(text):  # each word limit before its regex: the same verdicts, fewer searches
+    if w <= 8 and TIMESTAMP.search(text):  # each word limit before its regex: the same verdicts, fewer searches
         return "timestamp"
     if may_match(_HARD_LEGAL_KEYS, low) and _HARD_LEGAL.search(text):
         return "legal-notice"
-    if w <= 25 and _LINK_PREFIX.search(text) and not _SENT_END.search(text):
+    if w <= 25 and LINK_PREFIX.search(text) and not SENT_END.search(text):
         return "link"
     if w <= 15 and _NAV.search(text):
         return "navigation"
-    if w <= 8 and _BYLINE.search(text) and not _SENT_END.search(text):
+    if w <= 8 and BYLINE.search(text) and not SENT_END.search(text):
         return "byline"
-    if w <= 12 and _CREDIT.search(text) and not _SENT_END.search(text):
+    if w <= 12 and CREDIT.search(text) and not SENT_END.search(text):
         return "photo-credit"
     if _SHARE.search(text):
         return "share-buttons"
@@ -115,12 +115,12 @@ def _reason(text: str, where: str) -> str:
     if where != "before" and word_count(text) <= 40 and (_BIO.search(text) or _NAME.search(text)):
         return "author-bio"
     low = lowered(text)
-    if may_match(_LEGAL_KEYS, low) and _LEGAL.search(text):
+    if may_match(LEGAL_KEYS, low) and LEGAL.search(text):
         return "legal-notice"
-    if may_match(_NEWSLETTER_KEYS, low) and _NEWSLETTER.search(text):
+    if may_match(NEWSLETTER_KEYS, low) and NEWSLETTER.search(text):
         return "newsletter"
     w = word_count(text)
-    sentence = w >= 10 and bool(_SENT_END.search(text))
+    sentence = w >= 10 and bool(SENT_END.search(text))
     if where == "before":
         return "navigation" if w <= 6 else ("headline" if not sentence else "page-header")
     if where == "after":
@@ -314,9 +314,9 @@ def _sentence(text: str) -> bool:
     Here is the list:"); Chinese, Japanese and Korean text counted by characters."""
     cjk = len(_CJK.findall(text))
     if cjk >= 16:
-        return bool(_CJK_STOP.search(text) or _SENT_END.search(text))
+        return bool(_CJK_STOP.search(text) or SENT_END.search(text))
     t = text.rstrip()
-    return word_count(t) >= 8 and bool(_SENT_END.search(t) or t.endswith(":") and _TWO_SENTENCES.search(t))
+    return word_count(t) >= 8 and bool(SENT_END.search(t) or t.endswith(":") and _TWO_SENTENCES.search(t))
 
 
 def _size(text: str) -> int:
@@ -380,7 +380,7 @@ def _restore_evidenced(us: list[Unit], reasons: list[str | None], title: str, br
             and j not in breaks
         # a closing run with lines written as statements (a schedule, not a list of headlines)
         closing = i > 0 and reasons[i - 1] is None and i not in breaks and j == len(us) and any(
-            _SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text) for k in range(i, j))
+            SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text) for k in range(i, j))
         if opens_with_body and (inside or closing):
             # inside or closing an extracted article's body, with no evidence of furniture (no wording, no web
             # address, no teaser heading above): its own headings, lists, tables, schedules
@@ -456,7 +456,7 @@ def _layout(text: str) -> tuple[str, str] | None:
     """A short line's template: how it opens (a digit, a capital, a bullet) and the punctuation it is laid out
     with ("August 30 – Denver, CO @ Arena" -> ("A", "–,@")); None for a sentence or a line without such marks."""
     t = text.strip()
-    if not t or word_count(t) > 25 or _SENT_END.search(t):
+    if not t or word_count(t) > 25 or SENT_END.search(t):
         return None
     bare = re.sub(r"(?<=\w)[-'’./&](?=\w)", "", t)  # marks inside words and numbers ("Ak-Chin", "3.5") lay nothing out
     marks = "".join(dict.fromkeys(c for c in bare if not c.isalnum() and not c.isspace() and c not in "'’.\"“”"))
@@ -526,7 +526,7 @@ def _drop_restated_captions(us: list[Unit], reasons: list[str | None], words: li
     so): it would enter the brief as a second, unsourced copy of a fact, so it goes. A line that lost its stop but
     says something new stays: the evidence is the restatement, not the missing stop."""
     long = [k for k, r in enumerate(reasons) if r is None and word_count(us[k].text) >= 8]
-    stopped = [k for k in long if _SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)]
+    stopped = [k for k in long if SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)]
     if len(long) < 5 or len(stopped) < 2 / 3 * len(long):
         return
     postings: dict[str, list[int]] = {}
@@ -585,7 +585,7 @@ def _keep_clean_text(us: list[Unit], reasons: list[str | None]) -> None:
     # lines all written as statements, none repeated on the page, are no menu or teaser list, however short: then the
     # share does not matter
     seen = Counter(u.text for u in us)
-    statements = all((_SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)) and seen[us[k].text] == 1
+    statements = all((SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text)) and seen[us[k].text] == 1
                      for k in dropped)
     if statements or total - sum(word_count(us[k].text) for k in dropped) >= CLEAN_SHARE * total:
         for k in dropped:
@@ -613,7 +613,7 @@ def _restore_closing_prose(us: list[Unit], reasons: list[str | None], title: str
         run.append(k)
     if not run or run[-1] + 1 < len(us) and reasons[run[-1] + 1] in _RESTORABLE:
         return
-    if not all(_SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text) for k in run):
+    if not all(SENT_END.search(us[k].text) or _CJK_STOP.search(us[k].text) for k in run):
         return
     toks = [x.lower() for k in run for x in tokens(us[k].text)]
     if sum(x in JUNK_WORDS for x in toks) > CLOSING_JUNK * max(1, len(toks)):
@@ -670,7 +670,7 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         tw = _content_words(article.title)
         is_title = bool(tw) and _coherence(_content_words(h), tw) >= 0.8 and _coherence(tw, _content_words(h)) >= 0.8
         only_furniture_before = all(_hard_reason(us[i].text) for i in range(kept_idx[0]))
-        if (is_title or only_furniture_before) and 2 <= word_count(h) <= 25 and not _SENT_END.search(h) \
+        if (is_title or only_furniture_before) and 2 <= word_count(h) <= 25 and not SENT_END.search(h) \
                 and word_count(nxt) >= 12:
             forced[kept_idx[0]] = "headline"
         elif is_title and _coherence(_content_words(h), tw) >= 0.95 and 2 <= word_count(h) <= 25 \

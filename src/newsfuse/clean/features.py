@@ -35,48 +35,48 @@ JUNK_WORDS = frozenset(
     reuters afp ap ago minutes minute hours hour read more watch listen podcast contact us about careers
     inbox unsubscribe topics tags categories category posted updated published author staff""".split()
 )
-_SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _SENT_PUNCT = re.compile(r"[.!?](?=\s|$|[\"'”’])")
-_TIMESTAMP = re.compile(
+TIMESTAMP = re.compile(
     r"^\s*(\d+\s+(sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago|just now|"
     r"(updated|posted|published)?\s*:?\s*(\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})"
     r"([\s,|at]+\d{1,2}[:.]\d\d\s*([ap]\.?m\.?)?\s*\w{0,4})?)\s*$",
     re.I,
 )
-_BYLINE = re.compile(r"^\s*(by|written by|reporting by|words by|story by)\s+[A-Z][\w.'’-]+", re.I)
-_CREDIT = re.compile(
+BYLINE = re.compile(r"^\s*(by|written by|reporting by|words by|story by)\s+[A-Z][\w.'’-]+", re.I)
+CREDIT = re.compile(
     r"(^\s*(photo|image|picture|credit|photograph|illustration|file photo)s?\b\s*(:|by|credit)?|"
     r"\b(getty images|shutterstock|ap photo|afp via|reuters/|/reuters|/ap|/afp|epa-efe|xinhua)\b|"
     r"^\s*(reuters|ap|afp|getty|epa|pa|pa media|bloomberg|xinhua|anadolu)\s*$)",
     re.I,
 )
-_LINK_PREFIX = re.compile(
+LINK_PREFIX = re.compile(
     r"^\s*(earlier|read more|read also|also read|see also|related|more|watch|listen|recommended|"
     r"read next|next|previous|up next|latest|opinion|analysis|explainer|live|more on this story)\s*[:|»>-]\s*\S",
     re.I,
 )
-_LEGAL = re.compile(
+LEGAL = re.compile(
     r"(all rights (are )?reserved|©|copyright|legal warning|terms of (use|service)|privacy policy|"
     r"cookie policy|may not be (re)?published|without (a )?written (permission|contract)|reproduction)",
     re.I,
 )
-_NEWSLETTER = re.compile(
+NEWSLETTER = re.compile(
     r"(newsletter|subscribe|sign up|signup|inbox|unsubscribe|register here|free trial|support (our|us)|"
     r"donate|become a (member|subscriber))",
     re.I,
 )
-_FEED = re.compile(
+FEED = re.compile(
     r"(automated (news )?(agency )?feed|auto-generated from a syndicated feed|not been edited by|"
     r"published from a syndicated feed|without modifications to text)",
     re.I,
 )
 
 # keys of the unanchored patterns (see `may_match`)
-_LEGAL_KEYS = ("all rights ", "©", "copyright", "legal warning", "terms of ", "privacy policy", "cookie policy", "may not be ",
+LEGAL_KEYS = ("all rights ", "©", "copyright", "legal warning", "terms of ", "privacy policy", "cookie policy", "may not be ",
                "without ", "reproduction")
-_NEWSLETTER_KEYS = ("newsletter", "subscribe", "sign up", "signup", "inbox", "register here", "free trial", "support ", "donate",
+NEWSLETTER_KEYS = ("newsletter", "subscribe", "sign up", "signup", "inbox", "register here", "free trial", "support ", "donate",
                     "become a ")
-_FEED_KEYS = ("automated ", "auto-generated from a syndicated feed", "not been edited by", "published from a syndicated feed",
+FEED_KEYS = ("automated ", "auto-generated from a syndicated feed", "not been edited by", "published from a syndicated feed",
               "without modifications to text")
 
 @dataclass
@@ -131,7 +131,7 @@ def _soft_wrapped(paragraph_lines: list[str]) -> bool:
     soft = 0
     for a, b in zip(paragraph_lines, paragraph_lines[1:]):
         a, b = a.strip(), b.strip()
-        if a and b and (b[0].islower() or not _SENT_END.search(a)) and 30 <= len(a):
+        if a and b and (b[0].islower() or not SENT_END.search(a)) and 30 <= len(a):
             soft += 1
     return soft >= 0.6 * (len(paragraph_lines) - 1)
 
@@ -242,20 +242,20 @@ def features(us: list[Unit], title: str = "") -> np.ndarray:
             math.log1p(w),
             math.log1p(len(text)),
             sent[i],
-            1.0 if _SENT_END.search(text) else 0.0,
+            1.0 if SENT_END.search(text) else 0.0,
             1.0 if text.rstrip().endswith(("…", "...")) else 0.0,
             math.log1p(len(_SENT_PUNCT.findall(text))),
             sum(1 for x in low if x in STOPWORDS) / max(1, w),
             caps / max(1, w),
             sum(1 for x in t if x.isdigit()) / max(1, w),
             sum(1 for x in low if x in JUNK_WORDS) / max(1, w),
-            1.0 if _TIMESTAMP.search(text) else 0.0,
-            1.0 if w <= 12 and _BYLINE.search(text) else 0.0,
-            1.0 if w <= 25 and _CREDIT.search(text) else 0.0,
-            1.0 if _LINK_PREFIX.search(text) and not _SENT_END.search(text) else 0.0,
-            1.0 if may_match(_LEGAL_KEYS, lowt) and _LEGAL.search(text) else 0.0,
-            1.0 if may_match(_NEWSLETTER_KEYS, lowt) and _NEWSLETTER.search(text) else 0.0,
-            1.0 if may_match(_FEED_KEYS, lowt) and _FEED.search(text) else 0.0,
+            1.0 if TIMESTAMP.search(text) else 0.0,
+            1.0 if w <= 12 and BYLINE.search(text) else 0.0,
+            1.0 if w <= 25 and CREDIT.search(text) else 0.0,
+            1.0 if LINK_PREFIX.search(text) and not SENT_END.search(text) else 0.0,
+            1.0 if may_match(LEGAL_KEYS, lowt) and LEGAL.search(text) else 0.0,
+            1.0 if may_match(NEWSLETTER_KEYS, lowt) and NEWSLETTER.search(text) else 0.0,
+            1.0 if may_match(FEED_KEYS, lowt) and FEED.search(text) else 0.0,
             1.0 if text[:1] in "\"“‘'" else 0.0,
             text.count(",") / max(1, w),
             sum(1 for ch in text if ch in "|»›•·/<>") / max(1, len(text)) * 10,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .features import _CASE_ODD, may_match as _may_match, lowered as _lowered
+from .features import lowered, may_match
 
 _AGENCY = (r"(?:AP|AFP|EPA|EPA-EFE|Reuters|REUTERS|PA|PA Wire|PA Media|Getty Images|Getty|Bloomberg|Xinhua|Anadolu|"
            r"Shutterstock|Alamy|NurPhoto|SOPA Images|Sipa|DPA|dpa|Kyodo|Yonhap|TASS|Newscom|ZUMA|Agencies|"
@@ -173,22 +173,22 @@ _LONG_RULES = frozenset(("advertisement", "newsletter", "related-list", "highlig
 
 def furniture_reason(text: str, words: int) -> str | None:
     """Why `text` (one unit, `words` long) is furniture by its wording, or None."""
-    low = _lowered(text)
+    low = lowered(text)
     for reason, rx, keys in _RULES:  # the word limit and the keys first: most units skip most regexes
-        if words <= (120 if reason in _LONG_RULES else 60) and _may_match(keys, low) and rx.search(text):
+        if words <= (120 if reason in _LONG_RULES else 60) and may_match(keys, low) and rx.search(text):
             return reason
-    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or (_may_match(("read more",), low) and _TEASER_TAIL.search(text))):
+    if words <= 25 and (_TEASER.search(text) or _BRACKETED.search(text) or (may_match(("read more",), low) and _TEASER_TAIL.search(text))):
         return "link"
     return "photo-caption" if _is_caption(text, words, low) else None
 
 
 def _is_caption(text: str, words: int, low: str | None = None) -> bool:
-    """A photo caption or credit line by its wording (`words` long); a quote is never one. `low`: `_lowered(text)`."""
+    """A photo caption or credit line by its wording (`words` long); a quote is never one. `low`: `lowered(text)`."""
     if words > 70 or text.lstrip().startswith(("\"", "“", "'", "‘")):
         return False
     if low is None:
-        low = _lowered(text)
-    if any(_may_match(keys, low) and rx.search(text) for rx, keys in _CAPTION):
+        low = lowered(text)
+    if any(may_match(keys, low) and rx.search(text) for rx, keys in _CAPTION):
         return True
     return not _STOP.search(text) and bool(_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text))
 
@@ -237,27 +237,26 @@ def gallery_counters(texts: list[str]) -> set[int]:
 _CAPTION_WITHIN: list[tuple[re.Pattern, tuple[str, ...]]] = [  # (pattern, keys: one is in every line it matches, lower-cased)
     (re.compile(r"\((?:AP|AFP|Reuters|EPA|Getty|Photo)[^)]{0,60}\)", re.I), ("(ap", "(afp", "(reuters", "(epa", "(getty", "(photo")),
     (re.compile(r"\bAP Photo\b", re.I), ("ap photo",)),
-    (re.compile(r"\b(?:photo|picture|image)\s*(?:credit)?\s*:", re.I), ("photo", "picture", "image")),
+    (re.compile(r"\b(?:photo|picture|image)\s*(?:credit)?\s*:", re.I), ("photo", "pictur", "image")),
     (re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbeing )\bpictured\b", re.I), ("pictured",)),
-    (re.compile(r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b", re.I), ("in this ",)),
+    (re.compile(r"\bIn this (?:\w+[ ,.]+){0,8}(?:photo|image|picture)\b", re.I), ("photo", "image", "pictur")),
     (re.compile(r"\b(?:Photos?|Pictures?) by\b"), ("photo", "picture")),
-    (re.compile(r"\bGetty Images\b", re.I), ("getty images",)),
+    (re.compile(r"\bGetty Images\b", re.I), ("getty",)),
     (re.compile(r"\bvia AP\b", re.I), ("via ap",)),
     (re.compile(r"\bCredit:", re.I), ("credit:",)),
     (re.compile(r"\bShutterstock\b", re.I), ("shutterstock",)),
-    (re.compile(r"^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])", re.I), ()),
+    (re.compile(r"^\s*(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|PA|Alamy|Xinhua)\s+(?=[A-Z])", re.I), ()),  # gated by `_WITHIN_OPENERS`
     (re.compile(r"^\s*(?:\w{1,3}\s+)?(?:image|photo|picture|still|grab|screenshot|screengrab|video still)\b[^.]{0,80}\b(?:shows?|"
-                r"showing|taken)\b", re.I), ()),
+                r"showing|taken)\b", re.I), ("image", "photo", "pictur", "still", "grab", "screen")),
     (re.compile(r"\bA (?:post|photo|video) shared by\b", re.I), ("shared by",)),
     (re.compile(r"\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}", re.I), ("(@",)),
-    (re.compile(r"^\s*\d+\s*/\s*\d+\b", re.I), ()),
+    (re.compile(r"^\s*\d+\s*/\s*\d+\b", re.I), ("/",)),
     (re.compile(r"\b(?:File|Handout) (?:photo|image)\b", re.I), ("file ", "handout ")),
 ]
-# words one of _CAPTION_WITHIN's patterns needs (a cheap test first: most paragraphs have none)
 # a wire report's dateline: "WASHINGTON (AP) —", "OFER PRISON, West Bank (Reuters) -"
 _WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]*(?:,\s*[A-Z0-9][\w.'’ -]*){0,2}\s*\((?:AP|AFP|Reuters|EPA|UPI|dpa|CNN|Xinhua)\)\s*[-–—]+\s*")
-_WITHIN_KEYS = ("photo", "pictur", "image", "getty", "via ap", "credit:", "shutterstock", "shared by", "(@", "/", "file ",
-                "handout ", "still", "grab", "screen", "(ap", "(afp", "(reuters", "(epa")
+# any key of `_CAPTION_WITHIN`, or a line opening with an agency name: a cheap test first (most paragraphs have none)
+_WITHIN_KEYS = tuple(dict.fromkeys(k for _, keys in _CAPTION_WITHIN for k in keys))
 _WITHIN_OPENERS = ("reuters", "ap ", "afp", "epa", "getty", "pa ", "alamy", "xinhua")
 # who stands where in a picture: "Ann Lee, left, and …"
 _PLACED = re.compile(r", (?:left|right|centre|center|second from (?:left|right)),")
@@ -289,7 +288,7 @@ def _caption_or_credit(text: str) -> bool:
     text = _WIRE_DATELINE.sub("", text, count=1)  # "WASHINGTON (AP) — …" opens a wire report: no credit
     low = text.lower()
     within = any(k in low for k in _WITHIN_KEYS) or low.lstrip().startswith(_WITHIN_OPENERS)
-    keyed = None if _CASE_ODD.search(text) else low  # `_lowered(text)`
-    return bool((within and any(_may_match(keys, keyed) and rx.search(text) for rx, keys in _CAPTION_WITHIN))
-                or (_may_match(_PLACED_KEYS, keyed) and _PLACED.search(text))
-                or (_may_match(_CREDIT_END_KEYS, keyed) and _CREDIT_END.search(text)) or _is_caption(text, len(text.split()), keyed))
+    keyed = lowered(text)
+    return bool((within and any(may_match(keys, keyed) and rx.search(text) for rx, keys in _CAPTION_WITHIN))
+                or (may_match(_PLACED_KEYS, keyed) and _PLACED.search(text))
+                or (may_match(_CREDIT_END_KEYS, keyed) and _CREDIT_END.search(text)) or _is_caption(text, len(text.split()), keyed))

@@ -18,7 +18,7 @@ WORKERS_HELP = "Analyse articles on N Dask worker processes (N > 1; $NEWSFUSE_DA
 
 
 
-def _load_leanings(path: Path) -> dict[str, str]:
+def read_leanings(path: Path) -> dict[str, str]:
     """Read the outlet -> leaning CSV once, or exit 2 naming the file and line to fix."""
     from ..brief.coverage import LeaningsError, load_leanings
 
@@ -52,7 +52,7 @@ def brief(
     if summary_words:
         options["summary_words"] = summary_words
     if leanings:
-        options["leanings"] = _load_leanings(leanings)
+        options["leanings"] = read_leanings(leanings)
     with progress() as prog:
         task = prog.add_task("analysing", total=len(articles))
         briefs = pipeline.fuse_articles(
@@ -97,7 +97,7 @@ def run(
     """The main job: brief every story in PATHS in JSON, Markdown and HTML under --out."""
     from .. import pipeline, render
 
-    options = {"leanings": _load_leanings(leanings)} if leanings else {}
+    options = {"leanings": read_leanings(leanings)} if leanings else {}
     articles, problems = read(paths, outlet=outlet)
     n_read, decoded = len(articles), decoding_warnings(articles)
     with progress() as prog:

@@ -44,9 +44,9 @@ def ingest(
     """Add articles to the store: clean, analyse, store, dedupe, cluster and refresh affected briefs."""
     from ..store import StoreError
     from ..store.update import ingest_articles
-    from .briefs import _load_leanings
+    from .briefs import read_leanings
 
-    options = {"leanings": _load_leanings(leanings)} if leanings else {}
+    options = {"leanings": read_leanings(leanings)} if leanings else {}
 
     articles, problems = read(paths, clean=False, outlet=outlet)  # ingest_articles cleans only what is not stored yet
     decoded = decoding_warnings(articles)

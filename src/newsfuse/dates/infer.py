@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..model import Analysis, Article
-from .patterns import Day, _find, _WD, _YEAR
-from .resolution import _anchor, _depends_on_anchor, _future, _interpret, _items, _resolve_items
+from .patterns import Day, find, WD, YEAR
+from .resolution import anchor, depends_on_anchor, is_future, interpret, date_items, resolve_items
 
 
 def _raw_sentences(article: Article, analysis: Analysis | None) -> list[tuple[int, int]]:
@@ -23,7 +23,7 @@ def _raw_sentences(article: Article, analysis: Analysis | None) -> list[tuple[in
 
 def _re_resolve(article: Article, analysis: Analysis) -> None:
     """Resolve `analysis.dates` (and the claims' copies) again against the article's new anchor."""
-    base = _anchor(article.published)
+    base = anchor(article.published)
     raw = article.raw
     sents = _raw_sentences(article, analysis)
     refs = list(analysis.dates)
@@ -32,18 +32,18 @@ def _re_resolve(article: Article, analysis: Analysis) -> None:
     found = []
     for d in refs:
         w0 = max(0, d.start - 12)  # room for the preposition some patterns start with
-        kind = next((k for k, s, e in _find(raw[w0 : d.end]) if (s + w0, e + w0) == (d.start, d.end)), "spacy")
+        kind = next((k for k, s, e in find(raw[w0 : d.end]) if (s + w0, e + w0) == (d.start, d.end)), "spacy")
         found.append((kind, d.start, d.end))
-    items = _items(raw, sents, found)
+    items = date_items(raw, sents, found)
     past = {(d.start, d.end) for d in refs if d.past}  # found by the parse; the raw text alone cannot tell
     for it in items:
         it.past = (it.start, it.end) in past
-    by_pos = {(it.start, it.end): r for it, r in zip(items, _resolve_items(items, base))}
+    by_pos = {(it.start, it.end): r for it, r in zip(items, resolve_items(items, base))}
     for d in refs:
         r = by_pos.get((d.start, d.end))
         if r is None:
             continue
-        dependent = _depends_on_anchor(next((it.kind for it in items if it.start == d.start), ""), d.expression)
+        dependent = depends_on_anchor(next((it.kind for it in items if it.start == d.start), ""), d.expression)
         d.date, d.end_date, d.granularity = r[0].isoformat(), r[1].isoformat() if r[1] else None, r[2]
         d.inferred = bool(article.published_inferred and dependent)
     analysis.dates = [d for d in analysis.dates if d.date]
@@ -56,17 +56,17 @@ def _own_text_date(article: Article, analysis: Analysis | None, year: int) -> Da
     raw = article.raw
     sents = _raw_sentences(article, analysis)
     lead_end = sents[min(2, len(sents) - 1)][1] if sents else min(len(raw), 600)
-    weekdays = {m.group().lower() for m in re.finditer(_WD, raw)}
+    weekdays = {m.group().lower() for m in re.finditer(WD, raw)}
     best: tuple[int, Day] | None = None
-    for kind, s, e in _find(raw[:lead_end]):
+    for kind, s, e in find(raw[:lead_end]):
         if kind not in ("mdy", "dmy", "iso"):
             continue
         expr = raw[s:e].lstrip("(")
         i = max(0, bisect.bisect_right([a for a, _ in sents], s) - 1)
         ss, se = sents[i] if sents else (0, lead_end)
-        if _future(raw, ss, s, e, se):
+        if is_future(raw, ss, s, e, se):
             continue
-        r = _interpret(kind, expr, dt.date(year, 12, 31), False, None, past=True)  # a reported day of `year`
+        r = interpret(kind, expr, dt.date(year, 12, 31), False, None, past=True)  # a reported day of `year`
         if not r or r[2] != "day":
             continue
         score = 2 if calendar.day_name[r[0].weekday()].lower() in weekdays else 1
@@ -99,19 +99,19 @@ def _crawl_stamps(articles: list[Article]) -> list[Article]:
 
 
 STALE_DAYS = 30
-_RECENT = re.compile(rf"(?i)^(?:(?:early|late|on|last)\s+)?{_WD}|^(?:yesterday|today|tonight|last night)$")
+_RECENT = re.compile(rf"(?i)^(?:(?:early|late|on|last)\s+)?{WD}|^(?:yesterday|today|tonight|last night)$")
 
 
 def _stale_stamp(article: Article, analysis: Analysis | None) -> Day | None:
     """The day the text itself dates a report to when its stamp is months later (a crawl or re-index date):
     the latest date the text names with its year is a full day ("May 28, 2016") more than STALE_DAYS before
     the stamp, and the text speaks of that day's weekday bare ("on Saturday": a report from that week)."""
-    base = _anchor(article.published)
+    base = anchor(article.published)
     if base is None or analysis is None:
         return None
     full, latest = [], None
     for d in analysis.dates:
-        if not d.date or not re.search(rf"\b{_YEAR}\b", d.expression):
+        if not d.date or not re.search(rf"\b{YEAR}\b", d.expression):
             continue
         day = dt.date.fromisoformat(d.date)
         latest = max(latest or day, day)
@@ -121,17 +121,17 @@ def _stale_stamp(article: Article, analysis: Analysis | None) -> Day | None:
         return None  # the text dates something later than its last full day, or that day is near the stamp
     day = max(full)
     said = {m.group().lower() for d in analysis.dates if _RECENT.search(d.expression.strip())
-            for m in [re.search(_WD, d.expression)] if m}
+            for m in [re.search(WD, d.expression)] if m}
     return day if calendar.day_name[day.weekday()].lower() in said else None
 
 
 def _story_agrees(article: Article, day: Day, articles: list[Article], words: dict[str, set[str]]) -> bool:
     """Whether the articles that share names with `article` were published near `day` (within STALE_DAYS)
     and none near its own stamp: the story backs the text's day against the stamp."""
-    stamp = _anchor(article.published)
+    stamp = anchor(article.published)
     near_day = near_stamp = False
     for other in articles:
-        when = _anchor(other.published)
+        when = anchor(other.published)
         if other is article or when is None:
             continue
         w1, w2 = words[article.id], words[other.id]
@@ -162,18 +162,18 @@ def infer_published(articles: list[Article], analyses: dict[str, Analysis], cont
             a.meta["crawl_stamp"] = a.published
             a.published = None
             stale[a.id] = day
-    undated = [a for a in articles if not _anchor(a.published)]
+    undated = [a for a in articles if not anchor(a.published)]
     if not undated:
         return
     batch = {a.id for a in articles}
-    others = [a for a in context if a.id not in batch and _anchor(a.published)]
-    known = {a.id: _anchor(a.published) for a in [*articles, *others] if _anchor(a.published)}
+    others = [a for a in context if a.id not in batch and anchor(a.published)]
+    known = {a.id: anchor(a.published) for a in [*articles, *others] if anchor(a.published)}
     years = Counter(d.year for d in known.values())
     if not years:  # the latest explicit year the batch mentions (not in the future)
         this_year = dt.date.today().year
         for an in analyses.values():
             for d in an.dates:
-                if d.date and re.search(rf"\b{_YEAR}\b", d.expression) and int(d.date[:4]) <= this_year:
+                if d.date and re.search(rf"\b{YEAR}\b", d.expression) and int(d.date[:4]) <= this_year:
                     years[int(d.date[:4])] += 1
     year = max(years) if years and not known else (years.most_common(1)[0][0] if years else dt.date.today().year)
     inferred: dict[str, Day] = {}

@@ -10,65 +10,73 @@ from .. import nlp
 
 
 Day = dt.date
-_CACHE_KEY = "newsfuse.dates"  # Doc.user_data slot shared with claims (one resolution per Doc)
+CACHE_KEY = "newsfuse.dates"  # Doc.user_data slot shared with claims (one resolution per Doc)
 
-_MONTHS = {
+MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_NUMWORDS = {
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+NUMWORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a few": 3, "few": 3, "several": 3,
     "a couple of": 2, "couple of": 2,
 }
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
-_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_MONTH_WORDS = tuple(w.capitalize() for w in MONTHS)  # names, then abbreviations
+# the month table's words as regex alternatives, an abbreviation before its own prefix ("Sept" before "Sep")
+_MONTH_NAMES = _MONTH_WORDS[:12]
+_MONTH_ABBREVS = tuple(sorted(_MONTH_WORDS[12:], key=lambda w: (MONTHS[w.lower()], -len(w))))
+MONTH = "(?:" + "|".join(_MONTH_NAMES + tuple(w + r"\.?" for w in _MONTH_ABBREVS)) + ")"  # an abbreviation's dot inside
+
+
+def month_group(name: str = "") -> str:
+    """A month name or abbreviation as a capturing group (named `name` if given), a trailing dot outside it."""
+    return f"({'?P<' + name + '>' if name else ''}{'|'.join(_MONTH_NAMES + _MONTH_ABBREVS)})" + r"\.?"
+
+
+WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+YEAR = r"(?:1[89]\d\d|20\d\d)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_CNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several|a couple of)"
+CNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few|several|a couple of)"
 _PARTS = r"(?:\s+(?:morning|afternoon|evening|night))?"
 
 # kind -> pattern; order matters (longest / most specific first). Case-sensitive for names.
 _PATTERNS: list[tuple[str, str]] = [
-    ("iso", rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"),
-    ("mdy", rf"\b(?:{_WD},?\s+)?(?:\(?){_MONTH}\s+{_DAYNUM}(?:,?\s+{_YEAR})?\b(?!,?\s*\d)"),
-    ("dmy", rf"\b(?:{_WD},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
-    ("part", rf"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[- ]|[Tt]he\s+(?:end|beginning|start|middle)\s+of\s+){_MONTH}(?:,?\s+{_YEAR})?\b"),
-    ("my", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b"),
+    ("iso", rf"\b{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"),
+    ("mdy", rf"\b(?:{WD},?\s+)?(?:\(?){MONTH}\s+{_DAYNUM}(?:,?\s+{YEAR})?\b(?!,?\s*\d)"),
+    ("dmy", rf"\b(?:{WD},?\s+)?{_DAYNUM}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?\b"),
+    ("part", rf"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[- ]|[Tt]he\s+(?:end|beginning|start|middle)\s+of\s+){MONTH}(?:,?\s+{YEAR})?\b"),
+    ("my", rf"\b{MONTH}\s+(?:of\s+)?{YEAR}\b"),
     # a preposition/modifier first, then the name (group "x" is the expression): fast to scan
     ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter"
               r"|[Bb]etween|[Tt]hrough)\s"
-              r"(?P<x>January|February|March|April|May|June|July|August|September|October|November|December)\b"
-              r"|\b(?:January|February|April|June|July|August|September|October|November|December)\b"),
-    ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{_YEAR})\b(?![-–]\d)"),
-    ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier|[Ll]ater|[Ll]ate|[Ee]arly|[Pp]ast)\s+)?{_WD}{_PARTS}\b"),
+              rf"(?P<x>{'|'.join(_MONTH_NAMES)})\b"
+              rf"|\b(?:{'|'.join(m for m in _MONTH_NAMES if m not in ('March', 'May'))})\b"),  # alone, "march" and "may" are verbs
+    ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{YEAR})\b(?![-–]\d)"),
+    ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier|[Ll]ater|[Ll]ate|[Ee]arly|[Pp]ast)\s+)?{WD}{_PARTS}\b"),
     ("deictic", r"\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast\s+night|[Tt]his\s+(?:morning|afternoon|evening))\b"),
     ("period", r"\b(?:(?:[Ee]arlier|[Ll]ater)\s+this|[Tt]his|[Ll]ast|[Nn]ext|[Tt]he\s+past|[Tt]he\s+previous|[Tt]he\s+following)\s+(?:week(?:end)?|month|year)\b"),
-    ("ago", rf"\b{_CNT}\s+(?:day|week|month|year)s?\s+ago\b"),
+    ("ago", rf"\b{CNT}\s+(?:day|week|month|year)s?\s+ago\b"),
     ("ahead", rf"\b(?:[Ww]ithin|[Ii]n\s+the\s+(?:coming|next)|[Ii]n\s+the\s+next\s+(?:few|couple\s+of)|[Tt]he\s+(?:coming|next)\s+(?:few|couple\s+of)?"
               rf"|[Oo]ver\s+the\s+(?:coming|next)(?:\s+few)?|[Ii]n\s+recent|[Oo]ver\s+the\s+past(?:\s+few)?|[Ii]n\s+the\s+past(?:\s+few)?)"
-              rf"\s+(?:{_CNT}\s+)?(?:day|week|month)s?\b|\b[Ii]n\s+{_CNT}\s+(?:day|week|month)s?(?:'|’)?\s*(?:time)?\b(?!\s+(?:of|after|before))"),
-    ("offset", rf"\b(?:{_CNT}|[Tt]he)\s+days?\s+(?:after|before|later|earlier)\b|\b[Tt]he\s+(?:next|previous|following)\s+day\b"),
+              rf"\s+(?:{CNT}\s+)?(?:day|week|month)s?\b|\b[Ii]n\s+{CNT}\s+(?:day|week|month)s?(?:'|’)?\s*(?:time)?\b(?!\s+(?:of|after|before))"),
+    ("offset", rf"\b(?:{CNT}|[Tt]he)\s+days?\s+(?:after|before|later|earlier)\b|\b[Tt]he\s+(?:next|previous|following)\s+day\b"),
 ]
 _RX = [(kind, re.compile(p)) for kind, p in _PATTERNS]
-_FUTURE = re.compile(
+FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|going\s+to|is\s+to|are\s+to|scheduled|expected|set\s+to|plans?\s+to|planned|planning"
     r"|due\s+to|hopes?\s+to|hoped\s+to|intends?\s+to|promise[sd]?\s+to|vows?\s+to|pledges?\s+to|aims?\s+to|upcoming"
     r"|would(?!\s+(?:not\s+)?have\b)|could(?!\s+(?:not\b|have\b))|to\s+meet|to\s+hold|to\s+visit|to\s+travel)\b|['’]ll\b",
     re.I,
 )
 # past-tense markers: a reported event ("she said late on Tuesday", "the dam was ...")
-_PAST = re.compile(r"\b(?:said|says|told|added|was|were|had|did|announced|reported|confirmed|stated|noted|wrote)\b", re.I)
-_YEAR_SPAN = re.compile(rf"\b{_YEAR}\s*[-–/]\s*(?:\d\d|{_YEAR})\b(?![-–/]\d)")
-_ENT_HINT = re.compile(rf"{_MONTH}|{_WD}|\b{_YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I)
+PAST = re.compile(r"\b(?:said|says|told|added|was|were|had|did|announced|reported|confirmed|stated|noted|wrote)\b", re.I)
+_YEAR_SPAN = re.compile(rf"\b{YEAR}\s*[-–/]\s*(?:\d\d|{YEAR})\b(?![-–/]\d)")
+_ENT_HINT = re.compile(rf"{MONTH}|{WD}|\b{YEAR}\b|\b\d{{1,2}}(?:st|nd|rd|th)\b", re.I)
 
 
 def _cased(*words: str) -> tuple[str, ...]:
@@ -76,7 +84,6 @@ def _cased(*words: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w2 for w in words for w2 in (w, w[:1].upper() + w[1:])))
 
 
-_MONTH_WORDS = tuple(w.capitalize() for w in _MONTHS)  # names, then abbreviations
 _WD_WORDS = tuple(calendar.day_name)
 _CNT_WORDS = ("a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "few",
               "several")
@@ -108,7 +115,7 @@ _START = re.compile(r"\b(?:(?:" + "|".join(sorted((w for w in _BY_START if w[0].
                     + r")\b|(?P<d>\d)|(?P<p>\())")
 
 
-def _find(text: str) -> list[tuple[str, int, int]]:
+def find(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every date expression in `text`, overlaps resolved to the longest.
 
     Each pattern is tried only where one of its opening words stands (`_START`), in text order and from the end
@@ -140,11 +147,11 @@ def _find(text: str) -> list[tuple[str, int, int]]:
 
 def spans(text: str, doc=None) -> list[tuple[int, int]]:
     """(start, end) of the date expressions in `text`: numbers inside them are not quantities."""
-    found = doc.user_data.get(_CACHE_KEY + ".found") if doc is not None else None
-    return [(s, e) for _, s, e in (found if found is not None else _find(text))]
+    found = doc.user_data.get(CACHE_KEY + ".found") if doc is not None else None
+    return [(s, e) for _, s, e in (found if found is not None else find(text))]
 
 
-def _spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """spaCy DATE entities the regex pass missed that name a calendar day ("Oct. 17th")."""
     extra = []
     spans = [(s, e) for _, s, e in taken]
@@ -154,7 +161,7 @@ def _spacy_extra(doc, taken: list[tuple[str, int, int]]) -> list[tuple[str, int,
         s, e = ent.start_char, ent.end_char
         if any(s < te and ts < e for ts, te in spans):
             continue
-        if re.fullmatch(rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)|{_YEAR}", ent.text.strip(), re.I):
+        if re.fullmatch(rf"(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)|{YEAR}", ent.text.strip(), re.I):
             continue  # a bare day or year out of context
         if _YEAR_SPAN.search(ent.text):
             continue  # "in 2010-11", "the 2015/16 season": two years, not a year and a month

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from .. import nlp
 from ..model import Article, DateRef
 from .patterns import (
-    _CACHE_KEY, _CNT, Day, _find, _FUTURE, _MONTH, _MONTHS, _NUMWORDS, _PAST, _spacy_extra, _UNIT_DAYS, _WD,
-    _WEEKDAYS, _YEAR,
+    CACHE_KEY, CNT, Day, find, FUTURE, MONTH, month_group, MONTHS, NUMWORDS, PAST, spacy_extra, UNIT_DAYS, WD,
+    WEEKDAYS, YEAR,
 )
 
 
-def _anchor(published: str | None) -> Day | None:
+def anchor(published: str | None) -> Day | None:
     """The publication day of an ISO date/datetime string (None when missing or unreadable)."""
     if not published:
         return None
@@ -29,14 +29,14 @@ def _anchor(published: str | None) -> Day | None:
 
 def _num(word: str) -> int:
     w = word.lower().strip()
-    return int(w) if w.isdigit() else _NUMWORDS.get(w, 3)
+    return int(w) if w.isdigit() else NUMWORDS.get(w, 3)
 
 
 def _month_end(y: int, m: int) -> Day:
     return dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _future(text: str, s_start: int, e_start: int, e_end: int, s_end: int) -> bool:
+def is_future(text: str, s_start: int, e_start: int, e_end: int, s_end: int) -> bool:
     """Whether the clause around a date expression is future (will/scheduled/expected/...).
 
     The tense marker nearest before the date decides ("officials expect ..., she said late on Tuesday"
@@ -49,8 +49,8 @@ def _future(text: str, s_start: int, e_start: int, e_end: int, s_end: int) -> bo
               *(before.rfind(q) for q in ('"', "\u201c", "\u201d")))
     if cut >= 0:
         before = before[cut + 1 :]
-    fut = [m.end() for m in _FUTURE.finditer(before)]
-    past = [m.end() for m in _PAST.finditer(before)]
+    fut = [m.end() for m in FUTURE.finditer(before)]
+    past = [m.end() for m in PAST.finditer(before)]
     if fut or past:
         return bool(fut) and (not past or fut[-1] > past[-1])
     return bool(re.match(r"\s*(?:will|is\s+expected)\b", after))
@@ -70,11 +70,10 @@ def _parser(base: Day):
     return DateDataParser(languages=["en"], settings=settings)
 
 
-_MONTH_NAME = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 # the plain forms dateparser reads the same way every time: "March 5, 2024", "5 March 2024", "March 5", "March 2024"
 _PLAIN = re.compile(
-    rf"{_MONTH_NAME}\s+(\d{{1,2}})(?:,?\s+({_YEAR}))?|(\d{{1,2}})\s+{_MONTH_NAME.replace('(', '(?P<m2>', 1)}(?:,?\s+({_YEAR}))?"
-    rf"|{_MONTH_NAME.replace('(', '(?P<m3>', 1)},?\s+({_YEAR})"
+    rf"{month_group()}\s+(\d{{1,2}})(?:,?\s+({YEAR}))?|(\d{{1,2}})\s+{month_group('m2')}(?:,?\s+({YEAR}))?"
+    rf"|{month_group('m3')},?\s+({YEAR})"
 )
 
 
@@ -87,7 +86,7 @@ def _plain(clean: str, base: Day) -> tuple[Day, str] | None:
         return None
     month_word, day_s, year_s, day2_s, _m2, year2_s, _m3, year3_s = m.groups()
     month_word = month_word or _m2 or _m3
-    month = _MONTHS[month_word.lower()]
+    month = MONTHS[month_word.lower()]
     if _m3:
         return dt.date(int(year3_s), month, 1), "month"
     day, year = int(day_s or day2_s), year_s or year2_s
@@ -100,10 +99,10 @@ def _plain(clean: str, base: Day) -> tuple[Day, str] | None:
 @functools.lru_cache(maxsize=4096)
 def _explicit(expr: str, base: Day, future: bool, past: bool = False) -> tuple[Day, Day | None, str] | None:
     """Month/day/year expressions via dateparser, year chosen by tense when the text omits it."""
-    clean = re.sub(rf"^{_WD},?\s*", "", expr.strip()).lstrip("(")
+    clean = re.sub(rf"^{WD},?\s*", "", expr.strip()).lstrip("(")
     clean = re.sub(r"\bof\b", " ", clean)
     clean = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", clean).strip()
-    has_year = re.search(rf"\b{_YEAR}\b", clean) is not None
+    has_year = re.search(rf"\b{YEAR}\b", clean) is not None
     plain = _plain(clean, base)
     if plain is not None:
         day, period = plain
@@ -175,7 +174,7 @@ def _add_months(day: Day, n: int) -> Day:
 Resolved = tuple[Day, Day | None, str]
 
 
-def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | None, past: bool = False) -> Resolved | None:
+def interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | None, past: bool = False) -> Resolved | None:
     """Resolve one expression of a known kind; `ref` is the day a relative offset counts from."""
     e = expr.lower().strip()
     if kind == "iso":
@@ -183,18 +182,18 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
     if kind == "year":
         y = int(e)
         return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
-    if kind in ("my", "mdy", "dmy", "spacy") and re.search(rf"\b{_YEAR}\b", e):
+    if kind in ("my", "mdy", "dmy", "spacy") and re.search(rf"\b{YEAR}\b", e):
         return _explicit(expr, base or dt.date.today(), future)
     if base is None:
         return None  # anchor-dependent: wait for infer_published
     if kind in ("mdy", "dmy", "spacy"):
         return _explicit(expr, base, future, past)
     if kind in ("month", "part"):
-        m = re.search(_MONTH, expr)
+        m = re.search(MONTH, expr)
         if not m:
             return None
-        month = _MONTHS[m.group().lower().rstrip(".")]
-        y = re.search(rf"\b{_YEAR}\b", e)
+        month = MONTHS[m.group().lower().rstrip(".")]
+        y = re.search(rf"\b{YEAR}\b", e)
         first = dt.date(int(y.group()) if y else base.year, month, 1)
         if not y:
             this_month = base.replace(day=1)
@@ -215,7 +214,7 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
             return first.replace(day=21), last, "range"
         return first, first.replace(day=10), "range"  # the beginning/start of
     if kind == "weekday":
-        wd = _WEEKDAYS[re.search(_WD, expr).group().lower()]
+        wd = WEEKDAYS[re.search(WD, expr).group().lower()]
         back = (base.weekday() - wd) % 7  # days since the most recent such day (0 = today)
         if e.startswith("last ") or e.startswith("past "):
             return base - dt.timedelta(days=back or 7), None, "day"
@@ -259,17 +258,17 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
             return dt.date(y, 1, 1), base, "range"
         return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
     if kind == "ago":
-        m = re.match(rf"({_CNT})\s+(day|week|month|year)", e)
+        m = re.match(rf"({CNT})\s+(day|week|month|year)", e)
         if re.match(r"(?:a\s+)?few|several|some|many|couple", m.group(1)):
             return None  # "several months ago", "a few days ago": too vague to place on a calendar
         n, unit = _num(m.group(1)), m.group(2)
-        day = base - dt.timedelta(days=n * _UNIT_DAYS[unit])
+        day = base - dt.timedelta(days=n * UNIT_DAYS[unit])
         return day, None, "day" if unit == "day" else unit if unit != "year" else "year"
     if kind == "ahead":
-        m = re.search(rf"(?:({_CNT})\s+)?(day|week|month)s?", e)
+        m = re.search(rf"(?:({CNT})\s+)?(day|week|month)s?", e)
         unit = m.group(2)
         n = _num(m.group(1)) if m.group(1) else 3
-        span = dt.timedelta(days=n * _UNIT_DAYS[unit])
+        span = dt.timedelta(days=n * UNIT_DAYS[unit])
         if re.match(r"(in recent|over the past|in the past)", e):
             return base - span, base, "range"
         if re.match(r"in\s", e) and not re.match(r"in the", e):  # "in two weeks" = about then
@@ -278,7 +277,7 @@ def _interpret(kind: str, expr: str, base: Day | None, future: bool, ref: Day | 
     if kind == "offset":
         if future:
             return None  # "a week after <a future event>": no calendar anchor
-        m = re.match(rf"({_CNT}|the)\s+days?\s+(after|before|later|earlier)", e)
+        m = re.match(rf"({CNT}|the)\s+days?\s+(after|before|later|earlier)", e)
         if not m:  # "the next day" / "the previous day"
             return (ref + dt.timedelta(days=1 if re.search("next|following", e) else -1), None, "day") if ref else None
         count, word = m.group(1), m.group(2)
@@ -320,8 +319,8 @@ _NOWADAYS_BEFORE = re.compile(r"\b(?:in\s+(?:use|service|operation|existence|pro
                               r"than\s+any(?:\s+other)?(?:\s+\w+){0,2})\s+$", re.I)
 _NOWADAYS_AFTER = re.compile(r"^['’]s\s+(?:most\b|(?!latest\b)[a-z]+est\b)")
 # a year-less month or day joined to a dated one takes its year: "in May and July of 2016", "March 5 and April 2, 2016"
-_SHARED_YEAR = re.compile(rf",?\s+(?:and|or|to|through|until|-|–)\s+(?:(?:early|mid|late)[- ])?{_MONTH}"
-                          rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?({_YEAR})\b")
+_SHARED_YEAR = re.compile(rf",?\s+(?:and|or|to|through|until|-|–)\s+(?:(?:early|mid|late)[- ])?{MONTH}"
+                          rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?({YEAR})\b")
 
 
 def _not_a_day(kind: str, text: str, start: int, end: int, sent_start: int) -> bool:
@@ -338,7 +337,7 @@ def _not_a_day(kind: str, text: str, start: int, end: int, sent_start: int) -> b
     return bool(_NOWADAYS_BEFORE.search(before) or _NOWADAYS_AFTER.match(text[end : end + 20]))
 
 
-def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, int, int]], doc=None) -> list[_Item]:
+def date_items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, int, int]], doc=None) -> list[_Item]:
     starts = [s for s, _ in sents]
     out = []
     for kind, s, e in sorted(found, key=lambda x: x[1]):
@@ -351,18 +350,18 @@ def _items(text: str, sents: Sequence[tuple[int, int]], found: list[tuple[str, i
         if _not_a_day(kind, text, s, e, ss):
             continue
         year = None
-        if kind in ("month", "part", "mdy", "dmy") and not re.search(rf"\b{_YEAR}\b", expr):
+        if kind in ("month", "part", "mdy", "dmy") and not re.search(rf"\b{YEAR}\b", expr):
             m = _SHARED_YEAR.match(text, e, min(len(text), e + 60))
             year = m.group(1) if m else None
         past = doc is not None and _past_verb(doc, s, e)
-        future = _future(text, ss, s, e, se) or (doc is not None and not past and _modal_future(doc, s, e))
+        future = is_future(text, ss, s, e, se) or (doc is not None and not past and _modal_future(doc, s, e))
         if kind == "weekday" and not future and not past and doc is not None and _present_verb(doc, s, e):
             future = True  # "when it launches on Tuesday", "remains go for launch Tuesday": the coming one
         out.append(_Item(kind, s, e, expr, i, future, past, year))
     return out
 
 
-def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None]:
+def resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None]:
     """Resolve items in text order; offsets ("the day before") count from the last date seen nearby."""
     out: list[Resolved | None] = []
     last: tuple[int, Day] | None = None  # (sentence index, day) of the last non-offset day-level date
@@ -373,9 +372,9 @@ def _resolve_items(items: list[_Item], base: Day | None) -> list[Resolved | None
         try:
             if anaphoric:  # "filed in May 2016 ... dismissed the following month": from May 2016, else unknown
                 near = seen if seen and it.sent - seen[0] <= ANAPHORA_SENTS else None
-                r = _interpret(it.kind, it.expr, near[1], False, None, True) if near else None
+                r = interpret(it.kind, it.expr, near[1], False, None, True) if near else None
             else:
-                r = _interpret(it.kind, f"{it.expr} {it.year}" if it.year else it.expr, base, it.future, ref, it.past)
+                r = interpret(it.kind, f"{it.expr} {it.year}" if it.year else it.expr, base, it.future, ref, it.past)
         except (ValueError, AttributeError, OverflowError):
             r = None
         out.append(r)
@@ -441,14 +440,14 @@ def _present_verb(doc, start: int, end: int) -> bool:
     return tok.tag_ in ("VBZ", "VBP") or (tok.tag_ == "VBG" and bool(aux & {"is", "are", "am"}))
 
 
-def _depends_on_anchor(kind: str, expr: str) -> bool:
-    return not (kind in ("iso", "year", "my") or re.search(rf"\b{_YEAR}\b", expr) and kind != "period")
+def depends_on_anchor(kind: str, expr: str) -> bool:
+    return not (kind in ("iso", "year", "my") or re.search(rf"\b{YEAR}\b", expr) and kind != "period")
 
 
 def _to_refs(article: Article, items: list[_Item], res: list[Resolved | None], keep_pending: bool, inferred: bool) -> list[DateRef]:
     refs = []
     for it, r in zip(items, res):
-        if r is None and not (keep_pending and _depends_on_anchor(it.kind, it.expr)):
+        if r is None and not (keep_pending and depends_on_anchor(it.kind, it.expr)):
             continue
         day, end, gran = r if r else (None, None, "day")
         refs.append(DateRef(
@@ -456,7 +455,7 @@ def _to_refs(article: Article, items: list[_Item], res: list[Resolved | None], k
             date=day.isoformat() if day else "",
             end_date=end.isoformat() if end else None,
             granularity=gran,
-            inferred=bool(inferred and r and _depends_on_anchor(it.kind, it.expr)),
+            inferred=bool(inferred and r and depends_on_anchor(it.kind, it.expr)),
             start=article.raw_offset(it.start),
             end=article.raw_offset(it.end),
             past=it.past,
@@ -471,18 +470,18 @@ def resolve(article: Article, doc) -> list[DateRef]:
     `infer_published` fills them in later.
     """
     cache = getattr(doc, "user_data", None)
-    if cache is not None and _CACHE_KEY in cache:
-        return cache[_CACHE_KEY]
+    if cache is not None and CACHE_KEY in cache:
+        return cache[CACHE_KEY]
     text = nlp.doc_text(doc) if doc is not None else article.text
     sents = [(s.start_char, s.end_char) for s in nlp.doc_sents(doc)] if doc is not None and doc.has_annotation("SENT_START") else []
-    found = _find(text)
+    found = find(text)
     if cache is not None:
-        cache[_CACHE_KEY + ".found"] = list(found)
+        cache[CACHE_KEY + ".found"] = list(found)
     if doc is not None:
-        found += _spacy_extra(doc, found)
-    items = _items(text, sents, found, doc)
-    base = _anchor(article.published)
-    refs = _to_refs(article, items, _resolve_items(items, base), keep_pending=base is None, inferred=article.published_inferred)
+        found += spacy_extra(doc, found)
+    items = date_items(text, sents, found, doc)
+    base = anchor(article.published)
+    refs = _to_refs(article, items, resolve_items(items, base), keep_pending=base is None, inferred=article.published_inferred)
     if cache is not None:
-        cache[_CACHE_KEY] = refs
+        cache[CACHE_KEY] = refs
     return refs

@@ -13,15 +13,15 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import Article, Entity, Mention
-from .linking import link, _majority_type  # noqa: F401  (re-exported)
-from .mentions import _Cluster, _find_person, gender_hints, _missed_surnames, offset_maps, _Span, _spans, _stated_acronyms, TITLES  # noqa: F401  (re-exported)
+from .linking import link, majority_type  # noqa: F401  (re-exported)
+from .mentions import Cluster, find_person, gender_hints, missed_surnames, offset_maps, MentionSpan, ner_spans, stated_acronyms, TITLES  # noqa: F401  (re-exported)
 from .names import name_words, similar, skeleton, surnames_of
 
 
 def extract(article: Article, doc) -> list[Entity]:
     """Article-local entities from spaCy NER on `article.text`; mention offsets into `article.raw`."""
     to_raw = offset_maps(article)[0]
-    spans = _spans(doc)
+    spans = ner_spans(doc)
     # "68-year-old Kawamura": an age makes a person of a name NER typed otherwise, and of its other mentions
     text = article.text
     aged = {skeleton(s.text.split()[-1]) for s in spans if s.group != "PRODUCT" and _AGED_BEFORE.search(
@@ -50,18 +50,18 @@ def extract(article: Article, doc) -> list[Entity]:
         elif len(s.text.split()) == 1 and votes[key][s.group] < max(votes[key].values()):
             s.group = votes[key].most_common(1)[0][0]  # NER disagrees with itself: the majority wins
             s.label = s.group
-    spans.extend(_missed_surnames(doc, spans, surnames))
-    acronyms = _stated_acronyms(doc, spans)
+    spans.extend(missed_surnames(doc, spans, surnames))
+    acronyms = stated_acronyms(doc, spans)
     spans = [s for s in spans if (s.start, s.end) not in acronyms]
     spans.sort(key=lambda s: s.start)
 
-    clusters: list[_Cluster] = []
-    by_key: dict[tuple[str, str], _Cluster] = {}
+    clusters: list[Cluster] = []
+    by_key: dict[tuple[str, str], Cluster] = {}
     # full person names first, so a bare surname before its full name ("Zelensky" in a headline) still joins
     for s in sorted(spans, key=lambda s: (s.group != "PERSON" or len(s.text.split()) < 2, s.start)):
         c = None
         if s.group == "PERSON":
-            c = _find_person(clusters, s.text, s.start)
+            c = find_person(clusters, s.text, s.start)
         else:
             c = by_key.get((s.group, skeleton(s.text)))
             if c is None:
@@ -70,7 +70,7 @@ def extract(article: Article, doc) -> list[Entity]:
                         c = other
                         break
         if c is None:
-            c = _Cluster(s.group)
+            c = Cluster(s.group)
             clusters.append(c)
         c.spans.append(s)
         c.last_start = max(c.last_start, s.start)
@@ -81,7 +81,7 @@ def extract(article: Article, doc) -> list[Entity]:
         c = next((c for c in clusters if owner in c.spans), None)
         if c is None:
             continue
-        c.spans.append(_Span(start, end, text, c.group, "ACRONYM", -1, -1))
+        c.spans.append(MentionSpan(start, end, text, c.group, "ACRONYM", -1, -1))
         other = by_key.get((c.group, skeleton(text)))
         if other is not None and other is not c and other in clusters:  # the acronym alone, seen before
             c.spans.extend(other.spans)
@@ -94,7 +94,7 @@ def extract(article: Article, doc) -> list[Entity]:
         name = c.full
         aliases = {s.text for s in spans_} | {f"{s.title} {s.text}" for s in spans_ if s.title}
         aliases = sorted(aliases - {name})
-        etype = "PERSON" if c.group == "PERSON" else _majority_type(
+        etype = "PERSON" if c.group == "PERSON" else majority_type(
             Counter("GPE" if s.label in ("GPE", "FAC") else s.label for s in spans_ if s.label != "ACRONYM")
             or Counter([c.group])
         )

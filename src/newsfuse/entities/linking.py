@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from ..model import Analysis, Entity, Mention
 from .firstnames import first_name_gender
-from .names import _Blocks, name_words, same_person_names, similar, skeleton, strip_legal, surnames_of
+from .names import Blocks, name_words, same_person_names, similar, skeleton, strip_legal, surnames_of
 
 
 def _slug(name: str) -> str:
@@ -36,7 +36,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     groups: list[list[tuple[str, Entity]]] = []
     person_full: dict[str, list[int]] = defaultdict(list)  # surname skeleton -> group indices
     other_key: dict[tuple[str, str], int] = {}
-    other_blocks: dict[str, _Blocks] = defaultdict(_Blocks)
+    other_blocks: dict[str, Blocks] = defaultdict(Blocks)
     etype = {id(e): retype.get(id(e), e.type) for _, e in locals_}
 
     def group_of(e: Entity) -> str:
@@ -46,7 +46,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     persons = [(a, e) for a, e in locals_ if etype[id(e)] == "PERSON"]
     full = [(a, e) for a, e in persons if len(name_words(e.name)) > 1]
     bare = [(a, e) for a, e in persons if len(name_words(e.name)) <= 1]
-    blocks = _Blocks()
+    blocks = Blocks()
     for a, e in full:
         target = None
         for sur in surnames_of(e.name):
@@ -153,7 +153,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         # a person stays a place; "Boko Harm" tagged a person once does not make the group a person)
         named = sum(max(1, len(e.mentions)) for _, e in members if etype[id(e)] == "PERSON" and len(e.name.split()) > 1)
         rest = Counter({t: n for t, n in types.items() if t != "PERSON"})
-        ctype = "PERSON" if named and named >= sum(rest.values()) else _majority_type(rest or types)
+        ctype = "PERSON" if named and named >= sum(rest.values()) else majority_type(rest or types)
         if ctype == "PERSON":
             name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
         else:  # a body or place by the form outlets use most ("Acme" over "Acme Holdings Ltd"), not an acronym
@@ -244,7 +244,7 @@ def _repair_pronoun_speakers(analyses: list[Analysis], canon: list[Entity],
                 sp.entity, sp.name = None, sp.mention
 
 
-def _majority_type(counts: Counter) -> str:
+def majority_type(counts: Counter) -> str:
     """The most frequent type, except that a name NER also tagged GPE is a place, not an ORG."""
     top = counts.most_common(1)[0][0]
     return "GPE" if top == "ORG" and counts.get("GPE", 0) > 0 else top
@@ -369,7 +369,7 @@ def _story_types(locals_: list[tuple[str, Entity]]) -> dict[int, str]:
         if e.type == "PERSON" and first_name_gender(e.name):
             continue
         pool = Counter({t: c for t, c in concrete[k].items() if fam(t) == top})
-        out[id(e)] = _majority_type(pool)
+        out[id(e)] = majority_type(pool)
     # "NPR's Ofeibea Quist-Arcton" tagged a body while the story calls her "Ofeibea" (a person) elsewhere
     bodies = {skeleton(e.name) for _, e in locals_ if e.type != "PERSON" and " " not in e.name.strip()}
     given = {skeleton(e.name) for _, e in locals_ if e.type == "PERSON" and " " not in e.name.strip()} - bodies
@@ -460,7 +460,7 @@ def _merge_qualified(groups, etype, places: set[str]) -> None:
                 groups[gi] = []
 
 
-def _merge_misspelt_bodies(groups, etype, other_key, blocks: _Blocks) -> None:
+def _merge_misspelt_bodies(groups, etype, other_key, blocks: Blocks) -> None:
     """A "person" seen once or twice whose name is a misspelling or another transliteration of a place
     or body in the story ("Kora Ulanbk" for "Kora Ulanbek", "Nebi Salim" for the village "Nabi Salim") is
     that place or body; a name with a common given name never is."""

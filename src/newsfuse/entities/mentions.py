@@ -77,7 +77,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 @dataclass
-class _Span:
+class MentionSpan:
     start: int  # char offsets in article.text
     end: int
     text: str
@@ -205,14 +205,14 @@ def _titled_name(ent):
     return None
 
 
-def _spans(doc) -> list[_Span]:
+def ner_spans(doc) -> list[MentionSpan]:
     """NER spans of the kept labels, repaired and cleaned, in text order.
 
     Repairs for real copy: a span across a paragraph break is cut at it ("Credit/Agency\nAcme"); a
     person span takes a given name or particles NER left out ("Ahed" + "Tamimi"); a possessive
     inside a person span splits it ("Israel's Shin Bet"); pronouns, lower-case words, URLs are dropped.
     """
-    out: list[_Span] = []
+    out: list[MentionSpan] = []
     doc_text = nlp.doc_text(doc)
     for ent in nlp.doc_ents(doc):
         group = LABELS.get(ent.label_)
@@ -238,7 +238,7 @@ def _spans(doc) -> list[_Span]:
 _NATIONAL_BODY_NOUNS = {"army": 1, "military": 1, "navy": 1, "police": 1, "armed": 2, "air": 2, "security": 2}
 
 
-def _national_bodies(doc, spans: list[_Span]) -> list[_Span]:
+def _national_bodies(doc, spans: list[MentionSpan]) -> list[MentionSpan]:
     """"Israeli army", "Nigerian military": NER tags only the nationality; the phrase is an organisation."""
     text = nlp.doc_text(doc)
     out = []
@@ -250,7 +250,7 @@ def _national_bodies(doc, spans: list[_Span]) -> list[_Span]:
         if width:
             last = doc[s.tok_end + width - 1]
             end = last.idx + len(last.text)
-            out.append(_Span(s.start, end, text[s.start:end], "ORG", "ORG", s.tok_start, s.tok_end + width))
+            out.append(MentionSpan(s.start, end, text[s.start:end], "ORG", "ORG", s.tok_start, s.tok_end + width))
         else:
             out.append(s)
     return out
@@ -263,7 +263,7 @@ _QUOTED_NAME = re.compile(r"(?:\b(?:the|a|an|its|their|his|her)|['’]s)\s+[‘'
 _QUOTED_BODY_NOUNS = {"movement", "campaign", "group", "coalition", "party", "organisation", "organization", "network"}
 
 
-def _quoted_names(doc, spans: list[_Span]) -> list[_Span]:
+def _quoted_names(doc, spans: list[MentionSpan]) -> list[MentionSpan]:
     """Names NER leaves out because they are quoted phrases: a ship, a programme, a campaign (see `_QUOTED_NAME`)."""
     text = nlp.doc_text(doc)
     covered = [(s.start, s.end) for s in spans]
@@ -276,12 +276,12 @@ def _quoted_names(doc, spans: list[_Span]) -> list[_Span]:
         if sp is None or not len(sp) or any(t.pos_ == "VERB" and t.i > sp.start for t in sp[:1]):
             continue
         label = "ORG" if m.group(2) in _QUOTED_BODY_NOUNS else "PRODUCT"
-        out.append(_Span(start, end, text[start:end], label, label, sp.start, sp.end))
+        out.append(MentionSpan(start, end, text[start:end], label, label, sp.start, sp.end))
         covered.append((start, end))
     return out
 
 
-def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
+def _based_bodies(doc, spans: list[MentionSpan]) -> list[MentionSpan]:
     """Bodies NER missed in "<place>-based <Name>" ("a Denver-based Acme"): the name is an organisation."""
     text = nlp.doc_text(doc)
     hits = [m.start() + 1 for m in re.finditer(r"-based\b", text, re.I)]
@@ -300,7 +300,7 @@ def _based_bodies(doc, spans: list[_Span]) -> list[_Span]:
             end += 1
         if end > tok.i + 1:
             first, last = doc[tok.i + 1], doc[end - 1]
-            out.append(_Span(first.idx, last.idx + len(last.text), text[first.idx : last.idx + len(last.text)],
+            out.append(MentionSpan(first.idx, last.idx + len(last.text), text[first.idx : last.idx + len(last.text)],
                              "ORG", "ORG", tok.i + 1, end))
     return out
 
@@ -382,7 +382,7 @@ def _widen_person(ent):
     return ent if start == ent.start else _relabel(doc, start, ent.end, ent.label_)
 
 
-def _one_span(ent, group: str, doc_text: str) -> _Span | None:
+def _one_span(ent, group: str, doc_text: str) -> MentionSpan | None:
     """One cleaned span, retyped where its own words or context say what it is; None if not a name."""
     cleaned = clean_span(ent, doc_text)
     if not cleaned:
@@ -426,7 +426,7 @@ def _one_span(ent, group: str, doc_text: str) -> _Span | None:
         end, text = _with_descriptor(ent.doc, doc_text, start, end, text)
     tok = ent.doc.char_span(start, end, alignment_mode="expand")
     ts, te = (tok.start, tok.end) if tok is not None else (ent.start, ent.end)
-    return _Span(start, end, text, group, label, ts, te, gender, title, evidence)
+    return MentionSpan(start, end, text, group, label, ts, te, gender, title, evidence)
 
 
 def _title_before(doc, doc_text: str, start: int) -> str:
@@ -489,7 +489,7 @@ def _two_names(text: str, seen: dict) -> bool:
     return (len(a.split()) >= 2 and len(b.split()) >= 2) or a in seen or b in seen
 
 
-def _split_glued(spans: list[_Span]) -> list[_Span]:
+def _split_glued(spans: list[MentionSpan]) -> list[MentionSpan]:
     """Spans that are two names run together, cut where the article names each part on its own:
     a person span "Acme Acme" or "Wire Acme" (a caption's edge), and "Acme's Rocket One"."""
     seen: dict[str, set[str]] = {}
@@ -505,38 +505,38 @@ def _split_glued(spans: list[_Span]) -> list[_Span]:
             a, b = words
             ga = next(iter(seen.get(a, {"ORG"}) - {"PERSON"}), "ORG")
             gb = next(iter(seen.get(b, {"ORG"}) - {"PERSON"}), "ORG")
-            out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
-            out.append(_Span(s.end - len(b), s.end, b, gb, gb, s.tok_end - 1, s.tok_end))
+            out.append(MentionSpan(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
+            out.append(MentionSpan(s.end - len(b), s.end, b, gb, gb, s.tok_end - 1, s.tok_end))
         elif " and " in s.text and s.group in ("ORG", "GPE") and _two_names(s.text, seen):
             a, b = s.text.split(" and ", 1)
-            out.append(_Span(s.start, s.start + len(a), a, s.group, s.label, s.tok_start, s.tok_start + len(a.split())))
-            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_end - len(b.split()), s.tok_end))
+            out.append(MentionSpan(s.start, s.start + len(a), a, s.group, s.label, s.tok_start, s.tok_start + len(a.split())))
+            out.append(MentionSpan(s.end - len(b), s.end, b, s.group, s.label, s.tok_end - len(b.split()), s.tok_end))
         elif s.group == "PERSON" and len(words) > 1 and words[0].isupper() and words[0] in seen and "PERSON" not in seen[words[0]]:
             a, b = words[0], " ".join(words[1:])  # "NBC Ann Lee": a broadcaster's credit glued on
-            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen[a])), "ORG", s.tok_start, s.tok_start + 1))
-            out.append(_Span(s.end - len(b), s.end, b, "PERSON", "PERSON", s.tok_start + 1, s.tok_end))
+            out.append(MentionSpan(s.start, s.start + len(a), a, next(iter(seen[a])), "ORG", s.tok_start, s.tok_start + 1))
+            out.append(MentionSpan(s.end - len(b), s.end, b, "PERSON", "PERSON", s.tok_start + 1, s.tok_end))
         elif len(words) > 1 and words[0].isupper() and len(words[0]) >= 4 and words[1].istitle() and \
                 " ".join(words[1:]) in seen:  # a shouted headline word glued on: "WATCHED Acme"
             b = " ".join(words[1:])
-            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
+            out.append(MentionSpan(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
         elif ", " in s.text and s.group in ("ORG", "GPE") and all(p in seen for p in s.text.split(", ", 1)):
             a, b = s.text.split(", ", 1)  # "Abuja, Borno": two places the article also names apart
-            out.append(_Span(s.start, s.start + len(a), a, next(iter(seen[a])), s.label, s.tok_start, s.tok_start + len(a.split())))
-            out.append(_Span(s.end - len(b), s.end, b, next(iter(seen[b])), s.label, s.tok_end - len(b.split()), s.tok_end))
+            out.append(MentionSpan(s.start, s.start + len(a), a, next(iter(seen[a])), s.label, s.tok_start, s.tok_start + len(a.split())))
+            out.append(MentionSpan(s.end - len(b), s.end, b, next(iter(seen[b])), s.label, s.tok_end - len(b.split()), s.tok_end))
         elif poss and poss.group(1) in seen and s.group != "PERSON":
             a, b = poss.group(1), poss.group(2)
             ga = next(iter(seen[a]))
-            out.append(_Span(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
-            out.append(_Span(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
+            out.append(MentionSpan(s.start, s.start + len(a), a, ga, ga, s.tok_start, s.tok_start + 1))
+            out.append(MentionSpan(s.end - len(b), s.end, b, s.group, s.label, s.tok_start + 1, s.tok_end))
         else:
             out.append(s)
     return out
 
 
 @dataclass
-class _Cluster:
+class Cluster:
     group: str
-    spans: list[_Span] = field(default_factory=list)  # only ever grows (append, extend)
+    spans: list[MentionSpan] = field(default_factory=list)  # only ever grows (append, extend)
     last_start: int = -1
     _full: tuple[int, str] | None = field(default=None, repr=False, compare=False)  # (len(spans), full)
 
@@ -558,7 +558,7 @@ class _Cluster:
         return self._full[1]
 
 
-def _find_person(clusters: list[_Cluster], name: str, at: int = -1) -> _Cluster | None:
+def find_person(clusters: list[Cluster], name: str, at: int = -1) -> Cluster | None:
     """The person cluster `name` (a full name, a bare surname or a bare given name) belongs to.
 
     A full name joins a cluster of the same person (`same_person_names`). A bare surname joins the
@@ -592,7 +592,7 @@ _ACRONYM = re.compile(r"\s*\((?:[A-Z]{2,8}:\s*)?([A-Z][A-Za-z0-9&\-]{1,9}?)(?:\.
 _WIRES = frozenset("ap afp pa upi dpa efe ansa aap cp ians pti".split())
 
 
-def _stated_acronyms(doc, spans: list[_Span]) -> dict[tuple[int, int], tuple[_Span, str]]:
+def stated_acronyms(doc, spans: list[MentionSpan]) -> dict[tuple[int, int], tuple[MentionSpan, str]]:
     """Acronyms and tickers the copy states in brackets right after a body's name: "Agency (OIJ)",
     "Acme Ltd (ACME.O)", "(NASDAQ: ACME)". (start, end) of the acronym -> (the name's span, acronym)."""
     text = nlp.doc_text(doc)
@@ -614,7 +614,7 @@ def _stated_acronyms(doc, spans: list[_Span]) -> dict[tuple[int, int], tuple[_Sp
     return out
 
 
-def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]:
+def missed_surnames(doc, spans: list[MentionSpan], surnames: set[str]) -> list[MentionSpan]:
     """Capitalised tokens NER missed that are the surname of a person named in full in the article."""
     if not surnames:
         return []
@@ -630,7 +630,7 @@ def _missed_surnames(doc, spans: list[_Span], surnames: set[str]) -> list[_Span]
         if not word[:1].isupper() or word.isupper() or len(word) < 3 or pos[i] not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
             continue
         if skeleton(word) in surnames:
-            out.append(_Span(tok.idx, tok.idx + len(word), word, "PERSON", "PERSON", tok.i, tok.i + 1))
+            out.append(MentionSpan(tok.idx, tok.idx + len(word), word, "PERSON", "PERSON", tok.i, tok.i + 1))
     return out
 
 

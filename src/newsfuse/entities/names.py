@@ -56,7 +56,7 @@ def similar(a: str, b: str, threshold: float = 90) -> bool:
     return min(len(ka), len(kb)) >= 6 and fuzz.ratio(ka, kb) >= threshold
 
 
-class _Blocks:
+class Blocks:
     """Keys indexed by exact value, transliteration key and 3-letter prefix/suffix, so fuzzy matching
     only compares a name with the few keys that could match it (linear instead of quadratic)."""
 

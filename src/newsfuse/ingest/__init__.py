@@ -20,22 +20,22 @@ from urllib.parse import urlparse
 
 from ..model import Article
 from .sources import (
-    article_id_for_path, content_hash, _decode, _fetch_url, gunzip_bytes, IngestError, MAX_BYTES, Problem, _read_bytes,
-    _short_hash, strip_controls, _walk,
+    article_id_for_path, content_hash, decode, fetch_url, gunzip_bytes, IngestError, MAX_BYTES, Problem, read_bytes,
+    short_hash, strip_controls, walk,
 )
-from .metadata import infer_outlet, _outlet_name, stated_published
-from .formats import _parse
+from .metadata import infer_outlet, outlet_name, stated_published
+from .formats import parse
 
 
 # --------------------------------------------------------------------------- public
 
 
-def _from_bytes(
+def from_bytes(
     data: bytes, source: str, default_id: str, problems: list[Problem], hint: str = "", header: str = ""
 ) -> list[Article]:
-    decoded, decoding = _decode(data, source, header)
+    decoded, decoding = decode(data, source, header)
     text, note = strip_controls(decoded)
-    arts = _parse(text, source, default_id, hint)
+    arts = parse(text, source, default_id, hint)
     good = []
     for a in arts:
         if isinstance(a, IngestError):
@@ -74,15 +74,15 @@ def ingest_one(source: str, problems: list[Problem], shown: str | None = None) -
     try:
         if source == "-":
             data = _read_stream(sys.stdin.buffer, "stdin")
-            return _from_bytes(data, "<stdin>", "stdin-" + _short_hash(data.decode("utf-8", "replace")), problems)
+            return from_bytes(data, "<stdin>", "stdin-" + short_hash(data.decode("utf-8", "replace")), problems)
         if source.startswith(("http://", "https://")):
-            data, ctype = _fetch_url(source)
+            data, ctype = fetch_url(source)
             hint = "json" if "json" in ctype else ""
-            arts = _from_bytes(data, source, "url-" + _short_hash(source), problems, hint, header=ctype)
+            arts = from_bytes(data, source, "url-" + short_hash(source), problems, hint, header=ctype)
             for a in arts:
                 a.url = a.url or source
                 if not a.outlet:
-                    a.outlet = _outlet_name(urlparse(source).hostname or "")
+                    a.outlet = outlet_name(urlparse(source).hostname or "")
             return arts
         if not os.path.exists(source):
             raise IngestError("no such file or directory" if not os.path.islink(source) else _dangling(source))
@@ -90,12 +90,12 @@ def ingest_one(source: str, problems: list[Problem], shown: str | None = None) -
         if stat.S_ISFIFO(mode):  # a pipe (`<(cmd)`, a named FIFO): read once, as a stream, like stdin
             with open(source, "rb") as fh:
                 data = _read_stream(fh, "pipe")
-            return _from_bytes(data, shown or source, "pipe-" + _short_hash(data.decode("utf-8", "replace")), problems)
+            return from_bytes(data, shown or source, "pipe-" + short_hash(data.decode("utf-8", "replace")), problems)
         if not stat.S_ISREG(mode):
             what = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
                     else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
             raise IngestError(f"{what}, not a file: not read")
-        return _from_bytes(_read_bytes(source), shown or source, article_id_for_path(source), problems)
+        return from_bytes(read_bytes(source), shown or source, article_id_for_path(source), problems)
     except IngestError as exc:
         problems.append(Problem(source, str(exc)))
     except (OSError, ValueError, RecursionError) as exc:
@@ -110,7 +110,7 @@ def expand_sources(sources: Iterable[str], problems: list[Problem]) -> Iterator[
     for s in sources:
         if s != "-" and not s.startswith(("http://", "https://")) and os.path.isdir(s):
             n = 0
-            for path in _walk(s, problems):
+            for path in walk(s, problems):
                 n += 1
                 yield path, _shown(path, s)
             if n == 0:

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 from ..model import Article
-from .sources import content_hash, IngestError, _short_hash, strip_controls
-from .metadata import infer_outlet, _iso_date, _meta_published, _outlet_name, stated_published
+from .sources import content_hash, IngestError, short_hash, strip_controls
+from .metadata import infer_outlet, iso_date, meta_published, outlet_name, stated_published
 
 
 # --------------------------------------------------------------------------- format sniffing
@@ -31,7 +31,7 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
-def _parse(text: str, source: str, default_id: str, kind_hint: str = "") -> list[Article]:
+def parse(text: str, source: str, default_id: str, kind_hint: str = "") -> list[Article]:
     """Dispatch on content (and extension hint) to the right reader."""
     lower = source.lower()
     if kind_hint == "json" or lower.endswith((".json", ".jsonl", ".json.gz", ".jsonl.gz")) or (
@@ -227,8 +227,8 @@ def _read_html(html: str, source: str, art_id: str) -> Article:
         title=md.get("title", ""),
         author=md.get("author", ""),
         url=url,
-        outlet=_outlet_name(outlet),
-        published=_meta_published(html, _iso_date(md.get("date"))),
+        outlet=outlet_name(outlet),
+        published=meta_published(html, iso_date(md.get("date"))),
         content_hash=content_hash(text),
         meta={"format": fmt, "description": md.get("description", "")},
     )
@@ -259,10 +259,10 @@ def _record_to_article(rec: dict, source: str, default_id: str) -> Article:
         source=source,
         raw=text,
         title=title if isinstance(title, str) else "",
-        outlet=_outlet_name(str(outlet)),
+        outlet=outlet_name(str(outlet)),
         url=str(url),
         author=", ".join(rec["authors"]) if isinstance(rec.get("authors"), list) else str(rec.get("author") or ""),
-        published=_iso_date(rec.get("date_publish") or rec.get("published") or rec.get("date")),
+        published=iso_date(rec.get("date_publish") or rec.get("published") or rec.get("date")),
         stance=rec.get("stance"),
         content_hash=content_hash(text),
         meta=meta,
@@ -349,7 +349,7 @@ def _read_feed(text: str, source: str, default_id: str) -> list[Article]:
             body, _ = _html_to_text(f"<html><body><article>{body}</article></body></html>") if body else ("", {})
         link = e.get("link", "")
         eid = e.get("id") or link or f"{default_id}-{n}"
-        art_id = f"{default_id}-{_short_hash(eid)}"
+        art_id = f"{default_id}-{short_hash(eid)}"
         if not body.strip():
             out.append(IngestError(f"item {n} ({e.get('title', '')[:60]!r}) has no text"))  # type: ignore[arg-type]
             continue
@@ -366,7 +366,7 @@ def _read_feed(text: str, source: str, default_id: str) -> list[Article]:
                 raw=body,
                 title=e.get("title", ""),
                 url=link,
-                outlet=_outlet_name(feed_title or (urlparse(link).hostname or "")),
+                outlet=outlet_name(feed_title or (urlparse(link).hostname or "")),
                 author=e.get("author", ""),
                 published=published,
                 content_hash=content_hash(body),

@@ -86,7 +86,7 @@ _META_TIME = re.compile(
 _CONTENT = re.compile(r"content\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 
-def _meta_published(html: str, date: str | None) -> str | None:
+def meta_published(html: str, date: str | None) -> str | None:
     """Keep the time of day from the page's published-time meta tag when it agrees with `date`."""
     for tag in _META_TIME.findall(html[:200_000]):
         m = _CONTENT.search(tag)
@@ -96,14 +96,14 @@ def _meta_published(html: str, date: str | None) -> str | None:
     return date
 
 
-def _outlet_name(host_or_name: str) -> str:
+def outlet_name(host_or_name: str) -> str:
     s = (host_or_name or "").strip()
     if s.startswith("www."):
         s = s[4:]
     return s
 
 
-def _iso_date(value) -> str | None:
+def iso_date(value) -> str | None:
     """Normalise a date string to ISO (YYYY-MM-DD, or datetime when a time is given)."""
     if not value:
         return None

@@ -54,7 +54,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def _short_hash(text: str) -> str:
+def short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -74,7 +74,7 @@ def _control_share(data: bytes) -> float:
     return sum(1 for b in head if b < 32 and b not in b"\t\n\v\f\r") / max(1, len(head))
 
 
-def _decode(data: bytes, source: str, header: str = "") -> tuple[str, str]:
+def decode(data: bytes, source: str, header: str = "") -> tuple[str, str]:
     """Bytes to (text, decoding note): refuse binary data, then `decoding.decode_text` (BOM, declared charset,
     UTF-8 with replacements counted, windows-1252 for Latin bytes, a guess only when UTF-8 fails broadly).
 
@@ -125,7 +125,7 @@ def gunzip_bytes(data: bytes) -> bytes:
     return out
 
 
-def _read_bytes(path: str) -> bytes:
+def read_bytes(path: str) -> bytes:
     """A file's bytes, gunzipped when compressed; refuses more than MAX_BYTES (also after unzipping)."""
     size = os.path.getsize(path)
     with open(path, "rb") as fh:
@@ -146,7 +146,7 @@ def _read_bytes(path: str) -> bytes:
     return data
 
 
-def _fetch_url(url: str, timeout: float = 15.0) -> tuple[bytes, str]:
+def fetch_url(url: str, timeout: float = 15.0) -> tuple[bytes, str]:
     import httpx
 
     try:
@@ -167,7 +167,7 @@ def _fetch_url(url: str, timeout: float = 15.0) -> tuple[bytes, str]:
         raise IngestError(f"could not fetch ({type(exc).__name__}: {exc})") from None
 
 
-def _walk(path: str, problems: list[Problem]) -> Iterator[str]:
+def walk(path: str, problems: list[Problem]) -> Iterator[str]:
     """Files under a directory, recursively, sorted, following links but never in a loop."""
     seen: set[tuple[int, int]] = set()
 

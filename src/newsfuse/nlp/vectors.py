@@ -104,7 +104,7 @@ def model_file() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _embedder() -> _Embedder:
+def embedder() -> _Embedder:
     return _Embedder()
 
 
@@ -114,9 +114,9 @@ _FORKED_AWAY: list[_Embedder] = []  # the parent's session in a forked child: ne
 def _after_fork() -> None:
     """A forked worker (`scale` starts local Dask workers so) builds its own session: the parent's would run on
     onnxruntime threads that do not exist in the child, and freeing it would join them, so it is kept, unused."""
-    if _embedder.cache_info().currsize:
-        _FORKED_AWAY.append(_embedder())
-    _embedder.cache_clear()
+    if embedder.cache_info().currsize:
+        _FORKED_AWAY.append(embedder())
+    embedder.cache_clear()
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -198,7 +198,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
                 back.known.add(t)
         missing = [t for t in missing if t not in _MEMO]
     if missing:
-        for t, v in zip(missing, _embedder()(missing)):
+        for t, v in zip(missing, embedder()(missing)):
             _MEMO[t] = v
     if back:  # memoised here but maybe never stored (an earlier run without a store): hand it over too
         for t in texts:
@@ -326,4 +326,4 @@ def static_embed(texts: Sequence[str]) -> np.ndarray:
 
 def load_embedder() -> None:
     """Load the sentence-vector model now (once per process); raises when it is missing or broken."""
-    _embedder()
+    embedder()

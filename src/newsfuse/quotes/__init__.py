@@ -16,16 +16,16 @@ from bisect import bisect_right
 from .. import nlp
 from ..entities.mentions import PLACE_LEADS
 from ..model import Article, Entity, Quote, Speaker
-from .attribution import _attribute_direct, _inherit, heading_lines
-from .indirect import _drop_nested, _indirect
-from .marks import MIN_DIRECT_WORDS, _WORD, _direct_spans, _Doc, _overlap, _paragraphs, _Span
-from .scorer import FEATURES, MODEL_PATH, _candidates, _model, _score  # noqa: F401  (re-exported)
-from .speakers import _Speakers
+from .attribution import attribute_direct, inherit, heading_lines
+from .indirect import drop_nested, indirect_quotes
+from .marks import MIN_DIRECT_WORDS, WORD, direct_spans, QuoteDoc, overlap, paragraphs, QuoteSpan
+from .scorer import FEATURES, MODEL_PATH, candidates, speaker_model, score  # noqa: F401  (re-exported)
+from .speakers import Speakers
 
 
 def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:
     """Quotes in `article` (offsets into `article.raw`), speakers resolved to `entities`."""
-    return _extract(article, doc, entities, _model())
+    return _extract(article, doc, entities, speaker_model())
 
 
 def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tuple[Quote, list[tuple[Speaker | None, list[float]]]]]:
@@ -55,7 +55,7 @@ NATURAL_FEATURES = PLACE_LEADS | frozenset(
 """Words that make a name a natural feature ("Cape Erimo", "Sea of Japan", "Pacific Ocean"): it never speaks."""
 
 
-def _mute_place(speaker: Speaker, sp: _Speakers) -> bool:
+def _mute_place(speaker: Speaker, sp: Speakers) -> bool:
     """A place that cannot be this quote's speaker. A natural feature (a cape, a sea, a mountain) never
     speaks. A country, city or region (GPE, LOC, FAC) speaks for its government ("Japan said", "the North
     said", "the Kremlin said"), but only where the text names it as the speaker: never through a pronoun,
@@ -81,17 +81,17 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
     text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
         return []
-    paras = _paragraphs(text)
+    paras = paragraphs(text)
     para_starts = [s for s, _ in paras]
 
     def para_of(char: int) -> int:
         return max(0, bisect_right(para_starts, char) - 1)
 
-    direct = _direct_spans(text, paras)
-    d = _Doc(doc, direct)
+    direct = direct_spans(text, paras)
+    d = QuoteDoc(doc, direct)
     d.text = text
-    sp = _Speakers(article, d, entities)
-    indirect = _indirect(d, sp, text, para_of)
+    sp = Speakers(article, d, entities)
+    indirect = indirect_quotes(d, sp, text, para_of)
 
     # a reported clause that is mostly a direct quote's own content is that quote, not a second one
     kept_ind = []
@@ -102,12 +102,12 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         inside = 0
         j = di
         while j < len(direct) and direct[j].start < q.end:
-            if len(_WORD.findall(text[direct[j].start : direct[j].end])) >= MIN_DIRECT_WORDS:
-                inside += _overlap(q, direct[j])  # a short partial quote is no quote of its own: the clause stays
+            if len(WORD.findall(text[direct[j].start : direct[j].end])) >= MIN_DIRECT_WORDS:
+                inside += overlap(q, direct[j])  # a short partial quote is no quote of its own: the clause stays
             j += 1
         if inside < 0.6 * (q.end - q.start):
             kept_ind.append(q)
-    indirect = _drop_nested(kept_ind)
+    indirect = drop_nested(kept_ind)
 
     # a partial quote the clause stops just short of ("is “the most important thing.”"): extend to it
     di = 0
@@ -121,11 +121,11 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
             j += 1
     # direct quotes inside a reported clause are partial quotes: the clause covers them
     ii = 0
-    spans: list[_Span] = []
+    spans: list[QuoteSpan] = []
     for q in direct:
         while ii < len(indirect) and indirect[ii].end <= q.start:
             ii += 1
-        covered = any(_overlap(q, indirect[j]) >= 0.8 * (q.end - q.start) for j in range(ii, min(ii + 3, len(indirect))))
+        covered = any(overlap(q, indirect[j]) >= 0.8 * (q.end - q.start) for j in range(ii, min(ii + 3, len(indirect))))
         if not covered:
             spans.append(q)
 
@@ -142,8 +142,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
             q.speaker = sp.named(*q.by)
         elif q.direct:
             nxt = all_spans[k + 1].start if k + 1 < len(all_spans) else len(text)
-            if not _attribute_direct(q, d, sp, text, prev_end, nxt, paras[q.para][0]):
-                q.speaker = _inherit(q, last_speaker, paras, text, headings, talk_paras, runs_on)
+            if not attribute_direct(q, d, sp, text, prev_end, nxt, paras[q.para][0]):
+                q.speaker = inherit(q, last_speaker, paras, text, headings, talk_paras, runs_on)
         if q.speaker is not None:
             last_speaker[q.para] = q.speaker
         prev_end = max(prev_end, q.end)
@@ -161,15 +161,15 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         if not prev_open and any(prev_para < p < q.para for p in headings):
             prev_sp = None  # a heading between: the last section's speaker is no candidate
         qtext = text[q.start : q.end]
-        if q.direct and len(_WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (q.tail and _closes_as_speech(text, q)):
+        if q.direct and len(WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (q.tail and _closes_as_speech(text, q)):
             continue  # a scare-quoted phrase or title, not speech (a short one is speech when set off: “Fire!” he shouted)
         rule_sp = q.speaker
         if q.by is None and (model is not None or collect is not None):
-            cands = _candidates(q, d, sp, prev_sp)
+            cands = candidates(q, d, sp, prev_sp)
             if collect is not None:
                 collect.append(cands)
             if model is not None and cands:
-                q.speaker = max(cands, key=lambda c: _score(model, c[1]))[0]
+                q.speaker = max(cands, key=lambda c: score(model, c[1]))[0]
         prev_sp = rule_sp  # the rule pick (as in training)
         prev_para, prev_open = q.para, q.unclosed
         if q.speaker is not None and _dateline_place(q.speaker, text, entities):

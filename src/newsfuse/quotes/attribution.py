@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from ..model import Speaker
-from .cues import SPEECH_VERBS, WRITTEN_NOUNS, _cue, _subject
-from .marks import _Doc, _Span
-from .speakers import PRONOUNS, _Speakers
+from .cues import SPEECH_VERBS, WRITTEN_NOUNS, cue, subject
+from .marks import QuoteDoc, QuoteSpan
+from .speakers import PRONOUNS, Speakers
 
 
 TAIL_TOKENS = 25  # how far after a quote its "…," X said cue may sit
 HEAD_TOKENS = 40  # how far before a quote its X said: cue may sit
 
 
-def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int, next_start: int, para_start: int) -> bool:
+def attribute_direct(q: QuoteSpan, d: QuoteDoc, sp: Speakers, text: str, prev_end: int, next_start: int, para_start: int) -> bool:
     """Find a direct quote's cue: "…," X said / X said: "…" / X told reporters, "…". Sets q.speaker."""
     doc = d.doc
     # tail: right after the closing mark, before the sentence (or the next quote) ends
@@ -26,7 +26,7 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
             break
         if t.is_space and "\n" in t.text:
             break
-        c = _cue(t)
+        c = cue(t)
         if c is None and t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and n <= 6 and not any(
                 ch.dep_ == "mark" and ch.lower_ != "that" for ch in t.children):  # "… as X vowed": another clause
             # the parser lost the subject ("DeBoer said" with DeBoer as aux): nearest name around the verb
@@ -56,7 +56,7 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
         for j in range(first - 1, lo - 1, -1):
             root = doc[j]
             if root.pos_ in ("VERB", "AUX") and (root.head is root or d.in_quote[root.head.i] or root.head.i >= first):
-                s = _subject(root)
+                s = subject(root)
                 if s is not None:
                     q.speaker, q.cue, q.attributed = sp.from_token(s), root.text, True
                     return True
@@ -67,7 +67,7 @@ def _attribute_direct(q: _Span, d: _Doc, sp: _Speakers, text: str, prev_end: int
     bound = max(prev_end, para_start, doc[d.sent_bounds[si][0]].idx)
     i, n = first - 1, 0
     while i >= 0 and n < HEAD_TOKENS and doc[i].idx >= bound and not d.in_quote[i]:
-        c = _cue(doc[i], contrast=True) or _reporting_clause(doc[i], first)
+        c = cue(doc[i], contrast=True) or _reporting_clause(doc[i], first)
         if c is not None:
             q.speaker, q.cue, q.attributed = sp.from_token(c[0]), c[1], True
             return True
@@ -83,7 +83,7 @@ def _reporting_clause(tok, first: int) -> tuple[object, str] | None:
         return None
     if not any(c.dep_ == "mark" for c in tok.children) or not tok.i < first <= tok.right_edge.i:
         return None
-    s = _subject(tok)
+    s = subject(tok)
     return (s, tok.text) if s is not None else None
 
 
@@ -113,7 +113,7 @@ def heading_lines(text: str, paras: list[tuple[int, int]]) -> set[int]:
     return out
 
 
-def _inherit(q: _Span, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str,
+def inherit(q: QuoteSpan, last: dict[int, Speaker | None], paras: list[tuple[int, int]], text: str,
              headings: frozenset[int] | set[int] = frozenset(), talk_paras: frozenset[int] | set[int] = frozenset(),
              runs_on: frozenset[int] | set[int] = frozenset()) -> Speaker | None:
     """An unattributed quote continues the speaker before it: same paragraph, or the last one above.

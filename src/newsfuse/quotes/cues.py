@@ -22,32 +22,32 @@ WRITTEN_NOUNS = frozenset("statement sign message note letter post tweet banner 
 """Written things that "read" a quote: their words are the quote ("a statement released by X read")."""
 
 
-def _detached(tok) -> bool:
+def detached(tok) -> bool:
     """An appositive after a relative clause of its head: the parser's guess, usually a name inside it."""
     return tok.dep_ == "appos" and any(c.dep_ in ("relcl", "acl") and c.i < tok.i for c in tok.head.children)
 
 
-def _nominal_role(tok):
+def nominal_role(tok):
     """The token whose dependency gives a name's role: climbs compound/appos/flat links to the head noun."""
     t = tok
     for _ in range(3):
-        if t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN") and not _detached(t):
+        if t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN") and not detached(t):
             t = t.head
         else:
             break
     return t
 
 
-def _speech_head(tok) -> bool:
+def speech_head(tok) -> bool:
     """Is `tok` the subject of a speech verb?"""
     h = tok.head
     return h.i != tok.i and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in SPEECH_VERBS
 
 
-def _is_main_subject(tok) -> bool:
+def is_main_subject(tok) -> bool:
     """A subject (or its appositive) of the sentence's root verb."""
     t = tok.head if tok.dep_ == "appos" else tok
-    return _is_subject(t) and t.head.dep_ == "ROOT"
+    return is_subject(t) and t.head.dep_ == "ROOT"
 
 
 def _lost_subject(verb):
@@ -69,7 +69,7 @@ def _lost_subject(verb):
     return None
 
 
-def _is_subject(tok) -> bool:
+def is_subject(tok) -> bool:
     """`tok` is a subject, or the subject the parser lost (see `_lost_subject`)."""
     if tok.dep_ in SUBJ:
         return True
@@ -77,7 +77,7 @@ def _is_subject(tok) -> bool:
     return lost is not None and lost.i == tok.i
 
 
-def _subject(verb):
+def subject(verb):
     """The subject of a cue verb, climbing from participles/conjuncts ("…, adding", "and told")."""
     v = verb
     for _ in range(4):
@@ -126,7 +126,7 @@ def _same_paragraph(subj, verb):
     return after[-1] if after else None  # the one nearest the verb ("RAMALLAH, West Bank — the army says")
 
 
-def _according(tok):
+def according(tok):
     """`according to X` -> the X token, else None."""
     if tok.lower_ != "according":
         return None
@@ -141,14 +141,14 @@ def _according(tok):
 _CONTRAST = frozenset({"while", "whereas", "although", "though"})
 
 
-def _cue(tok, contrast: bool = False) -> tuple[object, str] | None:
+def cue(tok, contrast: bool = False) -> tuple[object, str] | None:
     """(speaker token, cue text) if `tok` is a speech cue with a findable speaker; `contrast`: a contrastive
     clause ("while X said “…”") also attributes (before a quote, not after it, where it opens a new thought)."""
-    p = _according(tok)
+    p = according(tok)
     if p is not None:
         return p, "according to"
     if tok.lemma_.lower() == "read" and tok.pos_ == "VERB":
-        s = _subject(tok)  # "… ,” a statement released by the agency read / a sign reads: “…”: the text speaks
+        s = subject(tok)  # "… ,” a statement released by the agency read / a sign reads: “…”: the text speaks
         if s is not None and s.lemma_.lower() in WRITTEN_NOUNS and not any(
                 c.dep_ == "mark" and c.lower_ != "that" for c in tok.children):
             return s, tok.text
@@ -156,7 +156,7 @@ def _cue(tok, contrast: bool = False) -> tuple[object, str] | None:
     if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
         if any(c.dep_ == "mark" and c.lower_ != "that" and not (contrast and c.lower_ in _CONTRAST) for c in tok.children):
             return None  # "as the meeting concluded", "when asked": not an attribution ("while X said" is one)
-        s = _subject(tok)
+        s = subject(tok)
         if s is not None:
             return s, tok.text
     return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .cues import SPEECH_VERBS, _according, _subject
-from .marks import CLOSERS, OPENERS, _Doc, _overlap, _Span
-from .speakers import _Speakers
+from .cues import SPEECH_VERBS, according, subject
+from .marks import CLOSERS, OPENERS, QuoteDoc, overlap, QuoteSpan
+from .speakers import Speakers
 
 
 INDIRECT_VERBS = SPEECH_VERBS - {"ask", "describe", "urge", "continue", "chant", "shout", "answer", "wonder", "cry", "begin", "read"}
@@ -38,15 +38,15 @@ def _before_nested(doc, verb, lo: int, hi: int) -> int:
     return hi
 
 
-def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
+def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[QuoteSpan]:
     """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
     doc = d.doc
-    out: list[_Span] = []
+    out: list[QuoteSpan] = []
     pos, lower = d.pos, d.lower
     for i, tok in enumerate(d.toks):
         if d.in_quote[i]:
             continue
-        acc = _according(tok) if lower[i] == "according" else None  # (None for any other word)
+        acc = according(tok) if lower[i] == "according" else None  # (None for any other word)
         if acc is not None:
             sent_lo, sent_hi = d.clip(tok.i)
             lo, hi = tok.left_edge.i, tok.right_edge.i
@@ -54,7 +54,7 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
             after = _trim(doc, hi + 1, sent_hi - 1, text)
             span = max((s for s in (before, after) if s), key=lambda s: s[1] - s[0], default=None)
             if span:
-                q = _Span(span[0], span[1], para_of(span[0]), False, sp.from_token(acc), "according to", True)
+                q = QuoteSpan(span[0], span[1], para_of(span[0]), False, sp.from_token(acc), "according to", True)
                 out.append(q)
             continue
         if pos[i] not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_VERBS:
@@ -82,20 +82,20 @@ def _indirect(d: _Doc, sp: _Speakers, text: str, para_of) -> list[_Span]:
             span = _trim(doc, lo, hi, text)
         if not span:
             continue
-        subj = _subject(tok)
+        subj = subject(tok)
         speaker = sp.from_token(subj) if subj is not None else None
         if subj is not None and span[0] <= subj.idx < span[1]:
             continue
-        out.append(_Span(span[0], span[1], para_of(span[0]), False, speaker, tok.text, subj is not None))
+        out.append(QuoteSpan(span[0], span[1], para_of(span[0]), False, speaker, tok.text, subj is not None))
     return out
 
 
-def _drop_nested(spans: list[_Span]) -> list[_Span]:
+def drop_nested(spans: list[QuoteSpan]) -> list[QuoteSpan]:
     """Keep the outer of two reported clauses where one lies (mostly) inside the other."""
     spans = sorted(spans, key=lambda q: (q.start, -(q.end - q.start)))
-    out: list[_Span] = []
+    out: list[QuoteSpan] = []
     for q in spans:
-        if out and _overlap(out[-1], q) >= 0.8 * (q.end - q.start):
+        if out and overlap(out[-1], q) >= 0.8 * (q.end - q.start):
             continue
         out.append(q)
     return out

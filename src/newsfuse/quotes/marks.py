@@ -13,14 +13,14 @@ from ..model import Speaker
 OPENERS = "“„«\""
 CLOSERS = "”»\""
 _QUOTE_CHARS = re.compile(r"[“”„«»\"]")
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 
 
 MIN_DIRECT_WORDS = 4
 
 
 @dataclass
-class _Span:
+class QuoteSpan:
     start: int  # char offsets in article.text
     end: int
     para: int
@@ -33,7 +33,7 @@ class _Span:
     by: tuple[int, int] | None = None  # an embedded post's author name (char span): the speaker, no cue needed
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraphs = newline-separated blocks (clean joins kept blocks with "\\n")."""
     out, pos = [], 0
     for line in text.split("\n"):
@@ -42,13 +42,13 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
+def direct_spans(text: str, paras: list[tuple[int, int]]) -> list[QuoteSpan]:
     """Quote-mark spans, one linear pass; an unclosed quote ends at its paragraph's end.
 
     Double marks first; single marks ('…' or ‘…’, the house style of some outlets) are read in the
     text outside double-quoted spans, told from apostrophes by what surrounds them (see `_single_spans`).
     """
-    out: list[_Span] = []
+    out: list[QuoteSpan] = []
     marks = [(m.start(), m.group()) for m in _QUOTE_CHARS.finditer(text)]
     k = 0
     for pi, (ps, pe) in enumerate(paras):
@@ -65,15 +65,15 @@ def _direct_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
                     open_at, opener = i, ch
             elif ch in CLOSERS or (ch == "“" and opener == '"'):
                 if i > open_at + 1:
-                    out.append(_Span(open_at, i + 1, pi, True))
+                    out.append(QuoteSpan(open_at, i + 1, pi, True))
                 open_at = -1
         if open_at >= 0:
             end = len(text[open_at:pe].rstrip())
             if end > 1:
-                out.append(_Span(open_at, open_at + end, pi, True, unclosed=True))
+                out.append(QuoteSpan(open_at, open_at + end, pi, True, unclosed=True))
     posts = _post_spans(text, paras)
     if posts:  # a post's own quote marks are part of its words
-        out = [q for q in out if not any(_overlap(q, p) for p in posts)] + posts
+        out = [q for q in out if not any(overlap(q, p) for p in posts)] + posts
     single = _single_spans(text, paras, out)
     if len(out) >= 2 and len(out) >= len(single):
         single = []  # the article quotes with double marks: its single marks are headlines' or nested quotes
@@ -87,15 +87,15 @@ _POST = re.compile(
 )
 
 
-def _post_spans(text: str, paras: list[tuple[int, int]]) -> list[_Span]:
+def _post_spans(text: str, paras: list[tuple[int, int]]) -> list[QuoteSpan]:
     """Embedded social-media posts ("… — Ann Lee (@annlee) May 3, 2017"): the post's words, said by its author."""
     out = []
     for pi, (ps, pe) in enumerate(paras):
         if "(@" not in text[ps:pe]:
             continue
         m = _POST.match(text, ps, pe)
-        if m and len(_WORD.findall(m.group("body"))) >= 2:
-            out.append(_Span(m.start("body"), m.end("body"), pi, True, cue="posted", attributed=True,
+        if m and len(WORD.findall(m.group("body"))) >= 2:
+            out.append(QuoteSpan(m.start("body"), m.end("body"), pi, True, cue="posted", attributed=True,
                              tail=True, by=(m.start("name"), m.end("name"))))
     return out
 
@@ -104,12 +104,12 @@ _SINGLE = re.compile(r"['‘’]")
 _ELISION = re.compile(r"(?:n|em|til|cause|tis|twas|\d\ds?)\b", re.I)  # rock 'n' roll, 'em, '90s
 
 
-def _single_spans(text: str, paras: list[tuple[int, int]], double: list[_Span]) -> list[_Span]:
+def _single_spans(text: str, paras: list[tuple[int, int]], double: list[QuoteSpan]) -> list[QuoteSpan]:
     """Single-mark quote spans outside double-quoted ones: an opener after a space (or the paragraph
     start) before a word, a closer after a word or punctuation before a space, punctuation or the end.
     An apostrophe inside a word (don't) is neither; "the girls' mothers" (s' then a lowercase word) is
     a plural possessive. An unclosed single quote counts only when it opens its paragraph."""
-    out: list[_Span] = []
+    out: list[QuoteSpan] = []
     taken = [(q.start, q.end) for q in double]
     ti = 0
     for pi, (ps, pe) in enumerate(paras):
@@ -135,12 +135,12 @@ def _single_spans(text: str, paras: list[tuple[int, int]], double: list[_Span]) 
                 continue
             if prev in "sS" and nxt == " " and text[i + 2 : i + 3].islower() and not _cue_follows(text, i + 2, pe):
                 continue  # "the girls' mothers": a plural possessive, not a closer
-            out.append(_Span(open_at, i + 1, pi, True))
+            out.append(QuoteSpan(open_at, i + 1, pi, True))
             open_at = -1
         if open_at >= 0 and open_at == ps + len(text[ps:pe]) - len(text[ps:pe].lstrip()):
             end = len(text[open_at:pe].rstrip())
             if end > 1:
-                out.append(_Span(open_at, open_at + end, pi, True, unclosed=True))
+                out.append(QuoteSpan(open_at, open_at + end, pi, True, unclosed=True))
     return out
 
 
@@ -166,10 +166,10 @@ def _newline_tokens(doc, text: str, starts: list[int]) -> list[int]:
     return out
 
 
-class _Doc:
+class QuoteDoc:
     """Token lookups by character offset and quote masks, built once per article (all O(n))."""
 
-    def __init__(self, doc, direct: list[_Span]) -> None:
+    def __init__(self, doc, direct: list[QuoteSpan]) -> None:
         self.doc = doc
         self.text = nlp.doc_text(doc)
         self.toks = nlp.doc_tokens(doc)  # Token objects made once, not on every walk
@@ -215,5 +215,5 @@ class _Doc:
         return bisect_left(self.starts, char)
 
 
-def _overlap(a: _Span, b: _Span) -> int:
+def overlap(a: QuoteSpan, b: QuoteSpan) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))

@@ -59,8 +59,8 @@ AFFILIATE_ROLES = ANON_ROLES | frozenset(
 """Role nouns that usually stand for an unnamed person: never resolved to a nearby name."""
 
 
-class _Roles:
-    """Resolution of described speakers; mixed into `_Speakers` (uses its mention tables)."""
+class Roles:
+    """Resolution of described speakers; mixed into `Speakers` (uses its mention tables)."""
 
     def _description(self, tok) -> Speaker | None:
         """"her statement" -> her; "the mayor" -> the latest named person; "the agency" -> latest org."""

@@ -8,8 +8,8 @@ import math
 from pathlib import Path
 
 from ..model import Speaker
-from .marks import _Doc, _Span
-from .speakers import PRONOUNS, _Speakers
+from .marks import QuoteDoc, QuoteSpan
+from .speakers import PRONOUNS, Speakers
 
 
 # --- learned speaker choice ------------------------------------------------------------------
@@ -28,7 +28,7 @@ FEATURES = (
 
 
 @functools.lru_cache(maxsize=1)
-def _model() -> dict | None:
+def speaker_model() -> dict | None:
     try:
         m = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -38,11 +38,11 @@ def _model() -> dict | None:
     return m
 
 
-def _score(model: dict, x: list[float]) -> float:
+def score(model: dict, x: list[float]) -> float:
     return model["bias"] + sum(w * v for w, v in zip(model["weights"], x))
 
 
-def _candidates(q: _Span, d: _Doc, sp: _Speakers, prev: Speaker | None) -> list[tuple[Speaker | None, list[float]]]:
+def candidates(q: QuoteSpan, d: QuoteDoc, sp: Speakers, prev: Speaker | None) -> list[tuple[Speaker | None, list[float]]]:
     """Speaker candidates for `q` with their features; the first is the rule pick."""
     doc = d.doc
     qs, qe = d.tok_at(q.start), d.tok_at(max(q.start, q.end - 1))

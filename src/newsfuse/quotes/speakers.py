@@ -11,9 +11,9 @@ from ..clean.furniture import caption_or_credit
 from ..entities import TITLES, gender_hints, offset_maps
 from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Speaker
-from .cues import SUBJ, _detached, _is_main_subject, _is_subject, _nominal_role, _speech_head
-from .marks import _Doc
-from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, _Roles
+from .cues import SUBJ, detached, is_main_subject, is_subject, nominal_role, speech_head
+from .marks import QuoteDoc
+from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, Roles
 
 
 PRONOUNS = {"he": "m", "she": "f"}
@@ -35,10 +35,10 @@ AFFILIATION_PREPS = frozenset({"for", "of", "at", "in", "with", "from"})
 QUOTE_SUBJ_TOKENS = 30  # how far before a quote parsed as a subject its real subject may sit
 
 
-class _Speakers(_Roles):
+class Speakers(Roles):
     """Maps tokens to entity mentions and resolves he/she subjects to named people."""
 
-    def __init__(self, article: Article, d: _Doc, entities: list[Entity]) -> None:
+    def __init__(self, article: Article, d: QuoteDoc, entities: list[Entity]) -> None:
         self.d = d
         self.title = article.title or ""
         to_raw, to_text = offset_maps(article)
@@ -154,12 +154,12 @@ class _Speakers(_Roles):
             hit = self.tok_ent.get(i)
             if hit and hit[0].type == "ORG" and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                 self.org_at.append((tok.i, hit[0].id))
-                role = _nominal_role(tok)
+                role = nominal_role(tok)
                 if tok.dep_ == "compound" and role.pos_ == "NOUN" and role.i != tok.i and role.i not in self.tok_ent:
                     continue  # "her LinkedIn profile said": a modifier, not the body acting
-                if _is_main_subject(role):
+                if is_main_subject(role):
                     self.org_subjects.append((tok.i, hit[0].id))
-                if _is_subject(role) and _speech_head(role):
+                if is_subject(role) and speech_head(role):
                     self.talkers.append((tok.i, hit[0].id))
                 continue
             eid = None
@@ -170,26 +170,26 @@ class _Speakers(_Roles):
                     continue
                 eid = e.id
                 self.person_at.append((tok.i, e.id))
-                role = _nominal_role(tok)
-                if _is_subject(role) and _speech_head(role):
+                role = nominal_role(tok)
+                if is_subject(role) and speech_head(role):
                     self.talkers.append((tok.i, e.id))
-            elif not hit and pos[i] == "PROPN" and _is_subject(tok) and _speech_head(tok) and tok.head.lemma_.lower() not in NOT_NAMING:
+            elif not hit and pos[i] == "PROPN" and is_subject(tok) and speech_head(tok) and tok.head.lemma_.lower() not in NOT_NAMING:
                 named = self._titled_phrase_person(tok)
                 eid = named or self._pseudo(tok)  # a speaker NER missed ("Chief Na'moks said")
             if hit and hit[0].type != "PERSON" and not eid:
-                role = _nominal_role(tok)
-                if _is_subject(role) and _speech_head(role) and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
+                role = nominal_role(tok)
+                if is_subject(role) and speech_head(role) and (tok.i + 1 >= len(doc) or self.tok_ent.get(tok.i + 1) is not hit):
                     self.talkers.append((tok.i, hit[0].id))
                 continue
             if eid:
-                role = _nominal_role(tok)
+                role = nominal_role(tok)
                 if tok.dep_ == "compound" and role.pos_ == "NOUN":
                     continue  # "the Kinder pipeline", "the Lee government": a modifier, nobody acting
                 if self._in_relative_of_person(tok):
                     continue  # "Lee, who works with Ann Ross, …": Ross is not whom a later "he" means
-                ev = (eid, d.sent[tok.i], _is_main_subject(role), _is_subject(role) and _speech_head(role))
+                ev = (eid, d.sent[tok.i], is_main_subject(role), is_subject(role) and speech_head(role))
                 anyrole.append(ev)
-                if _is_subject(role):
+                if is_subject(role):
                     subjects.append(ev)
                 continue
             g = PRONOUNS.get(lower[i]) or (POSSESSIVES.get(lower[i]) if lower[i] in POSSESSIVES and tok.dep_ == "poss" else None)
@@ -199,7 +199,7 @@ class _Speakers(_Roles):
                     self.pronoun[tok.i] = eid
             elif g and tok.dep_ in SUBJ:
                 si = d.sent[tok.i]
-                speech = _speech_head(tok)
+                speech = speech_head(tok)
                 eid = self._pick(subjects, g, si, speech) or self._pick(anyrole, g, si)
                 # a full name in a later sentence than the last subject (an object, a parse
                 # failure: "… advocate Josh Matlow told …") is whom the next "he said" means
@@ -212,7 +212,7 @@ class _Speakers(_Roles):
                 if eid:
                     self.pronoun[tok.i] = eid
                     self.gender.setdefault(eid, g)
-                    subjects.append((eid, si, _is_main_subject(tok), speech))
+                    subjects.append((eid, si, is_main_subject(tok), speech))
             if len(subjects) > 64:
                 del subjects[:32]
             if len(anyrole) > 64:
@@ -233,7 +233,7 @@ class _Speakers(_Roles):
         lo = d.sent_bounds[max(0, d.sent[tok.i] - ORG_SENTS)][0]
         for j in range(tok.i - 1, lo - 1, -1):
             t = d.doc[j]
-            if t.pos_ == "NOUN" and _is_main_subject(t) and t.lemma_.lower() in ORG_NOUNS and not d.in_quote[j]:
+            if t.pos_ == "NOUN" and is_main_subject(t) and t.lemma_.lower() in ORG_NOUNS and not d.in_quote[j]:
                 sp = self._description(t)
                 if sp is not None and sp.entity and self.ents[sp.entity].type != "PERSON":
                     return sp
@@ -370,7 +370,7 @@ class _Speakers(_Roles):
                 e = self.ents[eid]
                 rs, re_ = self._span(tok.left_edge.idx, tok.idx + len(tok.text))
                 return Speaker(e.name, e.id, rs, re_, self.d.text[tok.left_edge.idx : tok.idx + len(tok.text)])
-        for t in [tok, *[c for c in tok.children if c.dep_ in ("appos", "compound") and not _detached(c)]]:
+        for t in [tok, *[c for c in tok.children if c.dep_ in ("appos", "compound") and not detached(c)]]:
             hit = self.tok_ent.get(t.i)
             if hit and (t is tok or hit[0].type == "PERSON"):
                 e, s, end = hit
@@ -394,7 +394,7 @@ class _Speakers(_Roles):
             return Speaker(e.name, e.id, rs, re_, self.d.text[s:end])
         # "a spokesperson for X", "people familiar with the talks": a named person in an appositive
         for c in (_phrase(tok) if tok.right_edge.i - tok.left_edge.i < 40 else ()):
-            if (c.dep_ == "appos" or c.head.dep_ == "appos") and not _detached(c) and not _detached(c.head):
+            if (c.dep_ == "appos" or c.head.dep_ == "appos") and not detached(c) and not detached(c.head):
                 hit = self.tok_ent.get(c.i)
                 if hit and hit[0].type == "PERSON":
                     e, s, end = hit
@@ -407,7 +407,7 @@ class _Speakers(_Roles):
                 if len(name.split()) > 1:
                     rs, re_ = self._span(c.left_edge.idx, c.idx + len(c.text))
                     return Speaker(name, None, rs, re_, self.d.text[c.left_edge.idx : c.idx + len(c.text)])
-        if tok.lower_ == "it" and _speech_head(tok):
+        if tok.lower_ == "it" and speech_head(tok):
             org = self._recent_org(tok)  # "Acme declined to comment … “…,” it said"
             if org:
                 e = self.ents[org[0][1]]

@@ -87,7 +87,7 @@ def accuracy(arts, model: dict | None) -> tuple[int, int]:
     for art in arts:
         for xs, ys in art:
             n += 1
-            k = 0 if model is None else max(range(len(xs)), key=lambda i: quotes._score(model, xs[i]))
+            k = 0 if model is None else max(range(len(xs)), key=lambda i: quotes.score(model, xs[i]))
             ok += ys[k]
     return ok, n
 

@@ -83,7 +83,7 @@ def heldout_stories() -> list[list[list[str]]]:
 
 
 def _teach(texts: list[str]) -> np.ndarray:
-    return V._embedder()(texts)
+    return V.embedder()(texts)
 
 
 def teacher(texts: list[str], jobs: int = 2) -> np.ndarray:
@@ -101,7 +101,7 @@ def teacher(texts: list[str], jobs: int = 2) -> np.ndarray:
 
 
 def _piece_chunk(ids: list[int]) -> np.ndarray:
-    emb = V._embedder()
+    emb = V.embedder()
     cls, sep = emb.tokenizer.token_to_id("[CLS]"), emb.tokenizer.token_to_id("[SEP]")
     out = np.zeros((len(ids), V.DIM), dtype=np.float32)
     for i, t in enumerate(ids):
@@ -126,7 +126,7 @@ def piece_vectors(ids: list[int], jobs: int = 2) -> np.ndarray:
 
 def vocabulary() -> tuple[list[str], list[int]]:
     """MiniLM's wordpieces and their ids, [PAD]/[CLS]/[SEP]/[MASK] and [unused*] dropped."""
-    tok = V._embedder().tokenizer
+    tok = V.embedder().tokenizer
     vocab = sorted(tok.get_vocab().items(), key=lambda kv: kv[1])
     keep = [(p, i) for p, i in vocab if not (p.startswith("[unused") or p in ("[PAD]", "[CLS]", "[SEP]", "[MASK]"))]
     return [p for p, _ in keep], [i for _, i in keep]

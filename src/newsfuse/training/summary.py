@@ -155,7 +155,7 @@ def story_rows(set_name: str, split: str = "dev") -> list[tuple[str, np.ndarray,
             sid = str(rec["id"])
             arts = by_story.get(sid, [])
             originals = [a for a in arts if not a.duplicate_of] or list(arts)
-            cands = S._candidates(originals, analyses, S.PARAMS)
+            cands = S.candidates(originals, analyses, S.PARAMS)
             if not cands:
                 continue
             X, words = S.story_features(cands, originals, analyses)
@@ -174,7 +174,7 @@ def story_rows(set_name: str, split: str = "dev") -> list[tuple[str, np.ndarray,
             member[greedy_oracle(ctoks, ref, words, BUDGETS[set_name])] = 1.0
             rng = np.random.default_rng(fold_of(sid, 2**31 - 1))
             effect = subset_effect(*subset_samples(ctoks, ref, words, BUDGETS[set_name], rng))
-            rows.append((sid, X, S._z(t2 / np.sqrt(words)) + ORACLE_WEIGHT * S._z(member) + SUBSET_WEIGHT * S._z(effect)))
+            rows.append((sid, X, S.zscore(t2 / np.sqrt(words)) + ORACLE_WEIGHT * S.zscore(member) + SUBSET_WEIGHT * S.zscore(effect)))
     finally:
         save()
         nlp.embed = inner

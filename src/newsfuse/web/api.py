@@ -111,7 +111,7 @@ def records_from_json(body: bytes) -> list[dict[str, Any]]:
 
 def install(app: FastAPI, store: Store, cache: ResponseCache, token: str | None) -> None:
     """Add the /api/v1 routes to `app`."""
-    from ..ingest import _from_bytes
+    from ..ingest import from_bytes
     from ..store import update
 
     app.openapi_schema = None
@@ -196,7 +196,7 @@ def install(app: FastAPI, store: Store, cache: ResponseCache, token: str | None)
         if ctype == "application/json":
             records = records_from_json(body)
             payload = json.dumps(records, ensure_ascii=False).encode()
-            articles = _from_bytes(payload, "api", "api-" + hashlib.sha256(payload).hexdigest()[:12], problems, "json")
+            articles = from_bytes(payload, "api", "api-" + hashlib.sha256(payload).hexdigest()[:12], problems, "json")
         else:
             if not body.strip():
                 raise ApiError(422, "empty body: send the article's text")
@@ -204,7 +204,7 @@ def install(app: FastAPI, store: Store, cache: ResponseCache, token: str | None)
             if meta.get("published") and not _DATE.match(meta["published"]):
                 raise ApiError(422, f"'published' must be an ISO 8601 date, not {meta['published'][:40]!r}")
             default = meta.get("id") or "api-" + hashlib.sha256(body).hexdigest()[:12]
-            articles = _from_bytes(body, "api", default, problems, "html" if ctype == "text/html" else "text")
+            articles = from_bytes(body, "api", default, problems, "html" if ctype == "text/html" else "text")
             for a in articles:
                 a.id = meta.get("id") or a.id
                 a.title = meta.get("title") or a.title

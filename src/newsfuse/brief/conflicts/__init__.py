@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from ... import align as align_stage
 from ...model import Analysis, Article, Conflict
 from . import acts
-from .classify import _different_measure, classify, merge, revised
+from .classify import different_measure, classify, merge, revised
 from .figures import figures, rounding_step, stated  # noqa: F401  (rounding_step, stated: public helpers)
 from .horizons import horizons, slips
-from .pairing import _candidate_pairs, _Ctx, _related
+from .pairing import candidate_pairs, Ctx, related
 from .years import attribute_years
 
 
@@ -48,13 +48,13 @@ def find(
 ) -> list[Conflict]:
     """Every conflict in the story, most severe first."""
     sources = sources or align_stage.source_keys(articles)
-    ctx = _Ctx({a.id: a for a in articles}, sources, alignment)
-    for a in articles:  # near-copies too: a copy that changes a figure still disagrees (`_related` pairs them)
+    ctx = Ctx({a.id: a for a in articles}, sources, alignment)
+    for a in articles:  # near-copies too: a copy that changes a figure still disagrees (`related` pairs them)
         an = analyses.get(a.id)
         if an:
             sents = sorted(an.sentences, key=lambda s: s.start)
             ctx.figs += figures(a, an.claims, sents, sources.get(a.id, a.id))
-    pairs = _candidate_pairs(ctx.figs)
+    pairs = candidate_pairs(ctx.figs)
     sent_of = {(f.article, f.claim.start): f.sentence.index for f in ctx.figs if f.sentence}
     same: dict[int, int] = {i: i for i in range(len(ctx.figs))}
 
@@ -68,7 +68,7 @@ def find(
     members = {i: {(f.article, f.claim.start, f.primary.value)} for i, f in enumerate(ctx.figs)}
     others, earlier = [], []
     for i, j in pairs:
-        rel = _related(ctx.figs[i], ctx.figs[j], ctx)
+        rel = related(ctx.figs[i], ctx.figs[j], ctx)
         if rel == "none":
             continue
         if rel == "earlier":
@@ -126,7 +126,7 @@ def find(
         if key in seen:
             continue
         seen.add(key)
-        out.append(_different_measure(a, b, ctx))
+        out.append(different_measure(a, b, ctx))
     if alignment is not None:
         out += horizons(articles, analyses, alignment, sources)
         out += slips(articles, analyses, alignment, sources)

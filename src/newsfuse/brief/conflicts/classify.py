@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ...model import Conflict, ConflictClaim
 from .figures import APPROX, DOWN, UP, Figure, Stated, dimension
-from .pairing import _Ctx, _market_move
+from .pairing import Ctx, market_move
 
 
 _UPDATE_CUE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|now|latest|updated|revised|"
@@ -47,7 +47,7 @@ def _claim_row(f: Figure, n: Stated | None = None) -> ConflictClaim:
     )
 
 
-def _outlets(figs: Sequence[Figure], ctx: _Ctx) -> list[str]:
+def _outlets(figs: Sequence[Figure], ctx: Ctx) -> list[str]:
     return sorted({f.source for f in figs})
 
 
@@ -58,7 +58,7 @@ _WHAT_TOPIC = {"dead": "people killed", "missing": "people missing", "injured": 
 
 
 def _topic(figs: Sequence[Figure]) -> str:
-    moves = {_market_move(f.claim.text) for f in figs}
+    moves = {market_move(f.claim.text) for f in figs}
     if len(moves) == 1 and (move := moves.pop()):
         return f"the move in {_company(figs[0].claim.text, move[0])}’s share price"
     if {f.measure for f in figs} == {"value including debt"}:
@@ -82,7 +82,7 @@ def _pub(f: Figure) -> str:
     return f.published or ""
 
 
-def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
+def classify(figs: list[Figure], ctx: Ctx) -> Conflict | None:
     """Classify a group of figures about one thing; None when they agree.
 
     A withdrawn figure is a `correction`; numbers that fit one value as written are `rounding` (qualifiers
@@ -116,7 +116,7 @@ def classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     return c
 
 
-def _classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
+def _classify(figs: list[Figure], ctx: Ctx) -> Conflict | None:
     """`classify` for one figure per article."""
     stated_values = defaultdict(set)
     for f in figs:
@@ -175,7 +175,7 @@ def _classify(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     )
 
 
-def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict | None:
+def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: Ctx) -> Conflict | None:
     """Times of day around one event: exact times of one step that differ contradict; rough times
     ("around noon") beside exact ones are precision; exact times of different steps are nothing."""
     if len({(f.numbers[0].value, f.numbers[0].qualifier) for f in figs}) < 2:
@@ -202,7 +202,7 @@ def _clock(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> 
     )
 
 
-def _correction(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
+def _correction(figs: list[Figure], ctx: Ctx) -> Conflict | None:
     """An outlet withdrew a figure ("An earlier version of this story said 14"): the corrected one stands."""
     wrong = [f for f in figs if f.corrected]
     right = [f for f in figs if not f.corrected and f.article in {w.article for w in wrong}]
@@ -217,7 +217,7 @@ def _correction(figs: list[Figure], ctx: _Ctx) -> Conflict | None:
     )
 
 
-def revised(past: list[Figure], now: list[Figure], ctx: _Ctx) -> Conflict | None:
+def revised(past: list[Figure], now: list[Figure], ctx: Ctx) -> Conflict | None:
     """A figure the copy gives as a past state ("its previous offer of", "said in September") against today's."""
     pv = {round(f.numbers[0].value, 6) for f in past}
     nv = {round(f.numbers[0].value, 6) for f in now}
@@ -275,7 +275,7 @@ def _shown(f: Figure) -> str:
     return text.lower() if text.replace("-", "").replace(" ", "").isalpha() else text
 
 
-def _is_update(figs: Sequence[Figure], ctx: _Ctx) -> bool:
+def _is_update(figs: Sequence[Figure], ctx: Ctx) -> bool:
     """True when figures published together agree and, in publication order, move one way only or
     the later reports say the figure changed ("rose to", "now", "latest")."""
     groups = _by_time(figs)
@@ -313,7 +313,7 @@ def _runs(ordered: Sequence[Figure], names: dict[str, str]) -> str:
     return ", then ".join(parts)
 
 
-def _update(figs: list[Figure], topic: str, names: dict[str, str], ctx: _Ctx) -> Conflict:
+def _update(figs: list[Figure], topic: str, names: dict[str, str], ctx: Ctx) -> Conflict:
     """Breaking news revised over time: figures ordered by publication, the latest is current."""
     ordered = sorted(figs, key=_pub)
     rows = _runs(ordered, names)
@@ -362,7 +362,7 @@ def _rounding(figs: list[Figure], topic: str, lo: float, hi: float, names: dict[
     )
 
 
-def _different_measure(a: Figure, b: Figure, ctx: _Ctx) -> Conflict:
+def different_measure(a: Figure, b: Figure, ctx: Ctx) -> Conflict:
     """Two counts that look alike but count different things (visits vs meetings; U.S. citizens vs everyone killed)."""
     na, nb = ctx.sources.get(a.article, a.article), ctx.sources.get(b.article, b.article)
     wa, wb = _counted(a), _counted(b)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ... import align as align_stage
-from ...claims.numbers import NUMBER_WORDS, _parse_number
+from ...claims.numbers import NUMBER_WORDS, parse_number
 from ...model import Article
 from .figures import Figure
 
@@ -20,7 +20,7 @@ _GENERIC = {"range", "distance", "length", "amount", "number", "total", "figure"
 
 
 @dataclass
-class _Ctx:
+class Ctx:
     articles: dict[str, Article]
     sources: dict[str, str]
     alignment: align_stage.Alignment | None
@@ -40,7 +40,7 @@ def _base(f: Figure) -> float:
     return n.lo if f.vague else (n.flo + n.fhi) / 2
 
 
-def _copies(a: Figure, b: Figure, ctx: _Ctx) -> bool:
+def _copies(a: Figure, b: Figure, ctx: Ctx) -> bool:
     """One article is a near-copy of the other (or both of one original): its differing figures still count."""
     x, y = ctx.articles.get(a.article), ctx.articles.get(b.article)
     if x is None or y is None:
@@ -48,7 +48,7 @@ def _copies(a: Figure, b: Figure, ctx: _Ctx) -> bool:
     return x.duplicate_of == y.id or y.duplicate_of == x.id or (bool(x.duplicate_of) and x.duplicate_of == y.duplicate_of)
 
 
-def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
+def related(a: Figure, b: Figure, ctx: Ctx) -> str | None:
     """How two figures relate: 'same' (same thing measured), 'other' (different things that look alike),
     'earlier' (the same thing, one given as a past state), or None."""
     if a.dim != b.dim:
@@ -127,7 +127,7 @@ def _related(a: Figure, b: Figure, ctx: _Ctx) -> str | None:
         return None  # "a total of 45 years" over several cases vs one case's 25 years
     if (a.measure == "value including debt") != (b.measure == "value including debt"):
         return None  # a deal's value with the debt assumed ("$149 billion including debt") is not its price ("$121 billion")
-    if a.dim == "percent" and (move := _market_move(a.claim.text)) and move == _market_move(b.claim.text):
+    if a.dim == "percent" and (move := market_move(a.claim.text)) and move == market_move(b.claim.text):
         return same  # "Acme shares fell 1.5%" at 9:34, "fell 4.3%" by mid-afternoon: one day's move as it went
     ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
     generic = {ma, mb} & _GENERIC or not (ma and mb)
@@ -180,7 +180,7 @@ def _days_apart(a: str, b: str) -> int:
         return 0
 
 
-def _market_move(text: str) -> tuple[str, str] | None:
+def market_move(text: str) -> tuple[str, str] | None:
     """(company, 'down'/'up') of a sentence reporting a share-price move ("Acme (ACM) shares fell 6.6%"), else None."""
     m = _MOVE.search(text)
     if not m:
@@ -250,7 +250,7 @@ def _subset(part: Figure, whole: Figure) -> bool:
         return False
     if part.primary.text and part.primary.text.lower() in whole.claim.text.lower():
         return True
-    others = [_parse_number(m.group()) for m in _NUM_RX.finditer(part.claim.text)]
+    others = [parse_number(m.group()) for m in _NUM_RX.finditer(part.claim.text)]
     return any(x is not None and abs(p + x - w) < 1e-6 for x in others)
 
 
@@ -266,7 +266,7 @@ def _overlap(a: Figure, b: Figure) -> bool:
     return max(a.lo, b.lo) <= min(a.hi, b.hi)
 
 
-def _candidate_pairs(figs: Sequence[Figure], cap: int = 40) -> list[tuple[int, int]]:
+def candidate_pairs(figs: Sequence[Figure], cap: int = 40) -> list[tuple[int, int]]:
     """Pairs of figures worth comparing: same dimension and (same measure head word or same fact sentence neighbourhood).
 
     Buckets by (dimension, measure head) and caps each bucket, so cost stays linear in figures."""
