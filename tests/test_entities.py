@@ -478,3 +478,16 @@ def test_an_age_makes_a_person_of_a_name_ner_typed_otherwise():
     a2 = Article(id="f", raw=t2, text=t2)
     [d2] = nlp.parse([t2])
     assert all(e.type != "PERSON" for e in entities.extract(a2, d2))
+
+
+def test_cluster_name_lists_follow_the_spans_that_join():
+    """`Cluster.surname_words` and `full_names` are kept between calls: a span joining must renew them, or a bare
+    surname would miss the cluster a later full name brought it."""
+    from newsfuse.entities.mentions import Cluster, MentionSpan, find_person
+
+    c = Cluster("PERSON", [MentionSpan(0, 5, "Marta", "PERSON", "PERSON", 0, 1)])
+    assert c.surname_words() == ["Marta"] and c.full_names() == []
+    assert find_person([c], "Okafor", at=40) is None
+    c.spans.append(MentionSpan(20, 32, "Marta Okafor", "PERSON", "PERSON", 4, 6))
+    assert sorted(c.surname_words()) == ["Marta", "Okafor"] and c.full_names() == ["Marta Okafor"]
+    assert find_person([c], "Okafor", at=40) is c

@@ -539,6 +539,8 @@ class Cluster:
     spans: list[MentionSpan] = field(default_factory=list)  # only ever grows (append, extend)
     last_start: int = -1
     _full: tuple[int, str] | None = field(default=None, repr=False, compare=False)  # (len(spans), full)
+    _surnames: tuple[int, list[str]] | None = field(default=None, repr=False, compare=False)  # (len(spans), words)
+    _fulls: tuple[int, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_start(self) -> int:
@@ -546,6 +548,21 @@ class Cluster:
 
     def names(self) -> set[str]:
         return {s.text for s in self.spans}
+
+    def full_names(self) -> list[str]:
+        """Its names of two words or more; kept until a span joins (see `surname_words`)."""
+        n = len(self.spans)
+        if self._fulls is None or self._fulls[0] != n:
+            self._fulls = (n, [t for t in self.names() if len(name_words(t)) > 1])
+        return self._fulls[1]
+
+    def surname_words(self) -> list[str]:
+        """The words a bare surname may be of this cluster: each full name's surnames, a one-word name itself;
+        kept until a span joins (clustering asks it of every person for every bare name)."""
+        n = len(self.spans)
+        if self._surnames is None or self._surnames[0] != n:
+            self._surnames = (n, [w for t in self.names() for w in (surnames_of(t) if len(name_words(t)) > 1 else [t])])
+        return self._surnames[1]
 
     @property
     def full(self) -> str:
@@ -569,11 +586,11 @@ def find_person(clusters: list[Cluster], name: str, at: int = -1) -> Cluster | N
     words = name_words(name)
     if len(words) > 1:
         for c in people:
-            full = [t for t in c.names() if len(name_words(t)) > 1]
+            full = c.full_names()
             if any(same_person_names(name, t) for t in full) or (not full and any(similar(words[-1], t) for t in c.names())):
                 return c
         return None
-    by_surname = [c for c in people if any(similar(name, w) for t in c.names() for w in (surnames_of(t) if len(name_words(t)) > 1 else [t]))]
+    by_surname = [c for c in people if any(similar(name, w) for w in c.surname_words())]
     if by_surname:
         before = [c for c in by_surname if c.first_start < at]
         if before:
@@ -622,12 +639,13 @@ def missed_surnames(doc, spans: list[MentionSpan], surnames: set[str]) -> list[M
     for s in spans:
         covered.update(range(s.tok_start, s.tok_end))
     out = []
-    pos = nlp.doc_pos(doc)
-    for i, tok in enumerate(nlp.doc_tokens(doc)):
-        if i in covered:
+    toks = nlp.doc_tokens(doc)
+    for i, pos in enumerate(nlp.doc_pos(doc)):  # (the part of speech first: most tokens are passed over unread)
+        if pos not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT") or i in covered:
             continue
+        tok = toks[i]
         word = tok.text.rstrip(_INVISIBLE)  # "Lee\u200b": a zero-width space glued to the name
-        if not word[:1].isupper() or word.isupper() or len(word) < 3 or pos[i] not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT"):
+        if not word[:1].isupper() or word.isupper() or len(word) < 3:
             continue
         if skeleton(word) in surnames:
             out.append(MentionSpan(tok.idx, tok.idx + len(word), word, "PERSON", "PERSON", tok.i, tok.i + 1))

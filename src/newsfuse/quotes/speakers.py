@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+import numpy as np
 from spacy.strings import get_string_id
 
 from ..clean.furniture import caption_or_credit
@@ -90,9 +91,9 @@ class Speakers(Roles):
                 names.setdefault(e.name.split()[0], set()).add(e.id)
         # only tokens whose text hashes as a name's does can be one (spaCy's ORTH is the hash of a token's text): the
         # rest are passed over without reading their text
-        keys = {get_string_id(n) for n in names}
+        keys = np.array([get_string_id(n) for n in names], dtype=np.uint64)
         toks = self.d.toks
-        for i in ([i for i, h in enumerate(self.d.doc.to_array("ORTH").tolist()) if h in keys] if keys else ()):
+        for i in (np.flatnonzero(np.isin(self.d.doc.to_array("ORTH"), keys)).tolist() if len(keys) and len(toks) else ()):
             tok = toks[i]
             ids = names.get(tok.text)
             if (ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN"
