@@ -157,3 +157,20 @@ def test_a_sentence_joins_a_proposition_on_shared_substance_not_on_its_vector_al
     assert _joins(check, row["Leea"], row["Leec"], 0.8)  # "would be finished before the autumn storms" twice
     al = align.align(arts, ans)
     assert {"a", "b", "c"} <= set(next(f for f in al.facts if "City Hall" in f.text).articles)
+
+
+def test_a_story_past_the_dense_limit_scores_its_pairs_alike(monkeypatch):
+    """Stories too large for the n x n tables score each anchor's pairs as they come, with the same
+    `_claim_scores`: the same propositions as the story-wide table gives."""
+    import importlib
+
+    propositions = importlib.import_module("newsfuse.align.propositions")  # the module (the package names its function so)
+
+    def facts(arts, ans):
+        return [(f.text, f.articles, f.support) for f in align.align(arts, ans).facts]
+
+    stories = [_ferry_story(), _ferry_story("eleven", 11.0)]
+    dense = [facts(*s) for s in stories]
+    monkeypatch.setattr(propositions, "DENSE_MAX", 0)
+    assert [facts(*s) for s in stories] == dense
+    assert any(set(a) == {"a", "b", "c"} for _, a, _ in dense[0])

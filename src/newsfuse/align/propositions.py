@@ -64,13 +64,13 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
              if len({sources[r] for r in rows}) >= min_support and len({units[r].article for r in rows}) >= 2]
     # the claim score of every pair of other articles' sentences some anchor groups (0 within an article), all
     # at once: anchors share sentences, so most pairs recur, and reading them back as a block beats a lookup a pair
-    M_all = _claim_scores([rows for _, rows in asked], art, S_all, check) if S_all is not None else None
+    M_all = _claim_scores(_grouped([rows for _, rows in asked], n), art, S_all, check) if S_all is not None else None
     found: list[tuple[float, list[int], str]] = []
     seen: dict[tuple[int, int], bool] = {}
     for anchor, rows in asked:
         left = np.array(rows)
         for _ in range(MAX_PER_ANCHOR):
-            group = _best_group(left, units, E, art, measured, S_all, seen, check, M_all)
+            group = _best_group(left, units, E, art, measured, seen, check, M_all)
             if group is None:
                 break
             found.append((*group, anchor))
@@ -150,50 +150,49 @@ def _lead(f: Fact, row: dict[tuple[str, int], int], default: int) -> int:
                 default)
 
 
-def _claim_scores(groups: list[list[int]], art: np.ndarray, S_all: np.ndarray, check: ClaimCheck) -> np.ndarray:
-    """n x n: `check`'s score of each pair of sentences of two articles that share one of `groups` (each asked
-    once, with the cosine from the lower-numbered article's row), where it states one claim (at least SAME), else 0."""
-    n = len(art)
-    M = np.zeros((n, n), dtype=S_all.dtype)
-    if not groups:
-        return M
+def _grouped(groups: list[list[int]], n: int) -> np.ndarray:
+    """n x n: do sentences i and j share one of `groups`? One sparse product for all the story's anchors."""
     cols = [r for rows in groups for r in rows]
     indptr = np.cumsum([0] + [len(rows) for rows in groups])
     H = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(groups), n))
-    pairs = (H.T @ H).toarray() > 0
-    pairs &= art[:, None] < art[None, :]
+    return (H.T @ H).toarray() > 0
+
+
+def _claim_scores(pairs: np.ndarray, art: np.ndarray, S: np.ndarray, check: ClaimCheck,
+                  index: np.ndarray | None = None) -> np.ndarray:
+    """`check`'s score of each of `pairs` that joins two articles (with the cosine from the lower-numbered article's
+    row) where it states one claim (at least SAME, MIN_COVER shared), else 0. Rows: the units `index` names (every
+    unit when None), as `art` and the cosines `S` give them."""
+    n = len(art)
+    M = np.zeros((n, n), dtype=S.dtype)
+    pairs = pairs & (art[:, None] < art[None, :])
     if check.shares is not None:
-        pairs &= check.shares
+        pairs &= check.shares if index is None else check.shares[np.ix_(index, index)]
     I, J = np.nonzero(pairs)
     if not len(I):
         return M
-    got = np.array([check.score(i, j, c) for i, j, c in zip(I.tolist(), J.tolist(), S_all[I, J].tolist())],
-                   dtype=S_all.dtype)
+    ui, uj = (I, J) if index is None else (index[I], index[J])
+    # a pair sharing less than MIN_COVER states no one claim whatever its score: only the others are scored
+    keep = np.array([check.cover(i, j) >= MIN_COVER for i, j in zip(ui.tolist(), uj.tolist())], dtype=bool)
+    I, J, ui, uj = I[keep], J[keep], ui[keep], uj[keep]
+    got = np.array([check.score(i, j, c) for i, j, c in zip(ui.tolist(), uj.tolist(), S[I, J].tolist())], dtype=S.dtype)
     got[~(got >= SAME)] = 0.0
-    got[[check.cover(i, j) < MIN_COVER for i, j in zip(I.tolist(), J.tolist())]] = 0.0
     M[I, J] = M[J, I] = got
     return M
 
 
-def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.ndarray,
-                measured: np.ndarray, S_all: np.ndarray | None,
+def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.ndarray, measured: np.ndarray,
                 seen: dict[tuple[int, int], bool], check: ClaimCheck,
                 M_all: np.ndarray | None = None) -> tuple[float, list[int]] | None:
     """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours.
-    `M_all` (n x n, from `_claim_scores`) holds the pair scores that state one claim, else 0."""
+    `M_all` (n x n, from `_claim_scores`) holds the pair scores that state one claim, else 0; without it (a story
+    past DENSE_MAX) `rows`' pairs are scored here, the same way."""
     rows = rows[np.argsort(art[rows], kind="stable")]
     a = art[rows]
     if a[0] == a[-1]:
         return None  # one article
     if M_all is None:
-        S = E[rows] @ E[rows].T
-        other = a[:, None] != a[None, :]
-        # on the topic is not the same claim: the two must share what is distinctive in them (cosine only helps)
-        B = np.zeros_like(S)
-        for x, y in zip(*np.nonzero(np.triu(other, 1))):
-            if check.cover(int(rows[x]), int(rows[y])) >= MIN_COVER:
-                B[x, y] = B[y, x] = check.score(int(rows[x]), int(rows[y]), float(S[x, y]))
-        M = np.where(other & (B >= SAME), B, 0.0)
+        M = _claim_scores(np.ones((len(rows), len(rows)), dtype=bool), a, E[rows] @ E[rows].T, check, rows)
     else:
         M = M_all[np.ix_(rows, rows)]
     if not M.any():
