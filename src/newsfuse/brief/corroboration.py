@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import align as align_stage
+from ..dates.patterns import MONTHS
 from ..model import Analysis, Article, Entity, SingleSource
 
 NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
@@ -19,8 +20,7 @@ PER_SOURCE = 30  # items from one source at most, so one long feature does not f
 UNIQUE_SHARE = 0.4  # ... or, in a short sentence no other source echoes, this share of its words (at least two)
 UNIQUE_WORDS = 3  # a corroborated sentence is still single-source for the details it alone gives: this many words
 _DULL_UNITS = {"ordinal", "second", "minute", "hour", "day", "week", "month", "year"}
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+_MONTHS = tuple(MONTHS)  # names and abbreviations, lower-cased
 # not a claim: the sentence's own question (a teaser headline, a rhetorical aside; a quoted one may be news)
 # or a pointer to page layout ("Below is ...")
 _NOT_A_CLAIM = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$|^\W*(?:below|above|here)(?:\s+(?:is|are)|'s|’s)\b|"

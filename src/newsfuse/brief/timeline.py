@@ -10,12 +10,12 @@ import numpy as np
 
 from .. import align as align_stage
 from ..clean.furniture import caption_or_credit
+from ..dates.patterns import MONTH_NAMES
 from ..model import Analysis, Article, TimelineEvent
 
 VAGUE_EXPRESSIONS = ("recent", "this week", "earlier this", "coming", "next few", "within", "soon", "lately", "the day before",
                      "few", "several", "couple", "some")
-_PART_OF_MONTH = re.compile(r"\b(?:early|mid|late|end of|beginning of)[\s-]+(?:january|february|march|april|may|june|july|"
-                            r"august|september|october|november|december)\b", re.I)
+_PART_OF_MONTH = re.compile(rf"\b(?:early|mid|late|end of|beginning of)[\s-]+(?:{'|'.join(MONTH_NAMES)})\b", re.I)
 # "his third visit since January", "the largest attack since 2022": a counting window, not an event
 _COUNT_SINCE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)|only|most|best|worst|\w+iest|largest|"

@@ -6,6 +6,7 @@ import bisect
 import re
 
 from .. import nlp
+from ..dates.patterns import month_group
 from .numbers import Found
 
 
@@ -295,8 +296,7 @@ def skip_reference(text: str, f: Found) -> bool:
     if word in ("one", "a dozen") or f.qty.value == 1 and not word[0].isdigit():
         return True
     if word.isdigit() and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]*\s$", text[max(0, f.start - 20) : f.start]) and \
-            not re.search(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s$", text[max(0, f.start - 12) : f.start]):
+            not re.search(rf"\b{month_group()}\s$", text[max(0, f.start - 12) : f.start]):
         return True  # a model or name ("Boeing 747", "Falcon 9", "Route 66"), not a count
     if not word[0].isdigit() and re.search(r"\b(the|these|those|both|their|its|his|her|our|all|of)\s+$", before):
         return True

@@ -28,14 +28,14 @@ UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 _MONTH_WORDS = tuple(w.capitalize() for w in MONTHS)  # names, then abbreviations
 # the month table's words as regex alternatives, an abbreviation before its own prefix ("Sept" before "Sep")
-_MONTH_NAMES = _MONTH_WORDS[:12]
+MONTH_NAMES = _MONTH_WORDS[:12]
 _MONTH_ABBREVS = tuple(sorted(_MONTH_WORDS[12:], key=lambda w: (MONTHS[w.lower()], -len(w))))
-MONTH = "(?:" + "|".join(_MONTH_NAMES + tuple(w + r"\.?" for w in _MONTH_ABBREVS)) + ")"  # an abbreviation's dot inside
+MONTH = "(?:" + "|".join(MONTH_NAMES + tuple(w + r"\.?" for w in _MONTH_ABBREVS)) + ")"  # an abbreviation's dot inside
 
 
 def month_group(name: str = "") -> str:
     """A month name or abbreviation as a capturing group (named `name` if given), a trailing dot outside it."""
-    return f"({'?P<' + name + '>' if name else ''}{'|'.join(_MONTH_NAMES + _MONTH_ABBREVS)})" + r"\.?"
+    return f"({'?P<' + name + '>' if name else ''}{'|'.join(MONTH_NAMES + _MONTH_ABBREVS)})" + r"\.?"
 
 
 WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -54,8 +54,8 @@ _PATTERNS: list[tuple[str, str]] = [
     # a preposition/modifier first, then the name (group "x" is the expression): fast to scan
     ("month", r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter"
               r"|[Bb]etween|[Tt]hrough)\s"
-              rf"(?P<x>{'|'.join(_MONTH_NAMES)})\b"
-              rf"|\b(?:{'|'.join(m for m in _MONTH_NAMES if m not in ('March', 'May'))})\b"),  # alone, "march" and "may" are verbs
+              rf"(?P<x>{'|'.join(MONTH_NAMES)})\b"
+              rf"|\b(?:{'|'.join(m for m in MONTH_NAMES if m not in ('March', 'May'))})\b"),  # alone, "march" and "may" are verbs
     ("year", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|of|[Ee]arly|[Ll]ate|[Mm]id)[\s-](?P<x>{YEAR})\b(?![-–]\d)"),
     ("weekday", rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier|[Ll]ater|[Ll]ate|[Ee]arly|[Pp]ast)\s+)?{WD}{_PARTS}\b"),
     ("deictic", r"\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast\s+night|[Tt]his\s+(?:morning|afternoon|evening))\b"),
