@@ -254,7 +254,7 @@ def test_static_vectors_read_each_text_as_the_tokenizer_does_whole():
     sv = nlp.vectors.static_vectors()
     sv._chunks.clear()
     texts = ["The mayor’s “final” offer: $4.5bn — rejected.", "naïve café ﬁnance", "東京 talks resumed", "a\x01b c",
-             "split\x1cwords", "tab\there\u2003em-space", "", "   ", "x" * 150, "U.S.-led", "O'Neil (AP) —"]
+             "split\x1cwords", "page\x0cbreak", "vertical\x0btab", "tab\there\u2003em-space", "", "   ", "x" * 150, "U.S.-led", "O'Neil (AP) —"]
     got = sv._rows(texts)
     for text, rows in zip(texts, got):
         ids = np.asarray(sv.tokenizer.encode(text, add_special_tokens=False).ids, dtype=np.int64)

@@ -279,7 +279,7 @@ class StaticVectors:
 
 
 # Python's str.split() splits on these, BERT's tokenizer drops them as control characters (joining the parts)
-_ODD_SPACE = re.compile("[\x1c-\x1f\x85]")
+_ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")  # every character str.split and the tokenizer disagree on
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _CHUNK_CACHE_MAX = 200_000
 

@@ -6,6 +6,7 @@ of different sources aligned as one fact (or closely alike and naming the same e
 verbs of one act that exclude each other ("slapped" vs "punched"; "hit", "attacked" fit any manner) on one object
 are a `contradiction`; counts of one participant (whom it hit, who hit) that cannot both hold are a
 `different-measure` note (all involved vs the one charged, or an error). Two numerals are the figures step's work.
+Analyses stored before acts were read carry none: their stories show no wording conflicts until re-ingested.
 """
 
 from __future__ import annotations
