@@ -11,20 +11,15 @@ Analyses stored before acts were read carry none: their stories show no wording 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ... import align as align_stage
-from ...claims.acts import CONTAINERS, MANNERS
 from ...model import Act as _Stored
 from ...model import Analysis, Conflict, ConflictClaim, Sentence
-from .pairing import _SYNONYMS
+from .pairing import SYNONYMS
 
-# a manner verb in any inflection ("slapped", "shot", "spat")
-_MANNER_RX = re.compile(r"\b(?:" + "|".join(sorted({m.removesuffix("e") for m in MANNERS} | {"shot", "spat"})) + r")\w*", re.I)
-_IRREGULAR = {"men": "man", "women": "woman", "children": "child", "people": "person"}
 _PAIR_SIM = 0.6  # sentences not aligned as one fact must be this alike (and share an entity) to be compared
 
 
@@ -60,7 +55,7 @@ class _Said:
 
 def _norm(lemma: str) -> str:
     lemma = lemma.lower()
-    return _SYNONYMS.get(lemma, lemma)
+    return SYNONYMS.get(lemma, lemma)
 
 
 def _aligned_pairs(alignment: align_stage.Alignment, keys: set[tuple[str, int]]) -> Iterator[tuple[tuple[str, int], tuple[str, int]]]:
@@ -99,36 +94,9 @@ def find(alignment: align_stage.Alignment, sources: dict[str, str], analyses: di
     if len(by_key) < 2:
         return []
     pairs = [(x, y) for x, y in _aligned_pairs(alignment, set(by_key)) if by_key[x].source != by_key[y].source]
-    pairs = [(x, y) for x, y in pairs if _comparable(by_key[x].sentence.text, by_key[y].sentence.text)]
     said = {k: [_Said(Act.of(a), k[0], by_key[k].source, by_key[k].sentence) for a in stored[k]]
             for k in sorted({k for p in pairs for k in p})}
     return _manner_conflicts(pairs, said, sources) + _count_conflicts(pairs, said, sources)
-
-
-def _numbers(text: str) -> dict[str, str]:
-    """Word (singular guess, through the synonyms) -> 's' or 'p' (singular / plural form seen; 'b' both)."""
-    out: dict[str, str] = {}
-    for w in re.findall(r"[a-z]+", text.lower()):
-        if w in _IRREGULAR:
-            k, n = _IRREGULAR[w], "p"
-        elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-            k, n = w[:-1], "p"
-        else:
-            k, n = w, "s"
-        k = _norm(k)
-        out[k] = n if out.get(k, n) == n else "b"
-    return out
-
-
-def _comparable(a: str, b: str) -> bool:
-    """Two sentences whose wordings can clash: both name a manner, or one word is singular in one and plural in the
-    other ("an Israeli soldier" / "Israeli troops"), or one gives a container count ("a pair of")."""
-    if _MANNER_RX.search(a) and _MANNER_RX.search(b):
-        return True
-    na, nb = _numbers(a), _numbers(b)
-    if any({na[k], nb[k]} == {"s", "p"} for k in na.keys() & nb.keys()):
-        return True
-    return any(c in na or c in nb for c in CONTAINERS)
 
 
 def _what(a: Act) -> tuple[str, str]:

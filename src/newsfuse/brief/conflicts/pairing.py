@@ -30,7 +30,7 @@ class Ctx:
 # counted periods and rounds: a count of them names a stretch of time, which differs with the stretch meant
 _PERIODS = {"season", "year", "month", "week", "day", "decade", "term", "game", "match", "round", "quarter", "inning",
             "lap", "time", "hour", "minute", "night", "century", "generation", "cycle", "session", "stage"}
-_SYNONYMS = {"cargo": "payload", "load": "payload", "bid": "offer", "approach": "offer", "takeover": "offer",
+SYNONYMS = {"cargo": "payload", "load": "payload", "bid": "offer", "approach": "offer", "takeover": "offer",
              "lawsuit": "suit", "action": "suit", "troop": "soldier"}
 
 
@@ -99,7 +99,7 @@ def related(a: Figure, b: Figure, ctx: Ctx) -> str | None:
         return None
     if a.dim == "count":
         # a count is compared only with a count of the same thing: head noun plus predicate
-        if _SYNONYMS.get(a.what, a.what) != _SYNONYMS.get(b.what, b.what):
+        if SYNONYMS.get(a.what, a.what) != SYNONYMS.get(b.what, b.what):
             if a.what.startswith("people:") and b.what.startswith("people:") and "people:?" not in (a.what, b.what):
                 return None  # killed vs missing: different measures, nothing worth saying
             if "people:?" in (a.what, b.what) and a.what.startswith("people:") and b.what.startswith("people:") \
@@ -129,10 +129,10 @@ def related(a: Figure, b: Figure, ctx: Ctx) -> str | None:
         return None  # a deal's value with the debt assumed ("$149 billion including debt") is not its price ("$121 billion")
     if a.dim == "percent" and (move := market_move(a.claim.text)) and move == market_move(b.claim.text):
         return same  # "Acme shares fell 1.5%" at 9:34, "fell 4.3%" by mid-afternoon: one day's move as it went
-    ma, mb = _SYNONYMS.get(a.measure, a.measure), _SYNONYMS.get(b.measure, b.measure)
+    ma, mb = SYNONYMS.get(a.measure, a.measure), SYNONYMS.get(b.measure, b.measure)
     generic = {ma, mb} & _GENERIC or not (ma and mb)
     if not generic:
-        ta, tb = {_SYNONYMS.get(w, w) for w in ma.split()}, {_SYNONYMS.get(w, w) for w in mb.split()}
+        ta, tb = {SYNONYMS.get(w, w) for w in ma.split()}, {SYNONYMS.get(w, w) for w in mb.split()}
         if ta & tb and (len(ta & tb) / len(ta | tb) >= 0.5 or ma.split()[-1] == mb.split()[-1]):
             return same if (sim >= 0.35 or fact or lex >= 0.1) and not _counterpart(a, b) else None
         if a.dim == "ordinal" and sim >= 0.45:
