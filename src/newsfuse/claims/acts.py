@@ -34,7 +34,7 @@ _UNASSERTING = {"deny", "refuse", "without", "instead", "fail", "avoid", "rather
                 "want", "intend", "seek", "try", "attempt", "hope", "vow", "promise", "prepare", "aim", "expect",
                 "propose", "plot", "urge", "order"}
 # nouns that carry the count of the noun after "of": (lowest, highest) they may mean
-CONTAINERS = {"pair": (2, 2), "couple": (2, 3), "trio": (3, 3), "handful": VAGUE_WORDS["a handful"]}
+_CONTAINERS = {"pair": (2, 2), "couple": (2, 3), "trio": (3, 3), "handful": VAGUE_WORDS["a handful"]}
 _SERIES = {"another", "other", "new", "latest", "next", "last", "further", "more", "additional", "second", "third"}
 # any inflection of a manner or generic verb, by a stem's prefix ("struck", "beaten", "knifed"): a sentence without
 # one has no act to read (a word it merely opens, "bitter", costs a look, nothing else)
@@ -45,8 +45,7 @@ HARM_RX = re.compile("[{}]{}".format(*scan.openings(_HARM_STEMS, ignorecase=True
 
 def extract(article: Article, doc, sentences: list[Sentence]) -> list[Act]:
     """The physical acts of `article` (parsed as `doc`), each placed in its sentence of `sentences` (raw offsets)."""
-    text = nlp.doc_text(doc)
-    if not sentences or not HARM_RX.search(text):
+    if not sentences:
         return []
     starts = [s.start for s in sentences]
 
@@ -111,10 +110,10 @@ def _head_and_count(np) -> tuple[object, tuple[float, float, str] | None, bool]:
     of = next((c for c in np.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
     low = np.lower_
-    if pobj is not None and pobj.tag_ in ("NNS", "NNPS") and (low in CONTAINERS or np.pos_ == "NUM" or low in VAGUE_WORDS):
+    if pobj is not None and pobj.tag_ in ("NNS", "NNPS") and (low in _CONTAINERS or np.pos_ == "NUM" or low in VAGUE_WORDS):
         det = next((c for c in np.children if c.dep_ == "det"), np)
-        if low in CONTAINERS or low in VAGUE_WORDS:
-            lo, hi = CONTAINERS.get(low) or VAGUE_WORDS[low]
+        if low in _CONTAINERS or low in VAGUE_WORDS:
+            lo, hi = _CONTAINERS.get(low) or VAGUE_WORDS[low]
             return pobj, (lo, hi, _phrase(det, pobj)), False
         v = parse_number(low)
         return pobj, ((v, v, _phrase(det, pobj)) if v is not None else None), v is not None
