@@ -419,3 +419,28 @@ def test_later_this_month_is_dated_to_the_month_not_the_next_day():
     an = pipeline.analyze([a])
     got = [(e.date, e.expression) for e in timeline.build([a], an)]
     assert ("2025-10", "later this month") in got and not any(d == "2025-10-15" for d, _ in got), got
+
+
+def test_the_cyclic_gc_is_paused_while_a_brief_is_built_and_restored_after(monkeypatch):
+    import gc
+
+    a = Doc("a", "Ledger").say("The Harbor Board approved a 40 million dollar dredging plan on Tuesday after a long debate.")
+    b = Doc("b", "Courier").say("On Tuesday the Harbor Board approved the 40 million dollar dredging plan.")
+    arts, ans = story(a, b)
+    seen, build = [], brief._build
+    monkeypatch.setattr(brief, "_build", lambda *args, **kw: seen.append(gc.isenabled()) or build(*args, **kw))
+    assert gc.isenabled()
+    with brief.cyclic_gc_paused():  # nested: the inner exit must not turn it back on
+        got = brief.build(Story(id="s", articles=["a", "b"]), arts, ans)
+        assert not gc.isenabled()
+    assert gc.isenabled() and seen == [False] and got.facts
+    with pytest.raises(ValueError):
+        with brief.cyclic_gc_paused():
+            raise ValueError("a failing brief")
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        brief.build(Story(id="s", articles=["a", "b"]), arts, ans)
+        assert not gc.isenabled() and seen == [False, False]
+    finally:
+        gc.enable()

@@ -7,8 +7,11 @@ canonical entities and coverage. Each step lives in its own module and sees only
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -23,13 +26,36 @@ log = logging.getLogger("newsfuse")
 
 def build(story: Story, articles: list[Article], analyses: dict[str, Analysis], **options) -> Brief:
     """The brief of one story from its articles and their analyses (BLAS kept to one thread: its
-    small matrix products only lose time to thread hand-offs on a shared CPU)."""
+    small matrix products only lose time to thread hand-offs on a shared CPU; the cyclic GC paused)."""
+    with cyclic_gc_paused():
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover
+            return _build(story, articles, analyses, **options)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return _build(story, articles, analyses, **options)
+
+
+_pause = threading.Lock()
+_paused = [0, False]  # builds under way, whether the collector was on when the first began
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a brief is built: its many short-lived containers made it re-scan
+    everything alive (~15 % of the fuse CPU on news_cluster) for next to no cycles (< 30 objects per brief)."""
+    with _pause:
+        if not _paused[0]:
+            _paused[1] = gc.isenabled()
+            gc.disable()
+        _paused[0] += 1
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return _build(story, articles, analyses, **options)
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _build(story, articles, analyses, **options)
+        yield
+    finally:
+        with _pause:
+            _paused[0] -= 1
+            if not _paused[0] and _paused[1]:
+                gc.enable()
 
 
 def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis], **options) -> Brief:

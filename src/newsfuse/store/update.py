@@ -321,10 +321,11 @@ def _write_changed(
         try:
             analyses = {m: known[m] for m in members if m in known}
             analyses.update(store.analyses([m for m in members if m not in known]))
-            b = brief_stage.build(story, arts, dict(sorted(analyses.items())), **options)
-            story.title = b.title or story.title
-            doc = render.to_json([b])
-            md, html = render.to_markdown(b), render.to_html(b)
+            with brief_stage.cyclic_gc_paused():  # the renders' short-lived containers too
+                b = brief_stage.build(story, arts, dict(sorted(analyses.items())), **options)
+                story.title = b.title or story.title
+                doc = render.to_json([b])
+                md, html = render.to_markdown(b), render.to_html(b)
         except Exception as exc:  # noqa: BLE001  # one story's brief failing must not sink the rest
             log.warning("story %s: brief failed (%s: %s)", sid, type(exc).__name__, exc)
             problems.append(Problem(sid, f"brief failed ({type(exc).__name__}: {exc})"))
