@@ -122,6 +122,22 @@ def test_max_words_cuts_at_sentence_ends(story):
             assert any(_norm(s.text) in _norm(by_id[i].raw) for i in s.articles)
 
 
+def test_default_length_is_a_budget_of_whole_sentences(story):
+    """Without max_words the summary fills `default_words` with whole sentences and never runs past it."""
+    from newsfuse.brief import summary as S
+
+    arts, analyses = story
+    old = S.with_params(default_words=45)
+    try:
+        summ = summarize(arts, analyses)
+    finally:
+        S.with_params(**{"default_words": old.default_words})
+    assert summ
+    assert sum(len(s.text.split()) for s in summ) <= 45
+    assert len(summ) < len(summarize(arts, analyses))  # the fixture story has more than 45 words to give
+    assert summarize(arts, analyses, max_words=45) == summ
+
+
 def test_empty_and_single_article():
     assert summarize([], {}) == []
     text = "The village fete raised 3,000 pounds for the new playground on Saturday afternoon."

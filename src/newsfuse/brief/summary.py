@@ -50,7 +50,7 @@ class Params:
     cite_alone: float = 0.85  # ... and is cited for it on similarity alone
     cite_words: float = 0.5  # ... or, at `cite`, when the two share this share of the shorter one's content words
     trim_attribution: bool = False  # drop ", officials said." style endings
-    default_words: int = 200  # soft length when no max_words is given (5-10 sentences)
+    default_words: int = 212  # the word budget when no max_words is given (whole sentences up to it)
 
 
 PARAMS = Params()
@@ -248,14 +248,16 @@ def summarize(
     max_sentences: int = 10,
     max_words: int | None = None,
 ) -> list[SummarySentence]:
-    """5-10 article sentences (lightly trimmed, never invented), each citing every supporting article.
+    """Up to `max_sentences` article sentences (lightly trimmed, never invented), each citing every supporting article.
 
-    `max_words` caps the total length, cutting at sentence ends (a sentence that does not fit is
-    skipped for a shorter one that does).
+    `max_words` (default `Params.default_words`) caps the total length, cutting at sentence ends (a sentence
+    that does not fit is skipped for a shorter one that does).
     """
     p = PARAMS
     if not articles:
         return []
+    if max_words is None:
+        max_words = p.default_words  # a budget, not a soft length: on Multi-News dev CV +0.2 ROUGE-2 over stopping at 200+
     originals = [a for a in articles if not a.duplicate_of] or list(articles)
     cands = candidates(originals, analyses, p)
     if not cands:  # nothing passes the filters: fall back to each article's first sentence
@@ -283,13 +285,12 @@ def summarize(
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
             max_words: int | None, per_word: float = 0.0,
             concept: tuple[list[set], dict] | None = None) -> list[int]:
-    """MMR: the best-scoring sentence not too similar to those chosen, until the length is reached.
+    """MMR: the best-scoring sentence not too similar to those chosen, until nothing more fits (`max_words`).
 
     With `per_word` > 0 the gain is divided by words**per_word (budget-aware: dense sentences first).
     With `concept` (sentence bigram sets, bigram weights) the gain adds `p.coverage` times the weight of
     the bigrams not yet covered per words**coverage_power, in standard deviations over what is left:
     budgeted concept coverage blended with MMR (on dev CV +0.4 ROUGE-2 on Multi-News)."""
-    limit = max_words if max_words is not None else p.default_words
     chosen: list[int] = []
     used = 0
     alive = np.ones(len(score), dtype=bool)
@@ -322,8 +323,6 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
                     uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
         maxsim = np.maximum(maxsim, sim[i])
         alive &= maxsim < p.redundant
-        if max_words is None and used >= limit and len(chosen) >= 5:
-            break
     return chosen
 
 

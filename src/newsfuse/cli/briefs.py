@@ -34,7 +34,7 @@ def brief(
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Write briefs here (default: print)."),
     fmt: str = typer.Option("md", "--format", help="md | html | json"),
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for undated articles."),
-    summary_words: Optional[int] = typer.Option(None, "--summary-words", help="Cap the summary at N words."),
+    summary_words: Optional[int] = typer.Option(None, "--summary-words", help="Cap the summary at N words (default 212, whole sentences)."),
     leanings: Optional[Path] = typer.Option(None, "--leanings", help="CSV mapping outlet -> leaning."),
     workers: int = typer.Option(1, "--workers", min=1, help=WORKERS_HELP),
     outlet: str = typer.Option("", "--outlet", help=OUTLET_HELP),
