@@ -287,3 +287,34 @@ def test_a_plural_title_ends_no_sentence():
                        "Sens. Ada Lind and Per Holm voted against the bill."])
     sents = [s.text for s in nlp.doc_sents(doc)]
     assert sents[0].endswith("said on Friday.") and sents[1].startswith("Sens. Ada Lind"), sents
+
+
+def test_a_caption_written_as_a_headline_is_no_sentence_of_the_report() -> None:
+    from newsfuse.clean.furniture import headline_caption
+
+    text = ("Flood water receded from the valley towns on Friday after three days of rain, officials said.\n"
+            "Volunteers carry sandbags to the church Friday as the river rises.\n"
+            "The council opens a relief centre in the school hall on Saturday, the mayor says.\n"
+            "Engineers inspected the two road bridges before reopening them to traffic.\n"
+            "Crews cleared the main road on Friday. Buses run again on Monday.")
+    art = Article(id="a", raw=text, text=text)
+    [doc] = nlp.parse([text])
+    plain = nlp.sentences("a", doc, art.raw_offset)
+    sents = nlp.sentences("a", doc, art.raw_offset, furniture=headline_caption)
+    dropped = [s.text for s in plain if s.text not in {t.text for t in sents}]
+    # the present-tense line with a weekday standing alone is the picture's caption; an attributed present
+    # ("the mayor says"), past reporting and a line among other sentences stay
+    assert dropped == ["Volunteers carry sandbags to the church Friday as the river rises."]
+    assert [s.index for s in sents] == list(range(len(sents)))
+    assert all(text[s.start : s.end] == s.text for s in sents)
+
+
+def test_a_state_reported_now_with_a_weekday_in_a_clause_under_it_is_no_caption() -> None:
+    from newsfuse.clean.furniture import headline_caption
+
+    text = "Some 40 villagers remain in the shelter after the river flooded their homes on Friday."
+    [doc] = nlp.parse([text])
+    assert not headline_caption(doc[:])
+    text = "A firefighter helps an elderly woman from a boat Friday in Millbrook."
+    [doc] = nlp.parse([text])
+    assert headline_caption(doc[:])

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from . import claims, dates, entities, nlp, quotes
+from .clean.furniture import headline_caption
 from .cluster import features as cluster_features
 from .model import Analysis, Article
 
@@ -30,7 +31,7 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
     for a, doc in zip(articles, nlp.pipe(texts)):
         an = Analysis(article=a.id)
         try:
-            an.sentences = nlp.sentences(a.id, doc, a.raw_offset)
+            an.sentences = nlp.sentences(a.id, doc, a.raw_offset, furniture=headline_caption)
             an.entities = entities.extract(a, doc)
             an.quotes = quotes.extract(a, doc, an.entities)
             an.claims = claims.extract(a, doc)

@@ -292,3 +292,39 @@ def _caption_or_credit(text: str) -> bool:
     return bool((within and any(may_match(keys, keyed) and rx.search(text) for rx, keys in _CAPTION_WITHIN))
                 or (may_match(_PLACED_KEYS, keyed) and _PLACED.search(text))
                 or (may_match(_CREDIT_END_KEYS, keyed) and _CREDIT_END.search(text)) or _is_caption(text, len(text.split()), keyed))
+
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# verbs that attribute what the line says: reporting in the present ("the ministry says Monday"), not a caption
+_ATTRIBUTING = frozenset("say tell accord announce report claim confirm state write add insist deny note explain quote".split())
+CAPTION_WORDS = 30  # a caption written as a headline is one short line
+
+
+def headline_caption(line) -> bool:
+    """A parsed line (a spaCy span that is a whole paragraph, one sentence) that is a photo or video caption written
+    as a headline: the main verb in the present ("Some of the villagers go home Thursday after …", "Ann Lee speaks
+    Monday in Rome"), a weekday, no attribution and no quote. Reporting tells a weekday's events in the past; its
+    wording alone cannot show the tense, hence the parse (`nlp.sentences` asks this of each such line)."""
+    text = line.text
+    if any(m in text for m in '"“”') or "(@" in text or text.rstrip().endswith("?"):
+        return False  # a quote, an embedded post (its author's statement) or a question
+    toks = [t for t in line if not (t.is_punct or t.is_space)]
+    if not toks or len(toks) > CAPTION_WORDS:
+        return False
+    root = line.root
+    if root.tag_ not in ("VBZ", "VBP") or root.lemma_ in ("be", "have"):
+        return False  # past reporting; "is to open on Sunday", "has been moved" are no caption's grammar
+    # the weekday dates the main verb itself ("go free Thursday", "speaks on Monday"), not a clause under it
+    # ("114 pupils remain captives after 16 were freed on Friday" is a state reported now)
+    weekday = any(t.lower_ in _WEEKDAYS and _dates_the_verb(t, root) for t in toks)
+    return weekday and not any(t.lemma_ in _ATTRIBUTING for t in toks)
+
+
+def _dates_the_verb(tok, root) -> bool:
+    """Does the weekday `tok` hang from `root` with no other verb between (a clause's verb dates its own event)?
+    (spaCy makes a new Token at each access: tokens compare by index.)"""
+    while tok.i != root.i and tok.head.i != tok.i:
+        tok = tok.head
+        if tok.i != root.i and tok.pos_ in ("VERB", "AUX"):
+            return False
+    return tok.i == root.i

@@ -11,8 +11,8 @@ import functools
 import gc
 import os
 import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -231,12 +231,15 @@ def span_ents(span) -> list:
     return [e for e in doc_ents(span.doc) if e.start >= span.start and e.end <= span.end]
 
 
-def sentences(article_id: str, doc: Doc, to_raw=None) -> list:
-    """The Doc's sentences as `Sentence`s; `to_raw` maps a kept-text offset to a raw offset."""
+def sentences(article_id: str, doc: Doc, to_raw=None, furniture: Callable[[Any], bool] | None = None) -> list:
+    """The Doc's sentences as `Sentence`s; `to_raw` maps a kept-text offset to a raw offset. `furniture(span)`:
+    a line that is one sentence and reads as page furniture by its parse (a caption written as a headline) is
+    no sentence of the report."""
     from ..model import Sentence
 
     to_raw = to_raw or (lambda i: i)
     out = []
+    spans: list[tuple[int, int]] = []  # kept-text span of each sentence of `out`
     whole = doc_text(doc)
     last = (0, 0)  # kept-text span of the latest sentence
     for s in doc_sents(doc):
@@ -252,11 +255,27 @@ def sentences(article_id: str, doc: Doc, to_raw=None) -> list:
                     # the parser split a closing quote mark off its sentence ('... scene.' + '"'): it ends that one
                     last = (last[0], end)
                     out[-1] = Sentence(article_id, len(out) - 1, to_raw(last[0]), to_raw(end), whole[last[0] : end])
+                    spans[-1] = last
                 else:
                     last = (start, end)
                     out.append(Sentence(article_id, len(out), to_raw(start), to_raw(end), text))
+                    spans.append(last)
             offset += len(piece) + 1
-    return out
+    if furniture is None:
+        return out
+    drop = set()
+    for k, (start, end) in enumerate(spans):
+        line_start = whole.rfind("\n", 0, start) + 1
+        line_end = whole.find("\n", end)
+        if whole[line_start:start].strip() or whole[end : len(whole) if line_end < 0 else line_end].strip():
+            continue  # one of several sentences of its paragraph
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and furniture(span):
+            drop.add(k)
+    if not drop:
+        return out
+    kept = [s for k, s in enumerate(out) if k not in drop]
+    return [Sentence(article_id, i, s.start, s.end, s.text) for i, s in enumerate(kept)]
 
 
 _CLOSERS = re.compile("[\"\u201d\u2019')\\]]+")

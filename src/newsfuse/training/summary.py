@@ -27,6 +27,7 @@ import numpy as np
 from .. import ingest, nlp, pipeline
 from ..model import Analysis, Article
 from ..brief import summary as S
+from ..clean.furniture import headline_caption
 
 SHARED = Path(os.environ.get("NEWSFUSE_SHARED", Path(__file__).resolve().parents[4] / "shared"))
 SETS = ("multinews", "allsides")
@@ -57,12 +58,12 @@ def _load(set_name: str, split: str) -> tuple[list[dict], dict[str, list[Article
     for a in articles:
         by_story[a.story or a.id].append(a)
     key = hashlib.sha1("\x00".join(a.id + "\x01" + a.text for a in articles).encode()).hexdigest()[:16]
-    fn = CACHE / f"sents-{set_name}-{split}-clean-{key}.pkl"
+    fn = CACHE / f"sents-{set_name}-{split}-clean-captions-{key}.pkl"
     if fn.exists():
         sents = pickle.loads(fn.read_bytes())
     else:
         docs = nlp.parse([a.text for a in articles])
-        sents = {a.id: nlp.sentences(a.id, d, a.raw_offset) for a, d in zip(articles, docs)}
+        sents = {a.id: nlp.sentences(a.id, d, a.raw_offset, furniture=headline_caption) for a, d in zip(articles, docs)}
         CACHE.mkdir(parents=True, exist_ok=True)
         fn.write_bytes(pickle.dumps(sents))
     return records, by_story, {aid: Analysis(article=aid, sentences=s) for aid, s in sents.items()}
