@@ -203,3 +203,60 @@ def test_number_words_become_digits_and_look_alike_letters_do_not_crash() -> Non
 
     assert number_words_as_digits("Rescuers found ten survivors.") == "Rescuers found 10 survivors."
     assert number_words_as_digits("He counted \u017fix boats and ten cars.") == "He counted \u017fix boats and 10 cars."
+
+
+def _lead_case(texts: list[str], speakers: list[frozenset[str]] | None = None):
+    """A fact over one sentence per article (the first leads), with the units `align` would hold for them."""
+    from newsfuse.align.facts import Unit
+    from newsfuse.model import Fact, Sentence, Variant
+
+    speakers = speakers or [frozenset()] * len(texts)
+    units = [Unit(f"a{k}", Sentence(f"a{k}", 0, 10, 10 + len(t), t), f"s{k}", speakers=sp)
+             for k, (t, sp) in enumerate(zip(texts, speakers))]
+    fact = Fact(id="", text=texts[0], articles=[u.article for u in units],
+                variants=[Variant(u.article, u.sentence.text, u.sentence.start, u.sentence.end) for u in units])
+    return fact, {(u.article, u.sentence.start): u for u in units}
+
+
+def test_a_fact_leads_with_a_sentence_that_names_its_subject_not_a_pronoun() -> None:
+    from newsfuse.align import _lead_naming_its_subject
+
+    fact, row = _lead_case(["It reopened to traffic at noon after engineers inspected the cracked bridge deck.",
+                            "The Millbrook bridge reopened to traffic at noon once engineers had inspected its cracked deck.",
+                            "Commuters faced long detours through the valley all morning."])
+    _lead_naming_its_subject(fact, row, set(), {fact.text})
+    assert fact.text.startswith("The Millbrook bridge reopened")
+    # a wording that leads another fact, or a direct quote, is not taken; nor one that shares too few words
+    fact, row = _lead_case(["It reopened to traffic at noon after engineers inspected the cracked bridge deck.",
+                            "The Millbrook bridge reopened to traffic at noon once engineers had inspected its cracked deck."])
+    _lead_naming_its_subject(fact, row, {("a1", 10)}, {fact.text})
+    assert fact.text.startswith("It reopened")
+    fact, row = _lead_case(["It reopened to traffic at noon after engineers inspected the cracked bridge deck.",
+                            "Commuters faced long detours through the valley all morning."])
+    _lead_naming_its_subject(fact, row, set(), {fact.text})
+    assert fact.text.startswith("It reopened")
+
+
+def test_a_pronoun_speaker_resolved_by_the_quote_stage_picks_the_sentence_naming_that_speaker() -> None:
+    from newsfuse.align import _lead_naming_its_subject
+
+    fact, row = _lead_case(["He said the inspection found no damage to the piers.",
+                            "Council engineer Ruth Obi said divers checked every pier before the reopening.",
+                            "The bridge carries about 9,000 vehicles a day, the council said."],
+                           [frozenset({"e:person:ruth-obi"}), frozenset({"e:person:ruth-obi"}), frozenset({"e:org:council"})])
+    _lead_naming_its_subject(fact, row, set(), {fact.text})
+    assert fact.text.startswith("Council engineer Ruth Obi said")
+
+
+def test_a_lead_cut_inside_a_quote_gives_way_to_a_whole_sentence() -> None:
+    from newsfuse.align import _lead_naming_its_subject
+    from newsfuse.align.tokens import cut_quote, opens_on_pronoun
+
+    assert cut_quote("The repairs will take a week,” the engineer said.")
+    assert cut_quote("Asked when the bridge would reopen, the mayor replied: “By Friday at the latest.")
+    assert not cut_quote("The mayor said the bridge would reopen “by Friday at the latest.”")
+    assert opens_on_pronoun("Their cars were stuck for hours.") and not opens_on_pronoun("Theirs is a small town.")
+    fact, row = _lead_case(["The repairs will take a week,” the engineer said of the cracked bridge deck.",
+                            "Repairs to the cracked bridge deck will take a week, the council engineer said."])
+    _lead_naming_its_subject(fact, row, set(), {fact.text})
+    assert fact.text.startswith("Repairs to the cracked")

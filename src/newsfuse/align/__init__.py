@@ -13,19 +13,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..model import Analysis, Article, Entity, QuoteGroup
-from .facts import VAGUE, Alignment, disagree, quantity_key, years_clash, attach_quote_groups, first_position, make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
+from ..model import Analysis, Article, Entity, Fact, QuoteGroup
+from .facts import VAGUE, Alignment, Unit, disagree, quantity_key, years_clash, attach_quote_groups, first_position, make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import merge_edges, neighbour_pairs
 from .propositions import merge_near_duplicates, propositions
 from .sameclaim import ClaimCheck, occasion_days
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
-from .tokens import alignable, open_line, tokens  # noqa: F401  (re-exported)
+from .tokens import alignable, cut_quote, open_line, opens_on_pronoun, tokens  # noqa: F401  (re-exported)
 from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
 from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
 
 OWN_WORDS = 0.3  # share of a quote's content words an outlet's own telling must repeat to lead its fact instead
+NAMED_WORDS = 0.4  # share of a pronoun lead's content words a wording that names its subject must repeat to lead
 
 
 def align(
@@ -123,6 +124,9 @@ def align(
             elif own and not close:  # its own-words tellings lead other facts already: a quote plus those facts
                 quoted.add(id(f))
     facts = [f for f in facts if id(f) not in quoted]
+    row = {(u.article, u.sentence.start): u for u in units}
+    for f in facts:
+        _lead_naming_its_subject(f, row, direct, leads)
     facts.sort(key=lambda f: (-f.support, -len(f.articles), first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
@@ -135,6 +139,43 @@ def align(
                 fact_of.setdefault((v.article, idx), f.id)
     index = {(u.article, u.sentence.index): i for i, u in enumerate(units)}
     return Alignment(units, E, X, facts, fact_of, index, (I, J, S), sources, check)
+
+
+def _lead_flaw(text: str) -> int:
+    """How badly a sentence reads as a fact's lead: 2 a piece of a quote (it begins or ends inside quote marks),
+    1 a pronoun opening whose antecedent is in an earlier sentence, 0 none."""
+    if cut_quote(text):
+        return 2
+    return 1 if opens_on_pronoun(text) else 0
+
+
+def _lead_naming_its_subject(f: Fact, row: dict[tuple[str, int], Unit], direct: set[tuple[str, int]],
+                             leads: set[str]) -> None:
+    """A fact whose lead opens on a pronoun ("He said investigators …", "Their names were not …") or is a piece of
+    a quote leads with one of its own sentences that reads better: first one reporting the same speaker
+    (the quote stage resolved whom "he" means), else the one repeating most of the lead's words (at least
+    `NAMED_WORDS`). Never a direct quote, nor a sentence that leads another fact: a brief line stays an article's
+    sentence, unedited."""
+    flaw = _lead_flaw(f.text)
+    if not flaw:
+        return
+    lead = next((v for v in f.variants if v.text == f.text), None)
+    said_by = row[(lead.article, lead.start)].speakers if lead is not None and (lead.article, lead.start) in row else frozenset()
+    said_by = said_by - {"?"}  # an unresolved speaker names no one
+    words = set(tokens(f.text))
+    best, best_key = None, None
+    for v in f.variants:
+        if v.text in leads or (v.article, v.start) in direct or _lead_flaw(v.text) >= flaw:
+            continue
+        u = row.get((v.article, v.start))
+        same = bool(said_by and u is not None and said_by & u.speakers)
+        share = len(words & set(tokens(v.text))) / max(len(words), 1)
+        key = (-_lead_flaw(v.text), same, share)
+        if (same or share >= NAMED_WORDS) and (best_key is None or key > best_key):
+            best, best_key = v, key
+    if best is not None:
+        leads.add(best.text)
+        f.text = best.text
 
 
 def _occasions(analyses: dict[str, Analysis]) -> dict[tuple[str, int], frozenset[tuple[int, int]]]:

@@ -76,6 +76,41 @@ def alignable(text: str) -> bool:
     return not (words < HEADING_WORDS and open_line(text))
 
 
+# a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "Their names", "This comes after")
+_PRONOUN_OPENING = re.compile(r"^[\"“‘']?\s*(?:he|she|they|it|his|her|their|its|him|them|this|these|those)\b", re.I)
+
+
+def opens_on_pronoun(text: str) -> bool:
+    """A sentence that opens on a pronoun or demonstrative: whom it means is in a sentence before it, so it
+    cannot lead a line of its own (a summary's first, a fact's lead) while another wording names it."""
+    return bool(_PRONOUN_OPENING.match(text))
+
+
+def starts_mid_quote(text: str) -> bool:
+    """True when the first quote mark closes a quote that opened in an earlier sentence."""
+    m = re.search(r'["“”]', text)
+    if not m:
+        return False
+    if m.group() == "”":
+        return True
+    return m.group() == '"' and m.start() > 0 and text[m.start() - 1] in ",.!?;:" and text.count('"') % 2 == 1
+
+
+def quote_fragment(text: str) -> bool:
+    """A piece of a quote the sentence splitter cut apart: the tail of one opened in an earlier sentence, or the
+    first half of one closed in a later sentence (words with no one saying them)."""
+    return starts_mid_quote(text) or (text.lstrip()[:1] in ('"', "“")
+                                      and bool(text.count('"') % 2 or text.count("“") != text.count("”")))
+
+
+
+
+def cut_quote(text: str) -> bool:
+    """A sentence that begins or ends inside quote marks (`quote_fragment`, or a quote it opens and never closes:
+    "…, Ann Lee replied: “Not yet."): part of a quote the sentence splitter cut, not a statement of its own."""
+    return quote_fragment(text) or text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
 def stem(word: str) -> str:
     """Fold inflections so 'debated' meets 'debate' and 'filming' meets 'filmed' (matching only, never shown)."""
     for suffix in ("ity", "ing", "ed", "es", "e", "s"):

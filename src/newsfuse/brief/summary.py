@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import nlp
-from ..align.tokens import tokens
+from ..align.tokens import opens_on_pronoun, quote_fragment, tokens
 from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
 from .summary_features import FEATURES, zscore, concepts, features, redundancy  # noqa: F401  (FEATURES, zscore: for newsfuse.training.summary)
@@ -67,8 +67,6 @@ _CONNECTIVE = re.compile(  # bare only where the word cannot open a longer phras
     r"Similarly|Likewise)\s*,?|(?:Still|Also|So|Yet|In addition|Instead|Indeed|Then|Now|Plus|Besides|In other words|"
     r"Of course|After all|As a result|In fact|That said)\s*,)\s+(?=[A-Za-z\"“'‘0-9])"
 )
-# a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "This comes after")
-_PRONOUN_OPENING = re.compile(r"^[\"“‘']?\s*(?:he|she|they|it|his|her|their|its|him|them|this|these|those)\b", re.I)
 _LABEL = re.compile(  # explainer-style section labels that open a sentence ("Why it matters: ...")
     r"^(?:Why it matters|The big picture|Driving the news|State of play|What they'?re saying|What (?:he|she)'?s saying|"
     r"By the numbers|What to watch|What'?s next|Between the lines|The bottom line|Go deeper|Zoom (?:in|out)|Flashback|"
@@ -138,23 +136,11 @@ def _is_junk(text: str) -> bool:
         return True  # a fragment cut out of a longer sentence
     if _JUNK.search(text.lower()) or caption_or_credit(text):
         return True
-    if _starts_mid_quote(text):
-        return True  # the tail of a quote torn apart by the sentence splitter
-    if text.lstrip()[:1] in ('"', "“") and (text.count('"') % 2 or text.count("“") != text.count("”")):
-        return True  # the first half of a quote the splitter cut in two: words with no one saying them
+    if quote_fragment(text):
+        return True  # the tail or the first half of a quote torn apart by the sentence splitter
     alpha = [w for w in words if w[:1].isalpha()]
     lower = sum(1 for w in alpha if w[:1].islower())
     return lower < max(2, 0.25 * len(alpha))  # Title Case Or ALL CAPS lines are headings
-
-
-def _starts_mid_quote(text: str) -> bool:
-    """True when the first quote mark closes a quote that opened in an earlier sentence."""
-    m = re.search(r'["“”]', text)
-    if not m:
-        return False
-    if m.group() == "”":
-        return True
-    return m.group() == '"' and m.start() > 0 and text[m.start() - 1] in ",.!?;:" and text.count('"') % 2 == 1
 
 
 def candidates(articles: list[Article], analyses: dict[str, Analysis], p: Params) -> list[Cand]:
@@ -331,7 +317,7 @@ _BARE_QUOTE = re.compile(r'\s*["“][^"“”]+["”]\s*$')  # a quote alone in 
 
 def _needs_context(text: str) -> bool:
     """A sentence that cannot open a summary: a pronoun whose antecedent is not given yet, or a bare quote."""
-    return bool(_PRONOUN_OPENING.match(text) or _BARE_QUOTE.match(text))
+    return bool(opens_on_pronoun(text) or _BARE_QUOTE.match(text))
 
 
 def _open_without_pronoun(order: list[int], texts: list[str]) -> list[int]:
