@@ -444,3 +444,27 @@ def test_the_cyclic_gc_is_paused_while_a_brief_is_built_and_restored_after(monke
         assert not gc.isenabled() and seen == [False, False]
     finally:
         gc.enable()
+
+
+def test_blas_runs_one_thread_while_a_brief_is_built_and_its_setting_comes_back(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import numpy as np
+
+    from newsfuse.nlp.loading import blas_threads  # noqa: F401  (loads numpy's BLAS, as an ingest has)
+
+    np.ones((2, 2)) @ np.ones((2, 2))
+    outer = threadpoolctl.threadpool_limits(limits=2, user_api="blas")  # two, whatever the machine: one must show
+    before = {i["filepath"]: i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
+    a = Doc("a", "Ledger").say("The Harbor Board approved a 40 million dollar dredging plan on Tuesday after a long debate.")
+    b = Doc("b", "Courier").say("On Tuesday the Harbor Board approved the 40 million dollar dredging plan.")
+    arts, ans = story(a, b)
+    seen, build = [], brief._build
+    monkeypatch.setattr(brief, "_build", lambda *args, **kw: seen.append(
+        {i["filepath"]: i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"})
+        or build(*args, **kw))
+    for _ in range(2):  # the second brief reuses the libraries the first one found
+        brief.build(Story(id="s", articles=["a", "b"]), arts, ans)
+    assert before and seen == [dict.fromkeys(before, 1)] * 2
+    assert {i["filepath"]: i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"} == before
+    assert set(before.values()) == {2}
+    outer.restore_original_limits()
