@@ -173,3 +173,33 @@ def test_locate_matches_across_any_whitespace_run():
     assert render.locate(raw, "More text.") == (raw.index("More"), len(raw))
     assert render.locate(raw, "the council voted") is None  # case counts
     assert render.locate(raw, "bridge. Intro") is None
+
+
+def test_html_matrix_marks_each_outlets_wording_and_a_wire_copy_in_its_column():
+    """The facts x outlets table: a tick (with the outlet's wording) where an outlet tells the fact, "copy" where an
+    outlet ran a wire copy another article of the fact was marked as, nothing elsewhere."""
+    from newsfuse.model import Article, Brief, Fact, Variant
+
+    arts = [Article(id="a", outlet="Ledger"), Article(id="b", outlet="Courier"), Article(id="c", outlet="Wire"),
+            Article(id="d", outlet="Herald", duplicate_of="c")]
+    f = Fact(id="f1", text="The bridge closed at dawn.", articles=["a", "d"], support=2, variants=[
+        Variant("a", "The bridge closed at dawn.", 0, 26), Variant("a", "It shut again at noon.", 30, 52),
+        Variant("d", "The bridge shut at dawn.", 0, 24)])
+    html = render.to_html(Brief(story=Story(id="s"), articles=arts, facts=[f]))
+    row = html[html.index('<td class="support">'):html.index("</tr>", html.index('<td class="support">'))]
+    cells = row.split('<td class="cell')[1:]
+    assert len(cells) == 3  # a, b, c: the copy d is no column
+    assert cells[0].startswith(' yes" title="The bridge closed at dawn.">✓')  # the first of a's wordings
+    assert cells[1].startswith(' " >')  # b tells nothing of it
+    assert cells[2].startswith(' copy" >copy')  # c's copy d tells it: c's column says so
+
+
+def test_nearest_reads_each_article_once_and_answers_as_before():
+    from newsfuse.render import _sentences, nearest
+
+    raw = "Officials closed the bridge on Monday.\nAbout 12,000 vehicles cross it each day.\nOk.\nRepairs will take weeks."
+    spans, texts = _sentences(raw)
+    assert texts == [raw[a:b] for a, b in spans] == [
+        "Officials closed the bridge on Monday.", "About 12,000 vehicles cross it each day.", "Repairs will take weeks."]
+    first = nearest(raw, "Roughly 12,000 vehicles cross the bridge daily.")
+    assert nearest(raw, "Roughly 12,000 vehicles cross the bridge daily.") == first == spans[1]

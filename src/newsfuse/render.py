@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .model import Article, Brief, Entity
+from .model import Article, Brief, Entity, Variant
 
 SCHEMA_ID = "newsfuse/brief-v1"
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "none": 3}
@@ -111,12 +111,20 @@ def nearest(raw: str, text: str, floor: float = 60.0) -> tuple[int, int] | None:
     for), or None when no sentence shares enough words (token-set ratio below `floor`)."""
     from rapidfuzz import fuzz, process, utils
 
-    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(raw) if m.end() - m.start() > 20]
+    spans, sentences = _sentences(raw)
     if not spans or not text.strip():
         return None
-    best = process.extractOne(text, [raw[a:b] for a, b in spans], scorer=fuzz.token_set_ratio,
+    best = process.extractOne(text, sentences, scorer=fuzz.token_set_ratio,
                               processor=utils.default_process, score_cutoff=floor)
     return spans[best[2]] if best else None
+
+
+@lru_cache(maxsize=64)
+def _sentences(raw: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans and texts of `raw`'s sentences longer than 20 characters (memoised: an article is searched for
+    every summary sentence it is cited for)."""
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(raw) if m.end() - m.start() > 20]
+    return spans, [raw[a:b] for a, b in spans]
 
 
 def _citer(b: Brief):
@@ -425,13 +433,19 @@ def _view(b: Brief) -> dict:
         if a.duplicate_of:
             continue
         columns.append(a)
+    copies: dict[str, list[str]] = {}  # article -> the articles marked copies of it
+    for x in b.articles:
+        copies.setdefault(x.duplicate_of, []).append(x.id)
     matrix = []
     for f in b.facts:
         arts = set(f.articles)
+        first: dict[str, Variant] = {}  # each article's first variant of the fact
+        for v in f.variants:
+            first.setdefault(v.article, v)
         row = []
         for a in columns:
-            variant = next((v for v in f.variants if v.article == a.id), None)
-            copy = any(x.duplicate_of == a.id and x.id in arts for x in b.articles)
+            variant = first.get(a.id)
+            copy = any(i in arts for i in copies.get(a.id, ()))
             row.append({"article": a.id, "variant": variant, "wire": copy and variant is None})
         matrix.append({"fact": f, "cells": row})
     speakers: dict[str, list] = {}
