@@ -215,6 +215,25 @@ def test_an_article_vector_reads_its_headline_and_lead_only():
     assert nlp.vectors.key(a) != hashlib.sha256(a.encode()).hexdigest()
 
 
+def test_minilm_reads_a_long_article_from_its_head_with_the_wordpieces_of_the_whole():
+    """A long text is tokenized from its first PREFIX_CHARS characters when they fill MAX_TOKENS: the same
+    wordpieces as the whole text, also when the cut falls in a long word, accented text or a short head."""
+    model = nlp.vectors.embedder()
+    lead = ("Flood barriers fail in Marston\nRiver water broke through two temporary barriers in Marston on Sunday "
+            "night, flooding forty homes along Mill Lane and the café quarter, the county's emergency team said. ")
+    texts = [
+        lead * 4,  # plenty of prose: the head decides
+        "Short headline\n" + "Résumé " * 30 + "x" * 900,  # the head's last word runs past the cut
+        "y" * 1200,  # no space at all: the whole text
+        "Storm\n" + "a " * 20 + "z" * 600 + " tail",  # the head holds too few wordpieces: the whole text decides
+        "",
+    ]
+    got = model.encode(texts)
+    for text, enc in zip(texts, got):
+        assert enc.ids == model.tokenizer.encode(text or " ").ids
+    assert len(texts[0]) > nlp.vectors.PREFIX_CHARS and len(got[0].ids) == nlp.vectors.MAX_TOKENS
+
+
 def test_minilm_session_runs_basic_graph_rewrites_and_keys_vectors_by_them():
     """The int8 graph runs with onnxruntime's basic rewrites only (the extended fusions cost more on it); vectors
     stored under the fused graph's key are not read back as this graph's."""
