@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -253,30 +254,43 @@ class StaticVectors:
 
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        per_text = self._rows(texts)
-        lens = np.array([len(r) for r in per_text])
-        cols = np.concatenate(per_text) if lens.sum() else _NO_ROWS
-        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, np.concatenate(([0], np.cumsum(lens)))),
-                                   shape=(len(texts), len(self.table)))
+        cols, ptr = self._cols(texts)
+        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, ptr), shape=(len(texts), len(self.table)))
         out = np.asarray(counts @ self.table)  # each text's rows added in order, as one by one
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
 
     def _rows(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Each text's table rows of its known wordpieces, in order. The tokenizer splits on whitespace before
-        anything else, so each whitespace-separated chunk is tokenized once and remembered (news repeats its
-        words). Texts with characters Python and BERT disagree on as whitespace are tokenized whole."""
+        """Each text's table rows of its known wordpieces, in order (`_cols`, split by text)."""
+        cols, ptr = self._cols(texts)
+        return [cols[lo:hi] for lo, hi in zip(ptr[:-1].tolist(), ptr[1:].tolist())]
+
+    def _cols(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The table rows of every text's known wordpieces, in order, and where each text's start (len(texts) + 1
+        offsets, as a CSR matrix's). The tokenizer splits on whitespace before anything else, so each
+        whitespace-separated chunk is tokenized once and remembered (news repeats its words). Texts with
+        characters Python and BERT disagree on as whitespace are tokenized whole."""
         cache = self._chunks
         split = [None if _ODD_SPACE.search(t) else t.split() for t in texts]
-        missing = list(dict.fromkeys(c for chunks in split if chunks for c in chunks if c not in cache))
+        seen = dict.fromkeys(itertools.chain.from_iterable(chunks for chunks in split if chunks))
+        missing = [c for c in seen if c not in cache]
         if len(cache) + len(missing) > _CHUNK_CACHE_MAX:
             cache.clear()
-            missing = list(dict.fromkeys(c for chunks in split if chunks for c in chunks))
+            missing = list(seen)
         whole = [t for t, chunks in zip(texts, split) if chunks is None]
         found = dict(zip(whole, self._known(whole)))
         cache.update(zip(missing, self._known(missing)))
-        return [found[t] if chunks is None else np.concatenate([cache[c] for c in chunks]) if chunks else _NO_ROWS
-                for t, chunks in zip(texts, split)]
+        pieces: list[np.ndarray] = []
+        for t, chunks in zip(texts, split):
+            if chunks is None:
+                pieces.append(found[t])
+            else:
+                pieces += map(cache.__getitem__, chunks)
+        per_text = np.fromiter((1 if chunks is None else len(chunks) for chunks in split), dtype=np.int64, count=len(texts))
+        piece_ptr = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)), out=piece_ptr[1:])
+        ptr = piece_ptr[np.concatenate(([0], np.cumsum(per_text)))]
+        return (np.concatenate(pieces) if pieces else _NO_ROWS), ptr
 
     def _known(self, texts: list[str]) -> list[np.ndarray]:
         """Each text's wordpieces as table rows, those without a row dropped. Texts are tokenized joined by
@@ -284,13 +298,16 @@ class StaticVectors:
         out: list[np.ndarray] = []
         for i in range(0, len(texts), 1000):
             part = texts[i : i + 1000]
-            starts = np.cumsum([0] + [len(t) + 1 for t in part[:-1]])
+            starts = np.zeros(len(part), dtype=np.int64)
+            np.cumsum(np.fromiter(map(len, part[:-1]), dtype=np.int64, count=len(part) - 1) + 1, out=starts[1:])
             enc = self.tokenizer.encode(" ".join(part), add_special_tokens=False)
             rows = self.row_of[np.minimum(np.asarray(enc.ids, dtype=np.int64), len(self.row_of) - 1)]
-            owner = np.searchsorted(starts, np.fromiter((o[0] for o in enc.offsets), dtype=np.int64), "right") - 1
+            offsets = np.array(enc.offsets, dtype=np.int64).reshape(-1, 2)[:, 0]
+            owner = np.searchsorted(starts, offsets, "right") - 1
             keep = rows >= 0
             rows, owner = rows[keep], owner[keep]
-            out.extend(np.split(rows, np.searchsorted(owner, np.arange(1, len(part)))))
+            bounds = [0, *np.searchsorted(owner, np.arange(1, len(part))).tolist(), len(rows)]
+            out.extend([rows[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])])
         return out
 
 
