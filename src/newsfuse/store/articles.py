@@ -19,6 +19,13 @@ from .db import ArticleRejected, Database, now, one_line
 
 VERSION_SEP = "~"  # new versions of an id: "<id>~2", "<id>~3", ...
 
+# `put_article`'s statements, built once: building them per article cost SQLAlchemy more than running them
+_SAME_TEXT = sa.select(S.articles.c.id).where(
+    S.articles.c.base_id == sa.bindparam("base"), S.articles.c.content_hash == sa.bindparam("hash")
+)
+_INSERT_ARTICLE = S.articles.insert()
+_INSERT_ANALYSIS = S.analyses.insert()
+
 
 class ArticleRows(Database):
     """Stored articles and analyses: `plan`, `put_article`, `articles`, `analyses`, `unplaced`, `marks`."""
@@ -62,15 +69,10 @@ class ArticleRows(Database):
         }
         try:
             with self._write() as conn:
-                same = conn.execute(
-                    sa.select(S.articles.c.id).where(
-                        S.articles.c.base_id == base, S.articles.c.content_hash == article.content_hash
-                    )
-                ).first()
-                if same is not None:
+                if conn.execute(_SAME_TEXT, {"base": base, "hash": article.content_hash}).first() is not None:
                     return False
-                conn.execute(S.articles.insert().values(**row))
-                conn.execute(S.analyses.insert().values(article_id=article.id, data=dumps(analysis)))
+                conn.execute(_INSERT_ARTICLE, row)
+                conn.execute(_INSERT_ANALYSIS, {"article_id": article.id, "data": dumps(analysis)})
         except sa.exc.IntegrityError as exc:
             raise ArticleRejected(f"{article.id}: cannot store ({one_line(exc)})") from None
         except (sa.exc.DataError, ValueError) as exc:
