@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 from newsfuse import nlp
@@ -376,3 +377,24 @@ def test_a_shared_bigram_an_outlet_repeats_weighs_more_than_one_said_once():
     assert weight[("dam", "inspection")] == 1.5 and weight[("water", "board")] == 1.0
     assert ("the", "spillway") not in weight  # one article only: no concept
     assert S.PARAMS.coverage_repeat > 0
+
+
+def test_fit_weighs_the_top_of_each_story_more():
+    """Sentences with a high target count more in the scorer's fit: what they follow moves the weights."""
+    from newsfuse.training import summary as train
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for k in range(40):
+        X = rng.normal(size=(30, 2))
+        y = np.where(X[:, 0] > 1.0, X[:, 0] + 1.0, 0.3 * X[:, 1])  # the top follows feature 0, the rest feature 1
+        rows.append((f"s{k}", X, y))
+    old = train.TOP_WEIGHT
+    try:
+        train.TOP_WEIGHT = 1.0
+        flat = train.fit(rows)["weights"]
+        train.TOP_WEIGHT = 4.0
+        top = train.fit(rows)["weights"]
+    finally:
+        train.TOP_WEIGHT = old
+    assert top[0] / abs(top[1]) > flat[0] / abs(flat[1])

@@ -6,7 +6,8 @@ sqrt(word), z-scored within its story (so the model learns to rank within a stor
 plus the z-scored membership of the candidate in the story's greedy ROUGE oracle (whole sentences,
 R-1 + R-2 F1 gain, under the benchmark word budget), plus the z-scored effect of the candidate on the
 R-1 + R-2 F1 of random budget-filling subsets (ridge on membership: its value in context); the model
-is a ridge regression on `summary.FEATURES`, stories weighted by 1/sqrt(candidates).
+is a ridge regression on `summary.FEATURES`, stories weighted by 1/sqrt(candidates) and the sentences
+with a target above 1 weighted twice.
 
     .venv/bin/python -m newsfuse.training.summary            # fit on all dev stories, write the JSON
 """
@@ -38,6 +39,7 @@ ORACLE_WEIGHT = 1.0  # weight of the z-scored oracle membership in the target
 SUBSET_WEIGHT = 1.0  # weight of the z-scored sampled-subset effect in the target
 SUBSET_SAMPLES = 200  # random budget-filling subsets drawn per story for that effect
 K_FOLDS = 5
+TOP_Z, TOP_WEIGHT = 1.0, 2.0  # sentences whose target is above TOP_Z count TOP_WEIGHT times: selection reads the top
 
 
 def fold_of(story_id: str, k: int = K_FOLDS, seed: int = 0) -> int:
@@ -183,10 +185,14 @@ def story_rows(set_name: str, split: str = "dev") -> list[tuple[str, np.ndarray,
 
 
 def fit(rows: list[tuple[str, np.ndarray, np.ndarray]], alpha: float = ALPHA) -> dict:
-    """Weighted ridge regression (closed form) on standardised features -> the JSON model dict."""
+    """Weighted ridge regression (closed form) on standardised features -> the JSON model dict.
+
+    Stories weigh 1/sqrt(candidates); within a story the sentences with a high target weigh TOP_WEIGHT
+    times: MMR picks from the top of each story, so the fit should rank the top right more than the tail."""
     X = np.vstack([r[1] for r in rows]).astype(np.float64)
     y = np.concatenate([r[2] for r in rows])
     w = np.concatenate([np.full(len(r[1]), 1.0 / np.sqrt(len(r[1]))) for r in rows])
+    w *= np.where(y > TOP_Z, TOP_WEIGHT, 1.0)
     w /= w.mean()
     mu, sd = X.mean(0), X.std(0) + 1e-6
     Z = (X - mu) / sd
@@ -197,7 +203,8 @@ def fit(rows: list[tuple[str, np.ndarray, np.ndarray]], alpha: float = ALPHA) ->
     return {
         "kind": "ridge", "features": list(S.FEATURES), "mean": mu.round(6).tolist(), "scale": sd.round(6).tolist(),
         "weights": coef.round(6).tolist(), "bias": round(float(ym - zm @ coef), 6),
-        "target": "within-story z: R-2 recall/sqrt(words) + greedy-oracle membership + sampled-subset effect", "alpha": alpha,
+        "target": "within-story z: R-2 recall/sqrt(words) + greedy-oracle membership + sampled-subset effect",
+        "sample_weight": f"1/sqrt(story candidates), x{TOP_WEIGHT:g} where the target is above {TOP_Z:g}", "alpha": alpha,
         "trained_on": "Multi-News dev (250) + AllSides dev (252)",
     }
 
