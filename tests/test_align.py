@@ -246,6 +246,12 @@ def test_a_pronoun_speaker_resolved_by_the_quote_stage_picks_the_sentence_naming
                            [frozenset({"e:person:ruth-obi"}), frozenset({"e:person:ruth-obi"}), frozenset({"e:org:council"})])
     _lead_naming_its_subject(fact, row, set(), {fact.text})
     assert fact.text.startswith("Council engineer Ruth Obi said")
+    # a long lead and a short wording of it: the share is of the shorter one's words
+    fact, row = _lead_case(["It was built in 1932 by the county to carry the main road over the river at its narrowest "
+                            "point, and it has been widened twice since then.",
+                            "The county built the Millbrook bridge over the river in 1932."])
+    _lead_naming_its_subject(fact, row, set(), {fact.text})
+    assert fact.text.startswith("The county built")
 
 
 def test_a_lead_cut_inside_a_quote_gives_way_to_a_whole_sentence() -> None:
@@ -256,6 +262,7 @@ def test_a_lead_cut_inside_a_quote_gives_way_to_a_whole_sentence() -> None:
     assert cut_quote("Asked when the bridge would reopen, the mayor replied: “By Friday at the latest.")
     assert not cut_quote("The mayor said the bridge would reopen “by Friday at the latest.”")
     assert opens_on_pronoun("Their cars were stuck for hours.") and not opens_on_pronoun("Theirs is a small town.")
+    assert opens_on_pronoun("But he’s hopeful the bridge will hold.") and not opens_on_pronoun("But Hesketh is hopeful.")
     fact, row = _lead_case(["The repairs will take a week,” the engineer said of the cracked bridge deck.",
                             "Repairs to the cracked bridge deck will take a week, the council engineer said."])
     _lead_naming_its_subject(fact, row, set(), {fact.text})

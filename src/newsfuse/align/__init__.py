@@ -169,7 +169,8 @@ def _lead_naming_its_subject(f: Fact, row: dict[tuple[str, int], Unit], direct: 
             continue
         u = row.get((v.article, v.start))
         same = bool(said_by and u is not None and said_by & u.speakers)
-        share = len(words & set(tokens(v.text))) / max(len(words), 1)
+        other = set(tokens(v.text))
+        share = len(words & other) / max(min(len(words), len(other)), 1)
         key = (-_lead_flaw(v.text), same, share)
         if (same or share >= NAMED_WORDS) and (best_key is None or key > best_key):
             best, best_key = v, key

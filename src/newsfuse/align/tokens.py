@@ -76,8 +76,9 @@ def alignable(text: str) -> bool:
     return not (words < HEADING_WORDS and open_line(text))
 
 
-# a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "Their names", "This comes after")
-_PRONOUN_OPENING = re.compile(r"^[\"“‘']?\s*(?:he|she|they|it|his|her|their|its|him|them|this|these|those)\b", re.I)
+# a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "But their names", "This comes after")
+_PRONOUN_OPENING = re.compile(r"^[\"“‘']?\s*(?:(?:but|and|so|yet|still|also|then|however)\s*,?\s+)?"
+                              r"(?:he|she|they|it|his|her|their|its|him|them|this|these|those)\b", re.I)
 
 
 def opens_on_pronoun(text: str) -> bool:
