@@ -267,3 +267,23 @@ def test_a_lead_cut_inside_a_quote_gives_way_to_a_whole_sentence() -> None:
                             "Repairs to the cracked bridge deck will take a week, the council engineer said."])
     _lead_naming_its_subject(fact, row, set(), {fact.text})
     assert fact.text.startswith("Repairs to the cracked")
+
+
+def test_a_flawed_lead_whose_better_wording_leads_another_fact_joins_that_fact() -> None:
+    from newsfuse.align import _lead_naming_its_subject
+    from newsfuse.align.propositions import absorb
+    from newsfuse.model import Fact, Variant
+
+    fact, row = _lead_case(["The repairs will take a week,” the engineer said of the cracked bridge deck.",
+                            "Repairs to the cracked bridge deck will take a week, the council engineer said."])
+    host = Fact(id="", text=fact.variants[1].text, articles=["a1", "a9"], outlets=["s1", "s9"],
+                variants=[fact.variants[1], Variant("a9", "Fixing the cracked deck will take a week, engineers said.", 0, 56)])
+    got = _lead_naming_its_subject(fact, row, set(), {fact.text, host.text}, {fact.text: fact, host.text: host})
+    assert got is host  # the caller merges the flawed fact into it
+    absorb(host, fact.variants, set(fact.outlets))
+    assert sorted(host.articles) == ["a0", "a1", "a9"] and host.text.startswith("Repairs to the cracked")
+    # a flawed fact whose other sentences say something else than that lead stays apart
+    fact, row = _lead_case(["The repairs will take a week,” the engineer said of the cracked bridge deck.",
+                            "Repairs to the cracked bridge deck will take a week, the council engineer said.",
+                            "Traffic will use the ferry crossing at Lowford until the spring."])
+    assert _lead_naming_its_subject(fact, row, set(), {fact.text, host.text}, {fact.text: fact, host.text: host}) is None

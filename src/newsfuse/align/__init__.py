@@ -16,7 +16,7 @@ import numpy as np
 from ..model import Analysis, Article, Entity, Fact, QuoteGroup
 from .facts import VAGUE, Alignment, Unit, disagree, quantity_key, years_clash, attach_quote_groups, first_position, make_fact, build_units, fact_scores, measure_key  # noqa: F401  (re-exported)
 from .neighbours import merge_edges, neighbour_pairs
-from .propositions import merge_near_duplicates, propositions
+from .propositions import absorb, merge_near_duplicates, propositions
 from .sameclaim import ClaimCheck, occasion_days
 from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re-exported)
 from .sources import source_keys
@@ -125,8 +125,14 @@ def align(
                 quoted.add(id(f))
     facts = [f for f in facts if id(f) not in quoted]
     row = {(u.article, u.sentence.start): u for u in units}
+    led_by = {f.text: f for f in facts}
+    merged = set()
     for f in facts:
-        _lead_naming_its_subject(f, row, direct, leads)
+        host = _lead_naming_its_subject(f, row, direct, leads, led_by)
+        if host is not None and id(host) not in merged:
+            absorb(host, f.variants, set(f.outlets))
+            merged.add(id(f))
+    facts = [f for f in facts if id(f) not in merged]
     facts.sort(key=lambda f: (-f.support, -len(f.articles), first_position(f, units)))
     by_start = {(u.article, u.sentence.start): u.sentence.index for u in units}
     for n, f in enumerate(facts, 1):
@@ -149,34 +155,53 @@ def _lead_flaw(text: str) -> int:
     return 1 if opens_on_pronoun(text) else 0
 
 
+def _share(a: set[str], b: set[str]) -> float:
+    """The share of the shorter wording's content words the other repeats."""
+    return len(a & b) / max(min(len(a), len(b)), 1)
+
+
 def _lead_naming_its_subject(f: Fact, row: dict[tuple[str, int], Unit], direct: set[tuple[str, int]],
-                             leads: set[str]) -> None:
+                             leads: set[str], led_by: dict[str, Fact] | None = None) -> Fact | None:
     """A fact whose lead opens on a pronoun ("He said investigators …", "Their names were not …") or is a piece of
     a quote leads with one of its own sentences that reads better: first one reporting the same speaker
     (the quote stage resolved whom "he" means), else the one repeating most of the lead's words (at least
-    `NAMED_WORDS`). Never a direct quote, nor a sentence that leads another fact: a brief line stays an article's
-    sentence, unedited."""
+    `NAMED_WORDS` of the shorter's words). Never a direct quote: a brief line stays an article's sentence, unedited.
+    When that sentence leads another fact already (`led_by`), returns that fact for the caller to merge this one
+    into, if each of this fact's other sentences repeats its lead as much; otherwise None."""
     flaw = _lead_flaw(f.text)
     if not flaw:
-        return
+        return None
     lead = next((v for v in f.variants if v.text == f.text), None)
     said_by = row[(lead.article, lead.start)].speakers if lead is not None and (lead.article, lead.start) in row else frozenset()
     said_by = said_by - {"?"}  # an unresolved speaker names no one
     words = set(tokens(f.text))
     best, best_key = None, None
     for v in f.variants:
-        if v.text in leads or (v.article, v.start) in direct or _lead_flaw(v.text) >= flaw:
+        if (v.text in leads and not (led_by and v.text in led_by)) or (v.article, v.start) in direct \
+                or _lead_flaw(v.text) >= flaw:
             continue
         u = row.get((v.article, v.start))
         same = bool(said_by and u is not None and said_by & u.speakers)
-        other = set(tokens(v.text))
-        share = len(words & other) / max(min(len(words), len(other)), 1)
+        share = _share(words, set(tokens(v.text)))
         key = (-_lead_flaw(v.text), same, share)
         if (same or share >= NAMED_WORDS) and (best_key is None or key > best_key):
             best, best_key = v, key
-    if best is not None:
-        leads.add(best.text)
-        f.text = best.text
+    if best is None:
+        return None
+    if led_by and best.text in led_by and led_by[best.text] is not f:
+        # that sentence leads a fact already: both facts state it, one fact, when each of this fact's other
+        # sentences repeats that lead's words as much as the better lead had to repeat this one's
+        host = led_by[best.text]
+        have = {(v.article, v.start) for v in host.variants}
+        lead_words = set(tokens(host.text))
+        if all(_share(lead_words, set(tokens(v.text))) >= NAMED_WORDS for v in f.variants if (v.article, v.start) not in have):
+            return host
+        return None
+    if best.text in leads:
+        return None
+    leads.add(best.text)
+    f.text = best.text
+    return None
 
 
 def _occasions(analyses: dict[str, Analysis]) -> dict[tuple[str, int], frozenset[tuple[int, int]]]:

@@ -251,11 +251,11 @@ def _disagree(x: int, y: int, units: Sequence[Unit], seen: dict[tuple[int, int],
 
 def _extend(f: Fact, members: list[int], units: Sequence[Unit]) -> None:
     """Add other articles' sentences to an existing fact (its lead wording stays)."""
-    _absorb(f, [Variant(units[m].article, units[m].sentence.text, units[m].sentence.start, units[m].sentence.end)
+    absorb(f, [Variant(units[m].article, units[m].sentence.text, units[m].sentence.start, units[m].sentence.end)
                 for m in members], {units[m].source for m in members})
 
 
-def _absorb(f: Fact, variants: list[Variant], outlets: set[str]) -> None:
+def absorb(f: Fact, variants: list[Variant], outlets: set[str]) -> None:
     """Add sentences (and the outlets behind them) to fact `f`; a sentence it holds already is not added twice."""
     if not variants:
         return
@@ -316,7 +316,7 @@ def merge_near_duplicates(facts: list[Fact], units: Sequence[Unit], E: np.ndarra
             continue
         if check is not None and not check.same(leads[x], leads[y], float(E[leads[x]] @ E[leads[y]])):
             continue
-        _absorb(facts[x], facts[y].variants, set(facts[y].outlets))
+        absorb(facts[x], facts[y].variants, set(facts[y].outlets))
         host_of[y] = x
     gone = set(host_of)
     return [f for k, f in enumerate(facts) if k not in gone]
