@@ -74,6 +74,15 @@ def backfill(conn: Connection) -> None:
         index_story(conn, sid, doc)
 
 
+# `index_story`'s and `unindex_story`'s statements, built once per process, not per story
+_INSERT_INDEX = S.story_index.insert()
+_INSERT_TERM = S.story_terms.insert()
+_INSERT_FTS = sa.text("INSERT INTO story_fts (story_id, title, summary, entities) VALUES (:sid, :t, :s, :e)")
+_DROP_INDEX = S.story_index.delete().where(S.story_index.c.story_id == sa.bindparam("sid"))
+_DROP_TERMS = S.story_terms.delete().where(S.story_terms.c.story_id == sa.bindparam("sid"))
+_DROP_FTS = sa.text("DELETE FROM story_fts WHERE story_id = :sid")
+
+
 def index_story(conn: Connection, story_id: str, doc: dict[str, Any]) -> None:
     """(Re)write the list row, terms and full-text row of one story from its brief-v1 document."""
     unindex_story(conn, story_id)
@@ -85,7 +94,7 @@ def index_story(conn: Connection, story_id: str, doc: dict[str, Any]) -> None:
     conflicts = [c for c in story.get("conflicts") or [] if isinstance(c, dict) and c.get("severity") != "none"]
     summary = [s.get("text") or "" for s in story.get("summary") or [] if isinstance(s, dict)]
     entities = [e for e in story.get("entities") or [] if isinstance(e, dict) and e.get("id")]
-    conn.execute(S.story_index.insert().values(
+    conn.execute(_INSERT_INDEX, dict(
         story_id=story_id, title=story.get("title") or "", summary=summary[0] if summary else "",
         first_published=dates[0] if dates else None, last_published=dates[-1] if dates else None,
         n_articles=len(arts) or len(story.get("articles") or []), n_outlets=len(outlets), n_conflicts=len(conflicts),
@@ -97,7 +106,7 @@ def index_story(conn: Connection, story_id: str, doc: dict[str, Any]) -> None:
     for e in entities:
         terms.setdefault(("entity", str(e["id"])[:255]), e.get("name") or str(e["id"]))
     if terms:
-        conn.execute(S.story_terms.insert(), [
+        conn.execute(_INSERT_TERM, [
             {"story_id": story_id, "kind": k, "value": v, "label": label} for (k, v), label in terms.items()
         ])
     names = " ".join(" ".join([e.get("name") or "", *(e.get("aliases") or [])]) for e in entities)
@@ -109,15 +118,14 @@ def index_story(conn: Connection, story_id: str, doc: dict[str, Any]) -> None:
             "setweight(to_tsvector('english', :text), 'C'))"
         ), {"sid": story_id, "title": title, "names": names, "text": text})
     else:
-        conn.execute(sa.text("INSERT INTO story_fts (story_id, title, summary, entities) VALUES (:sid, :t, :s, :e)"),
-                     {"sid": story_id, "t": title, "s": text, "e": names})
+        conn.execute(_INSERT_FTS, {"sid": story_id, "t": title, "s": text, "e": names})
 
 
 def unindex_story(conn: Connection, story_id: str) -> None:
     """Drop a story's list row, terms and full-text row."""
-    conn.execute(S.story_index.delete().where(S.story_index.c.story_id == story_id))
-    conn.execute(S.story_terms.delete().where(S.story_terms.c.story_id == story_id))
-    conn.execute(sa.text("DELETE FROM story_fts WHERE story_id = :sid"), {"sid": story_id})
+    conn.execute(_DROP_INDEX, {"sid": story_id})
+    conn.execute(_DROP_TERMS, {"sid": story_id})
+    conn.execute(_DROP_FTS, {"sid": story_id})
 
 
 def fts5_query(q: str) -> str | None:

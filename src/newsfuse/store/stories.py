@@ -37,6 +37,21 @@ def members_key(members: Iterable[tuple[str, str | None]]) -> str:
     return hashlib.sha256(json.dumps([list(m) for m in members]).encode()).hexdigest()
 
 
+# `write_story`'s statements, built once (SQLAlchemy's building them cost about as much as running them)
+_SID = sa.bindparam("sid")
+_STORY_ID = sa.select(S.stories.c.id).where(S.stories.c.id == _SID)
+_UPDATE_STORY = S.stories.update().where(S.stories.c.id == _SID)
+_INSERT_STORY = S.stories.insert()
+_DROP_MEMBERS = S.story_articles.delete().where(S.story_articles.c.story_id == _SID)
+_INSERT_MEMBER = S.story_articles.insert()
+_UNLINK_ARTICLES = S.articles.update().where(S.articles.c.story == _SID).values(story=None)
+_LINK_ARTICLE = (S.articles.update().where(S.articles.c.id == sa.bindparam("aid"))
+                 .values(story=sa.bindparam("sid"), duplicate_of=sa.bindparam("dup"), duplicate_similarity=sa.bindparam("sim")))
+_BRIEF_ID = sa.select(S.briefs.c.story_id).where(S.briefs.c.story_id == _SID)
+_UPDATE_BRIEF = S.briefs.update().where(S.briefs.c.story_id == _SID)
+_INSERT_BRIEF = S.briefs.insert()
+
+
 class StoryRows(Database):
     """Stored stories and briefs: `write_story`, `delete_story`, `stories`, `brief`, `rendered`, `memberships`."""
 
@@ -73,29 +88,24 @@ class StoryRows(Database):
         stamp = now()
         with self._write() as conn:
             srow = {"title": story.title or "", "updated_at": story.updated_at or stamp, "keys": dumps(story.keys or {})}
-            if conn.execute(sa.select(S.stories.c.id).where(S.stories.c.id == story.id)).first():
-                conn.execute(S.stories.update().where(S.stories.c.id == story.id).values(**srow))
+            if conn.execute(_STORY_ID, {"sid": story.id}).first():
+                conn.execute(_UPDATE_STORY, {**srow, "sid": story.id})
             else:
-                conn.execute(S.stories.insert().values(id=story.id, **srow))
-            conn.execute(S.story_articles.delete().where(S.story_articles.c.story_id == story.id))
+                conn.execute(_INSERT_STORY, {**srow, "id": story.id})
+            conn.execute(_DROP_MEMBERS, {"sid": story.id})
             if ids:
                 conn.execute(S.story_articles.delete().where(S.story_articles.c.article_id.in_(ids)))
                 conn.execute(
-                    S.story_articles.insert(),
-                    [{"article_id": a, "story_id": story.id, "position": i} for i, a in enumerate(ids)],
+                    _INSERT_MEMBER, [{"article_id": a, "story_id": story.id, "position": i} for i, a in enumerate(ids)]
                 )
-            conn.execute(S.articles.update().where(S.articles.c.story == story.id).values(story=None))
+            conn.execute(_UNLINK_ARTICLES, {"sid": story.id})
             if members:  # one statement for all members (executemany), not one round trip each
-                conn.execute(
-                    S.articles.update().where(S.articles.c.id == sa.bindparam("aid"))
-                    .values(story=story.id, duplicate_of=sa.bindparam("dup"), duplicate_similarity=sa.bindparam("sim")),
-                    [{"aid": aid, "dup": dup, "sim": sim} for aid, dup, sim in members],
-                )
+                conn.execute(_LINK_ARTICLE, [{"aid": aid, "sid": story.id, "dup": dup, "sim": sim} for aid, dup, sim in members])
             brow = {"data": dumps(brief), "markdown": markdown, "html": html, "updated_at": stamp, "articles_key": key}
-            if conn.execute(sa.select(S.briefs.c.story_id).where(S.briefs.c.story_id == story.id)).first():
-                conn.execute(S.briefs.update().where(S.briefs.c.story_id == story.id).values(**brow))
+            if conn.execute(_BRIEF_ID, {"sid": story.id}).first():
+                conn.execute(_UPDATE_BRIEF, {**brow, "sid": story.id})
             else:
-                conn.execute(S.briefs.insert().values(story_id=story.id, **brow))
+                conn.execute(_INSERT_BRIEF, {**brow, "story_id": story.id})
             index_story(conn, story.id, brief)
 
     def delete_story(self, story_id: str) -> None:
