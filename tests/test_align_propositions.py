@@ -174,3 +174,21 @@ def test_a_story_past_the_dense_limit_scores_its_pairs_alike(monkeypatch):
     monkeypatch.setattr(propositions, "DENSE_MAX", 0)
     assert [facts(*s) for s in stories] == dense
     assert any(set(a) == {"a", "b", "c"} for _, a, _ in dense[0])
+
+
+def test_anchors_holding_the_same_sentences_are_grouped_once_and_each_keeps_its_group(monkeypatch):
+    import sys
+
+    props = sys.modules["newsfuse.align.propositions"]
+    arts, ans = _ferry_story()
+    calls, best = [], props._best_group
+
+    def counted(rows, *args):
+        calls.append(tuple(rows.tolist()))
+        return best(rows, *args)
+
+    monkeypatch.setattr(props, "_best_group", counted)
+    al = align.align(arts, ans)
+    assert calls and len(calls) == len(set(calls))  # several anchors ("drown", "coast guard", "9") hold one set
+    toll = [f for f in al.facts if "drown" in f.text.lower()]
+    assert toll and set(toll[0].articles) == {"a", "b", "c"}

@@ -320,3 +320,18 @@ def test_counts_dated_to_different_past_months_are_not_read_as_one_figure():
     b = art("b", "Delta Wire", "In another clip, sent to their families in July, the rebels showed 40 hostages sitting on mats.",
             "2024-09-14T09:00")
     assert not [x for x in found(a, b) if values(x) == {24.0, 40.0} and x.kind in ("precision", "rounding")]
+
+
+def test_the_year_prefilter_passes_every_sentence_the_attribute_pattern_matches():
+    from newsfuse.brief.conflicts.years import _ATTR_YEAR, _IN_YEAR
+
+    matched = [
+        "The dam, built in 1962, holds back the river.", "The school was founded\tin 1871 by two sisters.",
+        "The bridge had been completed\nin 2004 after delays.", "Its tower, erected  in 1889, still stands.",
+        "The firm was incorporated in 2015-2016 in Delaware.", "The mill first opened in 1750.",
+    ]
+    missed = ["The dam was built decades ago.", "It opened in May.", "The plant opened in 1962-1964 and again in 1970s."]
+    for text in matched + missed:
+        assert not _ATTR_YEAR.search(text) or _IN_YEAR.search(text), text
+    assert sum(bool(_ATTR_YEAR.search(t)) for t in matched) == 5  # the range "2015-2016" is none
+    assert not any(_IN_YEAR.search(t) for t in missed[:2])

@@ -70,13 +70,17 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     M_all = _claim_scores(_grouped([rows for _, rows in asked], n), art, S_all, check) if S_all is not None else None
     found: list[tuple[float, list[int], str]] = []
     seen: dict[tuple[int, int], bool] = {}
+    best_of: dict[tuple[int, ...], tuple[float, list[int]] | None] = {}  # anchors often hold the very same sentences
     for anchor, rows in asked:
         left = np.array(rows)
         for _ in range(MAX_PER_ANCHOR):
-            group = _best_group(left, units, E, art, measured, seen, check, M_all)
+            held = tuple(left.tolist())
+            if held not in best_of:
+                best_of[held] = _best_group(left, units, E, art, measured, seen, check, M_all)
+            group = best_of[held]
             if group is None:
                 break
-            found.append((*group, anchor))
+            found.append((group[0], list(group[1]), anchor))
             taken_rows = set(group[1])
             left = np.array([r for r in left.tolist() if r not in taken_rows])
             if len({sources[r] for r in left.tolist()}) < min_support:

@@ -16,6 +16,9 @@ _ATTR_YEAR = re.compile(
     r"\b([A-Za-z][\w-]*)(?:,|\s+(?:was|were|is|had been|has been|first))?\s+(" + _ATTR_VERBS + r")\s+in\s+"
     r"((?:1[5-9]|20)\d\d)\b(?!\s*(?:-|–|to)\s*\d)"
 )
+# what every match of _ATTR_YEAR holds (a space, "in", a year): one quick search rules out nearly every sentence,
+# where the full pattern tries each of its words
+_IN_YEAR = re.compile(r"\sin\s+(?:1[5-9]|20)\d\d")
 YEAR_SIM = 0.3
 
 
@@ -33,6 +36,8 @@ def attribute_years(
             continue
         src = sources.get(a.id, a.id)
         for s in an.sentences:
+            if not _IN_YEAR.search(s.text):
+                continue
             for m in _ATTR_YEAR.finditer(s.text):
                 noun = m.group(1).lower()
                 if noun in _stop() or noun.isdigit():
