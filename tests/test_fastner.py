@@ -106,3 +106,13 @@ def test_install_keeps_a_teacher_whose_weights_differ(pipeline):
     table.set_param("E", table.get_param("E") * 1.01)  # a retrained teacher: same labels, other weights
     assert fastner.install(fresh) is False
     assert "ner" in fresh.pipe_names and fastner.HEAD_NAME not in fresh.component_names
+
+
+def test_stretches_decoded_together_match_each_decoded_alone():
+    head = fastner.FastNER()
+    rng = np.random.default_rng(7)
+    logp = np.log(rng.dirichlet(np.full(len(head.moves.names), 0.3), size=120)).astype(np.float32)
+    stretches = [(0, 1), (1, 6), (9, 10), (12, 40), (41, 43), (50, 51), (60, 119)]
+    alone = sorted(span for s, e in stretches for span in head._decode_all(logp, [(s, e)]))
+    assert head._decode_all(logp, stretches) == alone
+    assert any(e - s > 1 for s, e, _ in alone)  # multi-token entities decoded, not only single tokens

@@ -31,6 +31,7 @@ WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "fastner.npz"
 WINDOW = 2  # tokens each side whose vectors a token's features include
 SURE_OUTSIDE = 0.95  # a token this sure to be outside every entity bounds the Viterbi stretches
 BLOCK = 4096  # tokens scored at once, so a very long text never builds one huge feature matrix
+DECODE_CELLS = 1 << 15  # stretches x positions decoded in lock-step at most (bounds the back-pointer arrays)
 
 
 def enabled() -> bool:
@@ -171,51 +172,71 @@ class FastNER:
         if space is not None and space.any():  # like the teacher: whitespace never opens or closes an entity
             logp[np.ix_(space, self.moves.edge)] = -1e9
         sure = logp[:, out] >= np.log(SURE_OUTSIDE)
-        found: list[tuple[int, int, str]] = []
-        i, n = 0, len(logp)
-        while i < n:
-            if sure[i]:
-                i += 1
-                continue
-            j = i
-            while j < n and not sure[j]:
-                j += 1
-            found += self._decode(logp, i, j)
-            i = j
-        return found
+        # the stretches of tokens not surely outside: [start, end) pairs
+        edges = np.flatnonzero(np.diff(np.concatenate(([True], sure, [True])).astype(np.int8)))
+        return self._decode_all(logp, edges.reshape(-1, 2).tolist())
 
     def _decode(self, logp: np.ndarray, start: int, end: int) -> list[tuple[int, int, str]]:
         """Best well-formed move sequence over tokens [start, end), outside on both sides."""
+        return self._decode_all(logp, [(start, end)])
+
+    def _decode_all(self, logp: np.ndarray, stretches: list[list[int]] | list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """`_decode` of every stretch, the stretches of about one length in lock-step: one numpy step per token
+        position, not per token (the per-token steps cost as much as the head's scoring)."""
+        found: list[tuple[int, int, str]] = []
+        order = sorted(stretches, key=lambda se: se[1] - se[0])
+        i = 0
+        while i < len(order):
+            j = i + 1  # a group's back-pointers take (its stretches x its longest) x moves
+            while j < len(order) and (j + 1 - i) * (order[j][1] - order[j][0]) <= DECODE_CELLS:
+                j += 1
+            found += self._viterbi(logp, order[i:j])
+            i = j
+        found.sort()
+        return found
+
+    def _viterbi(self, logp: np.ndarray, group) -> list[tuple[int, int, str]]:
+        """Constrained Viterbi over each stretch of the group at once; each stretch's arithmetic is that of a
+        lone pass (its steps stop at its end), so the result does not depend on the grouping."""
         m = self.moves
         neg = -1e18
-        score = np.where(m.opens, logp[start], neg)
+        starts = np.array([s for s, _ in group])
+        lengths = np.array([e - s for s, e in group])
+        rows = np.arange(len(group))
+        inner_rows = np.arange(len(m.inner))
+        score = np.where(m.opens, logp[starts], neg)
         back = []
-        for t in range(start + 1, end):
+        for t in range(1, int(lengths.max())):
             best_closed = np.where(m.closed, score, neg)
-            k = int(best_closed.argmax())
-            prev = np.full(len(score), k)
-            new = np.where(m.opens, best_closed[k], neg)
-            pair = score[m.inner_prev]  # (inner moves, 2)
-            which = pair.argmax(axis=1)
-            new[m.inner] = pair[np.arange(len(which)), which]
-            prev[m.inner] = m.inner_prev[np.arange(len(which)), which]
-            score = new + logp[t]
+            k = best_closed.argmax(axis=1)
+            prev = np.repeat(k[:, None], len(m.names), axis=1)
+            new = np.where(m.opens, best_closed[rows, k][:, None], neg)
+            pair = score[:, m.inner_prev]  # (stretches, inner moves, 2)
+            which = pair.argmax(axis=2)
+            new[:, m.inner] = np.take_along_axis(pair, which[:, :, None], axis=2)[:, :, 0]
+            prev[:, m.inner] = m.inner_prev[inner_rows, which]
+            going = lengths > t
+            score[going] = new[going] + logp[starts[going] + t]
             back.append(prev)
-        last = int(np.where(m.closed, score, neg).argmax())
-        path = [last]
-        for prev in reversed(back):
-            path.append(int(prev[path[-1]]))
-        path.reverse()
-        spans, open_at = [], None
-        for offset, move in enumerate(path):
-            kind, tok = m.kind[move], start + offset
-            if kind == "B":
-                open_at = tok
-            elif kind == "L" and open_at is not None:
-                spans.append((open_at, tok + 1, m.label[move]))
-                open_at = None
-            elif kind == "U":
-                spans.append((tok, tok + 1, m.label[move]))
+        path = np.empty((len(group), len(back) + 1), dtype=np.intp)
+        cur = np.where(m.closed, score, neg).argmax(axis=1)
+        for t in range(len(back), 0, -1):  # a stretch's path starts from its own last token
+            on = lengths > t
+            path[on, t] = cur[on]
+            cur = np.where(on, back[t - 1][rows, cur], cur)
+        path[:, 0] = cur
+        spans = []
+        for (start, end), moves in zip(group, path.tolist()):
+            open_at = None
+            for offset, move in enumerate(moves[: end - start]):
+                kind, tok = m.kind[move], start + offset
+                if kind == "B":
+                    open_at = tok
+                elif kind == "L" and open_at is not None:
+                    spans.append((open_at, tok + 1, m.label[move]))
+                    open_at = None
+                elif kind == "U":
+                    spans.append((tok, tok + 1, m.label[move]))
         return spans
 
 
