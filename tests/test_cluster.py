@@ -142,6 +142,25 @@ def test_batch_sparse_path_matches_dense_and_bundles_never_merge() -> None:
     assert sorted(map(sorted, parts)) in ([[0, 1], [2]], [[0], [1, 2]])
 
 
+def test_average_link_weighs_a_merged_clusters_links_by_its_size_against_the_cut() -> None:
+    """Only links at or above the cut wait on the merge heap (the rest could only end it): a third article linked to
+    one of a merged pair joins only when the pair's mean link to it still reaches the cut, and two merged pairs
+    only when the mean over their four links does."""
+    import numpy as np
+
+    from newsfuse.cluster.batch import average_link
+
+    # 0-1 strong; 2 links to 1 only (0.5), so to the pair {0, 1} at 0.25
+    I, J, V = np.array([0, 1]), np.array([1, 2]), np.array([0.9, 0.5])
+    assert sorted(map(sorted, average_link(3, I, J, V, 0.3))) == [[0, 1], [2]]
+    assert sorted(map(sorted, average_link(3, I, J, V, 0.2))) == [[0, 1, 2]]
+    # 3 links to 0 and 1 at 0.25 each (below a 0.3 cut) and to 2 at 0.45: {0, 1} and {2, 3} stay apart
+    I, J, V = np.array([0, 0, 1, 2]), np.array([1, 3, 3, 3]), np.array([0.9, 0.25, 0.25, 0.45])
+    assert sorted(map(sorted, average_link(4, I, J, V, 0.3))) == [[0, 1], [2, 3]]
+    assert sorted(map(sorted, average_link(4, I, J, V, 0.2))) == [[0, 1], [2, 3]]  # the pairs' mean link: 0.125
+    assert sorted(map(sorted, average_link(4, I, J, V, 0.1))) == [[0, 1, 2, 3]]
+
+
 def _stream(config: Config, arts: list[Article]) -> StoryClusterer:
     sc = StoryClusterer(config)
     for a in arts:

@@ -163,7 +163,9 @@ def average_link(
         if a != b:
             link[a][b] = link[a].get(b, 0.0) + v
             link[b][a] = link[b].get(a, 0.0) + v
-    heap = [(-s / (len(members[a]) * len(members[b])), a, b) for a in link for b, s in link[a].items() if a < b]
+    # only pairs at or above the cut go on the heap: one below it would only end the loop, which an empty heap does
+    heap = [(-avg, a, b) for a in link for b, s in link[a].items()
+            if a < b and (avg := s / (len(members[a]) * len(members[b]))) >= cut]
     heapq.heapify(heap)
     while heap:
         neg, a, b = heapq.heappop(heap)
@@ -189,7 +191,8 @@ def average_link(
             link[c][a] = link[a][c]
         na = len(members[a])
         for c, s in link[a].items():
-            heapq.heappush(heap, (-s / (na * len(members[c])), min(a, c), max(a, c)))
+            if (avg := s / (na * len(members[c]))) >= cut:
+                heapq.heappush(heap, (-avg, min(a, c), max(a, c)))
     if links:
         _apply_links(members, label, I, J, V, cut * agree, links)
     return list(members.values())
