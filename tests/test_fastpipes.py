@@ -6,6 +6,7 @@ the whole pipeline must match stock spaCy, entities included.
 
 from __future__ import annotations
 
+import pytest
 import spacy
 
 from newsfuse import nlp
@@ -54,3 +55,26 @@ def test_fast_pipeline_annotates_like_stock_spacy(examples_dir):
     with fastner.teacher(fast):
         for text, a, b in zip(texts, stock_docs, fast.pipe(texts)):
             assert _signature(a) == _signature(b), text[:60]
+
+
+def test_blis_avx2_kernels_parse_like_its_generic_ones():
+    import ctypes
+
+    import blis.cy
+
+    from newsfuse.nlp import loading
+
+    model = nlp.load()
+    if not loading.blis_kernels():
+        pytest.skip("BLIS picked its own kernels for this CPU (or it lacks AVX2/FMA)")
+    lib = ctypes.CDLL(blis.cy.__file__)
+    lib.bli_gks_query_cntx.restype = ctypes.c_void_p
+    context = ctypes.c_void_p(lib.bli_gks_query_cntx())
+    texts = [" ".join(TEXTS)] * 3 + TEXTS  # a batch whose states end at different steps
+    fast = [_signature(d) for d in model.pipe(texts)]
+    lib.bli_cntx_init_generic(context)
+    try:
+        generic = [_signature(d) for d in model.pipe(texts)]
+    finally:
+        assert loading.blis_kernels()
+    assert fast == generic and any(t[5] == "nsubj" for doc in fast for t in doc)

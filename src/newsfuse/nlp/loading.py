@@ -80,10 +80,34 @@ def _speed_up(nlp: Language) -> Language:
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
                 node.ops = ops
+    blis_kernels()
     fastpipes.install(nlp)
     if fastner.enabled():
         fastner.install(nlp)
     return nlp
+
+
+def blis_kernels() -> bool:
+    """Point BLIS at its AVX2 kernels ("zen2") where it fell back to its generic C ones; True if it did.
+
+    The parser's per-step products go through BLIS, and this BLIS build knows no CPU after Zen 2 (a Zen 4 server
+    gets the generic kernels): news_cluster's parse costs ~6 % less CPU with the same heads and labels."""
+    import ctypes
+
+    try:
+        import blis.cy
+        from numpy._core._multiarray_umath import __cpu_features__ as cpu
+    except ImportError:  # pragma: no cover
+        return False
+    if not (cpu.get("AVX2") and cpu.get("FMA3")):
+        return False
+    lib = ctypes.CDLL(blis.cy.__file__)
+    lib.bli_arch_string.restype = ctypes.c_char_p
+    lib.bli_gks_query_cntx.restype = ctypes.c_void_p
+    if lib.bli_arch_string(lib.bli_arch_query_id()) != b"generic":
+        return False
+    lib.bli_cntx_init_zen2(ctypes.c_void_p(lib.bli_gks_query_cntx()))  # the context every BLIS call reads
+    return True
 
 
 THREADS_ENV = "NEWSFUSE_THREADS"  # threads for BLAS (spaCy's networks) and onnxruntime; default 1
