@@ -101,12 +101,16 @@ def blis_kernels() -> bool:
         return False
     if not (cpu.get("AVX2") and cpu.get("FMA3")):
         return False
-    lib = ctypes.CDLL(blis.cy.__file__)
-    lib.bli_arch_string.restype = ctypes.c_char_p
-    lib.bli_gks_query_cntx.restype = ctypes.c_void_p
-    if lib.bli_arch_string(lib.bli_arch_query_id()) != b"generic":
+    try:
+        lib = ctypes.CDLL(blis.cy.__file__)
+        lib.bli_arch_string.restype = ctypes.c_char_p
+        lib.bli_gks_query_cntx.restype = ctypes.c_void_p
+        if lib.bli_arch_string(lib.bli_arch_query_id()) != b"generic":
+            return False
+        init = lib.bli_cntx_init_zen2
+    except (OSError, AttributeError):  # another BLIS build without these symbols: keep what it chose
         return False
-    lib.bli_cntx_init_zen2(ctypes.c_void_p(lib.bli_gks_query_cntx()))  # the context every BLIS call reads
+    init(ctypes.c_void_p(lib.bli_gks_query_cntx()))  # the context every BLIS call reads
     return True
 
 
