@@ -7,17 +7,11 @@ one (a boilerplate note, a "Tweet with a location" embed) is no evidence the lon
 boilerplate never chains unrelated stories. LSH gives sub-linear candidate lookup; each
 candidate is verified on its MinHash Jaccard and on containment estimated from Jaccard and sizes
 (|A∩B| = J·(|A|+|B|)/(1+J)), so a shorter copy mostly contained in a longer one is caught too.
-
-MinHash and LSH are datasketch's (affine32 scheme, seed 1, dict storage), computed here with numpy (`_Hasher`,
-`_BandIndex`): the same values, candidates and candidate order, without importing datasketch, whose LSH module
-imports scipy.integrate (with scipy.optimize, linalg, special: ~0.4 CPU s of every ingest's start-up) for a
-band search whose answer for the default config is known (`_BANDS`).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -26,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
+from datasketch import MinHash, MinHashLSH
 
 from .staterows import Rows
 from .model import Article
@@ -85,8 +80,8 @@ class DuplicateIndex:
     def __init__(self, config: DedupeConfig | None = None) -> None:
         self.config = config or DedupeConfig()
         c = self.config
-        self.lsh = _BandIndex(*_bands(c.lsh_threshold, c.num_perm))
-        self._hasher = _hasher(c.num_perm)
+        self.lsh = MinHashLSH(threshold=c.lsh_threshold, num_perm=c.num_perm)
+        self._perm = MinHash(num_perm=c.num_perm, seed=1)  # the shared permutations
         self.sigs: dict[str, np.ndarray] = {}
         self.size: dict[str, int] = {}
         self.when: dict[str, tuple[float, int]] = {}  # (day or +inf, arrival) for "earliest"
@@ -104,10 +99,13 @@ class DuplicateIndex:
         if self._synced:
             self._dirty.update(ids)
 
-    def signature(self, text: str) -> tuple[np.ndarray, int]:
-        """MinHash values (uint32) of a text's shingles and the number of distinct shingles."""
+    def signature(self, text: str) -> tuple[MinHash, int]:
+        """MinHash of a text's shingles and the number of distinct shingles."""
         sh = shingles(text, self.config.shingle)
-        return self._hasher(sh), len(sh)
+        m = MinHash(num_perm=self.config.num_perm, seed=1, permutations=self._perm.permutations, scheme=self._perm.scheme)
+        if sh:
+            m.update_batch([s.encode("utf-8") for s in sh])
+        return m, len(sh)
 
     def _score(self, sig: np.ndarray, n: int, other: str) -> tuple[float, float]:
         j = float(np.mean(sig == self.sigs[other]))
@@ -122,7 +120,7 @@ class DuplicateIndex:
             return 0.0
         return max(self._score(self.sigs[a], self.size[a], b))
 
-    def query(self, article: Article) -> tuple[str | None, float, np.ndarray, int]:
+    def query(self, article: Article) -> tuple[str | None, float, MinHash, int]:
         """Best verified copy already indexed (canonical id), its similarity, and the article's MinHash."""
         c = self.config
         m, n = self.signature(article.text or article.raw or "")
@@ -135,7 +133,7 @@ class DuplicateIndex:
                 theirs = self.group.get(other)
                 if group and theirs and theirs != group:
                     continue  # two bundles: each is its own story, shared text or not
-                j, cont = self._score(m, n, other)
+                j, cont = self._score(m.hashvalues, n, other)
                 small, large = sorted((n, self.size[other]))
                 is_dup = j >= c.jaccard or (
                     small >= c.min_shingles and small >= c.min_ratio * large and cont >= c.containment
@@ -152,7 +150,7 @@ class DuplicateIndex:
         self.seq += 1
         key = (day if day is not None else float("inf"), self.seq)
         dup, sim, m, n = self.query(article)
-        self.sigs[article.id] = m
+        self.sigs[article.id] = m.hashvalues.copy()
         self.size[article.id] = n
         self.when[article.id] = key
         if article.story:
@@ -230,7 +228,7 @@ class DuplicateIndex:
         if group:
             self.group[a] = group
         if n:
-            self.lsh.insert(a, hv)
+            self.lsh.insert(a, MinHash(num_perm=self.config.num_perm, hashvalues=hv, scheme=self._perm.scheme))
 
     def head(self) -> dict[str, Any]:
         """The small part of a row-by-row save: config and stream counters (the articles are rows)."""
@@ -307,92 +305,3 @@ def mark_duplicates(articles: Iterable[Article], config: DedupeConfig | None = N
         if dup:
             out[articles[i].id] = dup
     return out
-
-
-_MAX32 = np.uint32(0xFFFFFFFF)
-_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))  # MurmurHash3's
-
-
-class _Hasher:
-    """datasketch's MinHash (affine32 scheme, seed 1): SHA-1's first 4 bytes of each value, MurmurHash3's finalizer,
-    then per permutation `a * h + b` mod 2^32, the minimum kept (all ones for no value)."""
-
-    def __init__(self, num_perm: int) -> None:
-        gen = np.random.RandomState(1)
-        self.a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-        self.b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-
-    def __call__(self, values: Iterable[str]) -> np.ndarray:
-        sha1 = hashlib.sha1
-        hv = np.frombuffer(b"".join([sha1(v.encode("utf-8")).digest()[:4] for v in values]), dtype="<u4")
-        if not len(hv):
-            return np.full(len(self.a), _MAX32, dtype=np.uint32)
-        s1, m1, s2, m2, s3 = _FMIX
-        hv = hv.astype(np.uint32).reshape(-1, 1)
-        hv = hv ^ (hv >> s1)
-        hv = hv * m1
-        hv = hv ^ (hv >> s2)
-        hv = hv * m2
-        hv = hv ^ (hv >> s3)
-        return (hv * self.a + self.b).min(axis=0)
-
-
-_HASHERS: dict[int, _Hasher] = {}
-
-
-def _hasher(num_perm: int) -> _Hasher:
-    """The MinHash of `num_perm` permutations, made once per process."""
-    if num_perm not in _HASHERS:
-        _HASHERS[num_perm] = _Hasher(num_perm)
-    return _HASHERS[num_perm]
-
-
-_BANDS = {(0.3, 128): (37, 3)}  # datasketch's optimal (bands, rows) for (threshold, num_perm), equal FP/FN weights
-
-
-def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """LSH bands and rows per band for a config: known for the default, else datasketch's own search."""
-    if (threshold, num_perm) not in _BANDS:
-        from datasketch import MinHashLSH
-
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        _BANDS[threshold, num_perm] = (lsh.b, lsh.r)
-    return _BANDS[threshold, num_perm]
-
-
-class _BandIndex:
-    """datasketch's MinHashLSH with dict storage: a key lands in one bucket per band (its values in that band);
-    `query` returns the keys sharing a bucket, collected band by band into a set as datasketch does."""
-
-    def __init__(self, bands: int, rows: int) -> None:
-        self.ranges = [(i * rows, (i + 1) * rows) for i in range(bands)]
-        self.tables: list[dict[bytes, set[str]]] = [{} for _ in range(bands)]
-        self.keys: dict[str, list[bytes]] = {}  # key -> its bucket in each band
-
-    def _buckets(self, hv: np.ndarray) -> list[bytes]:
-        hv = np.asarray(hv).astype(np.uint32)
-        return [hv[lo:hi].tobytes() for lo, hi in self.ranges]
-
-    def insert(self, key: str, hv: np.ndarray) -> None:
-        """Index `key` under MinHash values `hv`; a key already indexed is an error."""
-        if key in self.keys:
-            raise ValueError(f"{key} is indexed already")
-        self.keys[key] = hs = self._buckets(hv)
-        for h, table in zip(hs, self.tables):
-            table.setdefault(h, set()).add(key)
-
-    def query(self, hv: np.ndarray) -> list[str]:
-        """Keys sharing at least one band's bucket with MinHash values `hv`."""
-        candidates = set()
-        for h, table in zip(self._buckets(hv), self.tables):
-            for key in table.get(h, ()):
-                candidates.add(key)
-        return list(candidates)
-
-    def remove(self, key: str) -> None:
-        """Drop `key` (nothing when it was never indexed: a text with no words)."""
-        for h, table in zip(self.keys.pop(key, ()), self.tables):
-            bucket = table[h]
-            bucket.remove(key)
-            if not bucket:
-                del table[h]
