@@ -229,7 +229,9 @@ _CLOCK = re.compile(r"^\W*(?:(?:updated|posted)\s*:?\s*)?\d{1,2}[:.]\d{2}\s*(?:[
                     re.I)
 _TURN = re.compile(r"^\W*(?:meanwhile|separately|elsewhere|in other news|in (?:a|another) separate (?:incident|development|case|story))\b",
                    re.I)
-_PROPER = re.compile(r"(?<![.!?:]\s)(?<![\"“‘(])\b[A-Z][\w'’-]*[a-z][\w'’-]*")
+# the capital first, the context after it (as `\b` and the lookbehinds would read it before): a pattern opening with
+# a character class lets the engine skip to the next capital
+_PROPER = re.compile(r"[A-Z](?<!\w[A-Z])(?<![.!?:]\s[A-Z])(?<![\"“‘(][A-Z])[\w'’-]*[a-z][\w'’-]*")
 _NOT_NAMES = STOPWORDS | {"meanwhile", "separately", "elsewhere", "monday", "tuesday", "wednesday", "thursday", "friday",
                           "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
                           "september", "october", "november", "december", "mr", "mrs", "ms", "dr"}

@@ -45,6 +45,9 @@ class LineModel:
                                                 for t in self.trees], dtype=dt)
             self._feature, self._threshold = pad(0, 0, np.intp), pad(1, 0.0, float)
             self._left, self._right, self._value = pad(2, -1, np.intp), pad(3, -1, np.intp), pad(4, 0.0, float)
+            # the same tables flat, a node as tree * width + node: one-axis lookups in the walk
+            self._width = width
+            self._flat = tuple(a.ravel() for a in (self._feature, self._threshold, self._left, self._right))
         else:
             self.mean = np.array(spec["mean"], dtype=float)
             self.scale = np.array(spec["scale"], dtype=float)
@@ -66,16 +69,19 @@ class LineModel:
         x = x.astype(np.float32)  # sklearn's trees split on float32 features
         n_trees = len(self.trees)
         tree = np.arange(n_trees)[None, :]
-        rows = np.arange(len(x))[:, None]
-        node = np.zeros((len(x), n_trees), dtype=np.intp)
+        feature, threshold, left_of, right_of = self._flat
+        flat_x = x.ravel()
+        row_base = (np.arange(len(x)) * x.shape[1])[:, None]
+        base = tree * self._width
+        node = np.broadcast_to(base, (len(x), n_trees))  # each row at each tree's root, as flat indices
         while True:
-            left = self._left[tree, node]
+            left = left_of[node]
             inner = left >= 0
             if not inner.any():
                 break
-            go_left = x[rows, self._feature[tree, node]] <= self._threshold[tree, node]
-            node = np.where(inner, np.where(go_left, left, self._right[tree, node]), node)
-        return self.intercept + self.rate * self._value[tree, node].sum(axis=1)
+            go_left = flat_x[row_base + feature[node]] <= threshold[node]
+            node = np.where(inner, base + np.where(go_left, left, right_of[node]), node)
+        return self.intercept + self.rate * self._value[tree, node - base].sum(axis=1)
 
 
 @lru_cache(maxsize=1)

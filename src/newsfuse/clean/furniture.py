@@ -188,8 +188,9 @@ def _is_caption(text: str, words: int, low: str | None = None) -> bool:
         return False
     if low is None:
         low = lowered(text)
-    if any(may_match(keys, low) and rx.search(text) for rx, keys in _CAPTION):
-        return True
+    for rx, keys in _CAPTION:
+        if may_match(keys, low) and rx.search(text):
+            return True
     return not _STOP.search(text) and bool(_CREDIT_FIRST.search(text) or _CAPTION_NO_STOP.search(text))
 
 
