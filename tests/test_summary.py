@@ -272,6 +272,20 @@ def test_calls_to_join_a_list_or_comment_are_no_summary_sentences():
     assert not _is_junk("The council said 1,200 residents had written to object to the bridge design before the vote.")
 
 
+def test_every_junk_phrase_holds_one_of_the_keys_that_gate_its_search():
+    import re
+
+    from newsfuse.brief.summary import _JUNK, _JUNK_KEYS
+
+    # one text per alternative of the pattern, as written in the pattern with its optional parts left out or in
+    phrases = [re.sub(r"\\b|\\w|\?:|[()?\\]", "", alt) for alt in _JUNK.pattern.split("|")]
+    phrases += ["follow us", "follow him", "follow her", "@x", "http://", "comment section", "comments below",
+                "share your own thoughts", "let us know what", "let us know in", "cookie"]
+    for text in phrases:
+        if _JUNK.search(f"a {text} b"):
+            assert any(k in f"a {text} b" for k in _JUNK_KEYS), text
+
+
 def test_a_close_vector_alone_cites_no_outlet_that_says_something_else():
     import numpy as np
 

@@ -35,17 +35,29 @@ def tokens(text: str) -> list[str]:
 def cached_tokens(text: str) -> tuple[str, ...]:
     """`tokens`, memoised: a brief reads each sentence's tokens several times (TF-IDF of facts and of quotes,
     claim words, single-source checks)."""
-    stop = _stop_words()
-    out = []
     text = _NUM_COMMA.sub("", text.lower().replace("’", "'")).replace("%", " percent")
-    for w in _WORD.findall(text):
-        w = w.split("'")[0] if w.endswith(("'s", "'")) else w
-        if not w or w in stop:
-            continue
-        if len(w) > 4 and w.endswith("s") and not w.endswith("ss") and not w.isdigit():
-            w = w[:-1]
-        out.append(w)
-    return tuple(out)
+    words = _WORD.findall(text)
+    if len(_FOLDED) > _FOLDED_MAX:
+        _FOLDED.clear()
+    return tuple(filter(None, map(_FOLDED.__getitem__, words)))
+
+
+class _Folds(dict):
+    """Word as `_WORD` finds it -> its content token, or "" for none (a stop word): news repeats its words, so each
+    is folded once."""
+
+    def __missing__(self, w: str) -> str:
+        folded = w.split("'")[0] if w.endswith(("'s", "'")) else w
+        if not folded or folded in _stop_words():
+            folded = ""
+        elif len(folded) > 4 and folded.endswith("s") and not folded.endswith("ss") and not folded.isdigit():
+            folded = folded[:-1]
+        self[w] = folded
+        return folded
+
+
+_FOLDED = _Folds()
+_FOLDED_MAX = 200_000
 
 
 _DATELINE_ONLY = re.compile(r"[-–—]\s*$")  # "PLACE, March 12 (Agency) -": the line opening a report, no statement

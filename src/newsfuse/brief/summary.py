@@ -56,6 +56,7 @@ class Params:
 PARAMS = Params()
 
 _MIN_WORDS, _MAX_WORDS = 6, 70
+_FULL_STOPS, _CLOSERS = (".", "!", "…"), "\"”’')]"  # a sentence ends on a stop, maybe inside quote marks or brackets
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z0-9.'’\- ]+)?\s*)?"  # PLACE, PLACE, State or PLACE, Dec 31
     r"(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CNBC|NBC|ABC|CBS|The Hill|Xinhua)\)\s*)"
@@ -85,6 +86,11 @@ _JUNK = re.compile(
     r"contributed to this report|download the app|listen to|mailing list|contact details|in the comments|"
     r"share your (?:own )?thoughts|leave a comment|tell us what you think|let us know (?:what|in)",
 )  # all lower case, searched in lower-cased text: three times faster than re.I on an alternation of phrases
+# a word or phrase of every `_JUNK` alternative: most sentences hold none, and `in` is far cheaper than the search
+_JUNK_KEYS = ("click here", "subscribe", "sign up", "newsletter", "follow ", "all rights reserved", "cookie",
+              "advertisement", "read more", "javascript", "photo", "image", "http", "www.", "@", "email us", "share",
+              "comment", "copyright", "caption", "this story has been updated", "contributed to this report",
+              "download the app", "listen to", "mailing list", "contact details", "tell us what you think", "let us know ")
 @dataclass
 class Cand:
     article: int  # index into the story's articles
@@ -129,18 +135,19 @@ def _is_junk(text: str) -> bool:
     words = text.split()
     if not (_MIN_WORDS <= len(words) <= _MAX_WORDS):
         return True
-    if not re.search(r"[.!…][\"”’')\]]*$", text):
+    if (text[:-1] if text.endswith("\n") else text).rstrip(_CLOSERS)[-1:] not in _FULL_STOPS:
         return True  # headings, captions without a full stop, questions
     first = next((c for c in text if c.isalnum()), "")
     if first.islower():
         return True  # a fragment cut out of a longer sentence
-    if _JUNK.search(text.lower()) or caption_or_credit(text):
-        return True
     if quote_fragment(text):
         return True  # the tail or the first half of a quote torn apart by the sentence splitter
     alpha = [w for w in words if w[:1].isalpha()]
     lower = sum(1 for w in alpha if w[:1].islower())
-    return lower < max(2, 0.25 * len(alpha))  # Title Case Or ALL CAPS lines are headings
+    if lower < max(2, 0.25 * len(alpha)):
+        return True  # Title Case Or ALL CAPS lines are headings
+    low = text.lower()
+    return bool(any(k in low for k in _JUNK_KEYS) and _JUNK.search(low) or caption_or_credit(text))  # dearest last
 
 
 def candidates(articles: list[Article], analyses: dict[str, Analysis], p: Params) -> list[Cand]:
