@@ -203,3 +203,12 @@ def test_nearest_reads_each_article_once_and_answers_as_before():
         "Officials closed the bridge on Monday.", "About 12,000 vehicles cross it each day.", "Repairs will take weeks."]
     first = nearest(raw, "Roughly 12,000 vehicles cross the bridge daily.")
     assert nearest(raw, "Roughly 12,000 vehicles cross the bridge daily.") == first == spans[1]
+
+
+def test_whitespace_runs_squeeze_to_one_space_as_the_pattern_would():
+    import re
+
+    from newsfuse.render import _one_space_runs
+
+    for raw in ["", " ", "\n\t", "a", " a ", "a  b\n\nc", "\u00a0Lead\u2009line\x1c end\u3000", "x \x85 y\r\n"]:
+        assert _one_space_runs(raw) == re.sub(r"\s+", " ", raw), repr(raw)

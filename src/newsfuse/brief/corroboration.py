@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import align as align_stage
+from ..clean.features import lowered as key_text, may_match
 from ..dates.patterns import MONTHS
 from ..model import Analysis, Article, Entity, SingleSource
 
@@ -26,6 +27,7 @@ _MONTHS = tuple(MONTHS)  # names and abbreviations, lower-cased
 _NOT_A_CLAIM = re.compile(r"^[^“\"]*\?[\"'”’)]*\s*$|^\W*(?:below|above|here)(?:\s+(?:is|are)|'s|’s)\b|"
                           r"\b(?:see|shown|pictured|listed)\s+(?:below|above)\b|"
                           r"\bcontributed (?:reporting )?(?:to )?(?:this|the) (?:post|report|story|article)\b", re.I)
+_NOT_A_CLAIM_KEYS = ("?", "below", "above", "here", "contributed")  # one is in every text it matches (`may_match`)
 ON_TOPIC = 0.05  # cosine to the story centroid below which a sentence is off-topic (page junk, asides); static
 # sentence vectors put on-topic sentences as low as 0.06-0.2 ("authorities would begin identifying the remains
 # through DNA testing", 0.06), so the bar that suited MiniLM (0.2) dropped them
@@ -96,7 +98,8 @@ def single_source(
         if u.direct:  # mostly a direct quote: quote groups show it
             continue
         text = u.sentence.text
-        if _NOT_A_CLAIM.search(text) or align_stage.open_line(text):  # a claim is a sentence, not a teaser
+        if align_stage.open_line(text) or may_match(_NOT_A_CLAIM_KEYS, key_text(text)) and _NOT_A_CLAIM.search(text):
+            # a claim is a sentence, not a teaser
             continue
         reasons = []
         names = [n for n in _QUOTED_NAME.findall(text) if len(n) > 3]

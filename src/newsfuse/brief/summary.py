@@ -293,10 +293,13 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         grams, weight = concept
         # each sentence's weight of bigrams not covered yet, recomputed only for sentences a choice covered some of
         uncovered = [sum(weight.get(g, 0.0) for g in s) for s in grams]
+        per_words = words ** p.coverage_power
+    cov = None  # the coverage bonuses change only when a sentence is chosen (most turns skip one that does not fit)
     while len(chosen) < max_sentences and alive.any():
         gain = score - p.mmr * maxsim * 4.0
         if concept is not None:
-            cov = np.array(uncovered) / words ** p.coverage_power
+            if cov is None:
+                cov = np.array(uncovered) / per_words
             sd = float(cov[alive].std()) if alive.sum() > 1 else 0.0
             gain = gain + p.coverage * cov / (sd if sd > 1e-9 else 1.0)
         if per_word:
@@ -314,6 +317,7 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
             for k, s in enumerate(grams):
                 if not s.isdisjoint(fresh):
                     uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
+            cov = None
         maxsim = np.maximum(maxsim, sim[i])
         alive &= maxsim < p.redundant
     return chosen

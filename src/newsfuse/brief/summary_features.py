@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,13 +74,9 @@ def concepts(texts: list[str], art_of: np.ndarray,
     for t in texts:
         ws = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(t.lower())]
         sets.append({(a, b) for a, b in zip(ws, ws[1:]) if not (a in _STOP and b in _STOP)})
-    arts: dict[tuple[str, str], set[int]] = {}
-    sents: dict[tuple[str, str], int] = {}
-    for grams, a in zip(sets, art_of):
-        for g in grams:
-            arts.setdefault(g, set()).add(int(a))
-            sents[g] = sents.get(g, 0) + 1
-    return sets, {g: float(len(v) - 1) + repeat * (sents[g] - len(v)) for g, v in arts.items() if len(v) > 1}
+    sents = Counter(chain.from_iterable(sets))  # sentences using each bigram
+    arts = Counter(g for g, _ in {(g, a) for grams, a in zip(sets, np.asarray(art_of).tolist()) for g in grams})  # articles
+    return sets, {g: float(n - 1) + repeat * (sents[g] - n) for g, n in arts.items() if n > 1}
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
