@@ -335,3 +335,22 @@ def test_the_year_prefilter_passes_every_sentence_the_attribute_pattern_matches(
         assert not _ATTR_YEAR.search(text) or _IN_YEAR.search(text), text
     assert sum(bool(_ATTR_YEAR.search(t)) for t in matched) == 5  # the range "2015-2016" is none
     assert not any(_IN_YEAR.search(t) for t in missed[:2])
+
+
+def test_a_stated_range_holds_a_figure_inside_it():
+    # "40 to 60 percent" is a range, not "60 percent": a figure inside it is no contradiction
+    a = art("a", "Ledger Wire", "The regulator said the Harwick dam project has a 40 to 60 percent chance of finishing on schedule next year.")
+    b = art("b", "Valley Post", "The regulator said the Harwick dam project has a 45 percent chance of finishing on schedule next year.")
+    out = found(a, b)
+    assert not any(c.kind in ("contradiction", "update") for c in out)
+    c = art("c", "Dale Times", "The regulator said the Harwick dam project has a 75 percent chance of finishing on schedule next year.")
+    assert any(c.kind == "contradiction" for c in found(a, c)), "a figure outside the range still disagrees"
+
+
+def test_a_move_and_the_price_it_reached_are_no_range():
+    a = art("a", "Ledger Wire", "Corvane shares fell 1.5 percent to $65.09 in early trading on Monday after the offer was rejected.")
+    b = art("b", "Valley Post", "Corvane shares fell 4.3 percent to $63.20 by mid-afternoon on Monday after the offer was rejected.")
+    figs = [f for x in (a, b) for f in conflicts.figures(x, pipeline.analyze([x])[x.id].claims, [], x.outlet)]
+    prices = {f.primary.text: f for f in figs if f.dim == "currency:USD"}
+    assert set(prices) == {"$65.09", "$63.20"}
+    assert all(f.numbers[0].qualifier != "range" and f.lo > 60 for f in prices.values())

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ...model import Conflict, ConflictClaim
-from .figures import APPROX, DOWN, UP, Figure, Stated, dimension
+from .figures import APPROX, DOWN, RANGE, UP, Figure, Stated, dimension
 from .pairing import Ctx, market_move
 
 
@@ -271,7 +271,7 @@ def _by_time(figs: Sequence[Figure]) -> list[list[Figure]]:
 
 def _shown(f: Figure) -> str:
     """A figure as quoted in an explanation: spelled-out numbers lower-cased ("Five" opens a sentence)."""
-    text = f.primary.text
+    text = f.numbers[0].text if f.numbers[0].qualifier == RANGE else f.primary.text  # "40 to 60 percent"
     return text.lower() if text.replace("-", "").replace(" ", "").isalpha() else text
 
 

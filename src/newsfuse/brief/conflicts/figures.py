@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ... import align as align_stage
-from ...claims.numbers import VAGUE_WORDS
+from ...claims.numbers import NUMBER_WORDS, parse_number, VAGUE_WORDS
 from ...clean.furniture import caption_or_credit
 from ...model import Article, Claim, Quantity, Sentence
 
@@ -38,6 +38,7 @@ REL_TOL = 0.05  # a round figure may be up to 5% off the true value
 UP = {"up to", "at most", "less than", "under", "fewer than", "below", "no more than", "nearly", "almost"}
 DOWN = {"more than", "over", "at least", "above", "exceeding", "no fewer than"}
 APPROX = {"around", "about", "approximately", "roughly", "some", "an estimated", "estimated", "nearly", "almost"}
+RANGE = "range"  # a Stated's qualifier when the copy gives a range ("40 to 60 percent"): lo..hi spans it
 
 # what a count counts: predicate classes found near the number ("people killed" vs "people missing")
 _PREDICATES: dict[str, tuple[str, ...]] = {
@@ -275,7 +276,7 @@ class Figure:
     @property
     def rough(self) -> bool:
         """Stated as a range rather than a figure: a vague word or a rough clock time ("around noon")."""
-        return self.vague or any(n.unit == "clock" and n.qualifier for n in self.numbers)
+        return self.vague or any((n.unit == "clock" and n.qualifier) or n.qualifier == RANGE for n in self.numbers)
 
 
 # a bullet or headline: present-tense "says" and no closing punctuation ("Equifax says 143 million may be affected")
@@ -316,6 +317,33 @@ _ALTERNATIVE_BEFORE = re.compile(rf"\b{_SMALL_WORD}\s+or\s+$", re.I)
 _ALTERNATIVE_AFTER = re.compile(rf"\s+or\s+{_SMALL_WORD}\b(?!\s+(?:more|fewer|less)\b)", re.I)
 # a bare number written with decimals ("5.50", "3.0"); "2.5 million" has its scale word and stays a count
 _DECIMAL = re.compile(r"\s*\(?\d+\.\d+\)?\s*$")
+
+
+# the lower end of a range that the figure after it closes: "40 to 60 percent", "$60-$70 million", "between 10 and
+# 12 people"; not a change ("rose from 40 to 60 percent") nor a score ("won 5 to 4", whose low end is not lower)
+_RANGE_LOW = re.compile(
+    r"(?:\b(?P<between>between)\s+)?(?<![\w.,$€£-])(?P<sym>[$€£])?(?P<low>\d[\d,]*(?:\.\d+)?|"
+    + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if " " not in w), key=len, reverse=True))
+    + r")\s*(?P<pct>%|percent|per cent)?\s*(?P<sep>to|-|–|and)\s*[$€£]?$", re.I)
+
+
+def _range_low(raw: str, c: Claim, q: Quantity, value: float) -> tuple[float, int, int] | None:
+    """(lower end in the figure's own unit, its offset in `raw`, where the range's wording starts) when the copy
+    states a range ending in `q`."""
+    if not 0 <= q.start <= len(raw):
+        return None
+    floor = max(c.start, q.start - 40)
+    m = _RANGE_LOW.search(raw, floor, q.start)
+    if not m or (m.group("sep").lower() == "and") != bool(m.group("between")):
+        return None
+    if (m.group("pct") and q.original_unit != "percent") or bool(m.group("sym")) != q.unit.isupper():
+        return None  # "fell 1.5 percent to $65.09": a move and the price it reached, not a range (money is ISO "USD")
+    if re.search(r"\bfrom\s+$", raw[floor : m.start()], re.I):
+        return None  # "rose from 40 to 60 percent": a change, each end its own figure
+    low = parse_number(m.group("low"))
+    if low is None or not 0 <= low < value:
+        return None
+    return low, m.start("low"), m.start()
 
 
 def _earlier(c: Claim, q: Quantity, raw: str, published: str | None) -> bool:
@@ -372,6 +400,13 @@ def figures(article: Article, claims: Sequence[Claim], sentences: Sequence[Sente
             if dim == "count" and _DECIMAL.match(q.text or ""):
                 cur = None  # "update 5.50 features", "Version 5.00": a version or score, not a count of things
                 continue
+            low = _range_low(article.raw, c, q, st.value)
+            if low is not None:
+                if out and out[-1].claim is c and out[-1].primary.start <= low[1] < out[-1].primary.end:
+                    out.pop()  # "$60 to $70 million": the low end read alone is not a figure of its own
+                base = low[0] * dimension(st.unit)[1]
+                st.lo, st.flo, st.qualifier = min(st.lo, base), min(st.flo, base), RANGE
+                st.text = article.raw[low[2] : q.end] if q.end <= len(article.raw) else st.text
             measure = align_stage.measure_key(c.measures)
             if dim == "time" and _CUSTODY.search(c.text):
                 measure = "custody term"  # "could face up to 14 years in prison", "jailed for up to 10 years"
