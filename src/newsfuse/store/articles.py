@@ -27,29 +27,43 @@ _INSERT_ARTICLE = S.articles.insert()
 _INSERT_ANALYSIS = S.analyses.insert()
 
 
+_PLAN_CHUNK = 500  # base ids per `plans` statement
+
+
+def _planned(base: str, content_hash: str | None, rows: list[tuple[str, str]]) -> str | None:
+    """The id a text with `content_hash` gets among the stored (id, content hash) rows of its base id."""
+    if any(h == content_hash for _id, h in rows):
+        return None
+    if not rows:
+        return base
+    taken = {i for i, _h in rows}
+    n = len(rows) + 1
+    while f"{base}{VERSION_SEP}{n}" in taken:
+        n += 1
+    return f"{base}{VERSION_SEP}{n}"
+
+
 class ArticleRows(Database):
-    """Stored articles and analyses: `plan`, `put_article`, `articles`, `analyses`, `unplaced`, `marks`."""
+    """Stored articles and analyses: `plan`/`plans`, `put_article`, `articles`, `analyses`, `unplaced`, `marks`."""
 
     def plan(self, article: Article) -> str | None:
         """The id `article` would be stored under, or None when this exact text is stored already.
 
         Same id + same content hash: None (a no-op). Same id + other text: the next free `<id>~<n>`.
         """
-        base = article.meta.get("base_id") or article.id
-        h = article.content_hash
+        return self.plans([article])[0]
+
+    def plans(self, articles: list[Article]) -> list[str | None]:
+        """`plan` of each article against the store as it is now (one read for all: nothing is stored between)."""
+        bases = [a.meta.get("base_id") or a.id for a in articles]
+        stored: dict[str, list[tuple[str, str]]] = {}
+        wanted = list(dict.fromkeys(bases))
+        q = sa.select(S.articles.c.id, S.articles.c.base_id, S.articles.c.content_hash)
         with self._read() as conn:
-            rows = conn.execute(
-                sa.select(S.articles.c.id, S.articles.c.content_hash).where(S.articles.c.base_id == base)
-            ).all()
-        if any(r.content_hash == h for r in rows):
-            return None
-        if not rows:
-            return base
-        taken = {r.id for r in rows}
-        n = len(rows) + 1
-        while f"{base}{VERSION_SEP}{n}" in taken:
-            n += 1
-        return f"{base}{VERSION_SEP}{n}"
+            for i in range(0, len(wanted), _PLAN_CHUNK):
+                for r in conn.execute(q.where(S.articles.c.base_id.in_(wanted[i : i + _PLAN_CHUNK]))):
+                    stored.setdefault(r.base_id, []).append((r.id, r.content_hash))
+        return [_planned(base, a.content_hash, stored.get(base, [])) for base, a in zip(bases, articles)]
 
     def put_article(self, article: Article, analysis: Analysis, *, base_id: str | None = None) -> bool:
         """Store an article and its analysis in one transaction; False when this text is stored already."""

@@ -94,7 +94,7 @@ def _ingest(
     todo: list[Article] = []
     for a in articles:
         a.content_hash = a.content_hash or content_hash(a.raw)
-        stored_id = store.plan(a)
+    for a, stored_id in zip(articles, store.plans(articles)):
         if stored_id is None:
             report.unchanged.append(a.id)
             advance(1)
