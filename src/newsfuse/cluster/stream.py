@@ -94,8 +94,8 @@ class StoryClusterer:
         if not tf:
             return {}
         keys = np.fromiter(tf.keys(), dtype=np.int64, count=len(tf))
-        idf = self._idf(keys)
-        return top_norm({int(t): w * float(i) for t, w, i in zip(keys, tf.values(), idf)}, k)
+        idf = self._idf(keys).tolist()
+        return top_norm({t: w * i for t, w, i in zip(tf, tf.values(), idf)}, k)
 
     def vectorise(self, article: Article, feats: F.Features | None = None, emb: np.ndarray | None = None) -> Doc:
         """Turn an article into the clusterer's document (TF-IDF with the current frequencies)."""
