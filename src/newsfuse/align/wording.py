@@ -23,8 +23,10 @@ _QWORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 _MARKED = re.compile(r"[“\"]([^“”\"]+)[”\"]|(?:^|(?<=\s))[‘']([^‘’']+(?:'[a-z]+[^‘’']*)*)[’'](?=\W|$)")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def lower_words(text: str) -> tuple[str, ...]:
-    """Lowercased words, apostrophes kept inside words: wordings compared word for word."""
+    """Lowercased words, apostrophes kept inside words: wordings compared word for word (memoised: a quote's
+    words are read for its fragments, its runs and each comparison)."""
     return tuple(_QWORD.findall(text.lower().replace("’", "'").replace("‘", "'")))
 
 
