@@ -309,12 +309,12 @@ def headline_caption(line) -> bool:
     text = line.text
     if any(m in text for m in '"“”') or "(@" in text or text.rstrip().endswith("?"):
         return False  # a quote, an embedded post (its author's statement) or a question
+    root = line.root  # (the verb first: most lines fail there, before their tokens are read)
+    if root.tag_ not in ("VBZ", "VBP") or root.lemma_ in ("be", "have"):
+        return False  # past reporting; "is to open on Sunday", "has been moved" are no caption's grammar
     toks = [t for t in line if not (t.is_punct or t.is_space)]
     if not toks or len(toks) > CAPTION_WORDS:
         return False
-    root = line.root
-    if root.tag_ not in ("VBZ", "VBP") or root.lemma_ in ("be", "have"):
-        return False  # past reporting; "is to open on Sunday", "has been moved" are no caption's grammar
     # the weekday dates the main verb itself ("go free Thursday", "speaks on Monday"), not a clause under it
     # ("114 pupils remain captives after 16 were freed on Friday" is a state reported now)
     weekday = any(t.lower_ in _WEEKDAYS and _dates_the_verb(t, root) for t in toks)

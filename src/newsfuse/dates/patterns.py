@@ -110,22 +110,49 @@ _BY_START: dict[str, list[tuple[str, re.Pattern]]] = {}
 for _kind, _rx in _RX:
     for _w in _STARTS[_kind]:
         _BY_START.setdefault(_w, []).append((_kind, _rx))
-# one scan for every place a match can start: a listed whole word, a digit opening a word, "(" after a word
-_START = re.compile(r"\b(?:(?:" + "|".join(sorted((w for w in _BY_START if w[0].isalpha()), key=len, reverse=True))
-                    + r")\b|(?P<d>\d)|(?P<p>\())")
+
+
+def _word_trie(words: list[str]) -> str:
+    """A regex matching any of `words`, written as a trie (words sharing first letters share one branch): the engine
+    tests a place against a few letters instead of every word in turn."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[:1], []).append(w[1:])
+    alts = [re.escape(c) + _word_trie(rest) if c else "" for c, rest in sorted(groups.items(), key=lambda g: g[0] == "")]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+_OPENERS = _word_trie([w for w in _BY_START if w[0].isalpha()])
+# every place a match can start: a listed whole word or a digit opening a word, found by the non-word character before
+# it (a pattern opening with a character class lets the engine skip to the next space or mark), the text's start
+# apart; "(" after a word by its own scan
+_START = re.compile(r"\W(?:" + _OPENERS + r"\b|(?P<d>\d))")
+_FIRST = re.compile(_OPENERS + r"\b|(?P<d>\d)")
+_PAREN_AFTER_WORD = re.compile(r"(?<=\w)\(")
+
+
+def _starts(text: str) -> list[tuple[int, str]]:
+    """(offset, `_BY_START` key) of each place in `text` where a listed word, a digit opening a word or a "(" right
+    after a word stands, in text order."""
+    m = _FIRST.match(text)
+    out = [] if m is None else [(0, _DIGIT if m.group("d") else m.group())]
+    out += [(w.start() + 1, _DIGIT if w.group("d") else w.group()[1:]) for w in _START.finditer(text)]
+    if "(" in text:
+        out += [(p.start(), _PAREN) for p in _PAREN_AFTER_WORD.finditer(text)]
+        out.sort()
+    return out
 
 
 def find(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every date expression in `text`, overlaps resolved to the longest.
 
-    Each pattern is tried only where one of its opening words stands (`_START`), in text order and from the end
+    Each pattern is tried only where one of its opening words stands (`_starts`), in text order and from the end
     of its last match on: the matches `finditer` gives, for a fraction of the regex work."""
     hits = []
     last_end: dict[str, int] = {}
     by_start = _BY_START
-    for w in _START.finditer(text):
-        p = w.start()
-        for kind, rx in by_start[_DIGIT if w.group("d") else _PAREN if w.group("p") else w.group()]:
+    for p, key in _starts(text):
+        for kind, rx in by_start[key]:
             if p < last_end.get(kind, 0):
                 continue
             m = rx.match(text, p)

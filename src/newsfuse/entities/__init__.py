@@ -56,6 +56,7 @@ def extract(article: Article, doc) -> list[Entity]:
     spans.sort(key=lambda s: s.start)
 
     clusters: list[Cluster] = []
+    by_group: dict[str, list[Cluster]] = defaultdict(list)  # the clusters of each group, in the order of `clusters`
     by_key: dict[tuple[str, str], Cluster] = {}
     # full person names first, so a bare surname before its full name ("Zelensky" in a headline) still joins
     for s in sorted(spans, key=lambda s: (s.group != "PERSON" or len(s.text.split()) < 2, s.start)):
@@ -65,13 +66,14 @@ def extract(article: Article, doc) -> list[Entity]:
         else:
             c = by_key.get((s.group, skeleton(s.text)))
             if c is None:
-                for other in clusters:
-                    if other.group == s.group and similar(other.full, s.text, 92):
+                for other in by_group[s.group]:
+                    if similar(other.full, s.text, 92):
                         c = other
                         break
         if c is None:
             c = Cluster(s.group)
             clusters.append(c)
+            by_group[s.group].append(c)
         c.spans.append(s)
         c.last_start = max(c.last_start, s.start)
         if s.group != "PERSON":

@@ -639,9 +639,9 @@ def missed_surnames(doc, spans: list[MentionSpan], surnames: set[str]) -> list[M
     for s in spans:
         covered.update(range(s.tok_start, s.tok_end))
     out = []
-    toks = nlp.doc_tokens(doc)
-    for i, pos in enumerate(nlp.doc_pos(doc)):  # (the part of speech first: most tokens are passed over unread)
-        if pos not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT") or i in covered:
+    toks, text, starts = nlp.doc_tokens(doc), nlp.doc_text(doc), nlp.doc_starts(doc)
+    for i, pos in enumerate(nlp.doc_pos(doc)):  # (the part of speech and first letter first: most tokens go unread)
+        if pos not in ("PROPN", "NOUN", "ADJ", "VERB", "PUNCT") or not text[starts[i]].isupper() or i in covered:
             continue
         tok = toks[i]
         word = tok.text.rstrip(_INVISIBLE)  # "Lee\u200b": a zero-width space glued to the name

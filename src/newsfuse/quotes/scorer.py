@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 import json
 import math
 from pathlib import Path
@@ -61,10 +62,11 @@ def candidates(q: QuoteSpan, d: QuoteDoc, sp: Speakers, prev: Speaker | None) ->
         lo = max(lo, d.para_bounds[max(above)][1])
     # mentions per entity in the window
     near: dict[str, dict] = {}
-    for i, eid in sp.mention_at:
+    at = sp.mention_at  # (token, entity id), in text order
+    for i, eid in at[bisect_left(at, (lo,)):]:
         if i >= hi:
             break
-        if i < lo or (q.start <= doc[i].idx < q.end) or d.in_quote[i] or d.para[i] in headings:
+        if (q.start <= d.starts[i] < q.end) or d.in_quote[i] or d.para[i] in headings:
             continue  # a name in a heading or caption line said nothing
         n = near.setdefault(eid, {"before": None, "after": None, "talker": False, "sent": 99, "para": False})
         if i < qs:

@@ -19,6 +19,7 @@ from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, Roles
 
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
+_ACTORS = frozenset(PRONOUNS) | frozenset(POSSESSIVES)
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -148,8 +149,10 @@ class Speakers(Roles):
         subjects: list[tuple[str, int, bool, bool]] = []
         anyrole: list[tuple[str, int, bool, bool]] = []
         captions = self._captions()
-        pos, lower = d.pos, d.lower
-        for i, tok in enumerate(d.toks):
+        pos, lower, toks, tok_ent = d.pos, d.lower, d.toks, self.tok_ent
+        # only a mention, a proper noun or a he/she/his/her takes part: the rest are passed over at once
+        for i in [i for i, (p, w) in enumerate(zip(pos, lower)) if p == "PROPN" or w in _ACTORS or i in tok_ent]:
+            tok = toks[i]
             if d.in_quote[i] or d.para[i] in captions:
                 continue
             hit = self.tok_ent.get(i)
