@@ -491,3 +491,28 @@ def test_cluster_name_lists_follow_the_spans_that_join():
     c.spans.append(MentionSpan(20, 32, "Marta Okafor", "PERSON", "PERSON", 4, 6))
     assert sorted(c.surname_words()) == ["Marta", "Okafor"] and c.full_names() == ["Marta Okafor"]
     assert find_person([c], "Okafor", at=40) is c
+
+
+def test_a_listed_company_named_like_a_person_is_one_body_and_its_board_speaks_for_it():
+    # "Halvorsen (HLVN) shares" / "Halvorsen stockholders": a company, however NER tags its other mentions,
+    # so "the board" after "Halvorsen said its board ..." is Halvorsen's
+    text = ("Harlow Group raised its hostile offer for Halvorsen on Monday to $41 a share.\n"
+            "Halvorsen (HLVN) shares rose 2.4% in early trading. Halvorsen stockholders would get $30 in cash.\n"
+            "In a statement, Halvorsen said its board would review the proposal \"to decide what is in the best "
+            "interests of the company and its owners.\"\n"
+            "The board unanimously rejected the earlier offer, saying it \"badly undervalues Halvorsen and carries "
+            "serious regulatory risk for everyone involved.\"\n"
+            "Halvorsen makes sensors for cars and phones, and Halvorsen has fought Harlow for months.")
+    a = Article(id="h", raw=text, text=text)
+    doc = nlp.parse([text])[0]
+    ents = entities.extract(a, doc)
+    named = [e for e in ents if e.name == "Halvorsen"]
+    assert [e.type for e in named] == ["ORG"]
+    board = [q for q in quotes.extract(a, doc, ents) if "undervalues" in q.text]
+    assert board and board[0].speaker.entity == named[0].id
+
+
+def test_shares_alone_do_not_make_a_person_a_company():
+    text = "Lena Brandt shares her concerns about the merger, and Brandt said the vote would be close."
+    ents = entities.extract(Article(id="p", raw=text, text=text), nlp.parse([text])[0])
+    assert [e.type for e in ents if "Brandt" in e.name] == ["PERSON"]

@@ -41,8 +41,8 @@ def extract(article: Article, doc) -> list[Entity]:
     places = {skeleton(s.text) for s in spans if _in_place(doc, s)} - surnames - given  # "in Kyiv" tagged a person
     for s in spans:
         key = skeleton(s.text)
-        if key in bodies and s.group == "PERSON" and key not in surnames:
-            s.group = s.label = "ORG"
+        if key in bodies and key not in surnames and s.group in ("PERSON", "ORG"):
+            s.group = s.label = "ORG"  # (an ORG tag stays: a vote of mistaken PERSON tags never outweighs the evidence)
         elif key in places and s.group == "PERSON":
             s.group = s.label = "GPE"
         elif (key in surnames and not s.text.isupper()) or (key in given and s.group in ("ORG", "NORP", "PRODUCT") and len(s.text.split()) == 1):

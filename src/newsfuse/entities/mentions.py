@@ -419,11 +419,16 @@ def _one_span(ent, group: str, doc_text: str) -> MentionSpan | None:
                 group, label = "GPE", "LOC"
         if group == "PERSON" and _after_place_noun(ent.doc, start):  # "the village of Nebi Saleh"
             group, label = "GPE", "GPE"
-        elif group == "PERSON" and (_CAMEL.search(text) or _before_group_noun(ent.doc, end)):
-            group = label = "ORG"  # "BrandX", "#SaveOurPark"; "Kora Ulan fighters"
+        elif group == "PERSON" and (_CAMEL.search(text) or _before_group_noun(ent.doc, end) or _traded(doc_text, end)):
+            group = label = "ORG"  # "BrandX", "#SaveOurPark"; "Kora Ulan fighters"; "Acme (ACM) shares"
             evidence = True
+    elif group == "GPE" and _traded(doc_text, end, ticker_only=True):
+        group = label = "ORG"  # "Quorvel (QRVL) shares"
+        evidence = True
     elif group == "GPE":
         end, text = _with_descriptor(ent.doc, doc_text, start, end, text)
+    elif group == "ORG" and _traded(doc_text, end):
+        evidence = True  # its other mentions, tagged a person or a place, are the company too
     tok = ent.doc.char_span(start, end, alignment_mode="expand")
     ts, te = (tok.start, tok.end) if tok is not None else (ent.start, ent.end)
     return MentionSpan(start, end, text, group, label, ts, te, gender, title, evidence)
@@ -457,6 +462,18 @@ _DESCRIPTORS = frozenset("state province region county district governorate".spl
 def _before_group_noun(doc, end: int) -> bool:
     tok = doc.char_span(end - 1, end, alignment_mode="expand")
     return tok is not None and tok.end < len(doc) and doc[tok.end].lower_ in GROUP_NOUNS
+
+
+# what follows a listed company's name, never a person's or a country's: its ticker ("Acme (ACM)", "(NYSE: ACM)"),
+# or nouns of its owners ("Acme stockholders"); not "shares" alone ("Lee shares concerns", "China shares fell")
+_TICKER = r"\s*\((?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|HKEX)\s*:\s*)?[A-Z]{2,5}(?:\.[A-Z]{1,2})?\)\s+(?:shares|stock)\b"
+_TRADED = re.compile(rf"{_TICKER}|\s+(?:stockholders|shareholders)\b")
+_LISTED = re.compile(_TICKER)
+
+
+def _traded(doc_text: str, end: int, ticker_only: bool = False) -> bool:
+    """The name at `end` is a listed company's (`ticker_only`: by its ticker, for names NER took for places)."""
+    return bool((_LISTED if ticker_only else _TRADED).match(doc_text, end))
 
 
 def _with_descriptor(doc, doc_text: str, start: int, end: int, text: str) -> tuple[int, str]:
