@@ -309,6 +309,9 @@ def headline_caption(line) -> bool:
     text = line.text
     if any(m in text for m in '"“”') or "(@" in text or text.rstrip().endswith("?"):
         return False  # a quote, an embedded post (its author's statement) or a question
+    low = text.lower()
+    if not any(w in low for w in _WEEKDAYS):
+        return False  # no weekday token (each token's lower-cased text is part of the line's): the parse is not read
     root = line.root  # (the verb first: most lines fail there, before their tokens are read)
     if root.tag_ not in ("VBZ", "VBP") or root.lemma_ in ("be", "have"):
         return False  # past reporting; "is to open on Sunday", "has been moved" are no caption's grammar

@@ -45,7 +45,6 @@ def score(model: dict, x: list[float]) -> float:
 
 def candidates(q: QuoteSpan, d: QuoteDoc, sp: Speakers, prev: Speaker | None) -> list[tuple[Speaker | None, list[float]]]:
     """Speaker candidates for `q` with their features; the first is the rule pick."""
-    doc = d.doc
     qs, qe = d.tok_at(q.start), d.tok_at(max(q.start, q.end - 1))
     s0 = d.sent[qs]
     lo = d.sent_bounds[max(0, s0 - WINDOW_SENTS)][0]
@@ -92,7 +91,7 @@ def candidates(q: QuoteSpan, d: QuoteDoc, sp: Speakers, prev: Speaker | None) ->
                 e = sp.ents[eid]
                 cands.append(Speaker(e.name, e.id, -1, -1, e.name))
     first_in_para = d.para_bounds[d.para[qs]][0] >= qs - 1 or not any(
-        not doc[j].is_space and not doc[j].is_punct for j in range(d.para_bounds[d.para[qs]][0], qs))
+        not d.toks[j].is_space and not d.toks[j].is_punct for j in range(d.para_bounds[d.para[qs]][0], qs))
     out = []
     for c in cands:
         k = key(c)
