@@ -212,3 +212,15 @@ def test_whitespace_runs_squeeze_to_one_space_as_the_pattern_would():
 
     for raw in ["", " ", "\n\t", "a", " a ", "a  b\n\nc", "\u00a0Lead\u2009line\x1c end\u3000", "x \x85 y\r\n"]:
         assert _one_space_runs(raw) == re.sub(r"\s+", " ", raw), repr(raw)
+
+
+def test_sentence_spans_match_the_backtracking_pattern():
+    import re
+
+    from newsfuse.render import _SENTENCE
+
+    plain = re.compile(r"[^\s][^.!?\n]*(?:[.!?]+[\"'”’)]*|$)")
+    raw = ("Storm closes the pier\nThe harbour authority closed the pier on Friday. \"It is unsafe,\" she said!\n"
+           "Engineers will inspect the crane:\n\nMore to follow\n")
+    for text in (raw, raw.rstrip("\n"), raw + "Last line without a stop", "", "?!", "a\n"):
+        assert [m.span() for m in _SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -112,7 +112,8 @@ def _raw_offset(at: int, runs: list[int], removed: list[int]) -> int:
     return at + removed[k] if k >= 0 else at
 
 
-_SENTENCE = re.compile(r"[^\s][^.!?\n]*(?:[.!?]+[\"'”’)]*|$)")
+# possessive run: backing off it never ends a sentence, and on a line without a stop it made each start quadratic
+_SENTENCE = re.compile(r"[^\s][^.!?\n]*+(?:[.!?]+[\"'”’)]*|$)")
 
 
 def nearest(raw: str, text: str, floor: float = 60.0) -> tuple[int, int] | None:
