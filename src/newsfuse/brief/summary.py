@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import nlp
 from ..align.tokens import opens_on_pronoun, quote_fragment, tokens
+from ..clean.features import may_match
 from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
 from .summary_features import FEATURES, zscore, concepts, features, redundancy  # noqa: F401  (FEATURES, zscore: for newsfuse.training.summary)
@@ -147,7 +148,9 @@ def _is_junk(text: str) -> bool:
     if lower < max(2, 0.25 * len(alpha)):
         return True  # Title Case Or ALL CAPS lines are headings
     low = text.lower()
-    return bool(any(k in low for k in _JUNK_KEYS) and _JUNK.search(low) or caption_or_credit(text))  # dearest last
+    if may_match(_JUNK_KEYS, low) and _JUNK.search(low):
+        return True
+    return caption_or_credit(text)  # dearest last
 
 
 def candidates(articles: list[Article], analyses: dict[str, Analysis], p: Params) -> list[Cand]:
