@@ -31,7 +31,13 @@ app.command()(stored.export)
 
 def main() -> None:
     """Entry point of the `newsfuse` console script."""
+    import gc
+
     from ..nlp import loading
 
     loading.FREEZE_GC = True  # a CLI process keeps its model to the end: its objects need no GC scans
+    # a young generation of 10,000 objects instead of 700: most of the many short-lived containers (imports, parses,
+    # analyses) are freed before a collection scans them, and full collections, which find next to nothing here,
+    # come ~10x less often (news_cluster ingest: GC CPU 0.70 -> 0.43 s, same peak RSS)
+    gc.set_threshold(10_000, 10, 10)
     app()
