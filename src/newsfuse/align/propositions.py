@@ -11,7 +11,6 @@ vectors only help) and states no different figure for the same measure.
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import chain
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -61,6 +60,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
     order = {aid: i for i, aid in enumerate(dict.fromkeys(u.article for u in units))}
     art = np.array([order[u.article] for u in units])  # article ids as stable numbers (str hashes vary by run)
     measured = np.array([bool(u.figures) for u in units])
+    ordered = bool((np.diff(art) >= 0).all())  # units come article by article: anchors' rows need no sort
     S_all = E @ E.T if n <= DENSE_MAX else None  # one product beats one per anchor; larger stories pay per anchor
     sources = [u.source for u in units]
     asked = [(anchor, rows) for anchor, rows in _holders(anchors, 2, limit)
@@ -76,7 +76,7 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
         for _ in range(MAX_PER_ANCHOR):
             held = tuple(left.tolist())
             if held not in best_of:
-                best_of[held] = _best_group(left, units, E, art, measured, seen, check, M_all)
+                best_of[held] = _best_group(left, units, E, art, measured, seen, check, M_all, ordered)
             group = best_of[held]
             if group is None:
                 break
@@ -137,18 +137,18 @@ def propositions(units: Sequence[Unit], E: np.ndarray, facts: list[Fact], min_su
 def _holders(anchors: list[frozenset[str]], lo: int, hi: float) -> list[tuple[str, list[int]]]:
     """The anchors `lo` to `hi` sentences hold, each with those sentences' rows (ascending), in the order the
     sentences first hold them (alphabetical within one sentence: a set's order varies with the hash seed, and
-    ties between anchors' groups must not). One sort of all anchors instead of a dictionary append each."""
-    flat = list(chain.from_iterable(anchors))
-    if not flat:
-        return []
-    row_of = np.repeat(np.arange(len(anchors)), [len(a) for a in anchors])
-    names, first, inverse, counts = np.unique(np.array(flat), return_index=True, return_inverse=True,
-                                              return_counts=True)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    rows = row_of[np.argsort(inverse.ravel(), kind="stable")].tolist()  # each anchor's rows, ascending
-    keep = np.flatnonzero((counts >= lo) & (counts <= hi))
-    keep = keep[np.lexsort((keep, row_of[first[keep]]))]  # by first row, then name (names are sorted)
-    return [(str(names[k]), rows[starts[k] : starts[k] + counts[k]]) for k in keep.tolist()]
+    ties between anchors' groups must not)."""
+    rows_of: dict[str, list[int]] = {}
+    for r, held in enumerate(anchors):
+        for a in held:
+            got = rows_of.get(a)
+            if got is None:
+                rows_of[a] = [r]
+            else:
+                got.append(r)
+    keep = [(a, rows) for a, rows in rows_of.items() if lo <= len(rows) <= hi]
+    keep.sort(key=lambda ar: (ar[1][0], ar[0]))
+    return keep
 
 
 def _lead(f: Fact, row: dict[tuple[str, int], int], default: int) -> int:
@@ -190,18 +190,19 @@ def _claim_scores(pairs: np.ndarray, art: np.ndarray, S: np.ndarray, check: Clai
 
 def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.ndarray, measured: np.ndarray,
                 seen: dict[tuple[int, int], bool], check: ClaimCheck,
-                M_all: np.ndarray | None = None) -> tuple[float, list[int]] | None:
+                M_all: np.ndarray | None = None, ordered: bool = False) -> tuple[float, list[int]] | None:
     """The lead sentence whose anchor-holding neighbours in other articles agree with it most, and those neighbours.
     `M_all` (n x n, from `_claim_scores`) holds the pair scores that state one claim, else 0; without it (a story
-    past DENSE_MAX) `rows`' pairs are scored here, the same way."""
-    rows = rows[np.argsort(art[rows], kind="stable")]
+    past DENSE_MAX) `rows`' pairs are scored here, the same way. `ordered`: `rows` (ascending) are in article order."""
+    if not ordered:
+        rows = rows[np.argsort(art[rows], kind="stable")]
     a = art[rows]
     if a[0] == a[-1]:
         return None  # one article
     if M_all is None:
         M = _claim_scores(np.ones((len(rows), len(rows)), dtype=bool), a, E[rows] @ E[rows].T, check, rows)
     else:
-        M = M_all[np.ix_(rows, rows)]
+        M = M_all.take(rows, 0).take(rows, 1)
     if not M.any():
         return None  # no pair states one claim: every lead scores 0
     al = a.tolist()
@@ -234,6 +235,8 @@ def _best_group(rows: np.ndarray, units: Sequence[Unit], E: np.ndarray, art: np.
 def _by_score(row: list[float], s0: int, s1: int, M_row: np.ndarray) -> list[int]:
     """Columns s0..s1-1 of a lead's row, highest score first (numpy's order where two positive scores tie)."""
     seg = row[s0:s1]
+    if max(seg) <= 0:
+        return []  # the caller stops at the first score that is not positive
     positive = [v for v in seg if v > 0]
     if len(set(positive)) < len(positive):
         return (s0 + np.argsort(-M_row[s0:s1])).tolist()
@@ -280,15 +283,17 @@ def _fact(members: list[int], units: Sequence[Unit]) -> Fact:
                 support=len(sources), variants=variants, outlets=sources)
 
 
-def _figures(text: str) -> set[str]:
-    """The significant figures a sentence states (as `_anchors` reads them): no small counts, no years."""
+@lru_cache(maxsize=1 << 14)
+def _figures(text: str) -> frozenset[str]:
+    """The significant figures a sentence states (as `_anchors` reads them): no small counts, no years; memoised
+    (asked of a fact's lead for each proposition it meets)."""
     out = set()
     for t in _anchors(text):
         if DIGITS.match(t):
             v = float(t)
             if v >= 13 and not (1900 <= v <= 2100 and v.is_integer()):
                 out.add(t)
-    return out
+    return frozenset(out)
 
 
 SAME_FACT = 0.93  # two facts whose lead sentences are this close in meaning state one thing (0.86-0.91 still

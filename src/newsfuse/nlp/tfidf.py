@@ -22,21 +22,16 @@ def tfidf_rows(docs: Sequence[Sequence[str]], background: Sequence[Sequence[str]
     Document frequencies count `docs` plus `background` (token lists that weigh words but get no row)."""
     df = Counter(chain.from_iterable(map(set, chain(docs, background))))  # one C-level count for all the texts
     n = max(len(docs) + len(background), 1)
-    vocab: dict[str, int] = {}
-    idf: dict[str, float] = {}
     log, sqrt = math.log, math.sqrt
+    idf = {w: log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+    vocab: dict[str, int] = {}
     indptr, cols, vals = [0], [], []
     for d in docs:
         counts = Counter(d)
-        js = [vocab.setdefault(w, len(vocab)) for w in counts]
-        weights = []
-        for w, cnt in counts.items():
-            f = idf.get(w)
-            if f is None:
-                f = idf[w] = log((n + 1) / (df[w] + 1)) + 1
-            weights.append(f if cnt == 1 else (1 + log(cnt)) * f)  # 1 + ln 1 is 1.0: the same float
+        cols += [vocab.setdefault(w, len(vocab)) for w in counts]
+        # 1 + ln 1 is 1.0: a word said once weighs its idf, the same float
+        weights = [idf[w] if c == 1 else (1 + log(c)) * idf[w] for w, c in counts.items()]
         norm = sqrt(sum([v * v for v in weights])) or 1.0
-        cols += js
         vals += [v / norm for v in weights]
         indptr.append(len(cols))
     X = sparse.csr_matrix(
