@@ -44,7 +44,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("newsfuse.store", "Store.articles"), ("newsfuse.store", "Store.plan"), ("newsfuse.store", "Store.unplaced"),
         ("newsfuse.store", "Store.put_vectors"), ("newsfuse.store", "Store.vectors"),
     ],
-    "write output": [("newsfuse.cli.briefs", "_write"), ("newsfuse.cli.briefs", "write_outputs")],
+    "write output": [("newsfuse.render", "write")],  # files only: its to_json/to_markdown/to_html count as fuse
 }
 
 # inclusive wall seconds of the per-article stages as this process waits for them (with `--workers`, the

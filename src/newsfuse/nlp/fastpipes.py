@@ -2,8 +2,9 @@
 
 On 500-word articles spaCy's ruler cost more than the parser: its `Matcher` tries each of ~180
 patterns at every token. Here the tag-map rules (tag -> POS + MORPH; they come first and touch
-every token) are one array write and the exception rules are found through an index on their first
-token's value; the original ruler then applies the matches in its own order, so later rules win.
+every token) are one array write and the exception rules are found through a memo of what starts at a
+token with given attributes; the matches are applied in the ruler's own order (later rules win) into the
+same array, written back once.
 The lemmatizer's answer depends only on (text, POS, morph), so it is memoised on those and
 written as one array. tests/test_fastpipes.py checks both against the originals token by token.
 """
@@ -28,6 +29,7 @@ from spacy.tokens import Doc
 ATTRS = ("LOWER", "TAG", "DEP", "IS_SPACE")
 _POS_ID, _MORPH_ID = symbols.POS, symbols.MORPH  # the keys of a tag-map rule's attrs
 MEMO_MAX = 500_000
+SET_ATTRS = (POS, MORPH, LEMMA, TAG, DEP)  # token attributes the ruler may set (the first two: the tag map's)
 
 
 class UnsupportedPattern(ValueError):
@@ -54,6 +56,8 @@ def _check(value: Any, strings: StringStore) -> Callable[[int], bool]:
             checks.append(_regex_check(arg, strings))
         else:
             raise UnsupportedPattern(op)
+    if len(checks) == 1:
+        return checks[0]
     return lambda v: all(c(v) for c in checks)
 
 
@@ -89,6 +93,12 @@ class FastAttributeRuler:
                     continue
                 in_tag_map = False  # from here on order matters: everything goes through matching
                 self._add(i, pattern)
+        self.tag_keys = np.array(sorted(self.tag_table), dtype=np.uint64)
+        self.tag_values = np.array([self.tag_table[t] for t in self.tag_keys.tolist()], dtype=np.uint64).reshape(-1, 2)
+        self.memo: dict[bytes, tuple[tuple, tuple]] = {}  # a token's attributes -> rules starting there
+        # the rules only set token attributes that `Doc.from_array` writes the same way: one array write for all
+        self.direct = all(set(attrs) <= set(SET_ATTRS) for attrs in ruler.attrs)
+        self.writes = [[(SET_ATTRS.index(a), v) for a, v in attrs.items()] if self.direct else [] for attrs in ruler.attrs]
 
     def _add(self, i: int, pattern: list[dict]) -> None:
         if any(not tok or set(tok) - set(ATTRS) for tok in pattern):
@@ -110,41 +120,75 @@ class FastAttributeRuler:
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         """(rule index, match key, start, end) of every exception match, in the ruler's order."""
+        if not len(doc):
+            return []
         arr = doc.to_array([LOWER, TAG, DEP, IS_SPACE])
-        cols = arr.T.tolist()
-        n = len(doc)
-        starts: dict[int, list] = defaultdict(list)  # position -> rules whose first token may match there
-        for a, table in enumerate(self.index):
-            if table:
-                keys = np.fromiter(table, dtype=arr.dtype, count=len(table))
-                for pos in np.flatnonzero(np.isin(arr[:, a], keys)).tolist():
-                    starts[pos] += table[cols[a][pos]]
-        for entry in self.anywhere:  # first token tested once per distinct value, not at every position
-            ok = np.ones(n, dtype=bool)
-            for a, check in entry[2][0]:
-                values, inverse = np.unique(arr[:, a], return_inverse=True)
-                ok &= np.array([check(v) for v in values.tolist()], dtype=bool)[inverse.ravel()]
-            for pos in np.flatnonzero(ok).tolist():
-                starts[pos].append(entry)
+        n = len(arr)
+        # each token's attributes as one bytes key (no per-token Python ints): what starts there is memoised on it
+        keys = np.ascontiguousarray(arr).view(f"V{arr.shape[1] * arr.itemsize}").ravel().tolist()
+        memo = self.memo
         found = set()
-        for pos, cands in starts.items():
-            for i, key, preds in cands:
+        for pos, row in enumerate(keys):
+            hit = memo.get(row)
+            if hit is None:
+                if len(memo) >= MEMO_MAX:
+                    memo.clear()
+                hit = memo[row] = self._starting(tuple(arr[pos].tolist()))
+            singles, longer = hit
+            for i, key in singles:
+                found.add((i, key, pos, pos + 1))
+            for i, key, preds in longer:
                 end = pos + len(preds)
-                if end <= n and all(check(cols[a][pos + j]) for j, tp in enumerate(preds) for a, check in tp):
+                if end <= n and all(check(arr.item(pos + j, a)) for j in range(1, len(preds)) for a, check in preds[j]):
                     found.add((i, key, pos, end))
         return sorted(found)
 
+    def _starting(self, row: tuple[int, ...]) -> tuple[tuple, tuple]:
+        """The rules whose first token matches a token with these attributes: the one-token rules as (rule index,
+        match key), the longer ones as their entries (their other tokens are tested where they occur)."""
+        singles, longer = [], []
+        cands = [entry for a, table in enumerate(self.index) for entry in table.get(row[a], ())]
+        for entry in cands + self.anywhere:
+            if all(check(row[a]) for a, check in entry[2][0]):
+                if len(entry[2]) == 1:
+                    singles.append(entry[:2])
+                else:
+                    longer.append(entry)
+        return tuple(dict.fromkeys(singles)), tuple(longer)
+
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc):
-            tags = doc.to_array([TAG])
-            pos_morph = doc.to_array([POS, MORPH])
-            for row, tag in enumerate(tags.tolist()):
-                hit = self.tag_table.get(tag)
-                if hit is not None:
-                    pos_morph[row] = hit
-            doc.from_array([POS, MORPH], pos_morph)
-        self.ruler.set_annotations(doc, self.match(doc))
+        if not len(doc):
+            return doc
+        matches = self.match(doc)
+        if not self.direct:
+            self._tag_map(doc)
+            self.ruler.set_annotations(doc, matches)
+            return doc
+        # the tag map and then every match in order (a later one wins), written as one array
+        values = doc.to_array(list(SET_ATTRS))
+        self._tag_map_rows(doc.to_array(TAG), values[:, :2])
+        cols = values.T.tolist()
+        writes, indices = self.writes, self.ruler.indices
+        for i, key, start, end in matches:
+            at = (start if indices[i] >= 0 else end) + indices[i]
+            if not start <= at < end:  # spaCy's own code raises the ruler's error
+                self.ruler.set_annotations(doc, [(i, key, start, end)])
+            for col, value in writes[i]:
+                cols[col][at] = value
+        doc.from_array(list(SET_ATTRS), np.array(cols, dtype=np.uint64).T)
         return doc
+
+    def _tag_map_rows(self, tags: np.ndarray, pos_morph: np.ndarray) -> None:
+        """Write the tag map's (POS, MORPH) of each token whose tag it has into `pos_morph`, in place."""
+        if len(self.tag_keys):
+            at = np.minimum(np.searchsorted(self.tag_keys, tags), len(self.tag_keys) - 1)
+            known = self.tag_keys[at] == tags
+            pos_morph[known] = self.tag_values[at[known]]
+
+    def _tag_map(self, doc: Doc) -> None:
+        pos_morph = doc.to_array([POS, MORPH])
+        self._tag_map_rows(doc.to_array(TAG), pos_morph)
+        doc.from_array([POS, MORPH], pos_morph)
 
 
 def _is_tag_rule(pattern: list[dict], attrs: dict, index: int) -> bool:
