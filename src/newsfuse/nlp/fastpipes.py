@@ -211,25 +211,26 @@ class FastLemmatizer:
         self.lemmatizer.lookups = _with_set_index(lemmatizer.lookups)
         # the mode's method was bound to the original in __init__: bind it to the copy
         self.lemmatizer.lemmatize = getattr(self.lemmatizer, f"{lemmatizer.mode}_lemmatize")
-        self.memo: dict[tuple[int, int, int], int] = {}
+        self.memo: dict[bytes, int] = {}  # (text, POS, morph) as bytes -> lemma
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
         rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
-        lemmas = rows[:, 3].copy()
-        strings = doc.vocab.strings
-        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
-            if lemma and not self.lemmatizer.overwrite:
+        # (text, POS, morph) of each token as one bytes key: no per-token Python ints or tuples
+        keys = np.ascontiguousarray(rows[:, :3]).view(f"V{3 * rows.itemsize}").ravel().tolist()
+        lemmas = rows[:, 3].tolist()
+        strings, memo, overwrite = doc.vocab.strings, self.memo, self.lemmatizer.overwrite
+        for i, key in enumerate(keys):
+            if lemmas[i] and not overwrite:
                 continue
-            key = (orth, pos, morph)
-            hit = self.memo.get(key)
+            hit = memo.get(key)
             if hit is None:
-                if len(self.memo) >= MEMO_MAX:
-                    self.memo.clear()
-                hit = self.memo[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                if len(memo) >= MEMO_MAX:
+                    memo.clear()
+                hit = memo[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
             lemmas[i] = hit
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(np.uint64))
+        doc.from_array([LEMMA], np.array(lemmas, dtype=np.uint64).reshape(-1, 1))
         return doc
 
 
