@@ -14,6 +14,7 @@ a pronoun whose antecedent it has not given ("He said ...") while another chosen
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -297,16 +298,24 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         # each sentence's weight of bigrams not covered yet, recomputed only for sentences a choice covered some of
         uncovered = [sum(weight.get(g, 0.0) for g in s) for s in grams]
         per_words = words ** p.coverage_power
-    cov = None  # the coverage bonuses change only when a sentence is chosen (most turns skip one that does not fit)
+    # the MMR gain and the coverage bonuses change only when a sentence is chosen (most turns skip one that does
+    # not fit): each is computed once per choice, the same arrays as when they were computed per turn
+    cov = base = None
+    per_words_pow = words ** per_word if per_word else None
     while len(chosen) < max_sentences and alive.any():
-        gain = score - p.mmr * maxsim * 4.0
+        if base is None:
+            base = score - p.mmr * maxsim * 4.0
+        gain = base
         if concept is not None:
             if cov is None:
                 cov = np.array(uncovered) / per_words
-            sd = float(cov[alive].std()) if alive.sum() > 1 else 0.0
-            gain = gain + p.coverage * cov / (sd if sd > 1e-9 else 1.0)
+                bonus = p.coverage * cov
+            sd = _std(cov[alive]) if alive.sum() > 1 else 0.0
+            gain = gain + bonus / (sd if sd > 1e-9 else 1.0)
         if per_word:
-            gain = gain / words ** per_word
+            gain = gain / per_words_pow
+        if gain is base:
+            gain = base.copy()
         gain[~alive] = -np.inf
         i = int(np.argmax(gain))
         alive[i] = False
@@ -322,8 +331,19 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
                     uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
             cov = None
         maxsim = np.maximum(maxsim, sim[i])
+        base = None
         alive &= maxsim < p.redundant
     return chosen
+
+
+def _std(x: np.ndarray) -> float:
+    """`float(x.std())` of a 1-D float64 array through the ufuncs numpy's own `_var` applies (the same float, bit
+    for bit), without its dispatch: the summary asks it at every turn of its selection."""
+    if x.dtype != np.float64:
+        return float(x.std())
+    mean = np.add.reduce(x) / x.size
+    dev = x - mean
+    return math.sqrt(np.add.reduce(dev * dev) / x.size)
 
 
 _BARE_QUOTE = re.compile(r'\s*["“][^"“”]+["”]\s*$')  # a quote alone in its sentence: its speaker is named elsewhere

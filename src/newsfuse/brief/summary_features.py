@@ -31,11 +31,30 @@ _STOP = frozenset(
 )
 
 
+class _Folds(dict):
+    """Word -> its crude plural fold ("votes" -> "vote", "this" -> "thi"): each distinct word folded once."""
+
+    def __missing__(self, w: str) -> str:
+        folded = self[w] = w[:-1] if w.endswith("s") and len(w) > 3 else w
+        return folded
+
+
+_FOLDED = _Folds()
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _words(text: str) -> tuple[str, ...]:
+    """A text's lower-cased words (memoised: a candidate's are read for its tokens and for its bigrams)."""
+    if len(_FOLDED) > 200_000:
+        _FOLDED.clear()
+    return tuple(_WORD.findall(text.lower()))
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _tokens(text: str) -> tuple[str, ...]:
     """Lower-cased content words, crude plural folding (for TF-IDF and title overlap); memoised: centrality,
     redundancy and word sharing each read every candidate's."""
-    return tuple(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(text.lower()) if w not in _STOP)
+    return tuple(_FOLDED[w] for w in _words(text) if w not in _STOP)
 
 
 def _tfidf_centrality(texts: list[str]) -> np.ndarray:
@@ -72,10 +91,13 @@ def concepts(texts: list[str], art_of: np.ndarray,
     `repeat` for each further sentence using it (what an outlet says again is what its story is about)."""
     sets = []
     for t in texts:
-        ws = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in _WORD.findall(t.lower())]
+        ws = list(map(_FOLDED.__getitem__, _words(t)))
         sets.append({(a, b) for a, b in zip(ws, ws[1:]) if not (a in _STOP and b in _STOP)})
     sents = Counter(chain.from_iterable(sets))  # sentences using each bigram
-    arts = Counter(g for g, _ in {(g, a) for grams, a in zip(sets, np.asarray(art_of).tolist()) for g in grams})  # articles
+    used: dict[int, set[tuple[str, str]]] = {}  # article -> the bigrams its sentences use
+    for grams, a in zip(sets, np.asarray(art_of).tolist()):
+        used.setdefault(a, set()).update(grams)
+    arts = Counter(chain.from_iterable(used.values()))  # articles using each bigram
     return sets, {g: float(n - 1) + repeat * (sents[g] - n) for g, n in arts.items() if n > 1}
 
 
