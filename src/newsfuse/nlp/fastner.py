@@ -65,6 +65,8 @@ class _Moves:
         inner = [i for i, k in enumerate(kind) if k in ("I", "L")]
         self.inner = np.array(inner)
         self.inner_prev = np.array([[index["B-" + label[i]], index["I-" + label[i]]] for i in inner])
+        self.inner_index = np.full(len(names), -1)  # each move's row in `inner`, -1 for the others
+        self.inner_index[inner] = np.arange(len(inner))
         self.kind = kind
 
 
@@ -200,35 +202,41 @@ class FastNER:
         lone pass (its steps stop at its end), so the result does not depend on the grouping."""
         m = self.moves
         neg = -1e18
-        starts = np.array([s for s, _ in group])
-        lengths = np.array([e - s for s, e in group])
-        rows = np.arange(len(group))
-        inner_rows = np.arange(len(m.inner))
+        # shortest first: the stretches still going at a position are the last rows, a slice (no masks)
+        order = sorted(range(len(group)), key=lambda r: group[r][1] - group[r][0])
+        starts = np.array([group[r][0] for r in order])
+        lengths = np.array([group[r][1] - group[r][0] for r in order])
         score = np.where(m.opens, logp[starts], neg)
-        back = []
+        steps = []  # per position t >= 1: (first row going, best closed move per row, each inner move's choice)
         for t in range(1, int(lengths.max())):
-            best_closed = np.where(m.closed, score, neg)
+            g = int(np.searchsorted(lengths, t, side="right"))
+            s = score[g:]
+            best_closed = np.where(m.closed, s, neg)
             k = best_closed.argmax(axis=1)
-            prev = np.repeat(k[:, None], len(m.names), axis=1)
-            new = np.where(m.opens, best_closed[rows, k][:, None], neg)
-            pair = score[:, m.inner_prev]  # (stretches, inner moves, 2)
+            new = np.where(m.opens, best_closed[np.arange(len(s)), k][:, None], neg)
+            pair = s[:, m.inner_prev]  # (stretches, inner moves, 2)
             which = pair.argmax(axis=2)
             new[:, m.inner] = np.take_along_axis(pair, which[:, :, None], axis=2)[:, :, 0]
-            prev[:, m.inner] = m.inner_prev[inner_rows, which]
-            going = lengths > t
-            score[going] = new[going] + logp[starts[going] + t]
-            back.append(prev)
-        path = np.empty((len(group), len(back) + 1), dtype=np.intp)
+            score[g:] = new + logp[starts[g:] + t]
+            steps.append((g, k, which))
+        path = np.empty((len(group), len(steps) + 1), dtype=np.intp)
         cur = np.where(m.closed, score, neg).argmax(axis=1)
-        for t in range(len(back), 0, -1):  # a stretch's path starts from its own last token
-            on = lengths > t
-            path[on, t] = cur[on]
-            cur = np.where(on, back[t - 1][rows, cur], cur)
+        for t in range(len(steps), 0, -1):  # a stretch's path starts from its own last token
+            g, k, which = steps[t - 1]
+            c = cur[g:]
+            path[g:, t] = c
+            j = m.inner_index[c]  # an inner move came from its B-/I- move, any other from the best closed one
+            inner = np.flatnonzero(j >= 0)
+            prev = k.copy()
+            prev[inner] = m.inner_prev[j[inner], which[inner, j[inner]]]
+            cur[g:] = prev
         path[:, 0] = cur
+        rows = path.tolist()
         spans = []
-        for (start, end), moves in zip(group, path.tolist()):
+        for at, r in sorted(enumerate(order), key=lambda x: x[1]):  # in the group's order
+            start, end = group[r]
             open_at = None
-            for offset, move in enumerate(moves[: end - start]):
+            for offset, move in enumerate(rows[at][: end - start]):
                 kind, tok = m.kind[move], start + offset
                 if kind == "B":
                     open_at = tok
