@@ -12,7 +12,8 @@ import datetime
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -47,18 +48,22 @@ class ClaimCheck:
         self.units = units
         # content words and canonical entities ("Kim" and "Kim Jong Un" are one name), weighted by rarity
         self.words = [claim_words(_DATELINE.sub("", u.sentence.text)) | {f"@{e}" for e in u.entities} for u in units]
-        df = Counter(w for ws in self.words for w in ws)
+        df = Counter(chain.from_iterable(self.words))
         n = max(len(units), 1)
         # squared idf: a story's topic words ("missile", "launch") weigh next to nothing beside its rare ones
-        self.idf = {w: math.log((n + 1) / (c + 0.5)) ** 2 for w, c in df.items()}
-        self.mass = [sum(self.idf[w] for w in ws) for ws in self.words]
+        weight = {c: math.log((n + 1) / (c + 0.5)) ** 2 for c in set(df.values())}  # one log per count, not per word
+        self.idf = {w: weight[c] for w, c in df.items()}
+        self.mass = [sum(map(self.idf.__getitem__, ws)) for ws in self.words]
         limit = max(3.0, SPECIFIC * n)
-        self.specific = [frozenset(w for w in ws if df[w] <= limit) for ws in self.words]
+        rare = {w for w, c in df.items() if c <= limit}
+        self.specific = [ws & rare for ws in self.words]
         self.shares = _sharing(self.specific)
         self.qunits = [frozenset(q for _, q in u.quantities) for u in units]
         self.dates = [(dates or {}).get((u.article, u.sentence.index), frozenset()) for u in units]
-        self.numbers = [_numbers(ws) for ws in self.words]
-        self.significant = [_significant(ws) for ws in self.words]
+        digits = {w for w in df if w[:1].isdigit()}
+        figures = [ws & digits for ws in self.words]  # most sentences write none
+        self.numbers = [_numbers(ws) for ws in figures]
+        self.significant = [_significant(ws) for ws in figures]
         self._memo: dict[tuple[int, int], float] = {}
         self._clash: dict[tuple[int, int], bool] = {}
         self._score: dict[tuple[int, int], float] = {}
@@ -129,14 +134,14 @@ def _sharing(specific: Sequence[frozenset[str]]) -> np.ndarray | None:
     n = len(specific)
     if n > SHARES_MAX:
         return None
-    vocab: dict[str, int] = {}
-    cols = [vocab.setdefault(w, len(vocab)) for ws in specific for w in ws]
+    vocab = {w: k for k, w in enumerate(set().union(*specific))}  # column order is immaterial to the answer
+    cols = [vocab[w] for ws in specific for w in ws]
     indptr = np.cumsum([0] + [len(ws) for ws in specific])
     A = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(n, max(len(vocab), 1)))
     return (A @ A.T).toarray() > 0
 
 
-def _numbers(words: frozenset[str]) -> frozenset[float]:
+def _numbers(words: Iterable[str]) -> frozenset[float]:
     """Every number a sentence writes."""
     out = set()
     for w in words:
@@ -148,7 +153,7 @@ def _numbers(words: frozenset[str]) -> frozenset[float]:
     return frozenset(out)
 
 
-def _significant(words: frozenset[str]) -> set[str]:
+def _significant(words: Iterable[str]) -> set[str]:
     """The figures among a sentence's words that identify a claim: 13 and up, not a year ("197", "20000")."""
     out = set()
     for w in words:

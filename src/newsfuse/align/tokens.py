@@ -156,16 +156,24 @@ _LETTERS = re.compile(r"[a-z]+")
 DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _claim_token(token: str) -> str:
-    """A content token as claims compare it: numbers as they are, words stemmed (memoised: words recur)."""
-    return token if DIGITS.match(token) else stem(token)
+class _ClaimTokens(dict):
+    """Content token -> the token as claims compare it: numbers as they are, words stemmed (each distinct token
+    once: words recur)."""
+
+    def __missing__(self, token: str) -> str:
+        got = self[token] = token if DIGITS.match(token) else stem(token)
+        return got
+
+
+_CLAIM_TOKENS = _ClaimTokens()
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def claim_words(text: str) -> frozenset[str]:
     """A sentence's content words as claims are compared: stemmed, number words as digits, short words out; and
     adjacent content-word pairs ("final offer"), rarer than either word, so shared wording counts."""
-    toks = [_claim_token(t) for t in cached_tokens(number_words_as_digits(text))]
+    if len(_CLAIM_TOKENS) > _FOLDED_MAX:
+        _CLAIM_TOKENS.clear()
+    toks = list(map(_CLAIM_TOKENS.__getitem__, cached_tokens(number_words_as_digits(text))))
     words = {t for t in toks if len(t) >= 3 or DIGITS.match(t)}
-    return frozenset(words | {f"{a} {b}" for a, b in zip(toks, toks[1:])})
+    return frozenset(words | set(map(" ".join, zip(toks, toks[1:]))))

@@ -10,16 +10,21 @@ from collections import defaultdict
 from rapidfuzz import fuzz
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9 ]+")
+_DOUBLED = re.compile(r"(.)\1+")
+_IE = re.compile(r"(?<=[aeiou])ie|\bie")
+
+
 @functools.lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """Transliteration-folded key: no diacritics/case/punctuation; y/i/ie/iy/ij and doubles folded."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = re.sub(r"[^a-z0-9 ]+", "", s.replace("-", " "))
-    s = re.sub(r"^the ", "", s)
+    s = _NOT_KEY.sub("", s.replace("-", " "))
+    s = s[4:] if s.startswith("the ") else s
     s = s.replace("kh", "h").replace("ph", "f").replace("w", "v").replace("y", "i").replace("j", "i")
     s = s.replace("ie", "i")
-    s = re.sub(r"(.)\1+", r"\1", s)  # ii -> i, nn -> n
+    s = _DOUBLED.sub(r"\1", s)  # ii -> i, nn -> n
     return s.strip()
 
 
@@ -29,8 +34,8 @@ def translit_key(name: str) -> str:
     (Holubets ~ Golubets ~ Golubetz); used only where a second signal guards (first names, length)."""
     s = skeleton(name)
     s = s.replace("tz", "c").replace("ts", "c").replace("cz", "c").replace("ks", "x").replace("g", "h")
-    s = re.sub(r"(?<=[aeiou])ie|\bie", "e", s)
-    return re.sub(r"(.)\1+", r"\1", s)
+    s = _IE.sub("e", s)
+    return _DOUBLED.sub(r"\1", s)
 
 
 @functools.lru_cache(maxsize=65536)

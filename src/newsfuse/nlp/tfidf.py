@@ -23,7 +23,8 @@ def tfidf_rows(docs: Sequence[Sequence[str]], background: Sequence[Sequence[str]
     df = Counter(chain.from_iterable(map(set, chain(docs, background))))  # one C-level count for all the texts
     n = max(len(docs) + len(background), 1)
     log, sqrt = math.log, math.sqrt
-    idf = {w: log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+    weight = {c: log((n + 1) / (c + 1)) + 1 for c in set(df.values())}  # one log per document count, not per word
+    idf = {w: weight[c] for w, c in df.items()}
     vocab: dict[str, int] = {}
     indptr, cols, vals = [0], [], []
     for d in docs:
