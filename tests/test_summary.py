@@ -412,3 +412,39 @@ def test_fit_weighs_the_top_of_each_story_more():
     finally:
         train.TOP_WEIGHT = old
     assert top[0] / abs(top[1]) > flat[0] / abs(flat[1])
+
+
+def test_a_line_leaning_on_the_line_before_stands_only_after_its_own_articles_earlier_sentence():
+    from newsfuse.brief.summary import Cand, _needs_context, _orphans
+
+    cands = [Cand(0, 0, 0, 0, "The Dunmore dam breached on Tuesday, flooding three villages downstream.", 11),
+             Cand(0, 4, 0, 1, "It was the third breach since 2019.", 7),
+             Cand(1, 2, 0, 2, "He later told reporters the levee had been inspected in May.", 11),
+             Cand(1, 5, 0, 3, "“We were never told the levee was weak,” she said.", 10),
+             Cand(2, 1, 0, 0, "Regional governor Ilse Varga visited the flooded villages on Wednesday.", 10)]
+    # after its own article's earlier sentence "It" has its antecedent; after another outlet's line it has none
+    assert _orphans([0, 1], cands) == []
+    assert _orphans([4, 1], cands) == [1]
+    assert _orphans([0, 2, 3], cands) == [2]  # "she said" after her own article's line before it: fine
+    assert _orphans([0, 3], cands) == [3]
+    assert _needs_context("That’s the question every farmer in the valley is asking.")
+    assert not _needs_context("That night, the river rose two metres above the levee at Dunmore.")
+    assert not _needs_context("“We were never told,” farmer Aldo Brenn said.")
+
+
+def test_an_orphaned_line_gives_way_to_another_outlets_wording_that_names_its_subject():
+    import numpy as np
+
+    from newsfuse.brief.summary import PARAMS, Cand, _named_wording
+
+    texts = ["He later told reporters the levee had been inspected in May.",  # the orphan (article 0)
+             "He said the levee had been inspected in May, weeks before the breach.",  # leans on context too
+             "Governor Ilse Varga told reporters the levee had been inspected in May.",  # names him
+             "The Dunmore dam breached on Tuesday, flooding three villages downstream."]  # chosen already
+    cands = [Cand(k, 0, 0, 0, t, len(t.split())) for k, t in enumerate(texts)]
+    sim = np.array([[1.0, 0.9, 0.88, 0.6], [0.9, 1.0, 0.85, 0.6], [0.88, 0.85, 1.0, 0.6], [0.6, 0.6, 0.6, 1.0]])
+    assert _named_wording(0, cands, sim, sim, [3, 0], PARAMS) == 2
+    # a wording as close to another chosen line as to repeat it does not stand in
+    red = sim.copy()
+    red[2, 3] = red[3, 2] = 0.9
+    assert _named_wording(0, cands, sim, red, [3, 0], PARAMS) is None

@@ -9,6 +9,9 @@ cosine blended with shared content words (and a bonus for word bigrams other out
 does not cover yet), cite every article that carries a similar sentence (or
 the same fact), and are ordered by position in their articles, except that the summary never opens on
 a pronoun whose antecedent it has not given ("He said ...") while another chosen sentence could open it.
+A later line that leans on the one before it (a pronoun opening, a quote a pronoun says) stands only after an
+earlier sentence of its own article; else another outlet's wording of it that names its subject stands in, or it
+gives way to the next best sentence.
 """
 
 from __future__ import annotations
@@ -270,27 +273,57 @@ def summarize(
                  + p.w_tfidf * col["z_tfidf"] + p.w_title * col["z_title"] + p.w_len * col["z_len"])
 
     texts = [c.text for c in cands]
-    chosen = _select(score, redundancy(sim, texts, p.lex_mix), words, p, max_sentences, max_words,
-                     per_word=model.get("per_word", 0.0) if model else 0.0,
-                     concept=concepts(texts, np.array([c.article for c in cands]), p.coverage_repeat) if p.coverage else None)
-    chosen.sort(key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, _count(cands, cands[i].article)),
-                               cands[i].article, cands[i].pos))
-    chosen = _open_without_pronoun(chosen, [c.text for c in cands])
+    red = redundancy(sim, texts, p.lex_mix)
+    concept = concepts(texts, np.array([c.article for c in cands]), p.coverage_repeat) if p.coverage else None
+    counts = np.bincount([c.article for c in cands])
+
+    def ordered(chosen: list[int]) -> list[int]:
+        chosen = sorted(chosen, key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, counts[cands[i].article]),
+                                               cands[i].article, cands[i].pos))
+        return _open_without_pronoun(chosen, texts)
+
+    # a line that leans on the one before it ("It extended her remand", "He later told reporters") stands only after
+    # an earlier sentence of its own article: else another outlet's wording of it that names its subject takes
+    # its place, or it leaves the summary to the next best sentence
+    dropped: set[int] = set()
+    swap: dict[int, int] = {}
+    picked = None
+    for _ in range(ORPHAN_ROUNDS * 2):
+        if picked is None:
+            picked = _select(score, red, words, p, max_sentences, max_words, concept=concept, exclude=dropped,
+                             per_word=model.get("per_word", 0.0) if model else 0.0)
+        chosen = ordered(list(dict.fromkeys(swap.get(i, i) for i in picked)))
+        orphans = _orphans(chosen, cands)
+        if not orphans:
+            break
+        used = int(words[chosen].sum())
+        for i in orphans:
+            j = _named_wording(i, cands, sim, red, chosen, p)
+            if j is not None and (max_words is None or used - words[i] + words[j] <= max_words):
+                swap[i] = j
+                used += int(words[j] - words[i])
+            else:
+                dropped.add(i)
+                picked = None  # chosen again without it
     return [_cite(cands[i], _carriers(i, cands, sim, p), originals, articles, analyses, facts) for i in chosen]
+
+
+ORPHAN_ROUNDS = 4  # reselections at most, each dropping the lines no other wording could stand in for
 
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
             max_words: int | None, per_word: float = 0.0,
-            concept: tuple[list[set], dict] | None = None) -> list[int]:
+            concept: tuple[list[set], dict] | None = None, exclude: set[int] = frozenset()) -> list[int]:
     """MMR: the best-scoring sentence not too similar to those chosen, until nothing more fits (`max_words`).
 
     With `per_word` > 0 the gain is divided by words**per_word (budget-aware: dense sentences first).
     With `concept` (sentence bigram sets, bigram weights) the gain adds `p.coverage` times the weight of
     the bigrams not yet covered per words**coverage_power, in standard deviations over what is left:
-    budgeted concept coverage blended with MMR (on dev CV +0.4 ROUGE-2 on Multi-News)."""
+    budgeted concept coverage blended with MMR (on dev CV +0.4 ROUGE-2 on Multi-News). `exclude`: never chosen."""
     chosen: list[int] = []
     used = 0
     alive = np.ones(len(score), dtype=bool)
+    alive[list(exclude)] = False
     maxsim = np.zeros(len(score))
     covered: set = set()
     if concept is not None:
@@ -349,9 +382,41 @@ def _std(x: np.ndarray) -> float:
 _BARE_QUOTE = re.compile(r'\s*["“][^"“”]+["”]\s*$')  # a quote alone in its sentence: its speaker is named elsewhere
 
 
+# a quote its sentence gives to a pronoun ("“We need them too,” he said."): who said it is in a sentence before
+_PRONOUN_SAID = re.compile(r"[\"”]\s*,?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|writes|asked|"
+                           r"replied|explained|continued|noted|insisted|argued|warned|stressed)\b[^\"“”]*$", re.I)
+
+
+# "that" as a pronoun ("That's the question", "That was the year"), not a determiner ("That night, ...")
+_THAT_IS = re.compile(r"^[\"“‘']?\s*that(?:[’']s\b|\s+(?:is|was|has|had|means|meant|would|will|could)\b)", re.I)
+
+
 def _needs_context(text: str) -> bool:
-    """A sentence that cannot open a summary: a pronoun whose antecedent is not given yet, or a bare quote."""
-    return bool(opens_on_pronoun(text) or _BARE_QUOTE.match(text))
+    """A sentence that cannot open a summary: a pronoun whose antecedent is not given yet, or a quote whose
+    speaker it does not name (a bare quote, or one a pronoun says)."""
+    return bool(opens_on_pronoun(text) or _THAT_IS.match(text) or _BARE_QUOTE.match(text) or _PRONOUN_SAID.search(text))
+
+
+def _orphans(order: list[int], cands: list[Cand]) -> list[int]:
+    """The lines after the first that need context (`_needs_context`) while the line before them is not an
+    earlier sentence of their own article: read there, their pronoun points at someone else."""
+    return [i for prev, i in zip(order, order[1:]) if _needs_context(cands[i].text)
+            and not (cands[prev].article == cands[i].article and cands[prev].pos < cands[i].pos)]
+
+
+def _named_wording(i: int, cands: list[Cand], sim: np.ndarray, red: np.ndarray, chosen: list[int], p: Params) -> int | None:
+    """Another outlet's sentence that carries candidate i (`_carries`) and stands alone, not as close to another
+    chosen line as to be redundant with it: the closest, or None."""
+    others = [k for k in chosen if k != i]
+    best = None
+    for j, c in enumerate(cands):
+        if c.article == cands[i].article or j in chosen or _needs_context(c.text) or not _carries(i, j, cands, sim, p):
+            continue
+        if others and red[j, others].max() >= p.redundant:
+            continue
+        if best is None or sim[i, j] > sim[i, best]:
+            best = j
+    return best
 
 
 def _open_without_pronoun(order: list[int], texts: list[str]) -> list[int]:
@@ -360,10 +425,6 @@ def _open_without_pronoun(order: list[int], texts: list[str]) -> list[int]:
         return order
     k = next((j for j, i in enumerate(order) if not _needs_context(texts[i])), None)
     return order if k is None else [order[k], *order[:k], *order[k + 1 :]]
-
-
-def _count(cands: list[Cand], article: int) -> int:
-    return sum(1 for c in cands if c.article == article)
 
 
 def _date_key(a: Article) -> str:
@@ -378,18 +439,18 @@ def _carriers(i: int, cands: list[Cand], sim: np.ndarray, p: Params) -> list[int
     for j, c in enumerate(cands):
         if c.article != cands[i].article and (c.article not in best or sim[i, j] > sim[i, best[c.article]]):
             best[c.article] = j
-    words_i = set(tokens(cands[i].text))
-    out = []
-    for ai, j in best.items():
-        if not _figures_agree(cands[i].text, cands[j].text):
-            continue
-        if sim[i, j] >= p.cite_alone:
-            out.append(ai)
-        elif sim[i, j] >= p.cite:
-            words_j = set(tokens(cands[j].text))
-            if len(words_i & words_j) >= p.cite_words * min(len(words_i), len(words_j)):
-                out.append(ai)
-    return out
+    return [ai for ai, j in best.items() if _carries(i, j, cands, sim, p)]
+
+
+def _carries(i: int, j: int, cands: list[Cand], sim: np.ndarray, p: Params) -> bool:
+    """Does candidate j say what candidate i says: a near paraphrase, or close and sharing most content words
+    of the shorter, with i's figures (`_carriers`)?"""
+    if sim[i, j] < p.cite or not _figures_agree(cands[i].text, cands[j].text):
+        return False
+    if sim[i, j] >= p.cite_alone:
+        return True
+    words_i, words_j = set(tokens(cands[i].text)), set(tokens(cands[j].text))
+    return len(words_i & words_j) >= p.cite_words * min(len(words_i), len(words_j))
 
 
 def _cite(c: Cand, carriers: list[int], originals: list[Article], articles: list[Article],
