@@ -192,3 +192,44 @@ def test_anchors_holding_the_same_sentences_are_grouped_once_and_each_keeps_its_
     assert calls and len(calls) == len(set(calls))  # several anchors ("drown", "coast guard", "9") hold one set
     toll = [f for f in al.facts if "drown" in f.text.lower()]
     assert toll and set(toll[0].articles) == {"a", "b", "c"}
+
+
+def _named(arts, name: str, eid: str):
+    from newsfuse.model import Entity, Mention
+
+    mentions = [Mention(a.id, k, k + len(name), name) for a in arts for k in [a.raw.find(name)] if k >= 0]
+    return Entity(eid, name, "ORG", [name], mentions)
+
+
+def _water_board_story():
+    a = Doc("a", "Valley Post").say("Residents of Pellham were told to boil their tap water on Monday.").say(
+        "The Harlow Valley Water Board will meet on Thursday.")
+    b = Doc("b", "County Ledger").say("Pellham's tap water must be boiled before drinking, officials said on Monday.").say(
+        "The Harlow Valley Water Board fined the bottling plant upstream twice last year for dumping waste.")
+    c = Doc("c", "River Wire").say("Households in Pellham were told on Monday to boil tap water.").say(
+        "Last year the Harlow Valley Water Board twice fined the upstream bottling plant for dumping its waste.")
+    arts, ans = story(a, b, c)
+    return arts, ans, [_named(arts, "Harlow Valley Water Board", "org:harlow-valley-water-board")]
+
+
+def test_sentences_sharing_only_a_name_state_two_things_about_it():
+    arts, ans, ents = _water_board_story()
+    al = align.align(arts, ans, ents)
+    meeting = [f for f in al.facts if any("meet on Thursday" in v.text for v in f.variants)]
+    assert all(f.articles == ["a"] for f in meeting), [(f.text, f.articles) for f in meeting]
+    fines = [f for f in al.facts if "fined" in f.text]
+    assert fines and set(fines[0].articles) == {"b", "c"}, [(f.text, f.articles) for f in al.facts]
+
+
+def test_a_shared_word_beyond_the_names_is_what_makes_one_claim():
+    from newsfuse.align.facts import build_units
+    from newsfuse.align.sameclaim import ClaimCheck
+
+    arts, ans, ents = _water_board_story()
+    units = build_units(arts, ans, ents)
+    check = ClaimCheck(units)
+    meet = next(k for k, u in enumerate(units) if "meet" in u.sentence.text)
+    fined, fined2 = (next(k for k, u in enumerate(units) if u.article == x and "fined" in u.sentence.text) for x in "bc")
+    assert {"harlow", "valley", "water", "board", "water board"} <= units[meet].names
+    assert not check.beyond_names(meet, fined)
+    assert check.beyond_names(fined, fined2)  # "fined", "bottling plant", "waste"

@@ -16,8 +16,8 @@ from scipy import sparse
 from ..model import Analysis, Article, Claim, Entity, Fact, Quote, QuoteGroup, Sentence, Variant
 from .speakerkeys import PRONOUNS, SpeakerResolver
 from .sources import source_keys
-from .spans import entities_in, entity_index, sentence_of
-from .tokens import alignable, tokens
+from .spans import entities_in, entity_index, mention_texts, sentence_of
+from .tokens import alignable, claim_words, tokens
 from .vectors import pair_dots, row_dot
 
 
@@ -39,6 +39,7 @@ class Unit:
     speakers: frozenset[str] = frozenset()  # speakers of quotes that make up most of the sentence
     direct: bool = False  # the sentence is mostly a direct quote
     quote_groups: frozenset[str] = frozenset()  # quote groups of the quotes making up most of the sentence
+    names: frozenset[str] = frozenset()  # claim words (`tokens.claim_words`) of the entity names it writes
 
 
 @dataclass
@@ -142,6 +143,7 @@ def build_units(
     """The story's alignable sentences, each with its entities, quantities and quote speakers."""
     sources = sources or source_keys(articles)
     ents = entity_index(entities)
+    named = mention_texts(entities)
     resolve = SpeakerResolver(entities)
     units = []
     for a in articles:
@@ -165,9 +167,21 @@ def build_units(
                     figures=frozenset(figs.get(s.index, ())),
                     speakers=frozenset(spk.get(s.index, ())),
                     direct=s.index in direct,
+                    names=_name_words(named.get(a.id, []), s.start, s.end),
                 )
             )
     return units
+
+
+def _name_words(mentions: list[tuple[int, int, str]], start: int, end: int) -> frozenset[str]:
+    """The claim words of the names mentioned in raw span start..end ("United Nations Security Council": unit,
+    nation, secur, council and their pairs)."""
+    k = bisect_left(mentions, (start, -1, ""))
+    out: set[str] = set()
+    while k < len(mentions) and mentions[k][0] < end:
+        out |= claim_words(mentions[k][2])
+        k += 1
+    return frozenset(out)
 
 
 _YEAR = re.compile(r"(?<![\d,.$€£])(?:19[5-9]\d|20[0-4]\d)(?!\d|,\d)")

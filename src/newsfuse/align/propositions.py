@@ -5,7 +5,8 @@ the victims and states the toll in its third paragraph. Sentence clusters (`fact
 step adds a fact for each anchor (a figure, a named thing, a distinctive phrase) that sentences of several
 independent sources carry in a similar statement: each other article's closest sentence holding the anchor joins
 when it states the same claim (`sameclaim`: what is distinctive in both, no other figure or day; the sentence
-vectors only help) and states no different figure for the same measure.
+vectors only help), shares a word beyond the names both write (two things said of one organisation are two
+claims) and states no different figure for the same measure.
 """
 
 from __future__ import annotations
@@ -180,7 +181,8 @@ def _claim_scores(pairs: np.ndarray, art: np.ndarray, S: np.ndarray, check: Clai
         return M
     ui, uj = (I, J) if index is None else (index[I], index[J])
     # a pair sharing less than MIN_COVER states no one claim whatever its score: only the others are scored
-    keep = np.array([check.cover(i, j) >= MIN_COVER for i, j in zip(ui.tolist(), uj.tolist())], dtype=bool)
+    keep = np.array([check.cover(i, j) >= MIN_COVER and check.beyond_names(i, j) for i, j in zip(ui.tolist(), uj.tolist())],
+                    dtype=bool)
     I, J, ui, uj = I[keep], J[keep], ui[keep], uj[keep]
     got = np.array([check.score(i, j, c) for i, j, c in zip(ui.tolist(), uj.tolist(), S[I, J].tolist())], dtype=S.dtype)
     got[~(got >= SAME)] = 0.0
@@ -245,7 +247,7 @@ def _by_score(row: list[float], s0: int, s1: int, M_row: np.ndarray) -> list[int
 
 def _joins(check: ClaimCheck, m: int, lead: int, cos: float) -> bool:
     """Does sentence `m` state the claim of `lead` (`check.same`) on distinctive words shared, not vectors alone?"""
-    return check.same(m, lead, cos) and check.cover(m, lead) >= MIN_COVER
+    return check.same(m, lead, cos) and check.cover(m, lead) >= MIN_COVER and check.beyond_names(m, lead)
 
 
 def _disagree(x: int, y: int, units: Sequence[Unit], seen: dict[tuple[int, int], bool]) -> bool:

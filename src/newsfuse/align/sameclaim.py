@@ -58,6 +58,7 @@ class ClaimCheck:
         rare = {w for w, c in df.items() if c <= limit}
         self.specific = [ws & rare for ws in self.words]
         self.shares = _sharing(self.specific)
+        self.names = [getattr(u, "names", frozenset()) for u in units]
         self.qunits = [frozenset(q for _, q in u.quantities) for u in units]
         self.dates = [(dates or {}).get((u.article, u.sentence.index), frozenset()) for u in units]
         digits = {w for w in df if w[:1].isdigit()}
@@ -114,6 +115,13 @@ class ClaimCheck:
         if self.shares is not None:
             return bool(self.shares[i, j])
         return bool(self.specific[i] & self.specific[j])
+
+    def beyond_names(self, i: int, j: int) -> bool:
+        """Do units i and j share a specific word that is no part of a name either writes? Two sentences sharing
+        only a name ("the United Nations Security Council would meet Friday" / "... passed new sanctions") tell two
+        things about it."""
+        names = self.names[i] | self.names[j]
+        return any(w[0] != "@" and w not in names for w in self.words[i] & self.words[j])
 
     def apart(self, i: int, j: int) -> bool:
         """Do the two sentences date what they tell to occasions a week or more apart?"""

@@ -32,6 +32,17 @@ def entity_index(entities: Sequence[Entity]) -> dict[str, list[tuple[int, int, s
     return out
 
 
+def mention_texts(entities: Sequence[Entity]) -> dict[str, list[tuple[int, int, str]]]:
+    """article id -> sorted (start, end, text) of every entity mention: the names an article writes, where."""
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for e in entities:
+        for m in e.mentions:
+            out[m.article].append((m.start, m.end, m.text))
+    for v in out.values():
+        v.sort()
+    return out
+
+
 def entities_in(mentions: list[tuple[int, int, str]], start: int, end: int) -> frozenset[str]:
     import bisect
 
