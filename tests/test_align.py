@@ -190,6 +190,21 @@ def test_a_shared_proper_name_is_no_shared_statement():
     assert len(groups) == 2
 
 
+
+
+def test_a_long_name_two_statements_share_counts_as_one_shared_word():
+    # one spokeswoman, two things said about one commission: its six-word name is most of what the two share
+    a = Doc("a", "Ledger").say("“Dalmia has strictly applied every ruling of the Northern Basin Joint Water Commission,” "
+                               "spokeswoman Lena Varga said.")
+    a.quote("“Dalmia has strictly applied every ruling of the Northern Basin Joint Water Commission,”", "Lena Varga")
+    b = Doc("b", "Times").say("“Dalmia will challenge the upstream dam at the Northern Basin Joint Water Commission,” Varga said.")
+    b.quote("“Dalmia will challenge the upstream dam at the Northern Basin Joint Water Commission,”", "Varga")
+    c = Doc("c", "Radio").say("Varga said Dalmia had strictly applied every ruling of the Northern Basin Joint Water Commission.")
+    c.quote("Dalmia had strictly applied every ruling of the Northern Basin Joint Water Commission", "Varga", direct=False)
+    groups = align.group_quotes(*story(a, b, c))
+    assert sorted(g.articles for g in groups) == [["a", "c"], ["b"]], [(g.text, g.articles) for g in groups]
+
+
 def test_a_dateline_alone_is_no_fact():
     from newsfuse.align.tokens import alignable
 

@@ -15,7 +15,9 @@ from .sources import source_keys
 from .spans import sentence_of
 from .speakerkeys import DESCRIBED, PRONOUNS, SpeakerResolver, clean_name, unify_speakers  # noqa: F401  (re-exported)
 from .tuning import QUOTE_AVG, QUOTE_GUARD, QUOTE_LINK, SHORT_QUOTE, STATEMENT_GAP, TOP_K
-from .vectors import EMBEDDINGS, Embeddings, pair_dots, tfidf_matrix
+from ..nlp.tfidf import tfidf_rows
+from .tokens import cached_tokens
+from .vectors import EMBEDDINGS, Embeddings, pair_dots
 from .wording import contains, longest_shared, n_content, proper_words, word_runs, shares_words, lower_words, Wording, verbatim_pairs
 
 
@@ -118,7 +120,10 @@ def group_quotes(
         texts += parts
         owner += [k] * len(parts)
     E = memo(texts)
-    X = tfidf_matrix(texts, background=[s.text for an in analyses.values() for s in an.sentences])
+    # a long name two wordings share is one word they share: one speaker's two statements about the same body
+    # ("... the resolutions of the UN Security Council" / "... launches against the UN Security Council
+    # resolutions") share its name, not what was said
+    X = tfidf_rows([_said_tokens(t) for t in texts], [cached_tokens(s.text) for an in analyses.values() for s in an.sentences])
     owner_arr = np.array(owner)
     nwords = np.array([len(t.split()) for t in texts])
     # a sentence of one statement against a sentence of another (neither the whole) must match more closely:
@@ -262,6 +267,16 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 VERBATIM_MIN_SIM = 0.55  # ... whose wordings are still this similar (cos + TF-IDF)
 STRONG_RUN = 6  # words in a row (three of them content words) that make two outlets' quotes one, whoever they name
 SURE_RUN = 10  # ... even when both name a different speaker by name
+
+
+# two or more capitalised words in a row: a name ("UN Security Council"), or one after a capitalised stop word
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+
+
+def _said_tokens(text: str) -> tuple[str, ...]:
+    """A wording's content tokens (`tokens.cached_tokens`), each name written as its last word: a shared name
+    counts once, however many words it has ("the UN Security Council", "President Putin")."""
+    return cached_tokens(_NAME_RUN.sub(lambda m: m.group().rsplit(None, 1)[-1], text))
 
 
 def _weak(st: Statement) -> bool:
