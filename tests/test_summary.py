@@ -415,7 +415,7 @@ def test_fit_weighs_the_top_of_each_story_more():
 
 
 def test_a_line_leaning_on_the_line_before_stands_only_after_its_own_articles_earlier_sentence():
-    from newsfuse.brief.summary import Cand, _needs_context, _orphans
+    from newsfuse.brief.summary import Cand, _after_own_sentence, _needs_context, _orphans
 
     cands = [Cand(0, 0, 0, 0, "The Dunmore dam breached on Tuesday, flooding three villages downstream.", 11),
              Cand(0, 4, 0, 1, "It was the third breach since 2019.", 7),
@@ -427,6 +427,12 @@ def test_a_line_leaning_on_the_line_before_stands_only_after_its_own_articles_ea
     assert _orphans([4, 1], cands) == [1]
     assert _orphans([0, 2, 3], cands) == [2]  # "she said" after her own article's line before it: fine
     assert _orphans([0, 3], cands) == [3]
+    # moved right after the sentence just before it in its own article when that one is chosen; not after an
+    # earlier one, which may be about someone else
+    assert _after_own_sentence([0, 4, 1], cands) == [0, 1, 4]
+    assert _after_own_sentence([2, 4, 3], cands) == [2, 3, 4]
+    cands.append(Cand(1, 1, 0, 1, "The county engineer, Aldo Brenn, inspected the levee in May.", 10))
+    assert _after_own_sentence([5, 4, 3], cands) == [5, 4, 3]  # "she" is not the engineer two sentences back
     assert _needs_context("That’s the question every farmer in the valley is asking.")
     assert not _needs_context("That night, the river rose two metres above the levee at Dunmore.")
     assert not _needs_context("“We were never told,” farmer Aldo Brenn said.")

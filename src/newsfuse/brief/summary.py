@@ -280,11 +280,12 @@ def summarize(
     def ordered(chosen: list[int]) -> list[int]:
         chosen = sorted(chosen, key=lambda i: (_date_key(originals[cands[i].article]), cands[i].pos / max(1, counts[cands[i].article]),
                                                cands[i].article, cands[i].pos))
-        return _open_without_pronoun(chosen, texts)
+        return _after_own_sentence(_open_without_pronoun(chosen, texts), cands)
 
     # a line that leans on the one before it ("It extended her remand", "He later told reporters") stands only after
-    # an earlier sentence of its own article: else another outlet's wording of it that names its subject takes
-    # its place, or it leaves the summary to the next best sentence
+    # an earlier sentence of its own article (moved after the one just before it there when that one is chosen):
+    # else another outlet's wording of it that names its subject takes its place, or it leaves the summary to the
+    # next best sentence
     dropped: set[int] = set()
     swap: dict[int, int] = {}
     picked = None
@@ -397,11 +398,30 @@ def _needs_context(text: str) -> bool:
     return bool(opens_on_pronoun(text) or _THAT_IS.match(text) or _BARE_QUOTE.match(text) or _PRONOUN_SAID.search(text))
 
 
+def _after_own_sentence(order: list[int], cands: list[Cand]) -> list[int]:
+    """`order` with each later line that needs context (`_needs_context`) moved right after the sentence just
+    before it in its own article, where that one is chosen too (an earlier one may be about someone else)."""
+    out = list(order)
+    for i in order:
+        k = out.index(i)
+        if k == 0 or not _needs_context(cands[i].text) or _follows_own(cands[out[k - 1]], cands[i]):
+            continue
+        host = next((j for j in out if cands[j].article == cands[i].article and cands[j].pos == cands[i].pos - 1), None)
+        if host is not None:
+            out.remove(i)
+            out.insert(out.index(host) + 1, i)
+    return out
+
+
+def _follows_own(prev: Cand, c: Cand) -> bool:
+    """Is `prev` an earlier sentence of `c`'s own article?"""
+    return prev.article == c.article and prev.pos < c.pos
+
+
 def _orphans(order: list[int], cands: list[Cand]) -> list[int]:
     """The lines after the first that need context (`_needs_context`) while the line before them is not an
     earlier sentence of their own article: read there, their pronoun points at someone else."""
-    return [i for prev, i in zip(order, order[1:]) if _needs_context(cands[i].text)
-            and not (cands[prev].article == cands[i].article and cands[prev].pos < cands[i].pos)]
+    return [i for prev, i in zip(order, order[1:]) if _needs_context(cands[i].text) and not _follows_own(cands[prev], cands[i])]
 
 
 def _named_wording(i: int, cands: list[Cand], sim: np.ndarray, red: np.ndarray, chosen: list[int], p: Params) -> int | None:
