@@ -180,9 +180,15 @@ def _name_words(mentions: list[tuple[int, int, str]], start: int, end: int) -> f
     k = bisect_left(mentions, (start, -1, ""))
     out: set[str] = set()
     while k < len(mentions) and mentions[k][0] < end:
-        out |= claim_words(mentions[k][2])
+        out |= _mention_words(mentions[k][2])
         k += 1
     return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 14)
+def _mention_words(name: str) -> frozenset[str]:
+    """`claim_words` of a name, memoised apart from the sentences' own (names recur; they must not crowd those out)."""
+    return claim_words.__wrapped__(name)
 
 
 _YEAR = re.compile(r"(?<![\d,.$€£])(?:19[5-9]\d|20[0-4]\d)(?!\d|,\d)")
