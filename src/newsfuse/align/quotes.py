@@ -365,13 +365,15 @@ def _capitalised(name: str) -> int:
 
 def _make_group(sts: list[Statement], E: np.ndarray, rows_of, members: list[int], sources: dict[str, str]) -> QuoteGroup:
     """A quote group: a direct, central, complete wording leads; every article's variant is kept."""
-    whole = [rows_of[m][0] for m in members]
-    sims = E[whole] @ E[whole].T
-    central = (sims.sum(1) - 1) / max(len(whole) - 1, 1)
-    best = max(
-        range(len(sts)),
-        key=lambda k: central[k] + (0.3 if sts[k].direct else 0) + 0.1 * min(len(sts[k].text.split()), 25) / 25,
-    )
+    best = 0  # a statement alone leads its group (most groups)
+    if len(sts) > 1:
+        whole = [rows_of[m][0] for m in members]
+        sims = E[whole] @ E[whole].T
+        central = (sims.sum(1) - 1) / (len(whole) - 1)
+        best = max(
+            range(len(sts)),
+            key=lambda k: central[k] + (0.3 if sts[k].direct else 0) + 0.1 * min(len(sts[k].text.split()), 25) / 25,
+        )
     # the speaker most outlets name (named entities before descriptions), in its fullest spelling
     arts: dict[str, set[str]] = defaultdict(set)
     for st in sts:

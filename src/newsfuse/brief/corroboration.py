@@ -15,6 +15,7 @@ from ..model import Analysis, Article, Entity, SingleSource
 
 NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
 _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?:[$€£]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|km|kilometers|miles))?")
 MAX_ITEMS = 100  # a fact-checker wants every uncorroborated claim; the Markdown brief shows the first ones
 PER_SOURCE = 30  # items from one source at most, so one long feature does not fill the list
@@ -191,6 +192,8 @@ def _numbers(text: str) -> list[tuple[str, tuple]]:
     """Significant numbers in a sentence with what they count: (as written, (value, next word's stem)), so
     "18 launches" is not "18 Boeing 747s"; years, dates and small counts left out."""
     out = []
+    if not _DIGIT.search(text):
+        return out  # most sentences write no digit: one scan for one, not the figure pattern at every character
     for m in _NUMBER.finditer(text):
         before = text[max(0, m.start() - 11) : m.start()].strip().lower()
         if before.endswith(_MONTHS):  # "August 15" is a date, not a figure

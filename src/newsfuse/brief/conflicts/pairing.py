@@ -66,11 +66,12 @@ def related(a: Figure, b: Figure, ctx: Ctx) -> str | None:
         return None
     if a.source == b.source and (a.published or "") == (b.published or "") and not _copies(a, b, ctx):
         return None
+    av, bv = a.vague, b.vague  # read once: a property over the figure's numbers
     va, vb = _base(a), _base(b)
-    if a.dim != "clock" and not (a.vague or b.vague) and min(va, vb) > 0 and max(va, vb) / min(va, vb) > 3:
+    if a.dim != "clock" and not (av or bv) and min(va, vb) > 0 and max(va, vb) / min(va, vb) > 3:
         return None  # an order apart: not two readings of one figure
-    if a.vague != b.vague:
-        v, x = (a, b) if a.vague else (b, a)
+    if av != bv:
+        v, x = (a, b) if av else (b, a)
         if not v.numbers[0].lo / 3 <= _base(x) <= v.numbers[0].hi * 3:
             return None  # "thousands" and "200" are not two readings of one count
     sim = lex = 0.0
@@ -89,9 +90,9 @@ def related(a: Figure, b: Figure, ctx: Ctx) -> str | None:
     same = "same"
     if a.earlier != b.earlier and not when:  # a past state against today's figure: only for closely worded sentences
         same = "earlier" if (fact or sim >= 0.6) else "none"
-    if (a.vague or b.vague) and not (fact or sim >= 0.5 or when):
+    if (av or bv) and not (fact or sim >= 0.5 or when):
         return None  # "several", "dozens": only against a figure stated in a like sentence
-    if a.vague and b.vague and not fact:
+    if av and bv and not fact:
         return None  # "hundreds of billions" of trade and "millions" drained: two vague sizes, two things
     if a.dim == "clock":
         if fact or sim >= 0.5 or (a.measure == b.measure and a.measure != "time" and sim >= 0.3):
@@ -105,7 +106,7 @@ def related(a: Figure, b: Figure, ctx: Ctx) -> str | None:
             if "people:?" in (a.what, b.what) and a.what.startswith("people:") and b.what.startswith("people:") \
                     and _one_count(a, b) and not _counterpart(a, b):
                 return same  # "693,665 consumers" (no verb near) and "almost 700,000 UK consumers affected"
-            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b and not (a.vague or b.vague)) else None
+            return "other" if (sim >= 0.8 and subj_a and subj_a == subj_b and not (av or bv)) else None
         if a.what == "people:?" and not close and not _one_count(a, b):
             return None  # "180,000 people" vs "4,000 people": unknown, only when aligned
         if not a.what.startswith("people:") and not (fact or sim >= 0.5 or lex >= 0.3):
