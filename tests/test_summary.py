@@ -454,3 +454,25 @@ def test_an_orphaned_line_gives_way_to_another_outlets_wording_that_names_its_su
     red = sim.copy()
     red[2, 3] = red[3, 2] = 0.9
     assert _named_wording(0, cands, sim, red, [3, 0], PARAMS) is None
+
+
+def test_an_orphaned_line_comes_back_with_the_sentence_it_leans_on():
+    import numpy as np
+
+    from newsfuse.brief.summary import PARAMS, Cand, _host, _select
+
+    cands = [Cand(0, 0, 0, 0, "The Dunmore dam breached on Tuesday, flooding three villages downstream.", 11),
+             Cand(0, 3, 0, 1, "It was the third breach since 2019.", 7),
+             Cand(1, 0, 0, 0, "Regional governor Ilse Varga visited the flooded villages on Wednesday.", 10),
+             Cand(1, 2, 0, 1, "She promised an inquiry into the levee inspections.", 8),
+             Cand(1, 3, 0, 2, "“We owe them answers,” she said.", 6)]
+    assert _host(1, cands) == 0 and _host(3, cands) == 2
+    assert _host(4, cands) is None  # the line before it leans on context itself
+    score = np.array([0.1, 2.0, 0.2, 0.5, 0.3])
+    words = np.array([c.words for c in cands])
+    sim = np.eye(len(cands))
+    # alone, the best line is picked without its antecedent; with its host it brings it, first
+    assert _select(score, sim, words, PARAMS, 10, 20)[0] == 1
+    assert _select(score, sim, words, PARAMS, 10, 20, hosts={1: 0})[:2] == [0, 1]
+    # the pair does not fit 15 words: the next best line that fits is taken instead
+    assert _select(score, sim, words, PARAMS, 10, 15, hosts={1: 0})[0] == 3

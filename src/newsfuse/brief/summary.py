@@ -11,7 +11,7 @@ the same fact), and are ordered by position in their articles, except that the s
 a pronoun whose antecedent it has not given ("He said ...") while another chosen sentence could open it.
 A later line that leans on the one before it (a pronoun opening, a quote a pronoun says) stands only after an
 earlier sentence of its own article; else another outlet's wording of it that names its subject stands in, or it
-gives way to the next best sentence.
+is chosen again together with the sentence it leans on, or it gives way to the next best sentence.
 """
 
 from __future__ import annotations
@@ -284,15 +284,17 @@ def summarize(
 
     # a line that leans on the one before it ("It extended her remand", "He later told reporters") stands only after
     # an earlier sentence of its own article (moved after the one just before it there when that one is chosen):
-    # else another outlet's wording of it that names its subject takes its place, or it leaves the summary to the
+    # else another outlet's wording of it that names its subject takes its place, or the selection runs again with
+    # it bound to the sentence just before it in its own article (both or neither), or it leaves the summary to the
     # next best sentence
     dropped: set[int] = set()
     swap: dict[int, int] = {}
+    hosts: dict[int, int] = {}
     picked = None
     for _ in range(ORPHAN_ROUNDS * 2):
         if picked is None:
             picked = _select(score, red, words, p, max_sentences, max_words, concept=concept, exclude=dropped,
-                             per_word=model.get("per_word", 0.0) if model else 0.0)
+                             hosts=hosts, per_word=model.get("per_word", 0.0) if model else 0.0)
         chosen = ordered(list(dict.fromkeys(swap.get(i, i) for i in picked)))
         orphans = _orphans(chosen, cands)
         if not orphans:
@@ -303,6 +305,9 @@ def summarize(
             if j is not None and (max_words is None or used - words[i] + words[j] <= max_words):
                 swap[i] = j
                 used += int(words[j] - words[i])
+            elif i not in hosts and (h := _host(i, cands)) is not None:
+                hosts[i] = h  # chosen again, with the sentence it leans on before it
+                picked = None
             else:
                 dropped.add(i)
                 picked = None  # chosen again without it
@@ -314,13 +319,15 @@ ORPHAN_ROUNDS = 4  # reselections at most, each dropping the lines no other word
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
             max_words: int | None, per_word: float = 0.0,
-            concept: tuple[list[set], dict] | None = None, exclude: set[int] = frozenset()) -> list[int]:
+            concept: tuple[list[set], dict] | None = None, exclude: set[int] = frozenset(),
+            hosts: dict[int, int] | None = None) -> list[int]:
     """MMR: the best-scoring sentence not too similar to those chosen, until nothing more fits (`max_words`).
 
     With `per_word` > 0 the gain is divided by words**per_word (budget-aware: dense sentences first).
     With `concept` (sentence bigram sets, bigram weights) the gain adds `p.coverage` times the weight of
     the bigrams not yet covered per words**coverage_power, in standard deviations over what is left:
-    budgeted concept coverage blended with MMR (on dev CV +0.4 ROUGE-2 on Multi-News). `exclude`: never chosen."""
+    budgeted concept coverage blended with MMR (on dev CV +0.4 ROUGE-2 on Multi-News). `exclude`: never chosen;
+    `hosts`: a sentence chosen only together with the one it leans on (its host comes first, within the budget)."""
     chosen: list[int] = []
     used = 0
     alive = np.ones(len(score), dtype=bool)
@@ -353,18 +360,23 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         gain[~alive] = -np.inf
         i = int(np.argmax(gain))
         alive[i] = False
-        if max_words is not None and used + words[i] > max_words:
+        unit = [hosts[i], i] if hosts and i in hosts and hosts[i] not in chosen else [i]
+        if max_words is not None and used + sum(int(words[k]) for k in unit) > max_words:
             continue  # does not fit: try a shorter one
-        chosen.append(i)
-        used += int(words[i])
-        if concept is not None:
-            fresh = grams[i] - covered
-            covered |= fresh
-            for k, s in enumerate(grams):
-                if not s.isdisjoint(fresh):
-                    uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
-            cov = None
-        maxsim = np.maximum(maxsim, sim[i])
+        if len(chosen) + len(unit) > max_sentences:
+            continue
+        for i in unit:
+            alive[i] = False
+            chosen.append(i)
+            used += int(words[i])
+            if concept is not None:
+                fresh = grams[i] - covered
+                covered |= fresh
+                for k, s in enumerate(grams):
+                    if not s.isdisjoint(fresh):
+                        uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
+                cov = None
+            maxsim = np.maximum(maxsim, sim[i])
         base = None
         alive &= maxsim < p.redundant
     return chosen
@@ -411,6 +423,13 @@ def _after_own_sentence(order: list[int], cands: list[Cand]) -> list[int]:
             out.remove(i)
             out.insert(out.index(host) + 1, i)
     return out
+
+
+def _host(i: int, cands: list[Cand]) -> int | None:
+    """The candidate just before candidate i in its own article, when it can stand without one itself."""
+    c = cands[i]
+    h = next((j for j, d in enumerate(cands) if d.article == c.article and d.pos == c.pos - 1), None)
+    return None if h is None or _needs_context(cands[h].text) else h
 
 
 def _follows_own(prev: Cand, c: Cand) -> bool:
