@@ -516,3 +516,14 @@ def test_shares_alone_do_not_make_a_person_a_company():
     text = "Lena Brandt shares her concerns about the merger, and Brandt said the vote would be close."
     ents = entities.extract(Article(id="p", raw=text, text=text), nlp.parse([text])[0])
     assert [e.type for e in ents if "Brandt" in e.name] == ["PERSON"]
+
+
+def test_a_case_variant_with_a_letter_lower_does_not_fold_still_joins_its_place():
+    # "İ" matches "i" under re.I but lower() makes it "i̇": the mention must join Kyiv, not drop the story's entities
+    ans = [Analysis("x", entities=[_ent("x", "e0", "Kyiv", "GPE"), _ent("x", "e1", "Lumina Bank", "ORG")]),
+           Analysis("y", entities=[_ent("y", "e0", "Kyiv", "GPE")])]
+    ans[1].sentences = [Sentence("y", 0, 0, 40, "Sirens sounded over KYİV before dawn.")]
+    canon = entities.link(ans)
+    place = next(e for e in canon if e.name == "Kyiv")
+    assert [m.text for m in place.mentions if m.article == "y" and m.text != "Kyiv"] == ["KYİV"]
+    assert any(e.name == "Lumina Bank" for e in canon)

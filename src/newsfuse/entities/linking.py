@@ -278,7 +278,9 @@ def _case_variant_mentions(analyses: list[Analysis], canon: list[Entity]) -> Non
                 k = bisect_right(starts, s) - 1
                 if (k >= 0 and taken[k][1] > s) or (k + 1 < len(taken) and taken[k + 1][0] < t):
                     continue
-                e = forms[m.group().lower()]
+                e = forms.get(m.group().lower())
+                if e is None:  # re.I folds letters lower() keeps apart ("KYİV", "ſ"): the form the pattern matched
+                    e = next(v for f, v in forms.items() if re.fullmatch(re.escape(f), m.group(), re.I))
                 e.mentions.append(Mention(an.article, s, t, m.group()))
                 e.mentions.sort(key=lambda x: (x.article, x.start))
 
