@@ -75,24 +75,6 @@ def test_unrelated_sentences_are_not_merged():
     assert align.align(*story(a, b)).facts == []
 
 
-def test_pair_scores_from_checked_up_are_claim_checked_and_corroboration_reads_no_lower():
-    """`Alignment.pairs` carries the claim check of each pair scoring `tuning.CHECKED` or more (-inf when the two
-    sentences state different claims); a lower pair is checked only when a merge asks for its score, so no step
-    may read pair scores against a lower bar."""
-    from newsfuse.align.tuning import CHECKED
-    from newsfuse.brief import corroboration
-
-    a = Doc("a", "Ledger").say("The central bank raised its main interest rate to 4.5 percent on Thursday.")
-    a.say("The bank said inflation had slowed to 3 percent in March.")
-    b = Doc("b", "Times").say("On Thursday the central bank lifted its key interest rate to 4.5 percent.")
-    b.say("The bank said inflation had slowed to 7 percent in March.")
-    al = align.align(*story(a, b))
-    I, J, S = al.pairs
-    checked = [(i, j) for i, j, s in zip(I.tolist(), J.tolist(), S.tolist()) if s >= CHECKED]
-    assert checked and all(al.check.same(i, j, float(al.E[i] @ al.E[j])) for i, j in checked)
-    assert corroboration.ELSEWHERE >= CHECKED
-
-
 def test_direct_and_indirect_quote_of_one_statement_group():
     a = Doc("a", "Ledger").say("“We will not raise taxes this year,” the finance minister Maria Stone said.")
     a.quote("“We will not raise taxes this year,”", "Maria Stone")

@@ -22,7 +22,7 @@ from .quotes import SpeakerResolver, group_quotes, statements  # noqa: F401  (re
 from .sources import source_keys
 from .spans import sentence_of  # noqa: F401  (re-exported)
 from .tokens import alignable, cut_quote, open_line, opens_on_pronoun, tokens  # noqa: F401  (re-exported)
-from .tuning import CHECKED, FACT_AVG, FACT_GUARD, FACT_LINK
+from .tuning import FACT_AVG, FACT_GUARD, FACT_LINK
 from .vectors import EMBEDDINGS, Embeddings, tfidf_matrix
 
 OWN_WORDS = 0.3  # share of a quote's content words an outlet's own telling must repeat to lead its fact instead
@@ -59,14 +59,10 @@ def align(
     ask = check.shares[I, J] if check.shares is not None else np.ones(len(I), dtype=bool)
     S[~ask] = -np.inf
     Il, Jl, Cl = I.tolist(), J.tolist(), C.tolist()
-    # the claim check of a pair scoring below anything its score is compared with (a link, a telling elsewhere:
-    # 94 % of pairs) waits until a merge's guard asks for that score
-    later = ask & (S < min(CHECKED, FACT_LINK))
-    for t in np.flatnonzero(ask & ~later).tolist():
+    for t in np.flatnonzero(ask).tolist():
         if not check.same(Il[t], Jl[t], Cl[t]):
             S[t] = -np.inf
     pair_score = {(i, j): s for i, j, s in zip(Il, Jl, S.tolist())}
-    unchecked = {(Il[t], Jl[t]): t for t in np.flatnonzero(later).tolist()}
 
     def score(x: int, y: int) -> float:
         if x > y:
@@ -76,8 +72,6 @@ def align(
             s = float(E[x] @ E[y])
             if not check.same(x, y, s):
                 s = -np.inf
-        elif (t := unchecked.pop((x, y), None)) is not None and not check.same(x, y, Cl[t]):
-            s = pair_score[(x, y)] = S[t] = -np.inf
         return s
 
     def cannot(x: int, y: int) -> bool:

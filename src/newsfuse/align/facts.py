@@ -52,8 +52,7 @@ class Alignment:
     facts: list[Fact]
     fact_of: dict[tuple[str, int], str] = field(default_factory=dict)  # (article, sentence index) -> fact id
     index: dict[tuple[str, int], int] = field(default_factory=dict)  # (article, sentence index) -> unit row
-    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # candidate (I, J, score; -inf: not one claim,
-    # checked for scores of `tuning.CHECKED` and up)
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # candidate (I, J, score)
     sources: dict[str, str] = field(default_factory=dict)
     check: object | None = None  # the story's `sameclaim.ClaimCheck` over `units`
 

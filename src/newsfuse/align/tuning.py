@@ -4,7 +4,6 @@ EXACT_MAX = 300  # up to this many units: exact blocked top-k; above: random-pro
 TOP_K = 12  # neighbours kept per unit
 MIN_COS = 0.35  # candidate pairs below this cosine are never considered
 FACT_LINK = 0.92  # pair score (cos + lexical + entity + quantity bonuses) that links two sentences
-CHECKED = 0.80  # pair scores from this up are claim-checked in `Alignment.pairs` (below, some stay unchecked)
 FACT_GUARD = 0.50  # complete-link guard: every cross pair of a merged fact keeps at least this cosine
 FACT_AVG = 0.80  # and the merged groups' mean pair score stays at least this
 QUOTE_LINK = 0.95  # statement pair score (cos + TF-IDF) that links two quotes of one speaker

@@ -32,8 +32,7 @@ _NOT_A_CLAIM_KEYS = ("?", "below", "above", "here", "contributed")  # one is in 
 ON_TOPIC = 0.05  # cosine to the story centroid below which a sentence is off-topic (page junk, asides); static
 # sentence vectors put on-topic sentences as low as 0.06-0.2 ("authorities would begin identifying the remains
 # through DNA testing", 0.06), so the bar that suited MiniLM (0.2) dropped them
-ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere (align claim-checks
-# the pair scores from `align.tuning.CHECKED` up: this must not be lower)
+ELSEWHERE = 0.80  # a sentence this close (pair score) to another source's is reported elsewhere
 
 
 def single_source(
