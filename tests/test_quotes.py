@@ -652,3 +652,33 @@ def test_paragraphs_of_tokens_found_from_line_breaks_match_a_walk_over_every_tok
                 lo = t.i + 1
         bounds.append((lo, len(doc)))
         assert (d.para, d.para_bounds) == (para, bounds)
+
+
+def test_a_title_or_name_in_quote_marks_is_no_quote_even_with_a_cue_after_it():
+    # invented reporting: song, album and campaign names, a headline line in capitals
+    qs = _extract("The singer opened with his new album, “Salt and Cedar,” then moved into “Lanterns on the Water,” "
+                  "a song he wrote in Oslo.\n"
+                  "Rival outlets are behind the \"Harbour Files\", a state-run newspaper alleged on Monday.\n"
+                  "\"SECURITY, NOT A SLOGAN\"\n"
+                  "The council launched a campaign called “Clean Streets First” in May.\n"
+                  "“We will play every song people ask for,” the singer said. \"Thank you, Bergen!\" he shouted.")
+    texts = " | ".join(q.text for q in qs)
+    for title in ("Salt and Cedar", "Lanterns on the Water", "Harbour Files", "SECURITY", "Clean Streets First"):
+        assert title not in texts
+    assert _speaker(qs, "every song people ask for") == "the singer"
+    assert any("Thank you, Bergen!" in q.text for q in qs)
+
+
+def test_a_short_term_inside_the_narrators_clause_is_no_quote_but_a_one_word_reply_is():
+    qs = _extract("The aquarium’s shark tank would remain closed “until further notice,” the news release stated.\n"
+                  "Asked whether fares would rise, harbour master Lena Brandt paused. “Never,” she said.")
+    assert not any("further notice" in q.text for q in qs if q.direct)
+    assert _speaker(qs, "Never") == "Lena Brandt"
+
+
+def test_a_reported_clause_is_not_cut_inside_a_hyphenated_word_nor_kept_without_content():
+    qs = _extract("The operator Nordsat confirmed on Friday that it had re-established contact with its weather satellite.\n"
+                  "If the past is a guide, as analyst Tom Reyes predicts it will be, repairs will take a year.")
+    assert _speaker(qs, "re-established contact with its weather satellite") == "Nordsat"
+    assert not any(q.text.rstrip().endswith(" re") for q in qs)
+    assert not any(q.text.strip() == "it will be" for q in qs)

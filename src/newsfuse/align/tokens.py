@@ -85,7 +85,7 @@ def alignable(text: str) -> bool:
     words = len(text.split())
     if words < MIN_WORDS or _DATELINE_ONLY.search(text) or caption_or_credit(unsigned(text)) or _OWN_QUESTION.search(text):
         return False
-    return not (words < HEADING_WORDS and open_line(text))
+    return not (words < HEADING_WORDS and open_line(text.rstrip("\"”’'")))  # a heading in quote marks is one too
 
 
 # a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "But their names", "This comes after")

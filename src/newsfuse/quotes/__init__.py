@@ -77,6 +77,42 @@ def _closes_as_speech(text: str, q) -> bool:
     return inner[-1:] in (",", "!", "?") or text[q.end : q.end + 3].lstrip()[:1] == ","
 
 
+def _opens_as_speech(text: str, q, para_start: int) -> bool:
+    """A short quote set off as speech opens its clause (“No,” she said. / He paused: “Never.”); one inside the
+    narrator's clause is a term or a name ("would remain closed “until further notice,”", "behind the “Panama Papers”,")."""
+    before = text[para_start : q.start].rstrip()
+    return not before or before[-1] in ".!?:;,—–-(…\"”’'"
+
+
+TITLE_SMALL = frozenset(
+    "a an the of in on at to for and or nor but by with from as is are be vs via per into onto over up off out "
+    "de la le du del von van".split())
+"""Words a title leaves lower-case ("Man of the Woods", "Western Education is Forbidden")."""
+TITLE_LEADS = frozenset(
+    "song songs album albums single singles track tracks film films movie movies book books novel memoir poem "
+    "play series show documentary anthem hit slogan hashtag headline titled entitled dubbed so-called "
+    "nicknamed".split())
+"""Words right before a quote mark that make what follows a name or a title (the song “…”, so-called “…”). Not
+"called": "what Prince once called “the most demonic thing imaginable”" quotes him."""
+
+
+def _title(text: str, q) -> bool:
+    """A quote that names something: a title or a term, not speech. Its words are title-cased or in capitals
+    (“Cry Me a River,”, "REALITY, NOT A THREAT"), or a title word leads into it (the album “…”, dubbed “…”), or
+    a letter follows the closing mark ("laughs and “what did he say”s"). A cry (! or ?) is speech however cased."""
+    inner = text[q.start : q.end]
+    if "!" in inner or "?" in inner:
+        return False
+    lead = text[max(0, q.start - 14) : q.start].split()
+    if lead and lead[-1].lower().strip("“\"'‘(") in TITLE_LEADS:
+        return True
+    if re.match(r"s\b", text[q.end : q.end + 2]):
+        return True
+    words = WORD.findall(inner)
+    capital = sum(w[:1].isupper() for w in words)
+    return capital >= 2 and all(w[:1].isupper() or w.lower() in TITLE_SMALL for w in words)
+
+
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
     text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
@@ -161,7 +197,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         if not prev_open and any(prev_para < p < q.para for p in headings):
             prev_sp = None  # a heading between: the last section's speaker is no candidate
         qtext = text[q.start : q.end]
-        if q.direct and len(WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (q.tail and _closes_as_speech(text, q)):
+        if q.direct and q.by is None and (_title(text, q) or len(WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (
+                q.tail and _closes_as_speech(text, q) and _opens_as_speech(text, q, paras[q.para][0]))):
             continue  # a scare-quoted phrase or title, not speech (a short one is speech when set off: “Fire!” he shouted)
         rule_sp = q.speaker
         if q.by is None and (model is not None or collect is not None):

@@ -38,6 +38,20 @@ def _before_nested(doc, verb, lo: int, hi: int) -> int:
     return hi
 
 
+def _cut_in_word(doc, hi: int, sent_hi: int) -> bool:
+    """Does the clause end inside a word the parser split ("re" | "-" | "established")?"""
+    return hi + 1 < sent_hi and not doc[hi].whitespace_ and doc[hi].is_alpha and (
+        doc[hi + 1].is_alpha or doc[hi + 1].text == "-")
+
+
+_FUNCTION_POS = frozenset(("PRON", "AUX", "DET", "PART", "ADV", "CCONJ", "SCONJ", "PUNCT", "SPACE"))
+
+
+def _fragment(doc, lo: int, hi: int) -> bool:
+    """A reported clause without a content word says nothing on its own ("as Taylor predicts it will be")."""
+    return all(t.pos_ in _FUNCTION_POS for t in doc[lo : hi + 1])
+
+
 def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[QuoteSpan]:
     """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
     doc = d.doc
@@ -76,7 +90,9 @@ def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[Quote
             if obj and not any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in c.children):
                 lo = max(obj[0].left_edge.i, sent_lo)  # "said sentencing … is lighter": the parser took the subject as an object
             hi = _before_nested(doc, tok, lo, hi)
-            span = _trim(doc, lo, hi, text)
+            if _cut_in_word(doc, hi, sent_hi):  # "it had re-established …" parsed as "it had re": the clause runs on
+                hi = sent_hi - 1
+            span = None if _fragment(doc, lo, hi) else _trim(doc, lo, hi, text)
         elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
             lo, hi = sent_lo, tok.left_edge.i - 1
             span = _trim(doc, lo, hi, text)
