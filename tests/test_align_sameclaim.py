@@ -112,3 +112,22 @@ def test_the_sharing_table_agrees_with_the_word_sets():
     pairs = [(i, j) for i in range(len(units)) for j in range(len(units))]
     assert [check.share(i, j) for i, j in pairs] == [bool(check.specific[i] & check.specific[j]) for i, j in pairs]
     assert check.share(0, 1) and not check.share(0, 3)
+
+
+def test_a_wires_copies_do_not_make_its_words_the_topic():
+    """Two wires each run by three outlets tell one thing in their own words: the words they share stay specific to
+    that claim (copies of one sentence state it once), while the same sentence written by six independent sources is
+    the story's topic."""
+    ap = "The mayor ordered the evacuation of Redvale three days after engineers found the crack."
+    wire = "Three days after the crack was found, Redvale was evacuated on the mayor's orders."
+
+    def units(sources: list[str]) -> list[Unit]:
+        texts = [ap] * 3 + [wire] * 3 + _FILLER
+        return [Unit(f"a{k}", Sentence(f"a{k}", 0, 0, len(t), t), src) for k, (t, src) in
+                enumerate(zip(texts, sources + [f"own{k}" for k in range(len(_FILLER))]))]
+
+    copied = ClaimCheck(units(["ap"] * 3 + ["reuters"] * 3))
+    assert copied.share(0, 3) and copied.share(2, 5), "the evacuation, three days on: one claim in two wires' words"
+    assert copied.same(0, 3, 0.75)
+    independent = ClaimCheck(units([f"outlet{k}" for k in range(6)]))
+    assert not independent.share(0, 3), "six outlets' own sentences on it: the story's topic"

@@ -27,6 +27,7 @@ COS_WEIGHT = 0.5  # the sentence vectors' say in the blend: cover + COS_WEIGHT *
 COS_FLOOR = 0.5  # static vectors of two sentences of one story sit about here: only closer ones add
 FIGURE_BONUS = 0.15  # both state one significant figure ("197 girls"): strong evidence of one claim
 SPECIFIC = 0.05  # words in more than this share of the story's sentences (at least 3) are its topic, not a claim's
+COPIED = 1.5  # a word whose count a wire's copies multiply this much is counted once per statement for SPECIFIC
 SAME = 0.1  # the blend at which two sentences state one claim (dev: fusion gold and supports judged)
 APART_DAYS = 7  # two sentences dating what they tell this many days apart tell of different occasions
 # relative spans and reporting times ("two years ago", "since Monday") date a backdrop, not the claim's occasion
@@ -56,6 +57,14 @@ class ClaimCheck:
         self.mass = [sum(map(self.idf.__getitem__, ws)) for ws in self.words]
         limit = max(3.0, SPECIFIC * n)
         rare = {w for w, c in df.items() if c <= limit}
+        # nor do a wire's copies make its words the story's topic: five outlets running one sentence of one source
+        # state it once (one quote that independent outlets each report is said in each); counted so, a word is specific
+        # where copies multiply its count by COPIED or more (not where a copy or two tip it over the limit)
+        told = {(getattr(u, "source", k), ws): ws for k, (u, ws) in enumerate(zip(units, self.words))}
+        if len(told) < len(self.words):
+            limit = max(3.0, SPECIFIC * len(told))
+            rare.update(w for w, c in Counter(chain.from_iterable(told.values())).items()
+                        if c <= limit and df[w] >= COPIED * c)
         self.specific = [ws & rare for ws in self.words]
         self.shares = _sharing(self.specific)
         self.names = [getattr(u, "names", frozenset()) for u in units]
