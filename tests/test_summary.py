@@ -476,3 +476,27 @@ def test_an_orphaned_line_comes_back_with_the_sentence_it_leans_on():
     assert _select(score, sim, words, PARAMS, 10, 20, hosts={1: 0})[:2] == [0, 1]
     # the pair does not fit 15 words: the next best line that fits is taken instead
     assert _select(score, sim, words, PARAMS, 10, 15, hosts={1: 0})[0] == 3
+
+
+def test_a_stand_in_found_for_an_earlier_selection_does_not_overrun_the_budget(story, monkeypatch):
+    from newsfuse.brief import summary
+
+    arts, analyses = story
+    cands = summary.candidates(arts, analyses, summary.PARAMS)
+    by_len = sorted(range(len(cands)), key=lambda k: cands[k].words)
+    i, j = by_len[0], by_len[-1]  # an orphan and a longer wording that could stand in for it
+    x, k, h = [m for m in range(len(cands)) if m not in (i, j)][:3]
+    first, second = [x, i, k], [x, i, h, k]
+    budget = sum(cands[m].words for m in second)  # the reselection fills the budget with i's own words
+
+    def select(*a, hosts=None, **kw):
+        return list(second if hosts else first)
+
+    # round one: i's stand-in j fits, k comes back with its host h; round two must not then put j in for i
+    monkeypatch.setattr(summary, "_select", select)
+    monkeypatch.setattr(summary, "_after_own_sentence", lambda order, cands: order)
+    monkeypatch.setattr(summary, "_orphans", lambda order, cands: [m for m in (i, k) if m in order and h not in order])
+    monkeypatch.setattr(summary, "_named_wording", lambda m, *a: j if m == i else None)
+    monkeypatch.setattr(summary, "_host", lambda m, cands: h if m == k else None)
+    summ = summary.summarize(arts, analyses, max_words=budget)
+    assert sum(len(s.text.split()) for s in summ) <= budget, [s.text for s in summ]

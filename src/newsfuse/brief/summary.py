@@ -295,7 +295,7 @@ def summarize(
         if picked is None:
             picked = _select(score, red, words, p, max_sentences, max_words, concept=concept, exclude=dropped,
                              hosts=hosts, per_word=model.get("per_word", 0.0) if model else 0.0)
-        chosen = ordered(list(dict.fromkeys(swap.get(i, i) for i in picked)))
+        chosen = ordered(_stand_ins(picked, swap, words, max_words))
         orphans = _orphans(chosen, cands)
         if not orphans:
             break
@@ -315,6 +315,17 @@ def summarize(
 
 
 ORPHAN_ROUNDS = 4  # reselections at most, each dropping the lines no other wording could stand in for
+
+
+def _stand_ins(picked: list[int], swap: dict[int, int], words: np.ndarray, max_words: int) -> list[int]:
+    """`picked` with each line's stand-in (`swap`) in its place; the latest stand-ins are left out while the lines
+    overrun the budget (one that fitted an earlier selection may not fit a reselection that filled it)."""
+    live = [i for i in swap if i in picked]
+    while True:
+        out = list(dict.fromkeys(swap[i] if i in live else i for i in picked))
+        if not live or words[out].sum() <= max_words:
+            return out
+        live.pop()
 
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
