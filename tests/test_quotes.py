@@ -682,3 +682,15 @@ def test_a_reported_clause_is_not_cut_inside_a_hyphenated_word_nor_kept_without_
     assert _speaker(qs, "re-established contact with its weather satellite") == "Nordsat"
     assert not any(q.text.rstrip().endswith(" re") for q in qs)
     assert not any(q.text.strip() == "it will be" for q in qs)
+
+
+def test_a_passive_speech_verb_gives_no_speaker_and_a_name_alone_is_no_reported_clause():
+    # invented reporting: "is said to" is hearsay about its subject; a headline clause reduced to a name
+    qs = _extract("Also named is Tomas Brandt, the eldest son of former mayor Erik Brandt, who led the city from 2001 to 2009.\n"
+                  "A trained accountant, the younger Brandt is said in the documents to have controlled a $75,000 bank "
+                  "account in Malta for his father that he ran through an offshore company.\n"
+                  "Harbour will take all measures to keep people safe says Mayor Ingrid Solberg\n"
+                  "The band closed with “Lanterns Burn 4 U” and left the stage.")
+    assert not any("trained accountant" in q.text for q in qs)
+    assert not any(q.text.strip() == "Mayor Ingrid Solberg" for q in qs)
+    assert not any("Lanterns Burn 4 U" in q.text for q in qs)

@@ -101,7 +101,7 @@ def _title(text: str, q) -> bool:
     (“Cry Me a River,”, "REALITY, NOT A THREAT"), or a title word leads into it (the album “…”, dubbed “…”), or
     a letter follows the closing mark ("laughs and “what did he say”s"). A cry (! or ?) is speech however cased."""
     inner = text[q.start : q.end]
-    if "!" in inner or "?" in inner:
+    if re.search(r"[!?](?!,)", inner):  # (“Can’t Stop the Feeling!,” is a song's)
         return False
     lead = text[max(0, q.start - 14) : q.start].split()
     if lead and lead[-1].lower().strip("“\"'‘(") in TITLE_LEADS:
@@ -110,7 +110,7 @@ def _title(text: str, q) -> bool:
         return True
     words = WORD.findall(inner)
     capital = sum(w[:1].isupper() for w in words)
-    return capital >= 2 and all(w[:1].isupper() or w.lower() in TITLE_SMALL for w in words)
+    return capital >= 2 and all(not w[:1].islower() or w.lower() in TITLE_SMALL for w in words)
 
 
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:

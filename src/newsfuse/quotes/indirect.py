@@ -44,12 +44,13 @@ def _cut_in_word(doc, hi: int, sent_hi: int) -> bool:
         doc[hi + 1].is_alpha or doc[hi + 1].text == "-")
 
 
-_FUNCTION_POS = frozenset(("PRON", "AUX", "DET", "PART", "ADV", "CCONJ", "SCONJ", "PUNCT", "SPACE"))
+_CONTENT_POS = frozenset(("NOUN", "VERB", "ADJ", "NUM"))
 
 
 def _fragment(doc, lo: int, hi: int) -> bool:
-    """A reported clause without a content word says nothing on its own ("as Taylor predicts it will be")."""
-    return all(t.pos_ in _FUNCTION_POS for t in doc[lo : hi + 1])
+    """A reported clause without a content word says nothing on its own: "as Taylor predicts it will be", a name
+    alone ("… safety says Prime Minister Ann Lee" with the headline's clause lost)."""
+    return not any(t.pos_ in _CONTENT_POS for t in doc[lo : hi + 1])
 
 
 def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[QuoteSpan]:
@@ -73,8 +74,8 @@ def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[Quote
             continue
         if pos[i] not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_VERBS:
             continue
-        if any(c.dep_ == "neg" for c in tok.children):
-            continue
+        if any(c.dep_ in ("neg", "auxpass") for c in tok.children):
+            continue  # "did not say"; "X is said to have …", "X was told that …": X is not the speaker
         sent_lo, sent_hi = d.clip(tok.i)
         if doc[sent_hi - 1].text == "?" or (sent_hi > 1 and doc[max(sent_lo, sent_hi - 2)].text == "?"):
             continue
@@ -95,7 +96,7 @@ def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[Quote
             span = None if _fragment(doc, lo, hi) else _trim(doc, lo, hi, text)
         elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
             lo, hi = sent_lo, tok.left_edge.i - 1
-            span = _trim(doc, lo, hi, text)
+            span = None if _fragment(doc, lo, hi) else _trim(doc, lo, hi, text)
         if not span:
             continue
         subj = subject(tok)
