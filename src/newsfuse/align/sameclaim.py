@@ -67,7 +67,7 @@ class ClaimCheck:
                         if c <= limit and df[w] >= COPIED * c)
         self.specific = [ws & rare for ws in self.words]
         self.shares = _sharing(self.specific)
-        self.names = [getattr(u, "names", frozenset()) for u in units]
+        self.names = [u.names for u in units]
         self.qunits = [frozenset(q for _, q in u.quantities) for u in units]
         self.dates = [(dates or {}).get((u.article, u.sentence.index), frozenset()) for u in units]
         digits = {w for w in df if w[:1].isdigit()}

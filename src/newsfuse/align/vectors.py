@@ -25,11 +25,9 @@ class Embeddings:
 EMBEDDINGS = Embeddings()
 
 
-def tfidf_matrix(texts: Sequence[str], background: Sequence[str] = ()) -> sparse.csr_matrix:
-    """Story-local TF-IDF rows of align's content tokens (`nlp.tfidf`): distinctive words weigh most.
-
-    Document frequencies count `texts` plus `background` (e.g. the story's sentences for quotes)."""
-    return tfidf_rows([cached_tokens(t) for t in texts], [cached_tokens(t) for t in background])
+def tfidf_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Story-local TF-IDF rows of align's content tokens (`nlp.tfidf`): distinctive words weigh most."""
+    return tfidf_rows([cached_tokens(t) for t in texts])
 
 
 def pair_dots(X: sparse.csr_matrix, I: np.ndarray, J: np.ndarray) -> np.ndarray:
