@@ -694,3 +694,11 @@ def test_a_passive_speech_verb_gives_no_speaker_and_a_name_alone_is_no_reported_
     assert not any("trained accountant" in q.text for q in qs)
     assert not any(q.text.strip() == "Mayor Ingrid Solberg" for q in qs)
     assert not any("Lanterns Burn 4 U" in q.text for q in qs)
+
+
+def test_a_slogan_inside_a_noun_phrase_is_a_label_but_a_quoted_description_stays():
+    # invented reporting: a coach's motto used as a label; a minister's words used as a description
+    qs = _extract("Palmer’s strong arm was a great fit for Arians’ “no risk it, no biscuit” big-play passing game.\n"
+                  "Prime Minister Anna Berg branded the launch a \"most serious and grave\" threat.")
+    assert not any("no biscuit" in q.text for q in qs)
+    assert any("most serious and grave" in q.text for q in qs)

@@ -18,7 +18,7 @@ from ..entities.mentions import PLACE_LEADS
 from ..model import Article, Entity, Quote, Speaker
 from .attribution import attribute_direct, inherit, heading_lines
 from .indirect import drop_nested, indirect_quotes
-from .marks import MIN_DIRECT_WORDS, WORD, direct_spans, QuoteDoc, overlap, paragraphs, QuoteSpan
+from .marks import MIN_DIRECT_WORDS, OPENERS, WORD, direct_spans, QuoteDoc, overlap, paragraphs, QuoteSpan
 from .scorer import FEATURES, MODEL_PATH, candidates, speaker_model, score  # noqa: F401  (re-exported)
 from .speakers import Speakers
 
@@ -113,6 +113,31 @@ def _title(text: str, q) -> bool:
     return capital >= 2 and all(not w[:1].islower() or w.lower() in TITLE_SMALL for w in words)
 
 
+def _modifier(d: QuoteDoc, q) -> bool:
+    """A quote inside a noun phrase, between a determiner, possessive or adjective and its noun: a label, not a
+    statement ("Arians’ “no risk it, no biscuit” offense", "the “Truth About Tech” ad campaign"); an adjective phrase
+    there is a speaker's description and stays."""
+    text = d.text
+    inner = text[q.start : q.end].rstrip("\"”’' ")
+    if not inner or not inner[-1].isalnum() or q.end >= len(text) or text[q.end] != " ":
+        return False
+    first, after = d.tok_at(q.start), d.tok_from(q.end)
+    if first == 0 or after >= len(d.doc):
+        return False
+    words = [t for t in d.doc[first : after] if not (t.is_punct or t.is_space)]
+    if all(t.pos_ in ("ADJ", "ADV", "CCONJ") for t in words):
+        return False  # a description someone gave: a “most serious and grave” threat
+    nxt = d.doc[after]
+    if not (nxt.pos_ == "NOUN" or nxt.dep_ in ("amod", "compound") and nxt.head.i > after and nxt.head.pos_ == "NOUN"):
+        return False
+    if text[: q.start].rstrip().endswith(("’", "'", "’s", "'s")):
+        return True  # a possessive (the parser is often lost among the marks)
+    before = d.doc[first - 1]
+    if before.text in OPENERS:
+        before = d.doc[first - 2] if first >= 2 else before
+    return before.pos_ in ("DET", "ADJ") or before.tag_ in ("POS", "PRP$")
+
+
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
     text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
@@ -197,7 +222,7 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         if not prev_open and any(prev_para < p < q.para for p in headings):
             prev_sp = None  # a heading between: the last section's speaker is no candidate
         qtext = text[q.start : q.end]
-        if q.direct and q.by is None and (_title(text, q) or len(WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (
+        if q.direct and q.by is None and (_title(text, q) or _modifier(d, q) or len(WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (
                 q.tail and _closes_as_speech(text, q) and _opens_as_speech(text, q, paras[q.para][0]))):
             continue  # a scare-quoted phrase or title, not speech (a short one is speech when set off: “Fire!” he shouted)
         rule_sp = q.speaker
