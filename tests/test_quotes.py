@@ -702,3 +702,11 @@ def test_a_slogan_inside_a_noun_phrase_is_a_label_but_a_quoted_description_stays
                   "Prime Minister Anna Berg branded the launch a \"most serious and grave\" threat.")
     assert not any("no biscuit" in q.text for q in qs)
     assert any("most serious and grave" in q.text for q in qs)
+
+
+def test_the_writers_aside_is_no_quote_but_a_speaker_quick_to_say_is():
+    qs = _extract("The drummer did not play again. It seems worth noting that he yelled “Bergen!” a lot. "
+                  "It is important to note that the band played for free. "
+                  "Mayor Ingrid Solberg was quick to say that the city would pay.")
+    assert not any("played for free" in q.text or "yelled" in q.text for q in qs)
+    assert _speaker(qs, "the city would pay") == "Ingrid Solberg"

@@ -53,6 +53,23 @@ def _fragment(doc, lo: int, hi: int) -> bool:
     return not any(t.pos_ in _CONTENT_POS for t in doc[lo : hi + 1])
 
 
+def _aside(verb) -> bool:
+    """The writer's aside: "it is worth noting that …", "it is important to note that …" (no one says it; "the
+    mayor was quick to say", "it was happy to report" are someone's)."""
+    if verb.dep_ not in ("xcomp", "advcl"):
+        return False
+    h = verb.head
+    adj = h if h.pos_ == "ADJ" else next((c for c in h.children if c.dep_ == "acomp"), None) if h.lemma_ == "be" else None
+    if adj is None or adj.lower_ not in _ASIDE_ADJECTIVES:
+        return False
+    s = subject(verb)
+    return s is None or s.lower_ == "it"
+
+
+_ASIDE_ADJECTIVES = frozenset("worth important fair interesting notable noteworthy necessary safe true clear "
+                              "striking telling instructive useful".split())
+
+
 def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[QuoteSpan]:
     """Reported clauses: ccomp of a speech verb, `according to X` and "…, X said" parentheticals."""
     doc = d.doc
@@ -76,6 +93,8 @@ def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[Quote
             continue
         if any(c.dep_ in ("neg", "auxpass") for c in tok.children):
             continue  # "did not say"; "X is said to have …", "X was told that …": X is not the speaker
+        if _aside(tok):
+            continue
         sent_lo, sent_hi = d.clip(tok.i)
         if doc[sent_hi - 1].text == "?" or (sent_hi > 1 and doc[max(sent_lo, sent_hi - 2)].text == "?"):
             continue
