@@ -418,9 +418,9 @@ def test_a_line_leaning_on_the_line_before_stands_only_after_its_own_articles_ea
     from newsfuse.brief.summary import Cand, _after_own_sentence, _needs_context, _orphans
 
     cands = [Cand(0, 0, 0, 0, "The Dunmore dam breached on Tuesday, flooding three villages downstream.", 11),
-             Cand(0, 4, 0, 1, "It was the third breach since 2019.", 7),
+             Cand(0, 1, 0, 1, "It was the third breach since 2019.", 7),
              Cand(1, 2, 0, 2, "He later told reporters the levee had been inspected in May.", 11),
-             Cand(1, 5, 0, 3, "“We were never told the levee was weak,” she said.", 10),
+             Cand(1, 3, 0, 3, "“We were never told the levee was weak,” she said.", 10),
              Cand(2, 1, 0, 0, "Regional governor Ilse Varga visited the flooded villages on Wednesday.", 10)]
     # after its own article's earlier sentence "It" has its antecedent; after another outlet's line it has none
     assert _orphans([0, 1], cands) == []
@@ -462,12 +462,14 @@ def test_an_orphaned_line_comes_back_with_the_sentence_it_leans_on():
     from newsfuse.brief.summary import PARAMS, Cand, _host, _select
 
     cands = [Cand(0, 0, 0, 0, "The Dunmore dam breached on Tuesday, flooding three villages downstream.", 11),
-             Cand(0, 3, 0, 1, "It was the third breach since 2019.", 7),
+             Cand(0, 1, 0, 1, "It was the third breach since 2019.", 7),
              Cand(1, 0, 0, 0, "Regional governor Ilse Varga visited the flooded villages on Wednesday.", 10),
-             Cand(1, 2, 0, 1, "She promised an inquiry into the levee inspections.", 8),
-             Cand(1, 3, 0, 2, "“We owe them answers,” she said.", 6)]
+             Cand(1, 1, 0, 1, "She promised an inquiry into the levee inspections.", 8),
+             Cand(1, 2, 0, 2, "“We owe them answers,” she said.", 6)]
     assert _host(1, cands) == 0 and _host(3, cands) == 2
     assert _host(4, cands) is None  # the line before it leans on context itself
+    gap = [*cands[:2], Cand(0, 4, 0, 2, "She said the spillway had cracked.", 6)]
+    assert _host(2, gap) is None  # the previous candidate is three sentences back: "She" may be someone in between
     score = np.array([0.1, 2.0, 0.2, 0.5, 0.3])
     words = np.array([c.words for c in cands])
     sim = np.eye(len(cands))

@@ -314,7 +314,7 @@ def summarize(
     return [_cite(cands[i], _carriers(i, cands, sim, p), originals, articles, analyses, facts) for i in chosen]
 
 
-ORPHAN_ROUNDS = 4  # reselections at most, each dropping the lines no other wording could stand in for
+ORPHAN_ROUNDS = 4  # repair rounds are at most twice this: each stands in, binds or drops the lines that lean on context
 
 
 def _stand_ins(picked: list[int], swap: dict[int, int], words: np.ndarray, max_words: int) -> list[int]:
@@ -330,7 +330,7 @@ def _stand_ins(picked: list[int], swap: dict[int, int], words: np.ndarray, max_w
 
 def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, max_sentences: int,
             max_words: int | None, per_word: float = 0.0,
-            concept: tuple[list[set], dict] | None = None, exclude: set[int] = frozenset(),
+            concept: tuple[list[set], dict] | None = None, exclude: frozenset[int] | set[int] = frozenset(),
             hosts: dict[int, int] | None = None) -> list[int]:
     """MMR: the best-scoring sentence not too similar to those chosen, until nothing more fits (`max_words`).
 
@@ -429,7 +429,7 @@ def _after_own_sentence(order: list[int], cands: list[Cand]) -> list[int]:
         k = out.index(i)
         if k == 0 or not _needs_context(cands[i].text) or _follows_own(cands[out[k - 1]], cands[i]):
             continue
-        host = next((j for j in out if cands[j].article == cands[i].article and cands[j].pos == cands[i].pos - 1), None)
+        host = next((j for j in out if _just_before(cands[j], cands[i])), None)
         if host is not None:
             out.remove(i)
             out.insert(out.index(host) + 1, i)
@@ -439,8 +439,14 @@ def _after_own_sentence(order: list[int], cands: list[Cand]) -> list[int]:
 def _host(i: int, cands: list[Cand]) -> int | None:
     """The candidate just before candidate i in its own article, when it can stand without one itself."""
     c = cands[i]
-    h = next((j for j, d in enumerate(cands) if d.article == c.article and d.pos == c.pos - 1), None)
+    h = next((j for j, d in enumerate(cands) if _just_before(d, c)), None)
     return None if h is None or _needs_context(cands[h].text) else h
+
+
+def _just_before(d: Cand, c: Cand) -> bool:
+    """Is `d` the text right before `c` in their article: the previous candidate, and of the same or the previous
+    sentence (not an earlier one whose sentences in between were no candidates)?"""
+    return d.article == c.article and d.pos == c.pos - 1 and c.sent - 1 <= d.sent <= c.sent
 
 
 def _follows_own(prev: Cand, c: Cand) -> bool:
