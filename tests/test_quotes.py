@@ -710,3 +710,16 @@ def test_the_writers_aside_is_no_quote_but_a_speaker_quick_to_say_is():
                   "Mayor Ingrid Solberg was quick to say that the city would pay.")
     assert not any("played for free" in q.text or "yelled" in q.text for q in qs)
     assert _speaker(qs, "the city would pay") == "Ingrid Solberg"
+
+
+def test_a_dateline_below_a_photo_caption_is_no_speaker():
+    from newsfuse.model import Speaker
+    from newsfuse.quotes import _dateline_place
+
+    raw = ("The coach waves to fans. (Photo: Lena Dahl/Press)\n"
+           "BERGEN, Norway — Say goodbye to “Attack every down, every day.”\n"
+           "The mayor of Bergen — a city of rain — said nothing.")
+    at = raw.index("BERGEN")
+    assert _dateline_place(Speaker("BERGEN, Norway", None, at, at + 14, "BERGEN, Norway"), raw, raw, [])
+    later = raw.index("Bergen —")  # a name inside its line's opening words, not the whole of them
+    assert not _dateline_place(Speaker("Bergen", None, later, later + 6, "Bergen"), raw, raw, [])

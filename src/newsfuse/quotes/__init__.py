@@ -38,15 +38,26 @@ def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tu
 _DATELINE_END = re.compile(r"^[^\n]{0,60}?(?:\s[—–-]{1,2}\s|\((?:AP|AFP|Reuters|CNN|UPI|dpa)\))")
 
 
-def _dateline_place(speaker: Speaker, text: str, entities: list[Entity]) -> bool:
-    """Is the speaker only the place of the report's dateline ("SAN JOSE, Costa Rica —", "RAMALLAH (AP) —")?"""
-    kinds = {e.id: e.type for e in entities}
-    if kinds.get(speaker.entity or "", "") not in ("GPE", "LOC", "FAC") or not speaker.mention:
+def _dateline_place(speaker: Speaker, text: str, raw: str, entities: list[Entity]) -> bool:
+    """Is the speaker only the place of the report's dateline ("SAN JOSE, Costa Rica —", "RAMALLAH (AP) —"), at the
+    text's start or opening the line that names it (a dateline after a photo caption)?"""
+    if not speaker.mention:
         return False
-    head = text.lstrip()[:80]
-    m = _DATELINE_END.match(head)
-    return bool(m) and speaker.mention.lower() in head[: m.end()].lower() and \
-        head.lower().startswith(speaker.mention.lower()[:4])
+    heads = [text.lstrip()[:80]]
+    if 0 <= speaker.start < len(raw):
+        heads.append(raw[raw.rfind("\n", 0, speaker.start) + 1 :][:80].lstrip())
+    place = {e.id: e.type for e in entities}.get(speaker.entity or "", "") in ("GPE", "LOC", "FAC")
+    mention = speaker.mention.lower()
+    for n, head in enumerate(heads):
+        m = _DATELINE_END.match(head)
+        if not m:
+            continue
+        dateline = head[: m.end()].lower()
+        if n == 0 and place and mention in dateline and head.lower().startswith(mention[:4]):
+            return True  # (a line further down with a dash in it is no dateline: "Seoul replied - the first …")
+        if dateline.rstrip(" —–-").strip() == mention:  # "TEMPE, Ariz. —" taken whole for a name
+            return True
+    return False
 
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
@@ -234,7 +245,7 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
                 q.speaker = max(cands, key=lambda c: score(model, c[1]))[0]
         prev_sp = rule_sp  # the rule pick (as in training)
         prev_para, prev_open = q.para, q.unclosed
-        if q.speaker is not None and _dateline_place(q.speaker, text, entities):
+        if q.speaker is not None and _dateline_place(q.speaker, text, article.raw or text, entities):
             q.speaker = None  # "RAMALLAH, West Bank —" opens the report; the place said nothing
         elif q.speaker is not None and _mute_place(q.speaker, sp):
             m = q.speaker  # "the Spanish paper said" resolved to a country: the paper, as described, speaks
