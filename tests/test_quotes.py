@@ -723,3 +723,8 @@ def test_a_dateline_below_a_photo_caption_is_no_speaker():
     assert _dateline_place(Speaker("BERGEN, Norway", None, at, at + 14, "BERGEN, Norway"), raw, raw, [])
     later = raw.index("Bergen —")  # a name inside its line's opening words, not the whole of them
     assert not _dateline_place(Speaker("Bergen", None, later, later + 6, "Bergen"), raw, raw, [])
+
+
+def test_a_title_cased_description_after_a_linking_verb_is_a_quote():
+    qs = _extract("Police chief Lena Dahl described the suspects on Monday. She says they look \"Arab or North African.\"")
+    assert _speaker(qs, "Arab or North African") == "Lena Dahl"

@@ -107,6 +107,10 @@ TITLE_LEADS = frozenset(
 "called": "what Prince once called “the most demonic thing imaginable”" quotes him."""
 
 
+_LINKING_VERBS = frozenset("look looks looked seem seems seemed sound sounds sounded appear appears appeared feel feels felt "
+                           "become becomes became".split())
+
+
 def _title(text: str, q) -> bool:
     """A quote that names something: a title or a term, not speech. Its words are title-cased or in capitals
     (“Cry Me a River,”, "REALITY, NOT A THREAT"), or a title word leads into it (the album “…”, dubbed “…”), or
@@ -119,6 +123,8 @@ def _title(text: str, q) -> bool:
         return True
     if re.match(r"s\b", text[q.end : q.end + 2]):
         return True
+    if lead and lead[-1].lower() in _LINKING_VERBS:
+        return False  # a description of someone: they look “Arab or North African.”
     words = WORD.findall(inner)
     capital = sum(w[:1].isupper() for w in words)
     return capital >= 2 and all(not w[:1].islower() or w.lower() in TITLE_SMALL for w in words)
