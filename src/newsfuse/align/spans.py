@@ -23,21 +23,19 @@ def sentence_of(sentences: Sequence[Sentence], start: int, end: int | None = Non
 
 def entity_index(entities: Sequence[Entity]) -> dict[str, list[tuple[int, int, str]]]:
     """article id -> sorted (start, end, entity id) mentions, for finding the entities in a span."""
-    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for e in entities:
-        for m in e.mentions:
-            out[m.article].append((m.start, m.end, e.id))
-    for v in out.values():
-        v.sort()
-    return out
+    return _by_article(entities, lambda e, m: e.id)
 
 
 def mention_texts(entities: Sequence[Entity]) -> dict[str, list[tuple[int, int, str]]]:
     """article id -> sorted (start, end, text) of every entity mention: the names an article writes, where."""
+    return _by_article(entities, lambda e, m: m.text)
+
+
+def _by_article(entities: Sequence[Entity], label) -> dict[str, list[tuple[int, int, str]]]:
     out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for e in entities:
         for m in e.mentions:
-            out[m.article].append((m.start, m.end, m.text))
+            out[m.article].append((m.start, m.end, label(e, m)))
     for v in out.values():
         v.sort()
     return out
