@@ -17,7 +17,7 @@ from ..model import Analysis, Article, Claim, Entity, Fact, Quote, QuoteGroup, S
 from .speakerkeys import PRONOUNS, SpeakerResolver
 from .sources import source_keys
 from .spans import entities_in, entity_index, mention_texts, sentence_of
-from .tokens import alignable, claim_words, tokens
+from .tokens import alignable, name_words, tokens
 from .vectors import pair_dots, row_dot
 
 
@@ -179,15 +179,9 @@ def _name_words(mentions: list[tuple[int, int, str]], start: int, end: int) -> f
     k = bisect_left(mentions, (start, -1, ""))
     out: set[str] = set()
     while k < len(mentions) and mentions[k][0] < end:
-        out |= _mention_words(mentions[k][2])
+        out |= name_words(mentions[k][2])
         k += 1
     return frozenset(out)
-
-
-@lru_cache(maxsize=1 << 14)
-def _mention_words(name: str) -> frozenset[str]:
-    """`claim_words` of a name, memoised apart from the sentences' own (names recur; they must not crowd those out)."""
-    return claim_words.__wrapped__(name)
 
 
 _YEAR = re.compile(r"(?<![\d,.$€£])(?:19[5-9]\d|20[0-4]\d)(?!\d|,\d)")

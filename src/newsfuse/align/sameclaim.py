@@ -60,7 +60,7 @@ class ClaimCheck:
         # nor do a wire's copies make its words the story's topic: five outlets running one sentence of one source
         # state it once (one quote that independent outlets each report is said in each); counted so, a word is specific
         # where copies multiply its count by COPIED or more (not where a copy or two tip it over the limit)
-        told = {(getattr(u, "source", k), ws): ws for k, (u, ws) in enumerate(zip(units, self.words))}
+        told = {(u.source, ws): ws for u, ws in zip(units, self.words)}
         if len(told) < len(self.words):
             limit = max(3.0, SPECIFIC * len(told))
             rare.update(w for w, c in Counter(chain.from_iterable(told.values())).items()

@@ -177,3 +177,10 @@ def claim_words(text: str) -> frozenset[str]:
     toks = list(map(_CLAIM_TOKENS.__getitem__, cached_tokens(number_words_as_digits(text))))
     words = {t for t in toks if len(t) >= 3 or DIGITS.match(t)}
     return frozenset(words | set(map(" ".join, zip(toks, toks[1:]))))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def name_words(name: str) -> frozenset[str]:
+    """`claim_words` of an entity name, memoised apart from the sentences' (names recur; they must not crowd
+    sentences out of that memo)."""
+    return claim_words.__wrapped__(name)

@@ -302,7 +302,7 @@ def summarize(
         used = int(words[chosen].sum())
         for i in orphans:
             j = _named_wording(i, cands, sim, red, chosen, p)
-            if j is not None and (max_words is None or used - words[i] + words[j] <= max_words):
+            if j is not None and used - words[i] + words[j] <= max_words:
                 swap[i] = j
                 used += int(words[j] - words[i])
             elif i not in hosts and (h := _host(i, cands)) is not None:

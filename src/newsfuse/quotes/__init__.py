@@ -155,6 +155,17 @@ def _modifier(d: QuoteDoc, q) -> bool:
     return before.pos_ in ("DET", "ADJ") or before.tag_ in ("POS", "PRP$")
 
 
+def _speech(d: QuoteDoc, q, para_start: int) -> bool:
+    """Is a direct quote no attribution vouches for (`q.by` unset) speech, not a title, a label or a scare-quoted
+    phrase? A short one is speech only when set off as such (“Fire!” he shouted)."""
+    text = d.text
+    if _title(text, q) or _modifier(d, q):
+        return False
+    if len(WORD.findall(text[q.start : q.end])) >= MIN_DIRECT_WORDS:
+        return True
+    return bool(q.tail) and _closes_as_speech(text, q) and _opens_as_speech(text, q, para_start)
+
+
 def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
     text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
@@ -239,9 +250,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
         if not prev_open and any(prev_para < p < q.para for p in headings):
             prev_sp = None  # a heading between: the last section's speaker is no candidate
         qtext = text[q.start : q.end]
-        if q.direct and q.by is None and (_title(text, q) or _modifier(d, q) or len(WORD.findall(qtext)) < MIN_DIRECT_WORDS and not (
-                q.tail and _closes_as_speech(text, q) and _opens_as_speech(text, q, paras[q.para][0]))):
-            continue  # a scare-quoted phrase or title, not speech (a short one is speech when set off: “Fire!” he shouted)
+        if q.direct and q.by is None and not _speech(d, q, paras[q.para][0]):
+            continue
         rule_sp = q.speaker
         if q.by is None and (model is not None or collect is not None):
             cands = candidates(q, d, sp, prev_sp)
