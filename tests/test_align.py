@@ -302,3 +302,15 @@ def test_a_flawed_lead_whose_better_wording_leads_another_fact_joins_that_fact()
                             "Repairs to the cracked bridge deck will take a week, the council engineer said.",
                             "Traffic will use the ferry crossing at Lowford until the spring."])
     assert _lead_naming_its_subject(fact, row, set(), {fact.text, host.text}, {fact.text: fact, host.text: host}) is None
+
+
+def test_word_memo_works_each_word_out_once_and_stays_bounded():
+    from newsfuse.align.tokens import WordMemo
+
+    calls = []
+    memo = WordMemo(lambda w: calls.append(w) or w.upper(), limit=3)
+    assert list(map(memo.__getitem__, ["ferry", "ferry", "harbour"])) == ["FERRY", "FERRY", "HARBOUR"]
+    assert calls == ["ferry", "harbour"]
+    for w in ("tide", "pier", "quay"):
+        assert memo[w] == w.upper()
+    assert len(memo) <= 3 and memo["ferry"] == "FERRY"

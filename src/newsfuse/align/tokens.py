@@ -36,28 +36,35 @@ def cached_tokens(text: str) -> tuple[str, ...]:
     """`tokens`, memoised: a brief reads each sentence's tokens several times (TF-IDF of facts and of quotes,
     claim words, single-source checks)."""
     text = _NUM_COMMA.sub("", text.lower().replace("’", "'")).replace("%", " percent")
-    words = _WORD.findall(text)
-    if len(_FOLDED) > _FOLDED_MAX:
-        _FOLDED.clear()
-    return tuple(filter(None, map(_FOLDED.__getitem__, words)))
+    return tuple(filter(None, map(_FOLDED.__getitem__, _WORD.findall(text))))
 
 
-class _Folds(dict):
-    """Word as `_WORD` finds it -> its content token, or "" for none (a stop word): news repeats its words, so each
-    is folded once."""
+class WordMemo(dict):
+    """A bounded memo read as a dict (`memo[key]`, or `map(memo.__getitem__, keys)` at C speed, where an
+    lru_cache call per word costs more than the work): news repeats its words, so each is worked out once."""
 
-    def __missing__(self, w: str) -> str:
-        folded = w.split("'")[0] if w.endswith(("'s", "'")) else w
-        if not folded or folded in _stop_words():
-            folded = ""
-        elif len(folded) > 4 and folded.endswith("s") and not folded.endswith("ss") and not folded.isdigit():
-            folded = folded[:-1]
-        self[w] = folded
-        return folded
+    def __init__(self, fn, limit: int = 200_000) -> None:
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, key: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        got = self[key] = self.fn(key)
+        return got
 
 
-_FOLDED = _Folds()
-_FOLDED_MAX = 200_000
+def _fold(w: str) -> str:
+    """A word as `_WORD` finds it -> its content token, or "" for none (a stop word)."""
+    folded = w.split("'")[0] if w.endswith(("'s", "'")) else w
+    if not folded or folded in _stop_words():
+        return ""
+    if len(folded) > 4 and folded.endswith("s") and not folded.endswith("ss") and not folded.isdigit():
+        return folded[:-1]
+    return folded
+
+
+_FOLDED = WordMemo(_fold)
 
 
 _DATELINE_ONLY = re.compile(r"[-–—]\s*$")  # "PLACE, March 12 (Agency) -": the line opening a report, no statement
@@ -156,24 +163,14 @@ _LETTERS = re.compile(r"[a-z]+")
 DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
-class _ClaimTokens(dict):
-    """Content token -> the token as claims compare it: numbers as they are, words stemmed (each distinct token
-    once: words recur)."""
-
-    def __missing__(self, token: str) -> str:
-        got = self[token] = token if DIGITS.match(token) else stem(token)
-        return got
-
-
-_CLAIM_TOKENS = _ClaimTokens()
+# content token -> the token as claims compare it: numbers as they are, words stemmed
+_CLAIM_TOKENS = WordMemo(lambda token: token if DIGITS.match(token) else stem(token))
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def claim_words(text: str) -> frozenset[str]:
     """A sentence's content words as claims are compared: stemmed, number words as digits, short words out; and
     adjacent content-word pairs ("final offer"), rarer than either word, so shared wording counts."""
-    if len(_CLAIM_TOKENS) > _FOLDED_MAX:
-        _CLAIM_TOKENS.clear()
     toks = list(map(_CLAIM_TOKENS.__getitem__, cached_tokens(number_words_as_digits(text))))
     words = {t for t in toks if len(t) >= 3 or DIGITS.match(t)}
     return frozenset(words | set(map(" ".join, zip(toks, toks[1:]))))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import nlp
+from ..align.tokens import WordMemo
 from ..model import Analysis, Article
 from ..nlp.tfidf import tfidf_rows
 
@@ -31,22 +32,13 @@ _STOP = frozenset(
 )
 
 
-class _Folds(dict):
-    """Word -> its crude plural fold ("votes" -> "vote", "this" -> "thi"): each distinct word folded once."""
-
-    def __missing__(self, w: str) -> str:
-        folded = self[w] = w[:-1] if w.endswith("s") and len(w) > 3 else w
-        return folded
-
-
-_FOLDED = _Folds()
+# word -> its crude plural fold ("votes" -> "vote", "this" -> "thi")
+_FOLDED = WordMemo(lambda w: w[:-1] if w.endswith("s") and len(w) > 3 else w)
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def _words(text: str) -> tuple[str, ...]:
     """A text's lower-cased words (memoised: a candidate's are read for its tokens and for its bigrams)."""
-    if len(_FOLDED) > 200_000:
-        _FOLDED.clear()
     return tuple(_WORD.findall(text.lower()))
 
 
