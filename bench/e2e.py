@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSFUSE_SHARED", ROOT.parent / "shared"))
@@ -121,6 +122,12 @@ def stage_rows(runs: dict[str, dict]) -> list[str]:
     return rows
 
 
+def own_parse_ratio(stages: dict) -> float:
+    """An ingest's whole CPU over its own spaCy stage's: the pipeline's cost relative to its parse, measured in
+    one process, so it holds where the machine's speed drifts between the ingest and a spaCy-alone run."""
+    return stages["total_cpu"] / max(stages["cpu"].get("spaCy", 0.0), 1e-9)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=0, help="ingest only the first N articles (default: all)")
@@ -128,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-brief", action="store_true", help="skip the six `newsfuse brief` runs")
     ap.add_argument("--no-spacy", action="store_true", help="skip the spaCy-alone reference")
     ap.add_argument("--keep", default="", help="keep the stores, JSONL and stage tables here")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run `ingest --workers 1` this many times (the table shows the first; the own-parse ratio all)")
     ap.add_argument("--write", action="store_true", help=f"write {RESULTS.relative_to(ROOT)}")
     args = ap.parse_args(argv)
     if not DOCS.exists():
@@ -142,16 +151,21 @@ def main(argv: list[str] | None = None) -> int:
     n = len(docs)
     lines = []
     ingests: dict[str, dict] = {}
+    own: list[float] = []  # each `ingest --workers 1` run's own-parse ratio
     for w in [int(x) for x in args.workers.split(",") if x.strip()]:
-        db = where / f"ingest-w{w}.db"
-        db.unlink(missing_ok=True)
-        cmd = ["ingest", str(corpus), "--db", f"sqlite:///{db}"] + (["--workers", str(w)] if w > 1 else [])
-        r = newsfuse(cmd, where, f"ingest-w{w}")
-        ingests[f"ingest --workers {w}"] = r
-        print(f"ingest --workers {w}: {n} articles, wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s = "
-              f"{n / r['cpu']:.2f} articles/CPU-s, {n / r['wall']:.2f} articles/s wall, peak RSS {r['rss_mb']:.0f} MB "
-              f"(load {r['load_before']} -> {r['load_after']}); per-article stages {r['stages'].get('per_article_wall', 0):.1f} s "
-              f"wall; {r['stdout'].strip()}", flush=True)
+        for k in range(max(1, args.repeat) if w == 1 else 1):
+            db = where / f"ingest-w{w}.db"
+            db.unlink(missing_ok=True)
+            cmd = ["ingest", str(corpus), "--db", f"sqlite:///{db}"] + (["--workers", str(w)] if w > 1 else [])
+            r = newsfuse(cmd, where, f"ingest-w{w}" + (f"-{k}" if k else ""))
+            ingests.setdefault(f"ingest --workers {w}", r)
+            if w == 1:
+                own.append(own_parse_ratio(r["stages"]))
+            print(f"ingest --workers {w}: {n} articles, wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s = "
+                  f"{n / r['cpu']:.2f} articles/CPU-s, {n / r['wall']:.2f} articles/s wall, peak RSS {r['rss_mb']:.0f} MB "
+                  f"(load {r['load_before']} -> {r['load_after']}); per-article stages "
+                  f"{r['stages'].get('per_article_wall', 0):.1f} s wall"
+                  + (f"; {own[-1]:.2f}x its own spaCy stage" if w == 1 else "") + f"; {r['stdout'].strip()}", flush=True)
     spacy = None
     if not args.no_spacy:
         spacy = run([sys.executable, "-c", SPACY_ALONE, str(corpus)])
@@ -190,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         "# End to end: ingest and brief real news as users run them",
         "",
         f"Command: `python bench/e2e.py --write{' --workers ' + args.workers if args.workers != '1' else ''}"
+        f"{' --repeat %d' % args.repeat if args.repeat > 1 else ''}"
         f"{' --limit %d' % args.limit if args.limit else ''}` ({platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). "
         f"Data: {n} news_cluster articles (every split: speed only, no labels read) as news-please JSONL.",
@@ -219,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     if ing and spacy:
         ratio = (ing["cpu"] / n) / (spacy["cpu"] / spacy["articles"])
         lines += ["", f"Ingest CPU per article is **{ratio:.1f}×** spaCy alone's (goal: within 2×; 12 articles/s per core)."]
+    if own:
+        lines += ["", f"Ingest CPU over its own spaCy stage (the same process and seconds, so a drift in the machine's speed "
+                  f"moves both): **{median(own):.2f}×** (median of {len(own)} `ingest --workers 1` run(s): "
+                  + ", ".join(f"{x:.2f}" for x in own) + ")."]
     if fusion is not None:
         lines += ["", f"Fusion gold mean of the six briefs: {fusion:.3f} (../shared/tools/fusion_score.py)."]
     runs = dict(ingests)
