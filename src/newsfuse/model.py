@@ -121,6 +121,28 @@ class Speaker:
 
 
 @dataclass
+class Reference:
+    """A he/she in article text and the named entity it means, resolved from the sentences before it (the quotes
+    stage's pronoun resolution); offsets into `Article.raw`."""
+
+    start: int
+    end: int
+    text: str
+    entity: str
+    name: str
+
+
+@dataclass
+class Gloss:
+    """Whom a pronoun in a brief line means, for a reader who sees the line without the sentences before it;
+    offsets into the line's text."""
+
+    start: int
+    end: int
+    name: str
+
+
+@dataclass
 class Quote:
     """A direct or indirect quote in one article; offsets into `Article.raw`."""
 
@@ -218,6 +240,7 @@ class Analysis:
     claims: list[Claim] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -254,6 +277,7 @@ class Fact:
     variants: list[Variant] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     stances: list[str] = field(default_factory=list)
+    means: list[Gloss] = field(default_factory=list)
 
 
 @dataclass
@@ -265,6 +289,7 @@ class SingleSource:
     start: int = -1
     end: int = -1
     why: str = ""
+    means: list[Gloss] = field(default_factory=list)
 
 
 @dataclass

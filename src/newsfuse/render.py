@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .model import Article, Brief, Entity, Variant
+from .model import Article, Brief, Entity, Gloss, Variant
 
 SCHEMA_ID = "newsfuse/brief-v1"
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "none": 3}
@@ -184,11 +184,14 @@ def story_json(b: Brief) -> dict:
                 "id": f.id, "text": f.text, "articles": list(f.articles), "support": f.support,
                 "outlets": list(f.outlets), "stances": list(f.stances),
                 "variants": [{"article": v.article, "text": v.text, "start": v.start, "end": v.end} for v in f.variants],
+                "means": [_gloss(g) for g in f.means],
             }
             for f in b.facts
         ],
         "single_source": [
-            {"article": s.article, "text": s.text, "start": s.start, "end": s.end, "why": s.why} for s in b.single_source
+            {"article": s.article, "text": s.text, "start": s.start, "end": s.end, "why": s.why,
+             "means": [_gloss(g) for g in s.means]}
+            for s in b.single_source
         ],
         "quotes": [
             {
@@ -221,6 +224,23 @@ def story_json(b: Brief) -> dict:
         "entities": [_entity(e) for e in b.entities],
         "coverage": _jsonable(b.coverage),
     }
+
+
+def _gloss(g: Gloss) -> dict:
+    return {"start": g.start, "end": g.end, "name": g.name}
+
+
+def glossed(text: str, means: Sequence[Gloss | dict]) -> str:
+    """The line with whom its he/she means set in brackets after the pronoun ("he [Ann Lee] said"); the article's
+    words stay as written. `means` holds `Gloss`es or their JSON form."""
+    for g in sorted((x if isinstance(x, Gloss) else Gloss(**x) for x in means), key=lambda g: -g.start):
+        if 0 <= g.start < g.end <= len(text) and g.name:
+            end = g.end + len(m.group()) if (m := _CONTRACTION.match(text, g.end)) else g.end  # "he’s [Ann Lee]"
+            text = f"{text[:end]} [{g.name}]{text[end:]}"
+    return text
+
+
+_CONTRACTION = re.compile(r"[’'](?:s|d|ll|re|ve)\b", re.I)
 
 
 def _jsonable(x: Any) -> Any:
@@ -363,9 +383,9 @@ def to_markdown(b: Brief) -> str:
             lines.extend([f"## {title}", "", *rows, ""])
 
     section("Summary", [f"- {_md(s.text)} {cite(s.articles)}" for s in b.summary])
-    section("Corroborated facts", [f"- **{_support(f)}** — {_md(f.text)} {cite(f.articles)}" for f in b.facts if f.support >= 2])
+    section("Corroborated facts", [f"- **{_support(f)}** — {_md(glossed(f.text, f.means))} {cite(f.articles)}" for f in b.facts if f.support >= 2])
     section("Carried by several outlets from one source", [
-        f"- **{_support(f)}** — {_md(f.text)} {cite(f.articles)}" for f in b.facts if f.support < 2])
+        f"- **{_support(f)}** — {_md(glossed(f.text, f.means))} {cite(f.articles)}" for f in b.facts if f.support < 2])
     if b.conflicts:
         lines += ["## Conflicts", ""]
         for c in sorted(b.conflicts, key=lambda c: SEVERITY_ORDER.get(c.severity, 9)):
@@ -391,7 +411,7 @@ def to_markdown(b: Brief) -> str:
         if rest > 0:
             lines.append(f"- … and {rest} more quotes reported by one outlet each")
         lines.append("")
-    solo = [f"- {_md(s.text)} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))]
+    solo = [f"- {_md(glossed(s.text, s.means))} {cite(ids)} — *{_md(s.why)}*" for s, ids in zip(b.single_source, single_source_cites(b))]
     if len(solo) > MD_SINGLE_SOURCE:  # the most newsworthy first; the JSON brief holds every item
         solo = solo[:MD_SINGLE_SOURCE] + [f"- … and {len(solo) - MD_SINGLE_SOURCE} more in the JSON brief"]
     section("Reported by one source only", solo)
@@ -423,6 +443,7 @@ def _env():
         lstrip_blocks=True,
     )
     env.filters["unquote"] = _unquote
+    env.filters["glossed"] = glossed
     return env
 
 

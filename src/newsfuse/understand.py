@@ -1,6 +1,6 @@
 """Understand: the per-article stages, one cleaned article at a time (spaCy batched).
 
-Reads cleaned `Article`s; `analyze` adds one `Analysis` each (sentences, entities, quotes, claims, dates, physical acts),
+Reads cleaned `Article`s; `analyze` adds one `Analysis` each (sentences, entities, quotes, claims, dates, physical acts, pronoun references),
 `vectorise` the sentence vectors every later stage asks for. Both the single-process pipeline, the store's
 ingest and the Dask workers of `scale` call them, so this module imports none of those.
 """
@@ -33,7 +33,7 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
         try:
             an.sentences = nlp.sentences(a.id, doc, a.raw_offset, furniture=headline_caption)
             an.entities = entities.extract(a, doc)
-            an.quotes = quotes.extract(a, doc, an.entities)
+            an.quotes, an.references = quotes.read(a, doc, an.entities)
             an.claims = claims.extract(a, doc)
             an.dates = dates.resolve(a, doc)
             an.acts = claims.acts.extract(a, doc, an.sentences)

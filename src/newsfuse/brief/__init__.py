@@ -2,7 +2,7 @@
 
 Align sentences into facts and quotes into groups (`newsfuse.align`), then: corroboration and
 single-source statements, conflicts, timeline, the cited summary (`brief.summary`), the story's
-canonical entities and coverage. Each step lives in its own module and sees only model types.
+canonical entities and coverage, and whom a line's he/she means (`brief.referents`). Each step lives in its own module and sees only model types.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .. import align as align_stage
 from .. import entities as entities_stage
 from ..model import Analysis, Article, Brief, Entity, Fact, Story
 from . import conflicts as conflicts_step
-from . import corroboration, coverage, summary, timeline
+from . import corroboration, coverage, referents, summary, timeline
 
 log = logging.getLogger("newsfuse")
 
@@ -103,6 +103,7 @@ def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis],
     brief.title = _bundle_title(articles) or title(articles, facts, memo) or story.title
     brief.coverage = _coverage(brief, articles, analyses, options)
     _drop_datelines(brief)
+    referents.gloss(brief, analyses)
     return brief
 
 

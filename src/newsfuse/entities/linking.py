@@ -155,7 +155,8 @@ def link(analyses: list[Analysis]) -> list[Entity]:
         rest = Counter({t: n for t, n in types.items() if t != "PERSON"})
         ctype = "PERSON" if named and named >= sum(rest.values()) else majority_type(rest or types)
         if ctype == "PERSON":
-            name = max(counts, key=lambda t: (len(t.split()), counts[t], -len(t)))
+            # the fullest form, but not a name run into itself ("Justin Timberlake Justin Timberlake": a caption)
+            name = max(counts, key=lambda t: (len(set(t.split())) == len(t.split()), len(t.split()), counts[t], -len(t)))
         else:  # a body or place by the form outlets use most ("Acme" over "Acme Holdings Ltd"), not an acronym
             name = max(counts, key=lambda t: (not _is_acronym(t), counts[t], len(t.split()), -len(t)))
         base = f"{ctype.lower()}:{_slug(name)}"
@@ -180,6 +181,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
     _case_variant_mentions(analyses, canon)
     _spelling_variant_mentions(analyses, canon)
     name_map.update({e.id: e.name for e in canon})
+    ctypes = {e.id: e.type for e in canon}
     for an in analyses:
         for e in an.entities:
             new = id_map.get((an.article, e.id))
@@ -193,6 +195,7 @@ def link(analyses: list[Analysis]) -> list[Entity]:
                 new = id_map.get((an.article, sp.entity))
                 if new:
                     sp.entity, sp.name = new, name_map[new]
+        _link_references(an, id_map, name_map, ctypes)
     _repair_pronoun_speakers(analyses, canon, retyped)
     canon.sort(key=lambda e: (-len(e.mentions), e.name))
     return canon
@@ -205,6 +208,18 @@ def _named_before(article: str, bare: Entity, matches: set[int], groups: list[li
     hits = {gi for gi in matches for art, o in groups[gi]
             if art == article and len(name_words(o.name)) > 1 and any(m.start < first for m in o.mentions)}
     return hits.pop() if len(hits) == 1 else None
+
+
+def _link_references(an: Analysis, id_map: dict[tuple[str, str], str], name_map: dict[str, str],
+                     ctypes: dict[str, str]) -> None:
+    """The article's he/she references pointed at the story's entities; one the story shows is no person goes."""
+    kept = []
+    for r in an.references:
+        new = id_map.get((an.article, r.entity))
+        if new and ctypes.get(new) == "PERSON":
+            r.entity, r.name = new, name_map[new]
+            kept.append(r)
+    an.references = kept
 
 
 _PRONOUN_REACH = 600  # characters back from a "he said" within which the person meant is named

@@ -15,7 +15,7 @@ from bisect import bisect_right
 
 from .. import nlp
 from ..entities.mentions import PLACE_LEADS
-from ..model import Article, Entity, Quote, Speaker
+from ..model import Article, Entity, Quote, Reference, Speaker
 from .attribution import attribute_direct, inherit, heading_lines
 from .indirect import drop_nested, indirect_quotes
 from .marks import MIN_DIRECT_WORDS, OPENERS, WORD, direct_spans, QuoteDoc, overlap, paragraphs, QuoteSpan
@@ -26,6 +26,12 @@ from .speakers import Speakers
 def extract(article: Article, doc, entities: list[Entity]) -> list[Quote]:
     """Quotes in `article` (offsets into `article.raw`), speakers resolved to `entities`."""
     return _extract(article, doc, entities, speaker_model())
+
+
+def read(article: Article, doc, entities: list[Entity]) -> tuple[list[Quote], list[Reference]]:
+    """`extract`'s quotes, and whom each he/she of the article means (the same resolution their speakers use)."""
+    refs: list[Reference] = []
+    return _extract(article, doc, entities, speaker_model(), refs=refs), refs
 
 
 def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tuple[Quote, list[tuple[Speaker | None, list[float]]]]]:
@@ -166,7 +172,8 @@ def _speech(d: QuoteDoc, q, para_start: int) -> bool:
     return bool(q.tail) and _closes_as_speech(text, q) and _opens_as_speech(text, q, para_start)
 
 
-def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None) -> list[Quote]:
+def _extract(article: Article, doc, entities: list[Entity], model, collect: list | None = None,
+             refs: list[Reference] | None = None) -> list[Quote]:
     text = nlp.doc_text(doc)
     if not text.strip() or len(doc) == 0:
         return []
@@ -180,6 +187,8 @@ def _extract(article: Article, doc, entities: list[Entity], model, collect: list
     d = QuoteDoc(doc, direct)
     d.text = text
     sp = Speakers(article, d, entities)
+    if refs is not None:
+        refs.extend(sp.references())
     indirect = indirect_quotes(d, sp, text, para_of)
 
     # a reported clause that is mostly a direct quote's own content is that quote, not a second one

@@ -11,7 +11,7 @@ from spacy.strings import get_string_id
 from ..clean.furniture import caption_or_credit
 from ..entities import TITLES, gender_hints, offset_maps
 from ..entities.firstnames import first_name_gender
-from ..model import Article, Entity, Speaker
+from ..model import Article, Entity, Reference, Speaker
 from .cues import SUBJ, detached, is_main_subject, is_subject, nominal_role, speech_head
 from .marks import QuoteDoc
 from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, Roles
@@ -345,6 +345,19 @@ class Speakers(Roles):
             if not d.in_quote[j] and hit and hit[0].type == "PERSON":
                 return d.doc[j]
         return None
+
+    def references(self) -> list[Reference]:
+        """Each he/she subject of its sentence's main verb that the resolution pointed at a named entity of the
+        article (offsets into `Article.raw`). A he/she deeper in its sentence often means someone that sentence
+        describes without naming ("a guard said he first heard …"), whom the resolution cannot see: left out."""
+        out = []
+        for i, eid in sorted(self.pronoun.items()):
+            tok, e = self.d.toks[i], self.ents.get(eid)
+            g = PRONOUNS.get(tok.lower_)
+            if e is not None and g and is_main_subject(tok) and self.gender.get(eid, g) == g:
+                rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
+                out.append(Reference(rs, re_, tok.text, e.id, e.name))
+        return out
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end)

@@ -145,7 +145,7 @@ def story_view(store: Store, story_id: str, doc: dict[str, Any]) -> dict[str, An
     facts = []
     for f in brief.get("facts") or []:
         chips = cite.chips(f.get("variants"), f.get("articles") or [])
-        facts.append({"id": f.get("id"), "text": f.get("text", ""), "support": f.get("support", 0), "chips": chips,
+        facts.append({"id": f.get("id"), "text": render.glossed(f.get("text", ""), f.get("means") or []), "support": f.get("support", 0), "chips": chips,
                       "articles": set(f.get("articles") or [])})
 
     speakers: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
@@ -172,7 +172,7 @@ def story_view(store: Store, story_id: str, doc: dict[str, Any]) -> dict[str, An
     ]
     timeline = [{"date": t.get("date", ""), "text": t.get("text", ""), "chips": cite.chips(t.get("cites"), t.get("articles") or [])}
                 for t in brief.get("timeline") or []]
-    single = [{"text": s.get("text", ""), "why": s.get("why", ""), **cite.chip(s.get("article", ""), s.get("start", -1), s.get("end", -1))}
+    single = [{"text": render.glossed(s.get("text", ""), s.get("means") or []), "why": s.get("why", ""), **cite.chip(s.get("article", ""), s.get("start", -1), s.get("end", -1))}
               for s in brief.get("single_source") or []]
     articles = [{**a, "label": cite.labels.get(a["id"], a["id"]), "href": article_href(a["id"]), "when": day(a.get("published")),
                  "ago": ago(a.get("published"))} for a in arts]
