@@ -224,3 +224,21 @@ def test_sentence_spans_match_the_backtracking_pattern():
            "Engineers will inspect the crane:\n\nMore to follow\n")
     for text in (raw, raw.rstrip("\n"), raw + "Last line without a stop", "", "?!", "a\n"):
         assert [m.span() for m in _SENTENCE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_a_week_is_shown_as_the_week_of_its_monday_with_the_words_that_dated_it():
+    from newsfuse.model import Brief, TimelineEvent
+
+    b = Brief(story=Story(id="s1"), timeline=[
+        TimelineEvent("2024-06-10", "Talks will resume next week, the envoy said.", ["a"], "next week", False, "week"),
+        TimelineEvent("2024-06-06", "The envoy met both sides on Thursday.", ["a"], "Thursday", False, "day"),
+        TimelineEvent("2024-05-02", "The truce was signed on May 2, 2024.", ["a"], "May 2, 2024", False, "day"),
+    ])
+    md = render.to_markdown(b)
+    assert "- **week of 2024-06-10** (“next week”) Talks will resume" in md
+    assert "- **2024-06-06** (“Thursday”) The envoy met" in md
+    assert "- **2024-05-02** The truce was signed" in md  # a date written out needs no gloss
+    assert "week of 2024-06-10" in render.to_html(b)
+    doc = render.to_json([b])
+    jsonschema.validate(doc, render.schema())
+    assert [t["granularity"] for t in doc["stories"][0]["timeline"]] == ["week", "day", "day"]

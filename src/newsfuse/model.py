@@ -335,6 +335,7 @@ class TimelineEvent:
     articles: list[str] = field(default_factory=list)
     expression: str = ""
     inferred: bool = False
+    granularity: str = "day"  # day | week | month | range: how precisely the text dates it ("last week": week)
 
 
 @dataclass

@@ -217,7 +217,8 @@ def story_json(b: Brief) -> dict:
             for c in b.conflicts
         ],
         "timeline": [
-            {"date": t.date, "text": t.text, "articles": list(t.articles), "expression": t.expression, "inferred": t.inferred,
+            {"date": t.date, "granularity": t.granularity, "text": t.text, "articles": list(t.articles),
+             "expression": t.expression, "inferred": t.inferred,
              "cites": cites(t.text, t.articles)}
             for t in b.timeline
         ],
@@ -338,6 +339,21 @@ def _unquote_part(t: str) -> str:
     return t
 
 
+def when(date: str, granularity: str = "day") -> str:
+    """A timeline date as a reader takes it: a week is "week of" its Monday, not that Monday."""
+    return f"week of {date}" if granularity == "week" else date
+
+
+def _dated_by(expression: str) -> str:
+    """What dated a timeline line, where a reader cannot see it in the date: "(reported)" for a report's own day,
+    the words of a relative date ("(“last week”)", "(“Thursday”)"); nothing for a date written out in digits."""
+    if expression == "published":
+        return " (reported)"
+    if expression and not any(c.isdigit() for c in expression):
+        return f" ({_md('“' + expression.strip() + '”')})"
+    return ""
+
+
 def _md(text: str) -> str:
     """Article text made inert for Markdown (no links, emphasis or HTML from the source)."""
     text = " ".join(text.split())
@@ -415,8 +431,8 @@ def to_markdown(b: Brief) -> str:
     if len(solo) > MD_SINGLE_SOURCE:  # the most newsworthy first; the JSON brief holds every item
         solo = solo[:MD_SINGLE_SOURCE] + [f"- … and {len(solo) - MD_SINGLE_SOURCE} more in the JSON brief"]
     section("Reported by one source only", solo)
-    section("Timeline", [f"- **{t.date}**{' (reported)' if t.expression == 'published' else ''} {_md(t.text)} "
-                         f"{cite(t.articles)}" for t in b.timeline])
+    section("Timeline", [f"- **{when(t.date, t.granularity)}**{_dated_by(t.expression)} {_md(t.text)} {cite(t.articles)}"
+                         for t in b.timeline])
     if b.entities:
         section("Who and what", [", ".join(f"{_md(e.name)} ({e.type}, {len(e.articles)})" for e in b.entities[:30])])
     lines += ["## Sources", ""]
@@ -444,6 +460,7 @@ def _env():
     )
     env.filters["unquote"] = _unquote
     env.filters["glossed"] = glossed
+    env.filters["when"] = when
     return env
 
 

@@ -82,7 +82,8 @@ def build(
             arts = sorted({i[0] for i in group})
             lead = _lead(group, alignment)
             events.append(
-                TimelineEvent(date=day, text=lead[2], articles=arts, expression=lead[3], inferred=all(i[4] for i in group))
+                TimelineEvent(date=day, text=lead[2], articles=arts, expression=lead[3], inferred=all(i[4] for i in group),
+                              granularity="month" if len(day) == 7 else "day" if gran == "published" else gran)
             )
     # the most corroborated events survive a cap; then chronological
     events.sort(key=lambda e: (-len({sources.get(x, x) for x in e.articles}), e.expression == "published", e.date))

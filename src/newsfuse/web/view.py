@@ -170,7 +170,7 @@ def story_view(store: Store, story_id: str, doc: dict[str, Any]) -> dict[str, An
          "href": "/entities/" + quote(str(e["id"]), safe="")}
         for e in brief.get("entities") or [] if isinstance(e, dict) and e.get("id")
     ]
-    timeline = [{"date": t.get("date", ""), "text": t.get("text", ""), "chips": cite.chips(t.get("cites"), t.get("articles") or [])}
+    timeline = [{"date": t.get("date", ""), "week": t.get("granularity") == "week", "text": t.get("text", ""), "chips": cite.chips(t.get("cites"), t.get("articles") or [])}
                 for t in brief.get("timeline") or []]
     single = [{"text": render.glossed(s.get("text", ""), s.get("means") or []), "why": s.get("why", ""), **cite.chip(s.get("article", ""), s.get("start", -1), s.get("end", -1))}
               for s in brief.get("single_source") or []]
