@@ -468,3 +468,26 @@ def test_blas_runs_one_thread_while_a_brief_is_built_and_its_setting_comes_back(
     assert {i["filepath"]: i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"} == before
     assert set(before.values()) == {2}
     outer.restore_original_limits()
+
+
+def test_a_name_another_source_writes_is_no_single_source_name_though_its_ner_missed_it():
+    from newsfuse.model import Entity, Mention
+
+    def run(other_line: str) -> str:
+        a = Doc("a", "Daily Ledger").say(
+            "Heavy rain flooded the old town of Riverton on Tuesday, forcing hundreds of residents to leave their homes.")
+        a.say("The Harbor City Hawks postponed Saturday's home game at Riverton Park until the flooded pitch dries out.")
+        b = Doc("b", "Harbor Times").say(
+            "On Tuesday heavy rains flooded Riverton's old town and hundreds of residents had to leave their homes.")
+        b.say(other_line)
+        arts, ans = story(a, b)
+        raw = arts[0].raw
+        at = raw.index("Harbor City Hawks")
+        hawks = Entity("org:hawks", "Harbor City Hawks", "ORG", [], [Mention("a", at, at + 17, "Harbor City Hawks")])
+        al = align.align(arts, ans, [hawks])
+        return " ".join(s.why for s in corroboration.single_source(arts, ans, al, [hawks]) if "postponed" in s.text)
+
+    assert "names no other source mentions: Harbor City Hawks" in run(
+        "Volunteers stacked sandbags along the river wall through the night.")
+    assert "Harbor City Hawks" not in run(  # the Times writes the name; only its NER did not tag it
+        "Volunteers stacked sandbags while the Harbor City Hawks moved training to a school gym.")

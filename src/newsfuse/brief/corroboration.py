@@ -71,6 +71,13 @@ def single_source(
     for e in entities:
         for m in e.mentions:
             ent_sources[e.id].add(sources.get(m.article, m.article))
+    ent_forms = {e.id: _name_forms(e) for e in entities}
+    elsewhere: dict[str, bool] = {}  # entity one source's NER found -> another source writes its name anyway
+
+    def named_elsewhere(e: str, source: str) -> bool:
+        if e not in elsewhere:
+            elsewhere[e] = _written_elsewhere(ent_forms.get(e, ()), source, lowered)
+        return elsewhere[e]
     lowered = {}
     for a in articles:
         lowered.setdefault(sources.get(a.id, a.id), []).append(a.text.lower() or a.raw.lower())
@@ -117,6 +124,7 @@ def single_source(
         solo = [
             ent_name[e] for e in u.entities
             if ent_type.get(e) in NEWS_TYPES - {"NORP", "GPE"} and ent_sources[e] == {u.source}
+            and not named_elsewhere(e, u.source)
         ]
         if solo:
             reasons.append("names no other source mentions: " + ", ".join(sorted(set(solo))[:3]))
@@ -213,3 +221,20 @@ def _numbers(text: str) -> list[tuple[str, tuple]]:
         word = (_COUNTED.match(text, m.end()).group(1) or "").lower()
         out.append((raw, (v, align_stage.tokens(word)[0] if align_stage.tokens(word) else "")))
     return out
+
+
+def _name_forms(e: Entity) -> list[str]:
+    """Lower-case forms another source may write a name in where its NER missed it: the name, its aliases, and a
+    person's surname ("Rubio’s meeting" names Marco Rubio)."""
+    forms = {n.lower() for n in [e.name, *e.aliases] if len(n) > 3}
+    if e.type == "PERSON" and len(e.name.split()) > 1 and len(e.name.split()[-1]) > 3:
+        forms.add(e.name.split()[-1].lower())
+    return sorted(forms)
+
+
+def _written_elsewhere(forms: Sequence[str], source: str, lowered: dict[str, list[str]]) -> bool:
+    """Does a source other than `source` write any of the name's forms (as whole words)?"""
+    if not forms:
+        return False
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
+    return any(pattern.search(t) for s, texts in lowered.items() if s != source for t in texts)
