@@ -351,8 +351,16 @@ def test_date_scan_finds_what_each_pattern_finds_alone():
             "since 1999, late in the year, in two months' time, the following day, a few weeks ago and inMay or xMonday.")
     assert patterns.find(text) == every_pattern(text)
     assert {k for k, _, _ in patterns.find(text)} >= {"mdy", "dmy", "iso", "weekday", "deictic", "ago", "ahead", "offset"}
+    # each word the scan tests for what follows it, with each of its patterns ("the", "a", "an", "of", a digit)
+    text = ("The end of May, the past week, the previous month, the following day, the coming few weeks, the next day, "
+            "the days after, a couple of days ago, a few weeks ago, a day later, an year ago, of 2019, 7th of March, 12 days "
+            "ago, 3 days later, 2024-03-05.")
+    assert patterns.find(text) == every_pattern(text)
+    assert len(patterns.find(text)) == 16
     words = ("in In since by of the The a an two few several day days week month year ago within over next last Last this "
-             "early mid late later earlier yesterday Today May March Jan. Sept Monday Friday 5 17th 31 2019 2024-03-05").split()
+             "early mid late later earlier yesterday Today May March Jan. Sept Monday Friday 5 17th 31 2019 2024-03-05 "
+             "end beginning start middle past previous following coming couple 123 07").split() + [
+        "a couple of", "the end of", "the past", "the coming", "a few", "the next", "in the coming", "7th of"]  # (the scan's guards)
     rnd = random.Random(3)
     for _ in range(3000):
         text = "".join(rnd.choice(words) + rnd.choice(("", " ", " ", ", ", "\n", "-", "(", ". ")) for _ in range(rnd.randint(1, 12)))
