@@ -17,6 +17,7 @@ import re
 from .. import dates as dates_stage
 from .. import nlp
 from . import acts  # noqa: F401  (claims.acts: physical acts, read in the same per-article pass)
+from ..entities import offset_maps
 from ..model import Article, Claim
 from .clock import clock_times
 from .numbers import conversion, QTY, qualifier_before, quantity
@@ -32,6 +33,7 @@ def extract(article: Article, doc) -> list[Claim]:
     text = nlp.doc_text(doc)
     if not text.strip():
         return []
+    to_raw = offset_maps(article)[0]
     refs = dates_stage.resolve(article, doc)  # cached on the Doc; the same objects end in Analysis.dates
     ref_spans = sorted((r.start, r.end, r) for r in refs)
     date_ents = [(e.start_char, e.end_char) for e in nlp.doc_ents(doc) if e.label_ in ("DATE", "TIME") and
@@ -74,9 +76,9 @@ def extract(article: Article, doc) -> list[Claim]:
             qs.append(conv.qty)
             pos = conv.end
         for q, x in zip(qs, [f] + ([conv] if conv else [])):
-            q.start, q.end = article.raw_offset(x.start), article.raw_offset(x.end)
+            q.start, q.end = to_raw(x.start), to_raw(x.end)
         cs, ce = split_at_newline(text, sent.start_char, sent.end_char, f.start)
-        rs, re_ = article.raw_offset(cs), article.raw_offset(ce)
+        rs, re_ = to_raw(cs), to_raw(ce)
         lo = bisect.bisect_left(raw_starts, rs)
         hi = bisect.bisect_left(raw_starts, re_)
         claims.append(Claim(article=article.id, start=rs, end=re_, text=text[cs:ce], quantities=qs,
@@ -88,8 +90,8 @@ def extract(article: Article, doc) -> list[Claim]:
         cs, ce = split_at_newline(text, sents[si].start_char, sents[si].end_char, s0)
         if _STAMP.search(text[cs:ce]):
             continue  # a post's or an update's time stamp, not when something happened
-        q.start, q.end = article.raw_offset(s0), article.raw_offset(e0)
-        claims.append(Claim(article=article.id, start=article.raw_offset(cs), end=article.raw_offset(ce), text=text[cs:ce],
+        q.start, q.end = to_raw(s0), to_raw(e0)
+        claims.append(Claim(article=article.id, start=to_raw(cs), end=to_raw(ce), text=text[cs:ce],
                             quantities=[q], measures=f"time {event}".strip()))
     claims.sort(key=lambda c: (c.start, c.quantities[0].start))
     return claims

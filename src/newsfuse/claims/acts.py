@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from .. import nlp
 from ..nlp import scan
+from ..entities import offset_maps
 from ..model import Act, Article, Sentence
 from .numbers import NUMBER_WORDS, VAGUE_WORDS, parse_number
 
@@ -48,9 +49,10 @@ def extract(article: Article, doc, sentences: list[Sentence]) -> list[Act]:
     if not sentences:
         return []
     starts = [s.start for s in sentences]
+    to_raw = offset_maps(article)[0]
 
     def sentence_of(tok) -> int | None:
-        raw = article.raw_offset(tok.idx)
+        raw = to_raw(tok.idx)
         k = bisect.bisect_right(starts, raw) - 1
         return sentences[k].index if k >= 0 and raw < sentences[k].end else None
 

@@ -75,7 +75,9 @@ def indirect_quotes(d: QuoteDoc, sp: Speakers, text: str, para_of) -> list[Quote
     doc = d.doc
     out: list[QuoteSpan] = []
     pos, lower = d.pos, d.lower
-    for i, tok in enumerate(d.toks):
+    # only a verb or an "according" can open one: the other tokens are passed over at once
+    for i in [i for i, (p, w) in enumerate(zip(pos, lower)) if p == "VERB" or p == "AUX" or w == "according"]:
+        tok = d.toks[i]
         if d.in_quote[i]:
             continue
         acc = according(tok) if lower[i] == "according" else None  # (None for any other word)

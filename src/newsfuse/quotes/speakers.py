@@ -20,6 +20,7 @@ from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, Roles
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _ACTORS = frozenset(PRONOUNS) | frozenset(POSSESSIVES)
+_SUBJECT_PRONOUNS = {"he": 0, "himself": 0, "she": 1, "herself": 1}  # -> index of the (male, female) count
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -92,9 +93,13 @@ class Speakers(Roles):
                 names.setdefault(e.name.split()[0], set()).add(e.id)
         # only tokens whose text hashes as a name's does can be one (spaCy's ORTH is the hash of a token's text): the
         # rest are passed over without reading their text
-        keys = np.array([get_string_id(n) for n in names], dtype=np.uint64)
+        keys = np.sort(np.array([get_string_id(n) for n in names], dtype=np.uint64))
         toks = self.d.toks
-        for i in (np.flatnonzero(np.isin(self.d.doc.to_array("ORTH"), keys)).tolist() if len(keys) and len(toks) else ()):
+        hits: list[int] = []
+        if len(keys) and len(toks):  # each token's ORTH looked up in the sorted keys (np.isin sorts the whole Doc)
+            orth = self.d.doc.to_array("ORTH")
+            hits = np.flatnonzero(keys[np.minimum(np.searchsorted(keys, orth), len(keys) - 1)] == orth).tolist()
+        for i in hits:
             tok = toks[i]
             ids = names.get(tok.text)
             if (ids and len(ids) == 1 and tok.i not in self.tok_ent and tok.text[:1].isupper() and tok.pos_ == "PROPN"
@@ -112,18 +117,13 @@ class Speakers(Roles):
         votes: dict[str, list[int]] = {}
         named: list[set[str]] = [set() for _ in d.sent_bounds]
         counts = [[0, 0] for _ in d.sent_bounds]
-        for i in range(len(d.toks)):
-            if d.in_quote[i]:
-                continue
-            si = d.sent[i]
-            hit = self.tok_ent.get(i)
-            if hit and hit[0].type == "PERSON":
-                named[si].add(hit[0].id)
-            w = d.lower[i]  # subject pronouns only: "he took her" says nothing of her
-            if w in ("he", "himself"):
-                counts[si][0] += 1
-            elif w in ("she", "herself"):
-                counts[si][1] += 1
+        for i, hit in self.tok_ent.items():
+            if hit[0].type == "PERSON" and not d.in_quote[i]:
+                named[d.sent[i]].add(hit[0].id)
+        # subject pronouns only: "he took her" says nothing of her
+        for i in [i for i, w in enumerate(d.lower) if w in _SUBJECT_PRONOUNS]:
+            if not d.in_quote[i]:
+                counts[d.sent[i]][_SUBJECT_PRONOUNS[d.lower[i]]] += 1
         for si, people in enumerate(named):
             if len(people) != 1:
                 continue
