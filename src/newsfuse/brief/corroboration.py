@@ -56,10 +56,12 @@ def single_source(
     best = np.full(len(units), -np.inf)
     if alignment.pairs is not None:
         I, J, S = alignment.pairs
-        for i, j, s in zip(I.tolist(), J.tolist(), S.tolist()):
-            if units[i].source != units[j].source:
-                best[i] = max(best[i], s)
-                best[j] = max(best[j], s)
+        code = {s: k for k, s in enumerate(dict.fromkeys(u.source for u in units))}
+        src = np.array([code[u.source] for u in units], dtype=np.int64)
+        other = src[I] != src[J]
+        # fmax: a NaN score never replaces a best, as max(best, nan) keeps it
+        np.fmax.at(best, I[other], S[other])
+        np.fmax.at(best, J[other], S[other])
     # which sources state each quantity, use each entity, and write each quoted name
     qty_sources: dict[tuple, set[str]] = defaultdict(set)
     for u in units:
@@ -71,12 +73,12 @@ def single_source(
     for e in entities:
         for m in e.mentions:
             ent_sources[e.id].add(sources.get(m.article, m.article))
-    ent_forms = {e.id: _name_forms(e) for e in entities}
+    by_id = {e.id: e for e in entities}
     elsewhere: dict[str, bool] = {}  # entity one source's NER found -> another source writes its name anyway
 
     def named_elsewhere(e: str, source: str) -> bool:
         if e not in elsewhere:
-            elsewhere[e] = _written_elsewhere(ent_forms.get(e, ()), source, lowered)
+            elsewhere[e] = _written_elsewhere(_name_forms(by_id[e]) if e in by_id else (), source, lowered)
         return elsewhere[e]
     lowered = {}
     for a in articles:
@@ -234,7 +236,14 @@ def _name_forms(e: Entity) -> list[str]:
 
 def _written_elsewhere(forms: Sequence[str], source: str, lowered: dict[str, list[str]]) -> bool:
     """Does a source other than `source` write any of the name's forms (as whole words)?"""
-    if not forms:
-        return False
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
-    return any(pattern.search(t) for s, texts in lowered.items() if s != source for t in texts)
+    pattern = None
+    for s, texts in lowered.items():
+        if s == source:
+            continue
+        for t in texts:
+            # a text holding no form at all holds no whole-word one: the pattern (made once needed) reads only the others
+            if any(f in t for f in forms):
+                pattern = pattern or re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
+                if pattern.search(t):
+                    return True
+    return False
