@@ -36,7 +36,8 @@ class _Story:
     """The story's he/she references and name mentions, indexed by article."""
 
     def __init__(self, entities: Sequence[Entity], analyses: dict[str, Analysis]) -> None:
-        self.words = {e.id: _name_words(e) for e in entities}
+        self.entities = {e.id: e for e in entities}
+        self.words: dict[str, re.Pattern | None] = {}  # entity -> `_name_words`, compiled when a gloss first asks
         self.refs: dict[str, list[Reference]] = {}
         self.speakers: dict[str, dict[int, tuple[str, str]]] = {}
         self.sentences: dict[str, list[int]] = {}
@@ -70,13 +71,20 @@ class _Story:
         entity, name = self.speakers[article].get(r.start, (r.entity, r.name))
         chain = self.chain.get((entity, article), [])
         k = bisect_left(chain, r.start)
-        own = self.words.get(entity)
+        own = self._name_words(entity)
         if (k and chain[k - 1] >= start) or (own and own.search(_QUOTED.sub(" ", text[:rel]))):
             return []  # "Lee said … and he added": the line names him itself (NER may have missed the name there)
         sents = self.sentences[article]
         if not k or bisect_right(sents, r.start) - bisect_right(sents, chain[k - 1]) > REACH:
             return []  # named long before: a "he" of a person only described since ("the police chief") is likelier
         return [Gloss(rel, rel + len(r.text), name)]
+
+    def _name_words(self, entity: str) -> re.Pattern | None:
+        """`_name_words` of a story entity, compiled once (None for an id that is no story entity)."""
+        if entity not in self.words:
+            e = self.entities.get(entity)
+            self.words[entity] = _name_words(e) if e is not None else None
+        return self.words[entity]
 
 
 def _speakers(an: Analysis) -> dict[int, tuple[str, str]]:
