@@ -144,6 +144,9 @@ def group_quotes(
 
     groups: list[list[int]] = []
     for speaker, ks in by_speaker.items():
+        if len(ks) == 1:  # a speaker's only statement (half the speakers): a group alone, nothing to pair
+            groups.append(list(ks))
+            continue
         rows = [r for k in ks for r in rows_of[k]]
         R = np.array(rows)
         I, J, C = neighbour_pairs(E[R], owner_arr[R], min_cos=0.3, k=TOP_K)

@@ -90,9 +90,12 @@ def alignable(text: str) -> bool:
     test; an embedded post's words are its author's statement), a heading or a question. Memoised: a story's
     sentences come back at each of its re-briefs."""
     words = len(text.split())
-    if words < MIN_WORDS or _DATELINE_ONLY.search(text) or caption_or_credit(unsigned(text)) or _OWN_QUESTION.search(text):
+    if words < MIN_WORDS or _DATELINE_ONLY.search(text) or _OWN_QUESTION.search(text):
         return False
-    return not (words < HEADING_WORDS and open_line(text.rstrip("\"”’'")))  # a heading in quote marks is one too
+    if words < HEADING_WORDS and open_line(text.rstrip("\"”’'")):
+        return False  # a heading in quote marks is one too
+    # the caption test is the dearest: last; only an embedded post has a signature to cut ("(@handle)")
+    return not caption_or_credit(unsigned(text) if "(@" in text else text)
 
 
 # a pronoun or demonstrative that needs an earlier sentence ("He said", "It was", "But their names", "This comes after")

@@ -20,7 +20,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, replace
-
+from itertools import filterfalse, repeat
 from pathlib import Path
 
 import numpy as np
@@ -348,28 +348,31 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
     if concept is not None:
         grams, weight = concept
         # each sentence's weight of bigrams not covered yet, recomputed only for sentences a choice covered some of
-        uncovered = [sum(weight.get(g, 0.0) for g in s) for s in grams]
+        uncovered = [sum(map(weight.get, s, repeat(0.0))) for s in grams]  # weight.get(g, 0.0) of each, in s's order
         per_words = words ** p.coverage_power
     # the MMR gain and the coverage bonuses change only when a sentence is chosen (most turns skip one that does
     # not fit): each is computed once per choice, the same arrays as when they were computed per turn
     cov = base = None
     per_words_pow = words ** per_word if per_word else None
-    while len(chosen) < max_sentences and alive.any():
+    # each turn's gains are worked out for the sentences still alive only (the same floats, element by element)
+    while len(chosen) < max_sentences:
+        live = np.flatnonzero(alive)
+        if not len(live):
+            break
         if base is None:
             base = score - p.mmr * maxsim * 4.0
-        gain = base
+        gain = base[live]
         if concept is not None:
             if cov is None:
                 cov = np.array(uncovered) / per_words
                 bonus = p.coverage * cov
-            sd = _std(cov[alive]) if alive.sum() > 1 else 0.0
-            gain = gain + bonus / (sd if sd > 1e-9 else 1.0)
+            sd = _std(cov[live]) if len(live) > 1 else 0.0
+            gain = gain + bonus[live] / (sd if sd > 1e-9 else 1.0)
         if per_word:
-            gain = gain / per_words_pow
-        if gain is base:
-            gain = base.copy()
-        gain[~alive] = -np.inf
-        i = int(np.argmax(gain))
+            gain = gain / per_words_pow[live]
+        k = int(np.argmax(gain))
+        # (were every live gain -inf, the first of all sentences would be the argmax, the dead ones being -inf too)
+        i = int(live[k]) if gain[k] != -np.inf else 0
         alive[i] = False
         unit = [hosts[i], i] if hosts and i in hosts and hosts[i] not in chosen else [i]
         if max_words is not None and used + sum(int(words[k]) for k in unit) > max_words:
@@ -385,7 +388,7 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
                 covered |= fresh
                 for k, s in enumerate(grams):
                     if not s.isdisjoint(fresh):
-                        uncovered[k] = sum(weight.get(g, 0.0) for g in s if g not in covered)
+                        uncovered[k] = sum(map(weight.get, filterfalse(covered.__contains__, s), repeat(0.0)))
                 cov = None
             maxsim = np.maximum(maxsim, sim[i])
         base = None
