@@ -462,6 +462,20 @@ def test_a_quoted_name_before_the_thing_it_names_is_an_entity():
     assert ents.get("Free The Nine") == "ORG"
 
 
+def test_the_quoted_name_scan_finds_what_the_plain_pattern_finds():
+    import re
+
+    from newsfuse.entities import mentions
+
+    plain = re.compile(r"(?:\b(?:the|a|an|its|their|his|her)|['’]s)\s+[‘'“\"]((?:[A-Z0-9][\w'’-]*)(?:\s+[A-Z0-9][\w'’-]*){1,7})"
+                       r"[’'”\"]\s+([a-z]{3,})")
+    text = ("the 'Of Course I Still' ship, their “Bring Back Ours” movement, an 'Ace Two' rocket, a \"Big Plan\" idea, "
+            "its ‘Blue Sky’ plan, his 'New Deal' push, her 'Red Line' policy, Acme’s “Deep Blue” unit, Acme's 'Go Now' "
+            "drive, bathe 'Not This' one, thea 'No Match' here, The 'Upper Case' start, the 'one word' case")
+    assert [m.span(1) for m in mentions._QUOTED_NAME.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
+    assert len(plain.findall(text)) == 9
+
+
 def test_an_age_makes_a_person_of_a_name_ner_typed_otherwise():
     text = ("Ever since the missiles flew over this fishing town, seaweed farmer Mitsuyo Kawamura says she has been on "
             "edge.\n\"Now when I hear a loud sound, I look outside at the ocean,\" 68-year-old Kawamura said from her "

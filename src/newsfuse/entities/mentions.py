@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import nlp
+from ..nlp import scan
 from ..model import Article, Entity
 from .firstnames import FEMALE, MALE, first_name_gender
 from .names import name_words, same_person_names, similar, skeleton, surnames_of
@@ -66,10 +67,12 @@ TITLES = frozenset(
     """.split()
 )
 CREDIT_WORDS = frozenset("photographer photo photos file credit staff".split())
+_TITLE_OR_CREDIT = TITLES | CREDIT_WORDS
 CREDITS = frozenset("Reuters AP AFP EPA Getty Bloomberg Shutterstock Alamy PA UPI".split())
 """Wire and picture agencies whose name is glued onto the next name at a caption's edge."""
 MALE_TITLES = frozenset("mr sir lord king prince father".split())
 FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess madam".split())
+_HONORIFICS = MALE_TITLES | FEMALE_TITLES
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
 _DOTTED = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
@@ -99,6 +102,7 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     if doc_text is None:
         doc_text = nlp.doc_text(ent.doc)
     toks = list(ent)
+    person = ent.label_ == "PERSON"  # (a Span's label_ is a string-store lookup on each access)
     gender = ""
     # a title right before the span ("Mr" outside the entity) still tells the gender
     prev = ent.doc[ent.start - 1] if ent.start > 0 else None
@@ -108,15 +112,15 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     while toks:
         t = toks[0]
         w = t.lower_.rstrip(".")
-        if len(toks) > 1 and (t.is_punct or (ent.label_ == "PERSON" and t.is_alpha and t.text.islower() and t.text not in PARTICLES)):
+        if len(toks) > 1 and (t.is_punct or (person and t.is_alpha and t.text.islower() and t.text not in PARTICLES)):
             toks.pop(0)  # "s Ann Lee" (a split possessive): a name never starts lower-case but for "de", "van"
             continue
         if len(toks) > 1 and t.text in CREDITS:  # "Reuters Acme" at a caption's edge
             toks.pop(0)
             continue
         # titles are stripped from people only: "State Department" keeps "State"
-        if (w in TITLES and ent.label_ == "PERSON") or w in ("the", "a", "an") or not t.text.strip() or (
-            ent.label_ == "PERSON" and t.pos_ == "ADJ" and len(toks) > 1
+        if (w in TITLES and person) or w in ("the", "a", "an") or not t.text.strip() or (
+            person and t.pos_ == "ADJ" and len(toks) > 1
         ):
             if w in MALE_TITLES:
                 gender = "m"
@@ -124,11 +128,11 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
                 gender = "f"
             toks.pop(0)
             continue
-        if ent.label_ == "PERSON" and len(toks) > 1 and _sentence_gerund(t):
+        if person and len(toks) > 1 and _sentence_gerund(t):
             toks.pop(0)  # "Tranquilizing Kibo would have …": a gerund opening the sentence, no given name
             continue
         # "Ukrainian President Volodymyr Zelenskiy": a nationality adjective before a title
-        if ent.label_ == "PERSON" and len(toks) > 2 and toks[1].lower_.rstrip(".") in TITLES:
+        if person and len(toks) > 2 and toks[1].lower_.rstrip(".") in TITLES:
             toks.pop(0)
             continue
         break
@@ -136,7 +140,7 @@ def clean_span(ent, doc_text: str | None = None) -> tuple[int, int, str, str] | 
     # title or a caption's credit word ("Ann Lee Photographer")
     while toks and (toks[-1].text in ("'s", "’s", "‘s", "'", "’", "‘") or not toks[-1].text.strip() or toks[-1].is_punct
                     or (len(toks) > 1 and toks[-1].is_alpha and toks[-1].text.islower())
-                    or (len(toks) > 2 and ent.label_ == "PERSON" and toks[-1].lower_ in TITLES | CREDIT_WORDS)):
+                    or (len(toks) > 2 and person and toks[-1].lower_ in _TITLE_OR_CREDIT)):
         toks.pop()
     if not toks:
         return None
@@ -258,8 +262,9 @@ def _national_bodies(doc, spans: list[MentionSpan]) -> list[MentionSpan]:
 
 # "the 'Of Course I Still Love You' drone ship", "the “Bring Back Our Girls” movement": a quoted title-case name
 # between a determiner and the common noun it names
-_QUOTED_NAME = re.compile(r"(?:\b(?:the|a|an|its|their|his|her)|['’]s)\s+[‘'“\"]((?:[A-Z0-9][\w'’-]*)(?:\s+[A-Z0-9][\w'’-]*){1,7})"
-                          r"[’'”\"]\s+([a-z]{3,})")
+# (`\b(?:the|a|…)|['’]s` written to open with a character class, `nlp.scan`: the engine skips to the places it names)
+_QUOTED_NAME = re.compile("[{}'’](?:(?<=['’])s|{})".format(*scan.openings(["the", "a", "an", "its", "their", "his", "her"]))
+                          + r"\s+[‘'“\"]((?:[A-Z0-9][\w'’-]*)(?:\s+[A-Z0-9][\w'’-]*){1,7})[’'”\"]\s+([a-z]{3,})")
 _QUOTED_BODY_NOUNS = {"movement", "campaign", "group", "coalition", "party", "organisation", "organization", "network"}
 
 
@@ -680,13 +685,10 @@ def gender_hints(doc, entities: list[Entity], to_raw) -> dict[str, str]:
     if not starts:
         return out
     toks, lower = nlp.doc_tokens(doc), nlp.doc_lower(doc)
-    for i in range(len(toks) - 1):
-        w = lower[i].rstrip(".")
-        if w in MALE_TITLES or w in FEMALE_TITLES:
-            nxt = toks[i + 1]
-            eid = starts.get(to_raw(nxt.idx))
-            if eid and eid not in out:
-                out[eid] = "m" if w in MALE_TITLES else "f"
+    for i in [i for i, w in enumerate(lower[:-1]) if w.rstrip(".") in _HONORIFICS]:
+        eid = starts.get(to_raw(toks[i + 1].idx))
+        if eid and eid not in out:
+            out[eid] = "m" if lower[i].rstrip(".") in MALE_TITLES else "f"
     return out
 
 

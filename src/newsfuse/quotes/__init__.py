@@ -41,6 +41,7 @@ def speaker_candidates(article: Article, doc, entities: list[Entity]) -> list[tu
     return list(zip(quotes, collect))
 
 
+_LEAD_SPACE = re.compile(r"\s*")
 _DATELINE_END = re.compile(r"^[^\n]{0,60}?(?:\s[—–-]{1,2}\s|\((?:AP|AFP|Reuters|CNN|UPI|dpa)\))")
 
 
@@ -49,9 +50,11 @@ def _dateline_place(speaker: Speaker, text: str, raw: str, entities: list[Entity
     text's start or opening the line that names it (a dateline after a photo caption)?"""
     if not speaker.mention:
         return False
-    heads = [text.lstrip()[:80]]
+    lead = _LEAD_SPACE.match(text).end()  # (slices of 80 characters, not copies of the whole text per quote)
+    heads = [text[lead : lead + 80]]
     if 0 <= speaker.start < len(raw):
-        heads.append(raw[raw.rfind("\n", 0, speaker.start) + 1 :][:80].lstrip())
+        line = raw.rfind("\n", 0, speaker.start) + 1
+        heads.append(raw[line : line + 80].lstrip())
     place = {e.id: e.type for e in entities}.get(speaker.entity or "", "") in ("GPE", "LOC", "FAC")
     mention = speaker.mention.lower()
     for n, head in enumerate(heads):

@@ -184,8 +184,7 @@ class QuoteDoc:
             bounds = [(0, len(doc))]
         for si, (lo, hi) in enumerate(bounds):
             self.sent_bounds.append((lo, hi))
-            for i in range(lo, hi):
-                self.sent[i] = si
+            self.sent[lo:hi] = [si] * (hi - lo)
         self.para = [0] * len(doc)  # paragraph (newline-separated) index of each token
         self.para_bounds: list[tuple[int, int]] = []
         lo = 0
@@ -197,8 +196,8 @@ class QuoteDoc:
         self.para_bounds.append((lo, len(doc)))
         self.in_quote = [False] * len(doc)
         for q in direct:
-            for i in range(self.tok_at(q.start), self.tok_at(q.end - 1) + 1):
-                self.in_quote[i] = True
+            lo, hi = self.tok_at(q.start), self.tok_at(q.end - 1) + 1
+            self.in_quote[lo:hi] = [True] * (hi - lo)
 
     def clip(self, i: int) -> tuple[int, int]:
         """Token bounds of token i's sentence, cut at paragraph breaks (the parser may run across them)."""

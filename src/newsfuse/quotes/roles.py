@@ -255,7 +255,7 @@ class Roles:
 
     def _titles(self) -> None:
         """Role nouns attached to a named person: "Mayor Ann Lee", "Lee, the rookie defenceman"."""
-        doc = self.d.doc
+        toks, pos = self.d.toks, self.d.pos
         self.titled: dict[str, list[tuple[int, str]]] = {}
         for i, (e, _, _) in sorted(self.tok_ent.items()):
             if i > 0 and self.tok_ent.get(i - 1, (None,))[0] is e:
@@ -264,11 +264,11 @@ class Roles:
                 continue
             cands = []
             for j in range(i - 1, max(-1, i - 4), -1):  # "Mayor Ann Lee", "tenants advocate Ann Lee"
-                t = doc[j]
-                if j in self.tok_ent or t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in ("compound", "nmod", "amod", "appos"):
+                t = toks[j]
+                if j in self.tok_ent or pos[j] not in ("NOUN", "PROPN") or t.dep_ not in ("compound", "nmod", "amod", "appos"):
                     break
                 cands.append(t)
-            head = doc[i]
+            head = toks[i]
             while head.head.i in self.tok_ent and self.tok_ent[head.head.i][0] is e and head.head.i != head.i:
                 head = head.head
             cands += [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]

@@ -6,6 +6,7 @@ import functools
 from bisect import bisect_left
 import json
 import math
+import operator
 from pathlib import Path
 
 from ..model import Speaker
@@ -40,7 +41,7 @@ def speaker_model() -> dict | None:
 
 
 def score(model: dict, x: list[float]) -> float:
-    return model["bias"] + sum(w * v for w, v in zip(model["weights"], x))
+    return model["bias"] + sum(map(operator.mul, model["weights"], x))
 
 
 def candidates(q: QuoteSpan, d: QuoteDoc, sp: Speakers, prev: Speaker | None) -> list[tuple[Speaker | None, list[float]]]:
@@ -54,7 +55,7 @@ def candidates(q: QuoteSpan, d: QuoteDoc, sp: Speakers, prev: Speaker | None) ->
     rule_gender = PRONOUNS.get(rule.mention.lower()) if rule is not None else None
     rule_role = rule.mention.lower().split()[-1] if rule is not None and rule.mention else ""
     role_ids = {eid for _, eid in sp.titled.get(rule_role, ())} if rule_role else set()
-    talkers = {i for i, _ in sp.talkers}
+    talkers = sp.talker_tokens
     headings = getattr(d, "headings", ())
     above = [p for p in headings if p < d.para[qs]]
     if above:  # a heading opens a new section: names above it are the last section's

@@ -76,6 +76,7 @@ class Speakers(Roles):
         self._learn_gender()
         self._resolve_pronouns()
         self.mention_at = sorted(self.person_at + self.org_at)
+        self.talker_tokens = {i for i, _ in self.talkers}
         self._mention_pos: dict[str, list[int]] = {}
         for i, eid in self.mention_at:
             self._mention_pos.setdefault(eid, []).append(i)
@@ -249,20 +250,22 @@ class Speakers(Roles):
         "a commentator in the newspaper Haaretz" -> (token, role lemma, organisation id), text order."""
         doc, d = self.d.doc, self.d
         self.affiliated: list[tuple[int, str, str, str]] = []
-        for i, tok in enumerate(d.toks):
-            if d.pos[i] != "NOUN" or d.in_quote[i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
+        toks, pos = d.toks, d.pos
+        for i in [i for i, p in enumerate(pos) if p == "NOUN"]:
+            tok = toks[i]
+            if d.in_quote[i] or tok.lemma_.lower() not in AFFILIATE_ROLES:
                 continue
             for p in tok.children:
                 if p.dep_ != "prep" or p.lower_ not in AFFILIATION_PREPS or p.i < tok.i:
                     continue
                 for j in range(p.i + 1, min(len(doc), p.i + 8)):
-                    t = doc[j]
-                    if t.text in ",;:()[].—–" or t.pos_ in ("VERB", "AUX") or d.in_quote[j]:
+                    t = toks[j]
+                    if t.text in ",;:()[].—–" or pos[j] in ("VERB", "AUX") or d.in_quote[j]:
                         break
                     hit = self.tok_ent.get(j)
                     if hit and hit[0].type == "ORG":
                         lo = j  # the organisation's full name as printed ("US State Department")
-                        while lo - 1 > p.i and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].dep_ == "compound":
+                        while lo - 1 > p.i and pos[lo - 1] == "PROPN" and toks[lo - 1].dep_ == "compound":
                             lo -= 1
                         hi = j
                         while hi + 1 < len(doc) and self.tok_ent.get(hi + 1, (None,))[0] is hit[0]:
