@@ -495,8 +495,9 @@ def _carriers(i: int, cands: list[Cand], sim: np.ndarray, p: Params) -> list[int
     close (`cite`) and shares most of the content words of the shorter of the two. Static sentence vectors put any
     two sentences of a story near `cite`: closeness alone would cite outlets that say something else."""
     best: dict[int, int] = {}
+    row, own = sim[i].tolist(), cands[i].article  # (Python floats: no numpy scalar read per candidate)
     for j, c in enumerate(cands):
-        if c.article != cands[i].article and (c.article not in best or sim[i, j] > sim[i, best[c.article]]):
+        if c.article != own and (c.article not in best or row[j] > row[best[c.article]]):
             best[c.article] = j
     return [ai for ai, j in best.items() if _carries(i, j, cands, sim, p)]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from itertools import chain
+from itertools import chain, filterfalse
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,7 +46,7 @@ def _words(text: str) -> tuple[str, ...]:
 def _tokens(text: str) -> tuple[str, ...]:
     """Lower-cased content words, crude plural folding (for TF-IDF and title overlap); memoised: centrality,
     redundancy and word sharing each read every candidate's."""
-    return tuple(_FOLDED[w] for w in _words(text) if w not in _STOP)
+    return tuple(map(_FOLDED.__getitem__, filterfalse(_STOP.__contains__, _words(text))))
 
 
 def _tfidf_centrality(texts: list[str]) -> np.ndarray:
@@ -172,16 +172,12 @@ def _title_and_lexical(texts: list[str], art_of: np.ndarray, originals: list[Art
     titles = [set(_tokens(a.title)) for a in originals if a.title]
     title_overlap = np.array([max((len(t & tt) / max(1, len(tt)) for tt in titles), default=0.0) for t in toks])
     art_vocab = [set() for _ in range(n_art)]
-    for t, a in zip(toks, art_of):
+    for t, a in zip(toks, art_of.tolist()):
         art_vocab[a] |= t
     lex = np.zeros(len(texts))
     if n_art > 1:
         # a word's other articles: every article using it but the sentence's own (whose vocabulary holds it)
-        in_arts: dict[str, int] = {}
-        for v in art_vocab:
-            for w in v:
-                in_arts[w] = in_arts.get(w, 0) + 1
-        for i, t in enumerate(toks):
-            if t:
-                lex[i] = sum(in_arts[w] - 1 for w in t) / (len(t) * (n_art - 1))
+        in_arts = Counter(chain.from_iterable(art_vocab))
+        lex = np.array([(sum(map(in_arts.__getitem__, t)) - len(t)) / (len(t) * (n_art - 1)) if t else 0.0
+                        for t in toks], dtype=np.float64)
     return [bt_sim, bt_overlap, title_overlap, lex]
