@@ -67,6 +67,17 @@ def test_html_is_self_contained_and_escaped(mini_brief):
     assert doc.count('class="story"') == 2
 
 
+def test_html_citation_chips_link_each_article_with_its_label_escaped():
+    a = Doc("a", "Ledger & <Co>", "2024-06-12").say(
+        "Heavy rain flooded the old town of Riverton on Tuesday, forcing hundreds of residents to leave their homes.")
+    b = Doc("b", "Harbor Times", "2024-06-12").say(
+        "On Tuesday heavy rains flooded Riverton's old town and hundreds of residents had to leave their homes.")
+    arts, ans = story(a, b)
+    html = render.to_html(brief.build(Story("s1", [x.id for x in arts]), arts, ans, entities=[]))
+    assert '<a class="chip" href="#art-a" title="a">Ledger &amp; &lt;Co&gt;</a>' in html
+    assert '<a class="chip" href="#art-b" title="b">Harbor Times</a>' in html and "<Co>" not in html
+
+
 def test_markdown_is_inert(mini_brief):
     md = render.to_markdown(mini_brief)
     assert "<script>" not in md

@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from .model import Article, Brief, Entity, Gloss, Variant
 
 SCHEMA_ID = "newsfuse/brief-v1"
@@ -358,7 +360,8 @@ def _md(text: str) -> str:
     """Article text made inert for Markdown (no links, emphasis or HTML from the source)."""
     text = " ".join(text.split())
     for ch in "\\`*_[]<>#|":
-        text = text.replace(ch, "\\" + ch)
+        if ch in text:
+            text = text.replace(ch, "\\" + ch)
     return text
 
 
@@ -386,8 +389,10 @@ def to_markdown(b: Brief) -> str:
     """A readable Markdown brief: summary with citations, facts, quotes, conflicts, single-source, timeline."""
     lab = _labels(b)
 
+    cited = {i: f"[{_md(label)}]" for i, label in lab.items()}
+
     def cite(ids: Sequence[str]) -> str:
-        return " ".join(f"[{_md(lab.get(i, i))}]" for i in ids)
+        return " ".join([cited.get(i) or f"[{_md(i)}]" for i in ids])
 
     lines = [f"# {_md(b.title or b.story.id)}", ""]
     outlets = sorted({a.outlet for a in b.articles if a.outlet})
@@ -461,7 +466,19 @@ def _env():
     env.filters["unquote"] = _unquote
     env.filters["glossed"] = glossed
     env.filters["when"] = when
+    env.filters["chips"] = _chips
     return env
+
+
+def _chips(ids: Sequence[str], chip: dict[str, str]) -> Markup:
+    """The report's citation chips for `ids` (`chip`: each article's, from `_view`). A filter, not a Jinja macro:
+    the report writes thousands, and the macro calls cost as much as the rest of the page."""
+    return Markup("".join([chip.get(a) or _chip(a, a) for a in ids]))
+
+
+def _chip(aid: str, label: str) -> str:
+    """One citation chip: a link to the article's card, labelled."""
+    return f'<a class="chip" href="#art-{escape(aid)}" title="{escape(aid)}">{escape(label)}</a>'
 
 
 def _view(b: Brief) -> dict:
@@ -515,6 +532,7 @@ def _view(b: Brief) -> dict:
         "single_source": list(zip(b.single_source, single_source_cites(b))),
         "conflict_rows": conflict_rows,
         "lab": lab,
+        "chip": {a: _chip(a, label) for a, label in lab.items()},
         "columns": columns,
         "matrix": matrix,
         "by_speaker": by_speaker,
