@@ -245,3 +245,17 @@ def test_bundle_of_each_copy_survives_a_row_save() -> None:
     c = _a("b1-3", CRAWL_NOTE, "2031-05-02")
     c.story = "b1"
     assert back.add(c)[0] == "b1-2"
+
+
+def test_shingles_and_their_hash_are_datasketchs_and_the_plain_word_runs() -> None:
+    from datasketch.hashfunc import sha1_hash32
+
+    from newsfuse.dedupe import _sha1_32, shingles
+
+    text = "The mayor said on Tuesday that the old bridge would reopen. Ça va, Zoë!"
+    words = text.lower().replace(".", "").replace(",", "").replace("!", "").split()
+    for k in (1, 2, 3, 4):
+        assert shingles(text, k) == {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+    assert shingles("two words", 3) == {"two words"} and shingles("", 3) == set()
+    for s in sorted(shingles(text)) + ["", "x" * 1000]:
+        assert _sha1_32(s.encode()) == sha1_hash32(s.encode())
