@@ -1022,3 +1022,19 @@ def test_an_opinion_pieces_author_note_is_furniture():
     assert "Ilse Marrow is a columnist" not in art.text
     assert any(s.reason == "author-bio" and "columnist" in s.text for s in art.removed)
     assert "worn cables" in art.text
+
+
+def test_a_legal_notice_in_plain_words_ends_the_article_and_the_stories_after_it_go(tmp_path):
+    notice = ("LEGAL NOTICE: All content on this site is the property of Port Elsby Courier Media Ltd. It may not be copied, "
+              "republished or distributed in whole or in part without a written licence agreement.")
+    after = ["Bakers across the province raised the price of a loaf by ten cents, blaming the cost of flour and fuel.",
+             "A stray goat that wandered onto the runway at Elsby airfield delayed two morning flights by an hour."]
+    [art] = _read_records(tmp_path, {"id": "noticed", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": "\n\n".join([*BODY, notice, *after])})
+    assert art.text.splitlines() == BODY, [(s.reason, s.text[:50]) for s in art.removed]
+    assert [s.reason for s in art.removed if s.text.startswith("LEGAL NOTICE")] == ["legal-notice"]
+    assert all("unrelated-story" in [s.reason for s in art.removed if line[:30] in s.text] for line in after)
+    # a court's "may not be applied" is news, not a notice
+    ruling = "The court ruled that the new wind limits may not be applied to cranes installed before 2010."
+    [kept] = _read_records(tmp_path, {"id": "ruling", "text": "\n\n".join([*BODY, ruling])})
+    assert kept.text.splitlines() == [*BODY, ruling]

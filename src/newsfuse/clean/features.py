@@ -57,7 +57,8 @@ LINK_PREFIX = re.compile(
 )
 LEGAL = re.compile(
     r"(all rights (are )?reserved|©|copyright|legal warning|terms of (use|service)|privacy policy|"
-    r"cookie policy|may not be (re)?published|without (a )?written (permission|contract)|reproduction)",
+    r"cookie policy|may not be (?:[\w-]+(?:, | or | and |, or ))*(?:re)?(?:published|copied|reproduced|distributed)|"
+    r"without (?:a |our |the )?(?:prior )?written (?:permission|contract|consent|licen[cs]e)|reproduction)",
     re.I,
 )
 NEWSLETTER = re.compile(
