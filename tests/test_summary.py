@@ -502,3 +502,19 @@ def test_a_stand_in_found_for_an_earlier_selection_does_not_overrun_the_budget(s
     monkeypatch.setattr(summary, "_host", lambda m, cands: h if m == k else None)
     summ = summary.summarize(arts, analyses, max_words=budget)
     assert sum(len(s.text.split()) for s in summ) <= budget, [s.text for s in summ]
+
+
+def test_a_line_still_leaning_on_context_when_the_repair_rounds_run_out_leaves_the_summary(story, monkeypatch):
+    from newsfuse.brief import summary
+
+    arts, analyses = story
+    cands = summary.candidates(arts, analyses, summary.PARAMS)
+    x, i, k = range(3)
+    # every reselection brings back i, which leans on a sentence the summary lacks, with nothing to stand in or host it
+    monkeypatch.setattr(summary, "_select", lambda *a, **kw: [x, i, k])
+    monkeypatch.setattr(summary, "_after_own_sentence", lambda order, cands: order)
+    monkeypatch.setattr(summary, "_orphans", lambda order, cands: [m for m in order if m == i])
+    monkeypatch.setattr(summary, "_named_wording", lambda m, *a: None)
+    monkeypatch.setattr(summary, "_host", lambda m, cands: None)
+    texts = [s.text for s in summary.summarize(arts, analyses, max_words=500)]
+    assert cands[i].text not in texts and cands[x].text in texts and cands[k].text in texts

@@ -311,6 +311,9 @@ def summarize(
             else:
                 dropped.add(i)
                 picked = None  # chosen again without it
+    else:  # the rounds ran out with lines still leaning on a sentence the summary lacks: they go
+        while orphans := _orphans(chosen, cands):
+            chosen = [i for i in chosen if i not in orphans]
     return [_cite(cands[i], _carriers(i, cands, sim, p), originals, articles, analyses, facts) for i in chosen]
 
 
