@@ -18,7 +18,7 @@ from .tuning import QUOTE_AVG, QUOTE_GUARD, QUOTE_LINK, SHORT_QUOTE, STATEMENT_G
 from ..nlp.tfidf import tfidf_rows
 from .tokens import cached_tokens
 from .vectors import EMBEDDINGS, Embeddings, pair_dots
-from .wording import contains, longest_shared, n_content, proper_words, word_runs, shares_words, lower_words, Wording, verbatim_pairs
+from .wording import contains, shares_run, n_content, proper_words, word_runs, shares_words, lower_words, Wording, verbatim_pairs
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z])")
@@ -324,7 +324,7 @@ def _merge_across_speakers(groups: list[list[int]], stmts: list[Statement]) -> l
         # an article, unless exactly one of them is the doubtful one (a quote continued there)
         need_sure = not (weak[a] or weak[b]) or bool(arts[ra] & arts[rb] and weak[a] == weak[b])
         texts = [[q.text for m in groups[g] for q in stmts[m].quotes] for g in (a, b)]
-        if need_sure and longest_shared(*texts) < SURE_RUN:
+        if need_sure and not shares_run(*texts, SURE_RUN):
             continue
         parent[rb] = ra
         arts[ra] |= arts[rb]

@@ -147,19 +147,7 @@ def verbatim_pairs(sts: list[_Quoted]) -> list[tuple[int, int]]:
     return [(i, j) for i, j in sorted(cand) if shares_words(ws[i], ws[j], rare)]
 
 
-def longest_shared(xs: list[str], ys: list[str]) -> int:
-    """The longest run of words two sets of quotes share."""
-    best = 0
-    wa = [lower_words(x) for x in xs]
-    wb = [lower_words(y) for y in ys]
-    for x in wa:
-        for y in wb:
-            prev = [0] * (len(y) + 1)
-            for i in range(1, len(x) + 1):
-                cur = [0] * (len(y) + 1)
-                for j in range(1, len(y) + 1):
-                    if x[i - 1] == y[j - 1]:
-                        cur[j] = prev[j - 1] + 1
-                        best = max(best, cur[j])
-                prev = cur
-    return best
+def shares_run(xs: list[str], ys: list[str], n: int) -> bool:
+    """Do two sets of quotes share a run of `n` words in a row (their longest shared run is `n` or more)?"""
+    runs = {w[i : i + n] for w in map(lower_words, xs) for i in range(len(w) - n + 1)}
+    return any(w[i : i + n] in runs for w in map(lower_words, ys) for i in range(len(w) - n + 1))
