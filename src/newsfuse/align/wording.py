@@ -54,9 +54,10 @@ def n_content(words: tuple[str, ...]) -> int:
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def proper_words(text: str) -> frozenset[str]:
     """Words the text capitalises: names, whose shared runs ("the Democratic People's Republic of Korea")
-    say nothing of who said what."""
+    say nothing of who said what (memoised: a quote's runs are read for its wording and for its group's)."""
     return frozenset(lower_words(" ".join(_CAPITALISED.findall(text))))
 
 
