@@ -396,14 +396,21 @@ def test_wire_datelines_are_cut_from_statements_quotes_and_timeline():
               "the dockers' union said. The harbour board said it would meet the union on Thursday."),
         "c": ("(CNN) Ferry crews in Port Vella walked out on Tuesday over unpaid overtime, the dockers' union said. "
               "Travellers to the island were told to expect long delays until the weekend."),
+        "d": ("SARN HARBOUR, Isle of Sarn, March 3 (Reuters) - Ferry crews in Port Vella walked out on Tuesday over unpaid "
+              "overtime, the dockers' union said. Some 1,200 passengers were stranded on the first day."),
     }
     arts = [Article(id=k, outlet=f"Outlet {k}", published="2024-03-06T09:00", raw=v, text=v) for k, v in texts.items()]
     an = pipeline.analyze(arts)
     b = brief.build(Story("s1", list(texts)), arts, an, entities=[])
     lines = [f.text for f in b.facts] + [s.text for s in b.single_source] + [e.text for e in b.timeline]
     lines += [v.text for item in [*b.facts, *b.quotes] for v in item.variants]
+    lines += [x.text for c in b.conflicts for x in c.claims]
     assert any(t.startswith("Ferry crews in Port Vella walked out") for t in lines)
-    assert not any(t.startswith(("PORT VELLA", "(CNN)")) for t in lines), lines
+    assert not any(t.startswith(("PORT VELLA", "SARN HARBOUR", "(CNN)")) for t in lines), lines
+    assert not any("reuter" in s.why.lower() for s in b.single_source)  # the dateline's agency is no detail
+    # a place with its region and the day (the parser may keep it in the sentence)
+    line = "SARN HARBOUR, Isle of Sarn, March 3 (Reuters) - Ferry crews in Port Vella walked out on Tuesday."
+    assert line[brief.summary.dateline_length(line):].startswith("Ferry crews")
     by_id = {a.id: a for a in arts}
     for item in [*b.facts, *b.quotes]:
         for v in item.variants:

@@ -108,9 +108,11 @@ def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis],
 
 
 def _drop_datelines(brief: Brief) -> None:
-    """Wire datelines ("SAN JOSE, Dec 31 (Reuters) - ") cut from the statements, quotes and timeline entries
-    that open an article: page furniture, not what anyone reported (a variant's offsets move with its text)."""
-    for item in [*brief.facts, *brief.quotes, *brief.single_source, *brief.timeline]:
+    """Wire datelines ("SAN JOSE, Dec 31 (Reuters) - ") cut from the statements, quotes, conflicting claims and
+    timeline entries that open an article: page furniture, not what anyone reported (a variant's offsets move with
+    its text)."""
+    for item in [*brief.facts, *brief.quotes, *brief.single_source, *brief.timeline,
+                 *(x for c in brief.conflicts for x in c.claims)]:
         cut = summary.dateline_length(item.text)
         if cut:
             item.text = item.text[cut:]

@@ -12,6 +12,7 @@ from .. import align as align_stage
 from ..clean.features import lowered as key_text, may_match
 from ..dates.patterns import MONTHS
 from ..model import Analysis, Article, Entity, SingleSource
+from .summary import dateline_length
 
 NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
 _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
@@ -130,9 +131,10 @@ def single_source(
         ]
         if solo:
             reasons.append("names no other source mentions: " + ", ".join(sorted(set(solo))[:3]))
-        own = [w for w in dict.fromkeys(align_stage.tokens(text))
+        body = text[dateline_length(text):]  # "JERUSALEM (Reuters) -" is no detail the outlet adds
+        own = [w for w in dict.fromkeys(align_stage.tokens(body))
                if len(w) >= 5 and not w.isdigit() and word_sources.get(w, 0) == 1 and w in vocab[u.source]]
-        content = [w for w in dict.fromkeys(align_stage.tokens(text)) if not w.isdigit()]
+        content = [w for w in dict.fromkeys(align_stage.tokens(body)) if not w.isdigit()]
         if len(own) >= UNIQUE_WORDS or (len(own) >= 2 and len(own) >= UNIQUE_SHARE * len(content) and not shared):
             reasons.append("details no other source gives (" + ", ".join(own[:4]) + ")")
         if not reasons:

@@ -63,7 +63,7 @@ PARAMS = Params()
 _MIN_WORDS, _MAX_WORDS = 6, 70
 _FULL_STOPS, _CLOSERS = (".", "!", "…"), "\"”’')]"  # a sentence ends on a stop, maybe inside quote marks or brackets
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z0-9.'’\- ]+)?\s*)?"  # PLACE, PLACE, State or PLACE, Dec 31
+    r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z0-9.'’\- ]+){0,2}\s*)?"  # PLACE, PLACE, State, PLACE, Dec 31 or both
     r"(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CNBC|NBC|ABC|CBS|The Hill|Xinhua)\)\s*)"
     r"(?:[-–—]+\s*)?"
     r"|^[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+(?:\s(?:of\s|de\s|del\s)?[A-Z][A-Za-z.]+){0,3})?\s*[-–—]+\s+"
