@@ -28,6 +28,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "spaCy": [("newsfuse.understand", "analyze")],
     "other analysis": [
         ("newsfuse.nlp.loading", "sentences"), ("newsfuse.entities", "extract"), ("newsfuse.quotes", "extract"),
+        ("newsfuse.quotes", "read"),
         ("newsfuse.claims", "extract"), ("newsfuse.dates", "resolve"), ("newsfuse.dates", "infer_published"),
     ],
     "embeddings": [("newsfuse.nlp.vectors", "_Embedder.__call__"), ("newsfuse.nlp.vectors", "StaticVectors.__call__")],
