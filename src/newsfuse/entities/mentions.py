@@ -511,6 +511,9 @@ def _two_names(text: str, seen: dict) -> bool:
     return (len(a.split()) >= 2 and len(b.split()) >= 2) or a in seen or b in seen
 
 
+_GLUED_POSSESSIVE = re.compile(r"^(.+?)['’]s (.+)$")
+
+
 def _split_glued(spans: list[MentionSpan]) -> list[MentionSpan]:
     """Spans that are two names run together, cut where the article names each part on its own:
     a person span "Acme Acme" or "Wire Acme" (a caption's edge), and "Acme's Rocket One"."""
@@ -520,7 +523,7 @@ def _split_glued(spans: list[MentionSpan]) -> list[MentionSpan]:
     out = []
     for s in spans:
         words = s.text.split(" ")
-        poss = re.match(r"^(.+?)['’]s (.+)$", s.text)
+        poss = _GLUED_POSSESSIVE.match(s.text) if "s " in s.text else None
         if s.group == "PERSON" and len(words) == 2 and (
             words[0] == words[1] or all(w in seen and "PERSON" not in seen[w] for w in words)
         ):
