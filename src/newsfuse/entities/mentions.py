@@ -705,15 +705,17 @@ def offset_maps(article: Article) -> tuple:
         starts.append(pos)
         pos += (e - s) + 1
     raw_starts = [s for s, _ in spans]
+    # per block: its last offset in the text and in raw, and raw - text (the maps are asked per mention and token)
+    text_ends = [t + (e - s) for t, (s, e) in zip(starts, spans)]
+    raw_ends = [e for _, e in spans]
+    shift = [s - t for t, (s, _) in zip(starts, spans)]
 
     def to_raw(i: int) -> int:
-        k = max(0, bisect_right(starts, i) - 1)
-        s, e = spans[k]
-        return s + max(0, min(i - starts[k], e - s))
+        k = bisect_right(starts, i) - 1
+        return min(i, text_ends[k]) + shift[k] if k >= 0 else spans[0][0]
 
     def to_text(r: int) -> int:
-        k = max(0, bisect_right(raw_starts, r) - 1)
-        s, e = spans[k]
-        return starts[k] + max(0, min(r - s, e - s))
+        k = bisect_right(raw_starts, r) - 1
+        return min(r, raw_ends[k]) - shift[k] if k >= 0 else 0
 
     return to_raw, to_text
