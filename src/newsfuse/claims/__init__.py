@@ -28,6 +28,10 @@ from .measures import describe, ordinal_ok, skip_reference, split_at_newline
 _STAMP = re.compile(r"\b(?:post|photo|video) shared by\b|\(@\w+\)|^\W*(?:Update|Updated|Editor'?s note)\b[^:]{0,40}:", re.I)
 
 
+_DIGIT = re.compile(r"\d")
+_SPAN_WORDS = re.compile(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b", re.I)  # a stretch of time, no date
+
+
 def extract(article: Article, doc) -> list[Claim]:
     """Numeric claims of `article` (offsets into `article.raw`), one per stated quantity."""
     text = nlp.doc_text(doc)
@@ -37,7 +41,7 @@ def extract(article: Article, doc) -> list[Claim]:
     refs = dates_stage.resolve(article, doc)  # cached on the Doc; the same objects end in Analysis.dates
     ref_spans = sorted((r.start, r.end, r) for r in refs)
     date_ents = [(e.start_char, e.end_char) for e in nlp.doc_ents(doc) if e.label_ in ("DATE", "TIME") and
-                 re.search(r"\d", e.text) and not re.search(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?|decades?)\b", e.text, re.I)]
+                 _DIGIT.search(e.text) and not _SPAN_WORDS.search(e.text)]
     found_spans = dates_stage.spans(text, doc) + date_ents
     found_spans.sort()
     starts = [s for s, _ in found_spans]

@@ -28,12 +28,13 @@ def token_at(doc, char: int):
 
 def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
     """From token i: skip determiners/adjectives, return (noun phrase lemma, possessor, next index)."""
+    toks = nlp.doc_tokens(doc)
     nouns: list = []
     possessor = ""
     while i < end:
-        t = nlp.doc_tokens(doc)[i]
-        if t.text == "-" and nouns and not t.whitespace_ and not nlp.doc_tokens(doc)[i - 1].whitespace_ and i + 1 < end \
-                and nlp.doc_tokens(doc)[i + 1].pos_ in ("NOUN", "PROPN"):
+        t = toks[i]
+        if t.text == "-" and nouns and not t.whitespace_ and not toks[i - 1].whitespace_ and i + 1 < end \
+                and toks[i + 1].pos_ in ("NOUN", "PROPN"):
             i += 1  # "class-action lawsuits": a hyphenated compound goes on to its head noun
             continue
         if t.pos_ in ("DET", "NUM") or (t.pos_ == "ADJ" and not nouns) or t.text in ("-", "–") or (t.pos_ == "ADV" and not nouns and t.dep_ == "advmod"):
@@ -41,7 +42,7 @@ def _noun_run(doc, i: int, end: int) -> tuple[str, str, int]:
                 break
             i += 1
             continue
-        if t.pos_ == "PROPN" and i + 1 < end and nlp.doc_tokens(doc)[i + 1].tag_ == "POS":
+        if t.pos_ == "PROPN" and i + 1 < end and toks[i + 1].tag_ == "POS":
             possessor = " ".join(x.text for x in nouns + [t]) if nouns and nouns[-1].pos_ == "PROPN" else t.text
             nouns = []
             i += 2
@@ -174,27 +175,28 @@ def _head_noun(tok, doc, sent_end_tok: int) -> tuple[str, int] | None:
 
 def describe(f: Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_start: int, end: int | None = None) -> tuple[str, str]:
     """(measures, subject) for a found quantity using the parse around it (`end`: past its conversion, if any)."""
+    toks = nlp.doc_tokens(doc)
     first = token_at(doc, f.start)
     last = token_at(doc, max(f.start, (end or f.end) - 1))
     if first is None or last is None:
         return "", ""
     j = last.i + 1
-    while j < sent_end_tok and nlp.doc_tokens(doc)[j].text in (")", "(") or (j < sent_end_tok and f.kind != "ordinal" and nlp.doc_tokens(doc)[j].is_punct and nlp.doc_tokens(doc)[j].text == ")"):
+    while j < sent_end_tok and toks[j].text in (")", "(") or (j < sent_end_tok and f.kind != "ordinal" and toks[j].is_punct and toks[j].text == ")"):
         j += 1
     # the noun before "of <qty>" / "worth <qty>": "a range of 2,500 km", "a deal worth $90 billion"
     qtok = token_at(doc, q_start) or first
     k = min(first.i, qtok.i) - 1
-    while k >= sent_start_tok and nlp.doc_tokens(doc)[k].lower_ in ("a", "an", "just"):
+    while k >= sent_start_tok and toks[k].lower_ in ("a", "an", "just"):
         k -= 1
     before = ""
     p = k - 1
-    while p > sent_start_tok and nlp.doc_tokens(doc)[p].is_quote:
+    while p > sent_start_tok and toks[p].is_quote:
         p -= 1
-    if p >= sent_start_tok and nlp.doc_tokens(doc)[k].lower_ in ("of", "worth", "at", "totaling", "totalling") and nlp.doc_tokens(doc)[p].pos_ in ("NOUN", "PROPN"):
-        before = nlp.doc_tokens(doc)[p].lemma_.lower() if nlp.doc_tokens(doc)[p].pos_ == "NOUN" else nlp.doc_tokens(doc)[p].text.lower()
+    if p >= sent_start_tok and toks[k].lower_ in ("of", "worth", "at", "totaling", "totalling") and toks[p].pos_ in ("NOUN", "PROPN"):
+        before = toks[p].lemma_.lower() if toks[p].pos_ == "NOUN" else toks[p].text.lower()
     after, possessor, nxt = "", "", j
     if f.kind in ("count", "vague", "fraction", "percent", "duration", "unit", "money"):
-        if j < sent_end_tok and nlp.doc_tokens(doc)[j].lower_ in ("of", "into", "in") and f.kind not in ("unit",):
+        if j < sent_end_tok and toks[j].lower_ in ("of", "into", "in") and f.kind not in ("unit",):
             after, possessor, nxt = _noun_run(doc, j + 1, sent_end_tok)
         elif f.kind in ("count", "money", "ordinal", "vague"):
             after, possessor, nxt = _noun_run(doc, j, sent_end_tok)
@@ -205,15 +207,15 @@ def describe(f: Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_star
         elif f.kind == "ordinal":
             after, possessor, nxt = _noun_run(doc, j, sent_end_tok)
     if f.kind == "ordinal":
-        if after and nxt < sent_end_tok - 1 and nlp.doc_tokens(doc)[nxt].lower_ in ("to", "with", "in") and nlp.doc_tokens(doc)[nxt + 1].pos_ == "PROPN":
+        if after and nxt < sent_end_tok - 1 and toks[nxt].lower_ in ("to", "with", "in") and toks[nxt + 1].pos_ == "PROPN":
             ent = next((e for e in nlp.span_ents(sent) if e.start == nxt + 1), None)
-            after += f" {nlp.doc_tokens(doc)[nxt].lower_} {ent.text if ent else nlp.doc_tokens(doc)[nxt + 1].text}"
+            after += f" {toks[nxt].lower_} {ent.text if ent else toks[nxt + 1].text}"
         if not after:  # "the meeting, their sixth since ..." -> the noun before the comma
             k = first.i - 1
-            while k >= sent_start_tok and (nlp.doc_tokens(doc)[k].pos_ in ("DET", "PRON") or nlp.doc_tokens(doc)[k].tag_ == "PRP$"):
+            while k >= sent_start_tok and (toks[k].pos_ in ("DET", "PRON") or toks[k].tag_ == "PRP$"):
                 k -= 1
-            if k >= sent_start_tok + 1 and nlp.doc_tokens(doc)[k].text == "," and nlp.doc_tokens(doc)[k - 1].pos_ == "NOUN":
-                after = nlp.doc_tokens(doc)[k - 1].lemma_.lower()
+            if k >= sent_start_tok + 1 and toks[k].text == "," and toks[k - 1].pos_ == "NOUN":
+                after = toks[k - 1].lemma_.lower()
     measures = ""
     if f.kind == "money":
         measures = after or before
@@ -226,19 +228,19 @@ def describe(f: Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_star
             measures = "range"
         if not measures and dim_word:
             measures = dim_word
-        if not measures and j < sent_end_tok and nlp.doc_tokens(doc)[j].tag_ == "VBN":
-            measures = f"{f.dimension} {nlp.doc_tokens(doc)[j].text.lower()}"
-        if not measures and j < sent_end_tok and nlp.doc_tokens(doc)[j].lower_ == "of":
+        if not measures and j < sent_end_tok and toks[j].tag_ == "VBN":
+            measures = f"{f.dimension} {toks[j].text.lower()}"
+        if not measures and j < sent_end_tok and toks[j].lower_ == "of":
             measures, possessor, _ = _noun_run(doc, j + 1, sent_end_tok)
     elif f.kind in ("duration", "percent", "fraction"):
-        if not after and f.kind == "fraction" and j < sent_end_tok and nlp.doc_tokens(doc)[j].pos_ == "DET":  # "half the population"
+        if not after and f.kind == "fraction" and j < sent_end_tok and toks[j].pos_ == "DET":  # "half the population"
             after = _noun_run(doc, j, sent_end_tok)[0]
         measures = after or before
     else:
         measures = after or (before if f.kind != "count" else "")
     head_tok = next((t for t in doc[j:nxt] if t.pos_ == "NOUN"), None) if after else None
     if head_tok is not None and measures.split(" ")[-1] in _PEOPLE:
-        verb = _people_verb(nlp.doc_tokens(doc)[nxt - 1])
+        verb = _people_verb(toks[nxt - 1])
         if verb:
             measures = f"{measures} {verb}"
     if not measures and f.kind in ("count", "vague"):
@@ -258,7 +260,7 @@ def describe(f: Found, doc, sent_start_tok: int, sent_end_tok: int, sent, q_star
     if not measures and f.kind in ("money", "unit", "duration"):
         measures = {"money": "amount", "length": "distance"}.get(f.dimension, f.dimension)
     subject = possessor or _subject_of(first, sent)
-    if not subject and f.kind == "ordinal" and re.match(r"(?:his|her|its)\b", nlp.doc_tokens(doc)[max(sent_start_tok, first.i - 1)].lower_):
+    if not subject and f.kind == "ordinal" and re.match(r"(?:his|her|its)\b", toks[max(sent_start_tok, first.i - 1)].lower_):
         # "his third visit": the nearest named person/organisation before it
         prior = [e for e in nlp.span_ents(sent) if e.end <= first.i and e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
         people = [e for e in prior if e.label_ == "PERSON"]
