@@ -132,9 +132,9 @@ def single_source(
         if solo:
             reasons.append("names no other source mentions: " + ", ".join(sorted(set(solo))[:3]))
         body = text[dateline_length(text):]  # "JERUSALEM (Reuters) -" is no detail the outlet adds
-        own = [w for w in dict.fromkeys(align_stage.tokens(body))
-               if len(w) >= 5 and not w.isdigit() and word_sources.get(w, 0) == 1 and w in vocab[u.source]]
-        content = [w for w in dict.fromkeys(align_stage.tokens(body)) if not w.isdigit()]
+        distinct = list(dict.fromkeys(align_stage.tokens(body)))
+        own = [w for w in distinct if len(w) >= 5 and not w.isdigit() and word_sources.get(w, 0) == 1 and w in vocab[u.source]]
+        content = [w for w in distinct if not w.isdigit()]
         if len(own) >= UNIQUE_WORDS or (len(own) >= 2 and len(own) >= UNIQUE_SHARE * len(content) and not shared):
             reasons.append("details no other source gives (" + ", ".join(own[:4]) + ")")
         if not reasons:
@@ -176,6 +176,8 @@ def single_source(
 
 def _in_text_order(an: Analysis | None, u) -> list[tuple]:
     """The unit's quantity keys in the order its sentence states them (a set's order varies by run)."""
+    if not u.quantities:
+        return []  # most sentences state none: the article's claims are not read
     at: dict[tuple, int] = {}
     for c in (an.claims if an else ()):
         if u.sentence.start <= c.start < u.sentence.end:
