@@ -541,25 +541,3 @@ def test_a_case_variant_with_a_letter_lower_does_not_fold_still_joins_its_place(
     place = next(e for e in canon if e.name == "Kyiv")
     assert [m.text for m in place.mentions if m.article == "y" and m.text != "Kyiv"] == ["KYİV"]
     assert any(e.name == "Lumina Bank" for e in canon)
-
-
-def test_offset_maps_agree_with_raw_offset_and_invert_it():
-    import random
-
-    from newsfuse.entities import offset_maps
-
-    rnd = random.Random(5)
-    for _ in range(300):
-        spans, pos = [], rnd.randint(0, 4)
-        for _ in range(rnd.randint(1, 6)):
-            n = rnd.randint(0, 7)
-            spans.append((pos, pos + n))
-            pos += n + rnd.randint(0, 3)
-        raw = "".join(rnd.choice("ab \n") for _ in range(pos + 3))
-        a = Article(id="o", raw=raw, text="\n".join(raw[s:e] for s, e in spans), kept_spans=spans)
-        to_raw, to_text = offset_maps(a)
-        assert [to_raw(i) for i in range(len(a.text) + 1)] == [a.raw_offset(i) for i in range(len(a.text) + 1)]
-        t = 0
-        for s, e in spans:  # inside each kept block, raw -> text undoes text -> raw
-            assert [to_text(to_raw(i)) for i in range(t, t + e - s)] == list(range(t, t + e - s))
-            t += e - s + 1

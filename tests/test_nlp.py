@@ -12,7 +12,7 @@ def test_sentences_split_around_quotes_and_map_to_raw():
     raw = 'The council met on Monday. "We will reopen the bridge in May," the mayor said. Work starts soon.'
     art = Article(id="a", raw=raw, text=raw)
     [doc] = nlp.parse([art.text])
-    sents = nlp.sentences(art.id, doc, art.raw_offset)
+    sents = nlp.sentences(art.id, doc, art.offset_maps()[0])
     assert [s.text[:4] for s in sents] == ["The ", '"We ', "Work"]
     assert all(raw[s.start : s.end] == s.text for s in sents)
 
@@ -39,7 +39,7 @@ def test_sentences_never_cross_paragraph_breaks():
     raw = "Storm closes ferry routes\nAll crossings were cancelled on Sunday, the operator said.\nLEGAL NOTICE: all rights reserved"
     art = Article(id="b", raw=raw, text=raw)
     [doc] = nlp.parse([art.text])
-    sents = nlp.sentences(art.id, doc, art.raw_offset)
+    sents = nlp.sentences(art.id, doc, art.offset_maps()[0])
     assert [s.text for s in sents][0] == "Storm closes ferry routes"
     assert all("\n" not in s.text and raw[s.start : s.end] == s.text for s in sents)
 
@@ -337,8 +337,8 @@ def test_a_caption_written_as_a_headline_is_no_sentence_of_the_report() -> None:
             "Crews cleared the main road on Friday. Buses run again on Monday.")
     art = Article(id="a", raw=text, text=text)
     [doc] = nlp.parse([text])
-    plain = nlp.sentences("a", doc, art.raw_offset)
-    sents = nlp.sentences("a", doc, art.raw_offset, furniture=headline_caption)
+    plain = nlp.sentences("a", doc, art.offset_maps()[0])
+    sents = nlp.sentences("a", doc, art.offset_maps()[0], furniture=headline_caption)
     dropped = [s.text for s in plain if s.text not in {t.text for t in sents}]
     # the present-tense line with a weekday standing alone is the picture's caption; an attributed present
     # ("the mayor says"), past reporting and a line among other sentences stay

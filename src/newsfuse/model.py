@@ -7,6 +7,8 @@ highlight the original. Stages add fields; they never reach into each other's in
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,18 +72,31 @@ class Article:
     content_hash: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def raw_offset(self, text_offset: int) -> int:
-        """Map an offset in the kept `text` back to an offset in `raw`."""
-        if not self.kept_spans:
-            return text_offset
-        pos = 0
-        for start, end in self.kept_spans:
-            length = end - start
-            if text_offset <= pos + length:
-                return start + (text_offset - pos)
-            pos += length + 1  # the "\n" joining blocks
-        last_start, last_end = self.kept_spans[-1]
-        return last_end
+    def offset_maps(self) -> tuple[Callable[[int], int], Callable[[int], int]]:
+        """(text -> raw, raw -> text) offset maps over `kept_spans`, each one bisect per call: the per-article stages
+        ask them for every mention, token and sentence."""
+        spans = self.kept_spans
+        if not spans:
+            return (lambda i: i), (lambda i: i)
+        starts, pos = [], 0
+        for s, e in spans:
+            starts.append(pos)
+            pos += (e - s) + 1  # the "\n" joining blocks
+        raw_starts = [s for s, _ in spans]
+        # per block: its last offset in the text and in raw, and raw - text
+        text_ends = [t + (e - s) for t, (s, e) in zip(starts, spans)]
+        raw_ends = [e for _, e in spans]
+        shift = [s - t for t, (s, _) in zip(starts, spans)]
+
+        def to_raw(i: int) -> int:
+            k = bisect_right(starts, i) - 1
+            return min(i, text_ends[k]) + shift[k] if k >= 0 else spans[0][0]
+
+        def to_text(r: int) -> int:
+            k = bisect_right(raw_starts, r) - 1
+            return min(r, raw_ends[k]) - shift[k] if k >= 0 else 0
+
+        return to_raw, to_text
 
 
 @dataclass

@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from . import claims, dates, entities, nlp, quotes
 from .clean.furniture import headline_caption
-from .entities import offset_maps
 from .cluster import features as cluster_features
 from .model import Analysis, Article
 
@@ -32,7 +31,7 @@ def analyze(articles: list[Article], progress: Progress | None = None) -> dict[s
     for a, doc in zip(articles, nlp.pipe(texts)):
         an = Analysis(article=a.id)
         try:
-            an.sentences = nlp.sentences(a.id, doc, offset_maps(a)[0], furniture=headline_caption)  # (O(log blocks) a call)
+            an.sentences = nlp.sentences(a.id, doc, a.offset_maps()[0], furniture=headline_caption)  # (O(log blocks) a call)
             an.entities = entities.extract(a, doc)
             an.quotes, an.references = quotes.read(a, doc, an.entities)
             an.claims = claims.extract(a, doc)

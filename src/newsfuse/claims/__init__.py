@@ -17,7 +17,6 @@ import re
 from .. import dates as dates_stage
 from .. import nlp
 from . import acts  # noqa: F401  (claims.acts: physical acts, read in the same per-article pass)
-from ..entities import offset_maps
 from ..model import Article, Claim
 from .clock import clock_times
 from .numbers import conversion, QTY, qualifier_before, quantity
@@ -37,7 +36,7 @@ def extract(article: Article, doc) -> list[Claim]:
     text = nlp.doc_text(doc)
     if not text.strip():
         return []
-    to_raw = offset_maps(article)[0]
+    to_raw = article.offset_maps()[0]
     refs = dates_stage.resolve(article, doc)  # cached on the Doc; the same objects end in Analysis.dates
     ref_spans = sorted((r.start, r.end, r) for r in refs)
     date_ents = [(e.start_char, e.end_char) for e in nlp.doc_ents(doc) if e.label_ in ("DATE", "TIME") and

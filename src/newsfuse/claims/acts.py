@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from .. import nlp
 from ..nlp import scan
-from ..entities import offset_maps
 from ..model import Act, Article, Sentence
 from .numbers import NUMBER_WORDS, VAGUE_WORDS, parse_number
 
@@ -49,7 +48,7 @@ def extract(article: Article, doc, sentences: list[Sentence]) -> list[Act]:
     if not sentences:
         return []
     starts = [s.start for s in sentences]
-    to_raw = offset_maps(article)[0]
+    to_raw = article.offset_maps()[0]
 
     def sentence_of(tok) -> int | None:
         raw = to_raw(tok.idx)

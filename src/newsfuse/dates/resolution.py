@@ -10,7 +10,6 @@ import re
 from collections.abc import Sequence
 
 from .. import nlp
-from ..entities import offset_maps
 from ..model import Article, DateRef
 from .patterns import (
     CACHE_KEY, CNT, Day, find, FUTURE, MONTH, month_group, MONTHS, NUMWORDS, PAST, spacy_extra, UNIT_DAYS, WD,
@@ -447,7 +446,7 @@ def depends_on_anchor(kind: str, expr: str) -> bool:
 
 def _to_refs(article: Article, items: list[_Item], res: list[Resolved | None], keep_pending: bool, inferred: bool) -> list[DateRef]:
     refs = []
-    to_raw = offset_maps(article)[0]
+    to_raw = article.offset_maps()[0]
     for it, r in zip(items, res):
         if r is None and not (keep_pending and depends_on_anchor(it.kind, it.expr)):
             continue

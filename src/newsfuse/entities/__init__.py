@@ -14,13 +14,13 @@ from collections import Counter, defaultdict
 
 from ..model import Article, Entity, Mention
 from .linking import link, majority_type  # noqa: F401  (re-exported)
-from .mentions import Cluster, find_person, gender_hints, missed_surnames, offset_maps, MentionSpan, ner_spans, stated_acronyms, TITLES  # noqa: F401  (re-exported)
+from .mentions import Cluster, find_person, gender_hints, missed_surnames, MentionSpan, ner_spans, stated_acronyms, TITLES  # noqa: F401  (re-exported)
 from .names import name_words, similar, skeleton, surnames_of
 
 
 def extract(article: Article, doc) -> list[Entity]:
     """Article-local entities from spaCy NER on `article.text`; mention offsets into `article.raw`."""
-    to_raw = offset_maps(article)[0]
+    to_raw = article.offset_maps()[0]
     spans = ner_spans(doc)
     # "68-year-old Kawamura": an age makes a person of a name NER typed otherwise, and of its other mentions
     text = article.text

@@ -1,16 +1,15 @@
-"""Article-local mentions: NER span cleaning, person clusters, gender hints and offset maps."""
+"""Article-local mentions: NER span cleaning, person clusters and gender hints."""
 
 from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import nlp
 from ..nlp import scan
-from ..model import Article, Entity
+from ..model import Entity
 from .firstnames import FEMALE, MALE, first_name_gender
 from .names import name_words, same_person_names, similar, skeleton, surnames_of
 
@@ -693,29 +692,3 @@ def gender_hints(doc, entities: list[Entity], to_raw) -> dict[str, str]:
         if eid and eid not in out:
             out[eid] = "m" if lower[i].rstrip(".") in MALE_TITLES else "f"
     return out
-
-
-def offset_maps(article: Article) -> tuple:
-    """(text->raw, raw->text) offset functions in O(log blocks), equivalent to `Article.raw_offset`."""
-    spans = article.kept_spans
-    if not spans:
-        return (lambda i: i), (lambda i: i)
-    starts, pos = [], 0
-    for s, e in spans:
-        starts.append(pos)
-        pos += (e - s) + 1
-    raw_starts = [s for s, _ in spans]
-    # per block: its last offset in the text and in raw, and raw - text (the maps are asked per mention and token)
-    text_ends = [t + (e - s) for t, (s, e) in zip(starts, spans)]
-    raw_ends = [e for _, e in spans]
-    shift = [s - t for t, (s, _) in zip(starts, spans)]
-
-    def to_raw(i: int) -> int:
-        k = bisect_right(starts, i) - 1
-        return min(i, text_ends[k]) + shift[k] if k >= 0 else spans[0][0]
-
-    def to_text(r: int) -> int:
-        k = bisect_right(raw_starts, r) - 1
-        return min(r, raw_ends[k]) - shift[k] if k >= 0 else 0
-
-    return to_raw, to_text

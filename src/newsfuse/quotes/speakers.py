@@ -9,7 +9,7 @@ import numpy as np
 from spacy.strings import get_string_id
 
 from ..clean.furniture import caption_or_credit
-from ..entities import TITLES, gender_hints, offset_maps
+from ..entities import TITLES, gender_hints
 from ..entities.firstnames import first_name_gender
 from ..model import Article, Entity, Reference, Speaker
 from .cues import SUBJ, detached, is_main_subject, is_subject, nominal_role, speech_head
@@ -44,7 +44,7 @@ class Speakers(Roles):
     def __init__(self, article: Article, d: QuoteDoc, entities: list[Entity]) -> None:
         self.d = d
         self.title = article.title or ""
-        to_raw, to_text = offset_maps(article)
+        to_raw, to_text = article.offset_maps()
         self.to_raw = to_raw
         entities = [e for e in entities if not caption_or_credit(e.name, within=True)]  # "Ann Lee/The Press"
         self.ents = {e.id: e for e in entities}

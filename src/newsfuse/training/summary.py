@@ -65,7 +65,7 @@ def _load(set_name: str, split: str) -> tuple[list[dict], dict[str, list[Article
         sents = pickle.loads(fn.read_bytes())
     else:
         docs = nlp.parse([a.text for a in articles])
-        sents = {a.id: nlp.sentences(a.id, d, a.raw_offset, furniture=headline_caption) for a, d in zip(articles, docs)}
+        sents = {a.id: nlp.sentences(a.id, d, a.offset_maps()[0], furniture=headline_caption) for a, d in zip(articles, docs)}
         CACHE.mkdir(parents=True, exist_ok=True)
         fn.write_bytes(pickle.dumps(sents))
     return records, by_story, {aid: Analysis(article=aid, sentences=s) for aid, s in sents.items()}
