@@ -410,7 +410,7 @@ def test_wire_datelines_are_cut_from_statements_quotes_and_timeline():
     assert not any("reuter" in s.why.lower() for s in b.single_source)  # the dateline's agency is no detail
     # a place with its region and the day (the parser may keep it in the sentence)
     line = "SARN HARBOUR, Isle of Sarn, March 3 (Reuters) - Ferry crews in Port Vella walked out on Tuesday."
-    assert line[brief.summary.dateline_length(line):].startswith("Ferry crews")
+    assert line[brief.datelines.dateline_length(line):].startswith("Ferry crews")
     by_id = {a.id: a for a in arts}
     for item in [*b.facts, *b.quotes]:
         for v in item.variants:

@@ -1038,3 +1038,12 @@ def test_a_legal_notice_in_plain_words_ends_the_article_and_the_stories_after_it
     ruling = "The court ruled that the new wind limits may not be applied to cranes installed before 2010."
     [kept] = _read_records(tmp_path, {"id": "ruling", "text": "\n\n".join([*BODY, ruling])})
     assert kept.text.splitlines() == [*BODY, ruling]
+
+
+def test_legal_warnings_and_notices_are_furniture_with_or_without_a_colon_but_a_story_about_one_is_not():
+    from newsfuse.clean import _hard_reason
+
+    assert _hard_reason("LEGAL WARNING This content is protected by copyright law.") == "legal-notice"
+    assert _hard_reason("Legal warning: reproduction without permission is prohibited.") == "legal-notice"
+    assert _hard_reason("Legal notice: the contents of this page belong to the Courier.") == "legal-notice"
+    assert _hard_reason("The council issued a legal notice to the owners of the crane on Friday.") is None

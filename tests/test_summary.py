@@ -518,3 +518,12 @@ def test_a_line_still_leaning_on_context_when_the_repair_rounds_run_out_leaves_t
     monkeypatch.setattr(summary, "_host", lambda m, cands: None)
     texts = [s.text for s in summary.summarize(arts, analyses, max_words=500)]
     assert cands[i].text not in texts and cands[x].text in texts and cands[k].text in texts
+
+
+def test_selection_stops_when_every_sentence_left_is_ruled_out():
+    import numpy as np
+
+    from newsfuse.brief.summary import PARAMS, _select
+
+    score = np.array([1.0, -np.inf, -np.inf])
+    assert _select(score, np.eye(3), np.array([5, 5, 5]), PARAMS, 10, 100) == [0]

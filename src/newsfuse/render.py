@@ -236,11 +236,21 @@ def _gloss(g: Gloss) -> dict:
 def glossed(text: str, means: Sequence[Gloss | dict]) -> str:
     """The line with whom its he/she means set in brackets after the pronoun ("he [Ann Lee] said"); the article's
     words stay as written. `means` holds `Gloss`es or their JSON form."""
-    for g in sorted((x if isinstance(x, Gloss) else Gloss(**x) for x in means), key=lambda g: -g.start):
+    for g in sorted(filter(None, map(_as_gloss, means)), key=lambda g: -g.start):
         if 0 <= g.start < g.end <= len(text) and g.name:
             end = g.end + len(m.group()) if (m := _CONTRACTION.match(text, g.end)) else g.end  # "he’s [Ann Lee]"
             text = f"{text[:end]} [{g.name}]{text[end:]}"
     return text
+
+
+def _as_gloss(x: Gloss | dict) -> Gloss | None:
+    """A gloss, or its JSON form as a stored brief holds it (None when malformed: the line shows without it)."""
+    if isinstance(x, Gloss):
+        return x
+    try:
+        return Gloss(int(x["start"]), int(x["end"]), str(x["name"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 _CONTRACTION = re.compile(r"[’'](?:s|d|ll|re|ve)\b", re.I)

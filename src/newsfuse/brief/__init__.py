@@ -20,7 +20,7 @@ from .. import align as align_stage
 from .. import entities as entities_stage
 from ..model import Analysis, Article, Brief, Entity, Fact, Story
 from . import conflicts as conflicts_step
-from . import corroboration, coverage, referents, summary, timeline
+from . import corroboration, coverage, datelines, referents, summary, timeline
 
 log = logging.getLogger("newsfuse")
 
@@ -103,23 +103,25 @@ def _build(story: Story, articles: list[Article], analyses: dict[str, Analysis],
     brief.title = _bundle_title(articles) or title(articles, facts, memo) or story.title
     brief.coverage = _coverage(brief, articles, analyses, options)
     _drop_datelines(brief)
-    referents.gloss(brief, analyses)
+    try:
+        referents.gloss(brief, analyses)
+    except Exception as exc:  # a gloss is a reading aid: its failure must not sink the brief
+        log.warning("%s: pronoun glosses failed (%s: %s)", story.id, type(exc).__name__, exc)
     return brief
 
 
 def _drop_datelines(brief: Brief) -> None:
-    """Wire datelines ("SAN JOSE, Dec 31 (Reuters) - ") cut from the statements, quotes, conflicting claims and
-    timeline entries that open an article: page furniture, not what anyone reported (a variant's offsets move with
-    its text)."""
+    """Wire datelines ("SAN JOSE, Dec 31 (Reuters) - ") cut from every line that opens an article: page furniture,
+    not what anyone reported (a variant's offsets move with its text)."""
     for item in [*brief.facts, *brief.quotes, *brief.single_source, *brief.timeline,
                  *(x for c in brief.conflicts for x in c.claims)]:
-        cut = summary.dateline_length(item.text)
+        cut = datelines.dateline_length(item.text)
         if cut:
             item.text = item.text[cut:]
             if getattr(item, "start", -1) >= 0:
                 item.start += cut
         for v in getattr(item, "variants", ()):
-            cut = summary.dateline_length(v.text)
+            cut = datelines.dateline_length(v.text)
             if cut:
                 v.text = v.text[cut:]
                 if v.start >= 0:

@@ -12,7 +12,7 @@ from .. import align as align_stage
 from ..clean.features import lowered as key_text, may_match
 from ..dates.patterns import MONTHS
 from ..model import Analysis, Article, Entity, SingleSource
-from .summary import dateline_length
+from .datelines import dateline_length
 
 NEWS_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "NORP"}
 _QUOTED_NAME = re.compile(r"[“\"]((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|de))*)[”\"]")
@@ -75,12 +75,12 @@ def single_source(
         for m in e.mentions:
             ent_sources[e.id].add(sources.get(m.article, m.article))
     by_id = {e.id: e for e in entities}
-    elsewhere: dict[str, bool] = {}  # entity one source's NER found -> another source writes its name anyway
+    elsewhere: dict[tuple[str, str], bool] = {}  # (entity, source) -> another source writes its name, NER or not
 
     def named_elsewhere(e: str, source: str) -> bool:
-        if e not in elsewhere:
-            elsewhere[e] = _written_elsewhere(_name_forms(by_id[e]) if e in by_id else (), source, lowered)
-        return elsewhere[e]
+        if (e, source) not in elsewhere:
+            elsewhere[(e, source)] = _written_elsewhere(_name_forms(by_id[e]) if e in by_id else (), source, lowered)
+        return elsewhere[(e, source)]
     lowered = {}
     for a in articles:
         lowered.setdefault(sources.get(a.id, a.id), []).append(a.text.lower() or a.raw.lower())

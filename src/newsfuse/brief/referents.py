@@ -97,7 +97,7 @@ def _speakers(an: Analysis) -> dict[int, tuple[str, str]]:
     return out
 
 
-_QUOTED = re.compile(r'“[^”]*”|"[^"]*"')  # a name inside quote marks is someone's words, not the line naming him
+_QUOTED = re.compile(r'“[^”]{0,400}”|"[^"]{0,400}"')  # a name inside quote marks is someone's words, not the line naming him
 
 
 def _name_words(e: Entity) -> re.Pattern | None:

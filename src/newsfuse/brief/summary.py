@@ -30,6 +30,7 @@ from ..align.tokens import opens_on_pronoun, quote_fragment, tokens
 from ..clean.features import may_match
 from ..clean.furniture import caption_or_credit
 from ..model import Analysis, Article, Fact, SummarySentence
+from .datelines import dateline_end
 from .summary_features import FEATURES, zscore, concepts, features, redundancy  # noqa: F401  (FEATURES, zscore: for newsfuse.training.summary)
 
 
@@ -62,12 +63,6 @@ PARAMS = Params()
 
 _MIN_WORDS, _MAX_WORDS = 6, 70
 _FULL_STOPS, _CLOSERS = (".", "!", "…"), "\"”’')]"  # a sentence ends on a stop, maybe inside quote marks or brackets
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z0-9.'’\- ]+){0,2}\s*)?"  # PLACE, PLACE, State, PLACE, Dec 31 or both
-    r"(?:\((?:AP|Reuters|AFP|CNN|UPI|Bloomberg|dpa|CNBC|NBC|ABC|CBS|The Hill|Xinhua)\)\s*)"
-    r"(?:[-–—]+\s*)?"
-    r"|^[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+)*(?:,\s*[A-Z][A-Za-z.]+(?:\s(?:of\s|de\s|del\s)?[A-Z][A-Za-z.]+){0,3})?\s*[-–—]+\s+"
-)
 _CONNECTIVE = re.compile(  # bare only where the word cannot open a longer phrase ("So far", "In addition to", "Still missing")
     r"^(?:(?:But|And|However|Meanwhile|Moreover|Furthermore|Additionally|Nonetheless|Nevertheless|Separately|"
     r"Similarly|Likewise)\s*,?|(?:Still|Also|So|Yet|In addition|Instead|Indeed|Then|Now|Plus|Besides|In other words|"
@@ -106,21 +101,12 @@ class Cand:
     words: int
 
 
-def dateline_length(text: str) -> int:
-    """How many characters a wire dateline opening `text` takes ("SAN JOSE, Dec 31 (Reuters) - ", "(CNN) "):
-    0 when there is none, or when no sentence that opens with a capital follows it."""
-    m = _DATELINE.match(text)
-    if m is None or len(text) - m.end() <= 20 or not re.match(r"[A-Z0-9\"“‘']", text[m.end():]):
-        return 0
-    return m.end()
-
-
 def trim(text: str, *, attribution: bool = False) -> str:
     """Light, meaning-preserving trimming: dateline, section label, leading connective, optional attribution."""
     t = " ".join(text.split())
-    m = _DATELINE.match(t)
-    if m and len(t) - m.end() > 20:
-        t = t[m.end():]
+    cut = dateline_end(t)
+    if cut and len(t) - cut > 20:
+        t = t[cut:]
     m = _LABEL.match(t)
     if m and len(t) - m.end() > 20:
         t = t[m.end():]
@@ -374,8 +360,9 @@ def _select(score: np.ndarray, sim: np.ndarray, words: np.ndarray, p: Params, ma
         if per_word:
             gain = gain / per_words_pow[live]
         k = int(np.argmax(gain))
-        # (were every live gain -inf, the first of all sentences would be the argmax, the dead ones being -inf too)
-        i = int(live[k]) if gain[k] != -np.inf else 0
+        if gain[k] == -np.inf:
+            break  # every sentence left is excluded
+        i = int(live[k])
         alive[i] = False
         unit = [hosts[i], i] if hosts and i in hosts and hosts[i] not in chosen else [i]
         if max_words is not None and used + sum(int(words[k]) for k in unit) > max_words:

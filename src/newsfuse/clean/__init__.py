@@ -49,7 +49,7 @@ _SHARE = re.compile(r"^\s*(share|share this|tweet|email|print|facebook|twitter|w
 _PITCH = re.compile(r"\b(subscribe|sign up|sign-up|register|newsletter)\b.{0,80}\b(here|now|today|newsletter|free|inbox)\b"
                     r"|\b(newsletter|subscribe)\b.{0,40}$", re.I)
 _PITCH_KEYS = ("subscribe", "sign up", "sign-up", "register", "newsletter")
-_HARD_LEGAL = re.compile(r"(legal (?:warning|notice)\s*:|all rights (are )?reserved|rights of the published)", re.I)
+_HARD_LEGAL = re.compile(r"(legal warning|legal notice\s*:|all rights (are )?reserved|rights of the published)", re.I)
 _HARD_LEGAL_KEYS = ("legal warning", "legal notice", "all rights ", "rights of the published")
 
 

@@ -350,9 +350,8 @@ class Speakers(Roles):
         return None
 
     def references(self) -> list[Reference]:
-        """Each he/she subject of its sentence's main verb that the resolution pointed at a named entity of the
-        article (offsets into `Article.raw`). A he/she deeper in its sentence often means someone that sentence
-        describes without naming ("a guard said he first heard …"), whom the resolution cannot see: left out."""
+        """Each he/she subject of its sentence's main verb resolved to a named entity (offsets into `Article.raw`):
+        one deeper in its sentence often means someone described there unnamed ("a guard said he first heard")."""
         out = []
         for i, eid in sorted(self.pronoun.items()):
             tok, e = self.d.toks[i], self.ents.get(eid)
