@@ -124,3 +124,23 @@ def test_a_gloss_is_escaped_in_html_and_a_malformed_stored_one_is_left_out():
     html = render._env().from_string("{{ t | glossed(m) }}").render(t="She <b>won</b>.", m=[Gloss(0, 3, "Ann <i>Lee</i>")])
     assert "<b>" not in html and "<i>" not in html and "&lt;i&gt;Lee&lt;/i&gt;" in html
     assert render.glossed("She won.", [{"start": 0, "end": 3, "name": "Ann", "extra": 1}, {"start": "x"}, {}]) == "She [Ann] won."
+
+
+def test_an_organisations_it_is_glossed_after_a_sentence_it_led_but_an_it_of_remains_unclear_is_not(tmp_path):
+    (tmp_path / "one.txt").write_text(
+        "Harbor Freight Lines raises bid for Coastal Ferries\n\nHarbor Freight Lines raised its offer for rival Coastal "
+        "Ferries to $2.1 billion on Monday. It also pledged to pay a breakup fee of $90 million if regulators block the "
+        "deal.\n\nCoastal Ferries said its board would review the new offer. It remains unclear whether shareholders "
+        "will back the bid.\n", encoding="utf-8")
+    (tmp_path / "two.txt").write_text(
+        "Coastal Ferries weighs sweetened Harbor Freight offer\n\nHarbor Freight Lines on Monday lifted its bid for "
+        "Coastal Ferries to $2.1 billion in cash and stock. It also pledged to pay a breakup fee of $90 million if "
+        "regulators block the deal.\n\nThe board of Coastal Ferries will meet next week to consider the proposal, a "
+        "spokesman said.\n", encoding="utf-8")
+    briefs = pipeline.fuse_articles(ingest.ingest([str(tmp_path / "one.txt"), str(tmp_path / "two.txt")]))
+    b = max(briefs, key=lambda b: len(b.articles))
+    lines = {f.text: f.means for f in b.facts} | {s.text: s.means for s in b.single_source}
+    fee = next(t for t in lines if t.startswith("It also pledged"))
+    assert lines[fee] == [Gloss(0, 2, "Harbor Freight Lines")]
+    unclear = next(t for t in lines if t.startswith("It remains unclear"))
+    assert lines[unclear] == []

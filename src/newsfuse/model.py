@@ -137,8 +137,8 @@ class Speaker:
 
 @dataclass
 class Reference:
-    """A he/she in article text and the named entity it means, resolved from the sentences before it (the quotes
-    stage's pronoun resolution); offsets into `Article.raw`."""
+    """A he/she (or an organisation's "it") in article text and the named entity it means, resolved from the
+    sentences before it (the quotes stage's pronoun resolution); offsets into `Article.raw`."""
 
     start: int
     end: int

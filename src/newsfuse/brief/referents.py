@@ -1,6 +1,7 @@
-"""Referents: whom a brief line's "he" or "she" means, when the line stands without the sentences that named him.
+"""Referents: whom a brief line's "he", "she" or an organisation's "it" means, when the line stands without the
+sentences that named it.
 
-Reads the facts' leads and the single-source statements with the articles' `Analysis.references` (he/she resolved
+Reads the facts' leads and the single-source statements with the articles' `Analysis.references` (he/she/it resolved
 by the quotes stage, linked to the story's entities) and adds `means` glosses ("he [Ann Lee] said"). The line's own
 text is left verbatim: renderers show the gloss beside the pronoun.
 """

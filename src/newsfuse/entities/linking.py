@@ -212,11 +212,12 @@ def _named_before(article: str, bare: Entity, matches: set[int], groups: list[li
 
 def _link_references(an: Analysis, id_map: dict[tuple[str, str], str], name_map: dict[str, str],
                      ctypes: dict[str, str]) -> None:
-    """The article's he/she references pointed at the story's entities; one the story shows is no person goes."""
+    """The article's he/she/it references pointed at the story's entities; a he/she the story shows is no person, or
+    an "it" no organisation, goes."""
     kept = []
     for r in an.references:
         new = id_map.get((an.article, r.entity))
-        if new and ctypes.get(new) == "PERSON":
+        if new and ctypes.get(new) == ("ORG" if r.text.lower() == "it" else "PERSON"):
             r.entity, r.name = new, name_map[new]
             kept.append(r)
     an.references = kept

@@ -20,6 +20,8 @@ from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, Roles
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _ACTORS = frozenset(PRONOUNS) | frozenset(POSSESSIVES)
+# verbs whose "it" is seldom a body acting: "It comes days after …", "It seems", "It remains unclear"
+_NOT_ACTING = frozenset("come seem appear happen remain take mean follow turn look sound feel matter make cost".split())
 _SUBJECT_PRONOUNS = {"he": 0, "himself": 0, "she": 1, "herself": 1}  # -> index of the (male, female) count
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
@@ -357,6 +359,21 @@ class Speakers(Roles):
             tok, e = self.d.toks[i], self.ents.get(eid)
             g = PRONOUNS.get(tok.lower_)
             if e is not None and g and is_main_subject(tok) and self.gender.get(eid, g) == g:
+                rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
+                out.append(Reference(rs, re_, tok.text, e.id, e.name))
+        return sorted(out + self._it_references(), key=lambda r: r.start)
+
+    def _it_references(self) -> list[Reference]:
+        """An "It" acting as its sentence's main subject right after a sentence whose main subject is an organisation
+        ("Acme raised its offer. It also pledged …"); an "it" of a copula or of "it comes days after" is no body."""
+        d, out = self.d, []
+        for i in [i for i, w in enumerate(d.lower) if w == "it"]:
+            tok = d.toks[i]
+            if d.in_quote[i] or not is_main_subject(tok) or tok.head.pos_ != "VERB" or tok.head.lemma_.lower() in _NOT_ACTING:
+                continue
+            org = self._recent_org(tok)
+            if org and d.sent[i] - d.sent[org[0][0]] == 1 and org[0][1] in self.ents:
+                e = self.ents[org[0][1]]
                 rs, re_ = self._span(tok.idx, tok.idx + len(tok.text))
                 out.append(Reference(rs, re_, tok.text, e.id, e.name))
         return out
