@@ -1047,3 +1047,27 @@ def test_legal_warnings_and_notices_are_furniture_with_or_without_a_colon_but_a_
     assert _hard_reason("Legal warning: reproduction without permission is prohibited.") == "legal-notice"
     assert _hard_reason("Legal notice: the contents of this page belong to the Courier.") == "legal-notice"
     assert _hard_reason("The council issued a legal notice to the owners of the crane on Friday.") is None
+
+
+def test_a_category_menu_is_navigation_and_a_page_of_only_labels_is_no_article(tmp_path):
+    menu = ("Categories Select Category 2016 EXAM GUIDE 2017 TEST SERIES AGRICULTURE ART BOOKS BUDGET CULTURE CURRENT "
+            "AFFAIRS DAILY QUIZ ECONOMY ESSAY ETHICS GEOGRAPHY HISTORY INTERVIEW TIPS MAPS MOCK EXAMS POLITY SCIENCE "
+            "SOCIETY VIDEOS World History")
+    [art] = _read_records(tmp_path, {"id": "menu", "title": "Crane collapse closes Port Elsby's northern dock",
+                                     "text": "\n\n".join([*BODY, menu])})
+    assert art.text.splitlines() == BODY
+    assert [s.reason for s in art.removed if s.text.startswith("Categories")] == ["navigation"]
+    # a list of names a sentence introduces is the report's, however capitalised
+    names = ("These are the nine crew members the harbour authority named on Tuesday: Ann Lee Bo Sand Cy Reed Dee Holt "
+             "Eli Marsh Fay Quinn Gus Hart Hal Pike Ida Stone")
+    [kept] = _read_records(tmp_path, {"id": "names", "text": "\n\n".join([*BODY, names])})
+    assert kept.text.splitlines() == [*BODY, names]
+    # nothing but promo labels and a menu: no article, said so
+    problems: list = []
+    p = tmp_path / "labels.jsonl"
+    p.write_text(json.dumps({"id": "labels", "text": "\n".join(
+        ["FREE MOCK TEST SERIES", "PORT EXAMS TEST SERIES – 2018 (GS + CSAT Total 40 Tests)", "MONTHLY MAGAZINES", menu])}) + "\n",
+        encoding="utf-8")
+    arts = pipeline.read([str(p)], problems)
+    assert pipeline.with_text(arts, problems) == []
+    assert any("no sentence left after cleaning" in pr.message for pr in problems), problems

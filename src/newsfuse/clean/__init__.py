@@ -53,6 +53,31 @@ _HARD_LEGAL = re.compile(r"(legal warning|legal notice\s*:|all rights (are )?res
 _HARD_LEGAL_KEYS = ("legal warning", "legal notice", "all rights ", "rights of the published")
 
 
+_MENU_WORDS = 25
+_SENTENCE_STOP = re.compile(r"[a-z][.!?](?:\s|$)")
+_PROSE_STOP = re.compile(r"[.!?…。؟।]")
+
+
+def _prose(text: str) -> bool:
+    """Does the unit hold a sentence of prose: 3+ words and a stop right after a word not in capitals ("The vote
+    is in.", "… in orbit.Researchers ran", any script), where labels stop after a capital or a bracket ("TESTS).")?"""
+    if len(_CJK.findall(text)) >= 16:
+        return bool(_CJK_STOP.search(text) or SENT_END.search(text))
+    return word_count(text) >= 3 and any(
+        m.start() and text[m.start() - 1].isalpha() and not text[m.start() - 1].isupper() for m in _PROSE_STOP.finditer(text))
+
+
+def _menu(text: str) -> bool:
+    """A long run of capitalised labels with no sentence and next to no commas in it: a category, archive or tag
+    list ("Categories AGRICULTURE ART BOOKS …", "Archives January 2018 December 2017 …"), never prose or a list of
+    names a sentence introduces ("These are the 21 released …: Ann Lee Mary Bello …" has too many small words)."""
+    if _SENTENCE_STOP.search(text):
+        return False
+    words = text.split()
+    return (sum(w[:1].isupper() or w[:1].isdigit() for w in words) >= 0.9 * len(words)
+            and text.count(",") <= 0.05 * len(words))
+
+
 def _hard_reason(text: str) -> str | None:
     """Furniture so unambiguous it is dropped wherever it stands, even inside the body."""
     w = word_count(text)
@@ -66,6 +91,8 @@ def _hard_reason(text: str) -> str | None:
     if w <= 25 and LINK_PREFIX.search(text) and not SENT_END.search(text):
         return "link"
     if w <= 15 and _NAV.search(text):
+        return "navigation"
+    if w >= _MENU_WORDS and _menu(text):
         return "navigation"
     if w <= 8 and BYLINE.search(text) and not SENT_END.search(text):
         return "byline"
@@ -728,7 +755,12 @@ def clean(article: Article, model: classifier.LineModel | None = None) -> Articl
         heads = [u.text for u, r in zip(us, reasons) if r == "headline"]
         if heads:
             article.title = heads[0]
-    return _finish(article, raw, every, _merge(every, clocks, known, reasons))
+    merged = _merge(every, clocks, known, reasons)
+    if None in merged and not any(r is None and _prose(u.text) for u, r in zip(every, merged)):
+        # what is left holds no sentence: a page of labels and promos ("INSIGHTS TEST SERIES – 2018"), no report
+        article.meta["not_article"] = "no sentence left after cleaning, only headings and labels"
+        merged = [r or "navigation" for r in merged]
+    return _finish(article, raw, every, merged)
 
 
 def _merge(every: list[Unit], clocks: set[int], known: dict[int, str], reasons: list[str | None]) -> list[str | None]:
