@@ -59,12 +59,19 @@ _PROSE_STOP = re.compile(r"[.!?…。؟।]")
 
 
 def _prose(text: str) -> bool:
-    """Does the unit hold a sentence of prose: 3+ words and a stop right after a word not in capitals ("The vote
-    is in.", "… in orbit.Researchers ran", any script), where labels stop after a capital or a bracket ("TESTS).")?"""
+    """Does the unit hold prose: a stop after a word of 3+ ("The vote is in.", "… in orbit.Researchers ran", "in
+    2005.", tokenized "in orbit .", any script; after a capital only in 8+ words, as wire copy in capitals has it),
+    or 5+ words mostly in lower case (a headline or blurb without its stop)? Labels are neither ("TEST SERIES")."""
     if len(_CJK.findall(text)) >= 16:
         return bool(_CJK_STOP.search(text) or SENT_END.search(text))
-    return word_count(text) >= 3 and any(
-        m.start() and text[m.start() - 1].isalpha() and not text[m.start() - 1].isupper() for m in _PROSE_STOP.finditer(text))
+    words = text.split()
+    if len(words) < 3:
+        return False
+    for m in _PROSE_STOP.finditer(text):
+        before = text[: m.start()].rstrip(" \"'”’")[-1:]
+        if before.isdigit() or before.isalpha() and (not before.isupper() or len(words) >= 8):
+            return True
+    return len(words) >= 5 and sum(w[:1].isupper() or w[:1].isdigit() for w in words) < 0.5 * len(words)
 
 
 def _menu(text: str) -> bool:
