@@ -131,7 +131,8 @@ def test_an_organisations_it_is_glossed_after_a_sentence_it_led_but_an_it_of_rem
         "Harbor Freight Lines raises bid for Coastal Ferries\n\nHarbor Freight Lines raised its offer for rival Coastal "
         "Ferries to $2.1 billion on Monday. It also pledged to pay a breakup fee of $90 million if regulators block the "
         "deal.\n\nCoastal Ferries said its board would review the new offer. It remains unclear whether shareholders "
-        "will back the bid.\n", encoding="utf-8")
+        "will back the bid.\n\nHarbor Freight Lines runs 14 ships. It helps to know that its fleet is the region's "
+        "largest.\n", encoding="utf-8")
     (tmp_path / "two.txt").write_text(
         "Coastal Ferries weighs sweetened Harbor Freight offer\n\nHarbor Freight Lines on Monday lifted its bid for "
         "Coastal Ferries to $2.1 billion in cash and stock. It also pledged to pay a breakup fee of $90 million if "
@@ -142,5 +143,6 @@ def test_an_organisations_it_is_glossed_after_a_sentence_it_led_but_an_it_of_rem
     lines = {f.text: f.means for f in b.facts} | {s.text: s.means for s in b.single_source}
     fee = next(t for t in lines if t.startswith("It also pledged"))
     assert lines[fee] == [Gloss(0, 2, "Harbor Freight Lines")]
-    unclear = next(t for t in lines if t.startswith("It remains unclear"))
-    assert lines[unclear] == []
+    for opening in ("It remains unclear", "It helps to know"):  # no body acting
+        line = next(t for t in lines if t.startswith(opening))
+        assert lines[line] == [], line

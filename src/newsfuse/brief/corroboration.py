@@ -11,6 +11,7 @@ import numpy as np
 from .. import align as align_stage
 from ..clean.features import lowered as key_text, may_match
 from ..dates.patterns import MONTHS
+from ..entities.names import forms_pattern, name_forms
 from ..model import Analysis, Article, Entity, SingleSource
 from .datelines import dateline_length
 
@@ -79,7 +80,8 @@ def single_source(
 
     def named_elsewhere(e: str, source: str) -> bool:
         if (e, source) not in elsewhere:
-            elsewhere[(e, source)] = _written_elsewhere(_name_forms(by_id[e]) if e in by_id else (), source, lowered)
+            forms = name_forms(by_id[e].name, by_id[e].aliases, by_id[e].type == "PERSON") if e in by_id else []
+            elsewhere[(e, source)] = _written_elsewhere(forms, source, lowered)
         return elsewhere[(e, source)]
     lowered = {}
     for a in articles:
@@ -229,15 +231,6 @@ def _numbers(text: str) -> list[tuple[str, tuple]]:
     return out
 
 
-def _name_forms(e: Entity) -> list[str]:
-    """Lower-case forms another source may write a name in where its NER missed it: the name, its aliases, and a
-    person's surname ("Rubio’s meeting" names Marco Rubio)."""
-    forms = {n.lower() for n in [e.name, *e.aliases] if len(n) > 3}
-    if e.type == "PERSON" and len(e.name.split()) > 1 and len(e.name.split()[-1]) > 3:
-        forms.add(e.name.split()[-1].lower())
-    return sorted(forms)
-
-
 def _written_elsewhere(forms: Sequence[str], source: str, lowered: dict[str, list[str]]) -> bool:
     """Does a source other than `source` write any of the name's forms (as whole words)?"""
     pattern = None
@@ -247,7 +240,7 @@ def _written_elsewhere(forms: Sequence[str], source: str, lowered: dict[str, lis
         for t in texts:
             # a text holding no form at all holds no whole-word one: the pattern (made once needed) reads only the others
             if any(f in t for f in forms):
-                pattern = pattern or re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
+                pattern = pattern or forms_pattern(tuple(forms))
                 if pattern.search(t):
                     return True
     return False

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..entities import TITLES
+from ..entities.names import forms_pattern, name_forms
 from ..model import Analysis, Brief, Entity, Gloss, Reference
 
 
@@ -38,8 +38,8 @@ class _Story:
 
     def __init__(self, entities: Sequence[Entity], analyses: dict[str, Analysis]) -> None:
         self.entities = {e.id: e for e in entities}
-        self.words: dict[str, re.Pattern | None] = {}  # entity -> `_name_words`, compiled when a gloss first asks
         self.refs: dict[str, list[Reference]] = {}
+        self.starts: dict[str, list[int]] = {}  # each article's reference offsets, for bisecting
         self.speakers: dict[str, dict[int, tuple[str, str]]] = {}
         self.sentences: dict[str, list[int]] = {}
         self.chain: dict[tuple[str, str], list[int]] = defaultdict(list)  # (entity, article) -> offsets naming him
@@ -50,6 +50,7 @@ class _Story:
             if not an.references:
                 continue
             self.refs[aid] = sorted(an.references, key=lambda r: r.start)
+            self.starts[aid] = [r.start for r in self.refs[aid]]
             self.speakers[aid] = _speakers(an)
             self.sentences[aid] = sorted(s.start for s in an.sentences)
             for r in an.references:
@@ -61,7 +62,7 @@ class _Story:
     def gloss(self, article: str, start: int, text: str) -> list[Gloss]:
         """The gloss of the line's first resolved he/she (at most one: later ones follow the first)."""
         found = self.refs.get(article, [])
-        i = bisect_left([r.start for r in found], start)
+        i = bisect_left(self.starts.get(article, []), start)
         if i >= len(found) or found[i].start >= start + len(text):
             return []
         r = found[i]
@@ -72,20 +73,19 @@ class _Story:
         entity, name = self.speakers[article].get(r.start, (r.entity, r.name))
         chain = self.chain.get((entity, article), [])
         k = bisect_left(chain, r.start)
-        own = self._name_words(entity)
-        if (k and chain[k - 1] >= start) or (own and own.search(_QUOTED.sub(" ", text[:rel]))):
+        own = self._naming(entity)
+        if (k and chain[k - 1] >= start) or (own and own.search(_QUOTED.sub(" ", text[:rel]).lower())):
             return []  # "Lee said … and he added": the line names him itself (NER may have missed the name there)
         sents = self.sentences[article]
         if not k or bisect_right(sents, r.start) - bisect_right(sents, chain[k - 1]) > REACH:
             return []  # named long before: a "he" of a person only described since ("the police chief") is likelier
         return [Gloss(rel, rel + len(r.text), name)]
 
-    def _name_words(self, entity: str) -> re.Pattern | None:
-        """`_name_words` of a story entity, compiled once (None for an id that is no story entity)."""
-        if entity not in self.words:
-            e = self.entities.get(entity)
-            self.words[entity] = _name_words(e) if e is not None else None
-        return self.words[entity]
+    def _naming(self, entity: str) -> re.Pattern | None:
+        """A pattern of the forms a line may name a story entity by (`name_forms`; None for no story entity)."""
+        e = self.entities.get(entity)
+        forms = name_forms(e.name, e.aliases, e.type == "PERSON") if e is not None else []
+        return forms_pattern(tuple(forms)) if forms else None
 
 
 def _speakers(an: Analysis) -> dict[int, tuple[str, str]]:
@@ -99,10 +99,3 @@ def _speakers(an: Analysis) -> dict[int, tuple[str, str]]:
 
 
 _QUOTED = re.compile(r'“[^”]{0,400}”|"[^"]{0,400}"')  # a name inside quote marks is someone's words, not the line naming him
-
-
-def _name_words(e: Entity) -> re.Pattern | None:
-    """A pattern finding any capitalised word of the entity's name or aliases ("Lee" of "Ann Lee")."""
-    ws = {w for n in [e.name, *e.aliases] for w in re.findall(r"\w[\w'’-]+", n)
-          if w[:1].isupper() and len(w) > 2 and w.lower() not in TITLES}
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(ws))) + r")\b") if ws else None

@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
@@ -125,6 +126,21 @@ def surnames_of(name: str) -> list[str]:
     if len(words) < 2:
         return words
     return [words[-1]] + ([words[-2]] if len(words) >= 3 else [])
+
+
+def name_forms(name: str, aliases: Iterable[str] = (), person: bool = False) -> list[str]:
+    """Lower-case forms a text may name an entity by where NER missed the name: the name, its aliases, and a
+    person's surname ("Rubio’s meeting" names Marco Rubio)."""
+    forms = {n.lower() for n in [name, *aliases] if len(n) > 3}
+    if person and len(name.split()) > 1 and len(name.split()[-1]) > 3:
+        forms.add(name.split()[-1].lower())
+    return sorted(forms)
+
+
+@functools.lru_cache(maxsize=4096)
+def forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
+    """One pattern finding any of `name_forms` as whole words in lower-cased text."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
 
 
 def same_person_names(a: str, b: str) -> bool:

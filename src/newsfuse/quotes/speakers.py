@@ -20,8 +20,8 @@ from .roles import AFFILIATE_ROLES, DESC_SENTS, ORG_NOUNS, ORG_SENTS, Roles
 PRONOUNS = {"he": "m", "she": "f"}
 POSSESSIVES = {"his": "m", "her": "f"}
 _ACTORS = frozenset(PRONOUNS) | frozenset(POSSESSIVES)
-# verbs whose "it" is seldom a body acting: "It comes days after …", "It seems", "It remains unclear"
-_NOT_ACTING = frozenset("come seem appear happen remain take mean follow turn look sound feel matter make cost".split())
+# verbs whose "it" is seldom a body acting: "It comes days after …", "It seems", "It remains unclear", "it helps to", "it helps to"
+_NOT_ACTING = frozenset("come seem appear happen remain take mean follow turn look sound feel matter make cost help".split())
 _SUBJECT_PRONOUNS = {"he": 0, "himself": 0, "she": 1, "herself": 1}  # -> index of the (male, female) count
 _CALENDAR_WORDS = frozenset(  # months and weekdays that are also given names: never a lone first name
     "january february march april may june july august september october november december "
