@@ -277,7 +277,7 @@ def summarize(
     swap: dict[int, int] = {}
     hosts: dict[int, int] = {}
     picked = None
-    for _ in range(ORPHAN_ROUNDS * 2):
+    for _ in range(ORPHAN_ROUNDS):
         if picked is None:
             picked = _select(score, red, words, p, max_sentences, max_words, concept=concept, exclude=dropped,
                              hosts=hosts, per_word=model.get("per_word", 0.0) if model else 0.0)
@@ -303,7 +303,7 @@ def summarize(
     return [_cite(cands[i], _carriers(i, cands, sim, p), originals, articles, analyses, facts) for i in chosen]
 
 
-ORPHAN_ROUNDS = 4  # repair rounds are at most twice this: each stands in, binds or drops the lines that lean on context
+ORPHAN_ROUNDS = 8  # repair rounds at most: each stands in, binds or drops the lines that lean on context
 
 
 def _stand_ins(picked: list[int], swap: dict[int, int], words: np.ndarray, max_words: int) -> list[int]:

@@ -54,8 +54,12 @@ _HARD_LEGAL_KEYS = ("legal warning", "legal notice", "all rights ", "rights of t
 
 
 _MENU_WORDS = 25
-_SENTENCE_STOP = re.compile(r"[a-z][.!?](?:\s|$)")
 _PROSE_STOP = re.compile(r"[.!?…。؟।]")
+
+
+def _capital_share(words: list[str]) -> float:
+    """Share of the words that open on a capital or a figure."""
+    return sum(w[:1].isupper() or w[:1].isdigit() for w in words) / max(1, len(words))
 
 
 def _prose(text: str) -> bool:
@@ -71,18 +75,15 @@ def _prose(text: str) -> bool:
         before = text[: m.start()].rstrip(" \"'”’")[-1:]
         if before.isdigit() or before.isalpha() and (not before.isupper() or len(words) >= 8):
             return True
-    return len(words) >= 5 and sum(w[:1].isupper() or w[:1].isdigit() for w in words) < 0.5 * len(words)
+    return len(words) >= 5 and _capital_share(words) < 0.5
 
 
 def _menu(text: str) -> bool:
     """A long run of capitalised labels with no sentence and next to no commas in it: a category, archive or tag
     list ("Categories AGRICULTURE ART BOOKS …", "Archives January 2018 December 2017 …"), never prose or a list of
     names a sentence introduces ("These are the 21 released …: Ann Lee Mary Bello …" has too many small words)."""
-    if _SENTENCE_STOP.search(text):
-        return False
     words = text.split()
-    return (sum(w[:1].isupper() or w[:1].isdigit() for w in words) >= 0.9 * len(words)
-            and text.count(",") <= 0.05 * len(words))
+    return not _prose(text) and _capital_share(words) >= 0.9 and text.count(",") <= 0.05 * len(words)
 
 
 def _hard_reason(text: str) -> str | None:
