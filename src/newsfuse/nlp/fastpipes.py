@@ -171,8 +171,9 @@ class FastAttributeRuler:
         writes, indices = self.writes, self.ruler.indices
         for i, key, start, end in matches:
             at = (start if indices[i] >= 0 else end) + indices[i]
-            if not start <= at < end:  # spaCy's own code raises the ruler's error
+            if not start <= at < end:  # spaCy's own code raises the ruler's error; where it does not, no write
                 self.ruler.set_annotations(doc, [(i, key, start, end)])
+                continue
             for col, value in writes[i]:
                 cols[col][at] = value
         doc.from_array(list(SET_ATTRS), np.array(cols, dtype=np.uint64).T)
